@@ -1,0 +1,39 @@
+package dev.preflight.checklists.checklist;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * A checklist as a team wrote it: sections of items, who must sign off, and who may waive.
+ *
+ * @param source the file it was read from, shown in error messages
+ * @param channel a channel name from the config where runs of this checklist are posted, or null
+ * @param waiverRoles roles whose members may waive an item (with a reason)
+ */
+public record Checklist(
+    String id,
+    String title,
+    String source,
+    String channel,
+    List<Section> sections,
+    SignOffRule signOff,
+    List<String> waiverRoles) {
+
+  public Checklist {
+    sections = List.copyOf(sections);
+    waiverRoles = List.copyOf(waiverRoles);
+  }
+
+  public Stream<Item> items() {
+    return sections.stream().flatMap(section -> section.items().stream());
+  }
+
+  public Optional<Item> item(String itemId) {
+    return items().filter(item -> item.id().equals(itemId)).findFirst();
+  }
+
+  public int itemCount() {
+    return (int) items().count();
+  }
+}

@@ -1,0 +1,144 @@
+package dev.preflight.checklists.run;
+
+import dev.preflight.checklists.checklist.Checklist;
+import dev.preflight.checklists.checklist.Item;
+import dev.preflight.checklists.checklist.SignOffRule.SignOffRequirement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One run of a checklist: the state of each item and the sign-offs so far. Immutable; every
+ * change returns a new run, and a change the rules refuse throws {@link RunRuleException}.
+ */
+public record ChecklistRun(
+    String id,
+    Checklist checklist,
+    String startedBy,
+    Instant startedAt,
+    RunStatus status,
+    Map<String, ItemProgress> items,
+    List<SignOff> signOffs) {
+
+  public ChecklistRun {
+    items = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(items));
+    signOffs = List.copyOf(signOffs);
+  }
+
+  public static ChecklistRun start(String id, Checklist checklist, String startedBy, Instant at) {
+    Map<String, ItemProgress> items = new LinkedHashMap<>();
+    checklist.items().forEach(item -> items.put(item.id(), ItemProgress.pending()));
+    ChecklistRun run = new ChecklistRun(id, checklist, startedBy, at, RunStatus.PREPARING, items, List.of());
+    return run.settle();
+  }
+
+  public ItemProgress progress(String itemId) {
+    ItemProgress progress = items.get(itemId);
+    if (progress == null) {
+      throw new RunRuleException("This checklist has no item `" + itemId + "`.");
+    }
+    return progress;
+  }
+
+  /**
+   * Moves one item. Starting an automated item counts a new attempt; a result is accepted
+   * only while the item is running.
+   */
+  public ChecklistRun move(String itemId, ItemEvent event, String actor, Instant at, Evidence evidence, String note) {
+    if (!status.open()) {
+      throw new RunRuleException("This run is " + status.name().toLowerCase() + "; its checklist can no longer change.");
+    }
+    Item item = checklist.item(itemId)
+        .orElseThrow(() -> new RunRuleException("This checklist has no item `" + itemId + "`."));
+    ItemProgress current = progress(itemId);
+    ItemState next = ItemTransitions.next(item, current.state(), event)
+        .orElseThrow(() -> new RunRuleException(refusal(item, current.state(), event)));
+    int attempt = event == ItemEvent.START ? current.attempt() + 1 : current.attempt();
+    Evidence kept = event == ItemEvent.PASS || event == ItemEvent.FAIL ? evidence : current.evidence();
+    String keptNote = event == ItemEvent.WAIVE ? note : null;
+    Map<String, ItemProgress> changed = new LinkedHashMap<>(items);
+    changed.put(itemId, new ItemProgress(next, actor, at, kept, keptNote, attempt));
+    return new ChecklistRun(id, checklist, startedBy, startedAt, status, changed, signOffs).settle();
+  }
+
+  public ChecklistRun withSignOff(SignOff signOff) {
+    requireOpen();
+    List<SignOff> changed = new ArrayList<>(signOffs);
+    changed.add(signOff);
+    return new ChecklistRun(id, checklist, startedBy, startedAt, status, items, changed).settle();
+  }
+
+  public ChecklistRun withoutSignOff(String user) {
+    requireOpen();
+    List<SignOff> changed = signOffs.stream().filter(s -> !s.user().equals(user)).toList();
+    return new ChecklistRun(id, checklist, startedBy, startedAt, status, items, changed).settle();
+  }
+
+  public SignOffDecision decideSignOff(String user, Set<String> userRoles) {
+    if (!status.open()) {
+      return new SignOffDecision.Rejected(
+          "This run is " + status.name().toLowerCase() + "; sign-offs are closed.");
+    }
+    return SignOffPolicy.decide(checklist.signOff(), startedBy, user, userRoles, signOffs);
+  }
+
+  public ChecklistRun cancel() {
+    return withStatus(RunTransitions.require(status, RunStatus.CANCELLED));
+  }
+
+  public ChecklistRun withStatus(RunStatus next) {
+    return new ChecklistRun(id, checklist, startedBy, startedAt, next, items, signOffs);
+  }
+
+  public GateStatus gates() {
+    int done = 0;
+    List<String> openBlockers = new ArrayList<>();
+    for (Item item : checklist.items().toList()) {
+      boolean satisfied = items.get(item.id()).state().satisfied();
+      if (satisfied) {
+        done++;
+      } else if (item.blocker()) {
+        openBlockers.add(item.id());
+      }
+    }
+    List<GateStatus.MissingSignOff> missing = new ArrayList<>();
+    for (SignOffRequirement requirement : checklist.signOff().requirements()) {
+      int have = (int) signOffs.stream().filter(s -> s.role().equals(requirement.role())).count();
+      if (have < requirement.count()) {
+        missing.add(new GateStatus.MissingSignOff(requirement.role(), have, requirement.count()));
+      }
+    }
+    return new GateStatus(done, checklist.itemCount(), openBlockers, missing);
+  }
+
+  /** An open run is READY exactly when its gates pass. */
+  private ChecklistRun settle() {
+    if (!status.open()) {
+      return this;
+    }
+    RunStatus settled = gates().passed() ? RunStatus.READY : RunStatus.PREPARING;
+    return settled == status ? this : withStatus(settled);
+  }
+
+  private void requireOpen() {
+    if (!status.open()) {
+      throw new RunRuleException("This run is " + status.name().toLowerCase() + "; sign-offs are closed.");
+    }
+  }
+
+  private static String refusal(Item item, ItemState state, ItemEvent event) {
+    String what = switch (event) {
+      case TICK -> item.automated() ? "An automated item cannot be ticked by hand; re-run it or waive it"
+          : "This item is already " + state.name().toLowerCase();
+      case UNTICK -> "This item is " + state.name().toLowerCase() + ", so there is nothing to untick";
+      case START -> item.automated() ? "This check is already " + state.name().toLowerCase()
+          : "A manual item has no check to run";
+      case PASS, FAIL -> "This item is not running, so a result for it is ignored";
+      case WAIVE -> "This item is " + state.name().toLowerCase() + " and cannot be waived";
+    };
+    return what + ".";
+  }
+}
