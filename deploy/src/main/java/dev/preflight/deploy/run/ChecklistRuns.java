@@ -1,0 +1,245 @@
+package dev.preflight.deploy.run;
+
+import dev.preflight.checklists.checklist.Checklist;
+import dev.preflight.checklists.checklist.Item;
+import dev.preflight.checklists.run.ChecklistRun;
+import dev.preflight.checklists.run.Evidence;
+import dev.preflight.checklists.run.ItemEvent;
+import dev.preflight.checklists.run.ItemProgress;
+import dev.preflight.checklists.run.ItemState;
+import dev.preflight.checklists.run.RunRuleException;
+import dev.preflight.checklists.run.SignOff;
+import dev.preflight.checklists.run.SignOffDecision;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checklist runs as a service: every change is applied by the domain rules to the run as
+ * stored, under its row lock, written with an audit entry in one transaction, and then
+ * announced to listeners. Automated items run as soon as they are started, and run again
+ * after a restart if they were still running.
+ */
+public final class ChecklistRuns {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChecklistRuns.class);
+
+  private final RunRepository repository;
+  private final CheckExecutor checks;
+  private final Function<String, Optional<Checklist>> checklists;
+  private final Clock clock;
+  private final List<Consumer<TrackedRun>> listeners = new CopyOnWriteArrayList<>();
+
+  public ChecklistRuns(RunRepository repository, CheckExecutor checks,
+      Function<String, Optional<Checklist>> checklists, Clock clock) {
+    this.repository = repository;
+    this.checks = checks;
+    this.checklists = checklists;
+    this.clock = clock;
+  }
+
+  /** Called after every committed change, on the event loop; listeners must not block. */
+  public void onChange(Consumer<TrackedRun> listener) {
+    listeners.add(listener);
+  }
+
+  public Future<TrackedRun> start(String checklistId, String channelId, Origin origin) {
+    Checklist checklist = checklists.apply(checklistId)
+        .orElseThrow(() -> new RunRuleException("There is no checklist `" + checklistId + "`."));
+    ChecklistRun fresh = ChecklistRun.start(UUID.randomUUID().toString(), checklist, origin.actor(), clock.instant());
+    ChecklistRun started = startAutomated(fresh, checklist.items().filter(Item::automated).toList());
+    TrackedRun tracked = new TrackedRun(started, channelId, null);
+    return repository.pool()
+        .withTransaction(conn -> repository.insert(conn, tracked, "checklist")
+            .compose(v -> repository.audit(conn, started.id(), origin, "run.started",
+                new JsonObject().put("checklist", checklistId).put("channel", channelId))))
+        .map(v -> tracked)
+        .onSuccess(this::announce)
+        .onSuccess(this::launchRunningChecks);
+  }
+
+  public Future<TrackedRun> find(String runId) {
+    return repository.find(runId).map(found -> found.orElseThrow(() -> new RunRepository.NoSuchRunException(runId)));
+  }
+
+  public Future<Optional<TrackedRun>> findByMessage(String channelId, String messageTs) {
+    return repository.findByMessage(channelId, messageTs);
+  }
+
+  public Future<Void> attachMessage(String runId, String channelId, String messageTs) {
+    return repository.setMessage(runId, channelId, messageTs);
+  }
+
+  public Future<TrackedRun> tick(String runId, String itemId, Origin origin) {
+    return move(runId, itemId, ItemEvent.TICK, origin, null, "item.ticked");
+  }
+
+  public Future<TrackedRun> untick(String runId, String itemId, Origin origin) {
+    return move(runId, itemId, ItemEvent.UNTICK, origin, null, "item.unticked");
+  }
+
+  public Future<TrackedRun> rerun(String runId, String itemId, Origin origin) {
+    return move(runId, itemId, ItemEvent.START, origin, null, "item.rerun")
+        .onSuccess(this::launchRunningChecks);
+  }
+
+  /** Waives an item; only members of the checklist's waiver roles may, and only with a reason. */
+  public Future<TrackedRun> waive(String runId, String itemId, String reason, Set<String> actorRoles, Origin origin) {
+    String trimmed = reason == null ? "" : reason.trim();
+    if (trimmed.isEmpty()) {
+      return Future.failedFuture(new RunRuleException("A waiver needs a reason."));
+    }
+    return mutate(runId, origin, "item.waived", new JsonObject().put("item", itemId).put("reason", trimmed), run -> {
+      List<String> allowed = run.checklist().waiverRoles();
+      if (allowed.stream().noneMatch(actorRoles::contains)) {
+        throw new RunRuleException(allowed.isEmpty()
+            ? "Items of this checklist cannot be waived."
+            : "Only these roles may waive an item: " + String.join(", ", allowed) + ".");
+      }
+      return run.move(itemId, ItemEvent.WAIVE, origin.actor(), clock.instant(), null, trimmed);
+    });
+  }
+
+  /** Records a sign-off when the rules accept it; a rejection changes nothing and says why. */
+  public Future<SignOffOutcome> signOff(String runId, String user, Set<String> userRoles, Origin origin) {
+    return repository.pool()
+        .withTransaction(conn -> repository.lock(conn, runId).compose(tracked -> {
+          SignOffDecision decision = tracked.run().decideSignOff(user, userRoles);
+          if (!(decision instanceof SignOffDecision.Accepted accepted)) {
+            return Future.succeededFuture(new SignOffOutcome(decision, tracked));
+          }
+          ChecklistRun after = tracked.run().withSignOff(new SignOff(user, accepted.role(), clock.instant()));
+          return repository.saveChanges(conn, tracked.run(), after)
+              .compose(v -> repository.audit(conn, runId, origin, "signoff.added",
+                  new JsonObject().put("role", accepted.role())))
+              .map(v -> new SignOffOutcome(decision, withRun(tracked, after)));
+        }))
+        .onSuccess(outcome -> {
+          if (outcome.accepted()) {
+            announce(outcome.run());
+          }
+        });
+  }
+
+  /** Withdraws a sign-off; empty when the user had none on this run. */
+  public Future<Optional<TrackedRun>> withdrawSignOff(String runId, String user, Origin origin) {
+    return repository.pool()
+        .withTransaction(conn -> repository.lock(conn, runId).compose(tracked -> {
+          boolean signed = tracked.run().signOffs().stream().anyMatch(s -> s.user().equals(user));
+          if (!signed || !tracked.run().status().open()) {
+            return Future.succeededFuture(Optional.<TrackedRun>empty());
+          }
+          ChecklistRun after = tracked.run().withoutSignOff(user);
+          return repository.saveChanges(conn, tracked.run(), after)
+              .compose(v -> repository.audit(conn, runId, origin, "signoff.withdrawn", null))
+              .map(v -> Optional.of(withRun(tracked, after)));
+        }))
+        .onSuccess(changed -> changed.ifPresent(this::announce));
+  }
+
+  public Future<TrackedRun> cancel(String runId, Origin origin) {
+    return mutate(runId, origin, "run.cancelled", null, ChecklistRun::cancel);
+  }
+
+  /**
+   * Picks up open runs after a start: checks that were running when the bot stopped run
+   * again, and every open run is announced so its message is brought up to date.
+   */
+  public Future<Integer> resume() {
+    return repository.openRunIds().compose(ids -> {
+      List<Future<TrackedRun>> resumed = ids.stream().map(id -> find(id)
+          .onSuccess(tracked -> {
+            announce(tracked);
+            launchRunningChecks(tracked);
+          })
+          .onFailure(e -> LOG.error("Could not resume run {}: {}", id, e.getMessage()))).toList();
+      return Future.join(resumed).otherwiseEmpty().map(v -> ids.size());
+    });
+  }
+
+  private Future<TrackedRun> move(String runId, String itemId, ItemEvent event, Origin origin, String note,
+      String action) {
+    return mutate(runId, origin, action, new JsonObject().put("item", itemId),
+        run -> run.move(itemId, event, origin.actor(), clock.instant(), null, note));
+  }
+
+  private Future<TrackedRun> mutate(String runId, Origin origin, String action, JsonObject detail,
+      Function<ChecklistRun, ChecklistRun> change) {
+    boolean[] changed = {false};
+    return repository.pool()
+        .withTransaction(conn -> repository.lock(conn, runId).compose(tracked -> {
+          ChecklistRun after = change.apply(tracked.run());
+          if (after.equals(tracked.run())) {
+            return Future.succeededFuture(tracked);
+          }
+          changed[0] = true;
+          return repository.saveChanges(conn, tracked.run(), after)
+              .compose(v -> repository.audit(conn, runId, origin, action, detail))
+              .map(v -> withRun(tracked, after));
+        }))
+        .onSuccess(tracked -> {
+          if (changed[0]) {
+            announce(tracked);
+          }
+        });
+  }
+
+  private void launchRunningChecks(TrackedRun tracked) {
+    ChecklistRun run = tracked.run();
+    run.checklist().items()
+        .filter(Item::automated)
+        .filter(item -> run.items().get(item.id()).state() == ItemState.RUNNING)
+        .forEach(item -> execute(run.id(), item, run.items().get(item.id()).attempt()));
+  }
+
+  private void execute(String runId, Item item, int attempt) {
+    checks.run(item.check())
+        .recover(e -> Future.succeededFuture(Evidence.failure("check errored", e.getMessage(), 1)))
+        .compose(evidence -> record(runId, item.id(), attempt, evidence))
+        .onFailure(e -> LOG.warn("Result of {} in run {} was not recorded: {}", item.id(), runId, e.getMessage()));
+  }
+
+  /** Stores a result unless the item was re-run, waived or the run closed in the meantime. */
+  private Future<TrackedRun> record(String runId, String itemId, int attempt, Evidence evidence) {
+    ItemEvent event = evidence.passed() ? ItemEvent.PASS : ItemEvent.FAIL;
+    Origin origin = Origin.bot("check");
+    JsonObject detail = new JsonObject().put("item", itemId).put("attempt", attempt).put("summary", evidence.summary());
+    return mutate(runId, origin, evidence.passed() ? "check.passed" : "check.failed", detail, run -> {
+      ItemProgress current = run.items().get(itemId);
+      boolean stale = current == null || current.state() != ItemState.RUNNING || current.attempt() != attempt
+          || !run.status().open();
+      return stale ? run : run.move(itemId, event, null, clock.instant(), evidence, null);
+    });
+  }
+
+  private ChecklistRun startAutomated(ChecklistRun run, List<Item> automated) {
+    ChecklistRun started = run;
+    for (Item item : automated) {
+      started = started.move(item.id(), ItemEvent.START, null, clock.instant(), null, null);
+    }
+    return started;
+  }
+
+  private static TrackedRun withRun(TrackedRun tracked, ChecklistRun run) {
+    return new TrackedRun(run, tracked.channelId(), tracked.messageTs());
+  }
+
+  private void announce(TrackedRun tracked) {
+    for (Consumer<TrackedRun> listener : listeners) {
+      try {
+        listener.accept(tracked);
+      } catch (RuntimeException e) {
+        LOG.error("A run listener failed for run {}", tracked.id(), e);
+      }
+    }
+  }
+}

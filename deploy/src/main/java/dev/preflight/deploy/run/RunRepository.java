@@ -1,0 +1,228 @@
+package dev.preflight.deploy.run;
+
+import dev.preflight.checklists.checklist.Checklist;
+import dev.preflight.checklists.run.ChecklistRun;
+import dev.preflight.checklists.run.ItemProgress;
+import dev.preflight.checklists.run.ItemState;
+import dev.preflight.checklists.run.RunStatus;
+import dev.preflight.checklists.run.SignOff;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/** Runs, their items and sign-offs, and the audit log, in PostgreSQL. */
+public final class RunRepository {
+
+  private static final String RUN_COLUMNS =
+      "id, checklist_id, started_by, started_at, status, channel_id, message_ts";
+
+  private final Pool pool;
+  private final Function<String, Optional<Checklist>> checklists;
+
+  /** @param checklists looks a checklist up by id in the current config */
+  public RunRepository(Pool pool, Function<String, Optional<Checklist>> checklists) {
+    this.pool = pool;
+    this.checklists = checklists;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public Future<Void> insert(SqlConnection conn, TrackedRun tracked, String kind) {
+    ChecklistRun run = tracked.run();
+    return conn.preparedQuery(
+            "insert into runs (id, kind, checklist_id, started_by, started_at, status, channel_id) "
+                + "values ($1, $2, $3, $4, $5, $6, $7)")
+        .execute(Tuple.of(UUID.fromString(run.id()), kind, run.checklist().id(), run.startedBy(),
+            time(run.startedAt()), run.status().name(), tracked.channelId()))
+        .compose(rows -> insertItems(conn, run))
+        .mapEmpty();
+  }
+
+  private Future<?> insertItems(SqlConnection conn, ChecklistRun run) {
+    List<Tuple> batch = new ArrayList<>();
+    int position = 0;
+    for (Map.Entry<String, ItemProgress> entry : run.items().entrySet()) {
+      ItemProgress progress = entry.getValue();
+      batch.add(Tuple.from(List.of(UUID.fromString(run.id()), entry.getKey(), position++,
+          progress.state().name(), progress.attempt())));
+    }
+    if (batch.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return conn.preparedQuery(
+            "insert into run_items (run_id, item_id, position, state, attempt) values ($1, $2, $3, $4, $5)")
+        .executeBatch(batch);
+  }
+
+  /** Loads a run and holds its row lock until the transaction ends, so changes to it queue up. */
+  public Future<TrackedRun> lock(SqlConnection conn, String runId) {
+    return load(conn, runId, " for update")
+        .map(found -> found.orElseThrow(() -> new NoSuchRunException(runId)));
+  }
+
+  public Future<Optional<TrackedRun>> find(String runId) {
+    return load(pool, runId, "");
+  }
+
+  public Future<Optional<TrackedRun>> findByMessage(String channelId, String messageTs) {
+    return pool.preparedQuery("select id from runs where channel_id = $1 and message_ts = $2")
+        .execute(Tuple.of(channelId, messageTs))
+        .compose(rows -> rows.size() == 0
+            ? Future.succeededFuture(Optional.<TrackedRun>empty())
+            : find(rows.iterator().next().getUUID("id").toString()));
+  }
+
+  /** Ids of runs whose checklist can still change, oldest first. */
+  public Future<List<String>> openRunIds() {
+    return pool.preparedQuery("select id from runs where status = any($1) order by started_at")
+        .execute(Tuple.of(RunStatus.OPEN.stream().map(Enum::name).toArray(String[]::new)))
+        .map(rows -> {
+          List<String> ids = new ArrayList<>();
+          rows.forEach(row -> ids.add(row.getUUID("id").toString()));
+          return ids;
+        });
+  }
+
+  public Future<Void> setMessage(String runId, String channelId, String messageTs) {
+    return pool.preparedQuery("update runs set channel_id = $2, message_ts = $3, updated_at = now() where id = $1")
+        .execute(Tuple.of(UUID.fromString(runId), channelId, messageTs))
+        .mapEmpty();
+  }
+
+  /** Writes what changed between two versions of the same run. */
+  public Future<Void> saveChanges(SqlConnection conn, ChecklistRun before, ChecklistRun after) {
+    UUID id = UUID.fromString(after.id());
+    List<Future<?>> writes = new ArrayList<>();
+    if (before.status() != after.status()) {
+      writes.add(conn.preparedQuery("update runs set status = $2, updated_at = now() where id = $1")
+          .execute(Tuple.of(id, after.status().name())));
+    }
+    after.items().forEach((itemId, progress) -> {
+      if (!progress.equals(before.items().get(itemId))) {
+        writes.add(conn.preparedQuery(
+                "update run_items set state = $3, actor = $4, moved_at = $5, evidence = $6, note = $7, attempt = $8 "
+                    + "where run_id = $1 and item_id = $2")
+            .execute(Tuple.from(java.util.Arrays.asList(id, itemId, progress.state().name(), progress.actor(),
+                time(progress.at()), EvidenceJson.toJson(progress.evidence()), progress.note(), progress.attempt()))));
+      }
+    });
+    for (SignOff signOff : after.signOffs()) {
+      if (!before.signOffs().contains(signOff)) {
+        writes.add(conn.preparedQuery("insert into sign_offs (run_id, user_id, role, signed_at) values ($1, $2, $3, $4)")
+            .execute(Tuple.of(id, signOff.user(), signOff.role(), time(signOff.at()))));
+      }
+    }
+    for (SignOff signOff : before.signOffs()) {
+      if (!after.signOffs().contains(signOff)) {
+        writes.add(conn.preparedQuery("delete from sign_offs where run_id = $1 and user_id = $2")
+            .execute(Tuple.of(id, signOff.user())));
+      }
+    }
+    if (!writes.isEmpty()) {
+      writes.add(conn.preparedQuery("update runs set updated_at = now() where id = $1").execute(Tuple.of(id)));
+    }
+    return Future.all(writes).mapEmpty();
+  }
+
+  public Future<Void> audit(SqlClient client, String runId, Origin origin, String action, JsonObject detail) {
+    return client.preparedQuery("insert into audit_log (run_id, actor, action, detail, source) values ($1, $2, $3, $4, $5)")
+        .execute(Tuple.of(runId == null ? null : UUID.fromString(runId), origin.actor(), action,
+            detail == null ? new JsonObject() : detail, origin.source()))
+        .mapEmpty();
+  }
+
+  private Future<Optional<TrackedRun>> load(SqlClient client, String runId, String lockClause) {
+    UUID id;
+    try {
+      id = UUID.fromString(runId);
+    } catch (IllegalArgumentException e) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return client.preparedQuery("select " + RUN_COLUMNS + " from runs where id = $1" + lockClause)
+        .execute(Tuple.of(id))
+        .compose(runs -> runs.size() == 0
+            ? Future.succeededFuture(Optional.<TrackedRun>empty())
+            : loadParts(client, runs.iterator().next()).map(Optional::of));
+  }
+
+  private Future<TrackedRun> loadParts(SqlClient client, Row runRow) {
+    UUID id = runRow.getUUID("id");
+    Future<RowSet<Row>> items = client.preparedQuery(
+            "select item_id, state, actor, moved_at, evidence, note, attempt from run_items where run_id = $1 order by position")
+        .execute(Tuple.of(id));
+    Future<RowSet<Row>> signOffs = client.preparedQuery(
+            "select user_id, role, signed_at from sign_offs where run_id = $1 order by signed_at, user_id")
+        .execute(Tuple.of(id));
+    return Future.all(items, signOffs).map(all -> toTrackedRun(runRow, items.result(), signOffs.result()));
+  }
+
+  private TrackedRun toTrackedRun(Row runRow, RowSet<Row> itemRows, RowSet<Row> signOffRows) {
+    String checklistId = runRow.getString("checklist_id");
+    Checklist checklist = checklists.apply(checklistId)
+        .orElseThrow(() -> new IllegalStateException(
+            "run " + runRow.getUUID("id") + " uses checklist `" + checklistId + "`, which is no longer in the config"));
+    Map<String, ItemProgress> items = new LinkedHashMap<>();
+    checklist.items().forEach(item -> items.put(item.id(), ItemProgress.pending()));
+    for (Row row : itemRows) {
+      String itemId = row.getString("item_id");
+      if (items.containsKey(itemId)) {
+        items.put(itemId, new ItemProgress(
+            ItemState.valueOf(row.getString("state")),
+            row.getString("actor"),
+            instant(row.getOffsetDateTime("moved_at")),
+            EvidenceJson.fromJson((JsonObject) row.getValue("evidence")),
+            row.getString("note"),
+            row.getInteger("attempt")));
+      }
+    }
+    List<SignOff> signOffs = new ArrayList<>();
+    for (Row row : signOffRows) {
+      signOffs.add(new SignOff(row.getString("user_id"), row.getString("role"),
+          instant(row.getOffsetDateTime("signed_at"))));
+    }
+    ChecklistRun run = new ChecklistRun(
+        runRow.getUUID("id").toString(),
+        checklist,
+        runRow.getString("started_by"),
+        instant(runRow.getOffsetDateTime("started_at")),
+        RunStatus.valueOf(runRow.getString("status")),
+        items,
+        signOffs);
+    return new TrackedRun(run, runRow.getString("channel_id"), runRow.getString("message_ts"));
+  }
+
+  private static OffsetDateTime time(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+
+  private static Instant instant(OffsetDateTime time) {
+    return time == null ? null : time.toInstant();
+  }
+
+  /** The run id names no run. */
+  public static class NoSuchRunException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public NoSuchRunException(String runId) {
+      super("There is no run " + Objects.toString(runId) + ".");
+    }
+  }
+}
