@@ -1,0 +1,158 @@
+package dev.preflight.checklists.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.preflight.checklists.checklist.CheckSpec;
+import dev.preflight.checklists.checklist.Checklist;
+import dev.preflight.checklists.checklist.Item;
+import dev.preflight.checklists.checklist.SignOffRule;
+import dev.preflight.checklists.checklist.SignOffRule.SignOffRequirement;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The working example config and the checklists translated from the seeds stay valid and faithful. */
+class ExamplesTest {
+
+  static final Path CONFIG = Path.of("..", "preflight.yaml");
+  static final Path EXAMPLES = Path.of("examples");
+  static PreflightConfig config;
+
+  @BeforeAll
+  static void load() {
+    config = ConfigLoader.load(CONFIG);
+  }
+
+  @Test
+  void workingConfigValidatesClean() {
+    assertEquals(List.of(), ConfigLoader.validate(CONFIG));
+  }
+
+  static Stream<Path> examples() throws IOException {
+    try (Stream<Path> files = Files.list(EXAMPLES)) {
+      return files.filter(file -> file.toString().endsWith(".yaml")).sorted().toList().stream();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("examples")
+  void eachExampleLoadsOnItsOwn(Path file) {
+    Checklist checklist = ConfigLoader.loadChecklist(file);
+    assertEquals(file.getFileName().toString(), checklist.id() + ".yaml");
+  }
+
+  @Test
+  void configWiresEachServiceToItsChecklist() {
+    assertEquals(Set.of("backend-lead", "sre", "qa", "security", "product"), config.roles().keySet());
+    assertEquals(Set.of("deploys", "staging-deploys"), config.channels().keySet());
+    assertEquals("klk-predeploy", config.services().get("backend").environments().get("production").checklist());
+    assertEquals("inventario-staging-v0-10-0", config.services().get("inventario").environments().get("staging").checklist());
+    assertEquals("sti-chat-production-gate", config.services().get("sti-chat").environments().get("production").checklist());
+    assertEquals(Set.of("klk-predeploy", "inventario-staging-v0-10-0", "sti-chat-production-gate"), config.checklists().keySet());
+  }
+
+  @Test
+  void klkPredeployFromSeed000() {
+    Checklist klk = checklist("klk-predeploy");
+    assertEquals(37, klk.itemCount());
+    assertEquals(13, blockers(klk).size());
+    assertEquals(Map.of("ecs-service", 1L, "sql", 4L, "http", 3L), kinds(klk));
+    assertEquals(new SignOffRule(List.of(new SignOffRequirement("backend-lead", 1), new SignOffRequirement("sre", 1)), false),
+        klk.signOff());
+
+    CheckSpec.EcsService ecs = check(klk, "ecs-backend-service-stable", CheckSpec.EcsService.class);
+    assertEquals("fluxion-cluster", ecs.cluster());
+    assertEquals("FluxionStackV2-FluxionBackendServiceE051E4B7-3D0YfNUbXnmp", ecs.service());
+    for (String id : List.of("table-etl-ejecuciones", "sequence-etl-ejecuciones-id-seq",
+        "view-v-gaps-por-recuperar", "view-v-metricas-confiabilidad")) {
+      CheckSpec.Sql sql = check(klk, id, CheckSpec.Sql.class);
+      assertEquals("KLK_DATABASE_URL", sql.databaseUrlEnv());
+      assertEquals(1, sql.expectRows());
+      assertTrue(item(klk, id).blocker(), id);
+    }
+    CheckSpec.Http health = check(klk, "backend-health", CheckSpec.Http.class);
+    assertEquals("${KLK_BACKEND_URL}/", health.url());
+    assertEquals(List.of(200), health.expectStatus());
+    assertEquals(5, health.timing().retries());
+    assertTrue(blockers(klk).containsAll(List.of("database-backup-taken", "backend-tests-pass", "sentry-dsn-set")));
+  }
+
+  @Test
+  void inventarioStagingFromSeed003() {
+    Checklist inventario = checklist("inventario-staging-v0-10-0");
+    assertEquals(57, inventario.itemCount());
+    assertEquals(20, blockers(inventario).size());
+    assertEquals(Map.of("http", 8L, "command", 8L), kinds(inventario));
+    assertEquals(new SignOffRule(List.of(new SignOffRequirement("backend-lead", 1)), true), inventario.signOff());
+    assertEquals("staging-deploys", inventario.channel());
+
+    for (String agent : List.of("deposito:8001", "negocio:8002", "ml:8003", "dashboard:8080")) {
+      String[] nameAndPort = agent.split(":");
+      CheckSpec.Http health = check(inventario, "health-" + nameAndPort[0], CheckSpec.Http.class);
+      assertEquals("http://${STAGING_HOST}:" + nameAndPort[1] + "/health", health.url());
+    }
+    assertEquals(List.of(401, 403), check(inventario, "r2-cross-agent-request-refused", CheckSpec.Http.class).expectStatus());
+    CheckSpec.Command whoami = check(inventario, "r1-deposito-runs-as-agente", CheckSpec.Command.class);
+    assertEquals(List.of("docker", "exec", "deposito", "whoami"), whoami.argv());
+    assertEquals("agente", whoami.outputContains());
+    CheckSpec.Command ocr = check(inventario, "r3-heavy-invoice-times-out", CheckSpec.Command.class);
+    assertEquals("504", ocr.outputContains());
+    assertEquals("curl", ocr.argv().get(0));
+    assertEquals("DENY", check(inventario, "header-x-frame-options", CheckSpec.Command.class).outputContains());
+  }
+
+  @Test
+  void stiChatGateFromSeed004() {
+    Checklist sti = checklist("sti-chat-production-gate");
+    assertEquals(44, sti.itemCount());
+    assertEquals(Map.of("http", 3L, "aws-secret", 3L), kinds(sti));
+    assertEquals(new SignOffRule(List.of(new SignOffRequirement("backend-lead", 1), new SignOffRequirement("sre", 1)), false),
+        sti.signOff());
+
+    // The six [BLOQUER] items of the seed, and nothing else, block.
+    List<Item> blockerSection = sti.sections().get(0).items();
+    assertEquals(14, blockers(sti).size());
+    assertTrue(blockerSection.stream().allMatch(Item::blocker));
+    assertEquals(blockerSection.size(), blockers(sti).size());
+
+    CheckSpec.Http health = check(sti, "smoke-health", CheckSpec.Http.class);
+    assertEquals("${STI_STAGING_URL}/api/health", health.url());
+    assertEquals(Map.of("/ok", true), health.expectJson());
+    assertEquals("sti-chat/production/LOG_TOKEN", check(sti, "secret-log-token", CheckSpec.AwsSecret.class).secretId());
+    assertEquals("sti-chat/production/OPENAI_API_KEY", check(sti, "secret-openai-api-key", CheckSpec.AwsSecret.class).secretId());
+    assertNull(item(sti, "smoke-session-chat-upload-ticket").check(), "the chained smoke test stays manual");
+  }
+
+  private static Checklist checklist(String id) {
+    return config.checklist(id).orElseThrow();
+  }
+
+  private static Item item(Checklist checklist, String id) {
+    return checklist.item(id).orElseThrow(() -> new AssertionError("no item " + id));
+  }
+
+  private static <T extends CheckSpec> T check(Checklist checklist, String id, Class<T> kind) {
+    return assertInstanceOf(kind, item(checklist, id).check(), id);
+  }
+
+  private static List<String> blockers(Checklist checklist) {
+    return checklist.items().filter(Item::blocker).map(Item::id).toList();
+  }
+
+  private static Map<String, Long> kinds(Checklist checklist) {
+    return checklist.items().filter(Item::automated)
+        .collect(Collectors.groupingBy(item -> item.check().kind(), Collectors.counting()));
+  }
+}

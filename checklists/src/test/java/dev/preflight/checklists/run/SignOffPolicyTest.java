@@ -1,0 +1,83 @@
+package dev.preflight.checklists.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.preflight.checklists.checklist.SignOffRule;
+import dev.preflight.checklists.checklist.SignOffRule.SignOffRequirement;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SignOffPolicyTest {
+
+  static final Instant AT = Instant.parse("2025-11-24T10:00:00Z");
+  static final SignOffRule LEAD_AND_SRE =
+      new SignOffRule(List.of(new SignOffRequirement("backend-lead", 1), new SignOffRequirement("sre", 1)), false);
+  static final String STARTER = "U0STARTER";
+
+  @Test
+  void firstApproverOfARoleIsAccepted() {
+    assertEquals(new SignOffDecision.Accepted("backend-lead"),
+        SignOffPolicy.decide(LEAD_AND_SRE, STARTER, "U0LEAD1", Set.of("backend-lead"), List.of()));
+  }
+
+  @Test
+  void secondApproverWithSameRoleDoesNotCompleteQuorum() {
+    List<SignOff> existing = List.of(new SignOff("U0LEAD1", "backend-lead", AT));
+
+    SignOffDecision decision = SignOffPolicy.decide(LEAD_AND_SRE, STARTER, "U0LEAD2", Set.of("backend-lead"), existing);
+
+    assertEquals(new SignOffDecision.Rejected("Every sign-off for your role (backend-lead) is already in."), decision);
+  }
+
+  @Test
+  void starterCannotSignUnlessAllowed() {
+    assertEquals(
+        new SignOffDecision.Rejected("You started this run, and this checklist does not let its starter sign it off."),
+        SignOffPolicy.decide(LEAD_AND_SRE, STARTER, STARTER, Set.of("sre"), List.of()));
+
+    SignOffRule starterAllowed = new SignOffRule(LEAD_AND_SRE.requirements(), true);
+    assertEquals(new SignOffDecision.Accepted("sre"),
+        SignOffPolicy.decide(starterAllowed, STARTER, STARTER, Set.of("sre"), List.of()));
+  }
+
+  @Test
+  void onePersonCountsOnceEvenWithTwoRoles() {
+    List<SignOff> existing = List.of(new SignOff("U0BOTH", "backend-lead", AT));
+
+    SignOffDecision again = SignOffPolicy.decide(LEAD_AND_SRE, STARTER, "U0BOTH", Set.of("backend-lead", "sre"), existing);
+
+    assertEquals(new SignOffDecision.Rejected("You have already signed this off."), again);
+  }
+
+  @Test
+  void personWithTwoRolesSignsForTheOneStillNeeded() {
+    List<SignOff> existing = List.of(new SignOff("U0LEAD1", "backend-lead", AT));
+
+    assertEquals(new SignOffDecision.Accepted("sre"),
+        SignOffPolicy.decide(LEAD_AND_SRE, STARTER, "U0BOTH", Set.of("backend-lead", "sre"), existing));
+  }
+
+  @Test
+  void noRequiredRoleIsRejectedWithExplanation() {
+    assertEquals(
+        new SignOffDecision.Rejected("Sign-off needs one of these roles: backend-lead, sre. You hold none of them."),
+        SignOffPolicy.decide(LEAD_AND_SRE, STARTER, "U0QA", Set.of("qa"), List.of()));
+  }
+
+  @Test
+  void checklistWithoutSignOffRejectsEveryone() {
+    assertEquals(new SignOffDecision.Rejected("This checklist needs no sign-off."),
+        SignOffPolicy.decide(SignOffRule.NONE, STARTER, "U0LEAD1", Set.of("backend-lead"), List.of()));
+  }
+
+  @Test
+  void countOfTwoTakesTwoPeople() {
+    SignOffRule twoLeads = new SignOffRule(List.of(new SignOffRequirement("backend-lead", 2)), false);
+    List<SignOff> one = List.of(new SignOff("U0LEAD1", "backend-lead", AT));
+
+    assertEquals(new SignOffDecision.Accepted("backend-lead"),
+        SignOffPolicy.decide(twoLeads, STARTER, "U0LEAD2", Set.of("backend-lead"), one));
+  }
+}
