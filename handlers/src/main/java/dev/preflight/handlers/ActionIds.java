@@ -1,0 +1,120 @@
+package dev.preflight.handlers;
+
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Every identifier Slack echoes back to us: action ids, block id prefixes, view callback ids
+ * and input ids. Renderers and listeners both read them from here, so a renamed button can
+ * never leave a listener waiting for clicks that no longer come.
+ */
+public final class ActionIds {
+
+  /** Tick a manual item. Value: {@link #itemValue}. */
+  public static final String TICK = "item_tick";
+  /** Take back a tick or a waiver on a manual item. Value: {@link #itemValue}. */
+  public static final String UNTICK = "item_untick";
+  /** Run an automated item's check again. Value: {@link #itemValue}. */
+  public static final String RERUN = "item_rerun";
+  /** Open the waiver modal for an item. Value: {@link #itemValue}. */
+  public static final String WAIVE = "item_waive";
+
+  /** The block that shows one item (its text, and its button when it has exactly one). */
+  public static final String ITEM_BLOCK_PREFIX = "item:";
+  /** The row of buttons under an item that has more than one. */
+  public static final String ITEM_ACTIONS_BLOCK_PREFIX = "item_actions:";
+
+  /** callback_id of the waiver modal; its private_metadata is an {@link #itemValue}. */
+  public static final String WAIVE_MODAL = "waive_modal";
+  /** block_id of the reason input in the waiver modal. */
+  public static final String WAIVE_REASON_BLOCK = "waive_reason";
+  /** action_id of the reason input in the waiver modal. */
+  public static final String WAIVE_REASON_ACTION = "waive_reason_input";
+
+  /** Slack refuses a button value longer than this. */
+  public static final int MAX_VALUE_LENGTH = 2000;
+  /** Slack refuses a block_id longer than this. */
+  public static final int MAX_BLOCK_ID_LENGTH = 255;
+
+  private static final char SEPARATOR = '/';
+
+  private ActionIds() {}
+
+  /** Which item of which run a button or modal is about. */
+  public record ItemRef(String runId, String itemId) {}
+
+  /**
+   * The value carried by an item's buttons. Both parts are URL-encoded, so a separator inside
+   * an id can never be mistaken for the one between them.
+   *
+   * @throws IllegalArgumentException when an id is blank or the value would exceed Slack's limit
+   */
+  public static String itemValue(String runId, String itemId) {
+    requirePart("run id", runId);
+    requirePart("item id", itemId);
+    String value = encode(runId) + SEPARATOR + encode(itemId);
+    if (value.length() > MAX_VALUE_LENGTH) {
+      throw new IllegalArgumentException("Run id and item id are too long for a Slack button value ("
+          + value.length() + " > " + MAX_VALUE_LENGTH + " characters).");
+    }
+    return value;
+  }
+
+  /**
+   * Reads a value built by {@link #itemValue}. A click carries whatever Slack stored with the
+   * message, so a malformed value is reported here, with the value in the message.
+   *
+   * @throws IllegalArgumentException when the value is not a run/item reference
+   */
+  public static ItemRef parseItemValue(String value) {
+    if (value == null || value.isBlank()) {
+      throw malformed(value, "it is empty");
+    }
+    int split = value.indexOf(SEPARATOR);
+    if (split < 0 || value.indexOf(SEPARATOR, split + 1) >= 0) {
+      throw malformed(value, "it must have exactly one '" + SEPARATOR + "'");
+    }
+    String runId = decode(value, value.substring(0, split));
+    String itemId = decode(value, value.substring(split + 1));
+    if (runId.isBlank() || itemId.isBlank()) {
+      throw malformed(value, "the run id or the item id is empty");
+    }
+    return new ItemRef(runId, itemId);
+  }
+
+  /** A block_id for an item, within Slack's length limit. */
+  public static String itemBlockId(String prefix, String itemId) {
+    String id = prefix + itemId;
+    if (id.length() <= MAX_BLOCK_ID_LENGTH) {
+      return id;
+    }
+    // Keep it recognisable and still distinct from other long ids that share a beginning.
+    String hash = Integer.toHexString(itemId.hashCode());
+    return id.substring(0, MAX_BLOCK_ID_LENGTH - hash.length() - 1) + "#" + hash;
+  }
+
+  private static void requirePart(String what, String part) {
+    if (part == null || part.isBlank()) {
+      throw new IllegalArgumentException("A button value needs a " + what + ".");
+    }
+  }
+
+  private static String encode(String part) {
+    return URLEncoder.encode(part, StandardCharsets.UTF_8);
+  }
+
+  private static String decode(String value, String part) {
+    try {
+      return URLDecoder.decode(part, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw malformed(value, "it is not URL-encoded (" + e.getMessage() + ")");
+    }
+  }
+
+  private static IllegalArgumentException malformed(String value, String why) {
+    String shown = value != null && value.length() > 80 ? value.substring(0, 80) + "…" : value;
+    return new IllegalArgumentException(
+        "Not a run/item button value: \"" + shown + "\": " + why + ". Expected runId/itemId.");
+  }
+}

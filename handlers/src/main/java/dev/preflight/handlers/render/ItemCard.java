@@ -1,0 +1,139 @@
+package dev.preflight.handlers.render;
+
+import static com.slack.api.model.block.Blocks.actions;
+import static com.slack.api.model.block.Blocks.section;
+import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
+import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+import static com.slack.api.model.block.element.BlockElements.button;
+
+import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.block.element.BlockElement;
+import com.slack.api.model.block.element.ButtonElement;
+import dev.preflight.checklists.checklist.Item;
+import dev.preflight.checklists.run.ChecklistRun;
+import dev.preflight.checklists.run.Evidence;
+import dev.preflight.checklists.run.ItemProgress;
+import dev.preflight.checklists.run.ItemState;
+import dev.preflight.handlers.ActionIds;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One item as the run message shows it: a line of text and the buttons that apply to it now.
+ *
+ * @param line escaped mrkdwn, one or two lines
+ * @param buttons empty when nothing can be done to the item (or the run is closed)
+ */
+record ItemCard(Item item, ItemProgress progress, String line, List<ButtonElement> buttons) {
+
+  private static final int TITLE_LIMIT = 300;
+  private static final int SUMMARY_LIMIT = 200;
+  private static final int ERROR_LIMIT = 300;
+  private static final int REASON_LIMIT = 600;
+
+  ItemCard {
+    buttons = List.copyOf(buttons);
+  }
+
+  static ItemCard of(ChecklistRun run, Item item) {
+    ItemProgress progress = run.progress(item.id());
+    return new ItemCard(item, progress, line(item, progress), buttons(run, item, progress));
+  }
+
+  boolean done() {
+    return progress.state().satisfied();
+  }
+
+  boolean interactive() {
+    return !buttons.isEmpty();
+  }
+
+  /**
+   * The item's own blocks: a lone button sits beside the text; two go in a row beneath it,
+   * since a section holds only one accessory.
+   */
+  List<LayoutBlock> blocks(BlockIds ids) {
+    String textBlockId = ids.unique(ActionIds.itemBlockId(ActionIds.ITEM_BLOCK_PREFIX, item.id()));
+    if (buttons.size() == 1) {
+      return List.of(section(s -> s.blockId(textBlockId).text(markdownText(line)).accessory(buttons.get(0))));
+    }
+    List<LayoutBlock> blocks = new ArrayList<>();
+    blocks.add(section(s -> s.blockId(textBlockId).text(markdownText(line))));
+    if (!buttons.isEmpty()) {
+      String rowId = ids.unique(ActionIds.itemBlockId(ActionIds.ITEM_ACTIONS_BLOCK_PREFIX, item.id()));
+      List<BlockElement> elements = new ArrayList<>(buttons);
+      blocks.add(actions(a -> a.blockId(rowId).elements(elements)));
+    }
+    return blocks;
+  }
+
+  static String emoji(ItemState state) {
+    return switch (state) {
+      case PENDING -> "⬜";
+      case RUNNING -> "⏳";
+      case PASSED -> "✅";
+      case FAILED -> "❌";
+      case WAIVED -> "➖";
+    };
+  }
+
+  private static String line(Item item, ItemProgress progress) {
+    String first = emoji(progress.state()) + " " + Mrkdwn.inline(item.title(), TITLE_LIMIT)
+        + (item.blocker() ? "  ·  _blocker_" : "");
+    String detail = detail(item, progress);
+    return detail.isEmpty() ? first : first + "\n      " + detail;
+  }
+
+  private static String detail(Item item, ItemProgress progress) {
+    String when = progress.at() == null ? "" : " · " + Mrkdwn.date(progress.at());
+    return switch (progress.state()) {
+      case PENDING -> "";
+      case RUNNING -> "Running" + (progress.attempt() > 1 ? " (attempt " + progress.attempt() + ")" : "")
+          + "…" + (progress.actor() == null ? "" : " started by " + Mrkdwn.user(progress.actor())) + when;
+      case PASSED -> item.automated()
+          ? evidence(progress.evidence(), "Passed") + when
+          : "Ticked by " + Mrkdwn.user(progress.actor()) + when;
+      case FAILED -> evidence(progress.evidence(), "Failed") + when;
+      case WAIVED -> "Waived by " + Mrkdwn.user(progress.actor()) + when
+          + (progress.note() == null || progress.note().isBlank()
+              ? "" : ": “" + Mrkdwn.inline(progress.note(), REASON_LIMIT) + "”");
+    };
+  }
+
+  /** What the check saw, short: the full output belongs in the run's thread. */
+  private static String evidence(Evidence evidence, String otherwise) {
+    if (evidence == null) {
+      return otherwise;
+    }
+    String summary = evidence.summary() == null || evidence.summary().isBlank()
+        ? otherwise : Mrkdwn.inline(evidence.summary(), SUMMARY_LIMIT);
+    boolean showError = !evidence.passed() && evidence.error() != null && !evidence.error().isBlank();
+    return showError ? summary + " — " + Mrkdwn.inline(evidence.error(), ERROR_LIMIT) : summary;
+  }
+
+  private static List<ButtonElement> buttons(ChecklistRun run, Item item, ItemProgress progress) {
+    if (!run.status().open()) {
+      return List.of();
+    }
+    String value = ActionIds.itemValue(run.id(), item.id());
+    ItemState state = progress.state();
+    List<ButtonElement> buttons = new ArrayList<>();
+    if (!item.automated() && state == ItemState.PENDING) {
+      buttons.add(itemButton(ActionIds.TICK, "Tick", value, "primary"));
+    }
+    if (!item.automated() && state.satisfied()) {
+      buttons.add(itemButton(ActionIds.UNTICK, "Untick", value, null));
+    }
+    if (item.automated() && state != ItemState.RUNNING) {
+      buttons.add(itemButton(ActionIds.RERUN, "Re-run", value, null));
+    }
+    if (!state.satisfied() && !run.checklist().waiverRoles().isEmpty()) {
+      buttons.add(itemButton(ActionIds.WAIVE, "Waive…", value, null));
+    }
+    return buttons;
+  }
+
+  private static ButtonElement itemButton(String actionId, String label, String value, String style) {
+    return button(b -> b.actionId(actionId).text(plainText(label)).value(value).style(style));
+  }
+}

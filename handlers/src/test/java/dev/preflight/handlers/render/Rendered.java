@@ -1,0 +1,85 @@
+package dev.preflight.handlers.render;
+
+import com.slack.api.util.json.GsonFactory;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** A rendered message as the JSON Slack would receive, with the views a reader cares about. */
+final class Rendered {
+
+  final MessageContent content;
+  final List<JsonObject> blocks;
+
+  private Rendered(MessageContent content, List<JsonObject> blocks) {
+    this.content = content;
+    this.blocks = blocks;
+  }
+
+  static Rendered of(MessageContent content) {
+    String json = GsonFactory.createSnakeCase().toJson(content.blocks());
+    List<JsonObject> blocks = new ArrayList<>();
+    new JsonArray(json).forEach(block -> blocks.add((JsonObject) block));
+    return new Rendered(content, blocks);
+  }
+
+  /** Every text a person reads, block by block (header, context, sections). */
+  List<String> texts() {
+    List<String> texts = new ArrayList<>();
+    for (JsonObject block : blocks) {
+      JsonObject text = block.getJsonObject("text");
+      if (text != null) {
+        texts.add(text.getString("text"));
+      }
+      JsonArray elements = block.getJsonArray("elements");
+      if ("context".equals(block.getString("type")) && elements != null) {
+        elements.forEach(e -> texts.add(((JsonObject) e).getString("text")));
+      }
+    }
+    return texts;
+  }
+
+  String allText() {
+    return String.join("\n", texts());
+  }
+
+  /** Every button, each with the block_id of the block it sits in. */
+  List<JsonObject> buttons() {
+    List<JsonObject> buttons = new ArrayList<>();
+    for (JsonObject block : blocks) {
+      JsonObject accessory = block.getJsonObject("accessory");
+      if (accessory != null && "button".equals(accessory.getString("type"))) {
+        buttons.add(accessory.copy().put("block_id", block.getString("block_id")));
+      }
+      if ("actions".equals(block.getString("type"))) {
+        block.getJsonArray("elements").forEach(e ->
+            buttons.add(((JsonObject) e).copy().put("block_id", block.getString("block_id"))));
+      }
+    }
+    return buttons;
+  }
+
+  /** The action_ids of the buttons carrying this value, in order. */
+  List<String> actionsFor(String value) {
+    return buttons().stream()
+        .filter(b -> value.equals(b.getString("value")))
+        .map(b -> b.getString("action_id"))
+        .collect(Collectors.toList());
+  }
+
+  List<JsonObject> ofType(String type) {
+    return blocks.stream().filter(b -> type.equals(b.getString("type"))).toList();
+  }
+
+  /** The section whose block_id is given, or null. */
+  JsonObject block(String blockId) {
+    return blocks.stream().filter(b -> blockId.equals(b.getString("block_id"))).findFirst().orElse(null);
+  }
+
+  String textOf(String blockId) {
+    JsonObject block = block(blockId);
+    return block == null ? null : block.getJsonObject("text").getString("text");
+  }
+}
