@@ -1,0 +1,154 @@
+package dev.preflight.handlers.slack;
+
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.request.RequestHeaders;
+import com.slack.api.bolt.response.Response;
+import com.slack.api.bolt.util.SlackRequestParser;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The real {@link SlackEndpoint}: our verification and de-duplication in front of a Bolt {@link App}. */
+final class BoltEndpoint implements SlackEndpoint {
+
+  private static final Logger log = LoggerFactory.getLogger(BoltEndpoint.class);
+
+  private static final String TEXT = "text/plain; charset=utf-8";
+  private static final String JSON = "application/json; charset=utf-8";
+  private static final String RETRY_NUM_HEADER = "X-Slack-Retry-Num";
+  private static final String RETRY_REASON_HEADER = "X-Slack-Retry-Reason";
+
+  private final Vertx vertx;
+  private final App app;
+  private final SlackSignature signature;
+  private final SlackEventLog events;
+  private final SlackRequestParser parser;
+
+  BoltEndpoint(Vertx vertx, App app, SlackSignature signature, SlackEventLog events) {
+    if (app.config().isRequestVerificationEnabled()) {
+      throw new IllegalArgumentException(
+          "Bolt must not verify requests a second time: build the App from SlackEndpoint.boltConfig(…) "
+              + "or set AppConfig.requestVerificationEnabled(false)");
+    }
+    this.vertx = vertx;
+    this.app = app;
+    this.signature = signature;
+    this.events = events;
+    this.parser = new SlackRequestParser(app.config());
+  }
+
+  @Override
+  public Future<Void> handle(HttpServerRequest request, Buffer body) {
+    if (body.length() > MAX_BODY_BYTES) {
+      return reply(request, 413, TEXT, "request body too large");
+    }
+    SlackSignature.Verdict verdict = signature.verify(
+        request.getHeader(SlackSignature.TIMESTAMP_HEADER),
+        request.getHeader(SlackSignature.SIGNATURE_HEADER),
+        body.getBytes());
+    if (!verdict.valid()) {
+      log.warn("Rejected a request to {} from {}: {}", request.path(), request.remoteAddress(), verdict.reason());
+      return reply(request, 401, TEXT, "invalid signature");
+    }
+    // Commands and interactivity are forms and never redelivered: nothing to answer or de-duplicate first.
+    return isJson(request) ? handleJson(request, body) : runBolt(request, body);
+  }
+
+  private Future<Void> handleJson(HttpServerRequest request, Buffer body) {
+    JsonObject json;
+    try {
+      json = body.toJsonObject();
+    } catch (DecodeException e) {
+      return reply(request, 400, TEXT, "malformed JSON");
+    }
+    String type = text(json, "type");
+    if ("url_verification".equals(type)) {
+      return reply(request, 200, JSON, new JsonObject().put("challenge", text(json, "challenge")).encode());
+    }
+    String eventId = text(json, "event_id");
+    if (!"event_callback".equals(type) || eventId == null) {
+      return runBolt(request, body);
+    }
+    return events.firstSeen(eventId).transform(seen -> {
+      if (seen.failed()) {
+        // Slack retries a failed delivery, so refusing now loses nothing; running unrecorded could run it twice.
+        log.warn("Could not record Slack event {}; asking Slack to redeliver", eventId, seen.cause());
+        return reply(request, 503, TEXT, "event log unavailable");
+      }
+      if (!Boolean.TRUE.equals(seen.result())) {
+        log.info("Slack event {} already taken in; ignoring redelivery {} ({})", eventId,
+            request.getHeader(RETRY_NUM_HEADER), request.getHeader(RETRY_REASON_HEADER));
+        return reply(request, 200, TEXT, "");
+      }
+      return runBolt(request, body);
+    });
+  }
+
+  private Future<Void> runBolt(HttpServerRequest request, Buffer body) {
+    // Read everything from the request here, on its event loop; the worker only sees plain values.
+    SlackRequestParser.HttpRequest raw = SlackRequestParser.HttpRequest.builder()
+        .requestUri(request.path())
+        .queryString(toMap(request.params()))
+        .headers(new RequestHeaders(toMap(request.headers())))
+        .requestBody(body.toString(StandardCharsets.UTF_8))
+        .remoteAddress(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress())
+        .build();
+    return vertx.executeBlocking(() -> app.run(parser.parse(raw)), false)
+        .transform(run -> {
+          if (run.succeeded()) {
+            return write(request, run.result());
+          }
+          log.error("A Slack listener failed on {}", request.path(), run.cause());
+          return reply(request, 500, TEXT, "internal error");
+        });
+  }
+
+  private static Future<Void> write(HttpServerRequest request, Response bolt) {
+    HttpServerResponse response = request.response()
+        .setStatusCode(bolt.getStatusCode() == null ? 200 : bolt.getStatusCode());
+    if (bolt.getHeaders() != null) {
+      bolt.getHeaders().forEach((name, values) -> response.headers().add(name, values));
+    }
+    if (bolt.getContentType() != null) {
+      response.putHeader(HttpHeaders.CONTENT_TYPE, bolt.getContentType());
+    }
+    return response.end(bolt.getBody() == null ? "" : bolt.getBody());
+  }
+
+  private static Future<Void> reply(HttpServerRequest request, int status, String contentType, String body) {
+    return request.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, contentType)
+        .end(body);
+  }
+
+  private static boolean isJson(HttpServerRequest request) {
+    String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+    return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/json");
+  }
+
+  private static String text(JsonObject json, String field) {
+    return json.getValue(field) instanceof String value ? value : null;
+  }
+
+  private static Map<String, List<String>> toMap(MultiMap multiMap) {
+    Map<String, List<String>> map = new HashMap<>();
+    for (String name : multiMap.names()) {
+      map.put(name, multiMap.getAll(name));
+    }
+    return map;
+  }
+}

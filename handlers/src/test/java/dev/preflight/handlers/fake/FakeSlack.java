@@ -1,0 +1,377 @@
+package dev.preflight.handlers.fake;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * A local Slack Web API for tests: a Vert.x HTTP server on 127.0.0.1 with a random port that
+ * answers {@code /api/<method>} the way Slack does, for the methods Preflight uses, and records
+ * every call. Point {@code SLACK_API_URL} (or {@code SlackApi.slack(url)}) at {@link #url()}.
+ *
+ * <p>It keeps the messages it was sent, so {@code chat.update} of an unknown {@code ts} fails with
+ * {@code message_not_found} as in Slack, and {@link #message} shows what a user would now see.
+ * Posts to a {@code response_url} built by {@link #responseUrl} are recorded too.
+ *
+ * <p>Tests wait with {@link #awaitCall}, never by sleeping. Thread-safe: the server records on its
+ * event loop while tests read from theirs.
+ */
+public final class FakeSlack {
+
+  public static final String TEAM_ID = SlackRequests.TEAM_ID;
+  public static final String BOT_USER_ID = "U0PREFLIGHT";
+  public static final String BOT_ID = "B0PREFLIGHT";
+
+  private static final Set<String> JSON_FIELDS = Set.of("blocks", "view", "attachments", "metadata");
+
+  private record Waiter(String key, Predicate<JsonObject> match, Promise<JsonObject> promise) {}
+
+  private HttpServer server;
+
+  // Guarded by this.
+  private final Map<String, List<JsonObject>> calls = new HashMap<>();
+  private final List<Waiter> waiters = new ArrayList<>();
+  private final Map<String, Integer> rateLimited = new HashMap<>();
+  private final Map<String, List<String>> failures = new HashMap<>();
+  private final Map<String, List<String>> userGroups = new HashMap<>();
+  private final Map<String, JsonObject> messages = new HashMap<>();
+  private long lastTs;
+  private int lastView;
+
+  private FakeSlack() {
+  }
+
+  /** Starts a fake on 127.0.0.1 with a random free port. */
+  public static Future<FakeSlack> start(Vertx vertx) {
+    FakeSlack fake = new FakeSlack();
+    return vertx.createHttpServer()
+        .requestHandler(fake::serve)
+        .listen(0, "127.0.0.1")
+        .map(server -> {
+          fake.server = server;
+          return fake;
+        });
+  }
+
+  public Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** The Web API base URL, {@code http://127.0.0.1:PORT/api/}. */
+  public String url() {
+    return "http://127.0.0.1:" + port() + "/api/";
+  }
+
+  /** A {@code response_url} whose posts are recorded under {@code id}. */
+  public String responseUrl(String id) {
+    return "http://127.0.0.1:" + port() + "/response/" + id;
+  }
+
+  // ---- what tests read -------------------------------------------------------------------------
+
+  /**
+   * Every call of {@code method} received so far, oldest first, including those answered with an
+   * error or a 429. Each is the call's parameters, form or JSON, with {@code blocks} and
+   * {@code view} parsed into JSON and the token left out.
+   */
+  public synchronized List<JsonObject> calls(String method) {
+    return List.copyOf(calls.getOrDefault(method, List.of()));
+  }
+
+  /** Completes with the first call of {@code method} matching {@code match}, already received or yet to come. */
+  public Future<JsonObject> awaitCall(String method, Predicate<JsonObject> match) {
+    return await(method, match);
+  }
+
+  public Future<JsonObject> awaitCall(String method) {
+    return await(method, params -> true);
+  }
+
+  /** Bodies posted to {@link #responseUrl responseUrl(id)}. */
+  public synchronized List<JsonObject> responses(String id) {
+    return calls("response:" + id);
+  }
+
+  public Future<JsonObject> awaitResponse(String id, Predicate<JsonObject> match) {
+    return await("response:" + id, match);
+  }
+
+  /** The message as it stands now ({@code text}, {@code blocks}, …), after every update. */
+  public synchronized Optional<JsonObject> message(String channel, String ts) {
+    return Optional.ofNullable(messages.get(channel + "/" + ts)).map(JsonObject::copy);
+  }
+
+  // ---- how tests script it -----------------------------------------------------------------------
+
+  /** Answers the next {@code times} calls of {@code method} with HTTP 429 and {@code Retry-After: 1}. */
+  public synchronized FakeSlack rateLimitNext(String method, int times) {
+    rateLimited.merge(method, times, Integer::sum);
+    return this;
+  }
+
+  /** Answers the next call of {@code method} with {@code {"ok":false,"error":error}}. */
+  public synchronized FakeSlack failNext(String method, String error) {
+    failures.computeIfAbsent(method, m -> new ArrayList<>()).add(error);
+    return this;
+  }
+
+  /** Sets who {@code usergroups.users.list} says is in {@code groupId}; unknown groups get {@code no_such_subteam}. */
+  public synchronized FakeSlack userGroup(String groupId, List<String> userIds) {
+    userGroups.put(groupId, List.copyOf(userIds));
+    return this;
+  }
+
+  // ---- the server ------------------------------------------------------------------------------
+
+  private void serve(HttpServerRequest request) {
+    request.body().onSuccess(body -> {
+      String path = request.path();
+      if (path.startsWith("/api/")) {
+        api(request, path.substring("/api/".length()), body);
+      } else if (path.startsWith("/response/") && "POST".equals(request.method().name())) {
+        JsonObject posted;
+        try {
+          posted = parse(request, body);
+        } catch (DecodeException e) {
+          request.response().setStatusCode(400).end("invalid_payload");
+          return;
+        }
+        record("response:" + path.substring("/response/".length()), posted);
+        json(request, 200, new JsonObject().put("ok", true));
+      } else {
+        request.response().setStatusCode(404).end();
+      }
+    });
+  }
+
+  private void api(HttpServerRequest request, String method, Buffer body) {
+    JsonObject params;
+    try {
+      params = parse(request, body);
+    } catch (DecodeException e) {
+      record(method, new JsonObject());
+      json(request, 200, error("invalid_json"));
+      return;
+    }
+    Object token = params.remove("token");
+    String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+    boolean authed = token != null || (authorization != null && authorization.startsWith("Bearer "));
+    record(method, params);
+    if (takeRateLimit(method)) {
+      request.response().putHeader("Retry-After", "1");
+      json(request, 429, error("ratelimited"));
+      return;
+    }
+    if (!authed) {
+      json(request, 200, error("not_authed"));
+      return;
+    }
+    String scripted = takeFailure(method);
+    json(request, 200, scripted != null ? error(scripted) : answer(method, params));
+  }
+
+  private synchronized JsonObject answer(String method, JsonObject params) {
+    return switch (method) {
+      case "auth.test" -> ok()
+          .put("url", "https://preflight-test.slack.com/")
+          .put("team", "Preflight Test")
+          .put("user", "preflight")
+          .put("team_id", TEAM_ID)
+          .put("user_id", BOT_USER_ID)
+          .put("bot_id", BOT_ID)
+          .put("is_enterprise_install", false);
+      case "chat.postMessage" -> postMessage(params);
+      case "chat.update" -> update(params);
+      case "chat.postEphemeral" -> params.getString("channel") == null
+          ? error("channel_not_found")
+          : ok().put("message_ts", nextTs());
+      case "views.open" -> params.getString("trigger_id") == null
+          ? error("invalid_arguments")
+          : view(params);
+      case "views.publish" -> params.getString("user_id") == null
+          ? error("invalid_arguments")
+          : view(params);
+      case "usergroups.users.list" -> userGroups.containsKey(params.getString("usergroup"))
+          ? ok().put("users", new JsonArray(new ArrayList<>(userGroups.get(params.getString("usergroup")))))
+          : error("no_such_subteam");
+      default -> error("unknown_method");
+    };
+  }
+
+  private JsonObject postMessage(JsonObject params) {
+    String channel = params.getString("channel");
+    if (channel == null || channel.isEmpty()) {
+      return error("channel_not_found");
+    }
+    if (params.getString("text") == null && params.getValue("blocks") == null) {
+      return error("no_text");
+    }
+    String ts = nextTs();
+    JsonObject message = new JsonObject()
+        .put("type", "message")
+        .put("user", BOT_USER_ID)
+        .put("bot_id", BOT_ID)
+        .put("team", TEAM_ID)
+        .put("text", params.getString("text", ""))
+        .put("ts", ts);
+    copyIfPresent(params, message, "blocks", "thread_ts", "attachments");
+    messages.put(channel + "/" + ts, message);
+    return ok().put("channel", channel).put("ts", ts).put("message", message.copy());
+  }
+
+  private JsonObject update(JsonObject params) {
+    String channel = params.getString("channel");
+    String ts = params.getString("ts");
+    JsonObject message = messages.get(channel + "/" + ts);
+    if (message == null) {
+      return error("message_not_found");
+    }
+    message.put("text", params.getString("text", message.getString("text")))
+        .put("edited", new JsonObject().put("user", BOT_USER_ID).put("ts", nextTs()));
+    copyIfPresent(params, message, "blocks", "attachments");
+    return ok().put("channel", channel).put("ts", ts).put("text", message.getString("text"))
+        .put("message", message.copy());
+  }
+
+  private JsonObject view(JsonObject params) {
+    JsonObject submitted = params.getValue("view") instanceof JsonObject view ? view : new JsonObject();
+    String id = "V%09d".formatted(++lastView);
+    JsonObject view = submitted.copy()
+        .put("id", id)
+        .put("team_id", TEAM_ID)
+        .put("state", new JsonObject().put("values", new JsonObject()))
+        .put("hash", "1700000000.%08x".formatted(lastView))
+        .put("root_view_id", id)
+        .put("app_id", "A0PREFLIGHT")
+        .put("bot_id", BOT_ID);
+    return ok().put("view", view);
+  }
+
+  // Slack's ts: epoch seconds, a dot, six digits, unique per channel; ours increase across all.
+  private String nextTs() {
+    lastTs += 100;
+    return "1700000000.%06d".formatted(lastTs);
+  }
+
+  // ---- bookkeeping -------------------------------------------------------------------------------
+
+  private Future<JsonObject> await(String key, Predicate<JsonObject> match) {
+    Promise<JsonObject> promise = Promise.promise();
+    synchronized (this) {
+      Optional<JsonObject> seen = calls.getOrDefault(key, List.of()).stream().filter(match).findFirst();
+      if (seen.isEmpty()) {
+        waiters.add(new Waiter(key, match, promise));
+        return promise.future();
+      }
+      promise.complete(seen.get().copy());
+    }
+    return promise.future();
+  }
+
+  private void record(String key, JsonObject params) {
+    List<Waiter> satisfied = new ArrayList<>();
+    synchronized (this) {
+      calls.computeIfAbsent(key, k -> new ArrayList<>()).add(params);
+      waiters.removeIf(waiter -> {
+        boolean hit = waiter.key().equals(key) && waiter.match().test(params);
+        if (hit) {
+          satisfied.add(waiter);
+        }
+        return hit;
+      });
+    }
+    // Outside the lock: a waiter's continuation may call back into the fake.
+    satisfied.forEach(waiter -> waiter.promise().complete(params.copy()));
+  }
+
+  private synchronized boolean takeRateLimit(String method) {
+    Integer left = rateLimited.get(method);
+    if (left == null || left <= 0) {
+      return false;
+    }
+    rateLimited.put(method, left - 1);
+    return true;
+  }
+
+  private synchronized String takeFailure(String method) {
+    List<String> queued = failures.get(method);
+    return queued == null || queued.isEmpty() ? null : queued.remove(0);
+  }
+
+  private static JsonObject parse(HttpServerRequest request, Buffer body) {
+    String contentType = String.valueOf(request.getHeader(HttpHeaders.CONTENT_TYPE)).toLowerCase(Locale.ROOT);
+    JsonObject params = new JsonObject();
+    if (contentType.startsWith("application/json")) {
+      params = body.length() == 0 ? params : body.toJsonObject();
+    } else {
+      for (String pair : body.toString(StandardCharsets.UTF_8).split("&")) {
+        if (pair.isEmpty()) {
+          continue;
+        }
+        int eq = pair.indexOf('=');
+        String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        params.put(name, value);
+      }
+    }
+    // The Java SDK sends these as JSON strings inside the form; tests want to look inside them.
+    for (String field : JSON_FIELDS) {
+      if (params.getValue(field) instanceof String text && !text.isBlank()) {
+        params.put(field, parseJson(text));
+      }
+    }
+    return params;
+  }
+
+  private static Object parseJson(String text) {
+    try {
+      return text.trim().startsWith("[") ? new JsonArray(text) : new JsonObject(text);
+    } catch (DecodeException e) {
+      return text;
+    }
+  }
+
+  private static void copyIfPresent(JsonObject from, JsonObject to, String... fields) {
+    for (String field : fields) {
+      if (from.getValue(field) != null) {
+        to.put(field, from.getValue(field));
+      }
+    }
+  }
+
+  private static JsonObject ok() {
+    return new JsonObject().put("ok", true);
+  }
+
+  private static JsonObject error(String code) {
+    return new JsonObject().put("ok", false).put("error", code);
+  }
+
+  private static void json(HttpServerRequest request, int status, JsonObject body) {
+    request.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+        .end(body.encode());
+  }
+}
