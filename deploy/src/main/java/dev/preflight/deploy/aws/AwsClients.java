@@ -1,0 +1,141 @@
+package dev.preflight.deploy.aws;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsAsyncClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.ecs.EcsAsyncClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerAsyncClient;
+
+/**
+ * The AWS async clients, one per service and region, built on first use and shared. They all
+ * use one Netty HTTP client, so a bot that talks to three regions runs one event loop group,
+ * not six.
+ *
+ * <p>Building a client (and resolving the default region) may read profile files or ask the
+ * instance metadata service, so call {@link #ecs} and {@link #secretsManager} from a worker,
+ * never from an event loop.
+ *
+ * <p>{@code AWS_ENDPOINT_URL} (and {@code AWS_ENDPOINT_URL_ECS}, {@code ..._SECRETS_MANAGER})
+ * are honoured by the SDK itself since 2.21; the explicit endpoint here is for tests, which
+ * cannot set environment variables of their own JVM.
+ */
+public final class AwsClients implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AwsClients.class);
+
+  static final Region FALLBACK_REGION = Region.US_EAST_1;
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Optional<URI> endpoint;
+  private final AwsCredentialsProvider credentials;
+  private final Map<Region, EcsAsyncClient> ecs = new ConcurrentHashMap<>();
+  private final Map<Region, SecretsManagerAsyncClient> secretsManager = new ConcurrentHashMap<>();
+  private SdkAsyncHttpClient http;
+  private Region defaultRegion;
+  private boolean closed;
+
+  /** Region, credentials and endpoint all come from the SDK's default chains. */
+  public AwsClients() {
+    this(Optional.empty(), null);
+  }
+
+  /**
+   * @param endpoint sends every call there instead of AWS (moto, a local fake)
+   * @param credentials the credentials to sign with, or null for the default chain
+   */
+  public AwsClients(Optional<URI> endpoint, AwsCredentialsProvider credentials) {
+    this.endpoint = endpoint;
+    this.credentials = credentials;
+  }
+
+  /** @param region a region name, or null for the default region */
+  public EcsAsyncClient ecs(String region) {
+    return ecs.computeIfAbsent(region(region), r -> configure(EcsAsyncClient.builder(), r).build());
+  }
+
+  /** @param region a region name, or null for the default region */
+  public SecretsManagerAsyncClient secretsManager(String region) {
+    return secretsManager.computeIfAbsent(region(region), r -> configure(SecretsManagerAsyncClient.builder(), r).build());
+  }
+
+  /** The named region, or the default chain's, or {@code us-east-1} when nothing is configured. */
+  public Region region(String name) {
+    if (name != null && !name.isBlank()) {
+      return Region.of(name.trim());
+    }
+    return defaultRegion();
+  }
+
+  private synchronized Region defaultRegion() {
+    if (defaultRegion == null) {
+      try {
+        defaultRegion = new DefaultAwsRegionProviderChain().getRegion();
+      } catch (SdkClientException e) {
+        LOG.warn("No AWS region configured (AWS_REGION, profile or instance metadata); using {}", FALLBACK_REGION);
+        defaultRegion = FALLBACK_REGION;
+      }
+    }
+    return defaultRegion;
+  }
+
+  private <B extends AwsClientBuilder<B, C> & AwsAsyncClientBuilder<B, C>, C> B configure(B builder, Region region) {
+    builder.region(region)
+        .httpClient(http())
+        .overrideConfiguration(o -> o
+            .apiCallTimeout(CALL_TIMEOUT)
+            .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
+            // STANDARD backs off and retries throttling and transient errors, with a retry quota
+            // so a struggling endpoint is not hammered.
+            .retryStrategy(RetryMode.STANDARD));
+    endpoint.ifPresent(builder::endpointOverride);
+    if (credentials != null) {
+      builder.credentialsProvider(credentials);
+    }
+    return builder;
+  }
+
+  private synchronized SdkAsyncHttpClient http() {
+    if (closed) {
+      throw new IllegalStateException("AWS clients are closed");
+    }
+    if (http == null) {
+      http = NettyNioAsyncHttpClient.builder()
+          .connectionTimeout(CONNECT_TIMEOUT)
+          .connectionAcquisitionTimeout(CONNECT_TIMEOUT)
+          .readTimeout(READ_TIMEOUT)
+          .writeTimeout(READ_TIMEOUT)
+          .build();
+    }
+    return http;
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    ecs.values().forEach(EcsAsyncClient::close);
+    secretsManager.values().forEach(SecretsManagerAsyncClient::close);
+    ecs.clear();
+    secretsManager.clear();
+    // The SDK leaves a client it was handed to its owner, so the shared one is closed here.
+    if (http != null) {
+      http.close();
+      http = null;
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package dev.preflight.deploy.check;
+
+import dev.preflight.checklists.run.Evidence;
+import dev.preflight.checklists.secret.Redactor;
+import dev.preflight.checklists.secret.Variables.MissingVariableException;
+import io.netty.channel.ConnectTimeoutException;
+import io.vertx.pgclient.PgException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+
+/**
+ * The one place that decides how a failed attempt reads (timed out, refused, unreachable,
+ * misconfigured, errored) and whether another attempt could help.
+ */
+final class CheckFailures {
+
+  /** PostgreSQL's SQLSTATE when statement_timeout stops a query. */
+  private static final String QUERY_CANCELED = "57014";
+
+  private CheckFailures() {}
+
+  static Evidence evidence(Throwable failure, Duration timeout, Redactor redactor) {
+    Throwable cause = unwrap(failure);
+    return Evidence.failure(redactor.redact(summary(cause, timeout)), redactor.redact(detail(cause)), 1);
+  }
+
+  /** Configuration problems fail the same way every time; anything else may be transient. */
+  static boolean retryable(Throwable failure) {
+    Throwable cause = unwrap(failure);
+    return !(cause instanceof MissingVariableException || cause instanceof InvalidSpecException);
+  }
+
+  static String timedOut(Duration timeout) {
+    return "timed out after " + Durations.format(timeout);
+  }
+
+  private static String summary(Throwable cause, Duration timeout) {
+    if (cause instanceof MissingVariableException || cause instanceof InvalidSpecException) {
+      return cause.getMessage();
+    }
+    if (isTimeout(cause)) {
+      return timedOut(timeout);
+    }
+    if (find(cause, ConnectException.class).isPresent()) {
+      return find(cause, NoRouteToHostException.class).isPresent() ? "no route to host" : "connection refused";
+    }
+    Optional<UnknownHostException> unknownHost = find(cause, UnknownHostException.class);
+    if (unknownHost.isPresent()) {
+      return "unknown host " + unknownHost.get().getMessage();
+    }
+    Optional<AwsServiceException> aws = find(cause, AwsServiceException.class);
+    if (aws.isPresent() && aws.get().awsErrorDetails() != null) {
+      return "AWS answered " + aws.get().awsErrorDetails().errorCode();
+    }
+    return "check failed: " + message(cause);
+  }
+
+  private static String detail(Throwable cause) {
+    Optional<AwsServiceException> aws = find(cause, AwsServiceException.class);
+    if (aws.isPresent() && aws.get().awsErrorDetails() != null) {
+      return aws.get().awsErrorDetails().errorMessage();
+    }
+    return message(cause);
+  }
+
+  private static boolean isTimeout(Throwable cause) {
+    return find(cause, TimeoutException.class).isPresent()
+        || find(cause, PgException.class).map(e -> QUERY_CANCELED.equals(e.getSqlState())).orElse(false)
+        || find(cause, ConnectTimeoutException.class).isPresent()
+        || find(cause, ApiCallTimeoutException.class).isPresent()
+        || find(cause, ApiCallAttemptTimeoutException.class).isPresent();
+  }
+
+  private static String message(Throwable cause) {
+    String message = cause.getMessage();
+    return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
+  }
+
+  private static <T extends Throwable> Optional<T> find(Throwable failure, Class<T> type) {
+    for (Throwable current = failure; current != null; current = current.getCause()) {
+      if (type.isInstance(current)) {
+        return Optional.of(type.cast(current));
+      }
+      if (current.getCause() == current) {
+        break;
+      }
+    }
+    return Optional.empty();
+  }
+
+  static Throwable unwrap(Throwable failure) {
+    Throwable current = failure;
+    while ((current instanceof CompletionException || current instanceof ExecutionException)
+        && current.getCause() != null) {
+      current = current.getCause();
+    }
+    return current;
+  }
+}

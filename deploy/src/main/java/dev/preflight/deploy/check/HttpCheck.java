@@ -1,0 +1,137 @@
+package dev.preflight.deploy.check;
+
+import dev.preflight.checklists.checklist.CheckSpec;
+import dev.preflight.checklists.run.Evidence;
+import dev.preflight.checklists.secret.Redactor;
+import dev.preflight.checklists.secret.Variables;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** Sends one request and compares the answer with what the spec expects. */
+final class HttpCheck implements Check<CheckSpec.Http> {
+
+  private final WebClient client;
+
+  HttpCheck(Vertx vertx) {
+    this.client = WebClient.create(vertx, new WebClientOptions()
+        .setUserAgent("Preflight-Check")
+        // The status a spec expects is the one its URL answers: a login page's 302 is a result.
+        .setFollowRedirects(false));
+  }
+
+  @Override
+  public Future<Evidence> attempt(CheckSpec.Http spec, Variables variables, Redactor redactor) {
+    String url = validUrl(variables.resolve(spec.url(), redactor), redactor);
+    Map<String, String> headers = new LinkedHashMap<>();
+    spec.headers().forEach((name, value) -> headers.put(name, variables.resolve(value, redactor)));
+    String body = variables.resolve(spec.body(), redactor);
+    String bodyContains = variables.resolve(spec.bodyContains(), redactor);
+    List<JsonExpectation> expectations = spec.expectJson().entrySet().stream()
+        .map(entry -> new JsonExpectation(entry.getKey(), entry.getValue()))
+        .toList();
+    // A bad pointer is the spec's fault; say so before bothering the server.
+    expectations.forEach(JsonExpectation::compiled);
+
+    long timeoutMillis = CheckRunner.timeout(spec).toMillis();
+    HttpRequest<Buffer> request = client.requestAbs(method(spec.method()), url)
+        .timeout(timeoutMillis)
+        .connectTimeout(timeoutMillis);
+    headers.forEach(request::putHeader);
+
+    long started = System.nanoTime();
+    Future<HttpResponse<Buffer>> sent = body == null ? request.send() : request.sendBuffer(Buffer.buffer(body));
+    return sent.map(response -> judge(spec, bodyContains, expectations, response, Durations.millisSince(started), redactor));
+  }
+
+  void close() {
+    client.close();
+  }
+
+  private static Evidence judge(
+      CheckSpec.Http spec,
+      String bodyContains,
+      List<JsonExpectation> expectations,
+      HttpResponse<Buffer> response,
+      long latencyMillis,
+      Redactor redactor) {
+    int status = response.statusCode();
+    String body = Optional.ofNullable(response.bodyAsString()).orElse("");
+    List<String> problems = new ArrayList<>();
+    if (!statusAccepted(spec.expectStatus(), status)) {
+      problems.add("expected " + expectedStatuses(spec.expectStatus()) + ", got " + status);
+    }
+    if (spec.maxLatency() != null && latencyMillis > spec.maxLatency().toMillis()) {
+      problems.add("took " + latencyMillis + " ms, over the " + Durations.format(spec.maxLatency()) + " limit");
+    }
+    if (bodyContains != null && !body.contains(bodyContains)) {
+      problems.add("body does not contain \"" + bodyContains + "\"");
+    }
+    if (!expectations.isEmpty()) {
+      problems.addAll(jsonProblems(expectations, body, redactor));
+    }
+    String summary = problems.isEmpty() ? status + " in " + latencyMillis + " ms" : problems.get(0);
+    String error = problems.isEmpty() ? null : String.join("; ", problems);
+    String excerpt = body.isEmpty() ? null : redactor.redact(body);
+    return new Evidence(
+        problems.isEmpty(), redactor.redact(summary), status, latencyMillis, excerpt, redactor.redact(error), 1);
+  }
+
+  private static List<String> jsonProblems(List<JsonExpectation> expectations, String body, Redactor redactor) {
+    Object document;
+    try {
+      document = Json.decodeValue(body);
+    } catch (DecodeException e) {
+      return List.of("body is not JSON");
+    }
+    return expectations.stream()
+        .map(expectation -> expectation.mismatch(document, redactor))
+        .flatMap(Optional::stream)
+        .toList();
+  }
+
+  /** An empty list cannot come from a validated spec; any 2xx is the sane reading of "no opinion". */
+  private static boolean statusAccepted(List<Integer> expected, int status) {
+    return expected.isEmpty() ? status >= 200 && status < 300 : expected.contains(status);
+  }
+
+  private static String expectedStatuses(List<Integer> expected) {
+    return expected.isEmpty() ? "2xx" : expected.stream().map(String::valueOf).collect(Collectors.joining("/"));
+  }
+
+  private static HttpMethod method(String method) {
+    return method == null || method.isBlank() ? HttpMethod.GET : HttpMethod.valueOf(method.trim().toUpperCase(Locale.ROOT));
+  }
+
+  private static String validUrl(String url, Redactor redactor) {
+    if (url == null || url.isBlank()) {
+      throw new InvalidSpecException("the check has no URL");
+    }
+    try {
+      URI uri = new URI(url);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+        return url;
+      }
+    } catch (URISyntaxException e) {
+      // reported below, in the user's terms
+    }
+    throw new InvalidSpecException("not an http(s) URL: " + redactor.redact(url));
+  }
+}
