@@ -1,0 +1,101 @@
+package dev.preflight.bot;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The runtime contract, read once from the environment. Nothing else in the bot reads
+ * environment variables for its own settings.
+ */
+public record BotSettings(
+    Path configPath,
+    int port,
+    Optional<String> slackBotToken,
+    Optional<String> slackSigningSecret,
+    Optional<String> slackAppToken,
+    String slackApiUrl,
+    Optional<String> databaseUrl,
+    Path dataDir,
+    Optional<String> alertsToken,
+    Optional<String> sentryDsn,
+    Optional<String> sentryEnvironment) {
+
+  public static final String DEFAULT_SLACK_API_URL = "https://slack.com/api/";
+
+  public static BotSettings fromEnvironment(Map<String, String> env) {
+    return new BotSettings(
+        Path.of(env.getOrDefault("PREFLIGHT_CONFIG", "./preflight.yaml")),
+        port(env.get("PORT")),
+        nonBlank(env.get("SLACK_BOT_TOKEN")),
+        nonBlank(env.get("SLACK_SIGNING_SECRET")),
+        nonBlank(env.get("SLACK_APP_TOKEN")),
+        slackApiUrl(env.get("SLACK_API_URL")),
+        nonBlank(env.get("DATABASE_URL")),
+        Path.of(env.getOrDefault("PREFLIGHT_DATA_DIR", "./data")),
+        nonBlank(env.get("ALERTS_TOKEN")),
+        nonBlank(env.get("SENTRY_DSN")),
+        nonBlank(env.get("SENTRY_ENVIRONMENT")));
+  }
+
+  /** Slack is usable over HTTP only with both a bot token and a signing secret. */
+  public boolean slackConfigured() {
+    return slackBotToken.isPresent() && slackSigningSecret.isPresent();
+  }
+
+  /** What is missing for Slack, in words for the log and /readyz; empty when nothing is. */
+  public List<String> missingForSlack() {
+    List<String> missing = new ArrayList<>();
+    if (slackBotToken.isEmpty()) {
+      missing.add("SLACK_BOT_TOKEN is not set: the bot cannot post or update messages");
+    }
+    if (slackSigningSecret.isEmpty()) {
+      missing.add("SLACK_SIGNING_SECRET is not set: requests from Slack cannot be verified, so all are refused");
+    }
+    return missing;
+  }
+
+  private static int port(String value) {
+    if (value == null || value.isBlank()) {
+      return 3000;
+    }
+    try {
+      int port = Integer.parseInt(value.trim());
+      if (port < 0 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return port;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("PORT must be a number from 0 to 65535, not `" + value + "`");
+    }
+  }
+
+  private static String slackApiUrl(String value) {
+    String url = nonBlank(value).orElse(DEFAULT_SLACK_API_URL);
+    URI uri = URI.create(url);
+    if (uri.getScheme() == null || !uri.getScheme().startsWith("http")) {
+      throw new IllegalArgumentException("SLACK_API_URL must be an http(s) URL such as " + DEFAULT_SLACK_API_URL);
+    }
+    return url.endsWith("/") ? url : url + "/";
+  }
+
+  private static Optional<String> nonBlank(String value) {
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+  }
+
+  @Override
+  public String toString() {
+    // Tokens and secrets are reported as present or absent, never by value.
+    return "BotSettings[config=" + configPath + ", port=" + port
+        + ", slackBotToken=" + (slackBotToken.isPresent() ? "set" : "unset")
+        + ", slackSigningSecret=" + (slackSigningSecret.isPresent() ? "set" : "unset")
+        + ", slackAppToken=" + (slackAppToken.isPresent() ? "set" : "unset")
+        + ", slackApiUrl=" + slackApiUrl
+        + ", database=" + (databaseUrl.isPresent() ? "DATABASE_URL" : "embedded in " + dataDir)
+        + ", alerts=" + (alertsToken.isPresent() ? "enabled" : "disabled")
+        + ", sentry=" + (sentryDsn.isPresent() ? "enabled" : "disabled") + "]";
+  }
+}

@@ -1,0 +1,168 @@
+package dev.preflight.bot;
+
+import com.slack.api.Slack;
+import dev.preflight.checklists.config.PreflightConfig;
+import dev.preflight.checklists.secret.Variables;
+import dev.preflight.deploy.aws.AwsClients;
+import dev.preflight.deploy.check.CheckRunner;
+import dev.preflight.deploy.run.ChecklistRuns;
+import dev.preflight.deploy.run.ProcessedEvents;
+import dev.preflight.deploy.run.RunRepository;
+import dev.preflight.handlers.SlackSurface;
+import dev.preflight.handlers.slack.SlackApi;
+import dev.preflight.handlers.slack.SlackEndpoint;
+import dev.preflight.handlers.slack.SlackSignature;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running bot: the database pool, the services, the Slack surface and the HTTP server.
+ * Its start is one chain; if any step fails, the deployment fails and the bot exits.
+ */
+final class PreflightVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PreflightVerticle.class);
+  private static final long FORGET_EVENTS_EVERY_MS = TimeUnit.HOURS.toMillis(1);
+
+  private final BotSettings settings;
+  private final PreflightConfig config;
+  private final PgConnectOptions database;
+  private final Variables variables;
+
+  private Pool pool;
+  private AwsClients aws;
+  private ChecklistRuns runs;
+  private SlackEndpoint slackEndpoint;
+  private HttpServer server;
+
+  /** @param variables what {@code ${NAME}} in checklists resolves against: the environment, in production */
+  PreflightVerticle(BotSettings settings, PreflightConfig config, PgConnectOptions database, Variables variables) {
+    this.settings = settings;
+    this.config = config;
+    this.database = database;
+    this.variables = variables;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(8).setConnectionTimeout(5).setConnectionTimeoutUnit(TimeUnit.SECONDS))
+        .connectingTo(database)
+        .using(vertx)
+        .build();
+    aws = new AwsClients();
+    CheckRunner checks = new CheckRunner(vertx, aws);
+    runs = new ChecklistRuns(new RunRepository(pool, config::checklist), spec -> checks.run(spec, variables),
+        config::checklist, Clock.systemUTC());
+    ProcessedEvents processedEvents = new ProcessedEvents(pool);
+    slackEndpoint = slackEndpoint(processedEvents);
+    vertx.setPeriodic(FORGET_EVENTS_EVERY_MS, id -> processedEvents.forgetOlderThanADay());
+    return vertx.createHttpServer()
+        .requestHandler(router())
+        .listen(settings.port())
+        .onSuccess(listening -> {
+          server = listening;
+          LOG.info("Preflight is listening on port {}", listening.actualPort());
+        })
+        .compose(listening -> runs.resume())
+        .onSuccess(resumed -> LOG.info("Resumed {} open runs", resumed));
+  }
+
+  private SlackEndpoint slackEndpoint(ProcessedEvents processedEvents) {
+    if (!settings.slackConfigured()) {
+      return SlackEndpoint.refusing("Slack is not configured on this bot: "
+          + String.join("; ", settings.missingForSlack()) + ".\n");
+    }
+    Slack client = SlackApi.slack(settings.slackApiUrl());
+    String token = settings.slackBotToken().orElseThrow();
+    SlackApi slack = new SlackApi(vertx, client, token);
+    SlackSurface surface = SlackSurface.build(config, runs, slack, client, token, context);
+    return SlackEndpoint.serving(vertx, surface.app(),
+        new SlackSignature(settings.slackSigningSecret().orElseThrow(), Clock.systemUTC()),
+        processedEvents::firstSeen);
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    router.post("/slack/events").handler(this::slackEvents);
+    router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "alive")));
+    router.get("/readyz").handler(this::ready);
+    return router;
+  }
+
+  private void slackEvents(RoutingContext ctx) {
+    BoundedBody.read(ctx.request(), SlackEndpoint.MAX_BODY_BYTES)
+        .compose(body -> slackEndpoint.handle(ctx.request(), body))
+        .onFailure(e -> {
+          if (ctx.response().headWritten()) {
+            return;
+          }
+          if (e instanceof BoundedBody.TooLarge) {
+            ctx.response().setStatusCode(413).putHeader("Connection", "close").end("request body too large\n");
+          } else {
+            LOG.error("A Slack request failed", e);
+            ctx.response().setStatusCode(500).end();
+          }
+        });
+  }
+
+  /** Ready when the database answers and Slack is configured; the body says what is missing. */
+  private void ready(RoutingContext ctx) {
+    pool.query("select 1").execute()
+        .timeout(3, TimeUnit.SECONDS)
+        .map(rows -> true)
+        .otherwise(false)
+        .onSuccess(databaseUp -> {
+          List<String> problems = new ArrayList<>();
+          if (!databaseUp) {
+            problems.add("the database does not answer");
+          }
+          problems.addAll(settings.missingForSlack());
+          JsonObject body = new JsonObject()
+              .put("status", problems.isEmpty() ? "ready" : "not ready")
+              .put("database", databaseUp ? "up" : "down")
+              .put("slack", settings.slackConfigured() ? "configured" : "not configured")
+              .put("problems", new JsonArray(problems));
+          json(ctx, problems.isEmpty() ? 200 : 503, body);
+        });
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+
+  /** The port actually bound; differs from the setting when that is 0. */
+  int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    List<Future<?>> closing = new ArrayList<>();
+    if (server != null) {
+      closing.add(server.close());
+    }
+    if (pool != null) {
+      closing.add(pool.close());
+    }
+    if (aws != null) {
+      aws.close();
+    }
+    return Future.join(closing);
+  }
+}

@@ -1,0 +1,77 @@
+package dev.preflight.bot;
+
+import dev.preflight.checklists.config.ConfigException;
+import dev.preflight.checklists.config.ConfigLoader;
+import dev.preflight.checklists.config.PreflightConfig;
+import dev.preflight.checklists.secret.Variables;
+import io.sentry.Sentry;
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts the bot: config, database, the HTTP server; stops it cleanly on SIGTERM. */
+final class Serve {
+
+  static final int KEEP_RUNNING = -1;
+  private static final Logger LOG = LoggerFactory.getLogger(Serve.class);
+
+  private Serve() {}
+
+  static int run(BotSettings settings, PrintStream err) {
+    PreflightConfig config;
+    try {
+      config = ConfigLoader.load(settings.configPath());
+    } catch (ConfigException e) {
+      err.println("The config has errors; fix them and start again:");
+      e.errors().forEach(error -> err.println("  " + error));
+      return 2;
+    }
+    LOG.info("Starting Preflight with {}", settings);
+    LOG.info("Loaded {}: {} checklists, {} services", settings.configPath(), config.checklists().size(),
+        config.services().size());
+    settings.missingForSlack().forEach(missing -> LOG.warn("Slack is not configured: {}", missing));
+    settings.sentryDsn().ifPresent(dsn -> Sentry.init(options -> {
+      options.setDsn(dsn);
+      settings.sentryEnvironment().ifPresent(options::setEnvironment);
+      options.setSendDefaultPii(false);
+    }));
+
+    Database database;
+    try {
+      database = Database.open(settings);
+    } catch (Exception e) {
+      LOG.error("The database could not be opened: {}", e.getMessage(), e);
+      return 1;
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      vertx.deployVerticle(new PreflightVerticle(settings, config, database.connectOptions(), Variables.fromEnvironment()))
+          .toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      LOG.error("Preflight could not start: {}", e.getMessage(), e);
+      vertx.close();
+      closeQuietly(database);
+      return 1;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("Stopping Preflight");
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("Vert.x did not close cleanly: {}", e.getMessage());
+      }
+      closeQuietly(database);
+    }, "preflight-shutdown"));
+    return KEEP_RUNNING;
+  }
+
+  private static void closeQuietly(Database database) {
+    try {
+      database.close();
+    } catch (Exception e) {
+      LOG.warn("The database did not close cleanly: {}", e.getMessage());
+    }
+  }
+}

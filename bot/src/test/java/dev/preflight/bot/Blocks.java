@@ -1,0 +1,56 @@
+package dev.preflight.bot;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Optional;
+
+/** Reads what a person would see and click in a posted message's blocks. */
+final class Blocks {
+
+  private Blocks() {}
+
+  /** The value of the button {@code actionId} for {@code itemId}, if the message shows one. */
+  static Optional<String> buttonValue(JsonObject message, String actionId, String itemId) {
+    return find(message.getValue("blocks"), actionId, itemId);
+  }
+
+  private static Optional<String> find(Object node, String actionId, String itemId) {
+    if (node instanceof JsonObject object) {
+      if (actionId.equals(object.getString("action_id")) && object.getString("value", "").endsWith("/" + itemId)) {
+        return Optional.of(object.getString("value"));
+      }
+      for (String key : object.fieldNames()) {
+        Optional<String> found = find(object.getValue(key), actionId, itemId);
+        if (found.isPresent()) {
+          return found;
+        }
+      }
+    } else if (node instanceof JsonArray array) {
+      for (Object element : array) {
+        Optional<String> found = find(element, actionId, itemId);
+        if (found.isPresent()) {
+          return found;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** All the text of a message's blocks, for "does the message say X" assertions. */
+  static String text(JsonObject message) {
+    StringBuilder text = new StringBuilder();
+    collect(message.getValue("blocks"), text);
+    return text.toString();
+  }
+
+  private static void collect(Object node, StringBuilder text) {
+    if (node instanceof JsonObject object) {
+      if ("mrkdwn".equals(object.getString("type")) || "plain_text".equals(object.getString("type"))) {
+        text.append(object.getString("text", "")).append('\n');
+      }
+      object.fieldNames().forEach(key -> collect(object.getValue(key), text));
+    } else if (node instanceof JsonArray array) {
+      array.forEach(element -> collect(element, text));
+    }
+  }
+}

@@ -1,0 +1,326 @@
+package dev.preflight.bot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.preflight.checklists.config.ConfigLoader;
+import dev.preflight.checklists.secret.Variables;
+import dev.preflight.deploy.TestDatabase;
+import dev.preflight.handlers.ActionIds;
+import dev.preflight.handlers.fake.FakeSlack;
+import dev.preflight.handlers.fake.SlackRequests;
+import dev.preflight.handlers.render.RunMessage;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The whole bot over HTTP: signed slash commands, button clicks, modal submissions and
+ * reactions go in; the blocks posted to a fake Slack Web API and the rows stored come out.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
+class ChecklistInSlackTest {
+
+  static final Path CONFIG = Path.of("src/test/resources/e2e/preflight.yaml");
+  static final String OPS = "C0OPS0001";
+  static final String STARTER = "U0STARTER";
+  static final String SRE = "U0SRE0001";
+  static final String LEAD = "U0LEAD001";
+
+  private final SlackRequests slack = new SlackRequests();
+  private FakeSlack fake;
+  private HealthTarget target;
+  private PreflightVerticle bot;
+  private WebClient client;
+  private Pool db;
+
+  @BeforeEach
+  void start(Vertx vertx, VertxTestContext test) {
+    TestDatabase database = TestDatabase.create();
+    db = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
+    client = WebClient.create(vertx);
+    FakeSlack.start(vertx)
+        .compose(started -> {
+          fake = started;
+          return HealthTarget.start(vertx);
+        })
+        .compose(started -> {
+          target = started;
+          BotSettings settings = BotSettings.fromEnvironment(Map.of(
+              "PORT", "0",
+              "PREFLIGHT_CONFIG", CONFIG.toString(),
+              "SLACK_BOT_TOKEN", "xoxb-e2e-test-token",
+              "SLACK_SIGNING_SECRET", SlackRequests.SIGNING_SECRET,
+              "SLACK_API_URL", fake.url()));
+          bot = new PreflightVerticle(settings, ConfigLoader.load(CONFIG), database.connectOptions(),
+              Variables.of(Map.of("E2E_BASE_URL", target.baseUrl())));
+          return vertx.deployVerticle(bot);
+        })
+        .onComplete(test.succeedingThenComplete());
+  }
+
+  @AfterEach
+  void stop() {
+    db.close();
+  }
+
+  @Test
+  void aChecklistGoesFromTheCommandToCompleteInOneMessage(VertxTestContext test) {
+    Posted posted = new Posted();
+    send(slack.slashCommand("/checklist", "e2e-predeploy", STARTER, "C0TYPED01", fake.responseUrl("cmd")))
+        .compose(ack -> {
+          test.verify(() -> {
+            assertEquals(200, ack.statusCode());
+            assertTrue(ack.bodyAsString().contains("Starting"), ack.bodyAsString());
+          });
+          return fake.awaitCall("chat.postMessage");
+        })
+        .compose(message -> {
+          test.verify(() -> {
+            assertEquals(OPS, message.getString("channel"), "posted in the checklist's configured channel");
+            assertTrue(Blocks.text(message).contains("Backend pre-deploy"));
+          });
+          // The automated health item runs by itself and the same message is edited to show it.
+          return awaitMessage(text -> text.contains("✅ Health endpoint answers"));
+        })
+        .compose(message -> {
+          posted.ts = message.getString("ts");
+          String tick = Blocks.buttonValue(message, ActionIds.TICK, "backup").orElseThrow();
+          posted.tick = tick;
+          return send(slack.blockAction(ActionIds.TICK, tick, LEAD, OPS, posted.ts(), fake.responseUrl("tick")));
+        })
+        .compose(clicked -> {
+          test.verify(() -> assertEquals(200, clicked.statusCode()));
+          return awaitMessage(text -> text.contains("Ticked by <@" + LEAD + ">"));
+        })
+        // The same click again is a stale button: a private answer, nothing changes.
+        .compose(message -> send(slack.blockAction(ActionIds.TICK, posted.tick, LEAD, OPS, posted.ts(),
+            fake.responseUrl("tick2"))))
+        .compose(again -> fake.awaitCall("chat.postEphemeral", call -> LEAD.equals(call.getString("user"))))
+        .compose(ephemeral -> {
+          test.verify(() -> assertTrue(ephemeral.getString("text").contains("already"), ephemeral.encode()));
+          // The person who started the run may not sign it off.
+          return send(slack.reactionAdded("Ev00000001", STARTER, "white_check_mark", OPS, posted.ts()));
+        })
+        .compose(reacted -> fake.awaitCall("chat.postEphemeral", call -> STARTER.equals(call.getString("user"))))
+        .compose(ephemeral -> {
+          test.verify(() -> assertTrue(ephemeral.getString("text").contains("started this run"), ephemeral.encode()));
+          return send(slack.reactionAdded("Ev00000002", SRE, "white_check_mark", OPS, posted.ts()));
+        })
+        .compose(reacted -> awaitMessage(text -> text.contains("<@" + SRE + "> for *sre*")))
+        .compose(message -> {
+          test.verify(() -> assertTrue(Blocks.text(message).contains("Needs 1 more sign-off from *lead*")));
+          return send(slack.reactionAdded("Ev00000003", LEAD, "white_check_mark", OPS, posted.ts()));
+        })
+        .compose(reacted -> awaitMessage(text -> text.contains(RunMessage.COMPLETE_LINE)))
+        .compose(message -> stored())
+        .onComplete(test.succeeding(stored -> test.verify(() -> {
+          assertEquals("READY", stored.status);
+          assertEquals(posted.ts(), stored.messageTs);
+          assertEquals(List.of("lead:" + LEAD, "sre:" + SRE), stored.signOffs);
+          assertEquals("PASSED", stored.items.get("health"));
+          assertEquals("PASSED", stored.items.get("backup"));
+          assertTrue(stored.audit.contains("item.ticked " + LEAD + " button:item_tick"), stored.audit.toString());
+          assertTrue(stored.audit.contains("signoff.added " + SRE + " reaction_added"), stored.audit.toString());
+          assertEquals(1, stored.audit.stream().filter(line -> line.startsWith("item.ticked")).count(),
+              "the second click changed nothing");
+          assertTrue(Blocks.text(fake.message(OPS, posted.ts()).orElseThrow()).contains(RunMessage.COMPLETE_LINE),
+              "the last edit shows the final state");
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void aRedeliveredReactionCountsOnceAndItsRemovalWithdrawsTheSignOff(VertxTestContext test) {
+    Posted posted = new Posted();
+    startRun()
+        .compose(ts -> {
+          posted.ts = ts;
+          return send(slack.reactionAdded("Ev00000010", SRE, "white_check_mark", OPS, ts));
+        })
+        .compose(first -> send(slack.reactionAdded("Ev00000010", SRE, "white_check_mark", OPS, posted.ts())
+            .withRetry(1, "http_timeout")))
+        .compose(retry -> {
+          test.verify(() -> assertEquals(200, retry.statusCode()));
+          return awaitMessage(text -> text.contains("<@" + SRE + "> for *sre*"));
+        })
+        .compose(message -> {
+          Set<JsonObject> before = updatesSoFar();
+          return send(slack.reactionRemoved("Ev00000011", SRE, "white_check_mark", OPS, posted.ts()))
+              .compose(removed -> awaitNewMessage(before, text -> text.contains("Needs 1 more sign-off from *sre*")));
+        })
+        .compose(message -> stored())
+        .onComplete(test.succeeding(stored -> test.verify(() -> {
+          assertTrue(stored.signOffs.isEmpty());
+          assertEquals(1, stored.audit.stream().filter(line -> line.startsWith("signoff.added")).count(),
+              "the redelivery was not handled a second time: " + stored.audit);
+          assertEquals(1, stored.audit.stream().filter(line -> line.startsWith("signoff.withdrawn")).count());
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void aPermittedRoleWaivesAnItemWithAReason(VertxTestContext test) {
+    Posted posted = new Posted();
+    startRun()
+        .compose(ts -> {
+          posted.ts = ts;
+          return fake.awaitCall("chat.postMessage");
+        })
+        .compose(message -> {
+          String value = Blocks.buttonValue(message, ActionIds.WAIVE, "backup").orElseThrow();
+          posted.tick = value;
+          // Someone outside the waiver roles is told who may waive, and no modal opens.
+          return send(slack.blockAction(ActionIds.WAIVE, value, LEAD, OPS, posted.ts(), fake.responseUrl("w1")));
+        })
+        .compose(clicked -> fake.awaitCall("chat.postEphemeral", call -> LEAD.equals(call.getString("user"))))
+        .compose(refusal -> {
+          test.verify(() -> {
+            assertTrue(refusal.getString("text").contains("sre"), refusal.encode());
+            assertTrue(fake.calls("views.open").isEmpty());
+          });
+          return send(slack.blockAction(ActionIds.WAIVE, posted.tick, SRE, OPS, posted.ts(), fake.responseUrl("w2")));
+        })
+        .compose(clicked -> fake.awaitCall("views.open"))
+        .compose(opened -> {
+          JsonObject view = opened.getJsonObject("view");
+          test.verify(() -> assertEquals(ActionIds.WAIVE_MODAL, view.getString("callback_id")));
+          JsonObject state = new JsonObject().put(ActionIds.WAIVE_REASON_BLOCK, new JsonObject()
+              .put(ActionIds.WAIVE_REASON_ACTION, new JsonObject().put("type", "plain_text_input")
+                  .put("value", "Snapshot taken by the provider at 02:00")));
+          return send(slack.viewSubmission(ActionIds.WAIVE_MODAL, SRE, state, view.getString("private_metadata")));
+        })
+        .compose(submitted -> {
+          test.verify(() -> assertEquals(200, submitted.statusCode()));
+          return awaitMessage(text -> text.contains("Waived by <@" + SRE + ">"));
+        })
+        .onComplete(test.succeeding(message -> test.verify(() -> {
+          assertTrue(Blocks.text(message).contains("Snapshot taken by the provider at 02:00"));
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void forgedRequestsAreRefusedAndChangeNothing(VertxTestContext test) {
+    SlackRequests forger = new SlackRequests("not-the-signing-secret");
+    send(forger.slashCommand("/checklist", "e2e-predeploy", STARTER, "C0TYPED01", fake.responseUrl("f")))
+        .compose(response -> {
+          test.verify(() -> assertEquals(401, response.statusCode()));
+          return db.query("select count(*) as n from runs").execute();
+        })
+        .onComplete(test.succeeding(rows -> test.verify(() -> {
+          assertEquals(0L, rows.iterator().next().getLong("n"));
+          assertTrue(fake.calls("chat.postMessage").isEmpty());
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void anUnknownChecklistIsAnsweredPrivatelyWithWhatWouldWork(VertxTestContext test) {
+    send(slack.slashCommand("/checklist", "e2e-predepoy", STARTER, "C0TYPED01", fake.responseUrl("u")))
+        .compose(response -> {
+          test.verify(() -> {
+            assertEquals(200, response.statusCode());
+            String text = response.bodyAsString();
+            assertTrue(text.contains("no checklist `e2e-predepoy`"), text);
+            assertTrue(text.contains("e2e-predeploy"), "suggests the real id: " + text);
+          });
+          return send(slack.slashCommand("/checklist", "list", STARTER, "C0TYPED01", fake.responseUrl("l")));
+        })
+        .onComplete(test.succeeding(list -> test.verify(() -> {
+          assertTrue(list.bodyAsString().contains("Backend pre-deploy"), list.bodyAsString());
+          assertTrue(fake.calls("chat.postMessage").isEmpty());
+          test.completeNow();
+        })));
+  }
+
+  private Future<String> startRun() {
+    return send(slack.slashCommand("/checklist", "e2e-predeploy", STARTER, "C0TYPED01", fake.responseUrl("s")))
+        .compose(ack -> awaitMessage(text -> text.contains("✅ Health endpoint answers")))
+        .map(update -> update.getString("ts"));
+  }
+
+  private Future<HttpResponse<Buffer>> send(SlackRequests.Signed request) {
+    return request.send(client, "127.0.0.1", bot.port());
+  }
+
+  /** Waits for an edit of the run's message whose text matches. */
+  private Future<JsonObject> awaitMessage(Predicate<String> match) {
+    return fake.awaitCall("chat.update", call -> match.test(Blocks.text(call)));
+  }
+
+  /** The edits received so far, so a wait can skip them and see only what a request caused. */
+  private Set<JsonObject> updatesSoFar() {
+    Set<JsonObject> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    seen.addAll(fake.calls("chat.update"));
+    return seen;
+  }
+
+  private Future<JsonObject> awaitNewMessage(Set<JsonObject> before, Predicate<String> match) {
+    return fake.awaitCall("chat.update", call -> !before.contains(call) && match.test(Blocks.text(call)));
+  }
+
+  private Future<Stored> stored() {
+    Stored stored = new Stored();
+    return db.query("select id, status, message_ts from runs").execute()
+        .compose(runs -> {
+          Row run = runs.iterator().next();
+          stored.status = run.getString("status");
+          stored.messageTs = run.getString("message_ts");
+          return db.query("select item_id, state from run_items order by position").execute();
+        })
+        .compose(items -> {
+          items.forEach(row -> stored.items.put(row.getString("item_id"), row.getString("state")));
+          return db.query("select role, user_id from sign_offs order by role").execute();
+        })
+        .compose(signOffs -> {
+          signOffs.forEach(row -> stored.signOffs.add(row.getString("role") + ":" + row.getString("user_id")));
+          return db.query("select action, actor, source from audit_log order by id").execute();
+        })
+        .map(audit -> {
+          audit.forEach(row -> stored.audit.add(row.getString("action") + " " + row.getString("actor") + " "
+              + row.getString("source")));
+          return stored;
+        });
+  }
+
+  private static final class Posted {
+    String ts;
+    String tick;
+
+    String ts() {
+      return ts;
+    }
+  }
+
+  private static final class Stored {
+    String status;
+    String messageTs;
+    final Map<String, String> items = new java.util.HashMap<>();
+    final List<String> signOffs = new ArrayList<>();
+    final List<String> audit = new ArrayList<>();
+  }
+}

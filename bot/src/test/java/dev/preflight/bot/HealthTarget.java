@@ -1,0 +1,60 @@
+package dev.preflight.bot;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A service's health endpoint, healthy by default; it can hold requests until released. */
+final class HealthTarget {
+
+  private final List<HttpServerRequest> held = new ArrayList<>();
+  private HttpServer server;
+  private boolean holding;
+  private int requests;
+
+  static Future<HealthTarget> start(Vertx vertx) {
+    HealthTarget target = new HealthTarget();
+    return vertx.createHttpServer()
+        .requestHandler(target::handle)
+        .listen(0, "127.0.0.1")
+        .map(server -> {
+          target.server = server;
+          return target;
+        });
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  synchronized HealthTarget hold() {
+    holding = true;
+    return this;
+  }
+
+  synchronized int requests() {
+    return requests;
+  }
+
+  synchronized void release() {
+    holding = false;
+    held.forEach(this::answer);
+    held.clear();
+  }
+
+  private synchronized void handle(HttpServerRequest request) {
+    requests++;
+    if (holding) {
+      held.add(request);
+    } else {
+      answer(request);
+    }
+  }
+
+  private void answer(HttpServerRequest request) {
+    request.response().putHeader("Content-Type", "application/json").end("{\"ok\":true,\"version\":\"1.4.2\"}");
+  }
+}

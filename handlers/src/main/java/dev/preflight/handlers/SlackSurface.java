@@ -1,0 +1,58 @@
+package dev.preflight.handlers;
+
+import com.slack.api.bolt.App;
+import com.slack.api.Slack;
+import dev.preflight.checklists.config.PreflightConfig;
+import dev.preflight.deploy.run.ChecklistRuns;
+import dev.preflight.handlers.action.ItemActions;
+import dev.preflight.handlers.action.WaiveSubmission;
+import dev.preflight.handlers.command.ChecklistCommand;
+import dev.preflight.handlers.publish.RunPublisher;
+import dev.preflight.handlers.reaction.SignOffReaction;
+import dev.preflight.handlers.slack.Coalescer;
+import dev.preflight.handlers.slack.SlackApi;
+import dev.preflight.handlers.slack.SlackEndpoint;
+import io.vertx.core.Context;
+import java.time.Clock;
+
+/**
+ * The one place where Slack listeners are registered, and the publisher that keeps run
+ * messages current is started.
+ */
+public final class SlackSurface {
+
+  private final App app;
+  private final RunPublisher publisher;
+
+  private SlackSurface(App app, RunPublisher publisher) {
+    this.app = app;
+    this.publisher = publisher;
+  }
+
+  /**
+   * @param client the Slack client both Bolt and {@code slack} use, pointed at SLACK_API_URL
+   */
+  public static SlackSurface build(PreflightConfig config, ChecklistRuns runs, SlackApi slack, Slack client,
+      String botToken, Context loop) {
+    // Requests are verified by SlackSignature before Bolt sees them, so Bolt's own check is off.
+    App app = new App(SlackEndpoint.boltConfig(botToken, client));
+    Replies replies = new Replies(slack);
+    Roles roles = new Roles(config, slack, Clock.systemUTC());
+
+    app.command(ChecklistCommand.COMMAND, new ChecklistCommand(config, runs, replies, loop));
+    new ItemActions(runs, roles, slack, replies, loop).register(app);
+    app.viewSubmission(ActionIds.WAIVE_MODAL, new WaiveSubmission(runs, roles, replies, loop));
+    new SignOffReaction(config.signOffReaction(), runs, roles, replies, loop).register(app);
+
+    RunPublisher publisher = new RunPublisher(runs, slack, new Coalescer(loop), config.signOffReaction()).start();
+    return new SlackSurface(app, publisher);
+  }
+
+  public App app() {
+    return app;
+  }
+
+  public RunPublisher publisher() {
+    return publisher;
+  }
+}

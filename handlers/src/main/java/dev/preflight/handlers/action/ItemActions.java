@@ -1,0 +1,109 @@
+package dev.preflight.handlers.action;
+
+import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.context.builtin.ActionContext;
+import com.slack.api.bolt.request.builtin.BlockActionRequest;
+import com.slack.api.bolt.response.Response;
+import dev.preflight.checklists.checklist.Item;
+import dev.preflight.deploy.run.ChecklistRuns;
+import dev.preflight.deploy.run.Origin;
+import dev.preflight.deploy.run.TrackedRun;
+import dev.preflight.handlers.ActionIds;
+import dev.preflight.handlers.ActionIds.ItemRef;
+import dev.preflight.handlers.Replies;
+import dev.preflight.handlers.Roles;
+import dev.preflight.handlers.render.WaiveModal;
+import dev.preflight.handlers.slack.SlackApi;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+
+/**
+ * The buttons on a run's message: tick, untick, re-run and waive. Each click is acknowledged
+ * at once; the change is then made against the run as stored, so a click on a button that no
+ * longer applies is refused with a private explanation instead of acting twice.
+ */
+public final class ItemActions {
+
+  private final ChecklistRuns runs;
+  private final Roles roles;
+  private final SlackApi slack;
+  private final Replies replies;
+  private final Context loop;
+
+  public ItemActions(ChecklistRuns runs, Roles roles, SlackApi slack, Replies replies, Context loop) {
+    this.runs = runs;
+    this.roles = roles;
+    this.slack = slack;
+    this.replies = replies;
+    this.loop = loop;
+  }
+
+  public void register(App app) {
+    app.blockAction(ActionIds.TICK, (req, ctx) -> change(req, ctx, runs::tick));
+    app.blockAction(ActionIds.UNTICK, (req, ctx) -> change(req, ctx, runs::untick));
+    app.blockAction(ActionIds.RERUN, (req, ctx) -> change(req, ctx, runs::rerun));
+    app.blockAction(ActionIds.WAIVE, this::openWaiver);
+  }
+
+  private Response change(BlockActionRequest req, ActionContext ctx, ItemChange change) {
+    BlockActionPayload payload = req.getPayload();
+    String user = payload.getUser().getId();
+    String channel = channelOf(payload);
+    String actionId = payload.getActions().get(0).getActionId();
+    onLoop(payload, channel, user, ref ->
+        change.apply(ref.runId(), ref.itemId(), new Origin(user, "button:" + actionId)).mapEmpty());
+    return ctx.ack();
+  }
+
+  /** Opens the reason modal for people allowed to waive; everyone else is told who may. */
+  private Response openWaiver(BlockActionRequest req, ActionContext ctx) {
+    BlockActionPayload payload = req.getPayload();
+    String user = payload.getUser().getId();
+    String channel = channelOf(payload);
+    String triggerId = payload.getTriggerId();
+    onLoop(payload, channel, user, ref -> runs.find(ref.runId())
+        .compose(tracked -> roles.of(user).compose(held -> {
+          var allowed = tracked.run().checklist().waiverRoles();
+          if (allowed.stream().noneMatch(held::contains)) {
+            return replies.tell(channel, user, allowed.isEmpty()
+                ? "Items of this checklist cannot be waived."
+                : "Only these roles may waive an item: " + String.join(", ", allowed) + ".");
+          }
+          Item item = item(tracked, ref.itemId());
+          return slack.openView(triggerId, WaiveModal.build(ref.runId(), item.id(), item.title())).mapEmpty();
+        })));
+    return ctx.ack();
+  }
+
+  private void onLoop(BlockActionPayload payload, String channel, String user,
+      java.util.function.Function<ItemRef, Future<Void>> work) {
+    String value = payload.getActions().get(0).getValue();
+    loop.runOnContext(v -> {
+      ItemRef ref;
+      try {
+        ref = ActionIds.parseItemValue(value);
+      } catch (IllegalArgumentException e) {
+        replies.tell(channel, user, "That button is not one of mine any more; nothing was changed.");
+        return;
+      }
+      work.apply(ref).onFailure(e -> replies.explain(channel, user, e));
+    });
+  }
+
+  private static Item item(TrackedRun tracked, String itemId) {
+    return tracked.run().checklist().item(itemId)
+        .orElseThrow(() -> new dev.preflight.checklists.run.RunRuleException(
+            "This checklist has no item `" + itemId + "`."));
+  }
+
+  private static String channelOf(BlockActionPayload payload) {
+    return payload.getChannel() != null ? payload.getChannel().getId() : payload.getUser().getId();
+  }
+
+  @FunctionalInterface
+  private interface ItemChange {
+    Future<TrackedRun> apply(String runId, String itemId, Origin origin);
+  }
+
+}

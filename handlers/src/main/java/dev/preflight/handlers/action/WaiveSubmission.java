@@ -1,0 +1,55 @@
+package dev.preflight.handlers.action;
+
+import com.slack.api.app_backend.views.payload.ViewSubmissionPayload;
+import com.slack.api.bolt.context.builtin.ViewSubmissionContext;
+import com.slack.api.bolt.handler.builtin.ViewSubmissionHandler;
+import com.slack.api.bolt.request.builtin.ViewSubmissionRequest;
+import com.slack.api.bolt.response.Response;
+import dev.preflight.deploy.run.ChecklistRuns;
+import dev.preflight.deploy.run.Origin;
+import dev.preflight.handlers.ActionIds;
+import dev.preflight.handlers.ActionIds.ItemRef;
+import dev.preflight.handlers.Replies;
+import dev.preflight.handlers.Roles;
+import dev.preflight.handlers.render.WaiveModal;
+import io.vertx.core.Context;
+import java.util.Map;
+
+/** The waiver modal's submit: a reason is required; the waiver itself is checked against the rules. */
+public final class WaiveSubmission implements ViewSubmissionHandler {
+
+  private final ChecklistRuns runs;
+  private final Roles roles;
+  private final Replies replies;
+  private final Context loop;
+
+  public WaiveSubmission(ChecklistRuns runs, Roles roles, Replies replies, Context loop) {
+    this.runs = runs;
+    this.roles = roles;
+    this.replies = replies;
+    this.loop = loop;
+  }
+
+  @Override
+  public Response apply(ViewSubmissionRequest req, ViewSubmissionContext ctx) {
+    ViewSubmissionPayload payload = req.getPayload();
+    String user = payload.getUser().getId();
+    String reason = WaiveModal.reason(payload.getView().getState());
+    if (reason == null || reason.isBlank()) {
+      return ctx.ack(r -> r.responseAction("errors")
+          .errors(Map.of(ActionIds.WAIVE_REASON_BLOCK, "Say why this item can be skipped.")));
+    }
+    ItemRef ref;
+    try {
+      ref = ActionIds.parseItemValue(payload.getView().getPrivateMetadata());
+    } catch (IllegalArgumentException e) {
+      return ctx.ack(r -> r.responseAction("errors")
+          .errors(Map.of(ActionIds.WAIVE_REASON_BLOCK, "This form no longer belongs to a run; close it.")));
+    }
+    loop.runOnContext(v -> roles.of(user)
+        .compose(held -> runs.waive(ref.runId(), ref.itemId(), reason, held, new Origin(user, "view:" + ActionIds.WAIVE_MODAL)))
+        .onFailure(e -> runs.find(ref.runId())
+            .onSuccess(tracked -> replies.explain(tracked.channelId(), user, e))));
+    return ctx.ack();
+  }
+}

@@ -1,0 +1,76 @@
+package dev.preflight.handlers.reaction;
+
+import com.slack.api.bolt.App;
+import com.slack.api.model.event.ReactionAddedEvent;
+import com.slack.api.model.event.ReactionRemovedEvent;
+import dev.preflight.checklists.run.SignOffDecision;
+import dev.preflight.deploy.run.ChecklistRuns;
+import dev.preflight.deploy.run.Origin;
+import dev.preflight.handlers.Replies;
+import dev.preflight.handlers.Roles;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+
+/**
+ * The sign-off reaction on a run's message: added, it signs off for the person's first role
+ * still needed; removed, it withdraws that sign-off. Reactions elsewhere, or other emoji,
+ * are ignored. A refusal is explained privately and records nothing.
+ */
+public final class SignOffReaction {
+
+  private final String reaction;
+  private final ChecklistRuns runs;
+  private final Roles roles;
+  private final Replies replies;
+  private final Context loop;
+
+  public SignOffReaction(String reaction, ChecklistRuns runs, Roles roles, Replies replies, Context loop) {
+    this.reaction = reaction;
+    this.runs = runs;
+    this.roles = roles;
+    this.replies = replies;
+    this.loop = loop;
+  }
+
+  public void register(App app) {
+    app.event(ReactionAddedEvent.class, (payload, ctx) -> {
+      ReactionAddedEvent event = payload.getEvent();
+      if (counts(event.getReaction(), event.getItem() == null ? null : event.getItem().getType())) {
+        String channel = event.getItem().getChannel();
+        loop.runOnContext(v -> added(channel, event.getItem().getTs(), event.getUser()));
+      }
+      return ctx.ack();
+    });
+    app.event(ReactionRemovedEvent.class, (payload, ctx) -> {
+      ReactionRemovedEvent event = payload.getEvent();
+      if (counts(event.getReaction(), event.getItem() == null ? null : event.getItem().getType())) {
+        String channel = event.getItem().getChannel();
+        loop.runOnContext(v -> removed(channel, event.getItem().getTs(), event.getUser()));
+      }
+      return ctx.ack();
+    });
+  }
+
+  private boolean counts(String name, String itemType) {
+    // Skin-tone variants (white_check_mark::skin-tone-2) are the same sign-off.
+    String base = name == null ? "" : name.split("::")[0];
+    return reaction.equals(base) && "message".equals(itemType);
+  }
+
+  private void added(String channel, String ts, String user) {
+    runs.findByMessage(channel, ts)
+        .compose(found -> found.isEmpty() ? Future.succeededFuture() : roles.of(user)
+            .compose(held -> runs.signOff(found.get().id(), user, held, new Origin(user, "reaction_added")))
+            .compose(outcome -> outcome.decision() instanceof SignOffDecision.Rejected rejected
+                ? replies.tell(channel, user, rejected.reason() + " Your reaction was not counted as a sign-off.")
+                : Future.succeededFuture()))
+        .onFailure(e -> replies.explain(channel, user, e));
+  }
+
+  private void removed(String channel, String ts, String user) {
+    runs.findByMessage(channel, ts)
+        .compose(found -> found.isEmpty() ? Future.succeededFuture()
+            : runs.withdrawSignOff(found.get().id(), user, new Origin(user, "reaction_removed")))
+        .onFailure(e -> replies.explain(channel, user, e));
+  }
+}
