@@ -1,6 +1,7 @@
 package dev.preflight.bot;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -11,6 +12,7 @@ import java.util.List;
 final class HealthTarget {
 
   private final List<HttpServerRequest> held = new ArrayList<>();
+  private final List<Promise<Void>> firstRequest = new ArrayList<>();
   private HttpServer server;
   private boolean holding;
   private int requests;
@@ -39,6 +41,22 @@ final class HealthTarget {
     return requests;
   }
 
+  /** Completes when a request has arrived, already or later. */
+  synchronized Future<Void> awaitRequest() {
+    if (requests > 0) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> promise = Promise.promise();
+    firstRequest.add(promise);
+    return promise.future();
+  }
+
+  /** Answers every request from now on; held ones may belong to a process that is gone. */
+  synchronized void stopHolding() {
+    holding = false;
+    held.clear();
+  }
+
   synchronized void release() {
     holding = false;
     held.forEach(this::answer);
@@ -47,6 +65,8 @@ final class HealthTarget {
 
   private synchronized void handle(HttpServerRequest request) {
     requests++;
+    firstRequest.forEach(Promise::tryComplete);
+    firstRequest.clear();
     if (holding) {
       held.add(request);
     } else {
