@@ -257,6 +257,33 @@ class ChecklistInSlackTest {
         })));
   }
 
+  @Test
+  void aBurstOfResultsBecomesAFewEditsAndTheLastShowsTheFinalState(VertxTestContext test) {
+    target.hold();
+    Set<JsonObject>[] before = new Set[1];
+    send(slack.slashCommand("/checklist", "e2e-burst", STARTER, "C0TYPED01", fake.responseUrl("b")))
+        .compose(ack -> fake.awaitCall("chat.postMessage"))
+        // The checks are under way, all held by the target: releasing them makes a burst.
+        .compose(posted -> target.awaitRequest())
+        .compose(held -> {
+          before[0] = updatesSoFar();
+          target.release();
+          return awaitNewMessage(before[0], text -> text.contains("20/20 done"));
+        })
+        .compose(last -> stored().map(stored -> {
+          test.verify(() -> {
+            long edits = fake.calls("chat.update").stream().filter(call -> !before[0].contains(call)).count();
+            assertTrue(edits <= 10, "twenty results were coalesced into " + edits + " edits");
+            assertEquals(20, stored.items.values().stream().filter("PASSED"::equals).count());
+            // Nothing newer than the final edit: it is the last state Slack shows.
+            List<JsonObject> updates = fake.calls("chat.update");
+            assertTrue(Blocks.text(updates.get(updates.size() - 1)).contains("20/20 done"));
+          });
+          return stored;
+        }))
+        .onComplete(test.succeedingThenComplete());
+  }
+
   private Future<String> startRun() {
     return send(slack.slashCommand("/checklist", "e2e-predeploy", STARTER, "C0TYPED01", fake.responseUrl("s")))
         .compose(ack -> awaitMessage(text -> text.contains("✅ Health endpoint answers")))

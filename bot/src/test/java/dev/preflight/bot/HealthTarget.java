@@ -12,7 +12,7 @@ import java.util.List;
 final class HealthTarget {
 
   private final List<HttpServerRequest> held = new ArrayList<>();
-  private final List<Promise<Void>> firstRequest = new ArrayList<>();
+  private final List<Waiting> waiting = new ArrayList<>();
   private HttpServer server;
   private boolean holding;
   private int requests;
@@ -42,12 +42,17 @@ final class HealthTarget {
   }
 
   /** Completes when a request has arrived, already or later. */
-  synchronized Future<Void> awaitRequest() {
-    if (requests > 0) {
+  Future<Void> awaitRequest() {
+    return awaitRequests(1);
+  }
+
+  /** Completes when {@code count} requests have arrived, already or later. */
+  synchronized Future<Void> awaitRequests(int count) {
+    if (requests >= count) {
       return Future.succeededFuture();
     }
     Promise<Void> promise = Promise.promise();
-    firstRequest.add(promise);
+    waiting.add(new Waiting(count, promise));
     return promise.future();
   }
 
@@ -65,14 +70,21 @@ final class HealthTarget {
 
   private synchronized void handle(HttpServerRequest request) {
     requests++;
-    firstRequest.forEach(Promise::tryComplete);
-    firstRequest.clear();
+    waiting.removeIf(w -> {
+      if (requests >= w.count()) {
+        w.promise().tryComplete();
+        return true;
+      }
+      return false;
+    });
     if (holding) {
       held.add(request);
     } else {
       answer(request);
     }
   }
+
+  private record Waiting(int count, Promise<Void> promise) {}
 
   private void answer(HttpServerRequest request) {
     request.response().putHeader("Content-Type", "application/json").end("{\"ok\":true,\"version\":\"1.4.2\"}");

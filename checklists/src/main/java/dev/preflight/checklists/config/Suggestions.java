@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** "Did you mean …?" for keys, kinds and names that are almost right. */
-final class Suggestions {
+public final class Suggestions {
 
   private Suggestions() {}
 
@@ -25,7 +25,8 @@ final class Suggestions {
         .orElseGet(() -> "known " + noun + ": " + candidates.stream().sorted().collect(Collectors.joining(", ")));
   }
 
-  static Optional<String> closest(String word, Collection<String> candidates) {
+  /** The candidate closest to {@code word}, when it is close enough to be a typo of it. */
+  public static Optional<String> closest(String word, Collection<String> candidates) {
     int tolerance = Math.max(1, Math.min(3, word.length() / 3));
     return candidates.stream()
         .min(Comparator.comparingInt((String candidate) -> distance(word, candidate)).thenComparing(c -> c))

@@ -7,6 +7,7 @@ import com.slack.api.bolt.response.Response;
 import com.slack.api.app_backend.slash_commands.payload.SlashCommandPayload;
 import dev.preflight.checklists.checklist.Checklist;
 import dev.preflight.checklists.config.PreflightConfig;
+import dev.preflight.checklists.config.Suggestions;
 import dev.preflight.deploy.run.ChecklistRuns;
 import dev.preflight.deploy.run.Origin;
 import dev.preflight.handlers.Replies;
@@ -82,11 +83,7 @@ public final class ChecklistCommand implements SlashCommandHandler {
   }
 
   private String suggestion(String id) {
-    return config.checklists().keySet().stream()
-        .filter(known -> known.contains(id) || id.contains(known)
-            || known.startsWith(id.substring(0, Math.min(3, id.length()))))
-        .sorted()
-        .findFirst()
+    return Suggestions.closest(id, config.checklists().keySet())
         .map(known -> "Did you mean `" + known + "`? ")
         .orElse("");
   }
