@@ -133,6 +133,8 @@ public final class Database implements AutoCloseable {
         .setDatabase(name)
         .setUser(user)
         .setPassword(password)
+        // No query of the bot's own should run long; this bounds one that does.
+        .addProperty("statement_timeout", "30000")
         .setReconnectAttempts(2)
         .setReconnectInterval(500);
   }

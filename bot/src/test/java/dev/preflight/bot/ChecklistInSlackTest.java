@@ -239,6 +239,18 @@ class ChecklistInSlackTest {
   }
 
   @Test
+  void anOversizedBodyIsRefusedBeforeAnythingReadsIt(VertxTestContext test) {
+    byte[] huge = new byte[2 * 1024 * 1024];
+    java.util.Arrays.fill(huge, (byte) 'a');
+    send(slack.sign("application/x-www-form-urlencoded", huge))
+        .onComplete(test.succeeding(response -> test.verify(() -> {
+          assertEquals(413, response.statusCode());
+          assertTrue(fake.calls("chat.postMessage").isEmpty());
+          test.completeNow();
+        })));
+  }
+
+  @Test
   void anUnknownChecklistIsAnsweredPrivatelyWithWhatWouldWork(VertxTestContext test) {
     send(slack.slashCommand("/checklist", "e2e-predepoy", STARTER, "C0TYPED01", fake.responseUrl("u")))
         .compose(response -> {

@@ -20,7 +20,8 @@ public final class AwsFutures {
     return Future.fromCompletionStage(future, context).recover(failure -> Future.failedFuture(unwrap(failure)));
   }
 
-  static Throwable unwrap(Throwable failure) {
+  /** The failure inside the wrappers that CompletableFuture and Future.get() put around it. */
+  public static Throwable unwrap(Throwable failure) {
     Throwable current = failure;
     while ((current instanceof CompletionException || current instanceof ExecutionException)
         && current.getCause() != null) {

@@ -3,6 +3,7 @@ package dev.preflight.deploy.check;
 import dev.preflight.checklists.run.Evidence;
 import dev.preflight.checklists.secret.Redactor;
 import dev.preflight.checklists.secret.Variables.MissingVariableException;
+import dev.preflight.deploy.aws.AwsFutures;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.pgclient.PgException;
 import java.net.ConnectException;
@@ -10,8 +11,6 @@ import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -25,17 +24,21 @@ final class CheckFailures {
 
   /** PostgreSQL's SQLSTATE when statement_timeout stops a query. */
   private static final String QUERY_CANCELED = "57014";
+  /** A summary is one line in a Slack message; the detail is for the thread and the terminal. */
+  private static final int SUMMARY_LIMIT = 160;
+  private static final int DETAIL_LIMIT = 1000;
 
   private CheckFailures() {}
 
   static Evidence evidence(Throwable failure, Duration timeout, Redactor redactor) {
-    Throwable cause = unwrap(failure);
-    return Evidence.failure(redactor.redact(summary(cause, timeout)), redactor.redact(detail(cause)), 1);
+    Throwable cause = AwsFutures.unwrap(failure);
+    return Evidence.failure(clip(redactor.redact(summary(cause, timeout)), SUMMARY_LIMIT),
+        clip(redactor.redact(detail(cause)), DETAIL_LIMIT), 1);
   }
 
   /** Configuration problems fail the same way every time; anything else may be transient. */
   static boolean retryable(Throwable failure) {
-    Throwable cause = unwrap(failure);
+    Throwable cause = AwsFutures.unwrap(failure);
     return !(cause instanceof MissingVariableException || cause instanceof InvalidSpecException);
   }
 
@@ -61,6 +64,10 @@ final class CheckFailures {
     if (aws.isPresent() && aws.get().awsErrorDetails() != null) {
       return "AWS answered " + aws.get().awsErrorDetails().errorCode();
     }
+    if (message(cause).startsWith("Unable to load credentials")) {
+      // The SDK lists every provider it tried; what a person needs is the one line below.
+      return "no AWS credentials: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile or a role";
+    }
     return "check failed: " + message(cause);
   }
 
@@ -80,6 +87,10 @@ final class CheckFailures {
         || find(cause, ApiCallAttemptTimeoutException.class).isPresent();
   }
 
+  private static String clip(String text, int limit) {
+    return text == null || text.length() <= limit ? text : text.substring(0, limit - 1) + "…";
+  }
+
   private static String message(Throwable cause) {
     String message = cause.getMessage();
     return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
@@ -95,14 +106,5 @@ final class CheckFailures {
       }
     }
     return Optional.empty();
-  }
-
-  static Throwable unwrap(Throwable failure) {
-    Throwable current = failure;
-    while ((current instanceof CompletionException || current instanceof ExecutionException)
-        && current.getCause() != null) {
-      current = current.getCause();
-    }
-    return current;
   }
 }

@@ -211,6 +211,23 @@ class AwsChecksTest {
   }
 
 
+  @Test
+  void missingCredentialsFailInOneReadableLine(Vertx vertx, VertxTestContext ctx) {
+    AwsClients noCredentials = new AwsClients(Optional.of(fake.endpoint()), () -> {
+      throw software.amazon.awssdk.core.exception.SdkClientException.create(
+          "Unable to load credentials from any of the providers in the chain " + "provider, ".repeat(200));
+    });
+    Verify.evidence(secret(new CheckRunner(vertx, noCredentials), SECRET_NAME)
+        .eventually(() -> {
+          noCredentials.close();
+          return Future.succeededFuture();
+        }), ctx, evidence -> {
+          assertFalse(evidence.passed());
+          assertTrue(evidence.summary().startsWith("no AWS credentials"), evidence.summary());
+          assertTrue(evidence.error().length() <= 1000, "the detail is bounded: " + evidence.error().length());
+        });
+  }
+
   // --- against moto: skipped where moto is not installed ---
 
   @Test
