@@ -82,6 +82,8 @@ public final class Database implements AutoCloseable {
     EmbeddedPostgres server = EmbeddedPostgres.builder()
         .setDataDirectory(directory)
         .setCleanDataDirectory(false)
+        // The library turns this off for speed in tests; a sign-off shown in Slack must survive a crash.
+        .setServerConfig("synchronous_commit", "on")
         .start();
     return new Database("localhost", server.getPort(), "postgres", "postgres", "postgres", server);
   }
@@ -102,7 +104,13 @@ public final class Database implements AutoCloseable {
     } catch (NumberFormatException e) {
       return;
     }
-    Optional<ProcessHandle> leftover = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    // After a reboot the pid may belong to anything else; only a postgres on this directory is ours.
+    Optional<ProcessHandle> leftover = ProcessHandle.of(pid)
+        .filter(ProcessHandle::isAlive)
+        .filter(process -> process.pid() != ProcessHandle.current().pid())
+        .filter(process -> process.info().commandLine()
+            .map(line -> line.contains("postgres") && line.contains(directory.toString()))
+            .orElse(false));
     if (leftover.isEmpty()) {
       return;
     }

@@ -11,6 +11,7 @@ import dev.preflight.deploy.run.RunRepository;
 import dev.preflight.handlers.SlackSurface;
 import dev.preflight.handlers.slack.SlackApi;
 import dev.preflight.handlers.slack.SlackEndpoint;
+import dev.preflight.handlers.slack.SlackEventLog;
 import dev.preflight.handlers.slack.SlackSignature;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -67,7 +68,7 @@ final class PreflightVerticle extends VerticleBase {
         .build();
     aws = new AwsClients();
     CheckRunner checks = new CheckRunner(vertx, aws);
-    runs = new ChecklistRuns(new RunRepository(pool, config::checklist), spec -> checks.run(spec, variables),
+    runs = new ChecklistRuns(vertx, new RunRepository(pool, config::checklist), spec -> checks.run(spec, variables),
         config::checklist, Clock.systemUTC());
     ProcessedEvents processedEvents = new ProcessedEvents(pool);
     slackEndpoint = slackEndpoint(processedEvents);
@@ -94,7 +95,17 @@ final class PreflightVerticle extends VerticleBase {
     SlackSurface surface = SlackSurface.build(config, runs, slack, client, token, context);
     return SlackEndpoint.serving(vertx, surface.app(),
         new SlackSignature(settings.slackSigningSecret().orElseThrow(), Clock.systemUTC()),
-        processedEvents::firstSeen);
+        new SlackEventLog() {
+          @Override
+          public Future<Boolean> firstSeen(String eventId) {
+            return processedEvents.firstSeen(eventId);
+          }
+
+          @Override
+          public Future<Void> forget(String eventId) {
+            return processedEvents.forget(eventId);
+          }
+        });
   }
 
   private Router router() {
@@ -161,7 +172,11 @@ final class PreflightVerticle extends VerticleBase {
       closing.add(pool.close());
     }
     if (aws != null) {
-      aws.close();
+      // Closing the SDK's Netty client waits for its event loops to go quiet.
+      closing.add(vertx.executeBlocking(() -> {
+        aws.close();
+        return null;
+      }, false));
     }
     return Future.join(closing);
   }

@@ -172,7 +172,17 @@ class ChecklistInSlackTest {
           return send(slack.reactionRemoved("Ev00000011", SRE, "white_check_mark", OPS, posted.ts()))
               .compose(removed -> awaitNewMessage(before, text -> text.contains("Needs 1 more sign-off from *sre*")));
         })
-        .compose(message -> stored())
+        .compose(message -> db.query("select event_id from slack_events order by event_id").execute()
+            .compose(events -> {
+              test.verify(() -> {
+                List<String> ids = new ArrayList<>();
+                events.forEach(row -> ids.add(row.getString("event_id")));
+                assertEquals(List.of("Ev00000010", "Ev00000011"), ids);
+                // Handled twice, the second sign-off would have been refused with a private "already signed".
+                assertTrue(fake.calls("chat.postEphemeral").isEmpty(), fake.calls("chat.postEphemeral").toString());
+              });
+              return stored();
+            }))
         .onComplete(test.succeeding(stored -> test.verify(() -> {
           assertTrue(stored.signOffs.isEmpty());
           assertEquals(1, stored.audit.stream().filter(line -> line.startsWith("signoff.added")).count(),

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -40,6 +41,10 @@ final class CommandCheck implements Check<CheckSpec.Command> {
     this.vertx = vertx;
   }
 
+  /** The bot's own credentials (see the README's settings), never passed on to a command. */
+  static final Set<String> WITHHELD = Set.of("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN",
+      "DATABASE_URL", "ALERTS_TOKEN", "SENTRY_DSN");
+
   @Override
   public Future<Evidence> attempt(CheckSpec.Command spec, Variables variables, Redactor redactor) {
     Invocation invocation = Invocation.resolve(spec, variables, redactor);
@@ -59,6 +64,8 @@ final class CommandCheck implements Check<CheckSpec.Command> {
     if (invocation.workdir() != null) {
       builder.directory(new File(invocation.workdir()));
     }
+    // A checked command is the team's script, not the bot: it gets none of the bot's own secrets.
+    builder.environment().keySet().removeAll(WITHHELD);
     builder.environment().putAll(invocation.env());
     try {
       Process process = builder.start();

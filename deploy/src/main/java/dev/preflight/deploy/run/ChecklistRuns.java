@@ -11,6 +11,7 @@ import dev.preflight.checklists.run.RunRuleException;
 import dev.preflight.checklists.run.SignOff;
 import dev.preflight.checklists.run.SignOffDecision;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.List;
@@ -32,15 +33,19 @@ import org.slf4j.LoggerFactory;
 public final class ChecklistRuns {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChecklistRuns.class);
+  private static final int RECORD_TRIES = 5;
+  private static final long RECORD_BACKOFF_MS = 1_000;
 
+  private final Vertx timers;
   private final RunRepository repository;
   private final CheckExecutor checks;
   private final Function<String, Optional<Checklist>> checklists;
   private final Clock clock;
   private final List<Consumer<TrackedRun>> listeners = new CopyOnWriteArrayList<>();
 
-  public ChecklistRuns(RunRepository repository, CheckExecutor checks,
+  public ChecklistRuns(Vertx timers, RunRepository repository, CheckExecutor checks,
       Function<String, Optional<Checklist>> checklists, Clock clock) {
+    this.timers = timers;
     this.repository = repository;
     this.checks = checks;
     this.checklists = checklists;
@@ -89,7 +94,8 @@ public final class ChecklistRuns {
 
   public Future<TrackedRun> rerun(String runId, String itemId, Origin origin) {
     return move(runId, itemId, ItemEvent.START, origin, null, "item.rerun")
-        .onSuccess(this::launchRunningChecks);
+        .onSuccess(tracked -> tracked.run().checklist().item(itemId)
+            .ifPresent(item -> execute(runId, item, tracked.run().items().get(itemId).attempt())));
   }
 
   /** Waives an item; only members of the checklist's waiver roles may, and only with a reason. */
@@ -204,8 +210,23 @@ public final class ChecklistRuns {
   private void execute(String runId, Item item, int attempt) {
     checks.run(item.check())
         .recover(e -> Future.succeededFuture(Evidence.failure("check errored", e.getMessage(), 1)))
-        .compose(evidence -> record(runId, item.id(), attempt, evidence))
-        .onFailure(e -> LOG.warn("Result of {} in run {} was not recorded: {}", item.id(), runId, e.getMessage()));
+        .onSuccess(evidence -> recordPatiently(runId, item.id(), attempt, evidence, RECORD_TRIES));
+  }
+
+  /**
+   * A result that cannot be written would leave its item running until the next restart, with
+   * no button to re-run it; a passing database blip must not do that.
+   */
+  private void recordPatiently(String runId, String itemId, int attempt, Evidence evidence, int triesLeft) {
+    record(runId, itemId, attempt, evidence).onFailure(e -> {
+      if (triesLeft <= 1 || e instanceof RunRepository.NoSuchRunException) {
+        LOG.error("Result of {} in run {} was not recorded: {}", itemId, runId, e.getMessage());
+        return;
+      }
+      LOG.warn("Result of {} in run {} not recorded yet ({}); trying again", itemId, runId, e.getMessage());
+      timers.setTimer(RECORD_BACKOFF_MS * (RECORD_TRIES - triesLeft + 1),
+          id -> recordPatiently(runId, itemId, attempt, evidence, triesLeft - 1));
+    });
   }
 
   /** Stores a result unless the item was re-run, waived or the run closed in the meantime. */

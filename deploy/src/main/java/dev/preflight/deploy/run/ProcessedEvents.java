@@ -20,6 +20,11 @@ public final class ProcessedEvents {
         .map(rows -> rows.rowCount() == 1);
   }
 
+  /** Forgets an event whose handling failed, so Slack's redelivery is handled. */
+  public Future<Void> forget(String eventId) {
+    return pool.preparedQuery("delete from slack_events where event_id = $1").execute(Tuple.of(eventId)).mapEmpty();
+  }
+
   /** Slack stops redelivering after minutes; ids older than a day only take space. */
   public Future<Integer> forgetOlderThanADay() {
     return pool.query("delete from slack_events where received_at < now() - interval '1 day'")

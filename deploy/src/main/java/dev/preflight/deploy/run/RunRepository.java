@@ -117,11 +117,15 @@ public final class RunRepository {
     }
     after.items().forEach((itemId, progress) -> {
       if (!progress.equals(before.items().get(itemId))) {
+        // An upsert: an item added to the checklist after the run started has no row yet.
         writes.add(conn.preparedQuery(
-                "update run_items set state = $3, actor = $4, moved_at = $5, evidence = $6, note = $7, attempt = $8 "
-                    + "where run_id = $1 and item_id = $2")
+                "insert into run_items (run_id, item_id, position, state, actor, moved_at, evidence, note, attempt) "
+                    + "values ($1, $2, $9, $3, $4, $5, $6, $7, $8) on conflict (run_id, item_id) do update set "
+                    + "state = excluded.state, actor = excluded.actor, moved_at = excluded.moved_at, "
+                    + "evidence = excluded.evidence, note = excluded.note, attempt = excluded.attempt")
             .execute(Tuple.from(java.util.Arrays.asList(id, itemId, progress.state().name(), progress.actor(),
-                time(progress.at()), EvidenceJson.toJson(progress.evidence()), progress.note(), progress.attempt()))));
+                time(progress.at()), EvidenceJson.toJson(progress.evidence()), progress.note(), progress.attempt(),
+                position(after, itemId)))));
       }
     });
     for (SignOff signOff : after.signOffs()) {
@@ -140,6 +144,10 @@ public final class RunRepository {
       writes.add(conn.preparedQuery("update runs set updated_at = now() where id = $1").execute(Tuple.of(id)));
     }
     return Future.all(writes).mapEmpty();
+  }
+
+  private static int position(ChecklistRun run, String itemId) {
+    return new ArrayList<>(run.items().keySet()).indexOf(itemId);
   }
 
   public Future<Void> audit(SqlClient client, String runId, Origin origin, String action, JsonObject detail) {

@@ -153,6 +153,14 @@ class CommandCheckTest {
   }
 
   @Test
+  void theBotsOwnSecretsAreNotPassedToACommand(VertxTestContext ctx) {
+    assertEquals("xoxb-the-bots-own-token", System.getenv("SLACK_BOT_TOKEN"), "set by the surefire configuration");
+    CheckSpec.Command spec = new CheckSpec.Command(sh("echo \"[$SLACK_BOT_TOKEN]\""), null, Map.of(),
+        0, null, new CheckSpec.Timing(TIMEOUT, 0, Duration.ZERO));
+    Verify.evidence(run(spec), ctx, evidence -> assertEquals("[]\n", evidence.excerpt()));
+  }
+
+  @Test
   void runsInTheGivenWorkingDirectory(VertxTestContext ctx, @TempDir Path dir) throws IOException {
     Path real = dir.toRealPath();
     CheckSpec.Command spec = new CheckSpec.Command(List.of("pwd"), dir.toString(), Map.of(), 0, null,

@@ -1,7 +1,6 @@
 package dev.preflight.deploy.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +35,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -58,18 +56,23 @@ class ChecklistRunsTest {
       new SignOffRule(List.of(new SignOffRequirement("sre", 1), new SignOffRequirement("lead", 1)), false),
       List.of("sre"));
 
+  private static final Checklist TWO_CHECKS = new Checklist("two-checks", "Two checks", "two.yaml", null,
+      List.of(new Section("Checks", List.of(
+          new Item("fast", "Fast check", true, CHECK),
+          new Item("slow", "Slow check", true, CHECK)))),
+      SignOffRule.NONE, List.of());
+
+  private Vertx vertx;
   private Pool pool;
   private List<Promise<Evidence>> pendingChecks;
   private List<TrackedRun> announced;
   private ChecklistRuns runs;
 
-  @BeforeAll
-  static void database() {
-    database = TestDatabase.create();
-  }
-
   @BeforeEach
   void setUp(Vertx vertx) {
+    // A database per test: resume() must only find the runs this test left behind.
+    database = TestDatabase.create();
+    this.vertx = vertx;
     pool = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
     runs = service();
   }
@@ -77,14 +80,18 @@ class ChecklistRunsTest {
   private ChecklistRuns service() {
     pendingChecks = new ArrayList<>();
     announced = new ArrayList<>();
-    RunRepository repository = new RunRepository(pool, id -> Optional.of(CHECKLIST).filter(c -> c.id().equals(id)));
-    ChecklistRuns service = new ChecklistRuns(repository, spec -> {
+    RunRepository repository = new RunRepository(pool, ChecklistRunsTest::checklist);
+    ChecklistRuns service = new ChecklistRuns(vertx, repository, spec -> {
       Promise<Evidence> promise = Promise.promise();
       pendingChecks.add(promise);
       return promise.future();
-    }, id -> Optional.of(CHECKLIST).filter(c -> c.id().equals(id)), Clock.systemUTC());
+    }, ChecklistRunsTest::checklist, Clock.systemUTC());
     service.onChange(announced::add);
     return service;
+  }
+
+  private static Optional<Checklist> checklist(String id) {
+    return java.util.stream.Stream.of(CHECKLIST, TWO_CHECKS).filter(c -> c.id().equals(id)).findFirst();
   }
 
   @AfterEach
@@ -235,6 +242,30 @@ class ChecklistRunsTest {
   }
 
   @Test
+  void reRunningOneItemRunsOnlyThatItemsCheck(VertxTestContext test) {
+    runs.start("two-checks", "C1", new Origin("U1", "slash:/checklist"))
+        .compose(run -> {
+          test.verify(() -> assertEquals(2, pendingChecks.size()));
+          Promise<TrackedRun> failed = Promise.promise();
+          runs.onChange(change -> {
+            if (change.run().items().get("fast").state() == ItemState.FAILED) {
+              failed.tryComplete(change);
+            }
+          });
+          pendingChecks.get(0).complete(new Evidence(false, "503", 503, 3L, null, "unhealthy", 1));
+          return failed.future();
+        })
+        .compose(run -> runs.rerun(run.id(), "fast", new Origin("U2", "button:item_rerun")))
+        .onComplete(test.succeeding(run -> test.verify(() -> {
+          assertEquals(3, pendingChecks.size(), "the still running slow check was not launched a second time");
+          assertEquals(ItemState.RUNNING, run.run().items().get("fast").state());
+          assertEquals(2, run.run().items().get("fast").attempt());
+          assertEquals(1, run.run().items().get("slow").attempt());
+          test.completeNow();
+        })));
+  }
+
+  @Test
   void afterARestartStillRunningChecksRunAgain(VertxTestContext test) {
     runs.start("predeploy", "C1", new Origin("U1", "slash:/checklist"))
         .compose(run -> {
@@ -248,8 +279,8 @@ class ChecklistRunsTest {
           });
           return restarted.resume().compose(count -> {
             test.verify(() -> {
-              assertTrue(count >= 1);
-              assertFalse(pendingChecks.isEmpty(), "the running check was launched again");
+              assertEquals(1, count);
+              assertEquals(1, pendingChecks.size(), "the running check was launched again, once");
             });
             pendingChecks.forEach(p -> p.tryComplete(new Evidence(true, "ok", null, null, null, null, 1)));
             return passed.future();

@@ -64,7 +64,7 @@ final class BoltEndpoint implements SlackEndpoint {
       return reply(request, 401, TEXT, "invalid signature");
     }
     // Commands and interactivity are forms and never redelivered: nothing to answer or de-duplicate first.
-    return isJson(request) ? handleJson(request, body) : runBolt(request, body);
+    return isJson(request) ? handleJson(request, body) : runBolt(request, body).mapEmpty();
   }
 
   private Future<Void> handleJson(HttpServerRequest request, Buffer body) {
@@ -80,7 +80,7 @@ final class BoltEndpoint implements SlackEndpoint {
     }
     String eventId = text(json, "event_id");
     if (!"event_callback".equals(type) || eventId == null) {
-      return runBolt(request, body);
+      return runBolt(request, body).mapEmpty();
     }
     return events.firstSeen(eventId).transform(seen -> {
       if (seen.failed()) {
@@ -93,11 +93,16 @@ final class BoltEndpoint implements SlackEndpoint {
             request.getHeader(RETRY_NUM_HEADER), request.getHeader(RETRY_REASON_HEADER));
         return reply(request, 200, TEXT, "");
       }
-      return runBolt(request, body);
+      return runBolt(request, body).compose(status -> status < 500 ? Future.succeededFuture()
+          : events.forget(eventId).recover(e -> {
+            log.warn("Could not forget failed Slack event {}; its redelivery will be ignored", eventId, e);
+            return Future.succeededFuture();
+          }));
     });
   }
 
-  private Future<Void> runBolt(HttpServerRequest request, Buffer body) {
+  /** Hands the request to Bolt and completes with the status written back. */
+  private Future<Integer> runBolt(HttpServerRequest request, Buffer body) {
     // Read everything from the request here, on its event loop; the worker only sees plain values.
     SlackRequestParser.HttpRequest raw = SlackRequestParser.HttpRequest.builder()
         .requestUri(request.path())
@@ -109,10 +114,10 @@ final class BoltEndpoint implements SlackEndpoint {
     return vertx.executeBlocking(() -> app.run(parser.parse(raw)), false)
         .transform(run -> {
           if (run.succeeded()) {
-            return write(request, run.result());
+            return write(request, run.result()).map(v -> request.response().getStatusCode());
           }
           log.error("A Slack listener failed on {}", request.path(), run.cause());
-          return reply(request, 500, TEXT, "internal error");
+          return reply(request, 500, TEXT, "internal error").map(v -> 500);
         });
   }
 

@@ -29,7 +29,11 @@ public final class Coalescer {
 
   /** Slack tolerates short bursts of edits to one message, not a sustained stream. */
   public static final Duration DEFAULT_MIN_GAP = Duration.ofMillis(300);
-  public static final Duration DEFAULT_MAX_RUN = Duration.ofMinutes(2);
+  /**
+   * Longer than SlackApi's worst case (five attempts of a 20 s call with up to 60 s of
+   * Retry-After between them), so a slow publish is never overtaken by the next one.
+   */
+  public static final Duration DEFAULT_MAX_RUN = Duration.ofMinutes(10);
 
   private enum State { IDLE, WAITING, RUNNING }
 

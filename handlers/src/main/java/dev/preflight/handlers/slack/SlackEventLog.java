@@ -16,4 +16,12 @@ public interface SlackEventLog {
    * get {@code true}.
    */
   Future<Boolean> firstSeen(String eventId);
+
+  /**
+   * Forgets {@code eventId} after handling it failed, so Slack's redelivery is handled instead of
+   * dropped as a duplicate. A log that cannot forget loses such an event.
+   */
+  default Future<Void> forget(String eventId) {
+    return Future.succeededFuture();
+  }
 }

@@ -44,6 +44,7 @@ class SlackEndpointTest {
   private final List<String> reactions = new CopyOnWriteArrayList<>();
   private final Set<String> eventIds = ConcurrentHashMap.newKeySet();
   private volatile boolean eventLogDown;
+  private final java.util.concurrent.atomic.AtomicBoolean failNextFlaky = new java.util.concurrent.atomic.AtomicBoolean(true);
 
   private FakeSlack fake;
   private WebClient client;
@@ -56,7 +57,18 @@ class SlackEndpointTest {
         .compose(started -> {
           fake = started;
           SlackEndpoint endpoint = SlackEndpoint.serving(vertx, app(), new SlackSignature(SlackRequests.SIGNING_SECRET),
-              this::firstSeen);
+              new SlackEventLog() {
+                @Override
+                public Future<Boolean> firstSeen(String eventId) {
+                  return SlackEndpointTest.this.firstSeen(eventId);
+                }
+
+                @Override
+                public Future<Void> forget(String eventId) {
+                  eventIds.remove(eventId);
+                  return Future.succeededFuture();
+                }
+              });
           return serve(vertx, endpoint);
         })
         .onSuccess(server -> port = server.actualPort())
@@ -76,6 +88,9 @@ class SlackEndpointTest {
       return ctx.ack();
     });
     app.event(ReactionAddedEvent.class, (payload, ctx) -> {
+      if ("flaky".equals(payload.getEvent().getReaction()) && failNextFlaky.getAndSet(false)) {
+        throw new IllegalStateException("the listener failed this time");
+      }
       reactions.add(payload.getEvent().getReaction() + "@" + payload.getEvent().getItem().getTs());
       return ctx.ack();
     });
@@ -92,6 +107,26 @@ class SlackEndpointTest {
     return vertx.createHttpServer()
         .requestHandler(request -> request.body().compose(body -> endpoint.handle(request, body)))
         .listen(0, "127.0.0.1");
+  }
+
+  @Test
+  void anEventWhoseHandlingFailedIsHandledWhenSlackRedeliversIt(VertxTestContext test) {
+    slack.reactionAdded("Ev0FLAKY01", USER, "flaky", CHANNEL, "1700000000.000100")
+        .send(client, "127.0.0.1", port)
+        .compose(first -> {
+          test.verify(() -> {
+            assertTrue(first.statusCode() >= 500, "the failure is reported so Slack redelivers: " + first.statusCode());
+            assertTrue(reactions.isEmpty());
+          });
+          return slack.reactionAdded("Ev0FLAKY01", USER, "flaky", CHANNEL, "1700000000.000100")
+              .withRetry(1, "http_error")
+              .send(client, "127.0.0.1", port);
+        })
+        .onComplete(test.succeeding(retry -> test.verify(() -> {
+          assertEquals(200, retry.statusCode());
+          assertEquals(List.of("flaky@1700000000.000100"), reactions);
+          test.completeNow();
+        })));
   }
 
   @Test
