@@ -33,6 +33,7 @@ final class AwsSecretCheck implements Check<CheckSpec.AwsSecret> {
   @Override
   public Future<Evidence> attempt(CheckSpec.AwsSecret spec, Variables variables, Redactor redactor) {
     String secretId = variables.resolve(spec.secretId(), redactor);
+    String region = variables.resolve(spec.region(), redactor);
     Duration timeout = CheckRunner.timeout(spec);
     DescribeSecretRequest request = DescribeSecretRequest.builder()
         .secretId(secretId)
@@ -41,7 +42,7 @@ final class AwsSecretCheck implements Check<CheckSpec.AwsSecret> {
     Context context = vertx.getOrCreateContext();
     long started = System.nanoTime();
     // Building the client and signing the first call may read files; neither belongs on an event loop.
-    return vertx.executeBlocking(() -> aws.secretsManager(spec.region()).describeSecret(request), false)
+    return vertx.executeBlocking(() -> aws.secretsManager(region).describeSecret(request), false)
         .compose(call -> AwsFutures.toVertx(call, context))
         .map(secret -> found(secret, Durations.millisSince(started), redactor))
         .recover(failure -> failure instanceof ResourceNotFoundException

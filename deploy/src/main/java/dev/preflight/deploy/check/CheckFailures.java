@@ -50,6 +50,10 @@ final class CheckFailures {
     if (cause instanceof MissingVariableException || cause instanceof InvalidSpecException) {
       return cause.getMessage();
     }
+    if (message(cause).contains("Acquire operation took longer")) {
+      // The SDK's pool reports a connect that never succeeded this way, in a paragraph of advice.
+      return "could not connect: no connection within the connect timeout";
+    }
     if (isTimeout(cause)) {
       return timedOut(timeout);
     }

@@ -26,8 +26,13 @@ public final class CheckRunner {
 
   private static final Logger LOG = LoggerFactory.getLogger(CheckRunner.class);
 
-  /** Checks enforce the timeout themselves; this margin lets their more precise evidence win. */
-  private static final Duration BACKSTOP_GRACE = Duration.ofSeconds(2);
+  /**
+   * Checks enforce the timeout themselves; this margin lets their more precise evidence win. It
+   * must outlast the longest clean-up a check does after its timeout (a command's process tree
+   * is given {@link CommandCheck#KILL_WAIT_LIMIT} to die), or the backstop answers first and
+   * the output the command printed is lost.
+   */
+  private static final Duration BACKSTOP_GRACE = CommandCheck.KILL_WAIT_LIMIT.plusSeconds(5);
   /** Only reached by a spec built without validation; every attempt still needs a bound. */
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 

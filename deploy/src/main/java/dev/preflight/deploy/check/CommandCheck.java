@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class CommandCheck implements Check<CheckSpec.Command> {
 
   static final int OUTPUT_LIMIT = 64 * 1024;
-  private static final Duration KILL_WAIT_LIMIT = Duration.ofSeconds(5);
+  static final Duration KILL_WAIT_LIMIT = Duration.ofSeconds(5);
 
   private final Vertx vertx;
 
@@ -46,8 +46,10 @@ final class CommandCheck implements Check<CheckSpec.Command> {
       "DATABASE_URL", "ALERTS_TOKEN", "SENTRY_DSN");
 
   @Override
-  public Future<Evidence> attempt(CheckSpec.Command spec, Variables variables, Redactor redactor) {
-    Invocation invocation = Invocation.resolve(spec, variables, redactor);
+  public Future<Evidence> attempt(CheckSpec.Command written, Variables variables, Redactor redactor) {
+    Invocation invocation = Invocation.resolve(written, variables, redactor);
+    CheckSpec.Command spec = new CheckSpec.Command(written.argv(), written.workdir(), written.env(),
+        written.expectExitCode(), variables.resolve(written.outputContains(), redactor), written.timing());
     Duration timeout = CheckRunner.timeout(spec);
     Context context = vertx.getOrCreateContext();
     return vertx.executeBlocking(() -> start(invocation), false)

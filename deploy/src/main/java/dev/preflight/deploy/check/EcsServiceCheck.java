@@ -40,6 +40,7 @@ final class EcsServiceCheck implements Check<CheckSpec.EcsService> {
   public Future<Evidence> attempt(CheckSpec.EcsService spec, Variables variables, Redactor redactor) {
     String cluster = variables.resolve(spec.cluster(), redactor);
     String service = variables.resolve(spec.service(), redactor);
+    String region = variables.resolve(spec.region(), redactor);
     Duration timeout = CheckRunner.timeout(spec);
     DescribeServicesRequest request = DescribeServicesRequest.builder()
         .cluster(cluster)
@@ -49,7 +50,7 @@ final class EcsServiceCheck implements Check<CheckSpec.EcsService> {
     Context context = vertx.getOrCreateContext();
     long started = System.nanoTime();
     // Building the client and signing the first call may read files; neither belongs on an event loop.
-    return vertx.executeBlocking(() -> aws.ecs(spec.region()).describeServices(request), false)
+    return vertx.executeBlocking(() -> aws.ecs(region).describeServices(request), false)
         .compose(call -> AwsFutures.toVertx(call, context))
         .map(response -> judge(cluster, service, response, Durations.millisSince(started), redactor))
         .recover(failure -> failure instanceof ClusterNotFoundException

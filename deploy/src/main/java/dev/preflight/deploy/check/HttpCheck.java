@@ -44,7 +44,8 @@ final class HttpCheck implements Check<CheckSpec.Http> {
     String body = variables.resolve(spec.body(), redactor);
     String bodyContains = variables.resolve(spec.bodyContains(), redactor);
     List<JsonExpectation> expectations = spec.expectJson().entrySet().stream()
-        .map(entry -> new JsonExpectation(entry.getKey(), entry.getValue()))
+        .map(entry -> new JsonExpectation(entry.getKey(), entry.getValue() instanceof String text
+            ? variables.resolve(text, redactor) : entry.getValue()))
         .toList();
     // A bad pointer is the spec's fault; say so before bothering the server.
     expectations.forEach(JsonExpectation::compiled);

@@ -37,7 +37,9 @@ final class SqlCheck implements Check<CheckSpec.Sql> {
   }
 
   @Override
-  public Future<Evidence> attempt(CheckSpec.Sql spec, Variables variables, Redactor redactor) {
+  public Future<Evidence> attempt(CheckSpec.Sql written, Variables variables, Redactor redactor) {
+    CheckSpec.Sql spec = new CheckSpec.Sql(written.databaseUrlEnv(), written.query(), written.expectRows(),
+        variables.resolve(written.expectValue(), redactor), written.timing());
     long timeoutMillis = CheckRunner.timeout(spec).toMillis();
     PgConnectOptions options = connectOptions(spec.databaseUrlEnv(), variables, redactor, timeoutMillis);
     String query = variables.resolve(spec.query(), redactor);

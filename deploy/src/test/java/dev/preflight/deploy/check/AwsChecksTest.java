@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -205,8 +206,10 @@ class AwsChecksTest {
   void unreachableEndpointFailsAsEvidence(Vertx vertx, VertxTestContext ctx) {
     Verify.evidence(secret(new CheckRunner(vertx, unreachableClients), SECRET_NAME), ctx, evidence -> {
       assertFalse(evidence.passed());
-      assertEquals("connection refused", evidence.summary());
-      assertTrue(evidence.error().contains("Connection refused"), evidence.error());
+      // Usually refused at once; sometimes the SDK's connection pool instead gives up acquiring a
+      // connection after its connect timeout. Either way it comes back as failed evidence saying so.
+      assertTrue(List.of("connection refused", "could not connect: no connection within the connect timeout")
+          .contains(evidence.summary()), evidence::toString);
     });
   }
 

@@ -98,6 +98,13 @@ class CommandCheckTest {
   }
 
   @Test
+  void outputContainsMayComeFromTheEnvironment(VertxTestContext ctx) {
+    CheckSpec.Command spec = command(sh("echo 'running as agente'"), 0, "as ${EXPECTED_USER}");
+    Verify.evidence(runner.run(spec, Variables.of(Map.of("EXPECTED_USER", "agente"))), ctx,
+        evidence -> assertTrue(evidence.passed(), evidence::toString));
+  }
+
+  @Test
   void outputContainsFailsWhenTheTextIsMissing(VertxTestContext ctx) {
     Verify.evidence(run(command(sh("echo 'status: degraded'"), 0, "healthy")), ctx, evidence -> {
       assertFalse(evidence.passed());
