@@ -285,8 +285,8 @@ class ChecklistInSlackTest {
     Set<JsonObject>[] before = new Set[1];
     send(slack.slashCommand("/checklist", "e2e-burst", STARTER, "C0TYPED01", fake.responseUrl("b")))
         .compose(ack -> fake.awaitCall("chat.postMessage"))
-        // The checks are under way, all held by the target: releasing them makes a burst.
-        .compose(posted -> target.awaitRequest())
+        // All twenty checks are under way, held by the target: releasing them makes a burst.
+        .compose(posted -> target.awaitRequests(20))
         .compose(held -> {
           before[0] = updatesSoFar();
           target.release();

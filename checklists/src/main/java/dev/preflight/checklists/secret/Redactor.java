@@ -1,5 +1,7 @@
 package dev.preflight.checklists.secret;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -17,10 +19,33 @@ public final class Redactor {
 
   private final Set<String> secrets = new LinkedHashSet<>();
 
+  /**
+   * Registers a secret, and the forms it takes when a server echoes it back inside a URL or a
+   * JSON string, so an echoed query parameter or JSON field is masked too.
+   */
   public synchronized void add(String secret) {
     if (secret != null && secret.length() >= MIN_LENGTH) {
       secrets.add(secret);
+      secrets.add(URLEncoder.encode(secret, StandardCharsets.UTF_8));
+      secrets.add(secret.replace("%", "%25").replace(" ", "%20"));
+      secrets.add(jsonEscaped(secret));
+      secrets.add(jsonEscaped(secret).replace("/", "\\/"));
     }
+  }
+
+  private static String jsonEscaped(String text) {
+    StringBuilder out = new StringBuilder();
+    for (char c : text.toCharArray()) {
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> out.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+      }
+    }
+    return out.toString();
   }
 
   public synchronized String redact(String text) {

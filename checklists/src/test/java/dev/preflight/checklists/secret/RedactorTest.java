@@ -18,6 +18,15 @@ class RedactorTest {
   }
 
   @Test
+  void masksASecretEchoedBackUrlEncodedOrJsonEscaped() {
+    Redactor redactor = new Redactor();
+    redactor.add("p@ss/w\"rd+1 x");
+
+    assertEquals("{\"query\":\"token=•••\",\"echo\":\"•••\"}",
+        redactor.redact("{\"query\":\"token=p%40ss%2Fw%22rd%2B1+x\",\"echo\":\"p@ss\\/w\\\"rd+1 x\"}"));
+  }
+
+  @Test
   void masksTheLongerSecretWholeWhenOneContainsAnother() {
     Redactor redactor = new Redactor();
     redactor.add("abcd");
