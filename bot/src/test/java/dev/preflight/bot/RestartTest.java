@@ -7,7 +7,6 @@ import dev.preflight.handlers.ActionIds;
 import dev.preflight.handlers.fake.FakeSlack;
 import dev.preflight.handlers.fake.SlackRequests;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -15,8 +14,6 @@ import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -48,7 +45,7 @@ class RestartTest {
   Path dir;
 
   private final SlackRequests slack = new SlackRequests();
-  private final List<Process> processes = new ArrayList<>();
+  private final List<BotProcess> bots = new ArrayList<>();
   private FakeSlack fake;
   private HealthTarget target;
   private WebClient client;
@@ -56,17 +53,14 @@ class RestartTest {
 
   @AfterEach
   void cleanUp() {
-    processes.forEach(Process::destroyForcibly);
+    bots.forEach(BotProcess::destroy);
     // A killed bot leaves its PostgreSQL behind; nothing of this test may outlive it.
-    ProcessHandle.allProcesses()
-        .filter(p -> p.info().commandLine().map(line -> line.contains(dir.toString())).orElse(false))
-        .forEach(ProcessHandle::destroyForcibly);
+    BotProcess.killLeftovers(dir);
   }
 
   @Test
-  void aRunSurvivesSigkillAndItsButtonsStillWork(Vertx vertx, VertxTestContext test) throws IOException {
+  void aRunSurvivesSigkillAndItsButtonsStillWork(Vertx vertx, VertxTestContext test) {
     client = WebClient.create(vertx);
-    port = freePort();
     String[] ts = new String[1];
     FakeSlack.start(vertx)
         .compose(started -> {
@@ -95,7 +89,7 @@ class RestartTest {
         .compose(update -> {
           test.verify(() -> assertTrue(Blocks.text(update).contains("⏳ Health endpoint answers"),
               "the health check is still running when the bot is killed"));
-          return kill(vertx, processes.get(0));
+          return bots.get(0).kill(vertx);
         })
         .compose(killed -> {
           target.stopHolding();
@@ -118,7 +112,7 @@ class RestartTest {
           return send(slack.blockAction(ActionIds.TICK, notes, SRE, OPS, ts[0], fake.responseUrl("t2")))
               .compose(clicked -> awaitNew(before, text -> text.contains("Ticked by <@" + SRE + ">")));
         })
-        .compose(update -> stop(vertx, processes.get(1)))
+        .compose(update -> bots.get(1).stop(vertx))
         .onComplete(test.succeeding(code -> test.verify(() -> {
           assertEquals(143, code, "SIGTERM ends the bot through its shutdown hook");
           test.completeNow();
@@ -126,51 +120,25 @@ class RestartTest {
   }
 
   private Future<Void> startBot(Vertx vertx, String name) {
-    ProcessBuilder builder = new ProcessBuilder(
-        ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"),
-        "dev.preflight.bot.Main", "serve");
-    Map<String, String> env = builder.environment();
-    env.remove("DATABASE_URL");
-    env.put("PORT", Integer.toString(port));
-    env.put("PREFLIGHT_CONFIG", ChecklistInSlackTest.CONFIG.toAbsolutePath().toString());
-    env.put("PREFLIGHT_DATA_DIR", dir.resolve("data").toString());
-    env.put("SLACK_BOT_TOKEN", "xoxb-restart-test-token");
-    env.put("SLACK_SIGNING_SECRET", SlackRequests.SIGNING_SECRET);
-    env.put("SLACK_API_URL", fake.url());
-    env.put("E2E_BASE_URL", target.baseUrl());
-    builder.redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
+    Map<String, String> env = Map.of(
+        "PREFLIGHT_CONFIG", ChecklistInSlackTest.CONFIG.toAbsolutePath().toString(),
+        "PREFLIGHT_DATA_DIR", dir.resolve("data").toString(),
+        "SLACK_BOT_TOKEN", "xoxb-restart-test-token",
+        "SLACK_SIGNING_SECRET", SlackRequests.SIGNING_SECRET,
+        "SLACK_API_URL", fake.url(),
+        "E2E_BASE_URL", target.baseUrl());
+    BotProcess bot;
     try {
-      processes.add(builder.start());
+      bot = BotProcess.start(List.of(BotProcess.java(), "-cp", System.getProperty("java.class.path"),
+          "dev.preflight.bot.Main", "serve"), env, Path.of("."), dir.resolve(name + ".log"));
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
-    return awaitHealthy(vertx, 240, name);
-  }
-
-  private Future<Void> awaitHealthy(Vertx vertx, int triesLeft, String name) {
-    return client.get(port, "127.0.0.1", "/healthz").timeout(1000).send()
-        .transform(answer -> {
-          if (answer.succeeded() && answer.result().statusCode() == 200) {
-            return Future.<Void>succeededFuture();
-          }
-          if (triesLeft == 0 || !processes.get(processes.size() - 1).isAlive()) {
-            return Future.<Void>failedFuture("the " + name + " bot did not come up:\n" + log(name));
-          }
-          Promise<Void> later = Promise.promise();
-          vertx.setTimer(250, id -> awaitHealthy(vertx, triesLeft - 1, name).onComplete(later));
-          return later.future();
-        });
-  }
-
-  private Future<Void> kill(Vertx vertx, Process process) {
-    process.destroyForcibly();
-    return Future.fromCompletionStage(process.onExit(), vertx.getOrCreateContext()).mapEmpty();
-  }
-
-  private Future<Integer> stop(Vertx vertx, Process process) {
-    process.destroy();
-    return Future.fromCompletionStage(process.onExit(), vertx.getOrCreateContext()).map(Process::exitValue);
+    bots.add(bot);
+    return bot.awaitListening(vertx).map(bound -> {
+      port = bound;
+      return null;
+    });
   }
 
   private Future<io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer>> send(SlackRequests.Signed request) {
@@ -185,19 +153,5 @@ class RestartTest {
 
   private Future<JsonObject> awaitNew(Set<JsonObject> before, Predicate<String> match) {
     return fake.awaitCall("chat.update", call -> !before.contains(call) && match.test(Blocks.text(call)));
-  }
-
-  private String log(String name) {
-    try {
-      return Files.readString(dir.resolve(name + ".log"));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }
