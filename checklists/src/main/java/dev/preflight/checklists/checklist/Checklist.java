@@ -33,6 +33,16 @@ public record Checklist(
     return items().filter(item -> item.id().equals(itemId)).findFirst();
   }
 
+  /** Why someone holding {@code roles} may not waive an item here, or empty when they may. */
+  public Optional<String> waiverRefusal(java.util.Set<String> roles) {
+    if (waiverRoles.stream().anyMatch(roles::contains)) {
+      return Optional.empty();
+    }
+    return Optional.of(waiverRoles.isEmpty()
+        ? "Items of this checklist cannot be waived."
+        : "Only these roles may waive an item: " + String.join(", ", waiverRoles) + ".");
+  }
+
   public int itemCount() {
     return (int) items().count();
   }

@@ -105,12 +105,9 @@ public final class ChecklistRuns {
       return Future.failedFuture(new RunRuleException("A waiver needs a reason."));
     }
     return mutate(runId, origin, "item.waived", new JsonObject().put("item", itemId).put("reason", trimmed), run -> {
-      List<String> allowed = run.checklist().waiverRoles();
-      if (allowed.stream().noneMatch(actorRoles::contains)) {
-        throw new RunRuleException(allowed.isEmpty()
-            ? "Items of this checklist cannot be waived."
-            : "Only these roles may waive an item: " + String.join(", ", allowed) + ".");
-      }
+      run.checklist().waiverRefusal(actorRoles).ifPresent(refusal -> {
+        throw new RunRuleException(refusal);
+      });
       return run.move(itemId, ItemEvent.WAIVE, origin.actor(), clock.instant(), null, trimmed);
     });
   }

@@ -64,11 +64,9 @@ public final class ItemActions {
     String triggerId = payload.getTriggerId();
     onLoop(payload, channel, user, ref -> runs.find(ref.runId())
         .compose(tracked -> roles.of(user).compose(held -> {
-          var allowed = tracked.run().checklist().waiverRoles();
-          if (allowed.stream().noneMatch(held::contains)) {
-            return replies.tell(channel, user, allowed.isEmpty()
-                ? "Items of this checklist cannot be waived."
-                : "Only these roles may waive an item: " + String.join(", ", allowed) + ".");
+          var refusal = tracked.run().checklist().waiverRefusal(held);
+          if (refusal.isPresent()) {
+            return replies.tell(channel, user, refusal.get());
           }
           Item item = item(tracked, ref.itemId());
           return slack.openView(triggerId, WaiveModal.build(ref.runId(), item.id(), item.title())).mapEmpty();
