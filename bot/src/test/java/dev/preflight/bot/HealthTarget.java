@@ -37,10 +37,6 @@ final class HealthTarget {
     return this;
   }
 
-  synchronized int requests() {
-    return requests;
-  }
-
   /** Completes when a request has arrived, already or later. */
   Future<Void> awaitRequest() {
     return awaitRequests(1);

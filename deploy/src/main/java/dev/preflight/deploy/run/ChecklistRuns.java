@@ -149,10 +149,6 @@ public final class ChecklistRuns {
         .onSuccess(changed -> changed.ifPresent(this::announce));
   }
 
-  public Future<TrackedRun> cancel(String runId, Origin origin) {
-    return mutate(runId, origin, "run.cancelled", null, ChecklistRun::cancel);
-  }
-
   /**
    * Picks up open runs after a start: checks that were running when the bot stopped run
    * again, and every open run is announced so its message is brought up to date.

@@ -103,12 +103,6 @@ public final class SlackApi {
         .map(ChatPostMessageResponse::getTs);
   }
 
-  /** Posts into the thread of {@code threadTs}, where a run's long output goes. */
-  public Future<String> postReply(String channel, String threadTs, String text) {
-    return call("chat.postMessage", m -> m.chatPostMessage(r -> r.channel(channel).threadTs(threadTs).text(text)))
-        .map(ChatPostMessageResponse::getTs);
-  }
-
   public Future<Void> update(String channel, String ts, String text, List<LayoutBlock> blocks) {
     return call("chat.update", m -> m.chatUpdate(r -> r.channel(channel).ts(ts).text(text).blocks(blocks)))
         .mapEmpty();
@@ -124,11 +118,6 @@ public final class SlackApi {
     return call("views.open", m -> m.viewsOpen(r -> r.triggerId(triggerId).view(view)))
         .map(ViewsOpenResponse::getView)
         .map(View::getId);
-  }
-
-  public Future<Void> publishView(String userId, View view) {
-    return call("views.publish", m -> m.viewsPublish(r -> r.userId(userId).view(view)))
-        .mapEmpty();
   }
 
   /** The user ids in a user group ({@code S…}), e.g. the approvers of a role. */
