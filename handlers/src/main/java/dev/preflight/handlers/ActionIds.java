@@ -20,6 +20,29 @@ public final class ActionIds {
   /** Open the waiver modal for an item. Value: {@link #itemValue}. */
   public static final String WAIVE = "item_waive";
 
+  /** Launch a deploy run whose gates pass. Value: the run id. */
+  public static final String LAUNCH = "run_launch";
+  /** Cancel a run before it deploys. Value: the run id. */
+  public static final String CANCEL = "run_cancel";
+  /** Stop a deploy or its verification. Value: the run id. */
+  public static final String ABORT = "run_abort";
+  /** Roll a deploy run back to the release before it. Value: the run id. */
+  public static final String ROLLBACK = "run_rollback";
+  /** The row of run-level buttons (Launch, Cancel, Abort, Rollback). */
+  public static final String RUN_ACTIONS_BLOCK = "run_actions";
+
+  /** callback_id of the /deploy modal. */
+  public static final String DEPLOY_MODAL = "deploy_modal";
+  /** block_id / action_id of the service select in the /deploy modal. */
+  public static final String DEPLOY_SERVICE_BLOCK = "deploy_service";
+  public static final String DEPLOY_SERVICE_ACTION = "deploy_service_select";
+  /** block_id / action_id of the environment select in the /deploy modal; options are "service/environment". */
+  public static final String DEPLOY_ENVIRONMENT_BLOCK = "deploy_environment";
+  public static final String DEPLOY_ENVIRONMENT_ACTION = "deploy_environment_select";
+  /** block_id / action_id of the version input in the /deploy modal. */
+  public static final String DEPLOY_VERSION_BLOCK = "deploy_version";
+  public static final String DEPLOY_VERSION_ACTION = "deploy_version_input";
+
   /** The block that shows one item (its text, and its button when it has exactly one). */
   public static final String ITEM_BLOCK_PREFIX = "item:";
   /** The row of buttons under an item that has more than one. */

@@ -103,4 +103,45 @@ public sealed interface CheckSpec {
       return "ecs-service";
     }
   }
+
+  /**
+   * Ordered HTTP steps; a value captured from one step's JSON answer is available to later
+   * steps as {@code {name}} in their URL, headers, body and expected values.
+   */
+  record Smoke(List<Step> steps, Timing timing) implements CheckSpec {
+
+    public Smoke {
+      steps = List.copyOf(steps);
+    }
+
+    @Override
+    public String kind() {
+      return "smoke";
+    }
+
+    /**
+     * @param capture name → JSON pointer into this step's answer
+     * @param expectStatus accepted status codes; never empty
+     * @param maxLatency the slowest acceptable answer, or null
+     */
+    public record Step(
+        String name,
+        String method,
+        String url,
+        Map<String, String> headers,
+        String body,
+        List<Integer> expectStatus,
+        Map<String, Object> expectJson,
+        String bodyContains,
+        Duration maxLatency,
+        Map<String, String> capture) {
+
+      public Step {
+        headers = Map.copyOf(headers);
+        expectStatus = List.copyOf(expectStatus);
+        expectJson = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(expectJson));
+        capture = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(capture));
+      }
+    }
+  }
 }

@@ -103,6 +103,18 @@ public final class SlackApi {
         .map(ChatPostMessageResponse::getTs);
   }
 
+  /** Posts plain text into a message's thread; answers the reply's {@code ts}. */
+  public Future<String> postReply(String channel, String threadTs, String text) {
+    return call("chat.postMessage", m -> m.chatPostMessage(r -> r.channel(channel).threadTs(threadTs).text(text)))
+        .map(ChatPostMessageResponse::getTs);
+  }
+
+  /** A link to a message that opens it in Slack. */
+  public Future<String> permalink(String channel, String ts) {
+    return call("chat.getPermalink", m -> m.chatGetPermalink(r -> r.channel(channel).messageTs(ts)))
+        .map(response -> response.getPermalink());
+  }
+
   public Future<Void> update(String channel, String ts, String text, List<LayoutBlock> blocks) {
     return call("chat.update", m -> m.chatUpdate(r -> r.channel(channel).ts(ts).text(text).blocks(blocks)))
         .mapEmpty();
