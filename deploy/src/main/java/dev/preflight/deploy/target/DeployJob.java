@@ -1,0 +1,23 @@
+package dev.preflight.deploy.target;
+
+import dev.preflight.checklists.deploy.Placeholders;
+import dev.preflight.checklists.deploy.Target;
+import dev.preflight.checklists.secret.Variables;
+import java.util.Map;
+
+/**
+ * One deploy or rollback for a target to carry out.
+ *
+ * @param version the version being deployed, or for a rollback the version being restored
+ * @param revision for a rollback, what the target knows the restored release by (for ECS the
+ *     task definition ARN); null for a deploy, or when nothing is on record
+ * @param variables resolves {@code ${NAME}} references in the target's strings
+ */
+public record DeployJob(String runId, String service, String environment, String version, String revision,
+    Target target, Variables variables) {
+
+  /** {@code {service}}, {@code {version}}, {@code {environment}} for this job. */
+  public Map<String, String> placeholders() {
+    return Placeholders.of(service, version, environment);
+  }
+}

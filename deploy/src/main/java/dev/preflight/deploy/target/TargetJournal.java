@@ -1,0 +1,32 @@
+package dev.preflight.deploy.target;
+
+import io.vertx.core.Future;
+import java.util.Map;
+
+/**
+ * A target's durable notebook for one deploy or rollback, and its line to the run's message.
+ */
+public interface TargetJournal {
+
+  /** What was recorded so far; empty on a first attempt, as stored after a restart. */
+  Map<String, String> state();
+
+  /**
+   * Merges entries into the state and stores them. A target records an intent or a fact
+   * before it moves on (for example the new task definition before UpdateService, and that
+   * UpdateService was sent right after), so a restart knows how far it got.
+   */
+  Future<Void> record(Map<String, String> entries);
+
+  /**
+   * Live progress for the run's message: the current step ("Waiting for the rollout") and a
+   * progress line ("2/3 tasks running · IN_PROGRESS", or null). Not stored step by step.
+   */
+  void progress(String step, String detail);
+
+  /**
+   * Completes when someone aborts the run. A target stops what it is doing (kills its
+   * process, stops following) and returns a failed outcome that says it was aborted.
+   */
+  Future<Void> aborted();
+}

@@ -1,0 +1,21 @@
+package dev.preflight.deploy.target;
+
+/**
+ * How a deploy or rollback ended.
+ *
+ * @param summary one line for the run's message ("Rollout COMPLETED: 3/3 running")
+ * @param revision what the deployed version is known by (task definition ARN, GitHub run URL),
+ *     or null
+ * @param detail longer text for the run's thread (a command's last lines of output, the
+ *     ECS failure reason), already masked; or null
+ */
+public record TargetOutcome(boolean succeeded, String summary, String revision, String detail) {
+
+  public static TargetOutcome success(String summary, String revision, String detail) {
+    return new TargetOutcome(true, summary, revision, detail);
+  }
+
+  public static TargetOutcome failure(String summary, String detail) {
+    return new TargetOutcome(false, summary, null, detail);
+  }
+}
