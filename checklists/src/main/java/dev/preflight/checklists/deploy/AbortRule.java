@@ -25,6 +25,15 @@ public record AbortRule(Set<String> on, boolean automaticRollback) {
 
   /** Whether this failed verification check is an abort criterion. */
   public boolean abortsOn(Verification.VerifyCheck failed) {
-    return on.contains(failed.id()) || on.contains(failed.kind().configName());
+    return abortsOn(failed.id(), failed.kind());
+  }
+
+  /** Whether a failed verification result is an abort criterion. */
+  public boolean abortsOn(VerifyResult failed) {
+    return abortsOn(failed.id(), failed.kind());
+  }
+
+  private boolean abortsOn(String id, Verification.Kind kind) {
+    return on.contains(id) || on.contains(kind.configName());
   }
 }

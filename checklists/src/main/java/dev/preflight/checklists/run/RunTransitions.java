@@ -29,6 +29,8 @@ public final class RunTransitions {
     allow(SUCCEEDED, ROLLING_BACK);
     allow(FAILED, ROLLING_BACK);
     allow(ROLLING_BACK, ROLLED_BACK, ROLLBACK_FAILED);
+    // A rollback that failed may be tried again once its cause is fixed.
+    allow(ROLLBACK_FAILED, ROLLING_BACK);
   }
 
   private RunTransitions() {}

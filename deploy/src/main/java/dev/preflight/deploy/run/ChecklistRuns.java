@@ -13,6 +13,8 @@ import dev.preflight.checklists.run.SignOffDecision;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import dev.preflight.checklists.deploy.Deployment;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -60,13 +62,27 @@ public final class ChecklistRuns {
   public Future<TrackedRun> start(String checklistId, String channelId, Origin origin) {
     Checklist checklist = checklists.apply(checklistId)
         .orElseThrow(() -> new RunRuleException("There is no checklist `" + checklistId + "`."));
+    return start(checklist, channelId, origin, null, conn -> Future.succeededFuture());
+  }
+
+  /**
+   * Starts a run, a deploy run when {@code deployment} is given. {@code guard} runs first in
+   * the same transaction; a failure there stops the start and changes nothing.
+   */
+  Future<TrackedRun> start(Checklist checklist, String channelId, Origin origin, Deployment deployment,
+      Function<SqlConnection, Future<Void>> guard) {
     ChecklistRun fresh = ChecklistRun.start(UUID.randomUUID().toString(), checklist, origin.actor(), clock.instant());
     ChecklistRun started = startAutomated(fresh, checklist.items().filter(Item::automated).toList());
-    TrackedRun tracked = new TrackedRun(started, channelId, null);
+    TrackedRun tracked = new TrackedRun(started, channelId, null, deployment);
+    JsonObject detail = new JsonObject().put("checklist", checklist.id()).put("channel", channelId);
+    if (deployment != null) {
+      detail.put("service", deployment.service()).put("environment", deployment.environment())
+          .put("version", deployment.version());
+    }
     return repository.pool()
-        .withTransaction(conn -> repository.insert(conn, tracked, "checklist")
-            .compose(v -> repository.audit(conn, started.id(), origin, "run.started",
-                new JsonObject().put("checklist", checklistId).put("channel", channelId))))
+        .withTransaction(conn -> guard.apply(conn)
+            .compose(v -> repository.insert(conn, tracked, deployment == null ? "checklist" : "deploy"))
+            .compose(v -> repository.audit(conn, started.id(), origin, "run.started", detail)))
         .map(v -> tracked)
         .onSuccess(this::announce)
         .onSuccess(this::launchRunningChecks);
@@ -244,10 +260,10 @@ public final class ChecklistRuns {
   }
 
   private static TrackedRun withRun(TrackedRun tracked, ChecklistRun run) {
-    return new TrackedRun(run, tracked.channelId(), tracked.messageTs());
+    return tracked.with(run);
   }
 
-  private void announce(TrackedRun tracked) {
+  void announce(TrackedRun tracked) {
     for (Consumer<TrackedRun> listener : listeners) {
       try {
         listener.accept(tracked);

@@ -48,11 +48,15 @@ public final class RunRepository {
   public Future<Void> insert(SqlConnection conn, TrackedRun tracked, String kind) {
     ChecklistRun run = tracked.run();
     return conn.preparedQuery(
-            "insert into runs (id, kind, checklist_id, started_by, started_at, status, channel_id) "
-                + "values ($1, $2, $3, $4, $5, $6, $7)")
-        .execute(Tuple.of(UUID.fromString(run.id()), kind, run.checklist().id(), run.startedBy(),
-            time(run.startedAt()), run.status().name(), tracked.channelId()))
+            "insert into runs (id, kind, checklist_id, started_by, started_at, status, channel_id, service, environment) "
+                + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        .execute(Tuple.from(java.util.Arrays.asList(UUID.fromString(run.id()), kind, run.checklist().id(),
+            run.startedBy(), time(run.startedAt()), run.status().name(), tracked.channelId(),
+            tracked.deploy().map(d -> d.service()).orElse(null),
+            tracked.deploy().map(d -> d.environment()).orElse(null))))
         .compose(rows -> insertItems(conn, run))
+        .compose(v -> tracked.deploy().isEmpty() ? Future.succeededFuture()
+            : DeploymentStore.insert(conn, run.id(), tracked.deployment()))
         .mapEmpty();
   }
 
@@ -179,7 +183,13 @@ public final class RunRepository {
     Future<RowSet<Row>> signOffs = client.preparedQuery(
             "select user_id, role, signed_at from sign_offs where run_id = $1 order by signed_at, user_id")
         .execute(Tuple.of(id));
-    return Future.all(items, signOffs).map(all -> toTrackedRun(runRow, items.result(), signOffs.result()));
+    Future<RowSet<Row>> deployment = client.preparedQuery("select * from deployments where run_id = $1")
+        .execute(Tuple.of(id));
+    return Future.all(items, signOffs, deployment).map(all -> {
+      TrackedRun tracked = toTrackedRun(runRow, items.result(), signOffs.result());
+      RowSet<Row> rows = deployment.result();
+      return rows.size() == 0 ? tracked : tracked.with(DeploymentJson.fromRow(rows.iterator().next()));
+    });
   }
 
   private TrackedRun toTrackedRun(Row runRow, RowSet<Row> itemRows, RowSet<Row> signOffRows) {

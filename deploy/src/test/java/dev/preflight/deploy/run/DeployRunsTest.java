@@ -1,0 +1,371 @@
+package dev.preflight.deploy.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.preflight.checklists.checklist.Checklist;
+import dev.preflight.checklists.checklist.Item;
+import dev.preflight.checklists.checklist.Section;
+import dev.preflight.checklists.checklist.SignOffRule;
+import dev.preflight.checklists.config.PreflightConfig;
+import dev.preflight.checklists.config.Role;
+import dev.preflight.checklists.config.Service;
+import dev.preflight.checklists.deploy.AbortRule;
+import dev.preflight.checklists.deploy.Release;
+import dev.preflight.checklists.deploy.Target;
+import dev.preflight.checklists.deploy.Verification;
+import dev.preflight.checklists.deploy.VerifyResult;
+import dev.preflight.checklists.run.Evidence;
+import dev.preflight.checklists.run.RunRuleException;
+import dev.preflight.checklists.run.RunStatus;
+import dev.preflight.checklists.secret.Variables;
+import dev.preflight.deploy.TestDatabase;
+import dev.preflight.deploy.target.DeployJob;
+import dev.preflight.deploy.target.DeployTarget;
+import dev.preflight.deploy.target.TargetJournal;
+import dev.preflight.deploy.target.TargetOutcome;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The deploy orchestrator against a real database, with a scripted target and verifier: the
+ * gates, the one-launch guarantee, locks, verification, abort, rollback and lease takeover.
+ * The real targets are tested on their own and end to end in the bot.
+ */
+class DeployRunsTest {
+
+  private static final Origin DEPLOYER = new Origin("U1", "test");
+  private static final Set<String> DEPLOYER_ROLES = Set.of("deployer");
+  private static final Checklist CHECKLIST = new Checklist("gate", "Gate", "gate.yaml", null,
+      List.of(new Section("Before", List.of(new Item("ready", "Ready", true, null)))),
+      SignOffRule.NONE, List.of());
+  private static final Verification VERIFY = new Verification(
+      List.of(new Verification.VerifyCheck("health", "Health", Verification.Kind.HEALTH, null)), List.of());
+
+  private Vertx vertx;
+  private TestDatabase database;
+  private Pool pool;
+  private final List<Pool> pools = new ArrayList<>();
+  private final List<DeployRuns> services = new ArrayList<>();
+  private ScriptedTarget target;
+  private BlockingQueue<Promise<List<VerifyResult>>> verifications;
+  private Map<String, CompletableFuture<TrackedRun>> waits;
+  private ChecklistRuns runs;
+  private DeployRuns deploys;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+    database = TestDatabase.create();
+    target = new ScriptedTarget();
+    verifications = new LinkedBlockingQueue<>();
+    waits = new ConcurrentHashMap<>();
+    deploys = service(config(true, false), Duration.ofSeconds(30));
+  }
+
+  @AfterEach
+  void tearDown() {
+    services.forEach(DeployRuns::close);
+    pools.forEach(Pool::close);
+    vertx.close().toCompletionStage().toCompletableFuture().join();
+  }
+
+  private DeployRuns service(PreflightConfig config, Duration lease) {
+    pool = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
+    pools.add(pool);
+    RunRepository repository = new RunRepository(pool, config::checklist);
+    runs = new ChecklistRuns(vertx, repository, spec -> Future.succeededFuture(Evidence.failure("unused", null, 1)),
+        config::checklist, Clock.systemUTC());
+    runs.onChange(tracked -> waits.forEach((key, wait) -> {
+      if (key.startsWith(tracked.id() + "/" + tracked.run().status())) {
+        wait.complete(tracked);
+      }
+    }));
+    DeployRuns service = new DeployRuns(vertx, config, runs, repository, t -> target, (verification, placeholders,
+        onResult, aborted) -> {
+      Promise<List<VerifyResult>> promise = Promise.promise();
+      verifications.add(promise);
+      return promise.future();
+    }, Variables.of(Map.of()), Clock.systemUTC(), lease);
+    services.add(service);
+    return service;
+  }
+
+  private static PreflightConfig config(boolean automaticRollback, boolean autoLaunch) {
+    Service.Environment prod = new Service.Environment("prod", "gate", "deploys", List.of("deployer"), autoLaunch,
+        new Target.Command(List.of("deploy.sh"), List.of("deploy.sh", "rollback", "{version}"), Map.of(), null,
+            Duration.ofMinutes(1)),
+        VERIFY, new AbortRule(Set.of(AbortRule.DEPLOY, "health"), automaticRollback));
+    return new PreflightConfig("preflight.yaml", "white_check_mark",
+        Map.of("deployer", new Role("deployer", List.of("U1", "U2"), List.of())),
+        Map.of("deploys", "C0DEPLOYS1"),
+        Map.of("api", new Service("api", Map.of("prod", prod))),
+        Map.of("gate", CHECKLIST));
+  }
+
+  @Test
+  void badRequestsAreRefusedAndStoreNothing() throws Exception {
+    assertRefused(deploys.open("apj", "v1", "prod", DEPLOYER_ROLES, DEPLOYER), "Did you mean `api`?");
+    assertRefused(deploys.open("api", "v1", "production", DEPLOYER_ROLES, DEPLOYER), "has no environment `production`");
+    assertRefused(deploys.open("api", "v1;rm -rf /", "prod", DEPLOYER_ROLES, DEPLOYER), "is not a version");
+    assertRefused(deploys.open("api", "v1", "prod", Set.of("qa"), new Origin("U9", "test")), "needs the *deployer* role");
+    assertEquals(0L, count("select count(*) from runs"));
+  }
+
+  @Test
+  void aSecondDeployWhileOneIsActiveNamesTheActiveRun() throws Exception {
+    TrackedRun first = get(deploys.open("api", "v1", "prod", DEPLOYER_ROLES, DEPLOYER));
+    ExecutionException second = assertThrows(ExecutionException.class,
+        () -> get(deploys.open("api", "v2", "prod", DEPLOYER_ROLES, DEPLOYER)));
+    ActiveRunException active = assertInstanceOf(ActiveRunException.class, second.getCause());
+    assertEquals(first.id(), active.active().id());
+    assertTrue(active.getMessage().contains("v1"), active.getMessage());
+    assertEquals(1L, count("select count(*) from runs"));
+  }
+
+  @Test
+  void launchWaitsForTheGatesAndTwoClicksLaunchOnce() throws Exception {
+    TrackedRun run = get(deploys.open("api", "v1", "prod", DEPLOYER_ROLES, DEPLOYER));
+    assertRefused(deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER), "1 blocker has not passed");
+    get(runs.tick(run.id(), "ready", DEPLOYER));
+
+    Future<TrackedRun> one = deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER);
+    Future<TrackedRun> two = deploys.launch(run.id(), DEPLOYER_ROLES, new Origin("U2", "test"));
+    get(Future.join(one, two).otherwiseEmpty());
+    assertEquals(1, (one.succeeded() ? 1 : 0) + (two.succeeded() ? 1 : 0), "exactly one click launches");
+    Future<TrackedRun> refused = one.succeeded() ? two : one;
+    assertTrue(refused.cause().getMessage().contains("already deploying"), refused.cause().getMessage());
+
+    Call call = target.next();
+    assertEquals("deploy", call.kind);
+    assertEquals("v1", call.job.version());
+    assertTrue(target.calls.isEmpty(), "the target was asked once");
+    TrackedRun stored = get(runs.find(run.id()));
+    assertEquals(RunStatus.DEPLOYING, stored.run().status());
+    assertEquals(2L, count("select count(*) from audit_log where action in ('run.started', 'deploy.launched')"));
+  }
+
+  @Test
+  void aLockBlocksLaunchUntilUnlocked() throws Exception {
+    TrackedRun run = readyRun("v1");
+    get(deploys.lock("api", "prod", "freeze for the audit", DEPLOYER_ROLES, new Origin("U2", "test")));
+    assertRefused(deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER), "is locked by <@U2>: freeze for the audit");
+    assertEquals(RunStatus.READY, get(runs.find(run.id())).run().status());
+
+    assertTrue(get(deploys.unlock("api", "prod", DEPLOYER_ROLES, DEPLOYER)).isPresent());
+    get(deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
+    assertEquals("deploy", target.next().kind);
+  }
+
+  @Test
+  void aDeployThatVerifiesSucceedsAndBecomesTheRelease() throws Exception {
+    TrackedRun done = deployAndVerify("v1", true);
+    assertEquals(RunStatus.SUCCEEDED, done.run().status());
+    assertEquals("deployed v1", done.deployment().deployState().get("summary"));
+    assertTrue(done.deployment().finishedAt() != null);
+    List<Release> releases = get(deploys.store().latestReleases());
+    assertEquals(1, releases.size());
+    assertEquals("v1", releases.get(0).version());
+    assertEquals("U1", releases.get(0).by());
+    assertNull(leaseOwner(done.id()), "the lease is given back when the run is over");
+  }
+
+  @Test
+  void failedHealthRollsBackByItselfToThePreviousReleaseAndLocks() throws Exception {
+    deployAndVerify("v1", true);
+    TrackedRun run = readyRun("v2");
+    CompletableFuture<TrackedRun> rolledBack = waitFor(run.id(), RunStatus.ROLLED_BACK);
+    get(deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
+    target.next().outcome.complete(TargetOutcome.success("deployed v2", "rev-2", null));
+    verifications.poll(10, TimeUnit.SECONDS).complete(List.of(result(false)));
+
+    Call rollback = target.next();
+    assertEquals("rollback", rollback.kind);
+    assertEquals("v1", rollback.job.version(), "the rollback restores the release before");
+    rollback.outcome.complete(TargetOutcome.success("restored v1", null, null));
+    verifications.poll(10, TimeUnit.SECONDS).complete(List.of(result(true)));
+
+    TrackedRun done = rolledBack.get(10, TimeUnit.SECONDS);
+    assertEquals("Health: 503 Service Unavailable", done.deployment().failure());
+    assertNull(done.deployment().rollbackBy(), "the bot rolled back by itself");
+    assertTrue(get(deploys.lockOf("api", "prod")).orElseThrow().reason().startsWith("Rolled back from v2"));
+    Release live = get(deploys.store().latestReleases()).get(0);
+    assertEquals("v1", live.version());
+    assertEquals(Release.ROLLBACK, live.kind());
+  }
+
+  @Test
+  void aDoubleClickedRollbackRollsBackOnce() throws Exception {
+    deployAndVerify("v1", true);
+    TrackedRun second = deployAndVerify("v2", true);
+    Future<TrackedRun> one = deploys.rollback(second.id(), DEPLOYER_ROLES, DEPLOYER);
+    Future<TrackedRun> two = deploys.rollbackLatest("api", "prod", DEPLOYER_ROLES, new Origin("U2", "test"));
+    get(Future.join(one, two).otherwiseEmpty());
+    assertEquals(1, (one.succeeded() ? 1 : 0) + (two.succeeded() ? 1 : 0));
+    Future<TrackedRun> refused = one.succeeded() ? two : one;
+    assertTrue(refused.cause().getMessage().contains("already rolling back"), refused.cause().getMessage());
+    assertEquals("rollback", target.next().kind);
+    assertTrue(target.calls.isEmpty(), "one rollback reached the target");
+  }
+
+  @Test
+  void aStaleRollbackButtonOnAnOlderRunIsRefused() throws Exception {
+    TrackedRun first = deployAndVerify("v1", true);
+    deployAndVerify("v2", true);
+    deployAndVerify("v3", true);
+    get(deploys.unlock("api", "prod", DEPLOYER_ROLES, DEPLOYER));
+    assertRefused(deploys.rollback(first.id(), DEPLOYER_ROLES, DEPLOYER), "this button is stale");
+    assertTrue(target.calls.isEmpty());
+  }
+
+  @Test
+  void anAbortStopsTheDeployAndTheRunFails() throws Exception {
+    deploys = service(config(false, false), Duration.ofSeconds(30));
+    TrackedRun run = readyRun("v1");
+    CompletableFuture<TrackedRun> failed = waitFor(run.id(), RunStatus.FAILED);
+    get(deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
+    Call call = target.next();
+    get(deploys.abort(run.id(), DEPLOYER_ROLES, new Origin("U2", "test")));
+    get(call.journal.aborted());
+    call.outcome.complete(TargetOutcome.failure("Aborted", "killed"));
+    TrackedRun done = failed.get(10, TimeUnit.SECONDS);
+    assertEquals("Aborted by <@U2>", done.deployment().failure());
+    assertRefused(deploys.abort(run.id(), DEPLOYER_ROLES, DEPLOYER), "nothing to abort");
+  }
+
+  @Test
+  void anotherReplicaTakesOverADeployWhoseLeaseRanOutWithoutRepeatingIt() throws Exception {
+    DeployRuns first = service(config(true, false), Duration.ofMillis(600));
+    ChecklistRuns firstRuns = runs;
+    TrackedRun run = get(first.open("api", "v1", "prod", DEPLOYER_ROLES, DEPLOYER));
+    get(firstRuns.tick(run.id(), "ready", DEPLOYER));
+    get(first.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
+    Call call = target.next();
+    get(call.journal.record(Map.of("updateSent", "true")));
+    first.close(); // the replica dies: its lease is no longer renewed
+
+    DeployRuns second = service(config(true, false), Duration.ofMillis(600));
+    CompletableFuture<TrackedRun> verifying = waitFor(run.id(), RunStatus.VERIFYING);
+    second.resume();
+    Call resumed = target.next();
+    assertEquals("true", resumed.journal.state().get("updateSent"), "the second replica sees what the first did");
+    resumed.outcome.complete(TargetOutcome.success("deployed v1", "rev-1", null));
+    verifying.get(10, TimeUnit.SECONDS);
+    call.outcome.complete(TargetOutcome.success("late answer from the dead replica", null, null));
+    verifications.poll(10, TimeUnit.SECONDS).complete(List.of(result(true)));
+    TrackedRun done = waitFor(run.id(), RunStatus.SUCCEEDED).get(10, TimeUnit.SECONDS);
+    assertEquals("deployed v1", done.deployment().deployState().get("summary"));
+  }
+
+  @Test
+  void autoLaunchStartsTheDeployWhenTheGatesPass() throws Exception {
+    deploys = service(config(true, true), Duration.ofSeconds(30));
+    TrackedRun run = get(deploys.open("api", "v1", "prod", DEPLOYER_ROLES, DEPLOYER));
+    get(runs.tick(run.id(), "ready", DEPLOYER));
+    Call call = target.next();
+    assertEquals("deploy", call.kind);
+    assertEquals("U1", get(runs.find(run.id())).deployment().launchedBy());
+  }
+
+  // Helpers
+
+  private TrackedRun readyRun(String version) throws Exception {
+    TrackedRun run = get(deploys.open("api", version, "prod", DEPLOYER_ROLES, DEPLOYER));
+    return get(runs.tick(run.id(), "ready", DEPLOYER));
+  }
+
+  private TrackedRun deployAndVerify(String version, boolean healthy) throws Exception {
+    TrackedRun run = readyRun(version);
+    CompletableFuture<TrackedRun> end = waitFor(run.id(), healthy ? RunStatus.SUCCEEDED : RunStatus.FAILED);
+    get(deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
+    target.next().outcome.complete(TargetOutcome.success("deployed " + version, "rev-" + version, null));
+    verifications.poll(10, TimeUnit.SECONDS).complete(List.of(result(healthy)));
+    return end.get(10, TimeUnit.SECONDS);
+  }
+
+  private static VerifyResult result(boolean passed) {
+    Evidence evidence = passed ? new Evidence(true, "200 OK", 200, 5L, null, null, 1)
+        : new Evidence(false, "503 Service Unavailable", 503, 5L, null, "expected 200", 5);
+    return new VerifyResult("health", "Health", Verification.Kind.HEALTH, evidence, List.of());
+  }
+
+  private CompletableFuture<TrackedRun> waitFor(String runId, RunStatus status) {
+    CompletableFuture<TrackedRun> wait = new CompletableFuture<>();
+    waits.put(runId + "/" + status + "/" + UUID.randomUUID(), wait);
+    return wait;
+  }
+
+  private long count(String sql) throws Exception {
+    return get(pool.query(sql).execute()).iterator().next().getLong(0);
+  }
+
+  private String leaseOwner(String runId) throws Exception {
+    return get(pool.preparedQuery("select lease_owner from runs where id = $1")
+        .execute(Tuple.of(UUID.fromString(runId)))).iterator().next().getString(0);
+  }
+
+  private static void assertRefused(Future<?> future, String expected) {
+    ExecutionException failure = assertThrows(ExecutionException.class, () -> get(future));
+    assertInstanceOf(RunRuleException.class, failure.getCause());
+    assertTrue(failure.getCause().getMessage().contains(expected), failure.getCause().getMessage());
+  }
+
+  private static <T> T get(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  private record Call(String kind, DeployJob job, TargetJournal journal, Promise<TargetOutcome> outcome) {}
+
+  /** A target the test answers for, one call at a time. */
+  private static final class ScriptedTarget implements DeployTarget {
+    final BlockingQueue<Call> calls = new LinkedBlockingQueue<>();
+
+    @Override
+    public Future<TargetOutcome> deploy(DeployJob job, TargetJournal journal) {
+      return call("deploy", job, journal);
+    }
+
+    @Override
+    public Future<TargetOutcome> rollback(DeployJob job, TargetJournal journal) {
+      return call("rollback", job, journal);
+    }
+
+    private Future<TargetOutcome> call(String kind, DeployJob job, TargetJournal journal) {
+      Promise<TargetOutcome> outcome = Promise.promise();
+      calls.add(new Call(kind, job, journal, outcome));
+      return outcome.future();
+    }
+
+    Call next() throws InterruptedException {
+      Call call = calls.poll(10, TimeUnit.SECONDS);
+      if (call == null) {
+        throw new AssertionError("the target was not called");
+      }
+      return call;
+    }
+  }
+}
