@@ -1,6 +1,7 @@
 package dev.preflight.deploy.check;
 
 import dev.preflight.checklists.checklist.CheckSpec;
+import dev.preflight.checklists.deploy.VerifyResult.StepResult;
 import dev.preflight.checklists.run.Evidence;
 import dev.preflight.checklists.secret.Redactor;
 import dev.preflight.checklists.secret.Variables;
@@ -8,8 +9,10 @@ import dev.preflight.deploy.aws.AwsClients;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,10 +42,12 @@ public final class CheckRunner {
   private final Vertx vertx;
   private final Map<Class<? extends CheckSpec>, Check<?>> checks;
   private final HttpCheck http;
+  private final SmokeCheck smoke;
 
   public CheckRunner(Vertx vertx, AwsClients aws) {
     this.vertx = vertx;
     this.http = new HttpCheck(vertx);
+    this.smoke = new SmokeCheck(http);
     this.checks = Map.of(
         CheckSpec.Http.class, http,
         CheckSpec.Sql.class, new SqlCheck(vertx),
@@ -55,12 +60,38 @@ public final class CheckRunner {
   CheckRunner(Vertx vertx, Map<Class<? extends CheckSpec>, Check<?>> checks) {
     this.vertx = vertx;
     this.http = null;
+    this.smoke = null;
     this.checks = Map.copyOf(checks);
   }
 
   public Future<Evidence> run(CheckSpec spec, Variables variables) {
+    if (spec instanceof CheckSpec.Smoke test) {
+      return runSmoke(test, Map.of(), variables).map(SmokeOutcome::evidence);
+    }
     // One redactor per run: a value substituted in attempt 1 stays masked in attempt 3.
-    return attempt(spec, variables, new Redactor(), 1);
+    Redactor redactor = new Redactor();
+    return repeat(spec, redactor, () -> once(spec, variables, redactor), 1).map(Outcome::evidence);
+  }
+
+  /**
+   * Runs a smoke test with the same retries and timeout as {@link #run} (each retry starts again
+   * from the first step) and keeps what every step of the last attempt saw.
+   *
+   * @param placeholders {@code {name}} values the steps may use besides the ones they capture
+   */
+  public Future<SmokeOutcome> runSmoke(CheckSpec.Smoke spec, Map<String, String> placeholders, Variables variables) {
+    Redactor redactor = new Redactor();
+    return repeat(spec, redactor, () -> bounded(spec, redactor, () -> smokeAttempt(spec, placeholders, variables, redactor)), 1)
+        .map(outcome -> new SmokeOutcome(outcome.evidence(), outcome.steps()));
+  }
+
+  private Future<Outcome> smokeAttempt(CheckSpec.Smoke spec, Map<String, String> placeholders, Variables variables,
+      Redactor redactor) {
+    if (smoke == null) {
+      throw new InvalidSpecException("no check can run kind " + spec.kind());
+    }
+    return smoke.attempt(spec, placeholders, variables, redactor)
+        .map(attempt -> new Outcome(attempt.evidence(), attempt.retryable(), attempt.steps()));
   }
 
   /** Releases the shared HTTP client; the AWS clients belong to whoever built them. */
@@ -70,28 +101,42 @@ public final class CheckRunner {
     }
   }
 
-  private Future<Evidence> attempt(CheckSpec spec, Variables variables, Redactor redactor, int number) {
-    return once(spec, variables, redactor)
-        .compose(outcome -> next(spec, variables, redactor, number, outcome));
+  private Future<Outcome> repeat(CheckSpec spec, Redactor redactor, Supplier<Future<Outcome>> once, int number) {
+    return once.get().compose(outcome -> next(spec, redactor, once, number, outcome));
   }
 
-  private Future<Evidence> next(CheckSpec spec, Variables variables, Redactor redactor, int number, Outcome outcome) {
-    Evidence evidence = finish(outcome.evidence(), number, redactor);
+  private Future<Outcome> next(
+      CheckSpec spec, Redactor redactor, Supplier<Future<Outcome>> once, int number, Outcome outcome) {
+    Outcome finished = new Outcome(finish(outcome.evidence(), number, redactor), outcome.retryable(),
+        outcome.steps().stream()
+            .map(step -> new StepResult(step.name(), finish(step.evidence(), step.evidence().attempts(), redactor)))
+            .toList());
+    Evidence evidence = finished.evidence();
     if (evidence.passed() || !outcome.retryable() || number > retries(spec)) {
-      return Future.succeededFuture(evidence);
+      return Future.succeededFuture(finished);
     }
     LOG.info("{} check attempt {} failed ({}); trying again", spec.kind(), number, evidence.summary());
     return pause(spec.timing() == null ? null : spec.timing().interval())
-        .compose(v -> attempt(spec, variables, redactor, number + 1));
+        .compose(v -> repeat(spec, redactor, once, number + 1));
   }
 
   private Future<Outcome> once(CheckSpec spec, Variables variables, Redactor redactor) {
+    return bounded(spec, redactor, () -> start(spec, variables, redactor).map(evidence -> evidence == null
+        ? new Outcome(Evidence.failure("check failed: it returned no evidence", null, 1), true)
+        : new Outcome(evidence, true)));
+  }
+
+  /** One attempt under the backstop timeout, whatever goes wrong in it turned into evidence. */
+  private Future<Outcome> bounded(CheckSpec spec, Redactor redactor, Supplier<Future<Outcome>> attempt) {
     Duration timeout = timeout(spec);
-    return start(spec, variables, redactor)
+    Future<Outcome> started;
+    try {
+      started = attempt.get();
+    } catch (RuntimeException e) {
+      started = Future.failedFuture(e);
+    }
+    return started
         .timeout(timeout.plus(BACKSTOP_GRACE).toMillis(), TimeUnit.MILLISECONDS)
-        .map(evidence -> evidence == null
-            ? new Outcome(Evidence.failure("check failed: it returned no evidence", null, 1), true)
-            : new Outcome(evidence, true))
         .recover(failure -> Future.succeededFuture(new Outcome(
             CheckFailures.evidence(failure, timeout, redactor), CheckFailures.retryable(failure))));
   }
@@ -143,5 +188,11 @@ public final class CheckRunner {
         attempts);
   }
 
-  private record Outcome(Evidence evidence, boolean retryable) {}
+  /** @param steps what each step of a smoke test saw; empty for every other kind */
+  private record Outcome(Evidence evidence, boolean retryable, List<StepResult> steps) {
+
+    Outcome(Evidence evidence, boolean retryable) {
+      this(evidence, retryable, List.of());
+    }
+  }
 }

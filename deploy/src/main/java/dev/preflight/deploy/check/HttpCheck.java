@@ -42,8 +42,18 @@ final class HttpCheck implements Check<CheckSpec.Http> {
         new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_HOST));
   }
 
+  /**
+   * What one request saw, with the whole body: a smoke test reads the values it captures from
+   * it, and the evidence keeps only a redacted, shortened excerpt.
+   */
+  record Exchange(Evidence evidence, String body) {}
+
   @Override
   public Future<Evidence> attempt(CheckSpec.Http spec, Variables variables, Redactor redactor) {
+    return exchange(spec, variables, redactor).map(Exchange::evidence);
+  }
+
+  Future<Exchange> exchange(CheckSpec.Http spec, Variables variables, Redactor redactor) {
     String url = validUrl(variables.resolve(spec.url(), redactor), redactor);
     Map<String, String> headers = new LinkedHashMap<>();
     spec.headers().forEach((name, value) -> headers.put(name, variables.resolve(value, redactor)));
@@ -64,7 +74,9 @@ final class HttpCheck implements Check<CheckSpec.Http> {
 
     long started = System.nanoTime();
     Future<HttpResponse<Buffer>> sent = body == null ? request.send() : request.sendBuffer(Buffer.buffer(body));
-    return sent.map(response -> judge(spec, bodyContains, expectations, response, Durations.millisSince(started), redactor));
+    return sent.map(response -> new Exchange(
+        judge(spec, bodyContains, expectations, response, Durations.millisSince(started), redactor),
+        Optional.ofNullable(response.bodyAsString()).orElse("")));
   }
 
   void close() {
