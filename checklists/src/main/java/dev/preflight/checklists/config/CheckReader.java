@@ -4,7 +4,9 @@ import dev.preflight.checklists.checklist.CheckSpec;
 import dev.preflight.checklists.secret.Variables;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +24,9 @@ final class CheckReader {
       "sql", Duration.ofSeconds(10),
       "command", Duration.ofSeconds(60),
       "aws-secret", Duration.ofSeconds(10),
-      "ecs-service", Duration.ofSeconds(10));
-  private static final List<String> KINDS = List.of("http", "sql", "command", "aws-secret", "ecs-service");
+      "ecs-service", Duration.ofSeconds(10),
+      "smoke", Duration.ofSeconds(30));
+  private static final List<String> KINDS = List.of("http", "sql", "command", "aws-secret", "ecs-service", "smoke");
   private static final int MAX_RETRIES = 20;
   private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
 
@@ -33,20 +36,23 @@ final class CheckReader {
       "sql", List.of("databaseUrlEnv", "query", "expect"),
       "command", List.of("argv", "workdir", "env", "expect"),
       "aws-secret", List.of("secretId", "region"),
-      "ecs-service", List.of("cluster", "service", "region"));
+      "ecs-service", List.of("cluster", "service", "region"),
+      "smoke", List.of("steps"));
+  private static final List<String> STEP_KEYS = List.of("name", "method", "url", "headers", "body", "expect", "capture");
+  private static final String STEPS_HINT = "write steps: [{ name: greeting, method: POST, url: \"${BASE_URL}/api/greeting\" }]";
 
   private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
   private static final Pattern URL = Pattern.compile("https?://[^\\s/?#]+\\S*");
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
-  private static final String REGION_HINT = "write region: us-east-1, or leave it out for the default region";
+  static final String REGION_HINT = "write region: us-east-1, or leave it out for the default region";
   private static final String ARGV_HINT = "argv is a list: [\"./deploy.sh\", \"status\"] — it is never run through a shell";
 
   private CheckReader() {}
 
   static Optional<CheckSpec> read(Value check) {
     return check.mapping().flatMap(fields -> fields
-        .require("kind", "write kind: http (or sql, command, aws-secret, ecs-service)")
+        .require("kind", "write kind: http (or sql, command, aws-secret, ecs-service, smoke)")
         .flatMap(kindValue -> kindValue.text().filter(kind -> KINDS.contains(kind)
             || rejected(kindValue, "unknown kind `" + kind + "`", Suggestions.hint(kind, KINDS, "kinds"))))
         .flatMap(kind -> read(kind, fields.allow(Stream.concat(TIMING_KEYS.stream(), KIND_KEYS.get(kind).stream()).toList()))));
@@ -59,6 +65,7 @@ final class CheckReader {
       case "sql" -> sql(fields, timing);
       case "command" -> command(fields, timing);
       case "aws-secret" -> awsSecret(fields, timing);
+      case "smoke" -> smoke(fields, timing);
       default -> ecsService(fields, timing);
     };
   }
@@ -77,6 +84,16 @@ final class CheckReader {
   }
 
   private static Optional<CheckSpec> http(Mapping fields, CheckSpec.Timing timing) {
+    HttpRequest request = request(fields);
+    HttpExpectation expect = expectation(fields);
+    return request.url().map(url -> new CheckSpec.Http(request.method(), url, request.headers(), request.body(),
+        expect.status(), expect.json(), expect.bodyContains(), expect.maxLatency(), timing));
+  }
+
+  /** What an http check and a smoke step send; the url is empty when it is missing or wrong. */
+  private record HttpRequest(String method, Optional<String> url, Map<String, String> headers, String body) {}
+
+  private static HttpRequest request(Mapping fields) {
     String method = fields.get("method", "write method: GET")
         .flatMap(v -> v.text().map(String::toUpperCase).filter(m -> METHODS.contains(m)
             || rejected(v, "`" + m + "` is not an HTTP method", "write GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS")))
@@ -86,12 +103,105 @@ final class CheckReader {
         .map(v -> stringMap(v, HEADER_NAME, "is not a valid header name"))
         .orElse(Map.of());
     String body = fields.get("body", "write body: '{\"ping\": true}'").flatMap(Value::string).orElse(null);
-    HttpExpectation expect = fields.get("expect", "write expect: { status: 200 }")
+    return new HttpRequest(method, url, headers, body);
+  }
+
+  private static HttpExpectation expectation(Mapping fields) {
+    return fields.get("expect", "write expect: { status: 200 }")
         .flatMap(Value::mapping)
         .map(CheckReader::httpExpectation)
         .orElse(HttpExpectation.DEFAULT);
-    return url.map(u -> new CheckSpec.Http(method, u, headers, body,
-        expect.status(), expect.json(), expect.bodyContains(), expect.maxLatency(), timing));
+  }
+
+  /**
+   * Steps run in order; a step may use {@code {name}} only for a value an earlier step
+   * captured, or for one of the placeholders every deploy fills. Anything else would be sent
+   * as written, which is never what the author meant.
+   */
+  private static Optional<CheckSpec> smoke(Mapping fields, CheckSpec.Timing timing) {
+    Optional<List<Value>> values = fields.require("steps", STEPS_HINT).flatMap(Value::nonEmptyList);
+    if (values.isEmpty()) {
+      return Optional.empty();
+    }
+    List<CheckSpec.Smoke.Step> steps = new ArrayList<>();
+    Map<String, Integer> names = new HashMap<>();
+    Set<String> known = new LinkedHashSet<>(PlaceholderUses.DEPLOY);
+    boolean fine = true;
+    for (Value value : values.get()) {
+      Optional<CheckSpec.Smoke.Step> step = value.mapping().flatMap(mapping -> step(mapping, names, known));
+      fine &= step.isPresent();
+      step.ifPresent(steps::add);
+    }
+    return fine ? Optional.of(new CheckSpec.Smoke(steps, timing)) : Optional.empty();
+  }
+
+  /**
+   * @param names step name → line, of the steps before this one
+   * @param known the placeholders this step may use; its own captures are added for the next
+   */
+  private static Optional<CheckSpec.Smoke.Step> step(Mapping fields, Map<String, Integer> names, Set<String> known) {
+    fields.allow(STEP_KEYS);
+    Optional<Value> nameValue = fields.require("name", "write name: greeting");
+    Optional<String> name = nameValue.flatMap(Value::text).filter(n -> {
+      Integer earlier = names.putIfAbsent(n, nameValue.get().line());
+      if (earlier != null) {
+        nameValue.get().error("duplicate step name `" + n + "`", "already used at line " + earlier);
+      }
+      return earlier == null;
+    });
+    HttpRequest request = request(fields);
+    HttpExpectation expect = expectation(fields);
+    Map<String, String> capture = fields.get("capture", "write capture: { sessionId: /sessionId }")
+        .map(CheckReader::captures)
+        .orElse(Map.of());
+    if (name.isPresent()) {
+      for (String key : List.of("url", "headers", "body", "expect")) {
+        fields.get(key, null).ifPresent(used -> placeholdersKnown(name.get(), used, known));
+      }
+    }
+    known.addAll(capture.keySet());
+    if (name.isEmpty() || request.url().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new CheckSpec.Smoke.Step(name.get(), request.method(), request.url().get(), request.headers(),
+        request.body(), expect.status(), expect.json(), expect.bodyContains(), expect.maxLatency(), capture));
+  }
+
+  private static void placeholdersKnown(String step, Value used, Set<String> known) {
+    for (Value scalar : used.scalars()) {
+      for (String placeholder : PlaceholderUses.in(((ScalarNode) scalar.node()).getValue())) {
+        if (!known.contains(placeholder)) {
+          scalar.error("step `" + step + "` uses `{" + placeholder + "}`, which no earlier step captures",
+              PlaceholderUses.closest(placeholder, known)
+                  .map(match -> "did you mean `{" + match + "}`?")
+                  .orElse("capture it in an earlier step: capture: { " + placeholder + ": /" + placeholder + " }"));
+        }
+      }
+    }
+  }
+
+  /** Name → JSON pointer; a name becomes a placeholder, so it must look like one. */
+  private static Map<String, String> captures(Value value) {
+    Map<String, String> captures = new LinkedHashMap<>();
+    value.mapping().ifPresent(mapping -> {
+      for (Mapping.Entry entry : mapping.entries("write capture: { sessionId: /sessionId }")) {
+        String name = entry.name();
+        boolean fine = true;
+        if (!PlaceholderUses.NAME.matcher(name).matches()) {
+          entry.key().error("`" + name + "` cannot be a placeholder name", "use letters, digits, _, . and -, starting with a letter");
+          fine = false;
+        } else if (PlaceholderUses.DEPLOY.contains(name)) {
+          entry.key().error("`" + name + "` is filled by every deploy", "capture it under another name");
+          fine = false;
+        }
+        Optional<String> pointer = entry.value().text().filter(p -> p.startsWith("/")
+            || rejected(entry.value(), "`" + p + "` is not a JSON pointer", "write /" + p + " for a top-level field"));
+        if (fine && pointer.isPresent()) {
+          captures.put(name, pointer.get());
+        }
+      }
+    });
+    return captures;
   }
 
   private record HttpExpectation(List<Integer> status, Map<String, Object> json, String bodyContains, Duration maxLatency) {
@@ -110,10 +220,15 @@ final class CheckReader {
   }
 
   private static Optional<String> url(Value value) {
+    return url(value, "write url: https://host/health or url: ${BASE_URL}/health");
+  }
+
+  /** An http:// or https:// URL, or one that starts with a {@code ${…}} reference. */
+  static Optional<String> url(Value value, String hint) {
     return value.text().filter(url -> {
       boolean fine = url.startsWith("${") || URL.matcher(url).matches();
       if (!fine) {
-        value.error("`" + url + "` is not an http:// or https:// URL", "write url: https://host/health or url: ${BASE_URL}/health");
+        value.error("`" + url + "` is not an http:// or https:// URL", hint);
       }
       return fine;
     });
@@ -249,7 +364,8 @@ final class CheckReader {
         expect.get("outputContains", "write outputContains: ok").flatMap(Value::text).orElse(null));
   }
 
-  private static Optional<List<String>> strings(List<Value> values) {
+  /** A program and its arguments: the first must not be blank. */
+  static Optional<List<String>> strings(List<Value> values) {
     List<String> strings = new ArrayList<>();
     boolean fine = true;
     for (Value value : values) {
@@ -276,7 +392,7 @@ final class CheckReader {
     return Optional.of(new CheckSpec.EcsService(cluster.get(), service.get(), region, timing));
   }
 
-  private static String region(Mapping fields) {
+  static String region(Mapping fields) {
     return fields.get("region", REGION_HINT)
         .flatMap(v -> v.text().filter(r -> r.startsWith("${") || REGION.matcher(r).matches()
             || rejected(v, "`" + r + "` is not an AWS region", REGION_HINT)))
@@ -284,7 +400,7 @@ final class CheckReader {
   }
 
   /** A mapping of names chosen by the team to strings, e.g. headers or environment variables. */
-  private static Map<String, String> stringMap(Value value, Pattern keyPattern, String badKey) {
+  static Map<String, String> stringMap(Value value, Pattern keyPattern, String badKey) {
     Map<String, String> map = new LinkedHashMap<>();
     value.mapping().ifPresent(mapping -> {
       for (Mapping.Entry entry : mapping.entries(null)) {
@@ -297,7 +413,7 @@ final class CheckReader {
     return map;
   }
 
-  private static boolean rejected(Value value, String message, String hint) {
+  static boolean rejected(Value value, String message, String hint) {
     value.error(message, hint);
     return false;
   }

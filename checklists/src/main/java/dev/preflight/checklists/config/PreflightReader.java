@@ -1,5 +1,8 @@
 package dev.preflight.checklists.config;
 
+import dev.preflight.checklists.deploy.AbortRule;
+import dev.preflight.checklists.deploy.Target;
+import dev.preflight.checklists.deploy.Verification;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +25,9 @@ final class PreflightReader {
 
   private static final List<String> KEYS = List.of("signOffReaction", "roles", "channels", "checklists", "services");
   private static final List<String> ROLE_KEYS = List.of("users", "groups");
-  private static final List<String> SERVICE_KEYS = List.of("environments");
-  private static final List<String> ENVIRONMENT_KEYS = List.of("checklist", "channel");
+  private static final List<String> SERVICE_KEYS = List.of("versionPattern", "environments");
+  private static final List<String> ENVIRONMENT_KEYS =
+      List.of("checklist", "channel", "deployers", "autoLaunch", "target", "verify", "abort");
 
   /**
    * What preflight.yaml says, as far as it could be read.
@@ -141,13 +145,17 @@ final class PreflightReader {
     Map<String, Service> services = new LinkedHashMap<>();
     for (Mapping.Entry entry : mapping.entries("write backend: { environments: { production: { checklist: my-checklist } } }")) {
       name(entry);
-      Map<String, Service.Environment> environments = entry.value().mapping()
-          .map(fields -> fields.allow(SERVICE_KEYS))
-          .flatMap(fields -> fields.require("environments", "write environments: { production: { checklist: my-checklist } }"))
+      Optional<Mapping> fields = entry.value().mapping().map(m -> m.allow(SERVICE_KEYS));
+      Pattern versionPattern = fields
+          .flatMap(m -> m.get("versionPattern", "write versionPattern: 'v[0-9]+\\.[0-9]+\\.[0-9]+'"))
+          .flatMap(VersionPatterns::read)
+          .orElse(Service.DEFAULT_VERSION_PATTERN);
+      Map<String, Service.Environment> environments = fields
+          .flatMap(m -> m.require("environments", "write environments: { production: { checklist: my-checklist } }"))
           .flatMap(Value::mapping)
           .map(this::environments)
           .orElse(Map.of());
-      services.put(entry.name(), new Service(entry.name(), environments));
+      services.put(entry.name(), new Service(entry.name(), versionPattern, environments));
     }
     return services;
   }
@@ -168,10 +176,38 @@ final class PreflightReader {
         String channel = fields.get("channel", "write channel: deploys")
             .flatMap(v -> v.text().map(name -> references.channel(v, name)))
             .orElse(null);
-        environments.put(entry.name(), new Service.Environment(entry.name(), checklist, channel));
+        Optional<Value> targetValue = fields.get("target", TargetReader.HINT);
+        Target target = targetValue.flatMap(TargetReader::read).orElse(null);
+        List<String> deployers = deployers(fields, targetValue.isPresent());
+        boolean autoLaunch = fields.get("autoLaunch", "write autoLaunch: true").flatMap(Value::bool).orElse(false);
+        VerificationReader verification = new VerificationReader();
+        Verification verify = fields.get("verify", "write verify: { health: [...], smoke: [...] }")
+            .flatMap(Value::mapping)
+            .map(verification::verification)
+            .orElse(Verification.NONE);
+        AbortRule abort = fields.get("abort", "write abort: { on: [deploy, health], rollback: automatic }")
+            .flatMap(Value::mapping)
+            .map(rule -> verification.abort(rule, target))
+            .orElse(AbortRule.DEFAULT);
+        environments.put(entry.name(),
+            new Service.Environment(entry.name(), checklist, channel, deployers, autoLaunch, target, verify, abort));
       });
     }
     return environments;
+  }
+
+  /** Who may deploy: required once there is something to deploy, since nobody else could. */
+  private List<String> deployers(Mapping fields, boolean hasTarget) {
+    Optional<Value> value = hasTarget
+        ? fields.require("deployers", "an environment with a target needs deployers: [sre], the roles that may deploy and roll back")
+        : fields.get("deployers", "write deployers: [sre]");
+    List<String> deployers = new ArrayList<>();
+    value.flatMap(hasTarget ? Value::nonEmptyList : Value::list).ifPresent(roles -> {
+      for (Value role : roles) {
+        role.text().ifPresent(name -> deployers.add(references.role(role, name)));
+      }
+    });
+    return deployers;
   }
 
   private static void name(Mapping.Entry entry) {

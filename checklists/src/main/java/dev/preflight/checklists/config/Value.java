@@ -166,6 +166,34 @@ final class Value {
     return Optional.of(new Mapping(mapping, path, problems));
   }
 
+  /**
+   * Every non-null scalar in this value, however deeply nested, each named by its own path;
+   * for rules about text wherever it appears, such as the placeholders it uses. Reports nothing.
+   */
+  List<Value> scalars() {
+    List<Value> found = new ArrayList<>();
+    collectScalars(node, path, found);
+    return found;
+  }
+
+  private void collectScalars(Node at, String atPath, List<Value> into) {
+    if (at instanceof ScalarNode scalar) {
+      if (!scalar.getTag().equals(Tag.NULL)) {
+        into.add(new Value(at, atPath, hint, problems));
+      }
+    } else if (at instanceof SequenceNode sequence) {
+      for (int i = 0; i < sequence.getValue().size(); i++) {
+        collectScalars(sequence.getValue().get(i), atPath + "[" + i + "]", into);
+      }
+    } else if (at instanceof MappingNode mapping) {
+      for (var tuple : mapping.getValue()) {
+        if (tuple.getKeyNode() instanceof ScalarNode key) {
+          collectScalars(tuple.getValueNode(), atPath.isEmpty() ? key.getValue() : atPath + "." + key.getValue(), into);
+        }
+      }
+    }
+  }
+
   private void checkReferences(String text) {
     for (String name : Variables.references(text)) {
       if (name.isEmpty()) {

@@ -59,6 +59,307 @@ class ConfigErrorsTest {
         """ + item.indent(6);
   }
 
+  /** The config with one environment, production of api, whose keys are {@code body}; its first line is line 11. */
+  static String withEnvironment(String body) {
+    return """
+        roles:
+          lead: { users: [U0AAAAAA01] }
+          sre: { users: [U0AAAAAA02], groups: [S0AAAAAA01] }
+        channels:
+          deploys: C0AAAAAA01
+        checklists: [checklists]
+        services:
+          api:
+            environments:
+              production:
+        """ + body.indent(8);
+  }
+
+  /** An environment deployed by a command, with {@code rest} added; its first line is line 11. */
+  static String withCommandTarget(String rest) {
+    return withEnvironment("""
+        checklist: api-release
+        deployers: [sre]
+        target:
+          command:
+            deploy: [./deploy.sh, deploy, "{version}"]
+            rollback: [./deploy.sh, rollback, "{version}"]
+        """ + rest);
+  }
+
+  /** The config whose api service has {@code versionPattern}, at line 9. */
+  static String withVersionPattern(String pattern) {
+    return CONFIG.replace("  api:\n", "  api:\n    versionPattern: '" + pattern + "'\n");
+  }
+
+  static Stream<Arguments> badDeployConfigs() {
+    String env = "preflight.yaml:%d: services.api.environments.production.";
+    return Stream.of(
+        bad("unknown target kind", withEnvironment("""
+            checklist: api-release
+            deployers: [sre]
+            target:
+              kubernetes: { namespace: api }
+            """), CHECKLIST,
+            env.formatted(14) + "target.kubernetes: unknown target `kubernetes` (known targets: command, ecs, github-actions)"),
+        bad("target kind misspelt", withEnvironment("""
+            checklist: api-release
+            deployers: [sre]
+            target: { ecss: { cluster: main, service: api, container: app } }
+            """), CHECKLIST,
+            env.formatted(13) + "target.ecss: unknown target `ecss` (did you mean `ecs`?)"),
+        bad("a target's field written straight under target", withEnvironment("""
+            checklist: api-release
+            deployers: [sre]
+            target: { cluster: main }
+            """), CHECKLIST,
+            env.formatted(13) + "target.cluster: unknown target `cluster` (put it inside its kind: target: { ecs: { cluster: … } })"),
+        bad("two targets", withEnvironment("""
+            checklist: api-release
+            deployers: [sre]
+            target:
+              ecs: { cluster: main, service: api, container: app }
+              command: { deploy: [./deploy.sh] }
+            """), CHECKLIST,
+            env.formatted(14) + "target: sets more than one target: `ecs`, `command` (an environment deploys one way: keep one of them)"),
+        bad("empty target", withEnvironment("""
+            checklist: api-release
+            deployers: [sre]
+            target: {}
+            """), CHECKLIST,
+            env.formatted(13) + "target: needs one of ecs, command or github-actions (write target: { ecs: { cluster: my-cluster, service: my-service, container: app } })"),
+        bad("a target without deployers", withEnvironment("""
+            checklist: api-release
+            target: { command: { deploy: [./deploy.sh] } }
+            """), CHECKLIST,
+            env.formatted(11) + "deployers: required (an environment with a target needs deployers: [sre], the roles that may deploy and roll back)"),
+        bad("a target with an empty deployers list", withEnvironment("""
+            checklist: api-release
+            deployers: []
+            target: { command: { deploy: [./deploy.sh] } }
+            """), CHECKLIST,
+            env.formatted(12) + "deployers: must not be empty (an environment with a target needs deployers: [sre], the roles that may deploy and roll back)"),
+        bad("unknown deployer role", withEnvironment("""
+            checklist: api-release
+            deployers: [sre, leed]
+            """), CHECKLIST,
+            env.formatted(12) + "deployers[1]: unknown role `leed` (did you mean `lead`?)"),
+        bad("unknown environment key", withEnvironment("""
+            checklist: api-release
+            deployer: [sre]
+            """), CHECKLIST,
+            env.formatted(12) + "deployer: unknown key (did you mean `deployers`?)"),
+        bad("autoLaunch yes", withEnvironment("""
+            checklist: api-release
+            autoLaunch: yes
+            """), CHECKLIST,
+            env.formatted(12) + "autoLaunch: expected true or false, found `yes` (write autoLaunch: true)"),
+        bad("deploy command as a string", withEnvironment("""
+            checklist: api-release
+            deployers: [sre]
+            target: { command: { deploy: ./deploy.sh deploy } }
+            """), CHECKLIST,
+            env.formatted(13) + "target.command.deploy: expected a list, found a string (deploy is a list: [\"./deploy.sh\", \"deploy\", \"{version}\"] — it is never run through a shell)"),
+        bad("rollback command as a string", withEnvironment("""
+            checklist: api-release
+            deployers: [sre]
+            target: { command: { deploy: [./deploy.sh, deploy], rollback: "./deploy.sh rollback" } }
+            """), CHECKLIST,
+            env.formatted(13) + "target.command.rollback: expected a list, found a string (rollback is a list: [\"./deploy.sh\", \"rollback\"] — it is never run through a shell)"),
+        bad("unknown placeholder in argv, with a suggestion", withEnvironment("""
+            checklist: api-release
+            deployers: [sre]
+            target: { command: { deploy: [./deploy.sh, "{verison}"] } }
+            """), CHECKLIST,
+            env.formatted(13) + "target.command.deploy[1]: unknown placeholder `{verison}` (did you mean `{version}`?)"),
+        bad("unknown placeholder in workflow inputs", withEnvironment("""
+            checklist: api-release
+            deployers: [sre]
+            target:
+              github-actions:
+                owner: acme
+                repo: api
+                workflow: deploy.yml
+                token: ${GITHUB_TOKEN}
+                inputs: { tag: "{version}", region: "{region}", body: '{"a": 1}' }
+            """), CHECKLIST,
+            env.formatted(19) + "target.github-actions.inputs.region: unknown placeholder `{region}` (the placeholders are {service}, {version} and {environment})"),
+        bad("ecs without container or taskDefinition", withEnvironment("""
+            checklist: api-release
+            deployers: [sre]
+            target:
+              ecs: { cluster: main, service: api }
+            """), CHECKLIST,
+            env.formatted(14) + "target.ecs.container: required (write container: app, the container whose image tag becomes the version; or give taskDefinition: to deploy one as it is)"),
+        bad("ecs with a bad region and a zero timeout", withEnvironment("""
+            checklist: api-release
+            deployers: [sre]
+            target:
+              ecs:
+                cluster: main
+                service: api
+                container: app
+                region: virginia
+                timeout: 0s
+            """), CHECKLIST,
+            env.formatted(18) + "target.ecs.region: `virginia` is not an AWS region (write region: us-east-1, or leave it out for the default region)",
+            env.formatted(19) + "target.ecs.timeout: must be longer than 0 (write timeout: 15m)"),
+        bad("a literal GitHub token, never echoed", withEnvironment("""
+            checklist: api-release
+            deployers: [sre]
+            target:
+              github-actions: { owner: acme, repo: api, workflow: deploy.yml, token: ghp_0123456789abcdef }
+            """), CHECKLIST,
+            env.formatted(14) + "target.github-actions.token: a token must not be written into the config (put the token in an environment variable and write token: ${GITHUB_TOKEN})"),
+        bad("a GitHub token with more than a reference", withEnvironment("""
+            checklist: api-release
+            deployers: [sre]
+            target:
+              github-actions: { owner: acme, repo: api, workflow: deploy.yml, token: "Bearer ${GITHUB_TOKEN}" }
+            """), CHECKLIST,
+            env.formatted(14) + "target.github-actions.token: must be a ${NAME} reference and nothing else (write token: ${GITHUB_TOKEN})"),
+        bad("GitHub target without a token, with a bad owner and API URL", withEnvironment("""
+            checklist: api-release
+            deployers: [sre]
+            target:
+              github-actions:
+                owner: acme/api
+                repo: api
+                workflow: deploy.yml
+                apiUrl: github.example.com/api/v3
+            """), CHECKLIST,
+            env.formatted(15) + "target.github-actions.owner: `acme/api` is not a GitHub user or organisation name (use letters, digits and -)",
+            env.formatted(15) + "target.github-actions.token: required (write token: ${GITHUB_TOKEN})",
+            env.formatted(18) + "target.github-actions.apiUrl: `github.example.com/api/v3` is not an http:// or https:// URL (write apiUrl: https://github.example.com/api/v3)"),
+        bad("unknown key in a target", withEnvironment("""
+            checklist: api-release
+            deployers: [sre]
+            target: { command: { deploy: [./deploy.sh], workDir: /srv } }
+            """), CHECKLIST,
+            env.formatted(13) + "target.command.workDir: unknown key (did you mean `workdir`?)"),
+        bad("duplicate verify id across health and smoke", withCommandTarget("""
+            verify:
+              health:
+                - { id: api-up, check: { kind: http, url: "https://api/health" } }
+              smoke:
+                - { id: api-up, check: { kind: smoke, steps: [{ name: ping, url: "https://api/ping" }] } }
+            """), CHECKLIST,
+            env.formatted(21) + "verify.smoke[0].id: duplicate verify id `api-up` (already used at line 19)"),
+        bad("a verify id that names a group", withCommandTarget("""
+            verify:
+              health:
+                - { id: health, check: { kind: http, url: "https://api/health" } }
+            """), CHECKLIST,
+            env.formatted(19) + "verify.health[0].id: `health` is reserved (abort.on uses deploy, health and smoke for whole groups: choose another id)"),
+        bad("a verify entry without its check", withCommandTarget("""
+            verify:
+              health:
+                - { id: api-up, title: API answers }
+            """), CHECKLIST,
+            env.formatted(19) + "verify.health[0].check: required (write check: { kind: http, url: \"${BACKEND_URL}/health\" })"),
+        bad("unknown key in verify", withCommandTarget("""
+            verify:
+              helth: []
+            """), CHECKLIST,
+            env.formatted(18) + "verify.helth: unknown key (did you mean `health`?)"),
+        bad("unknown abort criterion, with a suggestion", withCommandTarget("""
+            verify:
+              health:
+                - { id: api-up, check: { kind: http, url: "https://api/health" } }
+            abort:
+              on: [deploy, api-upp]
+            """), CHECKLIST,
+            env.formatted(21) + "abort.on[1]: unknown abort criterion `api-upp` (did you mean `api-up`?)"),
+        bad("unknown abort criterion, listing the known ones", withCommandTarget("""
+            verify:
+              health:
+                - { id: api-up, check: { kind: http, url: "https://api/health" } }
+            abort: { on: [latency] }
+            """), CHECKLIST,
+            env.formatted(20) + "abort.on[0]: unknown abort criterion `latency` (known criteria: api-up, deploy, health, smoke)"),
+        bad("abort rollback neither automatic nor manual", withCommandTarget("""
+            abort: { rollback: yes }
+            """), CHECKLIST,
+            env.formatted(17) + "abort.rollback: expected automatic or manual, found `yes` (write rollback: automatic to roll back by itself, or rollback: manual to leave it to a person)"),
+        bad("automatic rollback without a rollback command", withEnvironment("""
+            checklist: api-release
+            deployers: [sre]
+            target: { command: { deploy: [./deploy.sh] } }
+            abort: { rollback: automatic }
+            """), CHECKLIST,
+            env.formatted(14) + "abort.rollback: an automatic rollback needs a rollback command (add rollback: [\"./deploy.sh\", \"rollback\"] to target.command)"),
+        bad("a version pattern that is not a regex", withVersionPattern("v[0-9+"), CHECKLIST,
+            "preflight.yaml:9: services.api.versionPattern: `v[0-9+` is not a valid regular expression: Unclosed character class (Java regex syntax, e.g. versionPattern: 'v[0-9]+\\.[0-9]+\\.[0-9]+')"),
+        bad("a version pattern that accepts a;b", withVersionPattern(".+"), CHECKLIST,
+            "preflight.yaml:9: services.api.versionPattern: `.+` lets a shell metacharacter into a version, e.g. `a;b` (" + VersionPatterns.HINT + ")"),
+        bad("a version pattern that accepts a space", withVersionPattern("[a-z ]+"), CHECKLIST,
+            "preflight.yaml:9: services.api.versionPattern: `[a-z ]+` lets a shell metacharacter into a version, e.g. `a b` (" + VersionPatterns.HINT + ")"),
+        bad("a version pattern that accepts $(x)", withVersionPattern("[a-z$()]+"), CHECKLIST,
+            "preflight.yaml:9: services.api.versionPattern: `[a-z$()]+` lets a shell metacharacter into a version, e.g. `$(x)` (" + VersionPatterns.HINT + ")"),
+        bad("a version pattern whose unsafe part is deep inside", withVersionPattern("v[0-9]+\\.[0-9]+(-.*)?"), CHECKLIST,
+            "preflight.yaml:9: services.api.versionPattern: `v[0-9]+\\.[0-9]+(-.*)?` lets a shell metacharacter into a version, e.g. `v0.0-;` (" + VersionPatterns.HINT + ")"),
+        bad("unknown service key", CONFIG.replace("  api:\n", "  api:\n    versionPatern: 'v[0-9]+'\n"), CHECKLIST,
+            "preflight.yaml:9: services.api.versionPatern: unknown key (did you mean `versionPattern`?)"),
+        bad("smoke step using a value nobody captured", CONFIG, withItem("""
+            - id: chat
+              title: Chat flow
+              check:
+                kind: smoke
+                steps:
+                  - { name: greeting, method: POST, url: "https://api/greeting", capture: { sessionId: /sessionId } }
+                  - { name: validate, method: POST, url: "https://api/validate", body: '{"sessionId":"{sesionId}"}' }
+                  - name: chat
+                    url: "https://api/chat?user={userId}&v={version}"
+                    headers: { X-Session: "{sessionId}" }
+            """),
+            "checklists/release.yaml:12: sections[0].items[0].check.steps[1].body: step `validate` uses `{sesionId}`, which no earlier step captures (did you mean `{sessionId}`?)",
+            "checklists/release.yaml:14: sections[0].items[0].check.steps[2].url: step `chat` uses `{userId}`, which no earlier step captures (capture it in an earlier step: capture: { userId: /userId })"),
+        bad("smoke step using what it captures itself", CONFIG, withItem("""
+            - id: chat
+              title: Chat flow
+              check:
+                kind: smoke
+                steps:
+                  - { name: greeting, url: "https://api/greeting?s={sessionId}", capture: { sessionId: /sessionId } }
+            """),
+            "checklists/release.yaml:11: sections[0].items[0].check.steps[0].url: step `greeting` uses `{sessionId}`, which no earlier step captures (capture it in an earlier step: capture: { sessionId: /sessionId })"),
+        bad("smoke steps with the same name", CONFIG, withItem("""
+            - id: chat
+              title: Chat flow
+              check:
+                kind: smoke
+                steps:
+                  - { name: ping, url: "https://api/ping" }
+                  - { name: ping, url: "https://api/ping" }
+            """),
+            "checklists/release.yaml:12: sections[0].items[0].check.steps[1].name: duplicate step name `ping` (already used at line 11)"),
+        bad("smoke capture of a deploy placeholder, and not a pointer", CONFIG, withItem("""
+            - id: chat
+              title: Chat flow
+              check:
+                kind: smoke
+                steps:
+                  - { name: ping, url: "https://api/ping", capture: { version: /version, session: sessionId } }
+            """),
+            "checklists/release.yaml:11: sections[0].items[0].check.steps[0].capture.version: `version` is filled by every deploy (capture it under another name)",
+            "checklists/release.yaml:11: sections[0].items[0].check.steps[0].capture.session: `sessionId` is not a JSON pointer (write /sessionId for a top-level field)"),
+        bad("smoke without steps", CONFIG, withItem("""
+            - id: chat
+              title: Chat flow
+              check: { kind: smoke, timeout: 20s }
+            """),
+            "checklists/release.yaml:8: sections[0].items[0].check.steps: required (write steps: [{ name: greeting, method: POST, url: \"${BASE_URL}/api/greeting\" }])"),
+        bad("smoke step with an http check's unknown key", CONFIG, withItem("""
+            - id: chat
+              title: Chat flow
+              check:
+                kind: smoke
+                steps:
+                  - { name: ping, url: "https://api/ping", retries: 3 }
+            """),
+            "checklists/release.yaml:11: sections[0].items[0].check.steps[0].retries: unknown key (known keys: body, capture, expect, headers, method, name, url)"));
+  }
+
   static Stream<Arguments> badConfigs() {
     return Stream.of(
         bad("unknown key with a suggestion", CONFIG, withItem("""
@@ -281,7 +582,7 @@ class ConfigErrorsTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("badConfigs")
+  @MethodSource({"badConfigs", "badDeployConfigs"})
   void reportsExactly(String name, String config, String checklist, List<String> expected, @TempDir Path dir) throws IOException {
     Path preflight = write(dir, config, checklist);
 

@@ -11,6 +11,9 @@ import dev.preflight.checklists.checklist.Checklist;
 import dev.preflight.checklists.checklist.Item;
 import dev.preflight.checklists.checklist.SignOffRule;
 import dev.preflight.checklists.checklist.SignOffRule.SignOffRequirement;
+import dev.preflight.checklists.deploy.AbortRule;
+import dev.preflight.checklists.deploy.Target;
+import dev.preflight.checklists.deploy.Verification;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +31,7 @@ class ConfigLoaderTest {
 
   @TempDir static Path dir;
   static PreflightConfig config;
+  static PreflightConfig deploys;
 
   @BeforeAll
   static void load() throws IOException {
@@ -119,6 +123,113 @@ class ConfigLoaderTest {
               - { id: ticked, title: Ticked by hand }
         """);
     config = ConfigLoader.load(dir.resolve("preflight.yaml"));
+    deploys = loadDeploys(dir.resolve("deploys"));
+  }
+
+  /** Every deploy key written out in one environment of each target kind, and only the required ones in another. */
+  static PreflightConfig loadDeploys(Path folder) throws IOException {
+    Files.createDirectories(folder);
+    Files.writeString(folder.resolve("minimal.yaml"), """
+        id: minimal
+        title: Nothing optional
+        sections: [{ title: Only, items: [{ id: ticked, title: Ticked by hand }] }]
+        """);
+    Files.writeString(folder.resolve("preflight.yaml"), """
+        roles:
+          sre: { users: [U0AAAAAA01] }
+          backend-lead: { users: [U0AAAAAA02] }
+        checklists: [minimal.yaml]
+        services:
+          backend:
+            versionPattern: 'v[0-9]+\\.[0-9]+\\.[0-9]+'
+            environments:
+              production:
+                checklist: minimal
+                deployers: [sre, backend-lead]
+                autoLaunch: true
+                target:
+                  ecs:
+                    cluster: fluxion-cluster
+                    service: backend-{environment}
+                    container: backend
+                    taskDefinition: backend-task:23
+                    region: us-east-1
+                    timeout: 20m
+                verify:
+                  health:
+                    - id: backend-health
+                      title: Backend answers
+                      check: { kind: http, url: "${BACKEND_URL}/health", retries: 5, interval: 10s }
+                  smoke:
+                    - id: chat-flow
+                      check:
+                        kind: smoke
+                        timeout: 20s
+                        retries: 1
+                        steps:
+                          - name: greeting
+                            method: post
+                            url: ${BACKEND_URL}/api/greeting
+                            headers: { Content-Type: application/json }
+                            body: '{}'
+                            expect: { status: [200, 201], json: { /ok: true }, bodyContains: sessionId, maxLatency: 1s }
+                            capture: { sessionId: /sessionId, csrf: /csrfToken }
+                          - name: chat
+                            method: POST
+                            url: ${BACKEND_URL}/api/chat?v={version}
+                            headers: { X-Csrf: "{csrf}" }
+                            body: '{"sessionId":"{sessionId}"}'
+                            expect: { json: { /session: "{sessionId}" }, maxLatency: 2s }
+                abort:
+                  on: [health, chat-flow]
+                  rollback: automatic
+              staging:
+                checklist: minimal
+                deployers: [sre]
+                target:
+                  ecs: { cluster: fluxion-cluster, service: backend-staging, container: backend }
+          worker:
+            environments:
+              production:
+                checklist: minimal
+                deployers: [sre]
+                target:
+                  command:
+                    deploy: [./deploy.sh, deploy, "{service}", "{version}"]
+                    rollback: [./deploy.sh, rollback, "{version}"]
+                    env: { APP_ENV: "{environment}", TOKEN: "${DEPLOY_TOKEN}" }
+                    workdir: /srv/worker
+                    timeout: 25m
+                abort: { rollback: manual }
+              staging:
+                checklist: minimal
+                deployers: [sre]
+                target: { command: { deploy: [./deploy.sh] } }
+          web:
+            environments:
+              production:
+                checklist: minimal
+                deployers: [sre]
+                target:
+                  github-actions:
+                    owner: acme
+                    repo: web
+                    workflow: deploy.yml
+                    ref: release/{version}
+                    inputs: { version: "{version}", environment: "{environment}", dry_run: false }
+                    token: ${GITHUB_TOKEN}
+                    apiUrl: https://github.example.com/api/v3/
+                    timeout: 45m
+              staging:
+                checklist: minimal
+                deployers: [sre]
+                target:
+                  github-actions: { owner: acme, repo: web, workflow: "1234", token: "${GITHUB_TOKEN}" }
+          docs:
+            environments:
+              production: { checklist: minimal }
+        """);
+    return ConfigLoader.load(folder.resolve("preflight.yaml"));
   }
 
   @Test
@@ -278,6 +389,96 @@ class ConfigLoaderTest {
 
     assertEquals(2, thrown.errors().size());
     assertEquals(thrown.errors().stream().map(ConfigError::toString).toList(), Arrays.asList(thrown.getMessage().split("\n")));
+  }
+
+  @Test
+  void ecsTargetWithEveryField() {
+    Service.Environment production = environment("backend", "production");
+    assertEquals(new Target.Ecs("fluxion-cluster", "backend-{environment}", "backend", "backend-task:23", "us-east-1",
+        Duration.ofMinutes(20)), production.target());
+    assertEquals(List.of("sre", "backend-lead"), production.deployers());
+    assertTrue(production.autoLaunch());
+    assertTrue(production.deployable());
+    assertEquals("v[0-9]+\\.[0-9]+\\.[0-9]+", deploys.services().get("backend").versionPattern().pattern());
+  }
+
+  @Test
+  void ecsTargetDefaults() {
+    Service.Environment staging = environment("backend", "staging");
+    assertEquals(new Target.Ecs("fluxion-cluster", "backend-staging", "backend", null, null, Duration.ofMinutes(15)),
+        staging.target());
+    assertFalse(staging.autoLaunch());
+    assertEquals(Verification.NONE, staging.verify());
+    assertEquals(AbortRule.DEFAULT, staging.abort());
+  }
+
+  @Test
+  void verificationChecksKeepTheirListAndOrder() {
+    Verification verify = environment("backend", "production").verify();
+    assertEquals(List.of(new Verification.VerifyCheck("backend-health", "Backend answers", Verification.Kind.HEALTH,
+            new CheckSpec.Http("GET", "${BACKEND_URL}/health", Map.of(), null, List.of(200), Map.of(), null, null,
+                new CheckSpec.Timing(Duration.ofSeconds(10), 5, Duration.ofSeconds(10))))),
+        verify.health());
+    Verification.VerifyCheck smoke = verify.smoke().get(0);
+    assertEquals("chat-flow", smoke.id());
+    assertEquals("chat-flow", smoke.title(), "the title defaults to the id");
+    assertEquals(Verification.Kind.SMOKE, smoke.kind());
+  }
+
+  @Test
+  void smokeStepsWithCapturesAndTheirTiming() {
+    CheckSpec.Smoke smoke = assertInstanceOf(CheckSpec.Smoke.class,
+        environment("backend", "production").verify().smoke().get(0).check());
+    assertEquals(new CheckSpec.Timing(Duration.ofSeconds(20), 1, Duration.ofSeconds(5)), smoke.timing());
+    assertEquals(List.of(
+        new CheckSpec.Smoke.Step("greeting", "POST", "${BACKEND_URL}/api/greeting", Map.of("Content-Type", "application/json"),
+            "{}", List.of(200, 201), Map.of("/ok", true), "sessionId", Duration.ofSeconds(1),
+            Map.of("sessionId", "/sessionId", "csrf", "/csrfToken")),
+        new CheckSpec.Smoke.Step("chat", "POST", "${BACKEND_URL}/api/chat?v={version}", Map.of("X-Csrf", "{csrf}"),
+            "{\"sessionId\":\"{sessionId}\"}", List.of(200), Map.of("/session", "{sessionId}"), null, Duration.ofSeconds(2),
+            Map.of())),
+        smoke.steps());
+    assertEquals(List.of("sessionId", "csrf"), List.copyOf(smoke.steps().get(0).capture().keySet()));
+  }
+
+  @Test
+  void abortRuleNamesGroupsAndChecks() {
+    assertEquals(new AbortRule(Set.of("health", "chat-flow"), true), environment("backend", "production").abort());
+    assertEquals(new AbortRule(AbortRule.DEFAULT.on(), false), environment("worker", "production").abort(),
+        "without on:, the default criteria");
+  }
+
+  @Test
+  void commandTargetWithEveryFieldAndDefaults() {
+    assertEquals(new Target.Command(List.of("./deploy.sh", "deploy", "{service}", "{version}"),
+            List.of("./deploy.sh", "rollback", "{version}"), Map.of("APP_ENV", "{environment}", "TOKEN", "${DEPLOY_TOKEN}"),
+            "/srv/worker", Duration.ofMinutes(25)),
+        environment("worker", "production").target());
+    assertEquals(new Target.Command(List.of("./deploy.sh"), List.of(), Map.of(), null, Duration.ofMinutes(10)),
+        environment("worker", "staging").target());
+  }
+
+  @Test
+  void githubActionsTargetWithEveryFieldAndDefaults() {
+    Target.GithubActions production = assertInstanceOf(Target.GithubActions.class, environment("web", "production").target());
+    assertEquals(new Target.GithubActions("https://github.example.com/api/v3", "${GITHUB_TOKEN}", "acme", "web", "deploy.yml",
+        "release/{version}", Map.of("version", "{version}", "environment", "{environment}", "dry_run", "false"),
+        Duration.ofMinutes(45)), production);
+    assertEquals(List.of("version", "environment", "dry_run"), List.copyOf(production.inputs().keySet()));
+    assertEquals(new Target.GithubActions(Target.GithubActions.DEFAULT_API_URL, "${GITHUB_TOKEN}", "acme", "web", "1234",
+        "main", Map.of(), Duration.ofMinutes(30)), environment("web", "staging").target());
+  }
+
+  @Test
+  void environmentWithoutTargetOnlyRunsItsChecklist() {
+    Service docs = deploys.services().get("docs");
+    assertEquals(new Service.Environment("production", "minimal", null), docs.environments().get("production"));
+    assertFalse(docs.environments().get("production").deployable());
+    assertEquals(Service.DEFAULT_VERSION_PATTERN.pattern(), docs.versionPattern().pattern());
+  }
+
+  private static Service.Environment environment(String service, String name) {
+    return deploys.services().get(service).environments().get(name);
   }
 
   private static Item item(String id) {

@@ -1,6 +1,7 @@
 package dev.preflight.checklists.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,9 +11,13 @@ import dev.preflight.checklists.checklist.Checklist;
 import dev.preflight.checklists.checklist.Item;
 import dev.preflight.checklists.checklist.SignOffRule;
 import dev.preflight.checklists.checklist.SignOffRule.SignOffRequirement;
+import dev.preflight.checklists.deploy.AbortRule;
+import dev.preflight.checklists.deploy.Target;
+import dev.preflight.checklists.deploy.Verification;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,16 +28,102 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The working example config and the checklists translated from the seeds stay valid and faithful. */
+/** The working example configs and the checklists translated from the seeds stay valid and faithful. */
 class ExamplesTest {
 
   static final Path CONFIG = Path.of("..", "preflight.yaml");
   static final Path EXAMPLES = Path.of("examples");
+  static final Path SYSTEMS = EXAMPLES.resolve("systems");
   static PreflightConfig config;
 
   @BeforeAll
   static void load() {
     config = ConfigLoader.load(CONFIG);
+  }
+
+  static Stream<Path> systems() throws IOException {
+    try (Stream<Path> files = Files.list(SYSTEMS)) {
+      return files.filter(file -> file.toString().endsWith(".yaml")).sorted().toList().stream();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("systems")
+  void eachSystemConfigValidatesClean(Path file) {
+    assertEquals(List.of(), ConfigLoader.validate(file).stream().map(ConfigError::toString).toList());
+  }
+
+  @Test
+  void everySeedSystemHasItsConfig() throws IOException {
+    assertEquals(List.of("alojamientos-compose.yaml", "fluxion-ecs.yaml", "sti-chat.yaml"),
+        systems().map(file -> file.getFileName().toString()).toList());
+  }
+
+  @Test
+  void fluxionDeploysToEcsAndRollsBackOnHealthFromSeeds000And001() {
+    Service.Environment production = system("fluxion-ecs.yaml", "backend", "production");
+    assertEquals("klk-predeploy", production.checklist());
+    assertEquals(List.of("sre", "backend-lead"), production.deployers());
+    assertEquals(new Target.Ecs("fluxion-cluster", "FluxionStackV2-FluxionBackendServiceE051E4B7-3D0YfNUbXnmp", "backend",
+        null, "us-east-1", Duration.ofMinutes(15)), production.target());
+    Verification.VerifyCheck health = production.verify().health().get(0);
+    assertEquals("backend-health", health.id());
+    CheckSpec.Http http = assertInstanceOf(CheckSpec.Http.class, health.check());
+    assertEquals("${KLK_BACKEND_URL}/", http.url());
+    assertEquals(5, http.timing().retries());
+    assertEquals(Duration.ofSeconds(10), http.timing().interval());
+    assertEquals(new AbortRule(Set.of("deploy", "backend-health"), true), production.abort());
+    assertTrue(production.abort().abortsOn(health));
+  }
+
+  @Test
+  void alojamientosDeploysWithItsScriptFromSeed002() {
+    Service.Environment production = system("alojamientos-compose.yaml", "alojamientos", "production");
+    assertEquals("alojamientos-production", production.checklist());
+    Target.Command command = assertInstanceOf(Target.Command.class, production.target());
+    assertEquals(List.of("./deploy.sh", "deploy"), command.deploy());
+    assertEquals(List.of("./deploy.sh", "rollback"), command.rollback());
+    assertEquals("/srv/sist-cabanas/backend", command.workdir());
+
+    Map<String, CheckSpec.Http> health = production.verify().health().stream()
+        .collect(Collectors.toMap(Verification.VerifyCheck::id, check -> (CheckSpec.Http) check.check()));
+    health.values().forEach(http -> assertEquals("${ALOJAMIENTOS_URL}/api/v1/healthz", http.url()));
+    assertEquals(Map.of("/checks/database/status", "ok"), health.get("healthz-database").expectJson());
+    assertEquals(Duration.ofMillis(500), health.get("healthz-database").maxLatency());
+    assertEquals(Map.of("/checks/redis/status", "ok"), health.get("healthz-redis").expectJson());
+    assertEquals(Map.of("/status", "healthy"), health.get("healthz-healthy").expectJson());
+    // SEV1 (down, or no database) rolls back by itself; a degraded component is left to a person.
+    assertEquals(new AbortRule(Set.of("deploy", "healthz-up", "healthz-database"), true), production.abort());
+  }
+
+  @Test
+  void stiChatChainsItsSmokeTestFromSeed004() {
+    Service.Environment production = system("sti-chat.yaml", "sti-chat", "production");
+    assertEquals("sti-chat-production-gate", production.checklist());
+    Target.GithubActions workflow = assertInstanceOf(Target.GithubActions.class, production.target());
+    assertEquals("${STI_GITHUB_TOKEN}", workflow.token());
+    assertEquals("{version}", workflow.inputs().get("image_tag"));
+
+    CheckSpec.Smoke smoke = assertInstanceOf(CheckSpec.Smoke.class, production.verify().smoke().get(0).check());
+    assertEquals(List.of("greeting", "validate", "chat"), smoke.steps().stream().map(CheckSpec.Smoke.Step::name).toList());
+    assertEquals(Map.of("sessionId", "/sessionId"), smoke.steps().get(0).capture());
+    assertTrue(smoke.steps().get(1).body().contains("{sessionId}"));
+    assertEquals(Map.of("/valid", true), smoke.steps().get(1).expectJson());
+    CheckSpec.Smoke.Step chat = smoke.steps().get(2);
+    assertTrue(chat.body().contains("{sessionId}"));
+    assertEquals(Duration.ofSeconds(2), chat.maxLatency());
+    assertEquals(new SignOffRule(List.of(new SignOffRequirement("backend-lead", 1), new SignOffRequirement("sre", 1)), false),
+        ConfigLoader.load(SYSTEMS.resolve("sti-chat.yaml")).checklist("sti-chat-production-gate").orElseThrow().signOff());
+  }
+
+  @Test
+  void workingConfigDeploysTheBackendToEcs() {
+    Service.Environment production = config.services().get("backend").environments().get("production");
+    Target.Ecs ecs = assertInstanceOf(Target.Ecs.class, production.target());
+    assertEquals("fluxion-cluster", ecs.cluster());
+    assertEquals(List.of("sre", "backend-lead"), production.deployers());
+    assertTrue(production.abort().automaticRollback());
+    assertFalse(config.services().get("inventario").environments().get("staging").deployable());
   }
 
   @Test
@@ -60,7 +151,9 @@ class ExamplesTest {
     assertEquals("klk-predeploy", config.services().get("backend").environments().get("production").checklist());
     assertEquals("inventario-staging-v0-10-0", config.services().get("inventario").environments().get("staging").checklist());
     assertEquals("sti-chat-production-gate", config.services().get("sti-chat").environments().get("production").checklist());
-    assertEquals(Set.of("klk-predeploy", "inventario-staging-v0-10-0", "sti-chat-production-gate"), config.checklists().keySet());
+    assertEquals("alojamientos-production", config.services().get("alojamientos").environments().get("production").checklist());
+    assertEquals(Set.of("klk-predeploy", "inventario-staging-v0-10-0", "sti-chat-production-gate", "alojamientos-production"),
+        config.checklists().keySet());
   }
 
   @Test
@@ -133,6 +226,21 @@ class ExamplesTest {
     assertEquals("sti-chat/production/LOG_TOKEN", check(sti, "secret-log-token", CheckSpec.AwsSecret.class).secretId());
     assertEquals("sti-chat/production/OPENAI_API_KEY", check(sti, "secret-openai-api-key", CheckSpec.AwsSecret.class).secretId());
     assertNull(item(sti, "smoke-session-chat-upload-ticket").check(), "the chained smoke test stays manual");
+  }
+
+  @Test
+  void alojamientosChecklistFromSeed002() {
+    Checklist alojamientos = checklist("alojamientos-production");
+    assertEquals(Map.of("command", 1L, "http", 1L), kinds(alojamientos));
+    assertTrue(blockers(alojamientos).containsAll(List.of("ci-green", "env-real-secrets", "database-backup-recent",
+        "alembic-single-head", "healthz-before-down")));
+    CheckSpec.Command heads = check(alojamientos, "alembic-single-head", CheckSpec.Command.class);
+    assertEquals(List.of("docker", "compose", "-f", "docker-compose.prod.yml", "exec", "-T", "backend", "alembic", "heads"),
+        heads.argv());
+  }
+
+  private static Service.Environment system(String file, String service, String environment) {
+    return ConfigLoader.load(SYSTEMS.resolve(file)).services().get(service).environments().get(environment);
   }
 
   private static Checklist checklist(String id) {
