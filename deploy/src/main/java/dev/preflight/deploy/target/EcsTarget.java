@@ -1,0 +1,96 @@
+package dev.preflight.deploy.target;
+
+import dev.preflight.checklists.secret.Redactor;
+import dev.preflight.deploy.aws.AwsClients;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Deploys to an ECS service as seeds 000 and 001 do by hand: a new revision of the service's task
+ * definition with the container's image tag set to the version (or a task definition named in
+ * config), UpdateService, then DescribeServices until the PRIMARY deployment's rollout is
+ * COMPLETED with every task running. A rollback is UpdateService back to the task definition the
+ * deploy replaced, followed the same way.
+ *
+ * <p>The journal holds, in the order they are written:
+ * <ul>
+ *   <li>{@value #PREVIOUS_TASK_DEFINITION} and {@value #TASK_DEFINITION}, recorded together before
+ *       UpdateService: the ARN the service ran and the ARN being deployed. The first is what a
+ *       rollback of this deploy restores. A rollback's journal has neither.
+ *   <li>{@value #UPDATE_SENT} ({@code true}) and {@value #UPDATE_SENT_AT} (an ISO-8601 instant),
+ *       recorded as soon as UpdateService was answered. The timeout counts from that instant, so
+ *       a restart does not buy a deploy more time.
+ * </ul>
+ * A restart resumes from the first missing entry. UpdateService goes out at most once: a restart
+ * that finds no {@value #UPDATE_SENT} first asks whether the service already runs the new task
+ * definition (the bot died after sending but before recording) and then only follows.
+ *
+ * <p>Throttling is retried with backoff by the SDK's STANDARD retry strategy (configured in
+ * {@link AwsClients}), which counts {@code ThrottlingException} among the throttling codes; every
+ * call is bounded by the client's API call timeout.
+ */
+public final class EcsTarget implements DeployTarget {
+
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(10);
+  public static final String PREVIOUS_TASK_DEFINITION = "previousTaskDefinition";
+  public static final String TASK_DEFINITION = "taskDefinition";
+  public static final String UPDATE_SENT = "updateSent";
+  public static final String UPDATE_SENT_AT = "updateSentAt";
+
+  private final Vertx vertx;
+  private final AwsClients aws;
+  private final Duration pollInterval;
+
+  public EcsTarget(Vertx vertx, AwsClients aws) {
+    this(vertx, aws, DEFAULT_POLL_INTERVAL);
+  }
+
+  /** @param pollInterval how often DescribeServices is asked while a rollout is under way */
+  public EcsTarget(Vertx vertx, AwsClients aws, Duration pollInterval) {
+    this.vertx = Objects.requireNonNull(vertx);
+    this.aws = Objects.requireNonNull(aws);
+    if (pollInterval.isNegative() || pollInterval.isZero()) {
+      throw new IllegalArgumentException("the poll interval must be positive: " + pollInterval);
+    }
+    this.pollInterval = pollInterval;
+  }
+
+  @Override
+  public Future<TargetOutcome> deploy(DeployJob job, TargetJournal journal) {
+    return start(job, journal, EcsRollout::deploy);
+  }
+
+  /** {@code job.revision()} is the task definition ARN to restore, as the deploy recorded it. */
+  @Override
+  public Future<TargetOutcome> rollback(DeployJob job, TargetJournal journal) {
+    String revision = job.revision();
+    if (revision == null || revision.isBlank()) {
+      return Future.succeededFuture(TargetOutcome.failure("no earlier task definition on record",
+          "A rollback restores the task definition a successful deploy replaced; none is recorded for "
+              + job.service() + " in " + job.environment() + "."));
+    }
+    return start(job, journal, rollout -> rollout.rollback(revision.trim()));
+  }
+
+  private Future<TargetOutcome> start(DeployJob job, TargetJournal journal,
+      Function<EcsRollout, Future<TargetOutcome>> action) {
+    Context context = vertx.getOrCreateContext();
+    Redactor redactor = new Redactor();
+    EcsSettings settings;
+    try {
+      settings = EcsSettings.resolve(job, redactor);
+    } catch (RuntimeException e) {
+      return Future.succeededFuture(EcsFailures.outcome(e, redactor));
+    }
+    // Building a client may read profile files or ask instance metadata for the region.
+    return context.executeBlocking(() -> aws.ecs(settings.region()), false)
+        .map(client -> new EcsRollout(context, new EcsCalls(context, client, settings), settings, job.version(),
+            journal, pollInterval, redactor))
+        .compose(action)
+        .recover(failure -> Future.succeededFuture(EcsFailures.outcome(failure, redactor)));
+  }
+}
