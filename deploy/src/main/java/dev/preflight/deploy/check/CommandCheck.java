@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * pipe: a background child that inherits the pipe would keep a reader blocked long after the
  * program itself exited. Only the last {@link #OUTPUT_LIMIT} bytes are ever read back.
  */
-final class CommandCheck implements Check<CheckSpec.Command> {
+public final class CommandCheck implements Check<CheckSpec.Command> {
 
   static final int OUTPUT_LIMIT = 64 * 1024;
   static final Duration KILL_WAIT_LIMIT = Duration.ofSeconds(5);
@@ -42,7 +42,7 @@ final class CommandCheck implements Check<CheckSpec.Command> {
   }
 
   /** The bot's own credentials (see the README's settings), never passed on to a command. */
-  static final Set<String> WITHHELD = Set.of("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN",
+  public static final Set<String> WITHHELD = Set.of("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN",
       "DATABASE_URL", "ALERTS_TOKEN", "SENTRY_DSN");
 
   @Override

@@ -3,11 +3,11 @@ package dev.preflight.deploy.check;
 import java.time.Duration;
 
 /** Durations the way a person writes them in a channel: "250 ms", "2s", "1.5s", "5m". */
-final class Durations {
+public final class Durations {
 
   private Durations() {}
 
-  static String format(Duration duration) {
+  public static String format(Duration duration) {
     long millis = duration.toMillis();
     if (millis < 1000) {
       return millis + " ms";
@@ -21,7 +21,7 @@ final class Durations {
     return String.format(java.util.Locale.ROOT, "%.1fs", millis / 1000.0);
   }
 
-  static long millisSince(long startNanos) {
+  public static long millisSince(long startNanos) {
     return Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
   }
 }

@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Kills a process together with everything it started. Blocking: call it from a worker. */
-final class ProcessTree {
+public final class ProcessTree {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProcessTree.class);
 
@@ -25,7 +25,7 @@ final class ProcessTree {
    *
    * @return how many processes were killed
    */
-  static int kill(ProcessHandle root, Duration waitLimit) {
+  public static int kill(ProcessHandle root, Duration waitLimit) {
     List<ProcessHandle> tree = new ArrayList<>();
     tree.add(root);
     tree.addAll(root.descendants().toList());

@@ -1,0 +1,96 @@
+package dev.preflight.deploy.target;
+
+import dev.preflight.checklists.deploy.Placeholders;
+import dev.preflight.checklists.deploy.Target;
+import dev.preflight.checklists.secret.Redactor;
+import dev.preflight.checklists.secret.Variables;
+import dev.preflight.checklists.secret.Variables.MissingVariableException;
+import dev.preflight.deploy.target.GithubActionsClient.Workflow;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Deploys by starting a team's GitHub Actions workflow (seed 001's workflow_dispatch) with the
+ * version among its inputs, and follows the run to its conclusion. A rollback is the same
+ * workflow started with the version being restored.
+ *
+ * <p>One instance serves every deploy of the bot: it owns the HTTP client, and the set of runs
+ * already claimed, so two deploys of the same workflow never take each other's run.
+ */
+public final class GithubActionsTarget implements DeployTarget {
+
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(10);
+
+  private final Vertx vertx;
+  private final Duration pollInterval;
+  private final GithubActionsClient client;
+  private final Set<Long> claimed = ConcurrentHashMap.newKeySet();
+
+  public GithubActionsTarget(Vertx vertx) {
+    this(vertx, DEFAULT_POLL_INTERVAL);
+  }
+
+  /** @param pollInterval how often GitHub is asked about the run (and the least wait after a rate limit) */
+  public GithubActionsTarget(Vertx vertx, Duration pollInterval) {
+    this.vertx = vertx;
+    this.pollInterval = pollInterval;
+    this.client = new GithubActionsClient(vertx, pollInterval);
+  }
+
+  @Override
+  public Future<TargetOutcome> deploy(DeployJob job, TargetJournal journal) {
+    return start(job, job.placeholders(), journal);
+  }
+
+  /** Starts the workflow again with {@code {version}} set to the version being restored. */
+  @Override
+  public Future<TargetOutcome> rollback(DeployJob job, TargetJournal journal) {
+    if (job.version() == null) {
+      return Future.succeededFuture(TargetOutcome.failure("No earlier version on record to roll back to", null));
+    }
+    return start(job, Placeholders.of(job.service(), job.version(), job.environment()), journal);
+  }
+
+  public void close() {
+    client.close();
+  }
+
+  private Future<TargetOutcome> start(DeployJob job, Map<String, String> placeholders, TargetJournal journal) {
+    Target.GithubActions target = githubActions(job);
+    Redactor redactor = new Redactor();
+    Variables variables = job.variables();
+    String token;
+    Map<String, String> inputs = new LinkedHashMap<>();
+    try {
+      token = variables.resolve(target.token(), redactor);
+      target.inputs().forEach((name, value) ->
+          inputs.put(name, variables.resolve(Placeholders.fill(value, placeholders), redactor)));
+    } catch (MissingVariableException e) {
+      return Future.succeededFuture(TargetOutcome.failure(e.getMessage(), null));
+    }
+    if (token == null || token.isBlank()) {
+      return Future.succeededFuture(TargetOutcome.failure("No GitHub token: the target's token is empty", null));
+    }
+    // A token written literally in the config is just as secret as one from the environment.
+    redactor.add(token);
+    String apiUrl = target.apiUrl() == null ? Target.GithubActions.DEFAULT_API_URL : target.apiUrl();
+    Workflow workflow = new Workflow(apiUrl, target.owner(), target.repo(), target.workflow(), token);
+    return new GithubActionsJob(vertx, client, workflow, Placeholders.fill(target.ref(), placeholders), inputs,
+        target.timeout(), pollInterval, claimed, journal, redactor)
+        .run()
+        .recover(failure -> Future.succeededFuture(TargetOutcome.failure(
+            redactor.redact("The GitHub Actions deploy failed: " + failure.getMessage()), null)));
+  }
+
+  private static Target.GithubActions githubActions(DeployJob job) {
+    if (job.target() instanceof Target.GithubActions githubActions) {
+      return githubActions;
+    }
+    throw new IllegalArgumentException("GithubActionsTarget cannot deploy a " + job.target().kind() + " target");
+  }
+}
