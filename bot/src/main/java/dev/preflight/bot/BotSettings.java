@@ -1,6 +1,8 @@
 package dev.preflight.bot;
 
+import dev.preflight.checklists.config.Durations;
 import java.net.URI;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +24,15 @@ public record BotSettings(
     Path dataDir,
     Optional<String> alertsToken,
     Optional<String> sentryDsn,
-    Optional<String> sentryEnvironment) {
+    Optional<String> sentryEnvironment,
+    Optional<URI> awsEndpoint,
+    Duration pollInterval,
+    Duration lease) {
+
+  /** How often a deploy in flight asks ECS or GitHub how it is going. */
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(10);
+  /** How long a replica may go silent before another takes its deploys over. */
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
 
   public static final String DEFAULT_SLACK_API_URL = "https://slack.com/api/";
 
@@ -38,7 +48,10 @@ public record BotSettings(
         Path.of(env.getOrDefault("PREFLIGHT_DATA_DIR", "./data")),
         nonBlank(env.get("ALERTS_TOKEN")),
         nonBlank(env.get("SENTRY_DSN")),
-        nonBlank(env.get("SENTRY_ENVIRONMENT")));
+        nonBlank(env.get("SENTRY_ENVIRONMENT")),
+        nonBlank(env.get("AWS_ENDPOINT_URL")).map(URI::create),
+        duration("PREFLIGHT_POLL_INTERVAL", env.get("PREFLIGHT_POLL_INTERVAL"), DEFAULT_POLL_INTERVAL),
+        duration("PREFLIGHT_LEASE", env.get("PREFLIGHT_LEASE"), DEFAULT_LEASE));
   }
 
   /** Slack is usable over HTTP only with both a bot token and a signing secret. */
@@ -73,6 +86,21 @@ public record BotSettings(
     }
   }
 
+  private static Duration duration(String name, String value, Duration fallback) {
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      Duration parsed = Durations.parse(value.trim());
+      if (parsed.isZero() || parsed.isNegative()) {
+        throw new IllegalArgumentException("zero");
+      }
+      return parsed;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + " must be a duration such as 10s or 500ms, not `" + value + "`");
+    }
+  }
+
   private static String slackApiUrl(String value) {
     String url = nonBlank(value).orElse(DEFAULT_SLACK_API_URL);
     URI uri = URI.create(url);
@@ -96,6 +124,8 @@ public record BotSettings(
         + ", slackApiUrl=" + slackApiUrl
         + ", database=" + (databaseUrl.isPresent() ? "DATABASE_URL" : "embedded in " + dataDir)
         + ", alerts=" + (alertsToken.isPresent() ? "enabled" : "disabled")
-        + ", sentry=" + (sentryDsn.isPresent() ? "enabled" : "disabled") + "]";
+        + ", sentry=" + (sentryDsn.isPresent() ? "enabled" : "disabled")
+        + ", awsEndpoint=" + awsEndpoint.map(URI::toString).orElse("default")
+        + ", pollInterval=" + Durations.format(pollInterval) + ", lease=" + Durations.format(lease) + "]";
   }
 }

@@ -6,6 +6,12 @@ import dev.preflight.checklists.secret.Variables;
 import dev.preflight.deploy.aws.AwsClients;
 import dev.preflight.deploy.check.CheckRunner;
 import dev.preflight.deploy.run.ChecklistRuns;
+import dev.preflight.deploy.run.DeployRuns;
+import dev.preflight.deploy.target.CommandTarget;
+import dev.preflight.deploy.target.DeployTargets;
+import dev.preflight.deploy.target.EcsTarget;
+import dev.preflight.deploy.target.GithubActionsTarget;
+import dev.preflight.deploy.verify.Verifier;
 import dev.preflight.deploy.run.ProcessedEvents;
 import dev.preflight.deploy.run.RunRepository;
 import dev.preflight.handlers.SlackSurface;
@@ -48,6 +54,8 @@ final class PreflightVerticle extends VerticleBase {
   private Pool pool;
   private AwsClients aws;
   private ChecklistRuns runs;
+  private DeployRuns deploys;
+  private GithubActionsTarget githubActions;
   private SlackEndpoint slackEndpoint;
   private HttpServer server;
 
@@ -66,10 +74,19 @@ final class PreflightVerticle extends VerticleBase {
         .connectingTo(database)
         .using(vertx)
         .build();
-    aws = new AwsClients();
+    aws = new AwsClients(settings.awsEndpoint(), null);
     CheckRunner checks = new CheckRunner(vertx, aws);
-    runs = new ChecklistRuns(vertx, new RunRepository(pool, config::checklist), spec -> checks.run(spec, variables),
-        config::checklist, Clock.systemUTC());
+    RunRepository repository = new RunRepository(pool, config::checklist);
+    runs = new ChecklistRuns(vertx, repository, spec -> checks.run(spec, variables), config::checklist,
+        Clock.systemUTC());
+    githubActions = new GithubActionsTarget(vertx, settings.pollInterval());
+    DeployTargets targets = new DeployTargets(new EcsTarget(vertx, aws, settings.pollInterval()),
+        new CommandTarget(vertx), githubActions);
+    Verifier verifier = new Verifier(checks);
+    deploys = new DeployRuns(vertx, config, runs, repository, targets,
+        (verification, placeholders, onResult, aborted) ->
+            verifier.verify(verification, placeholders, variables, onResult, aborted),
+        variables, Clock.systemUTC(), settings.lease());
     ProcessedEvents processedEvents = new ProcessedEvents(pool);
     slackEndpoint = slackEndpoint(processedEvents);
     vertx.setPeriodic(FORGET_EVENTS_EVERY_MS, id -> processedEvents.forgetOlderThanADay());
@@ -81,7 +98,11 @@ final class PreflightVerticle extends VerticleBase {
           LOG.info("Preflight is listening on port {}", listening.actualPort());
         })
         .compose(listening -> runs.resume())
-        .onSuccess(resumed -> LOG.info("Resumed {} open runs", resumed));
+        .onSuccess(resumed -> LOG.info("Resumed {} open runs", resumed))
+        // An embedded database has one bot; leases left by its previous process are void.
+        .compose(v -> settings.databaseUrl().isEmpty() ? deploys.store().voidAllLeases() : Future.succeededFuture())
+        .compose(v -> deploys.resume())
+        .onSuccess(resumed -> LOG.info("Took over {} deploys in flight", resumed));
   }
 
   private SlackEndpoint slackEndpoint(ProcessedEvents processedEvents) {
@@ -92,7 +113,7 @@ final class PreflightVerticle extends VerticleBase {
     Slack client = SlackApi.slack(settings.slackApiUrl());
     String token = settings.slackBotToken().orElseThrow();
     SlackApi slack = new SlackApi(vertx, client, token);
-    SlackSurface surface = SlackSurface.build(config, runs, slack, client, token, context);
+    SlackSurface surface = SlackSurface.build(config, runs, deploys, slack, client, token, context);
     return SlackEndpoint.serving(vertx, surface.app(),
         new SlackSignature(settings.slackSigningSecret().orElseThrow(), Clock.systemUTC()),
         new SlackEventLog() {
@@ -165,6 +186,12 @@ final class PreflightVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     List<Future<?>> closing = new ArrayList<>();
+    if (deploys != null) {
+      deploys.close();
+    }
+    if (githubActions != null) {
+      githubActions.close();
+    }
     if (server != null) {
       closing.add(server.close());
     }

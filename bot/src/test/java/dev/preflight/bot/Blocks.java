@@ -14,6 +14,31 @@ final class Blocks {
     return find(message.getValue("blocks"), actionId, itemId);
   }
 
+  /** The button {@code actionId} anywhere in the message (run buttons carry the run id). */
+  static Optional<JsonObject> button(JsonObject message, String actionId) {
+    java.util.List<JsonObject> found = new java.util.ArrayList<>();
+    elements(message.getValue("blocks"), found);
+    return found.stream().filter(e -> actionId.equals(e.getString("action_id"))).findFirst();
+  }
+
+  /** The action ids of every button and control the message shows, in order. */
+  static java.util.List<String> actionIds(JsonObject message) {
+    java.util.List<JsonObject> found = new java.util.ArrayList<>();
+    elements(message.getValue("blocks"), found);
+    return found.stream().map(e -> e.getString("action_id")).toList();
+  }
+
+  private static void elements(Object node, java.util.List<JsonObject> into) {
+    if (node instanceof JsonObject object) {
+      if (object.getString("action_id") != null) {
+        into.add(object);
+      }
+      object.fieldNames().forEach(key -> elements(object.getValue(key), into));
+    } else if (node instanceof JsonArray array) {
+      array.forEach(element -> elements(element, into));
+    }
+  }
+
   private static Optional<String> find(Object node, String actionId, String itemId) {
     if (node instanceof JsonObject object) {
       if (actionId.equals(object.getString("action_id")) && object.getString("value", "").endsWith("/" + itemId)) {

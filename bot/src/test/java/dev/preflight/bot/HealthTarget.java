@@ -16,6 +16,8 @@ final class HealthTarget {
   private HttpServer server;
   private boolean holding;
   private int requests;
+  private final java.util.Map<String, Integer> failures = new java.util.HashMap<>();
+  private final java.util.Map<String, Integer> hits = new java.util.HashMap<>();
 
   static Future<HealthTarget> start(Vertx vertx) {
     HealthTarget target = new HealthTarget();
@@ -58,6 +60,17 @@ final class HealthTarget {
     held.clear();
   }
 
+  /** The next {@code count} requests for this path answer 503, as a broken release would. */
+  synchronized HealthTarget failNext(String path, int count) {
+    failures.put(path, count);
+    return this;
+  }
+
+  /** How many requests this path has had. */
+  synchronized int hits(String path) {
+    return hits.getOrDefault(path, 0);
+  }
+
   synchronized void release() {
     holding = false;
     held.forEach(this::answer);
@@ -66,6 +79,7 @@ final class HealthTarget {
 
   private synchronized void handle(HttpServerRequest request) {
     requests++;
+    hits.merge(request.path(), 1, Integer::sum);
     waiting.removeIf(w -> {
       if (requests >= w.count()) {
         w.promise().tryComplete();
@@ -83,6 +97,12 @@ final class HealthTarget {
   private record Waiting(int count, Promise<Void> promise) {}
 
   private void answer(HttpServerRequest request) {
+    int failing = failures.getOrDefault(request.path(), 0);
+    if (failing > 0) {
+      failures.put(request.path(), failing - 1);
+      request.response().setStatusCode(503).putHeader("Content-Type", "application/json").end("{\"ok\":false}");
+      return;
+    }
     request.response().putHeader("Content-Type", "application/json").end("{\"ok\":true,\"version\":\"1.4.2\"}");
   }
 }

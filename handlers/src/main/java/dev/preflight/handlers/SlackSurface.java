@@ -4,9 +4,18 @@ import com.slack.api.bolt.App;
 import com.slack.api.Slack;
 import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.deploy.run.ChecklistRuns;
+import dev.preflight.deploy.run.DeployRuns;
+import dev.preflight.handlers.action.DeploySubmission;
 import dev.preflight.handlers.action.ItemActions;
+import dev.preflight.handlers.action.RunActions;
 import dev.preflight.handlers.action.WaiveSubmission;
 import dev.preflight.handlers.command.ChecklistCommand;
+import dev.preflight.handlers.command.DeployCommand;
+import dev.preflight.handlers.command.DeployOpener;
+import dev.preflight.handlers.command.DeployReplies;
+import dev.preflight.handlers.command.DeploysCommand;
+import dev.preflight.handlers.command.LockCommand;
+import dev.preflight.handlers.command.RollbackCommand;
 import dev.preflight.handlers.publish.RunPublisher;
 import dev.preflight.handlers.reaction.SignOffReaction;
 import dev.preflight.handlers.slack.Coalescer;
@@ -32,19 +41,33 @@ public final class SlackSurface {
   /**
    * @param client the Slack client both Bolt and {@code slack} use, pointed at SLACK_API_URL
    */
-  public static SlackSurface build(PreflightConfig config, ChecklistRuns runs, SlackApi slack, Slack client,
-      String botToken, Context loop) {
+  public static SlackSurface build(PreflightConfig config, ChecklistRuns runs, DeployRuns deploys, SlackApi slack,
+      Slack client, String botToken, Context loop) {
     // Requests are verified by SlackSignature before Bolt sees them, so Bolt's own check is off.
     App app = new App(SlackEndpoint.boltConfig(botToken, client));
+    Clock clock = Clock.systemUTC();
     Replies replies = new Replies(slack);
-    Roles roles = new Roles(config, slack, Clock.systemUTC());
+    DeployReplies deployReplies = new DeployReplies(replies, slack);
+    Roles roles = new Roles(config, slack, clock);
 
     app.command(ChecklistCommand.COMMAND, new ChecklistCommand(config, runs, replies, loop));
     new ItemActions(runs, roles, slack, replies, loop).register(app);
     app.viewSubmission(ActionIds.WAIVE_MODAL, new WaiveSubmission(runs, roles, replies, loop));
     new SignOffReaction(config.signOffReaction(), runs, roles, replies, loop).register(app);
 
-    RunPublisher publisher = new RunPublisher(runs, slack, new Coalescer(loop), config.signOffReaction()).start();
+    DeployOpener opener = new DeployOpener(config, deploys, roles, deployReplies, loop);
+    app.command(DeployCommand.COMMAND, new DeployCommand(config, opener, slack, replies, loop));
+    app.viewSubmission(ActionIds.DEPLOY_MODAL, new DeploySubmission(config, opener));
+    app.command(RollbackCommand.COMMAND, new RollbackCommand(config, deploys, roles, deployReplies, loop));
+    LockCommand lock = new LockCommand(config, deploys, roles, replies, loop);
+    app.command(LockCommand.LOCK, lock);
+    app.command(LockCommand.UNLOCK, lock);
+    DeploysCommand overview = new DeploysCommand(deploys, slack, replies, clock, loop);
+    app.command(DeploysCommand.COMMAND, overview);
+    app.command(DeploysCommand.STATUS, overview);
+    new RunActions(deploys, roles, deployReplies, loop).register(app);
+
+    RunPublisher publisher = new RunPublisher(runs, deploys, slack, new Coalescer(loop), config.signOffReaction()).start();
     return new SlackSurface(app, publisher);
   }
 

@@ -77,6 +77,10 @@ record ItemCard(Item item, ItemProgress progress, String line, List<ButtonElemen
     };
   }
 
+  static String emoji(boolean passed) {
+    return emoji(passed ? ItemState.PASSED : ItemState.FAILED);
+  }
+
   private static String line(Item item, ItemProgress progress) {
     String first = emoji(progress.state()) + " " + Mrkdwn.inline(item.title(), TITLE_LIMIT)
         + (item.blocker() ? "  ·  _blocker_" : "");
@@ -101,7 +105,7 @@ record ItemCard(Item item, ItemProgress progress, String line, List<ButtonElemen
   }
 
   /** What the check saw, short: the full output belongs in the run's thread. */
-  private static String evidence(Evidence evidence, String otherwise) {
+  static String evidence(Evidence evidence, String otherwise) {
     if (evidence == null) {
       return otherwise;
     }

@@ -9,6 +9,7 @@ import dev.preflight.checklists.run.ChecklistRun;
 import dev.preflight.checklists.run.ItemState;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The items part of a run message, fitted to a number of blocks. A long checklist is
@@ -58,6 +59,19 @@ final class ItemsLayout {
       }
     }
     return cut(openFirst(0), budget);
+  }
+
+  /**
+   * Every item, at most with its finished sections collapsed; empty when even that needs more
+   * than {@code budget} blocks, for a message that would rather say one line than a partial list.
+   */
+  Optional<List<LayoutBlock>> whole(int budget) {
+    List<LayoutBlock> full = detailed(false);
+    if (full.size() <= budget) {
+      return Optional.of(full);
+    }
+    List<LayoutBlock> collapsed = detailed(true);
+    return collapsed.size() <= budget ? Optional.of(collapsed) : Optional.empty();
   }
 
   private List<LayoutBlock> detailed(boolean collapseDone) {

@@ -42,8 +42,9 @@ final class TextPacker {
 
   /** Ends the current block, so whatever comes next (a button, a divider) follows it. */
   void flush() {
-    String body = text.toString().strip();
-    if (!body.isEmpty()) {
+    // Only the ends of lines are trimmed: a block may begin with an indented line (a step under its check).
+    String body = text.toString().replaceFirst("^\\n+", "").stripTrailing();
+    if (!body.isBlank()) {
       out.add(section(s -> s.text(markdownText(body))));
     }
     text.setLength(0);

@@ -28,7 +28,9 @@ import java.util.function.Predicate;
  *
  * <p>It keeps the messages it was sent, so {@code chat.update} of an unknown {@code ts} fails with
  * {@code message_not_found} as in Slack, and {@link #message} shows what a user would now see.
- * Posts to a {@code response_url} built by {@link #responseUrl} are recorded too.
+ * Posts to a {@code response_url} built by {@link #responseUrl} are recorded too. A post with a
+ * {@code thread_ts} is a reply in that thread ({@link #replies}), not a new message of the channel
+ * ({@link #messages(String)}); opened views and private answers are kept for asserts as well.
  *
  * <p>Tests wait with {@link #awaitCall}, never by sleeping. Thread-safe: the server records on its
  * event loop while tests read from theirs.
@@ -52,6 +54,7 @@ public final class FakeSlack {
   private final Map<String, List<String>> failures = new HashMap<>();
   private final Map<String, List<String>> userGroups = new HashMap<>();
   private final Map<String, JsonObject> messages = new HashMap<>();
+  private final List<JsonObject> views = new ArrayList<>();
   private long lastTs;
   private int lastView;
 
@@ -120,6 +123,41 @@ public final class FakeSlack {
   /** The message as it stands now ({@code text}, {@code blocks}, …), after every update. */
   public synchronized Optional<JsonObject> message(String channel, String ts) {
     return Optional.ofNullable(messages.get(channel + "/" + ts)).map(JsonObject::copy);
+  }
+
+  /**
+   * The channel's messages that are not thread replies, oldest first, as they stand now. A
+   * thread's parent is listed; its replies are in {@link #replies}.
+   */
+  public synchronized List<JsonObject> messages(String channel) {
+    return messages.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(channel + "/"))
+        .map(Map.Entry::getValue)
+        .filter(message -> !isReply(message))
+        .sorted(java.util.Comparator.comparing((JsonObject m) -> m.getString("ts")))
+        .map(JsonObject::copy)
+        .toList();
+  }
+
+  /** The replies posted in the thread of {@code threadTs}, oldest first. */
+  public synchronized List<JsonObject> replies(String channel, String threadTs) {
+    return messages.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(channel + "/"))
+        .map(Map.Entry::getValue)
+        .filter(message -> isReply(message) && threadTs.equals(message.getString("thread_ts")))
+        .sorted(java.util.Comparator.comparing((JsonObject m) -> m.getString("ts")))
+        .map(JsonObject::copy)
+        .toList();
+  }
+
+  /** Every view opened with {@code views.open}, oldest first, as Slack answered it (with its id). */
+  public synchronized List<JsonObject> openedViews() {
+    return views.stream().map(JsonObject::copy).toList();
+  }
+
+  /** The {@code chat.postEphemeral} calls addressed to {@code userId} (channel, text, blocks), oldest first. */
+  public synchronized List<JsonObject> ephemerals(String userId) {
+    return calls("chat.postEphemeral").stream().filter(call -> userId.equals(call.getString("user"))).toList();
   }
 
   // ---- how tests script it -----------------------------------------------------------------------
@@ -208,7 +246,8 @@ public final class FakeSlack {
           : ok().put("message_ts", nextTs());
       case "views.open" -> params.getString("trigger_id") == null
           ? error("invalid_arguments")
-          : view(params);
+          : opened(view(params));
+      case "chat.getPermalink" -> permalink(params);
       case "views.publish" -> params.getString("user_id") == null
           ? error("invalid_arguments")
           : view(params);
@@ -237,7 +276,38 @@ public final class FakeSlack {
         .put("ts", ts);
     copyIfPresent(params, message, "blocks", "thread_ts", "attachments");
     messages.put(channel + "/" + ts, message);
+    String threadTs = params.getString("thread_ts");
+    JsonObject parent = threadTs == null ? null : messages.get(channel + "/" + threadTs);
+    if (parent != null) {
+      // As Slack does: the parent learns it has a thread, and the reply is no new top-level message.
+      parent.put("thread_ts", threadTs)
+          .put("reply_count", parent.getInteger("reply_count", 0) + 1)
+          .put("latest_reply", ts);
+    }
     return ok().put("channel", channel).put("ts", ts).put("message", message.copy());
+  }
+
+  private static boolean isReply(JsonObject message) {
+    String threadTs = message.getString("thread_ts");
+    return threadTs != null && !threadTs.equals(message.getString("ts"));
+  }
+
+  private JsonObject permalink(JsonObject params) {
+    String channel = params.getString("channel");
+    String ts = params.getString("message_ts");
+    if (channel == null || channel.isEmpty()) {
+      return error("channel_not_found");
+    }
+    if (ts == null || ts.isEmpty()) {
+      return error("invalid_arguments");
+    }
+    return ok().put("channel", channel)
+        .put("permalink", "https://fake.slack/archives/" + channel + "/p" + ts.replace(".", ""));
+  }
+
+  private JsonObject opened(JsonObject answer) {
+    views.add(answer.getJsonObject("view").copy());
+    return answer;
   }
 
   private JsonObject update(JsonObject params) {

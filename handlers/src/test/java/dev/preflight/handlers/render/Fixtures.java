@@ -5,11 +5,18 @@ import dev.preflight.checklists.checklist.Checklist;
 import dev.preflight.checklists.checklist.Item;
 import dev.preflight.checklists.checklist.Section;
 import dev.preflight.checklists.checklist.SignOffRule;
+import dev.preflight.checklists.deploy.Deployment;
+import dev.preflight.checklists.deploy.EnvLock;
+import dev.preflight.checklists.deploy.Release;
+import dev.preflight.checklists.deploy.Verification;
+import dev.preflight.checklists.deploy.VerifyResult;
 import dev.preflight.checklists.run.ChecklistRun;
 import dev.preflight.checklists.run.Evidence;
 import dev.preflight.checklists.run.ItemEvent;
+import dev.preflight.deploy.run.TrackedRun;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -22,7 +29,56 @@ final class Fixtures {
   /** {@link #LATER} as Slack date formatting. */
   static final String LATER_DATE = "<!date^1714572180^{date_short_pretty} {time}|2024-05-01 14:03 UTC>";
 
+  static final String CHANNEL = "C0DEPLOYS";
+  static final String MESSAGE_TS = "1700000000.000100";
+  static final String LAUNCHER = "U0LAUNCHER";
+  /** When the deploys below launch: ten minutes after the run started. */
+  static final Instant LAUNCHED = Instant.parse("2024-05-01T14:10:00Z");
+  static final Instant PREVIOUS_AT = Instant.parse("2024-04-28T09:00:00Z");
+  static final Release PREVIOUS = new Release("backend", "production", "v1.4.1",
+      "arn:aws:ecs:eu-west-1:123456789012:task-definition/backend:41", "r-0", "U0PREV", PREVIOUS_AT, Release.DEPLOY);
+
   private Fixtures() {}
+
+  // ---- deploy runs ---------------------------------------------------------------------------
+
+  /** backend v1.4.2 to production, not launched. */
+  static Deployment requested() {
+    return Deployment.requested("backend", "production", "v1.4.2");
+  }
+
+  static Deployment launched() {
+    return requested().launched(LAUNCHER, LAUNCHED, PREVIOUS);
+  }
+
+  static TrackedRun deployRun(ChecklistRun run, Deployment deployment) {
+    return new TrackedRun(run, CHANNEL, MESSAGE_TS, deployment);
+  }
+
+  static EnvLock lock(String by, String reason) {
+    return new EnvLock("backend", "production", reason, by, LATER);
+  }
+
+  static VerifyResult health(String id, boolean passed, String summary) {
+    Evidence seen = passed
+        ? new Evidence(true, summary, 200, 84L, null, null, 1)
+        : new Evidence(false, summary, 503, 120L, null, "upstream connect error", 5);
+    return new VerifyResult(id, "Health " + id, Verification.Kind.HEALTH, seen, List.of());
+  }
+
+  static VerifyResult smoke(String id, VerifyResult.StepResult... steps) {
+    boolean passed = Arrays.stream(steps).allMatch(step -> step.evidence().passed());
+    Evidence seen = passed
+        ? new Evidence(true, steps.length + " steps passed", null, null, null, null, 1)
+        : new Evidence(false, "a step failed", null, null, null, "see the failed step", 1);
+    return new VerifyResult(id, "Smoke " + id, Verification.Kind.SMOKE, seen, List.of(steps));
+  }
+
+  static VerifyResult.StepResult step(String name, boolean passed, String summary) {
+    return new VerifyResult.StepResult(name, passed
+        ? new Evidence(true, summary, 200, 90L, null, null, 1)
+        : new Evidence(false, summary, 200, 2400L, null, "took 2400 ms, more than 2000 ms", 1));
+  }
 
   static Item manual(String id, String title, boolean blocker) {
     return new Item(id, title, blocker, null);

@@ -1,6 +1,7 @@
 package dev.preflight.handlers.render;
 
 import com.slack.api.util.json.GsonFactory;
+import dev.preflight.handlers.ActionIds;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -67,6 +68,19 @@ final class Rendered {
         .filter(b -> value.equals(b.getString("value")))
         .map(b -> b.getString("action_id"))
         .collect(Collectors.toList());
+  }
+
+  /** The run-level buttons (Launch, Cancel, Abort, Rollback), in order. */
+  List<JsonObject> runButtons() {
+    return buttons().stream().filter(b -> ActionIds.RUN_ACTIONS_BLOCK.equals(b.getString("block_id"))).toList();
+  }
+
+  List<String> runActions() {
+    return runButtons().stream().map(b -> b.getString("action_id")).toList();
+  }
+
+  JsonObject runButton(String actionId) {
+    return runButtons().stream().filter(b -> actionId.equals(b.getString("action_id"))).findFirst().orElse(null);
   }
 
   List<JsonObject> ofType(String type) {

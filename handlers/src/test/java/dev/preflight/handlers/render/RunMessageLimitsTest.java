@@ -46,23 +46,7 @@ class RunMessageLimitsTest {
   }
 
   private static void assertWithinSlackLimits(Rendered message) {
-    assertTrue(message.blocks.size() <= RunMessage.MAX_BLOCKS, "blocks: " + message.blocks.size());
-    for (JsonObject block : message.blocks) {
-      JsonObject text = block.getJsonObject("text");
-      if (text != null) {
-        int limit = "header".equals(block.getString("type")) ? 150 : 3000;
-        assertTrue(text.getString("text").length() <= limit, "text of " + text.getString("text").length());
-      }
-    }
-    Set<String> ids = new HashSet<>();
-    for (JsonObject block : message.blocks) {
-      String id = block.getString("block_id");
-      assertTrue(id == null || (ids.add(id) && id.length() <= 255), "block_id " + id);
-    }
-    for (JsonObject button : message.buttons()) {
-      assertTrue(button.getJsonObject("text").getString("text").length() <= 75);
-      assertTrue(button.getString("value").length() <= 2000);
-    }
+    SlackLimits.assertWithinSlackLimits(message);
   }
 
   private static Set<String> itemsWithTheirOwnBlock(Rendered message) {

@@ -1,0 +1,312 @@
+package dev.preflight.bot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.preflight.checklists.config.ConfigLoader;
+import dev.preflight.checklists.secret.Variables;
+import dev.preflight.deploy.TestDatabase;
+import dev.preflight.deploy.fake.FakeEcs;
+import dev.preflight.handlers.ActionIds;
+import dev.preflight.handlers.fake.FakeSlack;
+import dev.preflight.handlers.fake.SlackRequests;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Deploys end to end over HTTP: signed slash commands, clicks and reactions go in; the bot
+ * deploys to a local ECS fake that moves its rollouts forward, verifies against a local health
+ * endpoint, and every edit of the run's one message, the calls made to ECS and the rows stored
+ * come out.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class DeployInSlackTest {
+
+  static final Path CONFIG = Path.of("src/test/resources/e2e-deploy/preflight.yaml");
+  static final String DEPLOYS = "C0DEPLOYS1";
+  static final String TYPED_IN = "C0TYPED01";
+  static final String DEPLOYER = "U0DEPLOY1";
+  static final String DEPLOYER_TWO = "U0DEPLOY2";
+  static final String SRE = "U0SRE0001";
+  static final String CLUSTER = "e2e-cluster";
+  static final String FIRST_IMAGE = "registry.example/api:v1.0.0";
+  static final String SIDECAR_IMAGE = "registry.example/proxy:2";
+
+  private final SlackRequests slack = new SlackRequests();
+  private Vertx vertx;
+  private FakeSlack fake;
+  private FakeEcs ecs;
+  private HealthTarget health;
+  private PreflightVerticle bot;
+  private WebClient client;
+  private Pool db;
+  private String firstTaskDefinition;
+
+  @BeforeAll
+  static void awsCredentials() {
+    // The SDK's default chain reads these; the fake does not check signatures.
+    System.setProperty("aws.accessKeyId", "AKIDE2ETEST");
+    System.setProperty("aws.secretAccessKey", "e2e-secret");
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    TestDatabase database = TestDatabase.create();
+    db = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
+    client = WebClient.create(vertx);
+    fake = await(FakeSlack.start(vertx));
+    health = await(HealthTarget.start(vertx));
+    ecs = await(FakeEcs.start(vertx));
+    ecs.cluster(CLUSTER);
+    firstTaskDefinition = ecs.registerTaskDefinition("api", Map.of("app", FIRST_IMAGE, "proxy", SIDECAR_IMAGE));
+    ecs.service(CLUSTER, "api", firstTaskDefinition, 4);
+    BotSettings settings = BotSettings.fromEnvironment(Map.of(
+        "PORT", "0",
+        "PREFLIGHT_CONFIG", CONFIG.toString(),
+        "SLACK_BOT_TOKEN", "xoxb-e2e-deploy-token",
+        "SLACK_SIGNING_SECRET", SlackRequests.SIGNING_SECRET,
+        "SLACK_API_URL", fake.url(),
+        "AWS_ENDPOINT_URL", ecs.endpoint().toString(),
+        "PREFLIGHT_POLL_INTERVAL", "400ms"));
+    bot = new PreflightVerticle(settings, ConfigLoader.load(CONFIG), database.connectOptions(),
+        Variables.of(Map.of("E2E_BASE_URL", health.baseUrl())));
+    await(vertx.deployVerticle(bot));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    await(vertx.close());
+  }
+
+  @Test
+  void aDeployGoesFromTheCommandThroughSignOffAndLaunchToSucceededInOneMessage() throws Exception {
+    Run run = openReadyRun("v1.1.0");
+    JsonObject ready = fake.message(DEPLOYS, run.ts).orElseThrow();
+    assertTrue(Blocks.text(ready).contains("<@" + SRE + "> for *sre*"), Blocks.text(ready));
+
+    health.hold();
+    click(ActionIds.LAUNCH, run.runId, DEPLOYER, run.ts);
+    // Edits are coalesced; holding the health answer keeps the run verifying until it is shown.
+    awaitMessage(run.ts, text -> text.contains("*Verifying*"));
+    health.release();
+    JsonObject done = awaitMessage(run.ts, text -> text.contains("*Succeeded*"));
+
+    List<String> states = statesShown(run.ts);
+    assertEquals(List.of("Deploying", "Verifying", "Succeeded"),
+        states.subList(Math.max(0, states.indexOf("Deploying")), states.size()), "every edit, in order: " + states);
+    assertTrue(editsOf(run.ts).stream().map(Blocks::text).anyMatch(text -> text.matches("(?s).*\\d/4 tasks running.*")),
+        "the rollout's progress was shown while it moved");
+    String text = Blocks.text(done);
+    assertTrue(text.contains("API answers on /ready"), text);
+    assertTrue(text.contains("<@" + DEPLOYER + ">"), "who launched: " + text);
+    List<String> buttons = Blocks.actionIds(done);
+    assertEquals(List.of(ActionIds.ROLLBACK), buttons, "only Rollback applies now");
+    assertEquals(1, fake.messages(DEPLOYS).size(), "one message for the whole run");
+
+    List<FakeEcs.UpdateServiceCall> updates = ecs.updateServiceCalls();
+    assertEquals(1, updates.size());
+    Map<String, String> images = ecs.images(updates.get(0).taskDefinition());
+    assertEquals("registry.example/api:v1.1.0", images.get("app"), "the version became the image tag");
+    assertEquals(SIDECAR_IMAGE, images.get("proxy"), "other containers are kept");
+
+    Row release = one("select version, revision, released_by, kind from releases");
+    assertEquals("v1.1.0", release.getString("version"));
+    assertEquals(updates.get(0).taskDefinition(), release.getString("revision"));
+    assertEquals(DEPLOYER, release.getString("released_by"));
+    assertEquals("SUCCEEDED", one("select status from runs").getString("status"));
+  }
+
+  @Test
+  void failingHealthRollsBackByItselfToThePreviousTaskDefinition() throws Exception {
+    health.failNext("/ready", 3);
+    Run run = openReadyRun("v2.0.0");
+    health.hold();
+    click(ActionIds.LAUNCH, run.runId, DEPLOYER, run.ts);
+    awaitMessage(run.ts, text -> text.contains("*Verifying*"));
+    health.release();
+    JsonObject done = awaitMessage(run.ts, text -> text.contains("*Rolled back*"));
+
+    List<String> states = statesShown(run.ts);
+    assertEquals(List.of("Deploying", "Verifying", "Rolling back", "Rolled back"),
+        states.subList(Math.max(0, states.indexOf("Deploying")), states.size()), "every edit, in order: " + states);
+    assertTrue(Blocks.actionIds(done).isEmpty(), "nothing to click on a rolled back run: " + Blocks.actionIds(done));
+    List<FakeEcs.UpdateServiceCall> updates = ecs.updateServiceCalls();
+    assertEquals(2, updates.size());
+    assertEquals(firstTaskDefinition, updates.get(1).taskDefinition(), "back to the task definition before");
+    assertEquals(firstTaskDefinition, ecs.serviceTaskDefinition(CLUSTER, "api"));
+
+    Row lock = one("select reason, locked_by from environment_locks");
+    assertTrue(lock.getString("reason").startsWith("Rolled back from v2.0.0"), lock.getString("reason"));
+    JsonObject note = await(fake.awaitCall("chat.postMessage", call -> run.ts.equals(call.getString("thread_ts"))
+        && call.getString("text", "").contains("Verification failed")));
+    assertTrue(note.getString("text").contains("API answers on /ready"), note.encode());
+    assertEquals("ROLLED_BACK", one("select status from runs").getString("status"));
+    assertEquals("rollback", one("select kind from releases order by id desc limit 1").getString("kind"));
+  }
+
+  @Test
+  void aDoubleClickedRollbackRollsBackOnce() throws Exception {
+    Run run = openReadyRun("v1.1.0");
+    click(ActionIds.LAUNCH, run.runId, DEPLOYER, run.ts);
+    JsonObject succeeded = awaitMessage(run.ts, text -> text.contains("*Succeeded*"));
+    JsonObject button = Blocks.button(succeeded, ActionIds.ROLLBACK).orElseThrow();
+    assertTrue(button.containsKey("confirm"), "Rollback asks before it acts");
+    assertEquals("danger", button.getString("style"));
+
+    await(Future.all(
+        send(slack.blockAction(ActionIds.ROLLBACK, run.runId, DEPLOYER, DEPLOYS, run.ts, fake.responseUrl("r1"))),
+        send(slack.blockAction(ActionIds.ROLLBACK, run.runId, DEPLOYER_TWO, DEPLOYS, run.ts, fake.responseUrl("r2")))));
+    awaitMessage(run.ts, text -> text.contains("*Rolled back*"));
+    JsonObject refusal = await(fake.awaitCall("chat.postEphemeral",
+        call -> call.getString("text", "").contains("already roll")));
+    assertTrue(List.of(DEPLOYER, DEPLOYER_TWO).contains(refusal.getString("user")), refusal.encode());
+
+    assertEquals(2, ecs.updateServiceCalls().size(), "one deploy and exactly one rollback");
+    assertEquals(1L, one("select count(*) from audit_log where action = 'rollback.started'").getLong(0));
+  }
+
+  @Test
+  void twoSimultaneousLaunchClicksDeployOnce() throws Exception {
+    Run run = openReadyRun("v1.1.0");
+    await(Future.all(
+        send(slack.blockAction(ActionIds.LAUNCH, run.runId, DEPLOYER, DEPLOYS, run.ts, fake.responseUrl("l1"))),
+        send(slack.blockAction(ActionIds.LAUNCH, run.runId, DEPLOYER_TWO, DEPLOYS, run.ts, fake.responseUrl("l2")))));
+    awaitMessage(run.ts, text -> text.contains("*Succeeded*"));
+    JsonObject refusal = await(fake.awaitCall("chat.postEphemeral", call -> call.getString("text", "")
+        .matches("(?s).*(already deploying|cannot be launched again).*")));
+    assertTrue(List.of(DEPLOYER, DEPLOYER_TWO).contains(refusal.getString("user")), refusal.encode());
+    assertEquals(1, ecs.updateServiceCalls().size());
+    assertEquals(1L, one("select count(*) from audit_log where action = 'deploy.launched'").getLong(0));
+  }
+
+  @Test
+  void aLockedEnvironmentRefusesLaunchUntilUnlocked() throws Exception {
+    HttpResponse<Buffer> locked = await(send(slack.slashCommand("/lock", "api production freeze for the audit",
+        DEPLOYER_TWO, TYPED_IN, fake.responseUrl("lock"))));
+    assertEquals(200, locked.statusCode());
+    Run run = openReadyRun("v1.1.0");
+    JsonObject message = awaitMessage(run.ts, text -> text.contains("freeze for the audit"));
+    assertTrue(Blocks.text(message).contains("<@" + DEPLOYER_TWO + ">"), "who locked it: " + Blocks.text(message));
+
+    click(ActionIds.LAUNCH, run.runId, DEPLOYER, run.ts);
+    JsonObject refusal = await(fake.awaitCall("chat.postEphemeral",
+        call -> DEPLOYER.equals(call.getString("user")) && call.getString("text", "").contains("is locked by")));
+    assertTrue(refusal.getString("text").contains("freeze for the audit"), refusal.encode());
+    assertTrue(ecs.updateServiceCalls().isEmpty());
+    assertEquals("READY", one("select status from runs").getString("status"));
+
+    await(send(slack.slashCommand("/unlock", "api production", DEPLOYER_TWO, TYPED_IN, fake.responseUrl("unlock"))));
+    awaitMessage(run.ts, text -> !text.contains("freeze for the audit"));
+    click(ActionIds.LAUNCH, run.runId, DEPLOYER, run.ts);
+    awaitMessage(run.ts, text -> text.contains("*Succeeded*"));
+    assertEquals(1, ecs.updateServiceCalls().size());
+  }
+
+  @Test
+  void aVersionWithShellMetacharactersIsRefusedAndNothingIsOpened() throws Exception {
+    HttpResponse<Buffer> ack = await(send(slack.slashCommand("/deploy", "api v1;reboot to production", DEPLOYER,
+        TYPED_IN, fake.responseUrl("bad"))));
+    assertEquals(200, ack.statusCode());
+    assertTrue(ack.bodyAsString().contains("is not a version"), ack.bodyAsString());
+    assertEquals(0L, one("select count(*) from runs").getLong(0));
+    assertTrue(fake.calls("chat.postMessage").isEmpty());
+  }
+
+  @Test
+  void aSecondDeployWhileOneIsOpenAnswersWithALinkToIt() throws Exception {
+    Run run = openReadyRun("v1.1.0");
+    await(send(slack.slashCommand("/deploy", "api v1.2.0 production", DEPLOYER_TWO, TYPED_IN,
+        fake.responseUrl("second"))));
+    JsonObject answer = await(fake.awaitCall("chat.postEphemeral", call -> DEPLOYER_TWO.equals(call.getString("user"))));
+    assertTrue(answer.getString("text").contains(run.ts.replace(".", "")), "a link to the active run: " + answer.encode());
+    assertEquals(1L, one("select count(*) from runs").getLong(0));
+  }
+
+  // Helpers
+
+  private record Run(String ts, String runId) {}
+
+  /** /deploy, the blocker ticked and the sign-off given: the run's message offers Launch. */
+  private Run openReadyRun(String version) throws Exception {
+    HttpResponse<Buffer> ack = await(send(slack.slashCommand("/deploy", "api " + version + " to production", DEPLOYER,
+        TYPED_IN, fake.responseUrl("deploy-" + version))));
+    assertEquals(200, ack.statusCode());
+    assertTrue(ack.bodyAsString().contains("Opening"), ack.bodyAsString());
+    JsonObject posted = await(fake.awaitCall("chat.postMessage",
+        call -> DEPLOYS.equals(call.getString("channel")) && Blocks.text(call).contains(version)));
+    assertFalse(Blocks.button(posted, ActionIds.LAUNCH).isPresent(), "no Launch before the gates pass");
+    String tick = Blocks.buttonValue(posted, ActionIds.TICK, "migrations").orElseThrow();
+    await(send(slack.blockAction(ActionIds.TICK, tick, DEPLOYER, DEPLOYS, "0", fake.responseUrl("tick"))));
+    // The tick's edit names the message; the sign-off reaction is on that message.
+    String ts = await(fake.awaitCall("chat.update", call -> DEPLOYS.equals(call.getString("channel"))
+        && Blocks.text(call).contains(version) && Blocks.text(call).contains("Ticked by"))).getString("ts");
+    await(send(slack.reactionAdded("Ev" + Math.abs(version.hashCode()), SRE, "white_check_mark", DEPLOYS, ts)));
+    JsonObject ready = awaitMessage(ts, text -> true, message -> Blocks.button(message, ActionIds.LAUNCH).isPresent());
+    return new Run(ts, Blocks.button(ready, ActionIds.LAUNCH).orElseThrow().getString("value"));
+  }
+
+  private void click(String actionId, String value, String user, String ts) throws Exception {
+    HttpResponse<Buffer> ack = await(send(slack.blockAction(actionId, value, user, DEPLOYS, ts,
+        fake.responseUrl(actionId + user))));
+    assertEquals(200, ack.statusCode());
+  }
+
+  private JsonObject awaitMessage(String ts, Predicate<String> text) throws Exception {
+    return awaitMessage(ts, text, message -> true);
+  }
+
+  private JsonObject awaitMessage(String ts, Predicate<String> text, Predicate<JsonObject> message) throws Exception {
+    return await(fake.awaitCall("chat.update", call -> ts.equals(call.getString("ts"))
+        && text.test(Blocks.text(call)) && message.test(call)));
+  }
+
+  private List<JsonObject> editsOf(String ts) {
+    return fake.calls("chat.update").stream().filter(call -> ts.equals(call.getString("ts"))).toList();
+  }
+
+  /** The lifecycle states the message showed, edit by edit, without repeats. */
+  private List<String> statesShown(String ts) {
+    List<String> states = new ArrayList<>();
+    for (JsonObject edit : editsOf(ts)) {
+      String text = Blocks.text(edit);
+      for (String state : List.of("Deploying", "Verifying", "Succeeded", "Rolling back", "Rolled back", "Failed")) {
+        if (text.contains("*" + state + "*") && (states.isEmpty() || !states.get(states.size() - 1).equals(state))) {
+          states.add(state);
+        }
+      }
+    }
+    return states;
+  }
+
+  private Row one(String sql) throws Exception {
+    return await(db.query(sql).execute()).iterator().next();
+  }
+
+  private Future<HttpResponse<Buffer>> send(SlackRequests.Signed request) {
+    return request.send(client, "127.0.0.1", bot.port());
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,74 @@
+package dev.preflight.handlers.action;
+
+import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.context.builtin.ActionContext;
+import com.slack.api.bolt.request.builtin.BlockActionRequest;
+import com.slack.api.bolt.response.Response;
+import dev.preflight.deploy.run.DeployRuns;
+import dev.preflight.deploy.run.Origin;
+import dev.preflight.deploy.run.TrackedRun;
+import dev.preflight.handlers.ActionIds;
+import dev.preflight.handlers.Roles;
+import dev.preflight.handlers.command.DeployReplies;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.util.Set;
+
+/**
+ * The run-level buttons: Launch, Cancel, Abort and Rollback, each carrying the run id. A click
+ * is acknowledged at once and then judged by {@link DeployRuns} against the run as stored, under
+ * its lock, so a stale button or a second click is refused there; the refusal is passed on to
+ * the person privately, never dropped.
+ */
+public final class RunActions {
+
+  static final String NOT_MINE = "That button is not one of mine any more; nothing was changed.";
+
+  private final DeployRuns deploys;
+  private final Roles roles;
+  private final DeployReplies replies;
+  private final Context loop;
+
+  public RunActions(DeployRuns deploys, Roles roles, DeployReplies replies, Context loop) {
+    this.deploys = deploys;
+    this.roles = roles;
+    this.replies = replies;
+    this.loop = loop;
+  }
+
+  public void register(App app) {
+    on(app, ActionIds.LAUNCH, (run, held, origin) -> deploys.launch(run, held, origin));
+    on(app, ActionIds.CANCEL, (run, held, origin) -> deploys.cancel(run, held, origin));
+    on(app, ActionIds.ABORT, (run, held, origin) -> deploys.abort(run, held, origin));
+    on(app, ActionIds.ROLLBACK, (run, held, origin) -> deploys.rollback(run, held, origin));
+  }
+
+  private void on(App app, String actionId, RunChange change) {
+    app.blockAction(actionId, (req, ctx) -> click(req, ctx, change));
+  }
+
+  private Response click(BlockActionRequest req, ActionContext ctx, RunChange change) {
+    BlockActionPayload payload = req.getPayload();
+    String user = payload.getUser().getId();
+    String channel = payload.getChannel() != null ? payload.getChannel().getId() : user;
+    BlockActionPayload.Action action = payload.getActions().get(0);
+    String runId = action.getValue() == null ? "" : action.getValue().strip();
+    Origin origin = new Origin(user, "button:" + action.getActionId());
+    loop.runOnContext(v -> {
+      if (runId.isEmpty()) {
+        replies.tell(channel, user, NOT_MINE);
+        return;
+      }
+      roles.of(user)
+          .compose(held -> change.apply(runId, held, origin))
+          .onFailure(e -> replies.explain(channel, user, e));
+    });
+    return ctx.ack();
+  }
+
+  @FunctionalInterface
+  private interface RunChange {
+    Future<TrackedRun> apply(String runId, Set<String> actorRoles, Origin origin);
+  }
+}

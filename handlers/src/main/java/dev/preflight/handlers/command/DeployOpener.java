@@ -1,0 +1,47 @@
+package dev.preflight.handlers.command;
+
+import dev.preflight.checklists.config.PreflightConfig;
+import dev.preflight.deploy.run.DeployRuns;
+import dev.preflight.deploy.run.Origin;
+import dev.preflight.handlers.Roles;
+import dev.preflight.handlers.render.Mrkdwn;
+import io.vertx.core.Context;
+
+/**
+ * Opens a deploy run for a request that passed the config's checks, whether it was typed or
+ * picked in the modal, so both are told the same things in the same way.
+ */
+public final class DeployOpener {
+
+  private final PreflightConfig config;
+  private final DeployRuns deploys;
+  private final Roles roles;
+  private final DeployReplies replies;
+  private final Context loop;
+
+  public DeployOpener(PreflightConfig config, DeployRuns deploys, Roles roles, DeployReplies replies, Context loop) {
+    this.config = config;
+    this.deploys = deploys;
+    this.roles = roles;
+    this.replies = replies;
+    this.loop = loop;
+  }
+
+  /**
+   * Looks the person's roles up and opens the run, on the event loop; a refusal is told
+   * privately in {@code answerChannel}. Returns at once.
+   */
+  public void open(DeployCheck.Passed passed, String answerChannel, String user, String source) {
+    loop.runOnContext(v -> roles.of(user)
+        .compose(held -> deploys.open(passed.service().name(), passed.version(), passed.environment().name(), held,
+            new Origin(user, source)))
+        .onFailure(e -> replies.explain(answerChannel, user, e)));
+  }
+
+  /** What the person is told at once: what opens, and where. */
+  public String opening(DeployCheck.Passed passed) {
+    return "Opening a deploy of *" + Mrkdwn.escape(passed.service().name()) + "* `"
+        + Mrkdwn.escape(passed.version()) + "` to *" + Mrkdwn.escape(passed.environment().name()) + "*"
+        + passed.channelId(config).map(id -> " in <#" + id + ">").orElse("") + "…";
+  }
+}

@@ -1,0 +1,91 @@
+package dev.preflight.handlers.render;
+
+import static com.slack.api.model.block.Blocks.actions;
+import static com.slack.api.model.block.composition.BlockCompositions.confirmationDialog;
+import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+import static com.slack.api.model.block.element.BlockElements.button;
+
+import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.block.composition.ConfirmationDialogObject;
+import com.slack.api.model.block.element.BlockElement;
+import dev.preflight.checklists.deploy.Deployment;
+import dev.preflight.checklists.run.RunStatus;
+import dev.preflight.handlers.ActionIds;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The row of run-level buttons on a deploy message. Only what can be done in the run's current
+ * state is offered, so a button disappears the moment it stops making sense; the two that act
+ * on a live environment (Abort, Rollback) are red and ask first.
+ */
+final class RunButtons {
+
+  static final String NO_PREVIOUS_RELEASE = "the previous task definition";
+
+  // Slack's limits for a confirmation dialog.
+  private static final int CONFIRM_TITLE_LIMIT = 100;
+  private static final int CONFIRM_TEXT_LIMIT = 300;
+  private static final int CONFIRM_BUTTON_LIMIT = 30;
+
+  private RunButtons() {}
+
+  /** The actions block for this state, or empty when nothing can be done any more. */
+  static Optional<LayoutBlock> of(String runId, RunStatus status, Deployment deployment) {
+    List<BlockElement> buttons = switch (status) {
+      case PREPARING -> List.of(cancel(runId));
+      case READY -> List.of(launch(runId), cancel(runId));
+      case DEPLOYING, VERIFYING -> List.of(abort(runId, deployment));
+      case SUCCEEDED, FAILED, ROLLBACK_FAILED -> List.of(rollback(runId, deployment));
+      case ROLLING_BACK, ROLLED_BACK, CANCELLED -> List.of();
+    };
+    if (buttons.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(actions(a -> a.blockId(ActionIds.RUN_ACTIONS_BLOCK).elements(buttons)));
+  }
+
+  /** What a rollback of this deploy restores, as a reader would name it. */
+  static String restoring(Deployment deployment) {
+    return deployment.previous() == null || deployment.previous().version() == null
+        ? NO_PREVIOUS_RELEASE
+        : deployment.previous().version();
+  }
+
+  private static BlockElement launch(String runId) {
+    return button(b -> b.actionId(ActionIds.LAUNCH).text(plainText("Launch")).value(runId).style("primary"));
+  }
+
+  private static BlockElement cancel(String runId) {
+    return button(b -> b.actionId(ActionIds.CANCEL).text(plainText("Cancel")).value(runId));
+  }
+
+  private static BlockElement abort(String runId, Deployment d) {
+    ConfirmationDialogObject confirm = confirm("Abort this deploy?",
+        "Stops deploying " + d.version() + " to " + d.environment() + " now. The run fails, and "
+            + d.environment() + "'s abort rules decide whether it rolls back by itself.",
+        "Abort", "Keep deploying");
+    return button(b -> b.actionId(ActionIds.ABORT).text(plainText("Abort")).value(runId).style("danger")
+        .confirm(confirm));
+  }
+
+  private static BlockElement rollback(String runId, Deployment d) {
+    String target = restoring(d);
+    ConfirmationDialogObject confirm = confirm("Roll back " + d.service() + "?",
+        "Rolls " + d.service() + " in " + d.environment() + " back to " + target + ", then checks its health again. "
+            + d.environment() + " stays locked until someone unlocks it.",
+        "Roll back", "Cancel");
+    return button(b -> b.actionId(ActionIds.ROLLBACK).text(plainText("Rollback")).value(runId).style("danger")
+        .confirm(confirm));
+  }
+
+  /** A dialog in plain text: Slack shows it literally, so nothing in it needs escaping. */
+  private static ConfirmationDialogObject confirm(String title, String text, String yes, String no) {
+    return confirmationDialog(c -> c
+        .title(plainText(Mrkdwn.plain(title, CONFIRM_TITLE_LIMIT)))
+        .text(plainText(Mrkdwn.plain(text, CONFIRM_TEXT_LIMIT)))
+        .confirm(plainText(Mrkdwn.plain(yes, CONFIRM_BUTTON_LIMIT)))
+        .deny(plainText(Mrkdwn.plain(no, CONFIRM_BUTTON_LIMIT)))
+        .style("danger"));
+  }
+}

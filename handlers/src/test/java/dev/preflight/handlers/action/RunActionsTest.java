@@ -1,0 +1,71 @@
+package dev.preflight.handlers.action;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.preflight.checklists.config.PreflightConfig;
+import dev.preflight.handlers.ActionIds;
+import dev.preflight.handlers.Replies;
+import dev.preflight.handlers.Roles;
+import dev.preflight.handlers.command.DeployConfigs;
+import dev.preflight.handlers.command.DeployReplies;
+import dev.preflight.handlers.command.SlackHarness;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A run button that carries no run is acknowledged and explained, not acted on. What happens to
+ * real clicks is {@code DeployRuns}'s to decide, and is tested end to end in the bot module.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+class RunActionsTest {
+
+  private static final String USER = DeployConfigs.DEPLOYER;
+  private static final String CHANNEL = DeployConfigs.DEPLOYS_CHANNEL;
+
+  private final PreflightConfig config = DeployConfigs.config();
+  private SlackHarness harness;
+
+  @BeforeEach
+  void start(Vertx vertx, VertxTestContext test) {
+    SlackHarness.start(vertx, setup -> {
+      DeployReplies replies = new DeployReplies(new Replies(setup.slack()), setup.slack());
+      new RunActions(null, new Roles(config, setup.slack(), Clock.systemUTC()), replies, vertx.getOrCreateContext())
+          .register(setup.app());
+    }).onComplete(test.succeeding(started -> {
+      harness = started;
+      test.completeNow();
+    }));
+  }
+
+  @AfterEach
+  void stop(VertxTestContext test) {
+    harness.close().onComplete(test.succeedingThenComplete());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {ActionIds.LAUNCH, ActionIds.CANCEL, ActionIds.ABORT, ActionIds.ROLLBACK})
+  void buttonWithoutARunIsExplainedPrivately(String actionId, VertxTestContext test) {
+    harness.send(harness.requests.blockAction(actionId, " ", USER, CHANNEL, "1700000000.000100",
+            harness.fake.responseUrl("click")))
+        .compose(response -> {
+          test.verify(() -> assertEquals(200, response.statusCode()));
+          return harness.fake.awaitCall("chat.postEphemeral");
+        })
+        .onComplete(test.succeeding(call -> test.verify(() -> {
+          assertEquals(CHANNEL, call.getString("channel"));
+          assertEquals(USER, call.getString("user"));
+          assertEquals(RunActions.NOT_MINE, call.getString("text"));
+          test.completeNow();
+        })));
+  }
+}

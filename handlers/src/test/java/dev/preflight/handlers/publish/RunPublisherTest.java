@@ -1,0 +1,265 @@
+package dev.preflight.handlers.publish;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.preflight.checklists.checklist.Checklist;
+import dev.preflight.checklists.checklist.Item;
+import dev.preflight.checklists.checklist.Section;
+import dev.preflight.checklists.checklist.SignOffRule;
+import dev.preflight.checklists.deploy.Deployment;
+import dev.preflight.checklists.deploy.EnvLock;
+import dev.preflight.checklists.run.ChecklistRun;
+import dev.preflight.checklists.run.RunStatus;
+import dev.preflight.deploy.run.RunNote;
+import dev.preflight.deploy.run.TrackedRun;
+import dev.preflight.handlers.ActionIds;
+import dev.preflight.handlers.fake.FakeSlack;
+import dev.preflight.handlers.slack.Coalescer;
+import dev.preflight.handlers.slack.SlackApi;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+class RunPublisherTest {
+
+  private static final String CHANNEL = "C0DEPLOYS";
+  private static final Instant STARTED = Instant.parse("2024-05-01T14:00:00Z");
+  private static final Instant LAUNCHED = Instant.parse("2024-05-01T14:10:00Z");
+  private static final Clock THREE_MINUTES_IN = Clock.fixed(LAUNCHED.plusSeconds(200), ZoneOffset.UTC);
+  private static final Checklist CHECKLIST = new Checklist("predeploy", "Pre-deploy", "predeploy.yaml", null,
+      List.of(new Section("Database", List.of(new Item("backup", "Backup taken", true, null)))),
+      SignOffRule.NONE, List.of());
+
+  private FakeSlack fake;
+  private StoredRuns stored;
+  private RunPublisher publisher;
+
+  @BeforeEach
+  void start(Vertx vertx, VertxTestContext test) {
+    FakeSlack.start(vertx)
+        .onSuccess(started -> {
+          fake = started;
+          stored = new StoredRuns();
+          SlackApi slack = new SlackApi(vertx, SlackApi.slack(fake.url()), "xoxb-test-token");
+          publisher = new RunPublisher(stored, slack, new Coalescer(vertx.getOrCreateContext(), Duration.ZERO),
+              "white_check_mark", THREE_MINUTES_IN).start();
+        })
+        .onComplete(test.succeedingThenComplete());
+  }
+
+  private static TrackedRun checklistRun(String id) {
+    return new TrackedRun(ChecklistRun.start(id, CHECKLIST, "U0STARTER", STARTED), CHANNEL, null);
+  }
+
+  private static TrackedRun deployRun(String id, RunStatus status, Deployment deployment) {
+    ChecklistRun run = ChecklistRun.start(id, CHECKLIST, "U0STARTER", STARTED).withStatus(status);
+    return new TrackedRun(run, CHANNEL, null, deployment);
+  }
+
+  private static Deployment deploying() {
+    return Deployment.requested("backend", "production", "v1.4.2")
+        .launched("U0LAUNCHER", LAUNCHED, null)
+        .withStep("Waiting for the rollout", "2/3 tasks running · IN_PROGRESS");
+  }
+
+  /** Every reply posted into a thread so far, in order. */
+  private List<JsonObject> replies() {
+    return fake.calls("chat.postMessage").stream().filter(call -> call.getString("thread_ts") != null).toList();
+  }
+
+  private static String text(JsonObject message) {
+    return message.getJsonArray("blocks").stream()
+        .map(JsonObject.class::cast)
+        .flatMap(block -> {
+          List<String> texts = new ArrayList<>();
+          if (block.getJsonObject("text") != null) {
+            texts.add(block.getJsonObject("text").getString("text"));
+          }
+          return texts.stream();
+        })
+        .collect(Collectors.joining("\n"));
+  }
+
+  private static List<String> runActions(JsonObject message) {
+    JsonArray blocks = message.getJsonArray("blocks");
+    return blocks.stream().map(JsonObject.class::cast)
+        .filter(block -> ActionIds.RUN_ACTIONS_BLOCK.equals(block.getString("block_id")))
+        .flatMap(block -> block.getJsonArray("elements").stream().map(JsonObject.class::cast))
+        .map(button -> button.getString("action_id"))
+        .toList();
+  }
+
+  @Test
+  void notesThatArriveBeforeTheMessageWaitForItThenFollowInOrder(VertxTestContext test) {
+    TrackedRun run = checklistRun("r-1");
+    stored.put(run);
+
+    Future<Void> first = publisher.noted(new RunNote("r-1", "first: the deploy started"));
+    Future<Void> second = publisher.noted(new RunNote("r-1", "second: the rollout is stable"));
+    stored.change(run);
+
+    Future.all(first, second).onComplete(test.succeeding(v -> test.verify(() -> {
+      List<JsonObject> posts = fake.calls("chat.postMessage");
+      assertEquals(3, posts.size(), posts.toString());
+      assertNull(posts.get(0).getString("thread_ts"), "the run's own message goes first");
+      String ts = stored.stored("r-1").orElseThrow().messageTs();
+      assertEquals("first: the deploy started", posts.get(1).getString("text"));
+      assertEquals("second: the rollout is stable", posts.get(2).getString("text"));
+      assertEquals(ts, posts.get(1).getString("thread_ts"));
+      assertEquals(ts, posts.get(2).getString("thread_ts"));
+      test.completeNow();
+    })));
+  }
+
+  @Test
+  void notesOfARunAlreadyPostedGoStraightIntoItsThreadInOrder(VertxTestContext test) {
+    stored.change(checklistRun("r-1"));
+
+    stored.attached("r-1")
+        .compose(ts -> {
+          List<Future<Void>> notes = IntStream.rangeClosed(1, 5)
+              .mapToObj(n -> publisher.noted(new RunNote("r-1", "note " + n)))
+              .toList();
+          return Future.all(notes);
+        })
+        .onComplete(test.succeeding(v -> test.verify(() -> {
+          String ts = stored.stored("r-1").orElseThrow().messageTs();
+          List<JsonObject> replies = replies();
+          assertEquals(List.of("note 1", "note 2", "note 3", "note 4", "note 5"),
+              replies.stream().map(r -> r.getString("text")).toList());
+          replies.forEach(reply -> assertEquals(ts, reply.getString("thread_ts")));
+          assertEquals(CHANNEL, replies.get(0).getString("channel"));
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void longCommandOutputIsSplitIntoRepliesThatEachCloseTheirCodeBlock(VertxTestContext test) {
+    stored.change(checklistRun("r-1"));
+    List<String> lines = IntStream.rangeClosed(1, 300)
+        .mapToObj(n -> "line %03d of deploy.sh output, padded to be realistic".formatted(n)).toList();
+    String output = "Last lines of `deploy.sh deploy`:\n```\n" + String.join("\n", lines) + "\n```";
+
+    stored.attached("r-1")
+        .compose(ts -> publisher.noted(new RunNote("r-1", output)))
+        .onComplete(test.succeeding(v -> test.verify(() -> {
+          List<String> parts = replies().stream().map(r -> r.getString("text")).toList();
+          assertTrue(parts.size() > 1, "split: " + parts.size());
+          for (String part : parts) {
+            assertTrue(part.length() <= NoteParts.LIMIT, "part of " + part.length());
+            int fences = part.split("```", -1).length - 1;
+            assertEquals(0, fences % 2, "every part closes the code block it opens: " + part);
+          }
+          String joined = String.join("\n", parts);
+          int at = -1;
+          for (String line : lines) {
+            int next = joined.indexOf(line);
+            assertTrue(next > at, "every line, in order: " + line);
+            at = next;
+          }
+          assertTrue(parts.get(0).startsWith("Last lines of `deploy.sh deploy`:"));
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void aNoteSlackRefusesDoesNotHoldBackTheNext(VertxTestContext test) {
+    stored.change(checklistRun("r-1"));
+
+    stored.attached("r-1")
+        .compose(ts -> {
+          fake.failNext("chat.postMessage", "msg_too_long");
+          Future<Void> refused = publisher.noted(new RunNote("r-1", "refused"));
+          Future<Void> next = publisher.noted(new RunNote("r-1", "goes through"));
+          return refused.transform(done -> {
+            test.verify(() -> assertTrue(done.failed(), "Slack refused the first note"));
+            return next;
+          });
+        })
+        .onComplete(test.succeeding(v -> test.verify(() -> {
+          List<JsonObject> replies = replies();
+          assertEquals(List.of("refused", "goes through"), replies.stream().map(r -> r.getString("text")).toList());
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void aDeployRunIsPublishedWithItsLockAndEditedAsItMoves(VertxTestContext test) {
+    stored.lock(new EnvLock("backend", "production", "release freeze", "U0SRE", STARTED));
+    stored.change(deployRun("r-1", RunStatus.DEPLOYING, deploying()));
+
+    stored.attached("r-1")
+        .compose(ts -> {
+          test.verify(() -> {
+            JsonObject message = fake.message(CHANNEL, ts).orElseThrow();
+            String text = text(message);
+            assertTrue(text.contains("Deploy backend v1.4.2 → production"), text);
+            assertTrue(text.contains("Waiting for the rollout"), text);
+            assertTrue(text.contains("⏱️ 3m 20s since launch"), "the clock comes from the publisher: " + text);
+            assertTrue(text.contains("🔒 Locked by <@U0SRE>: release freeze"), text);
+            assertEquals(List.of(ActionIds.ABORT), runActions(message));
+          });
+          stored.change(deployRun("r-1", RunStatus.SUCCEEDED, deploying().finished(LAUNCHED.plusSeconds(300))));
+          return fake.awaitCall("chat.update");
+        })
+        .onComplete(test.succeeding(update -> test.verify(() -> {
+          String ts = stored.stored("r-1").orElseThrow().messageTs();
+          assertEquals(ts, update.getString("ts"), "the same message is edited in place");
+          assertTrue(text(update).contains("✅ *Succeeded*"), text(update));
+          assertTrue(text(update).contains("⏱️ Took *5m 0s*"), text(update));
+          assertEquals(List.of(ActionIds.ROLLBACK), runActions(update));
+          assertEquals(1, fake.calls("chat.postMessage").size(), "one message per run");
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void notesAnnouncedByTheServiceReachTheThreadOfADeployRun(VertxTestContext test) {
+    stored.change(deployRun("r-1", RunStatus.DEPLOYING, deploying()));
+
+    stored.attached("r-1")
+        .compose(ts -> {
+          stored.note(new RunNote("r-1", "```\nService backend: 3/3 tasks running\n```"));
+          return fake.awaitCall("chat.postMessage", call -> call.getString("thread_ts") != null);
+        })
+        .onComplete(test.succeeding(reply -> test.verify(() -> {
+          assertEquals(stored.stored("r-1").orElseThrow().messageTs(), reply.getString("thread_ts"));
+          assertEquals("```\nService backend: 3/3 tasks running\n```", reply.getString("text"));
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void aDeployRunIsStillPublishedWhenItsLockCannotBeRead(VertxTestContext test) {
+    stored.failLockLookups();
+    stored.change(deployRun("r-1", RunStatus.READY, Deployment.requested("backend", "production", "v1.4.2")));
+
+    stored.attached("r-1").onComplete(test.succeeding(ts -> test.verify(() -> {
+      JsonObject message = fake.message(CHANNEL, ts).orElseThrow();
+      assertFalse(text(message).contains("Locked"), text(message));
+      assertEquals(List.of(ActionIds.LAUNCH, ActionIds.CANCEL), runActions(message));
+      test.completeNow();
+    })));
+  }
+}

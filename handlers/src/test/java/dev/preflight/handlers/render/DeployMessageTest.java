@@ -1,0 +1,368 @@
+package dev.preflight.handlers.render;
+
+import static dev.preflight.handlers.render.Fixtures.LATER;
+import static dev.preflight.handlers.render.Fixtures.LATER_DATE;
+import static dev.preflight.handlers.render.Fixtures.LAUNCHED;
+import static dev.preflight.handlers.render.Fixtures.LAUNCHER;
+import static dev.preflight.handlers.render.Fixtures.automated;
+import static dev.preflight.handlers.render.Fixtures.checklist;
+import static dev.preflight.handlers.render.Fixtures.deployRun;
+import static dev.preflight.handlers.render.Fixtures.health;
+import static dev.preflight.handlers.render.Fixtures.launched;
+import static dev.preflight.handlers.render.Fixtures.lock;
+import static dev.preflight.handlers.render.Fixtures.manual;
+import static dev.preflight.handlers.render.Fixtures.needs;
+import static dev.preflight.handlers.render.Fixtures.pass;
+import static dev.preflight.handlers.render.Fixtures.requested;
+import static dev.preflight.handlers.render.Fixtures.section;
+import static dev.preflight.handlers.render.Fixtures.smoke;
+import static dev.preflight.handlers.render.Fixtures.start;
+import static dev.preflight.handlers.render.Fixtures.step;
+import static dev.preflight.handlers.render.Fixtures.tick;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.preflight.checklists.checklist.Checklist;
+import dev.preflight.checklists.deploy.Deployment;
+import dev.preflight.checklists.deploy.EnvLock;
+import dev.preflight.checklists.deploy.Release;
+import dev.preflight.checklists.run.ChecklistRun;
+import dev.preflight.checklists.run.RunStatus;
+import dev.preflight.checklists.run.SignOff;
+import dev.preflight.deploy.run.TrackedRun;
+import dev.preflight.handlers.ActionIds;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class DeployMessageTest {
+
+  private static final String BACKUP = ActionIds.itemValue("r-1", "backup");
+  /** Three minutes twenty after launch: what a running deploy's clock should read. */
+  private static final Instant NOW = LAUNCHED.plus(Duration.ofSeconds(200));
+  private static final Instant FINISHED = LAUNCHED.plus(Duration.ofMinutes(12));
+
+  private static Checklist predeploy() {
+    return checklist("Pre-deploy Fluxion",
+        List.of(section("Database", manual("backup", "Backup taken", true), automated("health", "API healthy", true))),
+        needs("sre", 1), List.of("sre"));
+  }
+
+  private static ChecklistRun preparing() {
+    return start(predeploy());
+  }
+
+  private static ChecklistRun ready() {
+    return pass(tick(preparing(), "backup", "U0ALICE"), "health", "200 OK in 84 ms")
+        .withSignOff(new SignOff("U0BOB", "sre", LATER));
+  }
+
+  private static Deployment deploying() {
+    return launched().withStep("Waiting for the rollout", "2/3 tasks running · IN_PROGRESS");
+  }
+
+  private static Deployment succeeded() {
+    return deploying()
+        .withVerification(List.of(health("api", true, "200 OK in 84 ms"),
+            smoke("chat", step("greeting", true, "200 OK in 90 ms"), step("chat", true, "200 OK in 1200 ms"))))
+        .withStep("Verified", "3/3 tasks running · COMPLETED")
+        .finished(FINISHED);
+  }
+
+  private static Rendered render(ChecklistRun run, Deployment deployment) {
+    return render(run, deployment, Optional.empty());
+  }
+
+  private static Rendered render(ChecklistRun run, Deployment deployment, Optional<EnvLock> lock) {
+    Rendered message = Rendered.of(RunMessage.render(deployRun(run, deployment), lock, "white_check_mark", NOW));
+    SlackLimits.assertWithinSlackLimits(message);
+    return message;
+  }
+
+  /** The section right after the header and context: what the deploy is doing. */
+  private static String status(Rendered message) {
+    return message.blocks.get(2).getJsonObject("text").getString("text");
+  }
+
+  static Stream<Arguments> buttonsPerState() {
+    return Stream.of(
+        Arguments.of(RunStatus.PREPARING, List.of(ActionIds.CANCEL)),
+        Arguments.of(RunStatus.READY, List.of(ActionIds.LAUNCH, ActionIds.CANCEL)),
+        Arguments.of(RunStatus.DEPLOYING, List.of(ActionIds.ABORT)),
+        Arguments.of(RunStatus.VERIFYING, List.of(ActionIds.ABORT)),
+        Arguments.of(RunStatus.SUCCEEDED, List.of(ActionIds.ROLLBACK)),
+        Arguments.of(RunStatus.FAILED, List.of(ActionIds.ROLLBACK)),
+        Arguments.of(RunStatus.ROLLBACK_FAILED, List.of(ActionIds.ROLLBACK)),
+        Arguments.of(RunStatus.ROLLING_BACK, List.of()),
+        Arguments.of(RunStatus.ROLLED_BACK, List.of()),
+        Arguments.of(RunStatus.CANCELLED, List.of()));
+  }
+
+  @ParameterizedTest
+  @MethodSource("buttonsPerState")
+  void eachStateOffersOnlyTheRunButtonsThatApplyAndEachCarriesTheRunId(RunStatus status, List<String> expected) {
+    ChecklistRun run = status == RunStatus.PREPARING ? preparing() : ready().withStatus(status);
+    Deployment deployment = status.open() || status == RunStatus.CANCELLED ? requested() : succeeded();
+
+    Rendered message = render(run, deployment);
+
+    assertEquals(expected, message.runActions());
+    message.runButtons().forEach(button -> assertEquals("r-1", button.getString("value")));
+    assertEquals(expected.isEmpty(), message.block(ActionIds.RUN_ACTIONS_BLOCK) == null);
+    boolean itemButtons = message.buttons().stream()
+        .anyMatch(b -> !ActionIds.RUN_ACTIONS_BLOCK.equals(b.getString("block_id")));
+    assertEquals(status.open(), itemButtons, "item buttons exist exactly while the checklist is open");
+  }
+
+  @Test
+  void preparingShowsTheDeployInTheHeaderTheChecklistAndOnlyCancel() {
+    Rendered message = render(preparing(), requested());
+
+    assertEquals("header", message.blocks.get(0).getString("type"));
+    assertEquals("Deploy backend v1.4.2 → production", message.blocks.get(0).getJsonObject("text").getString("text"));
+    assertTrue(status(message).startsWith("📝 *Preparing*"), status(message));
+    assertFalse(status(message).contains("since launch"), "nothing has launched: " + status(message));
+    String text = message.allText();
+    assertTrue(text.contains("Started by <@U0STARTER>") && text.contains("Run `r-1`"), text);
+    assertTrue(text.contains("Checklist: Pre-deploy Fluxion"), text);
+    assertTrue(text.contains("0/2 done · 2 blockers open"), text);
+    assertTrue(text.contains("Needs 1 more sign-off from *sre*"), text);
+    assertTrue(text.contains("React with :white_check_mark: to sign off"), text);
+    assertFalse(text.contains("Summary"), text);
+    assertEquals(List.of(ActionIds.TICK, ActionIds.WAIVE), message.actionsFor(BACKUP));
+    JsonObject cancel = message.runButton(ActionIds.CANCEL);
+    assertNull(cancel.getString("style"));
+    assertNull(cancel.getJsonObject("confirm"));
+    assertEquals("actions", message.blocks.get(message.blocks.size() - 1).getString("type"),
+        "the run's buttons come last");
+    assertTrue(message.content.text().startsWith("Deploy backend v1.4.2 → production: preparing"),
+        message.content.text());
+  }
+
+  @Test
+  void readyOffersLaunchAsThePrimaryButtonBesideCancel() {
+    Rendered message = render(ready(), requested());
+
+    assertTrue(status(message).startsWith("🟢 *Ready to launch*"), status(message));
+    JsonObject launch = message.runButton(ActionIds.LAUNCH);
+    assertEquals("primary", launch.getString("style"));
+    assertEquals("Launch", launch.getJsonObject("text").getString("text"));
+    assertEquals("r-1", launch.getString("value"));
+    assertNull(launch.getJsonObject("confirm"), "launching is what the gates were for; no second question");
+    assertTrue(message.allText().contains("<@U0BOB> for *sre*"));
+  }
+
+  @Test
+  void deployingShowsStepRolloutProgressAndTimeSinceLaunchAndAbortAsksFirst() {
+    Rendered message = render(ready().withStatus(RunStatus.DEPLOYING), deploying());
+
+    String status = status(message);
+    assertTrue(status.startsWith("🚀 *Deploying* `v1.4.2` to *production* — Waiting for the rollout"), status);
+    assertTrue(status.contains("📊 2/3 tasks running · IN_PROGRESS"), status);
+    assertTrue(status.contains("⏱️ 3m 20s since launch"), status);
+    JsonObject abort = message.runButton(ActionIds.ABORT);
+    assertEquals("danger", abort.getString("style"));
+    JsonObject confirm = abort.getJsonObject("confirm");
+    assertNotNull(confirm, "Abort asks first");
+    assertEquals("danger", confirm.getString("style"));
+    assertTrue(confirm.getJsonObject("text").getString("text").contains("v1.4.2"), confirm.encode());
+    assertTrue(message.allText().contains("Backup taken"), "the checklist still fits and stays readable");
+    assertTrue(message.actionsFor(BACKUP).isEmpty(), "no item buttons once launched");
+    assertFalse(message.allText().contains("React with"), "sign-offs are closed");
+    assertTrue(message.content.text().contains("deploying · Waiting for the rollout"), message.content.text());
+  }
+
+  @Test
+  void verifyingShowsEachResultAndEveryStepOfASmokeTest() {
+    Deployment verifying = deploying().withStep("Running smoke tests", null).withVerification(List.of(
+        health("api", true, "200 OK in 84 ms"),
+        smoke("chat", step("greeting", true, "200 OK in 90 ms"), step("validate", true, "200 OK in 40 ms"),
+            step("chat", false, "200 in 2400 ms"))));
+
+    Rendered message = render(ready().withStatus(RunStatus.VERIFYING), verifying);
+
+    assertTrue(status(message).startsWith("🔎 *Verifying* `v1.4.2` in *production* — Running smoke tests"));
+    assertFalse(status(message).contains("📊"), "no progress line when there is none");
+    String text = message.allText();
+    assertTrue(text.contains("*Verification* — 1/2 passed"), text);
+    assertTrue(text.contains("✅ *Health api* · health — 200 OK in 84 ms"), text);
+    assertTrue(text.contains("❌ *Smoke chat* · smoke — a step failed — see the failed step"), text);
+    assertTrue(text.contains("      ✅ greeting — 200 OK in 90 ms"), text);
+    assertTrue(text.contains("      ✅ validate — 200 OK in 40 ms"), text);
+    assertTrue(text.contains("      ❌ chat — 200 in 2400 ms — took 2400 ms, more than 2000 ms"), text);
+    assertTrue(text.indexOf("*Verification*") < text.indexOf("Backup taken"), "what the deploy saw comes first");
+    assertEquals(List.of(ActionIds.ABORT), message.runActions());
+  }
+
+  @Test
+  void succeededShowsASummaryAndARollbackThatNamesTheVersionItRestores() {
+    Rendered message = render(ready().withStatus(RunStatus.SUCCEEDED), succeeded());
+
+    String status = status(message);
+    assertEquals("✅ *Succeeded* — `v1.4.2` is live in *production*", status);
+    String text = message.allText();
+    assertTrue(text.contains("*Summary*"), text);
+    assertTrue(text.contains("⏱️ Took *12m 0s* · launched by <@" + LAUNCHER + "> · "
+        + Mrkdwn.date(LAUNCHED)), text);
+    assertTrue(text.contains("✍️ Signed off by <@U0BOB> (sre)"), text);
+    assertTrue(text.contains("📦 Before this: `v1.4.1`, deployed by <@U0PREV> · " + Mrkdwn.date(Fixtures.PREVIOUS_AT)),
+        text);
+    JsonObject rollback = message.runButton(ActionIds.ROLLBACK);
+    assertEquals("danger", rollback.getString("style"));
+    assertEquals("Rollback", rollback.getJsonObject("text").getString("text"));
+    JsonObject confirm = rollback.getJsonObject("confirm");
+    assertEquals("danger", confirm.getString("style"));
+    assertTrue(confirm.getJsonObject("text").getString("text").contains("back to v1.4.1"), confirm.encode());
+    assertEquals("Roll back", confirm.getJsonObject("confirm").getString("text"));
+  }
+
+  @Test
+  void rollbackWithoutAReleaseOnRecordRestoresThePreviousTaskDefinition() {
+    Deployment first = requested().launched(LAUNCHER, LAUNCHED, null).finished(FINISHED);
+
+    Rendered message = render(ready().withStatus(RunStatus.SUCCEEDED), first);
+
+    String confirm = message.runButton(ActionIds.ROLLBACK).getJsonObject("confirm").getJsonObject("text").getString("text");
+    assertTrue(confirm.contains("back to the previous task definition"), confirm);
+    assertTrue(message.allText().contains("📦 Before this: no release on record"), message.allText());
+  }
+
+  @Test
+  void failedShowsWhatWentWrongAndOffersRollback() {
+    Deployment failed = deploying().withVerification(List.of(health("api", false, "503 Service Unavailable")))
+        .failed("Health check api failed 5 times").finished(FINISHED);
+
+    Rendered message = render(ready().withStatus(RunStatus.FAILED), failed);
+
+    String status = status(message);
+    assertTrue(status.startsWith("❌ *Failed* — `v1.4.2` did not go live in *production*"), status);
+    assertTrue(status.contains("*What went wrong:* Health check api failed 5 times"), status);
+    assertFalse(status.contains("since launch"), "the clock stops when the deploy does: " + status);
+    assertFalse(status.contains("📊"), status);
+    assertTrue(message.allText().contains("❌ *Health api* · health — 503 Service Unavailable — upstream connect error"));
+    assertEquals(List.of(ActionIds.ROLLBACK), message.runActions());
+    assertTrue(message.allText().contains("⏱️ Took *12m 0s*"));
+  }
+
+  @Test
+  void rollingBackShowsWhoAskedAndForHowLongAndOffersNothing() {
+    Instant asked = LAUNCHED.plus(Duration.ofMinutes(2));
+    Deployment rolling = succeeded().rollbackRequested("U0SRE", asked, "error rate doubled")
+        .withStep("Waiting for the rollback to settle", "1/3 tasks running · IN_PROGRESS");
+
+    Rendered message = render(ready().withStatus(RunStatus.ROLLING_BACK), rolling);
+
+    String status = status(message);
+    assertTrue(status.startsWith("↩️ *Rolling back* *production* to `v1.4.1` — Waiting for the rollback to settle"),
+        status);
+    assertTrue(status.contains("📊 1/3 tasks running · IN_PROGRESS"), status);
+    assertTrue(status.contains("⏱️ 1m 20s since the rollback started"), status);
+    assertTrue(status.contains("↩️ Rollback asked for by <@U0SRE> · " + Mrkdwn.date(asked) + ": “error rate doubled”"),
+        status);
+    assertTrue(message.runActions().isEmpty());
+    assertFalse(message.allText().contains("*Summary*"), "not over yet");
+  }
+
+  @Test
+  void rolledBackShowsTheVerificationAfterTheRollbackAndNoButtons() {
+    Deployment failed = deploying().withVerification(List.of(health("api", false, "503 Service Unavailable")))
+        .failed("Health check api failed 5 times");
+    Deployment rolledBack = failed.rollbackRequested(null, LAUNCHED.plus(Duration.ofMinutes(3)), "health aborts")
+        .withRollbackVerification(List.of(health("api", true, "200 OK in 70 ms")))
+        .finished(FINISHED);
+
+    Rendered message = render(ready().withStatus(RunStatus.ROLLED_BACK), rolledBack);
+
+    String status = status(message);
+    assertTrue(status.startsWith("↩️ *Rolled back* — *production* is back on `v1.4.1`"), status);
+    assertTrue(status.contains("↩️ Rollback started automatically"), status);
+    String text = message.allText();
+    assertTrue(text.contains("*Verification* — 0/1 passed"), text);
+    assertTrue(text.contains("*Verification after the rollback* — 1/1 passed"), text);
+    assertTrue(text.contains("✅ *Health api* · health — 200 OK in 70 ms"), text);
+    assertTrue(text.contains("*Summary*"), text);
+    assertTrue(message.buttons().isEmpty(), message.buttons().toString());
+  }
+
+  @Test
+  void rollbackFailedSaysSoAndOffersRollbackAgain() {
+    Deployment broken = succeeded().rollbackRequested("U0SRE", FINISHED, "bad release").failed("Rollback timed out")
+        .finished(FINISHED.plus(Duration.ofMinutes(10)));
+
+    Rendered message = render(ready().withStatus(RunStatus.ROLLBACK_FAILED), broken);
+
+    assertTrue(status(message).startsWith("🔥 *Rollback failed*"), status(message));
+    assertTrue(status(message).contains("*What went wrong:* Rollback timed out"), status(message));
+    assertEquals(List.of(ActionIds.ROLLBACK), message.runActions());
+  }
+
+  @Test
+  void cancelledBeforeLaunchKeepsTheRecordWithoutButtonsOrSummary() {
+    Rendered message = render(tick(preparing(), "backup", "U0ALICE").cancel(), requested());
+
+    assertTrue(status(message).startsWith("🚫 *Cancelled* — nothing was deployed"), status(message));
+    assertTrue(message.buttons().isEmpty());
+    assertTrue(message.allText().contains("Ticked by <@U0ALICE>"));
+    assertFalse(message.allText().contains("*Summary*"));
+  }
+
+  @Test
+  void aLockedEnvironmentIsShownUnderTheStatus() {
+    Rendered message = render(ready(), requested(), Optional.of(lock("U0SRE", "Black Friday freeze")));
+
+    assertEquals("🔒 Locked by <@U0SRE>: Black Friday freeze · " + LATER_DATE,
+        message.blocks.get(3).getJsonObject("text").getString("text"));
+    assertEquals(List.of(ActionIds.LAUNCH, ActionIds.CANCEL), message.runActions(),
+        "Launch stays; a click on it explains the lock");
+  }
+
+  @Test
+  void aChecklistRunRendersExactlyAsItDidWithoutADeploy() {
+    ChecklistRun run = tick(preparing(), "backup", "U0ALICE");
+    TrackedRun tracked = new TrackedRun(run, Fixtures.CHANNEL, Fixtures.MESSAGE_TS);
+
+    Rendered viaTracked = Rendered.of(RunMessage.render(tracked, Optional.of(lock("U0SRE", "freeze")), "rocket", NOW));
+    Rendered direct = Rendered.of(RunMessage.render(run, "rocket"));
+
+    assertEquals(direct.blocks, viaTracked.blocks);
+    assertEquals(direct.content.text(), viaTracked.content.text());
+    assertFalse(viaTracked.allText().contains("Locked"), "a checklist run has no environment to lock");
+  }
+
+  @Test
+  void textFromConfigAndTargetsIsEscaped() {
+    Deployment odd = launched().withStep("Running <!channel> & friends", "<@U0EVIL> 1/2")
+        .failed("exit 1: <script> & more");
+    Rendered message = render(ready().withStatus(RunStatus.DEPLOYING), odd,
+        Optional.of(lock("U0SRE", "freeze <b> & <!here>")));
+
+    String text = message.allText();
+    assertTrue(text.contains("Running &lt;!channel&gt; &amp; friends"), text);
+    assertTrue(text.contains("&lt;@U0EVIL&gt; 1/2"), text);
+    assertTrue(text.contains("exit 1: &lt;script&gt; &amp; more"), text);
+    assertTrue(text.contains("freeze &lt;b&gt; &amp; &lt;!here&gt;"), text);
+    assertFalse(text.contains("<!channel>") || text.contains("<!here>") || text.contains("<@U0EVIL>"), text);
+  }
+
+  @Test
+  void aPreviousReleaseThatWasItselfARollbackSaysSo() {
+    Release restored = new Release("backend", "production", "v1.3.9", null, "r-0", "U0SRE", Fixtures.PREVIOUS_AT,
+        Release.ROLLBACK);
+    Deployment deployment = requested().launched(LAUNCHER, LAUNCHED, restored).finished(FINISHED);
+
+    Rendered message = render(ready().withStatus(RunStatus.SUCCEEDED), deployment);
+
+    assertTrue(message.allText().contains("📦 Before this: `v1.3.9`, restored by a rollback by <@U0SRE>"),
+        message.allText());
+  }
+}
