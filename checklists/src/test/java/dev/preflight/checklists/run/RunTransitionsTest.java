@@ -21,7 +21,8 @@ class RunTransitionsTest {
       "VERIFYING→SUCCEEDED", "VERIFYING→FAILED", "VERIFYING→ROLLING_BACK",
       "SUCCEEDED→ROLLING_BACK",
       "FAILED→ROLLING_BACK",
-      "ROLLING_BACK→ROLLED_BACK", "ROLLING_BACK→ROLLBACK_FAILED");
+      "ROLLING_BACK→ROLLED_BACK", "ROLLING_BACK→ROLLBACK_FAILED",
+      "ROLLBACK_FAILED→ROLLING_BACK");
 
   static Stream<Arguments> everyPair() {
     return EnumSet.allOf(RunStatus.class).stream()
