@@ -82,7 +82,8 @@ public final class DeployRules {
     }
     if (lock.isPresent()) {
       EnvLock l = lock.get();
-      return Optional.of("*" + l.service() + "* in *" + l.environment() + "* is locked by <@" + l.by() + ">: "
+      String by = l.by() == null ? "Preflight" : "<@" + l.by() + ">";
+      return Optional.of("*" + l.service() + "* in *" + l.environment() + "* is locked by " + by + ": "
           + l.reason() + ". `/unlock " + l.service() + " " + l.environment() + "` opens it again.");
     }
     if (otherActiveRun.isPresent()) {

@@ -163,6 +163,12 @@ final class SmokeCheck {
           return new StepOutcome(masked(failedAs(evidence, capture.getValue() + " is missing from the answer")), true);
         }
         String text = value instanceof String string ? string : Json.encode(value);
+        if (text.contains("${")) {
+          // Later steps resolve ${NAME} from the bot's environment after captures are filled in; a
+          // service must not be able to ask for the bot's secrets that way.
+          return new StepOutcome(masked(failedAs(evidence, capture.getValue()
+              + " holds ${…}, which a captured value may not")), true);
+        }
         values.put(capture.getKey(), text);
         captured.add(text);
       }

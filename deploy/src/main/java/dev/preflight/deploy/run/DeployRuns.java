@@ -61,6 +61,7 @@ public final class DeployRuns {
   private static final Logger LOG = LoggerFactory.getLogger(DeployRuns.class);
   private static final String UNIQUE_VIOLATION = "23505";
   private static final Duration PROGRESS_GAP = Duration.ofSeconds(1);
+  private static final int GIVE_UP_AFTER = 3;
 
   private final Vertx vertx;
   private final PreflightConfig config;
@@ -75,6 +76,7 @@ public final class DeployRuns {
   private final String owner = "replica-" + UUID.randomUUID();
   private final List<Consumer<RunNote>> noteListeners = new CopyOnWriteArrayList<>();
   private final Map<String, Drive> drives = new ConcurrentHashMap<>();
+  private final Map<String, Integer> driveFailures = new ConcurrentHashMap<>();
   private long sweepTimer = -1;
 
   /** @param lease how long a replica may go silent before another takes its deploys over */
@@ -124,9 +126,9 @@ public final class DeployRuns {
 
   private Future<Integer> sweep() {
     return store.claimOrphans(owner, lease)
-        .onSuccess(ids -> ids.forEach(id -> {
-          LOG.info("Taking over deploy run {}", id);
-          drive(id);
+        .onSuccess(claims -> claims.forEach(claim -> {
+          LOG.info("Taking over deploy run {}", claim.runId());
+          drive(claim.runId(), claim.token());
         }))
         .map(List::size)
         .onFailure(e -> LOG.warn("Could not look for deploys to take over: {}", e.getMessage()));
@@ -176,6 +178,7 @@ public final class DeployRuns {
 
   /** Launches a run whose gates pass; the check and the start are one transaction. */
   public Future<TrackedRun> launch(String runId, Set<String> actorRoles, Origin origin) {
+    String token = leaseToken();
     return change(runId, origin, "deploy.launched", (conn, tracked) -> {
       Deployment d = deploymentOf(tracked);
       Service.Environment env = environment(service(d.service()), d.environment());
@@ -195,8 +198,8 @@ public final class DeployRuns {
                     String by = origin.actor() == null ? tracked.run().startedBy() : origin.actor();
                     return tracked.with(deploying).with(d.launched(by, clock.instant(), previous.orElse(null)));
                   })))
-          .compose(after -> DeploymentStore.takeLease(conn, runId, owner, lease).map(after));
-    }).onSuccess(after -> drive(runId));
+          .compose(after -> DeploymentStore.takeLease(conn, runId, token, lease).map(after));
+    }).onSuccess(after -> drive(runId, token));
   }
 
   /** An environment with autoLaunch launches a run as soon as its gates pass. */
@@ -261,6 +264,7 @@ public final class DeployRuns {
 
   /** Rolls a succeeded or failed run back to the release before it, and locks the environment. */
   public Future<TrackedRun> rollback(String runId, Set<String> actorRoles, Origin origin) {
+    String token = leaseToken();
     return change(runId, origin, "rollback.started", (conn, tracked) -> {
       Deployment d = deploymentOf(tracked);
       Service.Environment env = environment(service(d.service()), d.environment());
@@ -292,8 +296,8 @@ public final class DeployRuns {
                 + " " + d.environment() + "` rolls back the newest deploy."));
             return beginRollback(conn, tracked, env, origin.actor(), "asked for by <@" + origin.actor() + ">");
           })
-          .compose(after -> DeploymentStore.takeLease(conn, runId, owner, lease).map(after));
-    }).onSuccess(after -> drive(runId));
+          .compose(after -> DeploymentStore.takeLease(conn, runId, token, lease).map(after));
+    }).onSuccess(after -> drive(runId, token));
   }
 
   /** {@code /rollback}: rolls back the newest launched run of the service and environment. */
@@ -362,7 +366,8 @@ public final class DeployRuns {
     }
     EnvLock lock = new EnvLock(service, environment, reason.strip(), origin.actor(), clock.instant());
     return repository.pool()
-        .withTransaction(conn -> DeploymentStore.putLock(conn, lock)
+        .withTransaction(conn -> DeploymentStore.lockEnvironment(conn, service, environment)
+            .compose(v -> DeploymentStore.putLock(conn, lock))
             .compose(v -> repository.audit(conn, null, origin, "environment.locked",
                 new JsonObject().put("service", service).put("environment", environment).put("reason", lock.reason())))
             .map(lock))
@@ -379,7 +384,8 @@ public final class DeployRuns {
       return Future.failedFuture(e);
     }
     return repository.pool()
-        .withTransaction(conn -> DeploymentStore.removeLock(conn, service, environment)
+        .withTransaction(conn -> DeploymentStore.lockEnvironment(conn, service, environment)
+            .compose(v -> DeploymentStore.removeLock(conn, service, environment))
             .compose(removed -> removed.isEmpty() ? Future.succeededFuture(removed)
                 : repository.audit(conn, null, origin, "environment.unlocked",
                     new JsonObject().put("service", service).put("environment", environment)).map(removed)))
@@ -411,30 +417,38 @@ public final class DeployRuns {
 
   // Driving a run through its deploy
 
-  /** Starts working on a run this replica holds the lease of, unless it already is. */
-  private void drive(String runId) {
-    Drive drive = new Drive(runId);
-    if (drives.putIfAbsent(runId, drive) != null) {
-      return;
+  /**
+   * Starts working on a run this replica now holds the lease of. A drive of the same run that
+   * is still here has lost its lease (or it would not have been claimed again) and is halted.
+   */
+  private void drive(String runId, String token) {
+    Drive drive = new Drive(runId, token);
+    Drive earlier = drives.put(runId, drive);
+    if (earlier != null) {
+      halt(earlier);
     }
     drive.renewTimer = vertx.setPeriodic(Math.max(50, lease.toMillis() / 3), id -> renew(drive));
-    advance(drive);
+    // An abort asked for before this drive began (on another replica, before a restart) counts.
+    renew(drive).onComplete(v -> advance(drive));
   }
 
-  private void renew(Drive drive) {
-    store.renewLease(drive.runId, owner, lease).onSuccess(held -> {
+  private Future<Void> renew(Drive drive) {
+    return store.renewLease(drive.runId, drive.token, lease).onSuccess(held -> {
       if (held.isEmpty()) {
-        LOG.warn("Lost the lease of run {}; another replica carries it on", drive.runId);
-        stop(drive);
+        LOG.warn("Lost the lease of run {}; another drive carries it on", drive.runId);
+        halt(drive);
       } else {
         held.get().ifPresent(drive::abort);
       }
-    }).onFailure(e -> LOG.warn("Could not renew the lease of run {}: {}", drive.runId, e.getMessage()));
+    }).onFailure(e -> LOG.warn("Could not renew the lease of run {}: {}", drive.runId, e.getMessage()))
+        .<Void>mapEmpty().otherwiseEmpty();
   }
 
-  private void stop(Drive drive) {
+  /** Stops a drive and whatever its target is doing; its writes are refused from now on. */
+  private void halt(Drive drive) {
     vertx.cancelTimer(drive.renewTimer);
     drives.remove(drive.runId, drive);
+    drive.abort.tryComplete();
   }
 
   /** Does the next step for the run's stored status, until it is finished. */
@@ -464,17 +478,41 @@ public final class DeployRuns {
         .onFailure(e -> {
           if (e instanceof LeaseLost) {
             LOG.warn("Run {}: {}", drive.runId, e.getMessage());
-          } else {
-            LOG.error("Deploy run {} stopped on an error; another pass will pick it up", drive.runId, e);
+            halt(drive);
+            return;
           }
-          stop(drive);
-          // The lease runs out, and the sweep (here or elsewhere) takes the run over again.
+          int failures = driveFailures.merge(drive.runId, 1, Integer::sum);
+          if (failures >= GIVE_UP_AFTER || e instanceof IllegalStateException) {
+            LOG.error("Deploy run {} failed {} times; giving it up", drive.runId, failures, e);
+            giveUp(drive, e);
+            return;
+          }
+          LOG.error("Deploy run {} stopped on an error; it is taken up again when its lease runs out",
+              drive.runId, e);
+          halt(drive);
         });
   }
 
+  /**
+   * A run that fails the same way on every pass would hold its environment's in-flight slot
+   * forever, with no button to get it out; after a few passes it ends, saying why.
+   */
+  private void giveUp(Drive drive, Throwable cause) {
+    String why = "Preflight could not carry this deploy on: " + cause.getMessage();
+    driven(drive, "deploy.given_up", (conn, now) -> {
+      RunStatus end = now.run().status() == RunStatus.ROLLING_BACK ? RunStatus.ROLLBACK_FAILED : RunStatus.FAILED;
+      return finish(now.with(move(now.run(), end)).with(now.deployment().failed(why)));
+    }).onComplete(done -> {
+      driveFailures.remove(drive.runId);
+      note(drive.runId, why);
+      finishDriving(drive);
+    });
+  }
+
   private void finishDriving(Drive drive) {
-    stop(drive);
-    repository.pool().withConnection(conn -> DeploymentStore.releaseLease(conn, drive.runId))
+    vertx.cancelTimer(drive.renewTimer);
+    drives.remove(drive.runId, drive);
+    repository.pool().withConnection(conn -> DeploymentStore.releaseLease(conn, drive.runId, drive.token))
         .onFailure(e -> LOG.warn("Could not release the lease of run {}: {}", drive.runId, e.getMessage()));
   }
 
@@ -491,8 +529,8 @@ public final class DeployRuns {
             note(tracked.id(), (outcome.succeeded() ? "Deploy output" : "Deploy failed") + ": " + outcome.summary()
                 + "\n" + outcome.detail());
           }
-          boolean aborted = drive.abortedBy != null;
           return driven(drive, "deploy.finished", (conn, now) -> {
+            boolean aborted = drive.abortedBy != null;
             Deployment cur = now.deployment();
             Map<String, String> state = new LinkedHashMap<>(cur.deployState());
             state.put("outcome", outcome.succeeded() && !aborted ? "succeeded" : "failed");
@@ -537,8 +575,8 @@ public final class DeployRuns {
             note(tracked.id(), (afterRollback ? "Verification after the rollback failed" : "Verification failed")
                 + ":\n" + failed.stream().map(DeployRuns::describe).reduce((a, b) -> a + "\n" + b).orElse(""));
           }
-          boolean wasAborted = !afterRollback && drive.abortedBy != null;
           return driven(drive, afterRollback ? "rollback.verified" : "deploy.verified", (conn, now) -> {
+            boolean wasAborted = !afterRollback && drive.abortedBy != null;
             Deployment cur = afterRollback ? now.deployment().withRollbackVerification(results)
                 : now.deployment().withVerification(results);
             if (afterRollback) {
@@ -564,10 +602,12 @@ public final class DeployRuns {
     Deployment d = tracked.deployment();
     Service.Environment env = environmentOf(d);
     Release previous = d.previous();
-    String revision = env.target() instanceof Target.Ecs
-        ? Optional.ofNullable(d.deployState().get("previousTaskDefinition"))
-            .orElse(previous == null ? null : previous.revision())
-        : previous == null ? null : previous.revision();
+    // The last good release is restored; for ECS, without one on record, the task definition the
+    // service ran before this deploy is.
+    boolean onRecord = previous != null && previous.revision() != null;
+    String revision = onRecord || !(env.target() instanceof Target.Ecs)
+        ? (previous == null ? null : previous.revision())
+        : d.deployState().get("previousTaskDefinition");
     String version = previous == null ? null : previous.version();
     DeployJob job = new DeployJob(tracked.id(), d.service(), d.environment(), version, revision, env.target(), variables);
     Journal journal = new Journal(drive, true, d.rollbackState(), Promise.<Void>promise().future());
@@ -624,9 +664,14 @@ public final class DeployRuns {
   private Future<Boolean> driven(Drive drive, String action,
       BiFunction<SqlConnection, TrackedRun, Future<TrackedRun>> change) {
     return change(drive.runId, Origin.bot("deploy"), action, (conn, tracked) ->
-        DeploymentStore.holdsLease(conn, drive.runId, owner).compose(held -> held
-            ? change.apply(conn, tracked)
-            : Future.failedFuture(new LeaseLost(drive.runId))))
+        DeploymentStore.checkLease(conn, drive.runId, drive.token).compose(held -> {
+          if (held.isEmpty()) {
+            return Future.failedFuture(new LeaseLost(drive.runId));
+          }
+          // An abort accepted on any replica is seen here, before the outcome is written.
+          held.get().ifPresent(drive::abort);
+          return change.apply(conn, tracked);
+        }))
         .map(after -> Set.of(DeploymentStore.IN_FLIGHT).contains(after.run().status().name()));
   }
 
@@ -761,6 +806,10 @@ public final class DeployRuns {
         + what + ". Finish or cancel it before opening another.");
   }
 
+  private String leaseToken() {
+    return owner + "/" + UUID.randomUUID();
+  }
+
   private static void refuse(String why) {
     throw new RunRuleException(why);
   }
@@ -768,13 +817,15 @@ public final class DeployRuns {
   /** A run this replica is working on. */
   private static final class Drive {
     final String runId;
+    final String token;
     final Promise<Void> abort = Promise.promise();
     volatile String abortedBy;
     long renewTimer = -1;
     Future<Void> writes = Future.succeededFuture();
 
-    Drive(String runId) {
+    Drive(String runId, String token) {
       this.runId = runId;
+      this.token = token;
     }
 
     void abort(String by) {

@@ -183,45 +183,65 @@ public final class DeploymentStore {
 
   // Leases
 
-  /** Takes the lease of a run for this owner; within the caller's transaction. */
-  static Future<Void> takeLease(SqlClient client, String runId, String owner, Duration lease) {
+  /**
+   * Takes the lease of a run, within the caller's transaction. The token names one drive of
+   * one run: every write of that drive checks it, so a drive that lost its lease (even to a
+   * later drive on the same replica) can never write again.
+   */
+  static Future<Void> takeLease(SqlClient client, String runId, String token, Duration lease) {
     return client.preparedQuery("update runs set lease_owner = $2, lease_until = now() + make_interval(secs => $3) "
             + "where id = $1")
-        .execute(Tuple.of(UUID.fromString(runId), owner, lease.toMillis() / 1000.0))
+        .execute(Tuple.of(UUID.fromString(runId), token, lease.toMillis() / 1000.0))
         .mapEmpty();
   }
 
+  /** A run claimed for a new drive, and the drive's lease token. */
+  public record Claim(String runId, String token) {}
+
   /** Claims in-flight runs nobody holds (a lease that ran out belongs to a replica that died). */
-  public Future<List<String>> claimOrphans(String owner, Duration lease) {
-    return pool.preparedQuery("update runs set lease_owner = $1, lease_until = now() + make_interval(secs => $2) "
+  public Future<List<Claim>> claimOrphans(String owner, Duration lease) {
+    return pool.preparedQuery("update runs set lease_owner = $1 || '/' || gen_random_uuid(), "
+            + "lease_until = now() + make_interval(secs => $2) "
             + "where id in (select id from runs where kind = 'deploy' and status = any($3) "
-            + "and (lease_until is null or lease_until < now()) for update skip locked) returning id")
+            + "and (lease_until is null or lease_until < now()) for update skip locked) returning id, lease_owner")
         .execute(Tuple.of(owner, lease.toMillis() / 1000.0, IN_FLIGHT))
-        .map(DeploymentStore::ids);
+        .map(rows -> {
+          List<Claim> claims = new ArrayList<>();
+          rows.forEach(row -> claims.add(new Claim(row.getUUID("id").toString(), row.getString("lease_owner"))));
+          return claims;
+        });
   }
 
   /**
    * Extends a held lease. Answers whether it is still held, and who asked for an abort (so a
-   * replica notices an abort clicked on another), as {@code Optional.empty()} when it was lost.
+   * drive notices an abort clicked on another replica), as {@code Optional.empty()} when it was lost.
    */
-  public Future<Optional<Optional<String>>> renewLease(String runId, String owner, Duration lease) {
+  public Future<Optional<Optional<String>>> renewLease(String runId, String token, Duration lease) {
     return pool.preparedQuery("update runs r set lease_until = now() + make_interval(secs => $3) "
             + "from deployments d where r.id = $1 and d.run_id = r.id and r.lease_owner = $2 "
             + "returning d.abort_requested_by")
-        .execute(Tuple.of(UUID.fromString(runId), owner, lease.toMillis() / 1000.0))
-        .map(rows -> rows.size() == 0 ? Optional.<Optional<String>>empty()
-            : Optional.of(Optional.ofNullable(rows.iterator().next().getString("abort_requested_by"))));
+        .execute(Tuple.of(UUID.fromString(runId), token, lease.toMillis() / 1000.0))
+        .map(DeploymentStore::abortIfHeld);
   }
 
-  static Future<Boolean> holdsLease(SqlClient client, String runId, String owner) {
-    return client.preparedQuery("select 1 from runs where id = $1 and lease_owner = $2")
-        .execute(Tuple.of(UUID.fromString(runId), owner))
-        .map(rows -> rows.size() > 0);
+  /** Within a transaction: whether the token still holds the lease, and who asked for an abort. */
+  static Future<Optional<Optional<String>>> checkLease(SqlClient client, String runId, String token) {
+    return client.preparedQuery("select d.abort_requested_by from runs r join deployments d on d.run_id = r.id "
+            + "where r.id = $1 and r.lease_owner = $2")
+        .execute(Tuple.of(UUID.fromString(runId), token))
+        .map(DeploymentStore::abortIfHeld);
   }
 
-  static Future<Void> releaseLease(SqlClient client, String runId) {
-    return client.preparedQuery("update runs set lease_owner = null, lease_until = null where id = $1")
-        .execute(Tuple.of(UUID.fromString(runId)))
+  private static Optional<Optional<String>> abortIfHeld(io.vertx.sqlclient.RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty()
+        : Optional.of(Optional.ofNullable(rows.iterator().next().getString("abort_requested_by")));
+  }
+
+  /** Gives a lease back, unless another drive holds it by now. */
+  static Future<Void> releaseLease(SqlClient client, String runId, String token) {
+    return client.preparedQuery("update runs set lease_owner = null, lease_until = null "
+            + "where id = $1 and lease_owner = $2")
+        .execute(Tuple.of(UUID.fromString(runId), token))
         .mapEmpty();
   }
 

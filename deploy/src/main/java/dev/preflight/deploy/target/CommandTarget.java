@@ -47,6 +47,9 @@ public final class CommandTarget implements DeployTarget {
   static final String EXIT_CODE = "exitCode";
   /** Why the command ended without an exit code of its own: killed, or it never started. */
   static final String ENDING = "ending";
+  /** The process id and start instant of the command, so a restarted bot can find and stop it. */
+  static final String PID = "pid";
+  static final String PID_STARTED = "pidStartedAt";
 
   static final String ABORTED = "Aborted";
   /** What the run's thread shows of the output. */
@@ -115,8 +118,13 @@ public final class CommandTarget implements DeployTarget {
       return Future.succeededFuture(TargetOutcome.failure(state.get(ENDING), null));
     }
     if (state.containsKey(STARTED_AT)) {
-      return Future.succeededFuture(TargetOutcome.failure("The bot restarted while the command was running; "
-          + "its outcome is unknown. Check " + program + " by hand.", null));
+      // A command outlives a bot killed with SIGKILL. It must be gone before anything else (a
+      // rollback, say) runs against the same environment.
+      return vertx.executeBlocking(() -> stopLeftover(state), false)
+          .otherwise(false)
+          .map(stopped -> TargetOutcome.failure("The bot restarted while the command was running; its outcome is "
+              + "unknown" + (stopped ? " and the command, still running, was stopped" : "") + ". Check " + program
+              + " by hand.", null));
     }
     if (journal.aborted().isComplete()) {
       return Future.succeededFuture(TargetOutcome.failure(ABORTED, null));
@@ -134,6 +142,14 @@ public final class CommandTarget implements DeployTarget {
     Context context = vertx.getOrCreateContext();
     journal.progress("Running " + program, null);
     return vertx.executeBlocking(() -> start(invocation), false)
+        .onSuccess(running -> {
+          ProcessHandle handle = running.process().toHandle();
+          Map<String, String> entries = new java.util.HashMap<>();
+          entries.put(PID, String.valueOf(handle.pid()));
+          handle.info().startInstant().ifPresent(at -> entries.put(PID_STARTED, at.toString()));
+          journal.record(entries).onFailure(e -> LOG.warn("Could not record the process id of {}: {}", program,
+              redactor.redact(String.valueOf(e.getMessage()))));
+        })
         .compose(
             running -> watch(running, program, timeout, journal, redactor, context)
                 .eventually(() -> vertx.executeBlocking(() -> {
@@ -147,6 +163,26 @@ public final class CommandTarget implements DeployTarget {
           LOG.warn("Running {} failed unexpectedly: {} {}", program, failure.getClass().getName(), reason);
           return Future.succeededFuture(TargetOutcome.failure(program + " failed: " + reason, null));
         });
+  }
+
+  /**
+   * Kills the command a previous bot started, if that very process (same id, same start time)
+   * is still running. Answers whether it was.
+   */
+  private static boolean stopLeftover(Map<String, String> state) {
+    String pid = state.get(PID);
+    String started = state.get(PID_STARTED);
+    if (pid == null || started == null) {
+      return false;
+    }
+    return ProcessHandle.of(Long.parseLong(pid))
+        .filter(ProcessHandle::isAlive)
+        .filter(handle -> handle.info().startInstant().map(at -> at.toString().equals(started)).orElse(false))
+        .map(handle -> {
+          ProcessTree.kill(handle, KILL_WAIT_LIMIT);
+          return true;
+        })
+        .orElse(false);
   }
 
   private static Running start(Invocation invocation) throws IOException {

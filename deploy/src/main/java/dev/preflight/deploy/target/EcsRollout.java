@@ -229,7 +229,7 @@ final class EcsRollout {
   // --- ending -----------------------------------------------------------------------------------
 
   private TargetOutcome timedOut() {
-    return failure("Timed out after " + format(settings.timeout()) + " waiting for the rollout"
+    return failure("Timed out after " + dev.preflight.deploy.check.Durations.format(settings.timeout()) + " waiting for the rollout"
         + (lastSeen == null ? "" : " (" + lastSeen + ")"),
         "UpdateService was sent; ECS goes on with the deployment unless the service is rolled back.");
   }
@@ -274,19 +274,5 @@ final class EcsRollout {
 
   private static int orZero(Integer value) {
     return value == null ? 0 : value;
-  }
-
-  static String format(Duration duration) {
-    long millis = duration.toMillis();
-    if (millis < 1000) {
-      return millis + " ms";
-    }
-    if (millis % 60_000 == 0) {
-      return millis / 60_000 + "m";
-    }
-    if (millis % 1000 == 0) {
-      return millis / 1000 + "s";
-    }
-    return String.format(java.util.Locale.ROOT, "%.1fs", millis / 1000.0);
   }
 }

@@ -46,6 +46,7 @@ class SmokeCheckTest {
   private final Map<String, String> seen = new ConcurrentHashMap<>();
   private final AtomicInteger validateFailuresLeft = new AtomicInteger();
   private volatile boolean greetingForgetsTheSession;
+  private volatile String sessionOverride;
   private volatile long chatDelayMillis;
   private AwsClients aws;
   private CheckRunner runner;
@@ -86,7 +87,7 @@ class SmokeCheckTest {
 
   private void greeting(RoutingContext rc) {
     seen.put("environment", String.valueOf(rc.request().getHeader("x-environment")));
-    String session = "sid-" + UUID.randomUUID();
+    String session = sessionOverride != null ? sessionOverride : "sid-" + UUID.randomUUID();
     sessions.add(session);
     JsonObject answer = new JsonObject().put("ok", true).put("csrfToken", "csrf-1");
     answer(rc, 200, greetingForgetsTheSession ? answer : answer.put("sessionId", session));
@@ -197,6 +198,16 @@ class SmokeCheckTest {
               "greeting: /sessionId is missing from the answer", "validate: not run", "chat: not run"),
           summaries(outcome));
       assertEquals(0, calls("/api/session/validate"), "nothing is sent with an unfilled {sessionId}");
+    });
+  }
+
+  @Test
+  void aCapturedValueCannotAskForTheBotsEnvironment(VertxTestContext ctx) {
+    sessionOverride = "${SLACK_BOT_TOKEN}";
+    outcome(run(seed004(Duration.ofSeconds(10), 0)), ctx, outcome -> {
+      assertFalse(outcome.evidence().passed());
+      assertEquals("greeting: /sessionId holds ${…}, which a captured value may not", outcome.evidence().summary());
+      assertEquals(0, calls("/api/session/validate"), "nothing was sent with the bot's token in it");
     });
   }
 

@@ -191,7 +191,7 @@ class DeployRunsTest {
     assertEquals(1, releases.size());
     assertEquals("v1", releases.get(0).version());
     assertEquals("U1", releases.get(0).by());
-    assertNull(leaseOwner(done.id()), "the lease is given back when the run is over");
+    assertTrue(leaseGivenBack(done.id()), "the lease is given back when the run is over");
   }
 
   @Test
@@ -282,6 +282,50 @@ class DeployRunsTest {
   }
 
   @Test
+  void anAbortAcceptedByAnotherReplicaStopsTheOutcomeFromCountingAsSuccess() throws Exception {
+    deploys = service(config(false, false), Duration.ofSeconds(30));
+    DeployRuns driving = deploys;
+    TrackedRun run = readyRun("v1");
+    CompletableFuture<TrackedRun> failed = waitFor(run.id(), RunStatus.FAILED);
+    get(driving.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
+    Call call = target.next();
+
+    DeployRuns other = service(config(false, false), Duration.ofSeconds(30));
+    get(other.abort(run.id(), DEPLOYER_ROLES, new Origin("U2", "test")));
+    // The target never noticed and reports success; the abort still wins when the outcome is written.
+    call.outcome.complete(TargetOutcome.success("deployed v1", "rev-1", null));
+    TrackedRun done = failed.get(10, TimeUnit.SECONDS);
+    assertEquals("Aborted by <@U2>", done.deployment().failure());
+    assertTrue(verifications.isEmpty(), "nothing was verified after the abort");
+    assertTrue(get(deploys.store().latestReleases()).isEmpty(), "an aborted deploy is no release");
+  }
+
+  @Test
+  void aRunThatCanNoLongerBeDrivenIsGivenUpInsteadOfHoldingItsEnvironment() throws Exception {
+    DeployRuns first = service(config(true, false), Duration.ofMillis(600));
+    ChecklistRuns firstRuns = runs;
+    TrackedRun run = get(first.open("api", "v1", "prod", DEPLOYER_ROLES, DEPLOYER));
+    get(firstRuns.tick(run.id(), "ready", DEPLOYER));
+    get(first.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
+    target.next();
+    first.close();
+
+    // The config changed meanwhile: the environment no longer has a target.
+    PreflightConfig withoutTarget = config(true, false);
+    Service.Environment bare = new Service.Environment("prod", "gate", "deploys", List.of("deployer"), false, null,
+        VERIFY, AbortRule.DEFAULT);
+    withoutTarget = new PreflightConfig(withoutTarget.source(), withoutTarget.signOffReaction(), withoutTarget.roles(),
+        withoutTarget.channels(), Map.of("api", new Service("api", Map.of("prod", bare))), withoutTarget.checklists());
+    DeployRuns second = service(withoutTarget, Duration.ofMillis(600));
+    CompletableFuture<TrackedRun> failed = waitFor(run.id(), RunStatus.FAILED);
+    second.resume();
+    TrackedRun done = failed.get(10, TimeUnit.SECONDS);
+    assertTrue(done.deployment().failure().startsWith("Preflight could not carry this deploy on"),
+        done.deployment().failure());
+    assertTrue(leaseGivenBack(run.id()), "the lease is given back");
+  }
+
+  @Test
   void autoLaunchStartsTheDeployWhenTheGatesPass() throws Exception {
     deploys = service(config(true, true), Duration.ofSeconds(30));
     TrackedRun run = get(deploys.open("api", "v1", "prod", DEPLOYER_ROLES, DEPLOYER));
@@ -323,9 +367,19 @@ class DeployRunsTest {
     return get(pool.query(sql).execute()).iterator().next().getLong(0);
   }
 
-  private String leaseOwner(String runId) throws Exception {
-    return get(pool.preparedQuery("select lease_owner from runs where id = $1")
-        .execute(Tuple.of(UUID.fromString(runId)))).iterator().next().getString(0);
+  /** Whether the run's lease is released; the release follows the last change, so it is awaited. */
+  private boolean leaseGivenBack(String runId) throws Exception {
+    Promise<Boolean> released = Promise.promise();
+    long[] timer = new long[1];
+    timer[0] = vertx.setPeriodic(20, id -> pool.preparedQuery("select lease_owner from runs where id = $1")
+        .execute(Tuple.of(UUID.fromString(runId)))
+        .onSuccess(rows -> {
+          if (rows.iterator().next().getString(0) == null) {
+            vertx.cancelTimer(timer[0]);
+            released.tryComplete(true);
+          }
+        }));
+    return get(released.future());
   }
 
   private static void assertRefused(Future<?> future, String expected) {

@@ -214,6 +214,30 @@ class CommandTargetTest {
   }
 
   @Test
+  void aCommandLeftRunningByAKilledBotIsStoppedBeforeAnythingElse(Vertx vertx) throws Exception {
+    // What a bot killed with SIGKILL leaves behind: its command, still running, and a journal
+    // that says it started and which process it is.
+    Path pidFile = Files.createTempFile("hang", ".pid");
+    Path childFile = Files.createTempFile("hang", ".child");
+    ProcessBuilder builder = new ProcessBuilder(script("hang.sh")).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().put("PID_FILE", pidFile.toString());
+    builder.environment().put("CHILD_PID_FILE", childFile.toString());
+    Process leftover = builder.start();
+    ProcessHandle handle = leftover.toHandle();
+    Map<String, String> stored = Map.of("startedAt", java.time.Instant.now().toString(),
+        "pid", String.valueOf(handle.pid()), "pidStartedAt", handle.info().startInstant().orElseThrow().toString());
+    Target.Command deploy = command(List.of(script("hang.sh")), List.of(), Map.of());
+
+    TargetOutcome outcome = await(new CommandTarget(vertx).deploy(job(deploy, "v1.4.2", Map.of()),
+        new MemoryJournal(stored)));
+
+    assertFalse(outcome.succeeded());
+    assertTrue(outcome.summary().contains("the command, still running, was stopped"), outcome.summary());
+    assertTrue(leftover.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the leftover command is gone");
+  }
+
+  @Test
   void aRecordedExitCodeIsTheOutcomeWithoutRunningAgain() throws Exception {
     Target.Command deploy = new Target.Command(List.of(script("deploy.sh"), "deploy"), List.of(),
         Map.of("MARKER_FILE", marker.toString(), "EXIT_CODE", "4"), null, TIMEOUT);
