@@ -20,7 +20,7 @@ import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
  * The one place that decides how a failed attempt reads (timed out, refused, unreachable,
  * misconfigured, errored) and whether another attempt could help.
  */
-final class CheckFailures {
+public final class CheckFailures {
 
   /** PostgreSQL's SQLSTATE when statement_timeout stops a query. */
   private static final String QUERY_CANCELED = "57014";
@@ -91,16 +91,19 @@ final class CheckFailures {
         || find(cause, ApiCallAttemptTimeoutException.class).isPresent();
   }
 
-  private static String clip(String text, int limit) {
+  /** The text cut to {@code limit} characters, with an ellipsis when it was longer. */
+  public static String clip(String text, int limit) {
     return text == null || text.length() <= limit ? text : text.substring(0, limit - 1) + "…";
   }
 
-  private static String message(Throwable cause) {
+  /** A failure's message, or its type when it has none. */
+  public static String message(Throwable cause) {
     String message = cause.getMessage();
     return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
   }
 
-  private static <T extends Throwable> Optional<T> find(Throwable failure, Class<T> type) {
+  /** The first failure of this type in the cause chain, if any. */
+  public static <T extends Throwable> Optional<T> find(Throwable failure, Class<T> type) {
     for (Throwable current = failure; current != null; current = current.getCause()) {
       if (type.isInstance(current)) {
         return Optional.of(type.cast(current));

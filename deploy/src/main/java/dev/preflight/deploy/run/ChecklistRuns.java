@@ -2,6 +2,7 @@ package dev.preflight.deploy.run;
 
 import dev.preflight.checklists.checklist.Checklist;
 import dev.preflight.checklists.checklist.Item;
+import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.run.ChecklistRun;
 import dev.preflight.checklists.run.Evidence;
 import dev.preflight.checklists.run.ItemEvent;
@@ -14,7 +15,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
-import dev.preflight.checklists.deploy.Deployment;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -263,6 +263,7 @@ public final class ChecklistRuns {
     return tracked.with(run);
   }
 
+  /** Tells every listener about a committed change; DeployRuns announces its changes here too. */
   void announce(TrackedRun tracked) {
     for (Consumer<TrackedRun> listener : listeners) {
       try {

@@ -3,6 +3,7 @@ package dev.preflight.deploy.target;
 import dev.preflight.checklists.secret.Redactor;
 import dev.preflight.checklists.secret.Variables.MissingVariableException;
 import dev.preflight.deploy.aws.AwsFutures;
+import dev.preflight.deploy.check.CheckFailures;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.Optional;
@@ -44,10 +45,10 @@ final class EcsFailures {
       summary = cause.getMessage();
       detail = null;
     } else {
-      summary = "ECS target failed: " + message(cause);
+      summary = "ECS target failed: " + CheckFailures.message(cause);
       detail = null;
     }
-    return TargetOutcome.failure(oneLine(redactor.redact(summary)), clip(redactor.redact(detail), DETAIL_LIMIT));
+    return TargetOutcome.failure(oneLine(redactor.redact(summary)), CheckFailures.clip(redactor.redact(detail), DETAIL_LIMIT));
   }
 
   /**
@@ -61,7 +62,7 @@ final class EcsFailures {
       return false;
     }
     Throwable inner = call.getCause();
-    Optional<AwsServiceException> aws = find(inner, AwsServiceException.class);
+    Optional<AwsServiceException> aws = CheckFailures.find(inner, AwsServiceException.class);
     if (aws.isPresent()) {
       return aws.get().isThrottlingException() || aws.get().statusCode() >= 500;
     }
@@ -74,7 +75,7 @@ final class EcsFailures {
   }
 
   private static String summary(String operation, Throwable cause) {
-    Optional<AwsServiceException> aws = find(cause, AwsServiceException.class);
+    Optional<AwsServiceException> aws = CheckFailures.find(cause, AwsServiceException.class);
     if (aws.isPresent() && aws.get().awsErrorDetails() != null) {
       AwsServiceException e = aws.get();
       String code = e.awsErrorDetails().errorCode();
@@ -89,7 +90,7 @@ final class EcsFailures {
       }
       return operation + " failed: " + code + " (HTTP " + e.statusCode() + ")";
     }
-    if (message(cause).startsWith("Unable to load credentials")) {
+    if (CheckFailures.message(cause).startsWith("Unable to load credentials")) {
       // The SDK lists every provider it tried; a person needs the one line below.
       return "No AWS credentials: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile or a role";
     }
@@ -100,60 +101,39 @@ final class EcsFailures {
     if (unreachable != null) {
       return "Could not reach ECS for " + operation + ": " + unreachable;
     }
-    return operation + " failed: " + message(cause);
+    return operation + " failed: " + CheckFailures.message(cause);
   }
 
   private static String detail(Throwable cause) {
-    Optional<AwsServiceException> aws = find(cause, AwsServiceException.class);
+    Optional<AwsServiceException> aws = CheckFailures.find(cause, AwsServiceException.class);
     if (aws.isPresent() && aws.get().awsErrorDetails() != null) {
       return aws.get().awsErrorDetails().errorMessage();
     }
-    return message(cause);
+    return CheckFailures.message(cause);
   }
 
   private static boolean isTimeout(Throwable cause) {
-    return find(cause, TimeoutException.class).isPresent()
-        || find(cause, ApiCallTimeoutException.class).isPresent()
-        || find(cause, ApiCallAttemptTimeoutException.class).isPresent()
-        || find(cause, io.netty.channel.ConnectTimeoutException.class).isPresent();
+    return CheckFailures.find(cause, TimeoutException.class).isPresent()
+        || CheckFailures.find(cause, ApiCallTimeoutException.class).isPresent()
+        || CheckFailures.find(cause, ApiCallAttemptTimeoutException.class).isPresent()
+        || CheckFailures.find(cause, io.netty.channel.ConnectTimeoutException.class).isPresent();
   }
 
   /** Why the endpoint could not be reached, or null when it was. */
   private static String unreachable(Throwable cause) {
-    if (message(cause).contains("Acquire operation took longer")) {
+    if (CheckFailures.message(cause).contains("Acquire operation took longer")) {
       // The SDK's pool reports a connect that never succeeded this way, in a paragraph of advice.
       return "no connection within the connect timeout";
     }
-    if (find(cause, ConnectException.class).isPresent()) {
+    if (CheckFailures.find(cause, ConnectException.class).isPresent()) {
       return "connection refused";
     }
-    return find(cause, UnknownHostException.class).map(e -> "unknown host " + e.getMessage()).orElse(null);
+    return CheckFailures.find(cause, UnknownHostException.class).map(e -> "unknown host " + e.getMessage()).orElse(null);
   }
 
   /** A summary is one line of the run's message, whatever the SDK put in its exception text. */
   private static String oneLine(String text) {
-    return text == null ? null : clip(text.replaceAll("\\s+", " ").trim(), SUMMARY_LIMIT);
-  }
-
-  private static String clip(String text, int limit) {
-    return text == null || text.length() <= limit ? text : text.substring(0, limit - 1) + "…";
-  }
-
-  private static String message(Throwable cause) {
-    String message = cause.getMessage();
-    return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
-  }
-
-  private static <T extends Throwable> Optional<T> find(Throwable failure, Class<T> type) {
-    for (Throwable current = failure; current != null; current = current.getCause()) {
-      if (type.isInstance(current)) {
-        return Optional.of(type.cast(current));
-      }
-      if (current.getCause() == current) {
-        break;
-      }
-    }
-    return Optional.empty();
+    return text == null ? null : CheckFailures.clip(text.replaceAll("\\s+", " ").trim(), SUMMARY_LIMIT);
   }
 
   /** Something about the service or its task definition that makes this deploy impossible as asked. */
