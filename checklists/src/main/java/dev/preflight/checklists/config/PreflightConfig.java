@@ -1,6 +1,8 @@
 package dev.preflight.checklists.config;
 
+import dev.preflight.checklists.alert.AlertRoute;
 import dev.preflight.checklists.checklist.Checklist;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -10,6 +12,7 @@ import java.util.Optional;
  * @param source the path of preflight.yaml
  * @param signOffReaction the reaction name (without colons) that counts as a sign-off
  * @param channels channel name → Slack channel id
+ * @param alertRoutes where alerts from monitoring go, first match wins
  */
 public record PreflightConfig(
     String source,
@@ -17,7 +20,8 @@ public record PreflightConfig(
     Map<String, Role> roles,
     Map<String, String> channels,
     Map<String, Service> services,
-    Map<String, Checklist> checklists) {
+    Map<String, Checklist> checklists,
+    List<AlertRoute> alertRoutes) {
 
   public static final String DEFAULT_SIGN_OFF_REACTION = "white_check_mark";
 
@@ -26,6 +30,13 @@ public record PreflightConfig(
     channels = Map.copyOf(channels);
     services = Map.copyOf(services);
     checklists = Map.copyOf(checklists);
+    alertRoutes = List.copyOf(alertRoutes);
+  }
+
+  /** A config without alert routes. */
+  public PreflightConfig(String source, String signOffReaction, Map<String, Role> roles, Map<String, String> channels,
+      Map<String, Service> services, Map<String, Checklist> checklists) {
+    this(source, signOffReaction, roles, channels, services, checklists, List.of());
   }
 
   public Optional<Checklist> checklist(String id) {

@@ -3,6 +3,7 @@ package dev.preflight.checklists.config;
 import dev.preflight.checklists.deploy.AbortRule;
 import dev.preflight.checklists.deploy.Target;
 import dev.preflight.checklists.deploy.Verification;
+import dev.preflight.checklists.deploy.Watch;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,7 +48,9 @@ public record Service(String name, Pattern versionPattern, Map<String, Environme
       boolean autoLaunch,
       Target target,
       Verification verify,
-      AbortRule abort) {
+      AbortRule abort,
+      String alertChannel,
+      Watch watch) {
 
     public Environment {
       deployers = List.copyOf(deployers);
@@ -57,6 +60,17 @@ public record Service(String name, Pattern versionPattern, Map<String, Environme
 
     public Environment(String name, String checklist, String channel) {
       this(name, checklist, channel, List.of(), false, null, Verification.NONE, AbortRule.DEFAULT);
+    }
+
+    /** An environment with no alert channel of its own and no watch. */
+    public Environment(String name, String checklist, String channel, List<String> deployers, boolean autoLaunch,
+        Target target, Verification verify, AbortRule abort) {
+      this(name, checklist, channel, deployers, autoLaunch, target, verify, abort, null, null);
+    }
+
+    /** The channel name alerts about this environment go to. */
+    public String alertChannelOrDefault() {
+      return alertChannel != null ? alertChannel : channel;
     }
 
     public boolean deployable() {
