@@ -527,7 +527,7 @@ public final class DeployRuns {
         .compose(outcome -> {
           if (outcome.detail() != null) {
             note(tracked.id(), (outcome.succeeded() ? "Deploy output" : "Deploy failed") + ": " + outcome.summary()
-                + "\n" + outcome.detail());
+                + "\n" + codeBlock(outcome.detail()));
           }
           return driven(drive, "deploy.finished", (conn, now) -> {
             boolean aborted = drive.abortedBy != null;
@@ -617,7 +617,7 @@ public final class DeployRuns {
         .compose(outcome -> {
           if (outcome.detail() != null || !outcome.succeeded()) {
             note(tracked.id(), (outcome.succeeded() ? "Rollback output" : "Rollback failed") + ": " + outcome.summary()
-                + (outcome.detail() == null ? "" : "\n" + outcome.detail()));
+                + (outcome.detail() == null ? "" : "\n" + codeBlock(outcome.detail())));
           }
           return driven(drive, "rollback.finished", (conn, now) -> {
             Deployment cur = now.deployment();
@@ -784,6 +784,11 @@ public final class DeployRuns {
     return status.name().toLowerCase().replace('_', ' ');
   }
 
+  /** Output shown as it is: in a code block, which the output itself cannot close. */
+  private static String codeBlock(String output) {
+    return "```\n" + output.replace("```", "ˋˋˋ") + "\n```";
+  }
+
   private static String describe(VerifyResult result) {
     StringBuilder text = new StringBuilder("• " + result.title() + ": " + result.evidence().summary());
     if (result.evidence().error() != null) {
@@ -794,7 +799,7 @@ public final class DeployRuns {
           .append(step.evidence().summary());
     }
     if (result.evidence().excerpt() != null && result.steps().isEmpty()) {
-      text.append("\n```").append(result.evidence().excerpt()).append("```");
+      text.append("\n").append(codeBlock(result.evidence().excerpt()));
     }
     return text.toString();
   }
