@@ -101,8 +101,7 @@ class DeployInSlackTest {
   @Test
   void aDeployGoesFromTheCommandThroughSignOffAndLaunchToSucceededInOneMessage() throws Exception {
     Run run = openReadyRun("v1.1.0");
-    JsonObject ready = fake.message(DEPLOYS, run.ts).orElseThrow();
-    assertTrue(Blocks.text(ready).contains("<@" + SRE + "> for *sre*"), Blocks.text(ready));
+    assertTrue(Blocks.text(run.ready).contains("<@" + SRE + "> for *sre*"), Blocks.text(run.ready));
 
     health.hold();
     click(ActionIds.LAUNCH, run.runId, DEPLOYER, run.ts);
@@ -244,7 +243,8 @@ class DeployInSlackTest {
 
   // Helpers
 
-  private record Run(String ts, String runId) {}
+  /** @param ready the edit that first offered Launch */
+  private record Run(String ts, String runId, JsonObject ready) {}
 
   /** /deploy, the blocker ticked and the sign-off given: the run's message offers Launch. */
   private Run openReadyRun(String version) throws Exception {
@@ -262,7 +262,7 @@ class DeployInSlackTest {
         && Blocks.text(call).contains(version) && Blocks.text(call).contains("Ticked by"))).getString("ts");
     await(send(slack.reactionAdded("Ev" + Math.abs(version.hashCode()), SRE, "white_check_mark", DEPLOYS, ts)));
     JsonObject ready = awaitMessage(ts, text -> true, message -> Blocks.button(message, ActionIds.LAUNCH).isPresent());
-    return new Run(ts, Blocks.button(ready, ActionIds.LAUNCH).orElseThrow().getString("value"));
+    return new Run(ts, Blocks.button(ready, ActionIds.LAUNCH).orElseThrow().getString("value"), ready);
   }
 
   private void click(String actionId, String value, String user, String ts) throws Exception {
