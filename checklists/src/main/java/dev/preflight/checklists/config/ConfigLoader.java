@@ -97,7 +97,8 @@ public final class ConfigLoader {
       return new Outcome(null, errors);
     }
     return new Outcome(
-        new PreflightConfig(source, config.signOffReaction(), config.roles(), config.channels(), config.services(), checklists),
+        new PreflightConfig(source, config.signOffReaction(), config.roles(), config.channels(), config.services(), checklists,
+            config.alertRoutes()),
         List.of());
   }
 

@@ -1,13 +1,17 @@
 package dev.preflight.checklists.config;
 
+import dev.preflight.checklists.alert.AlertRoute;
 import dev.preflight.checklists.deploy.AbortRule;
 import dev.preflight.checklists.deploy.Target;
 import dev.preflight.checklists.deploy.Verification;
+import dev.preflight.checklists.deploy.Watch;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.SequenceNode;
@@ -23,26 +27,30 @@ final class PreflightReader {
   private static final Pattern REACTION = Pattern.compile("[a-z0-9_+'-]+");
   static final String EMPTY_HINT = "a config needs at least checklists:, and usually roles:, channels: and services:";
 
-  private static final List<String> KEYS = List.of("signOffReaction", "roles", "channels", "checklists", "services");
+  private static final List<String> KEYS = List.of("signOffReaction", "roles", "channels", "checklists", "services", "alerts");
   private static final List<String> ROLE_KEYS = List.of("users", "groups");
   private static final List<String> SERVICE_KEYS = List.of("versionPattern", "environments");
   private static final List<String> ENVIRONMENT_KEYS =
-      List.of("checklist", "channel", "deployers", "autoLaunch", "target", "verify", "abort");
+      List.of("checklist", "channel", "alertChannel", "deployers", "autoLaunch", "target", "verify", "abort", "watch");
 
   /**
    * What preflight.yaml says, as far as it could be read.
    *
    * @param checklistPaths each entry of {@code checklists:}, a file or folder still to be read
+   * @param alertRoutes in the order written
    */
   record Read(
       String signOffReaction,
       Map<String, Role> roles,
       Map<String, String> channels,
       List<Value> checklistPaths,
-      Map<String, Service> services) {}
+      Map<String, Service> services,
+      List<AlertRoute> alertRoutes) {}
 
   private final Problems problems;
   private final References references;
+  /** Per service, every environment it declares, for alerts: to name; absent when they could not be read. */
+  private final Map<String, Set<String>> environmentNames = new LinkedHashMap<>();
 
   private PreflightReader(Problems problems, References references) {
     this.problems = problems;
@@ -56,7 +64,7 @@ final class PreflightReader {
   private Read read(Node root) {
     Optional<Mapping> top = new Value(root, "", EMPTY_HINT, problems).mapping();
     if (top.isEmpty()) {
-      return new Read(PreflightConfig.DEFAULT_SIGN_OFF_REACTION, Map.of(), Map.of(), List.of(), Map.of());
+      return new Read(PreflightConfig.DEFAULT_SIGN_OFF_REACTION, Map.of(), Map.of(), List.of(), Map.of(), List.of());
     }
     Mapping fields = top.get().allow(KEYS);
     String reaction = fields.get("signOffReaction", "write signOffReaction: white_check_mark")
@@ -77,7 +85,11 @@ final class PreflightReader {
         .flatMap(Value::mapping)
         .map(this::services)
         .orElse(Map.of());
-    return new Read(reaction, roles, channels, checklistPaths, services);
+    List<AlertRoute> alertRoutes = fields.get("alerts", AlertsReader.HINT)
+        .flatMap(Value::mapping)
+        .map(alerts -> AlertsReader.read(alerts, services, environmentNames, references))
+        .orElse(List.of());
+    return new Read(reaction, roles, channels, checklistPaths, services, alertRoutes);
   }
 
   private static Optional<String> reaction(Value value) {
@@ -153,16 +165,21 @@ final class PreflightReader {
       Map<String, Service.Environment> environments = fields
           .flatMap(m -> m.require("environments", "write environments: { production: { checklist: my-checklist } }"))
           .flatMap(Value::mapping)
-          .map(this::environments)
+          .map(m -> environments(entry.name(), m))
           .orElse(Map.of());
       services.put(entry.name(), new Service(entry.name(), versionPattern, environments));
     }
     return services;
   }
 
-  private Map<String, Service.Environment> environments(Mapping mapping) {
+  private Map<String, Service.Environment> environments(String service, Mapping mapping) {
     Map<String, Service.Environment> environments = new LinkedHashMap<>();
     List<Mapping.Entry> entries = mapping.entries("write production: { checklist: my-checklist }");
+    if (!entries.isEmpty()) {
+      Set<String> names = new LinkedHashSet<>();
+      entries.forEach(entry -> names.add(entry.name()));
+      environmentNames.put(service, names);
+    }
     if (entries.isEmpty()) {
       mapping.error("must not be empty", "write environments: { production: { checklist: my-checklist } }");
     }
@@ -176,12 +193,16 @@ final class PreflightReader {
         String channel = fields.get("channel", "write channel: deploys")
             .flatMap(v -> v.text().map(name -> references.channel(v, name)))
             .orElse(null);
+        String alertChannel = fields.get("alertChannel", "write alertChannel: alerts")
+            .flatMap(v -> v.text().map(name -> references.channel(v, name)))
+            .orElse(null);
         Optional<Value> targetValue = fields.get("target", TargetReader.HINT);
         Target target = targetValue.flatMap(TargetReader::read).orElse(null);
         List<String> deployers = deployers(fields, targetValue.isPresent());
         boolean autoLaunch = fields.get("autoLaunch", "write autoLaunch: true").flatMap(Value::bool).orElse(false);
         VerificationReader verification = new VerificationReader();
-        Verification verify = fields.get("verify", "write verify: { health: [...], smoke: [...] }")
+        Optional<Value> verifyValue = fields.get("verify", "write verify: { health: [...], smoke: [...] }");
+        Verification verify = verifyValue
             .flatMap(Value::mapping)
             .map(verification::verification)
             .orElse(Verification.NONE);
@@ -189,8 +210,12 @@ final class PreflightReader {
             .flatMap(Value::mapping)
             .map(rule -> verification.abort(rule, target))
             .orElse(AbortRule.DEFAULT);
-        environments.put(entry.name(),
-            new Service.Environment(entry.name(), checklist, channel, deployers, autoLaunch, target, verify, abort));
+        Watch watch = fields.get("watch", WatchReader.HINT)
+            .flatMap(value -> WatchReader.read(value, targetValue.isPresent(),
+                verifyValue.filter(VerificationReader::listsChecks).isPresent()))
+            .orElse(null);
+        environments.put(entry.name(), new Service.Environment(
+            entry.name(), checklist, channel, deployers, autoLaunch, target, verify, abort, alertChannel, watch));
       });
     }
     return environments;

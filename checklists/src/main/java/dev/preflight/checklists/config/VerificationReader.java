@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads one environment's {@code verify:} and then its {@code abort:}, which may name the
@@ -30,6 +33,16 @@ final class VerificationReader {
 
   /** Every well-formed id, even of a check with other errors, so that abort.on does not report it again. */
   private final Map<String, Integer> ids = new LinkedHashMap<>();
+
+  /**
+   * Whether {@code verify:} lists any check at all, even one too broken to read (its own errors
+   * are reported apart), so that what depends on there being checks is not reported as well.
+   */
+  static boolean listsChecks(Value verify) {
+    return verify.node() instanceof MappingNode mapping && mapping.getValue().stream()
+        .anyMatch(tuple -> tuple.getKeyNode() instanceof ScalarNode key && KEYS.contains(key.getValue())
+            && tuple.getValueNode() instanceof SequenceNode list && !list.getValue().isEmpty());
+  }
 
   Verification verification(Mapping fields) {
     fields.allow(KEYS);

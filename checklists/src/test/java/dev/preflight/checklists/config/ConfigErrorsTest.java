@@ -581,8 +581,165 @@ class ConfigErrorsTest {
             "checklists/release.yaml:5: signOff.requires[0].count: expected a whole number, found a string (write count: 1)"));
   }
 
+  /** The config with {@code alerts} appended; its first line is line 11. */
+  static String withAlerts(String alerts) {
+    return CONFIG + alerts;
+  }
+
+  /** An environment deployed by a command with one health check, and {@code watch} at line 20. */
+  static String withWatch(String watch) {
+    return withCommandTarget("""
+        verify:
+          health:
+            - { id: api-up, check: { kind: http, url: "https://api/health" } }
+        """ + watch);
+  }
+
+  static Stream<Arguments> badAlertAndWatchConfigs() {
+    String env = "preflight.yaml:%d: services.api.environments.production.";
+    return Stream.of(
+        bad("unknown alert source, with a suggestion", withAlerts("""
+            alerts:
+              routes:
+                - { source: alertmanger, service: api, environment: production }
+            """), CHECKLIST,
+            "preflight.yaml:13: alerts.routes[0].source: unknown alert source `alertmanger` (did you mean `alertmanager`?)"),
+        bad("unknown alert source, listing the known ones", withAlerts("""
+            alerts:
+              routes:
+                - { source: pagerduty, service: api, environment: production }
+            """), CHECKLIST,
+            "preflight.yaml:13: alerts.routes[0].source: unknown alert source `pagerduty` (known sources: alertmanager, cloudwatch, generic, sentry)"),
+        bad("alert route to an unknown service", withAlerts("""
+            alerts:
+              routes:
+                - { service: apii, environment: production }
+            """), CHECKLIST,
+            "preflight.yaml:13: alerts.routes[0].service: unknown service `apii` (did you mean `api`?)"),
+        bad("alert route to an unknown environment", withAlerts("""
+            alerts:
+              routes:
+                - { service: api, environment: produciton }
+                - { service: api, environment: staging }
+            """), CHECKLIST,
+            "preflight.yaml:13: alerts.routes[0].environment: unknown environment `produciton` of `api` (did you mean `production`?)",
+            "preflight.yaml:14: alerts.routes[1].environment: unknown environment `staging` of `api` (known environments: production)"),
+        bad("alert route to an unknown channel", withAlerts("""
+            alerts:
+              routes:
+                - { service: api, environment: production, channel: alerts }
+            """), CHECKLIST,
+            "preflight.yaml:13: alerts.routes[0].channel: unknown channel `alerts` (known channels: deploys)"),
+        bad("alert route without service and environment", withAlerts("""
+            alerts:
+              routes:
+                - source: sentry
+            """), CHECKLIST,
+            "preflight.yaml:13: alerts.routes[0].service: required (write service: api, a service from services:)",
+            "preflight.yaml:13: alerts.routes[0].environment: required (write environment: production, one of the service's environments)"),
+        bad("empty match values", withAlerts("""
+            alerts:
+              routes:
+                - source: alertmanager
+                  match:
+                    service: ""
+                    env:
+                    severity: critical
+                  service: api
+                  environment: production
+            """), CHECKLIST,
+            "preflight.yaml:15: alerts.routes[0].match.service: has no value to match (write the exact value the alert must carry, or leave service out)",
+            "preflight.yaml:16: alerts.routes[0].match.env: has no value to match (write the exact value the alert must carry, or leave env out)"),
+        bad("unknown key in an alert route", withAlerts("""
+            alerts:
+              routes:
+                - { service: api, environment: production, chanel: deploys }
+            """), CHECKLIST,
+            "preflight.yaml:13: alerts.routes[0].chanel: unknown key (did you mean `channel`?)"),
+        bad("alerts without routes", withAlerts("""
+            alerts:
+              route:
+                - { service: api, environment: production }
+            """), CHECKLIST,
+            "preflight.yaml:12: alerts.route: unknown key (did you mean `routes`?)",
+            "preflight.yaml:12: alerts.routes: required (write routes: [{ source: alertmanager, match: { service: api }, service: api, environment: production }])"),
+        bad("alerts as a list", withAlerts("""
+            alerts:
+              - { service: api, environment: production }
+            """), CHECKLIST,
+            "preflight.yaml:12: alerts: expected a mapping, found a list (write alerts: { routes: [{ source: alertmanager, service: api, environment: production }] })"),
+        bad("an alert route with nowhere to post", withEnvironment("""
+            checklist: api-release
+            """) + """
+            alerts:
+              routes:
+                - { service: api, environment: production }
+            """, CHECKLIST,
+            "preflight.yaml:14: alerts.routes[0]: nowhere to post: the route has no channel, and `production` of `api` has no alertChannel or channel (write channel: alerts)"),
+        bad("unknown alertChannel", withEnvironment("""
+            checklist: api-release
+            alertChannel: alerts
+            """), CHECKLIST,
+            env.formatted(12) + "alertChannel: unknown channel `alerts` (known channels: deploys)"),
+        bad("a watch more often than every 10s", withWatch("""
+            watch: { every: 5s, for: 4h }
+            """), CHECKLIST,
+            env.formatted(20) + "watch.every: must be at least 10s, not 5s (write every: 5m)"),
+        bad("a watch every 0s", withWatch("""
+            watch: { every: 0s, for: 4h }
+            """), CHECKLIST,
+            env.formatted(20) + "watch.every: must be at least 10s, not 0s (write every: 5m)"),
+        bad("a watch shorter than one round", withWatch("""
+            watch: { every: 5m, for: 1m }
+            """), CHECKLIST,
+            env.formatted(20) + "watch.for: must be at least as long as every (5m), not 1m (write for: 4h)"),
+        bad("a watch for 0s after a bad every", withWatch("""
+            watch: { every: 1s, for: 0s }
+            """), CHECKLIST,
+            env.formatted(20) + "watch.every: must be at least 10s, not 1s (write every: 5m)",
+            env.formatted(20) + "watch.for: must be longer than 0 (write for: 4h)"),
+        bad("a watch without for", withWatch("""
+            watch: { every: 5m }
+            """), CHECKLIST,
+            env.formatted(20) + "watch.for: required (write for: 4h)"),
+        bad("a watch duration without a unit", withWatch("""
+            watch: { every: 5, for: 4h }
+            """), CHECKLIST,
+            env.formatted(20) + "watch.every: `5` has no unit (write 5s for seconds; units are ms, s, m and h)"),
+        bad("unknown key in a watch", withWatch("""
+            watch:
+              every: 5m
+              during: 4h
+            """), CHECKLIST,
+            env.formatted(21) + "watch.for: required (write for: 4h)",
+            env.formatted(22) + "watch.during: unknown key (known keys: every, for)"),
+        bad("a watch with nothing to run", withCommandTarget("""
+            watch: { every: 5m, for: 4h }
+            """), CHECKLIST,
+            env.formatted(17) + "watch: nothing to run: the environment has no verify checks (a watch runs verify's health checks and smoke tests again: add verify: { health: [...], smoke: [...] })"),
+        bad("a watch on an environment that is never deployed", withEnvironment("""
+            checklist: api-release
+            verify:
+              health:
+                - { id: api-up, check: { kind: http, url: "https://api/health" } }
+            watch: { every: 5m, for: 4h }
+            """), CHECKLIST,
+            env.formatted(15) + "watch: never starts: the environment has no target (a watch starts after a successful deploy: add a target, or leave watch out)"),
+        bad("a watch after a broken verify check reports only the check", withCommandTarget("""
+            verify:
+              health:
+                - { id: api-up, title: API answers }
+            watch: { every: 5m, for: 4h }
+            """), CHECKLIST,
+            env.formatted(19) + "verify.health[0].check: required (write check: { kind: http, url: \"${BACKEND_URL}/health\" })"),
+        bad("unknown environment key near watch", withWatch("""
+            wach: { every: 5m, for: 4h }
+            """), CHECKLIST,
+            env.formatted(20) + "wach: unknown key (did you mean `watch`?)"));
+  }
+
   @ParameterizedTest(name = "{0}")
-  @MethodSource({"badConfigs", "badDeployConfigs"})
+  @MethodSource({"badConfigs", "badDeployConfigs", "badAlertAndWatchConfigs"})
   void reportsExactly(String name, String config, String checklist, List<String> expected, @TempDir Path dir) throws IOException {
     Path preflight = write(dir, config, checklist);
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.preflight.checklists.alert.AlertRoute;
 import dev.preflight.checklists.checklist.CheckSpec;
 import dev.preflight.checklists.checklist.Checklist;
 import dev.preflight.checklists.checklist.Item;
@@ -14,6 +15,7 @@ import dev.preflight.checklists.checklist.SignOffRule.SignOffRequirement;
 import dev.preflight.checklists.deploy.AbortRule;
 import dev.preflight.checklists.deploy.Target;
 import dev.preflight.checklists.deploy.Verification;
+import dev.preflight.checklists.deploy.Watch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +34,7 @@ class ConfigLoaderTest {
   @TempDir static Path dir;
   static PreflightConfig config;
   static PreflightConfig deploys;
+  static PreflightConfig alerts;
 
   @BeforeAll
   static void load() throws IOException {
@@ -124,6 +127,74 @@ class ConfigLoaderTest {
         """);
     config = ConfigLoader.load(dir.resolve("preflight.yaml"));
     deploys = loadDeploys(dir.resolve("deploys"));
+    alerts = loadAlerts(dir.resolve("alerts"));
+  }
+
+  /** Alert routes of every shape, and an environment watched after its deploys (seed 004). */
+  static PreflightConfig loadAlerts(Path folder) throws IOException {
+    Files.createDirectories(folder);
+    Files.writeString(folder.resolve("minimal.yaml"), """
+        id: minimal
+        title: Nothing optional
+        sections: [{ title: Only, items: [{ id: ticked, title: Ticked by hand }] }]
+        """);
+    Files.writeString(folder.resolve("preflight.yaml"), """
+        roles:
+          sre: { users: [U0AAAAAA01] }
+        channels:
+          deploys: C0AAAAAA01
+          alerts: C0AAAAAA02
+          sti-alerts: C0AAAAAA03
+        checklists: [minimal.yaml]
+        alerts:
+          routes:
+            - source: alertmanager
+              match: { service: sti-chat, env: production }
+              service: sti-chat
+              environment: production
+              channel: sti-alerts
+            - source: cloudwatch
+              match: { alarmName: backend-5xx }
+              service: backend
+              environment: production
+            - source: sentry
+              match: { project: backend }
+              service: backend
+              environment: production
+              channel: alerts
+            - source: generic
+              match: { code: 500, critical: true }
+              service: backend
+              environment: staging
+            - service: sti-chat
+              environment: production
+        services:
+          sti-chat:
+            environments:
+              production:
+                checklist: minimal
+                channel: deploys
+                alertChannel: sti-alerts
+                deployers: [sre]
+                target: { command: { deploy: [./deploy.sh] } }
+                verify:
+                  smoke:
+                    - { id: chat-flow, check: { kind: smoke, steps: [{ name: greeting, url: "${STI_URL}/api/greeting" }] } }
+                watch: { every: 5m, for: 4h }
+          backend:
+            environments:
+              production:
+                checklist: minimal
+                alertChannel: alerts
+                deployers: [sre]
+                target: { command: { deploy: [./deploy.sh] } }
+                verify:
+                  health:
+                    - { id: backend-health, check: { kind: http, url: "${BACKEND_URL}/health" } }
+                watch: { every: 10s, for: 10s }
+              staging: { checklist: minimal, channel: deploys }
+        """);
+    return ConfigLoader.load(folder.resolve("preflight.yaml"));
   }
 
   /** Every deploy key written out in one environment of each target kind, and only the required ones in another. */
@@ -475,6 +546,41 @@ class ConfigLoaderTest {
     assertEquals(new Service.Environment("production", "minimal", null), docs.environments().get("production"));
     assertFalse(docs.environments().get("production").deployable());
     assertEquals(Service.DEFAULT_VERSION_PATTERN.pattern(), docs.versionPattern().pattern());
+  }
+
+  @Test
+  void alertRoutesKeepTheirOrder() {
+    assertEquals(List.of(
+            new AlertRoute("alertmanager", Map.of("service", "sti-chat", "env", "production"), "sti-chat", "production",
+                "sti-alerts"),
+            new AlertRoute("cloudwatch", Map.of("alarmName", "backend-5xx"), "backend", "production", null),
+            new AlertRoute("sentry", Map.of("project", "backend"), "backend", "production", "alerts"),
+            new AlertRoute("generic", Map.of("code", "500", "critical", "true"), "backend", "staging", null),
+            new AlertRoute(null, Map.of(), "sti-chat", "production", null)),
+        alerts.alertRoutes());
+  }
+
+  @Test
+  void environmentAlertChannelAndWatch() {
+    Service.Environment sti = alerts.services().get("sti-chat").environments().get("production");
+    assertEquals("sti-alerts", sti.alertChannel());
+    assertEquals("sti-alerts", sti.alertChannelOrDefault());
+    assertEquals(new Watch(Duration.ofMinutes(5), Duration.ofHours(4)), sti.watch());
+    assertEquals(new Watch(Duration.ofSeconds(10), Duration.ofSeconds(10)),
+        alerts.services().get("backend").environments().get("production").watch(), "the shortest watch: one round of 10s");
+  }
+
+  @Test
+  void withoutAlertsOrWatchTheDefaults() {
+    assertEquals(List.of(), config.alertRoutes());
+    assertEquals(List.of(), deploys.alertRoutes());
+    Service.Environment production = environment("backend", "production");
+    assertNull(production.watch());
+    assertNull(production.alertChannel());
+    Service.Environment staging = alerts.services().get("backend").environments().get("staging");
+    assertNull(staging.alertChannel());
+    assertEquals("deploys", staging.alertChannelOrDefault(), "alerts go to the environment's channel");
+    assertNull(staging.watch());
   }
 
   private static Service.Environment environment(String service, String name) {

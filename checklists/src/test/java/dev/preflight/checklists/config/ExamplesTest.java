@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.preflight.checklists.alert.AlertRoute;
 import dev.preflight.checklists.checklist.CheckSpec;
 import dev.preflight.checklists.checklist.Checklist;
 import dev.preflight.checklists.checklist.Item;
@@ -14,6 +15,7 @@ import dev.preflight.checklists.checklist.SignOffRule.SignOffRequirement;
 import dev.preflight.checklists.deploy.AbortRule;
 import dev.preflight.checklists.deploy.Target;
 import dev.preflight.checklists.deploy.Verification;
+import dev.preflight.checklists.deploy.Watch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,6 +119,26 @@ class ExamplesTest {
   }
 
   @Test
+  void stiChatIsWatchedEveryFiveMinutesForFourHoursFromSeed004() {
+    PreflightConfig sti = ConfigLoader.load(SYSTEMS.resolve("sti-chat.yaml"));
+    Service.Environment production = sti.services().get("sti-chat").environments().get("production");
+    assertEquals(new Watch(Duration.ofMinutes(5), Duration.ofHours(4)), production.watch());
+    assertFalse(production.verify().smoke().isEmpty(), "the watch reruns the chained smoke test");
+    assertEquals("sti-alerts", production.alertChannelOrDefault());
+    assertEquals(List.of(new AlertRoute("alertmanager", Map.of("service", "sti-chat", "env", "production"),
+        "sti-chat", "production", null)), sti.alertRoutes());
+  }
+
+  @Test
+  void workingConfigRoutesBackendAlerts() {
+    assertEquals(List.of(
+            new AlertRoute("cloudwatch", Map.of("alarmName", "fluxion-backend-5xx"), "backend", "production", null),
+            new AlertRoute("sentry", Map.of("project", "fluxion-backend"), "backend", "production", null)),
+        config.alertRoutes());
+    assertEquals("alerts", config.services().get("backend").environments().get("production").alertChannelOrDefault());
+  }
+
+  @Test
   void workingConfigDeploysTheBackendToEcs() {
     Service.Environment production = config.services().get("backend").environments().get("production");
     Target.Ecs ecs = assertInstanceOf(Target.Ecs.class, production.target());
@@ -147,7 +169,7 @@ class ExamplesTest {
   @Test
   void configWiresEachServiceToItsChecklist() {
     assertEquals(Set.of("backend-lead", "sre", "qa", "security", "product"), config.roles().keySet());
-    assertEquals(Set.of("deploys", "staging-deploys"), config.channels().keySet());
+    assertEquals(Set.of("deploys", "staging-deploys", "alerts"), config.channels().keySet());
     assertEquals("klk-predeploy", config.services().get("backend").environments().get("production").checklist());
     assertEquals("inventario-staging-v0-10-0", config.services().get("inventario").environments().get("staging").checklist());
     assertEquals("sti-chat-production-gate", config.services().get("sti-chat").environments().get("production").checklist());
