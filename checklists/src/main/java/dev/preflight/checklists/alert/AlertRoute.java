@@ -8,9 +8,10 @@ import java.util.Map;
  *
  * @param source {@code alertmanager}, {@code cloudwatch}, {@code sentry}, {@code generic}, or
  *     null for any source
- * @param match what the alert must carry, each entry exactly: for alertmanager a label name, for
- *     cloudwatch {@code alarmName}, for sentry {@code project}, for generic a field of its JSON;
- *     empty matches every alert of the source
+ * @param match what the alert must carry, each entry exactly: for alertmanager its labels, for
+ *     cloudwatch {@code alarmName} (and the other alarm fields the parser exposes), for sentry
+ *     {@code project} (and its level and tags), for generic a field of its JSON; empty matches
+ *     every alert of the source
  * @param channel a channel name from the config, or null for the environment's alert channel
  */
 public record AlertRoute(String source, Map<String, String> match, String service, String environment,

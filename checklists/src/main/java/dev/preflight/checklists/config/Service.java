@@ -39,6 +39,8 @@ public record Service(String name, Pattern versionPattern, Map<String, Environme
    * @param target how to deploy, or null for an environment that only runs its checklist
    * @param verify what runs after a deploy and after a rollback
    * @param abort when a deploy is given up and whether it is rolled back by itself
+   * @param alertChannel a channel name for alerts and watch failures, or null for {@code channel}
+   * @param watch how a successful deploy is watched afterwards, or null for not at all
    */
   public record Environment(
       String name,
