@@ -1,0 +1,364 @@
+package dev.preflight.bot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.preflight.checklists.alert.AlertRoute;
+import dev.preflight.checklists.config.PreflightConfig;
+import dev.preflight.checklists.config.Role;
+import dev.preflight.checklists.config.Service;
+import dev.preflight.checklists.deploy.AbortRule;
+import dev.preflight.checklists.deploy.Target;
+import dev.preflight.checklists.deploy.Verification;
+import dev.preflight.checklists.run.Evidence;
+import dev.preflight.checklists.secret.Variables;
+import dev.preflight.deploy.TestDatabase;
+import dev.preflight.deploy.alert.AlertParsers;
+import dev.preflight.deploy.alert.AlertSamples;
+import dev.preflight.deploy.alert.AlertStore;
+import dev.preflight.deploy.run.ChecklistRuns;
+import dev.preflight.deploy.run.DeployRuns;
+import dev.preflight.deploy.run.RunRepository;
+import dev.preflight.handlers.Replies;
+import dev.preflight.handlers.Roles;
+import dev.preflight.handlers.alert.AlertActions;
+import dev.preflight.handlers.alert.AlertPoster;
+import dev.preflight.handlers.command.DeployReplies;
+import dev.preflight.handlers.command.SlackHarness;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code POST /alerts/:source} over real HTTP, with the real parsers, PostgreSQL, the fake
+ * Slack Web API, and the Rollback button reached through a signed block action.
+ */
+@ExtendWith(VertxExtension.class)
+class AlertsEndpointTest {
+
+  private static final String TOKEN = "alerts-test-token";
+  private static final String ALERTS = "C0ALERTS01";
+  private static final String SAMPLE_SUBSCRIBE_HOST = "sns.eu-west-1.amazonaws.com";
+
+  private Vertx vertx;
+  private TestDatabase database;
+  private Pool pool;
+  private DeployRuns deploys;
+  private SlackHarness slack;
+  private HttpServer server;
+  private WebClient client;
+  private final List<String> confirmations = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start(Vertx vertx) throws Exception {
+    this.vertx = vertx;
+    database = TestDatabase.create();
+    pool = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
+    PreflightConfig config = config();
+    RunRepository repository = new RunRepository(pool, config::checklist);
+    ChecklistRuns runs = new ChecklistRuns(vertx, repository, spec -> Future.succeededFuture(
+        Evidence.failure("unused", null, 1)), config::checklist, Clock.systemUTC());
+    deploys = new DeployRuns(vertx, config, runs, repository, target -> null,
+        (verification, placeholders, onResult, aborted) -> Future.succeededFuture(List.of()),
+        Variables.of(Map.of()), Clock.systemUTC(), Duration.ofSeconds(30));
+    var loop = vertx.getOrCreateContext();
+    slack = await(SlackHarness.start(vertx, setup -> new AlertActions(deploys,
+        new Roles(config, setup.slack(), Clock.systemUTC()),
+        new DeployReplies(new Replies(setup.slack()), setup.slack()), setup.slack(), loop).register(setup.app())));
+    AlertPoster poster = new AlertPoster(config, new AlertStore(pool), deploys.store(), slack.slack);
+    client = WebClient.create(vertx);
+    AlertsEndpoint local = new AlertsEndpoint(TOKEN, AlertParsers.standard(), poster, client,
+        url -> "127.0.0.1".equals(url.getHost()), Duration.ofSeconds(5));
+    AlertsEndpoint production = new AlertsEndpoint(TOKEN, AlertParsers.standard(), poster, client);
+    AlertsEndpoint disabled = new AlertsEndpoint(null, AlertParsers.standard(), poster, client);
+    Router router = Router.router(vertx);
+    router.post("/alerts/:source").handler(local::handle);
+    router.post("/production/alerts/:source").handler(production::handle);
+    router.post("/disabled/alerts/:source").handler(disabled::handle);
+    router.get("/sns/confirm").handler(ctx -> {
+      confirmations.add(ctx.request().getParam("Token"));
+      ctx.response().putHeader("Content-Type", "text/xml").end("<ConfirmSubscriptionResponse/>");
+    });
+    server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+    await(pool.query("insert into releases (service, environment, version, released_by, released_at, kind) "
+        + "values ('api', 'prod', 'v1.4.2', 'U0SHIPPER', now() - interval '20 minutes', 'deploy')").execute());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    deploys.close();
+    client.close();
+    await(server.close());
+    await(slack.close());
+    await(pool.close());
+  }
+
+  private static PreflightConfig config() {
+    Service.Environment prod = new Service.Environment("prod", "gate", "deploys", List.of("deployer"), false,
+        new Target.Command(List.of("deploy.sh"), List.of("deploy.sh", "rollback"), Map.of(), null,
+            Duration.ofMinutes(1)),
+        Verification.NONE, AbortRule.DEFAULT, "alerts", null);
+    return new PreflightConfig("preflight.yaml", "white_check_mark",
+        Map.of("deployer", new Role("deployer", List.of("U0DEPLOYER"), List.of())),
+        Map.of("deploys", "C0DEPLOYS1", "alerts", ALERTS),
+        Map.of("api", new Service("api", Map.of("prod", prod))),
+        Map.of(),
+        List.of(new AlertRoute("alertmanager", Map.of("service", "api", "env", "prod"), "api", "prod", null),
+            new AlertRoute("cloudwatch", Map.of("alarmName", "api-prod-5xx"), "api", "prod", null),
+            new AlertRoute("sentry", Map.of("environment", "prod"), "api", "prod", null),
+            new AlertRoute("sentry", Map.of("project", "front-end"), "api", "prod", null)));
+  }
+
+  // Authentication and refusals
+
+  @Test
+  void withoutAlertsTokenWebhooksAreOffAndSayWhy() throws Exception {
+    HttpResponse<Buffer> response = post("/disabled/alerts/generic", TOKEN, AlertSamples.read("generic-firing.json"));
+    assertEquals(404, response.statusCode());
+    assertTrue(response.bodyAsString().contains("ALERTS_TOKEN is not set"), response.bodyAsString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"alertmanager-firing.json", "cloudwatch-alarm.json", "sentry-event-alert.json",
+      "generic-firing.json"})
+  void aWrongOrMissingTokenIs401AndPostsNothing(String sample) throws Exception {
+    String source = sample.startsWith("sentry") ? "sentry" : sample.substring(0, sample.indexOf('-'));
+    assertEquals(401, post("/alerts/" + source, "not-the-token", AlertSamples.read(sample)).statusCode());
+    assertEquals(401, post("/alerts/" + source, null, AlertSamples.read(sample)).statusCode());
+    assertTrue(slack.fake.calls("chat.postMessage").isEmpty());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"alertmanager", "cloudwatch", "sentry", "generic"})
+  void aMalformedBodyIs400WithTheReasonAndPostsNothing(String source) throws Exception {
+    HttpResponse<Buffer> response = post("/alerts/" + source, TOKEN, "{\"hello\": ");
+    assertEquals(400, response.statusCode());
+    assertTrue(response.bodyAsJsonObject().getString("error").startsWith("the body is not JSON"),
+        response.bodyAsString());
+    HttpResponse<Buffer> wrongShape = post("/alerts/" + source, TOKEN, "{\"hello\": \"world\"}");
+    assertEquals(400, wrongShape.statusCode());
+    assertTrue(wrongShape.bodyAsJsonObject().getString("error").contains("missing"), wrongShape.bodyAsString());
+    assertTrue(slack.fake.calls("chat.postMessage").isEmpty());
+  }
+
+  @Test
+  void anUnknownSourceIs400() throws Exception {
+    HttpResponse<Buffer> response = post("/alerts/nagios", TOKEN, "{}");
+    assertEquals(400, response.statusCode());
+    assertTrue(response.bodyAsString().contains("alertmanager, cloudwatch, sentry, generic"), response.bodyAsString());
+  }
+
+  @Test
+  void basicAuthWithTheTokenAsPasswordIsAcceptedForSns() throws Exception {
+    String basic = "Basic " + Base64.getEncoder().encodeToString(("sns:" + TOKEN).getBytes());
+    HttpResponse<Buffer> response = client.post(server.actualPort(), "127.0.0.1", "/alerts/cloudwatch")
+        .putHeader("Authorization", basic)
+        .sendBuffer(Buffer.buffer(AlertSamples.read("cloudwatch-alarm.json")))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+  }
+
+  @Test
+  void anAlertNoRouteClaimsIsAcceptedWith202AndPostsNothing() throws Exception {
+    HttpResponse<Buffer> response = post("/alerts/generic", TOKEN, "{\"key\": \"k1\", \"summary\": \"disk full\"}");
+    assertEquals(202, response.statusCode());
+    assertEquals("no route", response.bodyAsJsonObject().getString("status"));
+    assertTrue(slack.fake.calls("chat.postMessage").isEmpty());
+  }
+
+  // Each source, firing and resolved
+
+  @Test
+  void alertmanagerFiringPostsEachAlertBesideTheLastReleaseAndResolvedMarksIt() throws Exception {
+    HttpResponse<Buffer> firing = post("/alerts/alertmanager", TOKEN, AlertSamples.read("alertmanager-firing.json"));
+    assertEquals(200, firing.statusCode(), firing.bodyAsString());
+    List<JsonObject> posted = slack.fake.messages(ALERTS);
+    assertEquals(2, posted.size(), "one message per alert of the group");
+    JsonObject probe = posted.stream().filter(m -> text(m).contains("BlackBox Probe Failure")).findFirst().orElseThrow();
+    String shown = text(probe);
+    assertTrue(shown.contains(":rotating_light:"), shown);
+    assertTrue(shown.contains("has been down for over 5m"), shown);
+    assertTrue(shown.contains("https://runbooks.example.org/probe-failure|Runbook"), shown);
+    assertTrue(shown.contains("*Last release:* `v1.4.2` by <@U0SHIPPER>"), shown);
+    JsonObject button = rollbackButton(probe);
+    assertEquals("danger", button.getString("style"));
+    assertEquals("api/prod", button.getString("value"));
+    assertTrue(button.containsKey("confirm"), "the rollback asks first");
+
+    HttpResponse<Buffer> resolved = post("/alerts/alertmanager", TOKEN,
+        AlertSamples.read("alertmanager-resolved.json"));
+    assertEquals(200, resolved.statusCode());
+    assertEquals("updated", resolved.bodyAsJsonObject().getJsonArray("alerts").getJsonObject(0).getString("outcome"));
+    JsonObject after = slack.fake.message(ALERTS, probe.getString("ts")).orElseThrow();
+    assertTrue(text(after).contains("*Resolved:*"), text(after));
+    assertTrue(text(after).contains("Fired once"), "the history stays");
+    assertFalse(text(after).contains(AlertActions.ROLLBACK), "a resolved alert offers no rollback");
+    assertEquals(2, slack.fake.calls("chat.postMessage").size(), "resolving posts nothing new");
+  }
+
+  @Test
+  void cloudwatchAlarmPostsAndOkResolvesTheSameMessage() throws Exception {
+    assertEquals(200, post("/alerts/cloudwatch", TOKEN, AlertSamples.read("cloudwatch-alarm.json")).statusCode());
+    JsonObject alarm = single();
+    assertTrue(text(alarm).contains("api-prod-5xx is ALARM"), text(alarm));
+    assertTrue(text(alarm).contains("Threshold Crossed"), text(alarm));
+    assertEquals(200, post("/alerts/cloudwatch", TOKEN, AlertSamples.read("cloudwatch-ok.json")).statusCode());
+    assertTrue(text(slack.fake.message(ALERTS, alarm.getString("ts")).orElseThrow()).contains("*Resolved:*"));
+    assertEquals(1, slack.fake.calls("chat.postMessage").size());
+  }
+
+  @Test
+  void sentryIssueAlertPostsAndTheIssueResolutionResolvesIt() throws Exception {
+    assertEquals(200, post("/alerts/sentry", TOKEN, AlertSamples.read("sentry-event-alert.json")).statusCode());
+    JsonObject issue = single();
+    assertTrue(text(issue).contains("ReferenceError: heck is not defined"), text(issue));
+    assertTrue(text(issue).contains("Sentry event"), text(issue));
+    assertEquals(200, post("/alerts/sentry", TOKEN, AlertSamples.read("sentry-issue-resolved.json")).statusCode());
+    assertTrue(text(slack.fake.message(ALERTS, issue.getString("ts")).orElseThrow()).contains("*Resolved:*"));
+  }
+
+  @Test
+  void genericAlertNamingItsServiceAndEnvironmentRoutesItself() throws Exception {
+    HttpResponse<Buffer> response = post("/alerts/generic", TOKEN, AlertSamples.read("generic-firing.json"));
+    assertEquals(200, response.statusCode());
+    assertEquals("posted", response.bodyAsJsonObject().getJsonArray("alerts").getJsonObject(0).getString("outcome"));
+    assertTrue(text(single()).contains("Nightly backup of the api database failed"));
+  }
+
+  // Grouping
+
+  @Test
+  void threeRepeatsArrivingTogetherPostOnceAndTheMessageCountsThree() throws Exception {
+    String body = AlertSamples.read("generic-firing.json");
+    List<Future<HttpResponse<Buffer>>> sent = List.of(send("/alerts/generic", TOKEN, body),
+        send("/alerts/generic", TOKEN, body), send("/alerts/generic", TOKEN, body));
+    for (Future<HttpResponse<Buffer>> one : sent) {
+      assertEquals(200, await(one).statusCode());
+    }
+    assertEquals(1, slack.fake.calls("chat.postMessage").size(), "repeats never post twice");
+    JsonObject message = single();
+    assertTrue(text(message).contains("Fired 3 times"), text(message));
+    assertFalse(slack.fake.calls("chat.update").isEmpty(), "repeats edit the message");
+
+    assertEquals(200, post("/alerts/generic", TOKEN, body).statusCode());
+    assertTrue(text(slack.fake.message(ALERTS, message.getString("ts")).orElseThrow()).contains("Fired 4 times"));
+    assertEquals(1, slack.fake.calls("chat.postMessage").size());
+  }
+
+  // SNS subscription handshake
+
+  @Test
+  void snsSubscriptionConfirmationVisitsTheSubscribeUrlAndPostsNothing() throws Exception {
+    JsonObject confirmation = new JsonObject(AlertSamples.read("sns-subscription-confirmation.json"));
+    confirmation.put("SubscribeURL", "http://127.0.0.1:" + server.actualPort() + "/sns/confirm?Token=tok-123");
+    HttpResponse<Buffer> response = post("/alerts/cloudwatch", TOKEN, confirmation.encode());
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    assertEquals(List.of("tok-123"), confirmations);
+    assertTrue(slack.fake.calls("chat.postMessage").isEmpty());
+  }
+
+  @Test
+  void inProductionOnlyAnSnsHttpsUrlIsVisited() throws Exception {
+    JsonObject confirmation = new JsonObject(AlertSamples.read("sns-subscription-confirmation.json"));
+    confirmation.put("SubscribeURL", "http://127.0.0.1:" + server.actualPort() + "/sns/confirm?Token=tok-123");
+    HttpResponse<Buffer> response = post("/production/alerts/cloudwatch", TOKEN, confirmation.encode());
+    assertEquals(400, response.statusCode());
+    assertTrue(response.bodyAsString().contains("not an Amazon SNS https URL"), response.bodyAsString());
+    assertTrue(confirmations.isEmpty());
+    assertTrue(AlertsEndpoint.isSnsUrl(URI.create(
+        new JsonObject(AlertSamples.read("sns-subscription-confirmation.json")).getString("SubscribeURL"))));
+    assertEquals(SAMPLE_SUBSCRIBE_HOST, URI.create(new JsonObject(
+        AlertSamples.read("sns-subscription-confirmation.json")).getString("SubscribeURL")).getHost());
+  }
+
+  // The Rollback button
+
+  @Test
+  void rollbackFromAnAlertGoesThroughDeployRunsAndItsRefusalIsToldPrivately() throws Exception {
+    assertEquals(200, post("/alerts/cloudwatch", TOKEN, AlertSamples.read("cloudwatch-alarm.json")).statusCode());
+    JsonObject alarm = single();
+    String value = rollbackButton(alarm).getString("value");
+
+    await(slack.send(slack.requests.blockAction(AlertActions.ROLLBACK, value, "U0VISITOR", ALERTS,
+        alarm.getString("ts"), slack.fake.responseUrl("click"))));
+    JsonObject refusal = await(slack.fake.awaitCall("chat.postEphemeral", c -> "U0VISITOR".equals(c.getString("user"))));
+    // The release on record was not deployed by a Preflight run, so rollbackLatest has nothing to roll back.
+    assertTrue(refusal.getString("text").contains("has not deployed *api* to *prod* yet"), refusal.getString("text"));
+
+    await(slack.send(slack.requests.blockAction(AlertActions.ROLLBACK, value, "U0DEPLOYER", ALERTS,
+        alarm.getString("ts"), slack.fake.responseUrl("click"))));
+    JsonObject deployer = await(slack.fake.awaitCall("chat.postEphemeral",
+        c -> "U0DEPLOYER".equals(c.getString("user"))));
+    assertTrue(deployer.getString("text").contains("has not deployed *api* to *prod* yet"), deployer.getString("text"));
+    assertEquals(0L, (long) await(pool.query("select count(*) from runs where status = 'ROLLING_BACK'").execute())
+        .iterator().next().getLong(0));
+    assertTrue(slack.fake.replies(ALERTS, alarm.getString("ts")).isEmpty(), "no rollback was announced");
+  }
+
+  // Helpers
+
+  private JsonObject single() {
+    List<JsonObject> posted = slack.fake.messages(ALERTS);
+    assertEquals(1, posted.size(), posted.toString());
+    return posted.get(0);
+  }
+
+  private static String text(JsonObject message) {
+    return message.getString("text") + "\n" + message.getValue("blocks");
+  }
+
+  private static JsonObject rollbackButton(JsonObject message) {
+    JsonArray blocks = message.getJsonArray("blocks");
+    for (int i = 0; i < blocks.size(); i++) {
+      JsonObject block = blocks.getJsonObject(i);
+      if ("actions".equals(block.getString("type"))) {
+        for (Object element : block.getJsonArray("elements")) {
+          if (element instanceof JsonObject button && AlertActions.ROLLBACK.equals(button.getString("action_id"))) {
+            return button;
+          }
+        }
+      }
+    }
+    throw new AssertionError("no Rollback button in " + blocks);
+  }
+
+  private HttpResponse<Buffer> post(String path, String token, String body) throws Exception {
+    return await(send(path, token, body));
+  }
+
+  private Future<HttpResponse<Buffer>> send(String path, String token, String body) {
+    var request = client.post(server.actualPort(), "127.0.0.1", path).putHeader("Content-Type", "application/json");
+    if (token != null) {
+      request.putHeader("Authorization", "Bearer " + token);
+    }
+    return request.sendBuffer(Buffer.buffer(body));
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,19 @@
+package dev.preflight.deploy.alert;
+
+import java.time.Instant;
+
+/**
+ * An alert as stored: where its message is and its history so far.
+ *
+ * @param messageTs the Slack message's ts, or null while the first post is in flight
+ * @param count how many times it fired since it was first seen (or last reopened)
+ * @param resolvedAt when the source said it was resolved, or null while it fires
+ */
+public record AlertRecord(String source, String groupKey, String service, String environment, String channel,
+    String messageTs, Alert.Status status, Alert.Severity severity, String summary, int count, Instant firstSeen,
+    Instant lastSeen, Instant resolvedAt) {
+
+  public boolean posted() {
+    return messageTs != null;
+  }
+}

@@ -1,0 +1,170 @@
+package dev.preflight.deploy.alert;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Alerts in PostgreSQL, grouped by source and grouping key. Each delivery is judged under the
+ * row's lock, so concurrent repeats (on one replica or several) count every delivery once and
+ * exactly one of them posts the first message.
+ */
+public final class AlertStore {
+
+  /** What the caller should do in Slack after a delivery was recorded. */
+  public enum Action {
+    /** Post the first message; the caller holds the claim and reports the ts with {@link #posted}. */
+    POST,
+    /** Edit the message at {@link AlertRecord#messageTs()}. */
+    UPDATE,
+    /** Someone else's first post is in flight; it brings the message up to date when it lands. */
+    PENDING,
+    /** Nothing to show: a resolution of an alert never seen, or seen resolved already. */
+    NONE
+  }
+
+  /** @param claim the claim to report the post with, when the action is POST */
+  public record Recorded(AlertRecord alert, Action action, String claim) {}
+
+  private final Pool pool;
+  private final Clock clock;
+  private final Duration staleClaim;
+
+  /** @param staleClaim how long a first post may be in flight before another delivery takes it over */
+  public AlertStore(Pool pool, Clock clock, Duration staleClaim) {
+    this.pool = pool;
+    this.clock = clock;
+    this.staleClaim = staleClaim;
+  }
+
+  public AlertStore(Pool pool) {
+    this(pool, Clock.systemUTC(), Duration.ofMinutes(2));
+  }
+
+  /** Records one delivery of {@code alert}, routed to the service, environment and channel id. */
+  public Future<Recorded> record(Alert alert, String service, String environment, String channel) {
+    Instant now = clock.instant();
+    String claim = UUID.randomUUID().toString();
+    return pool.withTransaction(conn -> (alert.firing()
+            ? insertNew(conn, alert, service, environment, channel, now, claim)
+            : Future.succeededFuture(Optional.<AlertRecord>empty()))
+        .compose(inserted -> inserted.isPresent()
+            ? Future.succeededFuture(new Recorded(inserted.get(), Action.POST, claim))
+            : locked(conn, alert.source(), alert.groupKey()).compose(row -> row.isEmpty()
+                ? Future.succeededFuture(new Recorded(null, Action.NONE, null))
+                : repeat(conn, row.get(), alert, service, environment, channel, now, claim))));
+  }
+
+  private static Future<Optional<AlertRecord>> insertNew(SqlConnection conn, Alert alert, String service,
+      String environment, String channel, Instant now, String claim) {
+    return conn.preparedQuery("insert into alerts (source, group_key, service, environment, channel, status, severity, "
+            + "summary, count, first_seen, last_seen, claim, claimed_at) "
+            + "values ($1, $2, $3, $4, $5, 'firing', $6, $7, 1, $8, $8, $9, $8) "
+            + "on conflict (source, group_key) do nothing returning *")
+        .execute(Tuple.from(Arrays.asList(alert.source(), alert.groupKey(), service, environment, channel,
+            alert.severity().wire(), alert.summary(), time(now), UUID.fromString(claim))))
+        .map(AlertStore::first);
+  }
+
+  private static Future<Optional<AlertRecord>> locked(SqlConnection conn, String source, String key) {
+    return conn.preparedQuery("select * from alerts where source = $1 and group_key = $2 for update")
+        .execute(Tuple.of(source, key))
+        .map(AlertStore::first);
+  }
+
+  private Future<Recorded> repeat(SqlConnection conn, AlertRecord row, Alert alert, String service,
+      String environment, String channel, Instant now, String claim) {
+    if (!alert.firing()) {
+      if (row.status() == Alert.Status.RESOLVED) {
+        return Future.succeededFuture(new Recorded(row, Action.NONE, null));
+      }
+      return conn.preparedQuery("update alerts set status = 'resolved', resolved_at = $3, last_seen = $3 "
+              + "where source = $1 and group_key = $2 returning *")
+          .execute(Tuple.of(row.source(), row.groupKey(), time(now)))
+          .map(rows -> {
+            AlertRecord resolved = first(rows).orElseThrow();
+            return new Recorded(resolved, resolved.posted() ? Action.UPDATE : Action.PENDING, null);
+          });
+    }
+    if (row.status() == Alert.Status.RESOLVED) {
+      // It fires again after it was resolved: a new incident, with a message of its own.
+      return conn.preparedQuery("update alerts set service = $3, environment = $4, channel = $5, message_ts = null, "
+              + "status = 'firing', severity = $6, summary = $7, count = 1, first_seen = $8, last_seen = $8, "
+              + "resolved_at = null, claim = $9, claimed_at = $8 where source = $1 and group_key = $2 returning *")
+          .execute(Tuple.from(Arrays.asList(row.source(), row.groupKey(), service, environment, channel,
+              alert.severity().wire(), alert.summary(), time(now), UUID.fromString(claim))))
+          .map(rows -> new Recorded(first(rows).orElseThrow(), Action.POST, claim));
+    }
+    return conn.preparedQuery("update alerts set count = count + 1, last_seen = $3, severity = $4, summary = $5, "
+            + "claim = case when message_ts is null and (claim is null or claimed_at < $6) then $7 else claim end, "
+            + "claimed_at = case when message_ts is null and (claim is null or claimed_at < $6) then $3 "
+            + "else claimed_at end "
+            + "where source = $1 and group_key = $2 returning *, claim = $7 as mine")
+        .execute(Tuple.from(Arrays.asList(row.source(), row.groupKey(), time(now), alert.severity().wire(),
+            alert.summary(), time(now.minus(staleClaim)), UUID.fromString(claim))))
+        .map(rows -> {
+          Row updated = rows.iterator().next();
+          AlertRecord record = record(updated);
+          if (Boolean.TRUE.equals(updated.getBoolean("mine"))) {
+            return new Recorded(record, Action.POST, claim);
+          }
+          return new Recorded(record, record.posted() ? Action.UPDATE : Action.PENDING, null);
+        });
+  }
+
+  /**
+   * Stores the ts of the first message, if the claim is still the caller's. Answers the alert as
+   * it stands now, so repeats recorded while the post was in flight can be shown at once.
+   */
+  public Future<Optional<AlertRecord>> posted(String source, String groupKey, String claim, String messageTs) {
+    return pool.preparedQuery("update alerts set message_ts = $4, claim = null, claimed_at = null "
+            + "where source = $1 and group_key = $2 and claim = $3 returning *")
+        .execute(Tuple.of(source, groupKey, UUID.fromString(claim), messageTs))
+        .map(AlertStore::first);
+  }
+
+  /** Gives up a claim whose post failed, so the next delivery posts instead. */
+  public Future<Void> unclaim(String source, String groupKey, String claim) {
+    return pool.preparedQuery("update alerts set claim = null, claimed_at = null "
+            + "where source = $1 and group_key = $2 and claim = $3 and message_ts is null")
+        .execute(Tuple.of(source, groupKey, UUID.fromString(claim)))
+        .mapEmpty();
+  }
+
+  public Future<Optional<AlertRecord>> find(String source, String groupKey) {
+    return pool.preparedQuery("select * from alerts where source = $1 and group_key = $2")
+        .execute(Tuple.of(source, groupKey))
+        .map(AlertStore::first);
+  }
+
+  private static Optional<AlertRecord> first(RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(record(rows.iterator().next()));
+  }
+
+  private static AlertRecord record(Row row) {
+    return new AlertRecord(row.getString("source"), row.getString("group_key"), row.getString("service"),
+        row.getString("environment"), row.getString("channel"), row.getString("message_ts"),
+        Alert.Status.fromWire(row.getString("status")), Alert.Severity.lenient(row.getString("severity")),
+        row.getString("summary"), row.getInteger("count"), instant(row.getOffsetDateTime("first_seen")),
+        instant(row.getOffsetDateTime("last_seen")), instant(row.getOffsetDateTime("resolved_at")));
+  }
+
+  private static Instant instant(OffsetDateTime time) {
+    return time == null ? null : time.toInstant();
+  }
+
+  private static OffsetDateTime time(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
+  }
+}

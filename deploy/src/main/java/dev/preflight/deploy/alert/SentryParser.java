@@ -1,0 +1,126 @@
+package dev.preflight.deploy.alert;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Sentry's integration-platform webhooks: the issue alert ({@code event_alert}: {@code action}
+ * "triggered", the event under {@code data.event}) fires, and the issue webhook
+ * ({@code issue}: {@code data.issue}) fires again on "created"/"unresolved" and resolves on
+ * "resolved"/"ignored"/"archived". Both are keyed by the Sentry issue id, so the issue's
+ * resolution resolves the message its alert posted. Other issue actions (an assignment) carry
+ * nothing to post.
+ */
+public final class SentryParser implements AlertParser {
+
+  public static final String SOURCE = "sentry";
+
+  private static final Set<String> FIRES = Set.of("triggered", "created", "unresolved");
+  private static final Set<String> RESOLVES = Set.of("resolved", "ignored", "archived");
+
+  @Override
+  public String source() {
+    return SOURCE;
+  }
+
+  @Override
+  public AlertBatch parse(String body) {
+    JsonObject payload = Json.object(body, "a Sentry webhook");
+    String action = Json.requireString(payload, "action", "");
+    JsonObject data = Json.object(payload, "data", "", true);
+    JsonObject event = Json.object(data, "event", "data.", false);
+    JsonObject issue = Json.object(data, "issue", "data.", false);
+    if (event == null && issue == null) {
+      throw new AlertFormatException("data.event or data.issue is missing; Preflight reads Sentry's issue alert "
+          + "and issue webhooks");
+    }
+    boolean fires = FIRES.contains(action);
+    if (!fires && !RESOLVES.contains(action)) {
+      return AlertBatch.nothing("Sentry action " + Json.clip(action) + " carries no alert");
+    }
+    Alert alert = event != null
+        ? fromEvent(event, data, fires)
+        : fromIssue(issue, fires);
+    return AlertBatch.of(List.of(alert));
+  }
+
+  private static Alert fromEvent(JsonObject event, JsonObject data, boolean fires) {
+    String where = "data.event.";
+    String issueId = Json.string(event, "issue_id", where);
+    String title = Json.requireString(event, "title", where);
+    String level = Json.string(event, "level", where);
+    Map<String, String> labels = new LinkedHashMap<>();
+    String project = Json.string(event, "project", where);
+    put(labels, "project", project);
+    put(labels, "project_id", project);
+    put(labels, "level", level);
+    put(labels, "issue_id", issueId);
+    tags(Json.array(event, "tags", where, false), labels);
+    String rule = Json.string(data, "triggered_rule", "data.");
+    put(labels, "rule", rule);
+    List<Alert.Link> links = new ArrayList<>();
+    String web = Json.string(event, "web_url", where);
+    if (web != null && !web.isBlank()) {
+      links.add(new Alert.Link("Sentry event", web));
+    }
+    String key = issueId != null && !issueId.isBlank() ? "issue:" + issueId
+        : "event:" + Json.requireString(event, "event_id", where);
+    return new Alert(SOURCE, key, fires ? Alert.Status.FIRING : Alert.Status.RESOLVED, Alert.Severity.lenient(level),
+        title, culprit(Json.string(event, "culprit", where), rule), links, labels,
+        Json.instant(event, "datetime", where), null);
+  }
+
+  private static Alert fromIssue(JsonObject issue, boolean fires) {
+    String where = "data.issue.";
+    String id = Json.requireString(issue, "id", where);
+    String title = Json.requireString(issue, "title", where);
+    String level = Json.string(issue, "level", where);
+    Map<String, String> labels = new LinkedHashMap<>();
+    JsonObject project = Json.object(issue, "project", where, false);
+    if (project != null) {
+      put(labels, "project", Json.string(project, "slug", where + "project."));
+      put(labels, "project_id", Json.string(project, "id", where + "project."));
+    }
+    put(labels, "level", level);
+    put(labels, "issue_id", id);
+    put(labels, "short_id", Json.string(issue, "shortId", where));
+    List<Alert.Link> links = new ArrayList<>();
+    String web = first(Json.string(issue, "web_url", where), Json.string(issue, "permalink", where));
+    if (web != null) {
+      links.add(new Alert.Link("Sentry issue", web));
+    }
+    return new Alert(SOURCE, "issue:" + id, fires ? Alert.Status.FIRING : Alert.Status.RESOLVED,
+        Alert.Severity.lenient(level), title, culprit(Json.string(issue, "culprit", where), null), links, labels,
+        Json.instant(issue, "firstSeen", where), null);
+  }
+
+  /** Sentry sends tags as [key, value] pairs; the environment and release tags help routing. */
+  private static void tags(JsonArray tags, Map<String, String> labels) {
+    for (Object tag : tags) {
+      if (tag instanceof JsonArray pair && pair.size() == 2 && pair.getValue(0) instanceof String name
+          && pair.getValue(1) instanceof String value) {
+        labels.putIfAbsent(name, value);
+      }
+    }
+  }
+
+  private static String culprit(String culprit, String rule) {
+    String text = culprit == null ? "" : "in " + culprit;
+    return rule == null || rule.isBlank() ? text : (text.isEmpty() ? "" : text + "\n") + "Rule: " + rule;
+  }
+
+  private static void put(Map<String, String> labels, String key, String value) {
+    if (value != null && !value.isBlank()) {
+      labels.put(key, value);
+    }
+  }
+
+  private static String first(String a, String b) {
+    return a != null && !a.isBlank() ? a : b != null && !b.isBlank() ? b : null;
+  }
+}

@@ -1,0 +1,134 @@
+package dev.preflight.deploy.alert;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.preflight.checklists.alert.AlertRoute;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Each source's documented payload read into alerts, malformed bodies refused with their reason, and routing. */
+class AlertParsersTest {
+
+  private final AlertParsers parsers = AlertParsers.standard();
+
+  @Test
+  void alertmanagerGroupBecomesOneAlertPerFingerprint() {
+    AlertBatch batch = parsers.parse("alertmanager", AlertSamples.read("alertmanager-firing.json"));
+    assertEquals(2, batch.alerts().size());
+    Alert probe = batch.alerts().get(0);
+    assertEquals("1a30ba71cca2921f", probe.groupKey());
+    assertEquals(Alert.Status.FIRING, probe.status());
+    assertEquals(Alert.Severity.CRITICAL, probe.severity());
+    assertEquals("BlackBox Probe Failure: https://api.example.org", probe.summary());
+    assertTrue(probe.description().startsWith("Instance https://api.example.org has been down"));
+    assertEquals("api", probe.labels().get("service"));
+    assertEquals(Instant.parse("2023-02-06T13:08:45.828Z"), probe.startsAt());
+    assertNull(probe.endsAt(), "Go's zero time means it has not ended");
+    assertEquals(List.of("Graph", "Runbook", "Alertmanager"), probe.links().stream().map(Alert.Link::title).toList());
+    assertEquals(Alert.Severity.WARNING, batch.alerts().get(1).severity());
+
+    Alert resolved = parsers.parse("alertmanager", AlertSamples.read("alertmanager-resolved.json")).alerts().get(0);
+    assertEquals(Alert.Status.RESOLVED, resolved.status());
+    assertEquals(probe.groupKey(), resolved.groupKey());
+  }
+
+  @Test
+  void cloudwatchAlarmInsideSnsFiresAndOkResolvesTheSameKey() {
+    Alert alarm = parsers.parse("cloudwatch", AlertSamples.read("cloudwatch-alarm.json")).alerts().get(0);
+    assertEquals(Alert.Status.FIRING, alarm.status());
+    assertEquals(Alert.Severity.CRITICAL, alarm.severity());
+    assertEquals("api-prod-5xx", alarm.labels().get("alarmName"));
+    assertEquals("arn:aws:cloudwatch:eu-west-1:123456789012:alarm:api-prod-5xx", alarm.groupKey());
+    assertTrue(alarm.description().contains("Threshold Crossed"), alarm.description());
+    assertEquals(Instant.parse("2023-02-06T13:10:05.123Z"), alarm.startsAt());
+    assertTrue(alarm.links().get(0).url().startsWith("https://eu-west-1.console.aws.amazon.com/cloudwatch/"));
+
+    Alert ok = parsers.parse("cloudwatch", AlertSamples.read("cloudwatch-ok.json")).alerts().get(0);
+    assertEquals(Alert.Status.RESOLVED, ok.status());
+    assertEquals(alarm.groupKey(), ok.groupKey());
+  }
+
+  @Test
+  void snsSubscriptionConfirmationAsksForTheSubscribeUrlAndCarriesNoAlert() {
+    AlertBatch batch = parsers.parse("cloudwatch", AlertSamples.read("sns-subscription-confirmation.json"));
+    assertTrue(batch.alerts().isEmpty());
+    assertTrue(batch.subscribeUrl().startsWith("https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription"));
+  }
+
+  @Test
+  void sentryIssueAlertFiresAndTheIssueResolutionResolvesIt() {
+    Alert triggered = parsers.parse("sentry", AlertSamples.read("sentry-event-alert.json")).alerts().get(0);
+    assertEquals("issue:1117540176", triggered.groupKey());
+    assertEquals(Alert.Status.FIRING, triggered.status());
+    assertEquals(Alert.Severity.CRITICAL, triggered.severity());
+    assertEquals("ReferenceError: heck is not defined", triggered.summary());
+    assertEquals("1", triggered.labels().get("project"));
+    assertEquals("prod", triggered.labels().get("environment"));
+    assertTrue(triggered.description().contains("Very Important Alert Rule!"));
+
+    Alert resolved = parsers.parse("sentry", AlertSamples.read("sentry-issue-resolved.json")).alerts().get(0);
+    assertEquals(triggered.groupKey(), resolved.groupKey());
+    assertEquals(Alert.Status.RESOLVED, resolved.status());
+    assertEquals("front-end", resolved.labels().get("project"));
+  }
+
+  @Test
+  void genericShapeCarriesItsFieldsAndLinks() {
+    Alert alert = parsers.parse("generic", AlertSamples.read("generic-firing.json")).alerts().get(0);
+    assertEquals("nightly-backup-api-prod", alert.groupKey());
+    assertEquals(Alert.Severity.CRITICAL, alert.severity());
+    assertEquals("3", alert.labels().get("attempt"));
+    assertEquals("prod", alert.labels().get("environment"));
+    assertEquals(List.of("https://ci.example.org/jobs/backup/812", "Runbook"),
+        alert.links().stream().map(Alert.Link::title).toList());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "alertmanager | not json                                   | the body is not JSON",
+      "alertmanager | {\"version\":\"3\",\"groupKey\":\"g\",\"alerts\":[]} | version 3 is not supported",
+      "alertmanager | {\"version\":\"4\",\"alerts\":[]}              | groupKey is missing",
+      "alertmanager | {\"version\":\"4\",\"groupKey\":\"g\",\"alerts\":[{\"status\":\"firing\"}]} | alerts[0].labels is missing",
+      "alertmanager | {\"version\":\"4\",\"groupKey\":\"g\",\"alerts\":[{\"status\":\"odd\",\"labels\":{}}]} | alerts[0].status must be firing or resolved",
+      "cloudwatch   | {\"Type\":\"Notification\",\"Message\":\"hello\"} | Message is not a CloudWatch alarm",
+      "cloudwatch   | {\"Type\":\"Notification\",\"Message\":\"{\\\"AlarmName\\\":\\\"a\\\",\\\"NewStateValue\\\":\\\"MAYBE\\\"}\"} | Message.NewStateValue must be ALARM, OK or INSUFFICIENT_DATA",
+      "cloudwatch   | {\"Type\":\"Surprise\"}                          | Type Surprise is not an SNS message type",
+      "cloudwatch   | {\"Type\":\"SubscriptionConfirmation\"}          | SubscribeURL is missing",
+      "sentry       | {\"action\":\"triggered\",\"data\":{}}           | data.event or data.issue is missing",
+      "sentry       | {\"action\":\"triggered\",\"data\":{\"event\":{}}} | data.event.title is missing",
+      "generic      | []                                         | the body is not a JSON object",
+      "generic      | {\"key\":\"k\"}                                 | summary is missing",
+      "generic      | {\"key\":\"k\",\"summary\":\"s\",\"severity\":\"loud\"} | severity must be critical, warning or info",
+      "nagios       | {}                                         | unknown alert source 'nagios'",
+  })
+  void malformedBodiesAreRefusedWithTheReason(String source, String body, String reason) {
+    AlertFormatException refused = assertThrows(AlertFormatException.class, () -> parsers.parse(source, body));
+    assertTrue(refused.getMessage().startsWith(reason), refused.getMessage());
+  }
+
+  @Test
+  void firstMatchingRouteWinsAndGenericAlertsRouteThemselves() {
+    AlertRouter router = new AlertRouter(List.of(
+        new AlertRoute("cloudwatch", Map.of("alarmName", "api-prod-5xx"), "api", "prod", "alerts"),
+        new AlertRoute("alertmanager", Map.of("service", "api", "env", "staging"), "api", "staging", null),
+        new AlertRoute("alertmanager", Map.of("service", "api"), "api", "prod", null),
+        new AlertRoute(null, Map.of("project", "front-end"), "web", "prod", null)));
+    Alert probe = parsers.parse("alertmanager", AlertSamples.read("alertmanager-firing.json")).alerts().get(0);
+    assertEquals("prod", router.route(probe).orElseThrow().environment());
+    Alert alarm = parsers.parse("cloudwatch", AlertSamples.read("cloudwatch-alarm.json")).alerts().get(0);
+    assertEquals("alerts", router.route(alarm).orElseThrow().channel());
+    Alert sentry = parsers.parse("sentry", AlertSamples.read("sentry-issue-resolved.json")).alerts().get(0);
+    assertEquals("web", router.route(sentry).orElseThrow().service());
+    Alert unrouted = parsers.parse("sentry", AlertSamples.read("sentry-event-alert.json")).alerts().get(0);
+    assertTrue(router.route(unrouted).isEmpty(), "project 1 has no route");
+    Alert generic = parsers.parse("generic", AlertSamples.read("generic-firing.json")).alerts().get(0);
+    assertEquals(new AlertRoute("generic", Map.of(), "api", "prod", null), router.route(generic).orElseThrow());
+  }
+}

@@ -1,0 +1,113 @@
+package dev.preflight.handlers.alert;
+
+import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.context.builtin.ActionContext;
+import com.slack.api.bolt.request.builtin.BlockActionRequest;
+import com.slack.api.bolt.response.Response;
+import dev.preflight.deploy.run.DeployRuns;
+import dev.preflight.deploy.run.Origin;
+import dev.preflight.handlers.Roles;
+import dev.preflight.handlers.command.DeployReplies;
+import dev.preflight.handlers.render.Mrkdwn;
+import dev.preflight.handlers.slack.SlackApi;
+import io.vertx.core.Context;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Rollback button on an alert. It names a service and environment, not a run, because an
+ * alert is about what runs there now: a click rolls back the newest deploy exactly as
+ * {@code /rollback} does, under the same rules (a deployer role, something to go back to, nothing
+ * else in flight). Refusals are told to the person privately; a rollback that starts is noted in
+ * the alert's thread so the channel sees who pulled the lever.
+ */
+public final class AlertActions {
+
+  /** The action id of an alert's Rollback button; its value is {@code service/environment}, each URL-encoded. */
+  public static final String ROLLBACK = "alert_rollback";
+  /** The block holding it. */
+  public static final String ACTIONS_BLOCK = "alert_actions";
+
+  static final String NOT_MINE = "That button is not one of mine any more; nothing was changed.";
+
+  private static final Logger LOG = LoggerFactory.getLogger(AlertActions.class);
+
+  private final DeployRuns deploys;
+  private final Roles roles;
+  private final DeployReplies replies;
+  private final SlackApi slack;
+  private final Context loop;
+
+  public AlertActions(DeployRuns deploys, Roles roles, DeployReplies replies, SlackApi slack, Context loop) {
+    this.deploys = deploys;
+    this.roles = roles;
+    this.replies = replies;
+    this.slack = slack;
+    this.loop = loop;
+  }
+
+  public void register(App app) {
+    app.blockAction(ROLLBACK, this::click);
+  }
+
+  /** The button's value for a service and environment. */
+  public static String value(String service, String environment) {
+    return encode(service) + "/" + encode(environment);
+  }
+
+  /** The service and environment a button's value names, if it is one of ours. */
+  static Optional<String[]> target(String value) {
+    if (value == null) {
+      return Optional.empty();
+    }
+    int slash = value.indexOf('/');
+    if (slash <= 0 || slash == value.length() - 1 || value.indexOf('/', slash + 1) >= 0) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new String[] {URLDecoder.decode(value.substring(0, slash), StandardCharsets.UTF_8),
+          URLDecoder.decode(value.substring(slash + 1), StandardCharsets.UTF_8)});
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private Response click(BlockActionRequest req, ActionContext ctx) {
+    BlockActionPayload payload = req.getPayload();
+    String user = payload.getUser().getId();
+    String channel = payload.getChannel() != null ? payload.getChannel().getId() : user;
+    String messageTs = payload.getMessage() != null ? payload.getMessage().getTs()
+        : payload.getContainer() != null ? payload.getContainer().getMessageTs() : null;
+    BlockActionPayload.Action action = payload.getActions().get(0);
+    Optional<String[]> target = target(action.getValue());
+    Origin origin = new Origin(user, "button:" + ROLLBACK);
+    loop.runOnContext(v -> {
+      if (target.isEmpty()) {
+        replies.tell(channel, user, NOT_MINE);
+        return;
+      }
+      String service = target.get()[0];
+      String environment = target.get()[1];
+      roles.of(user)
+          .compose(held -> deploys.rollbackLatest(service, environment, held, origin))
+          .onSuccess(run -> {
+            if (messageTs != null) {
+              slack.postReply(channel, messageTs, Mrkdwn.user(user) + " started a rollback of *"
+                      + Mrkdwn.escape(service) + "* in *" + Mrkdwn.escape(environment) + "* (run `" + run.id() + "`).")
+                  .onFailure(e -> LOG.warn("Could not note the rollback in the alert's thread: {}", e.getMessage()));
+            }
+          })
+          .onFailure(e -> replies.explain(channel, user, e));
+    });
+    return ctx.ack();
+  }
+
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
+  }
+}
