@@ -78,6 +78,8 @@ public final class DeployRuns {
   private final Map<String, Drive> drives = new ConcurrentHashMap<>();
   private final Map<String, Integer> driveFailures = new ConcurrentHashMap<>();
   private long sweepTimer = -1;
+  /** Work that commits with a run's change of status, such as starting or stopping its watch. */
+  private final List<StatusHook> statusHooks = new CopyOnWriteArrayList<>();
 
   /** @param lease how long a replica may go silent before another takes its deploys over */
   public DeployRuns(Vertx vertx, PreflightConfig config, ChecklistRuns runs, RunRepository repository,
@@ -97,6 +99,20 @@ public final class DeployRuns {
 
   public DeploymentStore store() {
     return store;
+  }
+
+  /**
+   * Work that must commit or roll back together with a deploy run's change of status, in the same transaction (the post-deploy watch starts when a run succeeds and stops
+   * when a launch or a rollback supersedes it). Called only when the status changes.
+   */
+  @FunctionalInterface
+  public interface StatusHook {
+    Future<Void> changed(SqlConnection conn, TrackedRun before, TrackedRun after);
+  }
+
+  /** Registers work to run in the transaction of every change of a run's status. */
+  public void onStatusChange(StatusHook hook) {
+    statusHooks.add(hook);
   }
 
   /** Called with text for a run's thread, on the event loop; listeners must not block. */
@@ -690,6 +706,7 @@ public final class DeployRuns {
             return Future.failedFuture(e);
           }
           return changed.compose(after -> repository.saveChanges(conn, before.run(), after.run())
+              .compose(v -> statusHooks(conn, before, after))
               .compose(v -> after.deployment() == null || after.deployment().equals(before.deployment())
                   ? Future.succeededFuture()
                   : DeploymentStore.save(conn, runId, after.deployment()))
@@ -699,6 +716,18 @@ public final class DeployRuns {
         }))
         .recover(DeployRuns::explainConflict)
         .onSuccess(runs::announce);
+  }
+
+  /** Runs the status hooks one after the other, in the change's transaction. */
+  private Future<Void> statusHooks(SqlConnection conn, TrackedRun before, TrackedRun after) {
+    Future<Void> chain = Future.succeededFuture();
+    if (before.run().status() == after.run().status()) {
+      return chain;
+    }
+    for (StatusHook hook : statusHooks) {
+      chain = chain.compose(v -> hook.changed(conn, before, after));
+    }
+    return chain;
   }
 
   private static JsonObject auditDetail(TrackedRun before, TrackedRun after) {

@@ -1,0 +1,201 @@
+package dev.preflight.handlers.watch;
+
+import static com.slack.api.model.block.Blocks.actions;
+import static com.slack.api.model.block.Blocks.context;
+import static com.slack.api.model.block.Blocks.section;
+import static com.slack.api.model.block.composition.BlockCompositions.confirmationDialog;
+import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
+import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+import static com.slack.api.model.block.element.BlockElements.button;
+
+import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.context.builtin.ActionContext;
+import com.slack.api.bolt.request.builtin.BlockActionRequest;
+import com.slack.api.bolt.response.Response;
+import com.slack.api.model.block.LayoutBlock;
+import dev.preflight.checklists.config.PreflightConfig;
+import dev.preflight.checklists.config.Service;
+import dev.preflight.checklists.deploy.Deployment;
+import dev.preflight.checklists.deploy.VerifyResult;
+import dev.preflight.deploy.run.DeployRuns;
+import dev.preflight.deploy.run.Origin;
+import dev.preflight.deploy.run.TrackedRun;
+import dev.preflight.deploy.watch.WatchFailure;
+import dev.preflight.deploy.watch.Watches;
+import dev.preflight.handlers.Replies;
+import dev.preflight.handlers.Roles;
+import dev.preflight.handlers.render.Mrkdwn;
+import dev.preflight.handlers.slack.SlackApi;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Raises a hand when a watched deploy stops passing: an alert in the environment's alert
+ * channel saying what failed, with a link to the run's message and a red Rollback button, and a
+ * note in the run's thread so whoever looks at the deploy sees it too.
+ *
+ * <p>The button carries the run id and rolls back that run through the same rules as the run
+ * message's own Rollback (deployer roles, a stale button refused when a newer deploy launched
+ * since), so an old alert can never roll back a deploy it was not about.
+ */
+public final class WatchAlerts {
+
+  /** The alert's Rollback button; kept here rather than in ActionIds, as only this class answers it. */
+  public static final String WATCH_ROLLBACK = "watch_rollback";
+  public static final String WATCH_ACTIONS_BLOCK = "watch_actions";
+
+  static final String NOT_MINE = "That button is not one of mine any more; nothing was changed.";
+
+  private static final Logger LOG = LoggerFactory.getLogger(WatchAlerts.class);
+  private static final int FAILURES_SHOWN = 10;
+  private static final int SUMMARY_LIMIT = 300;
+
+  private final PreflightConfig config;
+  private final SlackApi slack;
+  private final Roles roles;
+  private final Replies replies;
+  private final Rollback rollback;
+  private final Consumer<Consumer<WatchFailure>> feed;
+  private final Context loop;
+
+  /** Rolls back one run; {@link DeployRuns#rollback} in production. */
+  @FunctionalInterface
+  interface Rollback {
+    Future<TrackedRun> apply(String runId, Set<String> actorRoles, Origin origin);
+  }
+
+  WatchAlerts(PreflightConfig config, SlackApi slack, Roles roles, Rollback rollback,
+      Consumer<Consumer<WatchFailure>> feed, Context loop) {
+    this.config = config;
+    this.slack = slack;
+    this.roles = roles;
+    this.replies = new Replies(slack);
+    this.rollback = rollback;
+    this.feed = feed;
+    this.loop = loop;
+  }
+
+  public static WatchAlerts create(PreflightConfig config, SlackApi slack, Roles roles, DeployRuns deploys,
+      Watches watches, Context loop) {
+    return new WatchAlerts(config, slack, roles, deploys::rollback, watches::onFailure, loop);
+  }
+
+  /** Answers the alert's Rollback button. */
+  public void register(App app) {
+    app.blockAction(WATCH_ROLLBACK, this::click);
+  }
+
+  /** Starts posting the watches' failures. */
+  public void start() {
+    feed.accept(failure -> post(failure)
+        .onFailure(e -> LOG.error("Could not post the watch alert of run {}", failure.run().id(), e)));
+  }
+
+  /** Posts the alert, then the note in the run's thread; answers the alert's {@code ts}. */
+  Future<String> post(WatchFailure failure) {
+    TrackedRun run = failure.run();
+    Deployment d = run.deployment();
+    String channel = alertChannel(d).orElse(run.channelId());
+    Future<String> link = run.posted()
+        ? slack.permalink(run.channelId(), run.messageTs()).otherwise((String) null)
+        : Future.succeededFuture(null);
+    return link.compose(permalink -> slack.postMessage(channel, headline(d), blocks(failure, permalink)))
+        .onSuccess(ts -> note(failure, channel));
+  }
+
+  private Optional<String> alertChannel(Deployment d) {
+    return Optional.ofNullable(config.services().get(d.service()))
+        .flatMap(svc -> svc.environment(d.environment()))
+        .map(Service.Environment::alertChannelOrDefault)
+        .flatMap(config::channelId);
+  }
+
+  /** The run's message is marked through its thread: its own content stays the deploy's story. */
+  private void note(WatchFailure failure, String alertChannel) {
+    TrackedRun run = failure.run();
+    if (!run.posted()) {
+      return;
+    }
+    String text = "⚠️ Post-deploy watch failed at " + Mrkdwn.date(failure.at()) + ":\n" + failures(failure)
+        + "\nAlert posted in <#" + alertChannel + ">.";
+    slack.postReply(run.channelId(), run.messageTs(), text)
+        .onFailure(e -> LOG.warn("Could not mark run {} with its watch failure: {}", run.id(), e.getMessage()));
+  }
+
+  static String headline(Deployment d) {
+    return "Watch of " + d.service() + " " + d.version() + " in " + d.environment() + " failed";
+  }
+
+  private static List<LayoutBlock> blocks(WatchFailure failure, String permalink) {
+    Deployment d = failure.run().deployment();
+    List<LayoutBlock> blocks = new ArrayList<>();
+    String title = ":rotating_light: *Watch of " + Mrkdwn.escape(d.service()) + " " + Mrkdwn.escape(d.version())
+        + " in " + Mrkdwn.escape(d.environment()) + " failed*";
+    blocks.add(section(s -> s.text(markdownText(Mrkdwn.clipEscaped(title + "\n" + failures(failure),
+        Mrkdwn.SECTION_TEXT_LIMIT)))));
+    String where = "Seen " + Mrkdwn.date(failure.at())
+        + (permalink == null ? "" : " · <" + permalink + "|the deploy's message>")
+        + (d.launchedBy() == null ? "" : " · shipped by " + Mrkdwn.user(d.launchedBy()));
+    blocks.add(context(c -> c.elements(List.of(markdownText(where)))));
+    blocks.add(actions(a -> a.blockId(WATCH_ACTIONS_BLOCK).elements(List.of(rollbackButton(failure.run().id(), d)))));
+    return blocks;
+  }
+
+  private static String failures(WatchFailure failure) {
+    List<VerifyResult> failed = failure.failed();
+    String shown = failed.stream().limit(FAILURES_SHOWN)
+        .map(r -> "• " + Mrkdwn.inline(r.title(), 100) + ": " + Mrkdwn.inline(r.evidence().summary(), SUMMARY_LIMIT))
+        .collect(Collectors.joining("\n"));
+    return failed.size() > FAILURES_SHOWN ? shown + "\n… and " + (failed.size() - FAILURES_SHOWN) + " more" : shown;
+  }
+
+  private static com.slack.api.model.block.element.BlockElement rollbackButton(String runId, Deployment d) {
+    String target = d.previous() == null || d.previous().version() == null
+        ? "the release before " + d.version() : d.previous().version();
+    return button(b -> b.actionId(WATCH_ROLLBACK).text(plainText("Rollback")).value(runId).style("danger")
+        .confirm(confirmationDialog(c -> c
+            .title(plainText(Mrkdwn.plain("Roll back " + d.service() + "?", 100)))
+            .text(plainText(Mrkdwn.plain("Rolls " + d.service() + " in " + d.environment() + " back to " + target
+                + ", then checks its health again. " + d.environment() + " stays locked until someone unlocks it.",
+                300)))
+            .confirm(plainText("Roll back"))
+            .deny(plainText("Cancel"))
+            .style("danger"))));
+  }
+
+  private Response click(BlockActionRequest req, ActionContext ctx) {
+    BlockActionPayload payload = req.getPayload();
+    String user = payload.getUser().getId();
+    String channel = payload.getChannel() != null ? payload.getChannel().getId() : user;
+    BlockActionPayload.Action action = payload.getActions().get(0);
+    String runId = action.getValue() == null ? "" : action.getValue().strip();
+    String alertTs = payload.getContainer() == null ? null : payload.getContainer().getMessageTs();
+    Origin origin = new Origin(user, "button:" + WATCH_ROLLBACK);
+    loop.runOnContext(v -> {
+      if (runId.isEmpty()) {
+        replies.tell(channel, user, NOT_MINE);
+        return;
+      }
+      roles.of(user)
+          .compose(held -> rollback.apply(runId, held, origin))
+          .onSuccess(run -> {
+            if (alertTs != null) {
+              slack.postReply(channel, alertTs, "Rollback of " + run.deployment().version() + " started by "
+                  + Mrkdwn.user(user) + "; the deploy's message follows it.")
+                  .onFailure(e -> LOG.warn("Could not note the rollback under the alert: {}", e.getMessage()));
+            }
+          })
+          .onFailure(e -> replies.explain(channel, user, e));
+    });
+    return ctx.ack();
+  }
+}
