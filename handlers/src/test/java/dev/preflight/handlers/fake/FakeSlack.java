@@ -57,6 +57,10 @@ public final class FakeSlack {
   private final List<JsonObject> views = new ArrayList<>();
   private long lastTs;
   private int lastView;
+  // Files shared through files.getUploadURLExternal, the upload and files.completeUploadExternal.
+  private final Map<String, FileUpload> uploads = new java.util.LinkedHashMap<>();
+  private final List<String> fileFlow = new ArrayList<>();
+  private int lastFile;
 
   private FakeSlack() {
   }
@@ -180,6 +184,127 @@ public final class FakeSlack {
     return this;
   }
 
+  /**
+   * A file shared the way Slack's current flow does it: {@code files.getUploadURLExternal}, the
+   * bytes posted to the upload URL, then {@code files.completeUploadExternal}. {@code bytes} is
+   * null until the upload; {@code channelId}, {@code threadTs} and {@code title} until completed.
+   */
+  public record SharedFile(String id, String filename, int length, byte[] bytes, String title, String channelId,
+      String threadTs) {
+
+    public boolean completed() {
+      return channelId != null;
+    }
+
+    public String text() {
+      return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Every file Slack handed an upload URL for, in that order. */
+  public synchronized List<SharedFile> files() {
+    return uploads.values().stream().map(FileUpload::snapshot).toList();
+  }
+
+  /** The completed files shared into the thread of {@code threadTs}, oldest first. */
+  public synchronized List<SharedFile> filesInThread(String channel, String threadTs) {
+    return files().stream()
+        .filter(file -> channel.equals(file.channelId()) && threadTs.equals(file.threadTs()))
+        .toList();
+  }
+
+  /**
+   * The file steps as the fake saw them, in order across all files:
+   * {@code files.getUploadURLExternal <id>}, {@code upload <id>}, {@code files.completeUploadExternal <id>}.
+   */
+  public synchronized List<String> fileFlow() {
+    return List.copyOf(fileFlow);
+  }
+
+  private static final class FileUpload {
+    final String id;
+    final String filename;
+    final int length;
+    byte[] bytes;
+    String title;
+    String channelId;
+    String threadTs;
+
+    FileUpload(String id, String filename, int length) {
+      this.id = id;
+      this.filename = filename;
+      this.length = length;
+    }
+
+    SharedFile snapshot() {
+      return new SharedFile(id, filename, length, bytes == null ? null : bytes.clone(), title, channelId, threadTs);
+    }
+  }
+
+  private JsonObject uploadUrl(JsonObject params) {
+    String filename = params.getString("filename");
+    int length;
+    try {
+      length = Integer.parseInt(params.getString("length", ""));
+    } catch (NumberFormatException e) {
+      return error("invalid_arguments");
+    }
+    if (filename == null || filename.isBlank() || length <= 0) {
+      return error("invalid_arguments");
+    }
+    String id = "F%09d".formatted(++lastFile);
+    uploads.put(id, new FileUpload(id, filename, length));
+    fileFlow.add("files.getUploadURLExternal " + id);
+    return ok().put("upload_url", "http://127.0.0.1:" + port() + "/upload/" + id).put("file_id", id);
+  }
+
+  private void receiveUpload(HttpServerRequest request, String id, Buffer body) {
+    synchronized (this) {
+      FileUpload upload = uploads.get(id);
+      if (upload == null) {
+        request.response().setStatusCode(404).end("file_not_found");
+        return;
+      }
+      upload.bytes = body.getBytes();
+      fileFlow.add("upload " + id);
+    }
+    request.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
+        .end("OK - " + body.length());
+  }
+
+  private JsonObject completeUpload(JsonObject params) {
+    Object raw = params.getValue("files");
+    JsonArray listed;
+    try {
+      listed = raw instanceof JsonArray array ? array : new JsonArray(String.valueOf(raw));
+    } catch (DecodeException e) {
+      return error("invalid_arguments");
+    }
+    if (listed.isEmpty()) {
+      return error("invalid_arguments");
+    }
+    List<FileUpload> completing = new ArrayList<>();
+    for (int i = 0; i < listed.size(); i++) {
+      FileUpload upload = uploads.get(listed.getJsonObject(i).getString("id"));
+      // As Slack: a file whose bytes never arrived cannot be completed.
+      if (upload == null || upload.bytes == null) {
+        return error("file_not_found");
+      }
+      completing.add(upload);
+    }
+    String channel = params.getString("channel_id");
+    JsonArray done = new JsonArray();
+    for (int i = 0; i < completing.size(); i++) {
+      FileUpload upload = completing.get(i);
+      upload.title = listed.getJsonObject(i).getString("title", upload.filename);
+      upload.channelId = channel;
+      upload.threadTs = params.getString("thread_ts");
+      fileFlow.add("files.completeUploadExternal " + upload.id);
+      done.add(new JsonObject().put("id", upload.id).put("name", upload.filename).put("title", upload.title));
+    }
+    return ok().put("files", done);
+  }
+
   // ---- the server ------------------------------------------------------------------------------
 
   private void serve(HttpServerRequest request) {
@@ -187,6 +312,8 @@ public final class FakeSlack {
       String path = request.path();
       if (path.startsWith("/api/")) {
         api(request, path.substring("/api/".length()), body);
+      } else if (path.startsWith("/upload/") && "POST".equals(request.method().name())) {
+        receiveUpload(request, path.substring("/upload/".length()), body);
       } else if (path.startsWith("/response/") && "POST".equals(request.method().name())) {
         JsonObject posted;
         try {
@@ -248,6 +375,8 @@ public final class FakeSlack {
           ? error("invalid_arguments")
           : opened(view(params));
       case "chat.getPermalink" -> permalink(params);
+      case "files.getUploadURLExternal" -> uploadUrl(params);
+      case "files.completeUploadExternal" -> completeUpload(params);
       case "views.publish" -> params.getString("user_id") == null
           ? error("invalid_arguments")
           : view(params);

@@ -1,0 +1,112 @@
+package dev.preflight.deploy.report;
+
+import dev.preflight.checklists.checklist.Checklist;
+import dev.preflight.checklists.run.RunStatus;
+import dev.preflight.deploy.run.RunRepository;
+import dev.preflight.deploy.run.TrackedRun;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Reports of finished runs: built from the run as stored and its audit trail, and the claims
+ * that make each run's report go to Slack once. A replica claims a run before it uploads and
+ * records the file after; a second announcement, another replica or a restart finds the claim
+ * and leaves the run alone. A claim whose upload never finished (its replica died mid-way) is
+ * void after {@code staleClaim}, and the run may be claimed again.
+ */
+public final class RunReports {
+
+  public static final Duration DEFAULT_STALE_CLAIM = Duration.ofMinutes(10);
+
+  /** A report ready to print or upload. */
+  public record Report(String runId, String fileName, String title, String markdown) {}
+
+  private final RunRepository repository;
+  private final AuditLog audit;
+  private final Pool pool;
+  private final Duration staleClaim;
+
+  public RunReports(RunRepository repository, Duration staleClaim) {
+    this.repository = repository;
+    this.pool = repository.pool();
+    this.audit = new AuditLog(pool);
+    this.staleClaim = staleClaim;
+  }
+
+  /** @param checklists looks a checklist up by id in the current config, as the run services do */
+  public RunReports(Pool pool, Function<String, Optional<Checklist>> checklists) {
+    this(new RunRepository(pool, checklists), DEFAULT_STALE_CLAIM);
+  }
+
+  /** The report of a run; fails with {@link RunRepository.NoSuchRunException} for an unknown id. */
+  public Future<Report> report(String runId) {
+    return repository.find(runId)
+        .map(found -> found.orElseThrow(() -> new RunRepository.NoSuchRunException(runId)))
+        .compose(this::report);
+  }
+
+  public Future<Report> report(TrackedRun tracked) {
+    return audit.forRun(tracked.id()).map(entries -> new Report(tracked.id(), RunReport.fileName(tracked),
+        RunReport.title(tracked), RunReport.markdown(tracked, entries)));
+  }
+
+  /** Takes the run's report for {@code owner}; false when it is uploaded or someone else is at it. */
+  public Future<Boolean> claim(String runId, String owner) {
+    return pool.preparedQuery(
+            "insert into run_reports (run_id, claimed_by, claimed_at) values ($1, $2, now()) "
+                + "on conflict (run_id) do update set claimed_by = excluded.claimed_by, claimed_at = excluded.claimed_at "
+                + "where run_reports.file_id is null and run_reports.claimed_at < now() - make_interval(secs => $3) "
+                + "returning run_id")
+        .execute(Tuple.of(UUID.fromString(runId), owner, (double) staleClaim.toMillis() / 1000))
+        .map(rows -> rows.size() == 1);
+  }
+
+  /** Records the Slack file the report went out as; the run is done for good. */
+  public Future<Void> uploaded(String runId, String fileId) {
+    return pool.preparedQuery("update run_reports set file_id = $2, uploaded_at = now() where run_id = $1")
+        .execute(Tuple.of(UUID.fromString(runId), fileId))
+        .mapEmpty();
+  }
+
+  /** Gives a claim back after a failed upload, so a later attempt may try again. */
+  public Future<Void> release(String runId, String owner) {
+    return pool.preparedQuery("delete from run_reports where run_id = $1 and claimed_by = $2 and file_id is null")
+        .execute(Tuple.of(UUID.fromString(runId), owner))
+        .mapEmpty();
+  }
+
+  /** The Slack file id of the run's report, once uploaded. */
+  public Future<Optional<String>> fileOf(String runId) {
+    return pool.preparedQuery("select file_id from run_reports where run_id = $1")
+        .execute(Tuple.of(UUID.fromString(runId)))
+        .map(rows -> rows.size() == 0 ? Optional.<String>empty()
+            : Optional.ofNullable(rows.iterator().next().getString("file_id")));
+  }
+
+  /**
+   * Runs that finished within {@code within}, have a message, and have no report and no live
+   * claim: those whose report was lost to a restart or a failed upload. Oldest first.
+   */
+  public Future<List<String>> unreported(Duration within) {
+    return pool.preparedQuery(
+            "select r.id from runs r left join run_reports p on p.run_id = r.id "
+                + "where r.status = any($1) and r.message_ts is not null "
+                + "and r.updated_at > now() - make_interval(secs => $2) "
+                + "and (p.run_id is null or (p.file_id is null and p.claimed_at < now() - make_interval(secs => $3))) "
+                + "order by r.updated_at")
+        .execute(Tuple.of(RunStatus.FINISHED.stream().map(Enum::name).toArray(String[]::new),
+            (double) within.toMillis() / 1000, (double) staleClaim.toMillis() / 1000))
+        .map(rows -> {
+          List<String> ids = new ArrayList<>();
+          rows.forEach(row -> ids.add(row.getUUID("id").toString()));
+          return ids;
+        });
+  }
+}
