@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -48,6 +49,23 @@ public final class Database implements AutoCloseable {
         : embedded(settings.dataDir());
     database.migrate();
     return database;
+  }
+
+  /**
+   * For a command run beside a bot: with an embedded database that a running bot already
+   * serves, connects to that server instead of stopping it (as {@link #open} would) to start
+   * its own.
+   */
+  public static Database openBeside(BotSettings settings) throws IOException {
+    if (settings.databaseUrl().isEmpty()) {
+      Path directory = settings.dataDir().toAbsolutePath().resolve("postgres");
+      Optional<Integer> port = runningServer(directory).flatMap(server -> port(directory));
+      if (port.isPresent()) {
+        LOG.info("Using the embedded PostgreSQL a running bot serves on port {}", port.get());
+        return new Database("localhost", port.get(), "postgres", "postgres", "postgres", null);
+      }
+    }
+    return open(settings);
   }
 
   /** Parses {@code postgresql://user:pass@host:port/db}; the password never reaches an error message. */
@@ -93,27 +111,11 @@ public final class Database implements AutoCloseable {
    * a second server cannot start there. That server has no other user, so it is stopped.
    */
   private static void stopLeftoverServer(Path directory) throws IOException {
-    Path pidFile = directory.resolve("postmaster.pid");
-    if (!Files.exists(pidFile)) {
-      return;
-    }
-    String firstLine = Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
-    long pid;
-    try {
-      pid = Long.parseLong(firstLine);
-    } catch (NumberFormatException e) {
-      return;
-    }
-    // After a reboot the pid may belong to anything else; only a postgres on this directory is ours.
-    Optional<ProcessHandle> leftover = ProcessHandle.of(pid)
-        .filter(ProcessHandle::isAlive)
-        .filter(process -> process.pid() != ProcessHandle.current().pid())
-        .filter(process -> process.info().commandLine()
-            .map(line -> line.contains("postgres") && line.contains(directory.toString()))
-            .orElse(false));
+    Optional<ProcessHandle> leftover = runningServer(directory);
     if (leftover.isEmpty()) {
       return;
     }
+    long pid = leftover.get().pid();
     LOG.warn("An embedded PostgreSQL (pid {}) from an earlier run is still using {}; stopping it", pid, directory);
     ProcessHandle server = leftover.get();
     server.destroy();
@@ -123,6 +125,37 @@ public final class Database implements AutoCloseable {
       server.destroyForcibly();
     } catch (Exception e) {
       throw new IOException("could not stop the leftover PostgreSQL (pid " + pid + ")", e);
+    }
+  }
+
+  /** The postgres serving this directory, if one runs; after a reboot the pid may be anything else's. */
+  private static Optional<ProcessHandle> runningServer(Path directory) throws IOException {
+    Path pidFile = directory.resolve("postmaster.pid");
+    if (!Files.exists(pidFile)) {
+      return Optional.empty();
+    }
+    String firstLine = Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
+    long pid;
+    try {
+      pid = Long.parseLong(firstLine);
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+    return ProcessHandle.of(pid)
+        .filter(ProcessHandle::isAlive)
+        .filter(process -> process.pid() != ProcessHandle.current().pid())
+        .filter(process -> process.info().commandLine()
+            .map(line -> line.contains("postgres") && line.contains(directory.toString()))
+            .orElse(false));
+  }
+
+  /** The port in postmaster.pid: its fourth line. */
+  private static Optional<Integer> port(Path directory) {
+    try {
+      List<String> lines = Files.readAllLines(directory.resolve("postmaster.pid"));
+      return lines.size() < 4 ? Optional.empty() : Optional.of(Integer.parseInt(lines.get(3).trim()));
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
     }
   }
 

@@ -26,6 +26,7 @@ public final class Main {
       case "serve" -> Serve.run(BotSettings.fromEnvironment(System.getenv()), err);
       case "validate" -> Validate.run(rest, out, err);
       case "check" -> Check.run(rest, out, err);
+      case "report" -> Report.run(rest, BotSettings.fromEnvironment(System.getenv()), out, err);
       case "help", "--help", "-h" -> {
         out.println(usage());
         yield 0;
@@ -45,6 +46,7 @@ public final class Main {
         "  validate [preflight.yaml]          check a config and its checklists; prints every error",
         "  check <checklist> [--set N=V ...]  run a checklist's automated items here and print what they saw;",
         "                                     <checklist> is an id from the config or a checklist file",
+        "  report <run-id>                    print a run's report (Markdown) from the database",
         "Settings come from the environment: PREFLIGHT_CONFIG, PORT, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,",
         "SLACK_API_URL, DATABASE_URL, PREFLIGHT_DATA_DIR (see README.md).");
   }

@@ -1,20 +1,30 @@
 package dev.preflight.bot;
 
 import com.slack.api.Slack;
+import dev.preflight.bot.observe.FinishedRuns;
+import dev.preflight.bot.observe.MetricsEndpoint;
+import dev.preflight.bot.observe.SentryReporting;
 import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.checklists.secret.Variables;
+import dev.preflight.deploy.alert.AlertParsers;
+import dev.preflight.deploy.alert.AlertStore;
 import dev.preflight.deploy.aws.AwsClients;
 import dev.preflight.deploy.check.CheckRunner;
+import dev.preflight.deploy.report.RunReports;
 import dev.preflight.deploy.run.ChecklistRuns;
 import dev.preflight.deploy.run.DeployRuns;
+import dev.preflight.deploy.run.ProcessedEvents;
+import dev.preflight.deploy.run.RunRepository;
+import dev.preflight.deploy.stats.DeployStats;
 import dev.preflight.deploy.target.CommandTarget;
 import dev.preflight.deploy.target.DeployTargets;
 import dev.preflight.deploy.target.EcsTarget;
 import dev.preflight.deploy.target.GithubActionsTarget;
 import dev.preflight.deploy.verify.Verifier;
-import dev.preflight.deploy.run.ProcessedEvents;
-import dev.preflight.deploy.run.RunRepository;
+import dev.preflight.deploy.watch.Watches;
 import dev.preflight.handlers.SlackSurface;
+import dev.preflight.handlers.alert.AlertPoster;
+import dev.preflight.handlers.report.ThreadReports;
 import dev.preflight.handlers.slack.SlackApi;
 import dev.preflight.handlers.slack.SlackEndpoint;
 import dev.preflight.handlers.slack.SlackEventLog;
@@ -26,11 +36,14 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -45,17 +58,25 @@ final class PreflightVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(PreflightVerticle.class);
   private static final long FORGET_EVENTS_EVERY_MS = TimeUnit.HOURS.toMillis(1);
+  private static final Duration WATCH_TICK = Duration.ofSeconds(15);
+  private static final Duration WATCH_CLAIM = Duration.ofMinutes(15);
 
   private final BotSettings settings;
   private final PreflightConfig config;
   private final PgConnectOptions database;
   private final Variables variables;
+  private final MetricsEndpoint metrics = new MetricsEndpoint();
 
   private Pool pool;
   private AwsClients aws;
   private ChecklistRuns runs;
   private DeployRuns deploys;
   private GithubActionsTarget githubActions;
+  private Watches watches;
+  private DeployStats stats;
+  private ThreadReports reports;
+  private AlertPoster alertPoster;
+  private WebClient alertsWeb;
   private SlackEndpoint slackEndpoint;
   private HttpServer server;
 
@@ -74,11 +95,12 @@ final class PreflightVerticle extends VerticleBase {
         .connectingTo(database)
         .using(vertx)
         .build();
-    aws = new AwsClients(settings.awsEndpoint(), null);
-    CheckRunner checks = new CheckRunner(vertx, aws);
+    aws = new AwsClients(settings.awsEndpoint(), null, metrics.registry());
+    CheckRunner checks = new CheckRunner(vertx, aws, metrics.registry());
     RunRepository repository = new RunRepository(pool, config::checklist);
     runs = new ChecklistRuns(vertx, repository, spec -> checks.run(spec, variables), config::checklist,
         Clock.systemUTC());
+    new FinishedRuns(metrics.registry(), SentryReporting::failedRun).listenTo(runs);
     githubActions = new GithubActionsTarget(vertx, settings.pollInterval());
     DeployTargets targets = new DeployTargets(new EcsTarget(vertx, aws, settings.pollInterval()),
         new CommandTarget(vertx), githubActions);
@@ -87,6 +109,13 @@ final class PreflightVerticle extends VerticleBase {
         (verification, placeholders, onResult, aborted) ->
             verifier.verify(verification, placeholders, variables, onResult, aborted),
         variables, Clock.systemUTC(), settings.lease());
+    // A pass must be claimed for longer than its slowest verification (health retries included).
+    watches = new Watches(vertx, config, repository,
+        (verification, placeholders, onResult, aborted) ->
+            verifier.verify(verification, placeholders, variables, onResult, aborted),
+        WATCH_TICK, WATCH_CLAIM);
+    watches.attach(deploys);
+    stats = new DeployStats(pool, config::checklist, Clock.systemUTC());
     ProcessedEvents processedEvents = new ProcessedEvents(pool);
     slackEndpoint = slackEndpoint(processedEvents);
     vertx.setPeriodic(FORGET_EVENTS_EVERY_MS, id -> processedEvents.forgetOlderThanADay());
@@ -102,7 +131,9 @@ final class PreflightVerticle extends VerticleBase {
         // An embedded database has one bot; leases left by its previous process are void.
         .compose(v -> settings.databaseUrl().isEmpty() ? deploys.store().voidAllLeases() : Future.succeededFuture())
         .compose(v -> deploys.resume())
-        .onSuccess(resumed -> LOG.info("Took over {} deploys in flight", resumed));
+        .onSuccess(resumed -> LOG.info("Took over {} deploys in flight", resumed))
+        .compose(v -> watches.start())
+        .onSuccess(watching -> LOG.info("Watching {} deploys", watching));
   }
 
   private SlackEndpoint slackEndpoint(ProcessedEvents processedEvents) {
@@ -112,8 +143,11 @@ final class PreflightVerticle extends VerticleBase {
     }
     Slack client = SlackApi.slack(settings.slackApiUrl());
     String token = settings.slackBotToken().orElseThrow();
-    SlackApi slack = new SlackApi(vertx, client, token);
-    SlackSurface surface = SlackSurface.build(config, runs, deploys, slack, client, token, context);
+    SlackApi slack = new SlackApi(vertx, client, token, metrics.registry());
+    SlackSurface surface = SlackSurface.build(config,
+        new SlackSurface.Services(runs, deploys, stats, watches, new AlertStore(pool)), slack, client, token, context);
+    alertPoster = surface.alerts();
+    reports = ThreadReports.start(vertx, runs, new RunReports(pool, config::checklist), slack);
     return SlackEndpoint.serving(vertx, surface.app(),
         new SlackSignature(settings.slackSigningSecret().orElseThrow(), Clock.systemUTC()),
         new SlackEventLog() {
@@ -126,7 +160,7 @@ final class PreflightVerticle extends VerticleBase {
           public Future<Void> forget(String eventId) {
             return processedEvents.forget(eventId);
           }
-        });
+        }, metrics.registry());
   }
 
   private Router router() {
@@ -134,6 +168,12 @@ final class PreflightVerticle extends VerticleBase {
     router.post("/slack/events").handler(this::slackEvents);
     router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "alive")));
     router.get("/readyz").handler(this::ready);
+    router.get("/metrics").handler(metrics::handle);
+    alertsWeb = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(5_000).setIdleTimeout(15)
+        .setUserAgent("Preflight"));
+    AlertsEndpoint alerts = new AlertsEndpoint(settings.alertsToken().orElse(null), AlertParsers.standard(),
+        alertPoster, alertsWeb);
+    router.post("/alerts/:source").handler(alerts::handle);
     return router;
   }
 
@@ -188,6 +228,15 @@ final class PreflightVerticle extends VerticleBase {
     List<Future<?>> closing = new ArrayList<>();
     if (deploys != null) {
       deploys.close();
+    }
+    if (watches != null) {
+      watches.close();
+    }
+    if (reports != null) {
+      closing.add(reports.close());
+    }
+    if (alertsWeb != null) {
+      alertsWeb.close();
     }
     if (githubActions != null) {
       githubActions.close();

@@ -53,7 +53,7 @@ final class Report {
       PrintStream err) {
     Database database;
     try {
-      database = Database.open(settings);
+      database = Database.openBeside(settings);
     } catch (Exception e) {
       err.println("The database could not be opened: " + e.getMessage());
       return 1;

@@ -1,10 +1,11 @@
 package dev.preflight.bot;
 
+import dev.preflight.bot.observe.SecretMask;
+import dev.preflight.bot.observe.SentryReporting;
 import dev.preflight.checklists.config.ConfigException;
 import dev.preflight.checklists.config.ConfigLoader;
 import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.checklists.secret.Variables;
-import io.sentry.Sentry;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
@@ -32,11 +33,8 @@ final class Serve {
     LOG.info("Loaded {}: {} checklists, {} services", settings.configPath(), config.checklists().size(),
         config.services().size());
     settings.missingForSlack().forEach(missing -> LOG.warn("Slack is not configured: {}", missing));
-    settings.sentryDsn().ifPresent(dsn -> Sentry.init(options -> {
-      options.setDsn(dsn);
-      settings.sentryEnvironment().ifPresent(options::setEnvironment);
-      options.setSendDefaultPii(false);
-    }));
+    SecretMask.install(SecretMask.of(settings, config, Variables.fromEnvironment()));
+    SentryReporting.init(settings.sentryDsn(), settings.sentryEnvironment());
 
     Database database;
     try {
@@ -46,6 +44,7 @@ final class Serve {
       return 1;
     }
     Vertx vertx = Vertx.vertx();
+    SentryReporting.catchUnhandled(vertx);
     try {
       vertx.deployVerticle(new PreflightVerticle(settings, config, database.connectOptions(), Variables.fromEnvironment()))
           .toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);

@@ -1,5 +1,7 @@
 package dev.preflight.deploy.aws;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -44,6 +46,7 @@ public final class AwsClients implements AutoCloseable {
 
   private final Optional<URI> endpoint;
   private final AwsCredentialsProvider credentials;
+  private final AwsCallMetrics metrics;
   private final Map<Region, EcsAsyncClient> ecs = new ConcurrentHashMap<>();
   private final Map<Region, SecretsManagerAsyncClient> secretsManager = new ConcurrentHashMap<>();
   private SdkAsyncHttpClient http;
@@ -60,8 +63,14 @@ public final class AwsClients implements AutoCloseable {
    * @param credentials the credentials to sign with, or null for the default chain
    */
   public AwsClients(Optional<URI> endpoint, AwsCredentialsProvider credentials) {
+    this(endpoint, credentials, new CompositeMeterRegistry());
+  }
+
+  /** @param meters counts every call by service, operation and outcome ({@code preflight.aws.calls}) */
+  public AwsClients(Optional<URI> endpoint, AwsCredentialsProvider credentials, MeterRegistry meters) {
     this.endpoint = endpoint;
     this.credentials = credentials;
+    this.metrics = new AwsCallMetrics(meters);
   }
 
   /** @param region a region name, or null for the default region */
@@ -102,7 +111,8 @@ public final class AwsClients implements AutoCloseable {
             .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
             // STANDARD backs off and retries throttling and transient errors, with a retry quota
             // so a struggling endpoint is not hammered.
-            .retryStrategy(RetryMode.STANDARD));
+            .retryStrategy(RetryMode.STANDARD)
+            .addExecutionInterceptor(metrics));
     endpoint.ifPresent(builder::endpointOverride);
     if (credentials != null) {
       builder.credentialsProvider(credentials);

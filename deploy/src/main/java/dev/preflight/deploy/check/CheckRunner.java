@@ -6,6 +6,9 @@ import dev.preflight.checklists.run.Evidence;
 import dev.preflight.checklists.secret.Redactor;
 import dev.preflight.checklists.secret.Variables;
 import dev.preflight.deploy.aws.AwsClients;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -43,9 +46,16 @@ public final class CheckRunner {
   private final Map<Class<? extends CheckSpec>, Check<?>> checks;
   private final HttpCheck http;
   private final SmokeCheck smoke;
+  private final MeterRegistry meters;
 
   public CheckRunner(Vertx vertx, AwsClients aws) {
+    this(vertx, aws, new CompositeMeterRegistry());
+  }
+
+  /** @param meters times every check, retries included, by kind and outcome ({@code preflight.check}) */
+  public CheckRunner(Vertx vertx, AwsClients aws, MeterRegistry meters) {
     this.vertx = vertx;
+    this.meters = meters;
     this.http = new HttpCheck(vertx);
     this.smoke = new SmokeCheck(http);
     this.checks = Map.of(
@@ -61,6 +71,7 @@ public final class CheckRunner {
     this.vertx = vertx;
     this.http = null;
     this.smoke = null;
+    this.meters = new CompositeMeterRegistry();
     this.checks = Map.copyOf(checks);
   }
 
@@ -70,7 +81,9 @@ public final class CheckRunner {
     }
     // One redactor per run: a value substituted in attempt 1 stays masked in attempt 3.
     Redactor redactor = new Redactor();
-    return repeat(spec, redactor, () -> once(spec, variables, redactor), 1).map(Outcome::evidence);
+    long started = System.nanoTime();
+    return repeat(spec, redactor, () -> once(spec, variables, redactor), 1).map(Outcome::evidence)
+        .onSuccess(evidence -> timed(spec, evidence, started));
   }
 
   /**
@@ -81,8 +94,19 @@ public final class CheckRunner {
    */
   public Future<SmokeOutcome> runSmoke(CheckSpec.Smoke spec, Map<String, String> placeholders, Variables variables) {
     Redactor redactor = new Redactor();
+    long started = System.nanoTime();
     return repeat(spec, redactor, () -> bounded(spec, redactor, () -> smokeAttempt(spec, placeholders, variables, redactor)), 1)
-        .map(outcome -> new SmokeOutcome(outcome.evidence(), outcome.steps()));
+        .map(outcome -> new SmokeOutcome(outcome.evidence(), outcome.steps()))
+        .onSuccess(outcome -> timed(spec, outcome.evidence(), started));
+  }
+
+  private void timed(CheckSpec spec, Evidence evidence, long startedNanos) {
+    Timer.builder("preflight.check")
+        .description("How long a check took, retries included")
+        .tag("kind", spec.kind())
+        .tag("outcome", evidence.passed() ? "passed" : "failed")
+        .register(meters)
+        .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
   }
 
   private Future<Outcome> smokeAttempt(CheckSpec.Smoke spec, Map<String, String> placeholders, Variables variables,

@@ -4,6 +4,9 @@ import com.slack.api.bolt.App;
 import com.slack.api.bolt.request.RequestHeaders;
 import com.slack.api.bolt.response.Response;
 import com.slack.api.bolt.util.SlackRequestParser;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -18,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +40,9 @@ final class BoltEndpoint implements SlackEndpoint {
   private final SlackSignature signature;
   private final SlackEventLog events;
   private final SlackRequestParser parser;
+  private final MeterRegistry meters;
 
-  BoltEndpoint(Vertx vertx, App app, SlackSignature signature, SlackEventLog events) {
+  BoltEndpoint(Vertx vertx, App app, SlackSignature signature, SlackEventLog events, MeterRegistry meters) {
     if (app.config().isRequestVerificationEnabled()) {
       throw new IllegalArgumentException(
           "Bolt must not verify requests a second time: build the App from SlackEndpoint.boltConfig(…) "
@@ -48,6 +53,7 @@ final class BoltEndpoint implements SlackEndpoint {
     this.signature = signature;
     this.events = events;
     this.parser = new SlackRequestParser(app.config());
+    this.meters = meters;
   }
 
   @Override
@@ -63,8 +69,40 @@ final class BoltEndpoint implements SlackEndpoint {
       log.warn("Rejected a request to {} from {}: {}", request.path(), request.remoteAddress(), verdict.reason());
       return reply(request, 401, TEXT, "invalid signature");
     }
+    long started = System.nanoTime();
     // Commands and interactivity are forms and never redelivered: nothing to answer or de-duplicate first.
-    return isJson(request) ? handleJson(request, body) : runBolt(request, body).mapEmpty();
+    Future<Void> answered = isJson(request) ? handleJson(request, body) : runBolt(request, body).mapEmpty();
+    return answered.onComplete(done -> ackTimer(kind(request, body))
+        .record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+  }
+
+  private Timer ackTimer(String kind) {
+    return Timer.builder("preflight.slack.ack")
+        .description("Time from a verified Slack request's arrival to its answer")
+        .tag("kind", kind)
+        .publishPercentileHistogram()
+        .register(meters);
+  }
+
+  /** What a request is, in the words of the ack metric: command, action, view or event. */
+  static String kind(HttpServerRequest request, Buffer body) {
+    if (isJson(request)) {
+      return "event";
+    }
+    Map<String, List<String>> form = new QueryStringDecoder(body.toString(StandardCharsets.UTF_8), false).parameters();
+    if (form.containsKey("command")) {
+      return "command";
+    }
+    List<String> payload = form.get("payload");
+    if (payload == null || payload.isEmpty()) {
+      return "other";
+    }
+    try {
+      String type = text(new JsonObject(payload.get(0)), "type");
+      return type != null && type.startsWith("view_") ? "view" : "action";
+    } catch (DecodeException e) {
+      return "other";
+    }
   }
 
   private Future<Void> handleJson(HttpServerRequest request, Buffer body) {

@@ -11,6 +11,8 @@ import com.slack.api.methods.response.views.ViewsOpenResponse;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.view.View;
 import com.slack.api.util.http.SlackHttpClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -51,8 +53,10 @@ public final class SlackApi {
   private final String token;
   private final int maxAttempts;
   private final AtomicLong rateLimited = new AtomicLong();
+  private final MeterRegistry meters;
 
-  public SlackApi(Vertx vertx, Slack slack, String botToken, int maxAttempts) {
+  /** @param meters counts every request by Web API method, and the 429s among them */
+  public SlackApi(Vertx vertx, Slack slack, String botToken, int maxAttempts, MeterRegistry meters) {
     if (botToken == null || botToken.isBlank()) {
       throw new IllegalArgumentException("a Slack bot token is required (SLACK_BOT_TOKEN)");
     }
@@ -63,6 +67,15 @@ public final class SlackApi {
     this.methods = slack.methods(botToken);
     this.token = botToken;
     this.maxAttempts = maxAttempts;
+    this.meters = meters;
+  }
+
+  public SlackApi(Vertx vertx, Slack slack, String botToken, int maxAttempts) {
+    this(vertx, slack, botToken, maxAttempts, new CompositeMeterRegistry());
+  }
+
+  public SlackApi(Vertx vertx, Slack slack, String botToken, MeterRegistry meters) {
+    this(vertx, slack, botToken, DEFAULT_MAX_ATTEMPTS, meters);
   }
 
   public SlackApi(Vertx vertx, Slack slack, String botToken) {
@@ -149,6 +162,7 @@ public final class SlackApi {
   }
 
   private <T extends SlackApiTextResponse> Future<T> attempt(String method, SlackCall<T> call, int attempt) {
+    meters.counter("preflight.slack.api.calls", "method", method).increment();
     return vertx.executeBlocking(() -> call.call(methods), false)
         .transform(done -> done.succeeded()
             ? accept(method, done.result())
@@ -176,6 +190,7 @@ public final class SlackApi {
       return Future.failedFuture(new SlackCallException(method, "http_" + status, redact(error)));
     }
     rateLimited.incrementAndGet();
+    meters.counter("preflight.slack.api.rate_limited", "method", method).increment();
     if (attempt >= maxAttempts) {
       return Future.failedFuture(new SlackCallException(method, SlackCallException.RATE_LIMITED,
           "still rate-limited after " + attempt + " attempts"));

@@ -3,6 +3,8 @@ package dev.preflight.handlers.slack;
 import com.slack.api.Slack;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.AppConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -34,7 +36,17 @@ public interface SlackEndpoint {
    *     {@link #boltConfig})
    */
   static SlackEndpoint serving(Vertx vertx, App app, SlackSignature signature, SlackEventLog events) {
-    return new BoltEndpoint(vertx, app, signature, events);
+    return serving(vertx, app, signature, events, new CompositeMeterRegistry());
+  }
+
+  /**
+   * As {@link #serving(Vertx, App, SlackSignature, SlackEventLog)}, timing every verified request
+   * from its arrival to its answer in {@code meters} ({@code preflight.slack.ack}, tagged by kind:
+   * command, action, view or event), since Slack gives up on an answer after three seconds.
+   */
+  static SlackEndpoint serving(Vertx vertx, App app, SlackSignature signature, SlackEventLog events,
+      MeterRegistry meters) {
+    return new BoltEndpoint(vertx, app, signature, events, meters);
   }
 
   /**

@@ -1,0 +1,194 @@
+package dev.preflight.bot.observe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import dev.preflight.checklists.checklist.Checklist;
+import dev.preflight.checklists.checklist.Item;
+import dev.preflight.checklists.checklist.Section;
+import dev.preflight.checklists.checklist.SignOffRule;
+import dev.preflight.checklists.deploy.Deployment;
+import dev.preflight.checklists.run.ChecklistRun;
+import dev.preflight.checklists.run.RunStatus;
+import dev.preflight.deploy.run.TrackedRun;
+import io.sentry.Sentry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Sentry's real client sending to a local HTTP server that stands in for Sentry's ingest
+ * endpoint: the envelopes it receives carry the run's tags, and never a token.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+class SentryReportingTest {
+
+  private static final String TOKEN = "xoxb-9999-8888-sentrytesttoken";
+  private static final String CONFIGURED_SECRET = "deploy-hook-secret-4242";
+  private static final Checklist CHECKLIST = new Checklist("gate", "Gate", "gate.yaml", null,
+      List.of(new Section("S", List.of(new Item("a", "A", false, null)))), SignOffRule.NONE, List.of());
+
+  private final List<String> envelopes = new ArrayList<>();
+  private final List<Waiter> waiters = new ArrayList<>();
+  private HttpServer ingest;
+
+  private record Waiter(Predicate<String> match, Promise<String> promise) {}
+
+  @BeforeEach
+  void startIngest(Vertx vertx, VertxTestContext ctx) {
+    vertx.createHttpServer()
+        .requestHandler(request -> request.body().onSuccess(body -> {
+          received(request.path(), "gzip".equalsIgnoreCase(request.getHeader("Content-Encoding")) ? gunzip(body)
+              : body.toString(StandardCharsets.UTF_8));
+          request.response().setStatusCode(200).putHeader("Content-Type", "application/json").end("{}");
+        }))
+        .listen(0, "127.0.0.1")
+        .onSuccess(server -> {
+          ingest = server;
+          SecretMask.install(SecretMask.of(List.of(TOKEN, CONFIGURED_SECRET)));
+          assertTrue(SentryReporting.init(Optional.of("http://publickey@127.0.0.1:" + server.actualPort() + "/1"),
+              Optional.of("bot-test")));
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @AfterEach
+  void stop() {
+    Sentry.close();
+    SecretMask.install(SecretMask.of(List.of()));
+  }
+
+  @Test
+  void aFailedDeployIsReportedWithItsTagsAndWithoutSecrets(VertxTestContext ctx) {
+    Deployment deployment = Deployment.requested("api", "production", "1.2.3")
+        .failed("health check saw " + CONFIGURED_SECRET + " in a 500 from the service; Slack said " + TOKEN);
+    TrackedRun run = new TrackedRun(ChecklistRun.start("run-77", CHECKLIST, "U0ALICE", Instant.now())
+        .withStatus(RunStatus.FAILED), "C0DEPLOYS", "1.1", deployment);
+
+    SentryReporting.failedRun(run);
+
+    event(body -> body.contains("run-77")).onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+      JsonObject event = eventOf(body);
+      JsonObject tags = event.getJsonObject("tags");
+      assertEquals("api", tags.getString("service"), body);
+      assertEquals("production", tags.getString("environment"), body);
+      assertEquals("run-77", tags.getString("run_id"), body);
+      assertEquals("FAILED", tags.getString("status"), body);
+      assertEquals("bot-test", event.getString("environment"), body);
+      assertTrue(body.contains("Deploy of api 1.2.3 to production ended FAILED"), body);
+      assertFalse(body.contains(TOKEN), body);
+      assertFalse(body.contains(CONFIGURED_SECRET), body);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void runsThatEndedWellAreNotReported() {
+    SentryReporting.failedRun(new TrackedRun(ChecklistRun.start("run-78", CHECKLIST, "U0ALICE", Instant.now())
+        .withStatus(RunStatus.ROLLED_BACK), "C0DEPLOYS", "1.1", Deployment.requested("api", "production", "1.2.4")));
+    SentryReporting.failedRun(new TrackedRun(ChecklistRun.start("run-79", CHECKLIST, "U0ALICE", Instant.now())
+        .withStatus(RunStatus.SUCCEEDED), "C0DEPLOYS", "1.1", Deployment.requested("api", "production", "1.2.5")));
+    // Closing Sentry flushes its queue, so whatever was captured has been sent by now.
+    Sentry.close();
+    synchronized (this) {
+      assertTrue(envelopes.stream().noneMatch(body -> body.contains("run-78") || body.contains("run-79")),
+          envelopes::toString);
+    }
+  }
+
+  @Test
+  void anErrorLoggedAtErrorIsReportedMasked(VertxTestContext ctx) {
+    LoggerContext context = (LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+    SentryAppender appender = new SentryAppender();
+    appender.setContext(context);
+    appender.start();
+    Logger log = context.getLogger("dev.preflight.bot.SomeListener");
+    log.setAdditive(false);
+    log.addAppender(appender);
+
+    log.error("Slack call with {} failed", TOKEN, new IllegalStateException("token " + TOKEN + " was revoked"));
+    log.warn("a warning is not an error: marker-warn");
+
+    event(body -> body.contains("SomeListener")).onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+      assertTrue(body.contains("Slack call with ••• failed"), body);
+      assertTrue(body.contains("IllegalStateException"), body);
+      assertTrue(body.contains("token ••• was revoked"), body);
+      assertFalse(body.contains(TOKEN), body);
+      assertFalse(body.contains("marker-warn"), body);
+      log.detachAppender(appender);
+      appender.stop();
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void withoutADsnSentryStaysOff() {
+    Sentry.close();
+    assertFalse(SentryReporting.init(Optional.empty(), Optional.of("bot-test")));
+    assertFalse(Sentry.isEnabled());
+  }
+
+  private synchronized void received(String path, String body) {
+    if (!path.equals("/api/1/envelope/")) {
+      return;
+    }
+    envelopes.add(body);
+    waiters.removeIf(waiter -> waiter.match().test(body) && waiter.promise().tryComplete(body));
+  }
+
+  /** The first envelope matching {@code match}, received or yet to come. */
+  private synchronized Future<String> event(Predicate<String> match) {
+    Optional<String> already = envelopes.stream().filter(match).findFirst();
+    if (already.isPresent()) {
+      return Future.succeededFuture(already.get());
+    }
+    Promise<String> promise = Promise.promise();
+    waiters.add(new Waiter(match, promise));
+    return promise.future();
+  }
+
+  /** An envelope is a header line, then item header and item payload lines; the event is the payload. */
+  private static JsonObject eventOf(String envelope) {
+    List<String> lines = envelope.lines().toList();
+    for (int i = 1; i + 1 < lines.size(); i++) {
+      JsonObject header = new JsonObject(lines.get(i));
+      if ("event".equals(header.getString("type"))) {
+        return new JsonObject(lines.get(i + 1));
+      }
+    }
+    throw new AssertionError("no event item in " + envelope);
+  }
+
+  private static String gunzip(Buffer body) {
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body.getBytes()))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
