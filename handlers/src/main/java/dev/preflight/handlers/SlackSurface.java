@@ -4,8 +4,13 @@ import com.slack.api.bolt.App;
 import com.slack.api.Slack;
 import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.deploy.run.ChecklistRuns;
+import dev.preflight.deploy.alert.AlertStore;
 import dev.preflight.deploy.run.DeployRuns;
+import dev.preflight.deploy.stats.DeployStats;
+import dev.preflight.deploy.watch.Watches;
 import dev.preflight.handlers.action.DeploySubmission;
+import dev.preflight.handlers.alert.AlertActions;
+import dev.preflight.handlers.alert.AlertPoster;
 import dev.preflight.handlers.action.ItemActions;
 import dev.preflight.handlers.action.RunActions;
 import dev.preflight.handlers.action.WaiveSubmission;
@@ -16,11 +21,14 @@ import dev.preflight.handlers.command.DeployReplies;
 import dev.preflight.handlers.command.DeploysCommand;
 import dev.preflight.handlers.command.LockCommand;
 import dev.preflight.handlers.command.RollbackCommand;
+import dev.preflight.handlers.home.HomeFacts;
+import dev.preflight.handlers.home.HomeOpened;
 import dev.preflight.handlers.publish.RunPublisher;
 import dev.preflight.handlers.reaction.SignOffReaction;
 import dev.preflight.handlers.slack.Coalescer;
 import dev.preflight.handlers.slack.SlackApi;
 import dev.preflight.handlers.slack.SlackEndpoint;
+import dev.preflight.handlers.watch.WatchAlerts;
 import io.vertx.core.Context;
 import java.time.Clock;
 
@@ -32,17 +40,25 @@ public final class SlackSurface {
 
   private final App app;
   private final RunPublisher publisher;
+  private final AlertPoster alerts;
 
-  private SlackSurface(App app, RunPublisher publisher) {
+  private SlackSurface(App app, RunPublisher publisher, AlertPoster alerts) {
     this.app = app;
     this.publisher = publisher;
+    this.alerts = alerts;
   }
+
+  /** The services the Slack surface works through. */
+  public record Services(ChecklistRuns runs, DeployRuns deploys, DeployStats stats, Watches watches,
+      AlertStore alerts) {}
 
   /**
    * @param client the Slack client both Bolt and {@code slack} use, pointed at SLACK_API_URL
    */
-  public static SlackSurface build(PreflightConfig config, ChecklistRuns runs, DeployRuns deploys, SlackApi slack,
-      Slack client, String botToken, Context loop) {
+  public static SlackSurface build(PreflightConfig config, Services services, SlackApi slack, Slack client,
+      String botToken, Context loop) {
+    ChecklistRuns runs = services.runs();
+    DeployRuns deploys = services.deploys();
     // Requests are verified by SlackSignature before Bolt sees them, so Bolt's own check is off.
     App app = new App(SlackEndpoint.boltConfig(botToken, client));
     Clock clock = Clock.systemUTC();
@@ -62,13 +78,21 @@ public final class SlackSurface {
     LockCommand lock = new LockCommand(config, deploys, roles, replies, loop);
     app.command(LockCommand.LOCK, lock);
     app.command(LockCommand.UNLOCK, lock);
-    DeploysCommand overview = new DeploysCommand(deploys, slack, replies, clock, loop);
+    DeploysCommand overview = new DeploysCommand(config, services.stats()::history, deploys, slack, replies, clock,
+        loop);
     app.command(DeploysCommand.COMMAND, overview);
     app.command(DeploysCommand.STATUS, overview);
     new RunActions(deploys, roles, deployReplies, loop).register(app);
+    new HomeOpened(HomeFacts.of(deploys, services.stats()), roles, slack, clock, loop).register(app);
+
+    new AlertActions(deploys, roles, deployReplies, slack, loop).register(app);
+    AlertPoster alerts = new AlertPoster(config, services.alerts(), deploys.store(), slack);
+    WatchAlerts watchAlerts = WatchAlerts.create(config, slack, roles, deploys, services.watches(), loop);
+    watchAlerts.register(app);
+    watchAlerts.start();
 
     RunPublisher publisher = new RunPublisher(runs, deploys, slack, new Coalescer(loop), config.signOffReaction()).start();
-    return new SlackSurface(app, publisher);
+    return new SlackSurface(app, publisher, alerts);
   }
 
   public App app() {
@@ -77,5 +101,10 @@ public final class SlackSurface {
 
   public RunPublisher publisher() {
     return publisher;
+  }
+
+  /** Posts alerts from monitoring into their channels; the alert webhooks hand them over. */
+  public AlertPoster alerts() {
+    return alerts;
   }
 }
