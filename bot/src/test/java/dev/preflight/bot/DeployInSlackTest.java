@@ -50,6 +50,7 @@ class DeployInSlackTest {
   static final String CLUSTER = "e2e-cluster";
   static final String FIRST_IMAGE = "registry.example/api:v1.0.0";
   static final String SIDECAR_IMAGE = "registry.example/proxy:2";
+  static final String ALERTS_TOKEN = "alerts-e2e-token";
 
   private final SlackRequests slack = new SlackRequests();
   private Vertx vertx;
@@ -87,7 +88,8 @@ class DeployInSlackTest {
         "SLACK_SIGNING_SECRET", SlackRequests.SIGNING_SECRET,
         "SLACK_API_URL", fake.url(),
         "AWS_ENDPOINT_URL", ecs.endpoint().toString(),
-        "PREFLIGHT_POLL_INTERVAL", "400ms"));
+        "PREFLIGHT_POLL_INTERVAL", "400ms",
+        "ALERTS_TOKEN", ALERTS_TOKEN));
     bot = new PreflightVerticle(settings, ConfigLoader.load(CONFIG), database.connectOptions(),
         Variables.of(Map.of("E2E_BASE_URL", health.baseUrl())));
     await(vertx.deployVerticle(bot));
@@ -133,6 +135,42 @@ class DeployInSlackTest {
     assertEquals(updates.get(0).taskDefinition(), release.getString("revision"));
     assertEquals(DEPLOYER, release.getString("released_by"));
     assertEquals("SUCCEEDED", one("select status from runs").getString("status"));
+
+    // The run's report lands in its thread, and the bot counts the run.
+    JsonObject shared = await(fake.awaitCall("files.completeUploadExternal",
+        call -> run.ts.equals(call.getString("thread_ts"))));
+    assertEquals(DEPLOYS, shared.getString("channel_id"));
+    String report = new String(fake.filesInThread(DEPLOYS, run.ts).get(0).bytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(report.contains("v1.1.0") && report.contains("API answers on /ready"), report);
+    String metrics = await(client.get(bot.port(), "127.0.0.1", "/metrics").send()).bodyAsString();
+    assertTrue(metrics.matches("(?s).*preflight_runs_finished_total\\{[^}]*SUCCEEDED[^}]*} 1\\.0.*"), metrics);
+  }
+
+  @Test
+  void anAlertLandsBesideTheLastReleaseAndItsRollbackButtonRollsBack() throws Exception {
+    Run run = openReadyRun("v1.1.0");
+    click(ActionIds.LAUNCH, run.runId, DEPLOYER, run.ts);
+    awaitMessage(run.ts, text -> text.contains("*Succeeded*"));
+
+    JsonObject alert = new JsonObject().put("key", "api-5xx").put("status", "firing").put("severity", "critical")
+        .put("summary", "5xx rate above 5%").put("service", "api").put("environment", "production");
+    HttpResponse<Buffer> wrongToken = await(client.post(bot.port(), "127.0.0.1", "/alerts/generic")
+        .putHeader("Authorization", "Bearer nope").sendJsonObject(alert));
+    assertEquals(401, wrongToken.statusCode());
+    HttpResponse<Buffer> accepted = await(client.post(bot.port(), "127.0.0.1", "/alerts/generic")
+        .putHeader("Authorization", "Bearer " + ALERTS_TOKEN).sendJsonObject(alert));
+    assertEquals(200, accepted.statusCode(), accepted.bodyAsString());
+    JsonObject posted = await(fake.awaitCall("chat.postMessage", call -> Blocks.text(call).contains("5xx rate")));
+    String text = Blocks.text(posted);
+    assertTrue(text.contains("v1.1.0") && text.contains("<@" + DEPLOYER + ">"), "the last release and who shipped it: " + text);
+    JsonObject rollback = Blocks.button(posted, "alert_rollback").orElseThrow();
+
+    String alertTs = await(fake.awaitCall("chat.postMessage", call -> Blocks.text(call).contains("5xx rate")))
+        .getString("ts", "0");
+    await(send(slack.blockAction("alert_rollback", rollback.getString("value"), DEPLOYER, DEPLOYS, alertTs,
+        fake.responseUrl("alert-rollback"))));
+    awaitMessage(run.ts, text2 -> text2.contains("*Rolled back*"));
+    assertEquals(2, ecs.updateServiceCalls().size(), "the alert's button rolled the deploy back");
   }
 
   @Test
