@@ -79,7 +79,9 @@ public final class AlertsEndpoint {
       return;
     }
     if (!authorized(ctx.request().getHeader("Authorization"))) {
-      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      // Amazon SNS sends the user and password of its subscription URL only after a Basic challenge.
+      ctx.response().putHeader("WWW-Authenticate", "cloudwatch".equals(ctx.pathParam("source"))
+          ? "Basic realm=\"preflight\"" : "Bearer");
       answer(ctx, 401, new JsonObject().put("error", "missing or wrong token; send Authorization: Bearer <ALERTS_TOKEN>"));
       return;
     }
@@ -106,6 +108,10 @@ public final class AlertsEndpoint {
     if (batch.alerts().isEmpty()) {
       return Future.succeededFuture(new Answer(200, new JsonObject().put("status", "nothing to post")
           .put("note", batch.note())));
+    }
+    if (poster == null) {
+      return Future.succeededFuture(new Answer(503, new JsonObject()
+          .put("error", "Slack is not configured on this bot, so alerts cannot be posted")));
     }
     return poster.deliver(batch.alerts()).map(AlertsEndpoint::summary);
   }

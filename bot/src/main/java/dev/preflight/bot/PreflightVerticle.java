@@ -129,7 +129,9 @@ final class PreflightVerticle extends VerticleBase {
         .compose(listening -> runs.resume())
         .onSuccess(resumed -> LOG.info("Resumed {} open runs", resumed))
         // An embedded database has one bot; leases left by its previous process are void.
-        .compose(v -> settings.databaseUrl().isEmpty() ? deploys.store().voidAllLeases() : Future.succeededFuture())
+        .compose(v -> settings.databaseUrl().isEmpty()
+            ? deploys.store().voidAllLeases().compose(x -> watches.voidAllClaims())
+            : Future.succeededFuture())
         .compose(v -> deploys.resume())
         .onSuccess(resumed -> LOG.info("Took over {} deploys in flight", resumed))
         .compose(v -> watches.start())
@@ -225,35 +227,41 @@ final class PreflightVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    List<Future<?>> closing = new ArrayList<>();
-    if (deploys != null) {
-      deploys.close();
-    }
-    if (watches != null) {
-      watches.close();
-    }
-    if (reports != null) {
-      closing.add(reports.close());
-    }
-    if (alertsWeb != null) {
-      alertsWeb.close();
-    }
-    if (githubActions != null) {
-      githubActions.close();
-    }
-    if (server != null) {
-      closing.add(server.close());
-    }
-    if (pool != null) {
-      closing.add(pool.close());
-    }
-    if (aws != null) {
-      // Closing the SDK's Netty client waits for its event loops to go quiet.
-      closing.add(vertx.executeBlocking(() -> {
-        aws.close();
-        return null;
-      }, false));
-    }
-    return Future.join(closing);
+    // Stop taking requests first, then the work in flight, and close the pool and clients last,
+    // so nothing still running meets a closed pool.
+    Future<?> serverClosed = server == null ? Future.succeededFuture() : server.close();
+    return serverClosed.transform(v -> {
+      List<Future<?>> work = new ArrayList<>();
+      if (deploys != null) {
+        deploys.close();
+      }
+      if (watches != null) {
+        watches.close();
+      }
+      if (reports != null) {
+        work.add(reports.close());
+      }
+      return Future.join(work);
+    }).transform(v -> {
+      List<Future<?>> closing = new ArrayList<>();
+      if (alertsWeb != null) {
+        alertsWeb.close();
+      }
+      if (githubActions != null) {
+        githubActions.close();
+      }
+      if (pool != null) {
+        closing.add(pool.close());
+      }
+      if (aws != null) {
+        // Closing the SDK's Netty client waits for its event loops to go quiet.
+        closing.add(vertx.executeBlocking(() -> {
+          aws.close();
+          return null;
+        }, false));
+      }
+      return Future.join(closing);
+    });
   }
+
 }

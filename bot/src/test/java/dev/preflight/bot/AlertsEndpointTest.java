@@ -174,6 +174,10 @@ class AlertsEndpointTest {
 
   @Test
   void basicAuthWithTheTokenAsPasswordIsAcceptedForSns() throws Exception {
+    // SNS sends the credentials of its subscription URL only when challenged for Basic auth.
+    HttpResponse<Buffer> challenge = post("/alerts/cloudwatch", null, AlertSamples.read("cloudwatch-alarm.json"));
+    assertEquals(401, challenge.statusCode());
+    assertEquals("Basic realm=\"preflight\"", challenge.getHeader("WWW-Authenticate"));
     String basic = "Basic " + Base64.getEncoder().encodeToString(("sns:" + TOKEN).getBytes());
     HttpResponse<Buffer> response = client.post(server.actualPort(), "127.0.0.1", "/alerts/cloudwatch")
         .putHeader("Authorization", basic)
@@ -306,13 +310,14 @@ class AlertsEndpointTest {
     await(slack.send(slack.requests.blockAction(AlertActions.ROLLBACK, value, "U0VISITOR", ALERTS,
         alarm.getString("ts"), slack.fake.responseUrl("click"))));
     JsonObject refusal = await(slack.fake.awaitCall("chat.postEphemeral", c -> "U0VISITOR".equals(c.getString("user"))));
-    // The release on record was not deployed by a Preflight run, so rollbackLatest has nothing to roll back.
-    assertTrue(refusal.getString("text").contains("has not deployed *api* to *prod* yet"), refusal.getString("text"));
+    // Someone without a deployer role is refused before anything is looked up.
+    assertTrue(refusal.getString("text").contains("needs the *"), refusal.getString("text"));
 
     await(slack.send(slack.requests.blockAction(AlertActions.ROLLBACK, value, "U0DEPLOYER", ALERTS,
         alarm.getString("ts"), slack.fake.responseUrl("click"))));
     JsonObject deployer = await(slack.fake.awaitCall("chat.postEphemeral",
         c -> "U0DEPLOYER".equals(c.getString("user"))));
+    // The release on record was not deployed by a Preflight run, so there is nothing to roll back.
     assertTrue(deployer.getString("text").contains("has not deployed *api* to *prod* yet"), deployer.getString("text"));
     assertEquals(0L, (long) await(pool.query("select count(*) from runs where status = 'ROLLING_BACK'").execute())
         .iterator().next().getLong(0));

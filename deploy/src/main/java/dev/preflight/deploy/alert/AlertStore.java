@@ -48,8 +48,12 @@ public final class AlertStore {
     this.staleClaim = staleClaim;
   }
 
+  /**
+   * A claim goes stale only after any first post could have ended: Slack's client retries a rate
+   * limited call up to five times, waiting up to a minute each, so ten minutes.
+   */
   public AlertStore(Pool pool) {
-    this(pool, Clock.systemUTC(), Duration.ofMinutes(2));
+    this(pool, Clock.systemUTC(), Duration.ofMinutes(10));
   }
 
   /** Records one delivery of {@code alert}, routed to the service, environment and channel id. */

@@ -320,7 +320,8 @@ public final class DeployRuns {
   public Future<TrackedRun> rollbackLatest(String service, String environment, Set<String> actorRoles,
       Origin origin) {
     try {
-      environment(service(service), environment);
+      Service.Environment env = environment(service(service), environment);
+      DeployRules.deployerRefusal(env, service, actorRoles).ifPresent(DeployRuns::refuse);
     } catch (RunRuleException e) {
       return Future.failedFuture(e);
     }

@@ -39,9 +39,10 @@ import org.slf4j.LoggerFactory;
  *   <li><b>median lead time</b>: over runs that ended SUCCEEDED, the median of
  *       {@code deployments.finished_at − runs.started_at}, i.e. from the {@code /deploy} that
  *       opened the run (checklist and sign-offs included) to the verified release.
- *   <li><b>median time to restore</b>: for each failed run, the failure time is when its rollback
- *       started ({@code deployments.rollback_at}) if one did, else when the deploy finished
- *       failed ({@code finished_at}); it is restored by the first release of the same service and
+ *   <li><b>median time to restore</b>: for each failed run, the failure time is when it went
+ *       wrong: its audited move to FAILED or ROLLING_BACK (a failed verification, a failed
+ *       rollout, or a rollback someone started after a success), falling back to
+ *       {@code deployments.rollback_at} or {@code finished_at}; it is restored by the first release of the same service and
  *       environment at or after that time, of either kind (a completed rollback, or a later deploy
  *       that succeeded). The figure is the median over restored failures; failures with no release
  *       since are counted as unrestored.
@@ -62,7 +63,7 @@ public final class DeployStats {
 
   private static final String FIGURES = """
       with launched as (
-        select r.service, r.environment, r.status, r.started_at, d.finished_at, d.rollback_at
+        select r.id, r.service, r.environment, r.status, r.started_at, d.finished_at, d.rollback_at
         from runs r join deployments d on d.run_id = r.id
         where r.kind = 'deploy' and d.launched_at is not null and d.launched_at >= $1
       ),
@@ -79,7 +80,12 @@ public final class DeployStats {
         select f.service, f.environment, f.failed_at,
           (select min(rel.released_at) from releases rel where rel.service = f.service
              and rel.environment = f.environment and rel.released_at >= f.failed_at) as restored_at
-        from (select service, environment, coalesce(rollback_at, finished_at) as failed_at
+        from (select service, environment,
+                -- When it went wrong: the audited move to FAILED or ROLLING_BACK, which finishing the
+                -- rollback later does not overwrite; runs stored without an audit trail fall back.
+                coalesce((select min(a.at) from audit_log a where a.run_id = launched.id
+                            and a.detail->>'to' in ('FAILED', 'ROLLING_BACK', 'ROLLBACK_FAILED')),
+                         rollback_at, finished_at) as failed_at
               from launched where status = any($3)) f
         where f.failed_at is not null
       ),

@@ -105,6 +105,12 @@ final class WatchStore {
         });
   }
 
+  /** Claims left by a previous process, void when the database has a single bot. */
+  Future<Void> voidAllClaims() {
+    return pool.query("update watches set claim_owner = null, claim_until = null where claim_until is not null")
+        .execute().mapEmpty();
+  }
+
   /** Gives a claim back unrecorded (this replica is stopping), so another may run it at once. */
   Future<Void> release(Claim claim) {
     return pool.preparedQuery("update watches set claim_owner = null, claim_until = null "

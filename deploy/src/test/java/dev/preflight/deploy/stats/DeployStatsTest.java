@@ -70,10 +70,14 @@ class DeployStatsTest {
     String r1 = deploy("backend", "production", "v1.0.0", "SUCCEEDED", "2024-06-01T10:00:00Z",
         "2024-06-01T10:20:00Z", null, "2024-06-01T10:30:00Z");
     release("backend", "production", "v1.0.0", r1, "2024-06-01T10:30:00Z", Release.DEPLOY);
-    // R2 fails, is rolled back from 09:15, restored by its rollback's release at 09:20: 5m.
+    // R2 fails at 09:12, is rolled back from 09:15, restored by its rollback's release at 09:20: 8m.
     String r2 = deploy("backend", "production", "v1.1.0", "ROLLED_BACK", "2024-06-05T09:00:00Z",
         "2024-06-05T09:10:00Z", "2024-06-05T09:15:00Z", "2024-06-05T09:25:00Z");
     release("backend", "production", "v1.0.0", r2, "2024-06-05T09:20:00Z", Release.ROLLBACK);
+    // Its verification failed at 09:12, before anyone started the rollback: that is when it broke.
+    get(pool.preparedQuery("insert into audit_log (at, run_id, action, detail) values ($1, $2, 'deploy.verified', $3)")
+        .execute(Tuple.of(time("2024-06-05T09:12:00Z"), UUID.fromString(r2),
+            new io.vertx.core.json.JsonObject().put("from", "VERIFYING").put("to", "FAILED"))));
     // R3 succeeds: lead 08:00 → 09:30 = 90m.
     String r3 = deploy("backend", "production", "v1.2.0", "SUCCEEDED", "2024-06-10T08:00:00Z",
         "2024-06-10T08:30:00Z", null, "2024-06-10T09:30:00Z");
@@ -136,8 +140,8 @@ class DeployStatsTest {
     EnvironmentFigures production = figures("backend", "production");
     assertEquals(2, production.failures());
     assertEquals(2, production.restored());
-    assertEquals(Duration.ofMinutes(32).plusSeconds(30), production.medianTimeToRestore(),
-        "the median of 5m (rollback) and 60m (the next successful deploy)");
+    assertEquals(Duration.ofMinutes(34), production.medianTimeToRestore(),
+        "the median of 8m (from the failure, not the rollback's start) and 60m (the next successful deploy)");
   }
 
   @Test

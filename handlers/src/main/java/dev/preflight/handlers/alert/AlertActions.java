@@ -60,18 +60,27 @@ public final class AlertActions {
     return encode(service) + "/" + encode(environment);
   }
 
-  /** The service and environment a button's value names, if it is one of ours. */
+  /**
+   * The button's value when the alert was posted beside a release of a known run: the click then
+   * rolls back that run only, so a fix shipped since is never undone by an old alert.
+   */
+  public static String value(String service, String environment, String runId) {
+    return runId == null ? value(service, environment) : value(service, environment) + "/" + encode(runId);
+  }
+
+  /** The service, the environment and the run (or null) a button's value names, if it is one of ours. */
   static Optional<String[]> target(String value) {
     if (value == null) {
       return Optional.empty();
     }
-    int slash = value.indexOf('/');
-    if (slash <= 0 || slash == value.length() - 1 || value.indexOf('/', slash + 1) >= 0) {
+    String[] parts = value.split("/", -1);
+    if (parts.length < 2 || parts.length > 3 || java.util.Arrays.stream(parts).anyMatch(String::isEmpty)) {
       return Optional.empty();
     }
     try {
-      return Optional.of(new String[] {URLDecoder.decode(value.substring(0, slash), StandardCharsets.UTF_8),
-          URLDecoder.decode(value.substring(slash + 1), StandardCharsets.UTF_8)});
+      return Optional.of(new String[] {URLDecoder.decode(parts[0], StandardCharsets.UTF_8),
+          URLDecoder.decode(parts[1], StandardCharsets.UTF_8),
+          parts.length == 3 ? URLDecoder.decode(parts[2], StandardCharsets.UTF_8) : null});
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
@@ -93,8 +102,10 @@ public final class AlertActions {
       }
       String service = target.get()[0];
       String environment = target.get()[1];
+      String runId = target.get()[2];
       roles.of(user)
-          .compose(held -> deploys.rollbackLatest(service, environment, held, origin))
+          .compose(held -> runId == null ? deploys.rollbackLatest(service, environment, held, origin)
+              : deploys.rollback(runId, held, origin))
           .onSuccess(run -> {
             if (messageTs != null) {
               slack.postReply(channel, messageTs, Mrkdwn.user(user) + " started a rollback of *"

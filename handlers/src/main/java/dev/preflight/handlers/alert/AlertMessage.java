@@ -123,6 +123,7 @@ public final class AlertMessage {
         .deny(plainText("Cancel"))
         .style("danger"));
     return button(b -> b.actionId(AlertActions.ROLLBACK).text(plainText("Rollback"))
-        .value(AlertActions.value(stored.service(), stored.environment())).style("danger").confirm(confirm));
+        .value(AlertActions.value(stored.service(), stored.environment(), last.runId())).style("danger")
+        .confirm(confirm));
   }
 }
