@@ -65,6 +65,9 @@ public final class WatchAlerts {
   private final Replies replies;
   private final Rollback rollback;
   private final Consumer<Consumer<WatchFailure>> feed;
+  private static final int POST_ATTEMPTS = 5;
+  private static final java.time.Duration RETRY_AFTER = java.time.Duration.ofSeconds(30);
+
   private final Context loop;
 
   /** Rolls back one run; {@link DeployRuns#rollback} in production. */
@@ -96,8 +99,22 @@ public final class WatchAlerts {
 
   /** Starts posting the watches' failures. */
   public void start() {
-    feed.accept(failure -> post(failure)
-        .onFailure(e -> LOG.error("Could not post the watch alert of run {}", failure.run().id(), e)));
+    feed.accept(failure -> postPatiently(failure, 1));
+  }
+
+  /**
+   * The watch alerts once per failing streak, so a post Slack refused (an outage, a rate limit
+   * outlasting the client's retries) is tried again a few times rather than lost.
+   */
+  private void postPatiently(WatchFailure failure, int attempt) {
+    post(failure).onFailure(e -> {
+      if (attempt >= POST_ATTEMPTS) {
+        LOG.error("Could not post the watch alert of run {} after {} attempts", failure.run().id(), attempt, e);
+        return;
+      }
+      LOG.warn("Could not post the watch alert of run {} ({}); trying again", failure.run().id(), e.getMessage());
+      loop.owner().setTimer(RETRY_AFTER.toMillis() * attempt, id -> postPatiently(failure, attempt + 1));
+    });
   }
 
   /** Posts the alert, then the note in the run's thread; answers the alert's {@code ts}. */
