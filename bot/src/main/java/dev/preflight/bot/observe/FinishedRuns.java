@@ -11,9 +11,11 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Counts each run once, when it reaches a finished status ({@code preflight.runs.finished},
- * tagged by outcome and kind), and hands it to {@code onFinished} (the Sentry report). A
- * finished run keeps announcing small changes (its message posted, a note), so the runs
+ * Counts each run once per finished status it reaches ({@code preflight.runs.finished}, tagged
+ * by outcome and kind), and hands it to {@code onFinished} (the Sentry report) each time. A run
+ * can finish more than once: one that succeeded or failed may be rolled back hours later, and
+ * that rollback's end (a ROLLBACK_FAILED above all) must be counted and reported too. A finished
+ * run keeps announcing small changes (its message posted, a note), so the run and status pairs
  * already counted are remembered, the most recent few thousand of them.
  */
 public final class FinishedRuns implements Consumer<TrackedRun> {
@@ -45,7 +47,7 @@ public final class FinishedRuns implements Consumer<TrackedRun> {
   @Override
   public void accept(TrackedRun tracked) {
     RunStatus status = tracked.run().status();
-    if (!RunStatus.FINISHED.contains(status) || !firstTime(tracked.id())) {
+    if (!RunStatus.FINISHED.contains(status) || !firstTime(tracked.id(), status)) {
       return;
     }
     meters.counter("preflight.runs.finished",
@@ -54,7 +56,7 @@ public final class FinishedRuns implements Consumer<TrackedRun> {
     onFinished.accept(tracked);
   }
 
-  private synchronized boolean firstTime(String runId) {
-    return counted.add(runId);
+  private synchronized boolean firstTime(String runId, RunStatus status) {
+    return counted.add(runId + " " + status.name());
   }
 }

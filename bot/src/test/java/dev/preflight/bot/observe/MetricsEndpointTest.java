@@ -186,6 +186,32 @@ class MetricsEndpointTest {
         })));
   }
 
+  @Test
+  void aRunRolledBackAfterItFinishedIsCountedAndReportedAgainForItsNewStatus(Vertx vertx, VertxTestContext ctx) {
+    FinishedRuns runs = new FinishedRuns(metrics.registry(), reported::add);
+    Deployment deployment = Deployment.requested("api", "production", "1.2.4");
+
+    runs.accept(run("run-4", RunStatus.SUCCEEDED, deployment));
+    runs.accept(run("run-4", RunStatus.SUCCEEDED, deployment)); // its message posted
+    // Hours later someone rolls it back, and the rollback fails; its end is announced twice.
+    runs.accept(run("run-4", RunStatus.ROLLING_BACK, deployment));
+    runs.accept(run("run-4", RunStatus.ROLLBACK_FAILED, deployment));
+    runs.accept(run("run-4", RunStatus.ROLLBACK_FAILED, deployment));
+
+    client.get(bot.actualPort(), "127.0.0.1", "/metrics").send()
+        .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+          String text = response.bodyAsString();
+          assertEquals(1.0, value(text, "preflight_runs_finished_total", "kind=\"deploy\"", "outcome=\"SUCCEEDED\""),
+              text);
+          assertEquals(1.0, value(text, "preflight_runs_finished_total", "kind=\"deploy\"",
+              "outcome=\"ROLLBACK_FAILED\""), text);
+          assertEquals(List.of("run-4 SUCCEEDED", "run-4 ROLLBACK_FAILED"),
+              reported.stream().map(r -> r.id() + " " + r.run().status()).toList(),
+              "each finish handed on once, the failed rollback included");
+          ctx.completeNow();
+        })));
+  }
+
   private static TrackedRun run(String id, RunStatus status, Deployment deployment) {
     ChecklistRun run = ChecklistRun.start(id, CHECKLIST, "U0ALICE", Instant.parse("2025-01-01T00:00:00Z"))
         .withStatus(status);

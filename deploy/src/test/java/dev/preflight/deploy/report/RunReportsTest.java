@@ -52,7 +52,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Reports of runs stored by the real run services (a scripted target and verifier stand in for
- * the world), and the claims that let exactly one upload happen per run.
+ * the world), and the claims that let exactly one upload happen per run and finished status.
  */
 class RunReportsTest {
 
@@ -160,22 +160,23 @@ class RunReportsTest {
 
   @Test
   void aRunIsClaimedOnceAndAFailedUploadGivesTheClaimBack() throws Exception {
-    TrackedRun run = get(deploys.open("api", "v1", "prod", DEPLOYER_ROLES, DEPLOYER));
+    TrackedRun run = deploy("v1", true);
     String id = run.id();
+    RunStatus done = RunStatus.SUCCEEDED;
 
-    assertTrue(get(reports.claim(id, "replica-a")));
-    assertFalse(get(reports.claim(id, "replica-b")), "someone is at it");
-    assertFalse(get(reports.claim(id, "replica-a")), "a second announcement on the same replica too");
+    assertTrue(get(reports.claim(id, done, "replica-a")));
+    assertFalse(get(reports.claim(id, done, "replica-b")), "someone is at it");
+    assertFalse(get(reports.claim(id, done, "replica-a")), "a second announcement on the same replica too");
 
-    get(reports.release(id, "replica-b"));
-    assertFalse(get(reports.claim(id, "replica-b")), "only the holder gives a claim back");
-    get(reports.release(id, "replica-a"));
-    assertTrue(get(reports.claim(id, "replica-b")), "a released claim can be taken again");
+    get(reports.release(id, done, "replica-b"));
+    assertFalse(get(reports.claim(id, done, "replica-b")), "only the holder gives a claim back");
+    get(reports.release(id, done, "replica-a"));
+    assertTrue(get(reports.claim(id, done, "replica-b")), "a released claim can be taken again");
 
-    get(reports.uploaded(id, "F0001"));
-    assertEquals(Optional.of("F0001"), get(reports.fileOf(id)));
-    get(reports.release(id, "replica-b"));
-    assertFalse(get(reports.claim(id, "replica-a")), "an uploaded report is never uploaded again");
+    get(reports.uploaded(id, done, "F0001"));
+    assertEquals(Optional.of("F0001"), get(reports.fileOf(id, done)));
+    get(reports.release(id, done, "replica-b"));
+    assertFalse(get(reports.claim(id, done, "replica-a")), "an uploaded report is never uploaded again");
   }
 
   @Test
@@ -191,16 +192,50 @@ class RunReportsTest {
     TrackedRun open = get(deploys.open("api", "v4", "prod", DEPLOYER_ROLES, DEPLOYER));
     get(runs.attachMessage(open.id(), "C0DEPLOYS1", "1700000000.009999"));
 
-    assertTrue(get(reports.claim(reported.id(), "replica-a")));
-    get(reports.uploaded(reported.id(), "F0001"));
-    assertTrue(get(reports.claim(lost.id(), "replica-dead")));
+    assertTrue(get(reports.claim(reported.id(), RunStatus.SUCCEEDED, "replica-a")));
+    get(reports.uploaded(reported.id(), RunStatus.SUCCEEDED, "F0001"));
+    assertTrue(get(reports.claim(lost.id(), RunStatus.SUCCEEDED, "replica-dead")));
 
     assertEquals(List.of(quiet.id()), get(reports.unreported(Duration.ofHours(1))),
         "a finished run with no claim; the live claim and the uploaded one are left alone");
     assertEquals(List.of(lost.id(), quiet.id()), get(impatient.unreported(Duration.ofHours(1))),
         "with claims void at once, the dead replica's run is listed again");
-    assertTrue(get(impatient.claim(lost.id(), "replica-b")), "and may be taken over");
-    assertFalse(get(impatient.claim(reported.id(), "replica-b")), "an uploaded report stays done");
+    assertTrue(get(impatient.claim(lost.id(), RunStatus.SUCCEEDED, "replica-b")), "and may be taken over");
+    assertFalse(get(impatient.claim(reported.id(), RunStatus.SUCCEEDED, "replica-b")),
+        "an uploaded report stays done");
+  }
+
+  @Test
+  void aRunRolledBackAfterItsReportOwesASecondReportForItsNewStatus() throws Exception {
+    TrackedRun succeeded = deploy("v1", true);
+    String id = succeeded.id();
+    get(runs.attachMessage(id, "C0DEPLOYS1", "1700000000.000001"));
+    assertTrue(get(reports.claim(id, RunStatus.SUCCEEDED, "replica-a")));
+    get(reports.uploaded(id, RunStatus.SUCCEEDED, "F0001"));
+    assertEquals(List.of(), get(reports.unreported(Duration.ofHours(1))));
+    assertFalse(get(reports.reportedBefore(id, RunStatus.SUCCEEDED)), "its own report is not an earlier one");
+
+    TrackedRun rolledBack = rollBack(id);
+    assertEquals(RunStatus.ROLLED_BACK, rolledBack.run().status());
+
+    assertEquals(List.of(id), get(reports.unreported(Duration.ofHours(1))),
+        "the rollback's report is owed though the success was reported");
+    assertTrue(get(reports.reportedBefore(id, RunStatus.ROLLED_BACK)), "the thread holds the success's report");
+    assertFalse(get(reports.claim(id, RunStatus.SUCCEEDED, "replica-b")), "the success's report stays done");
+    assertTrue(get(reports.claim(id, RunStatus.ROLLED_BACK, "replica-b")));
+    assertFalse(get(reports.claim(id, RunStatus.ROLLED_BACK, "replica-a")), "the rollback's report is claimed once");
+    assertEquals(List.of(), get(reports.unreported(Duration.ofHours(1))), "a live claim is left alone");
+
+    get(reports.uploaded(id, RunStatus.ROLLED_BACK, "F0002"));
+    assertEquals(Optional.of("F0001"), get(reports.fileOf(id, RunStatus.SUCCEEDED)));
+    assertEquals(Optional.of("F0002"), get(reports.fileOf(id, RunStatus.ROLLED_BACK)));
+    assertEquals(List.of(), get(reports.unreported(Duration.ofHours(1))));
+
+    RunReports.Report after = get(reports.report(id)).afterRollback();
+    assertEquals("Deploy report: api v1 to prod (after the rollback)", after.title());
+    assertTrue(after.fileName().startsWith("preflight-api-v1-prod-"), after.fileName());
+    assertTrue(after.fileName().endsWith("-after-rollback.md"), after.fileName());
+    assertTrue(after.markdown().lines().anyMatch("| Status | **ROLLED_BACK** |"::equals), after.markdown());
   }
 
   // Helpers
@@ -225,6 +260,21 @@ class RunReportsTest {
     finished.get(20, TimeUnit.SECONDS);
     // The announcement comes before the lease is given back; read the run as stored.
     return get(runs.find(run.id()));
+  }
+
+  /** Rolls a finished run back by hand; the target restores and verification passes. */
+  private TrackedRun rollBack(String runId) throws Exception {
+    CompletableFuture<TrackedRun> finished = new CompletableFuture<>();
+    runs.onChange(tracked -> {
+      if (tracked.id().equals(runId) && tracked.run().status() == RunStatus.ROLLED_BACK) {
+        finished.complete(tracked);
+      }
+    });
+    get(deploys.rollback(runId, DEPLOYER_ROLES, DEPLOYER));
+    next(targetCalls).complete(TargetOutcome.success("restored", null, null));
+    next(verifications).complete(List.of(health(true)));
+    finished.get(20, TimeUnit.SECONDS);
+    return get(runs.find(runId));
   }
 
   private static VerifyResult health(boolean passed) {

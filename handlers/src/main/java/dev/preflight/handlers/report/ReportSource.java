@@ -1,5 +1,6 @@
 package dev.preflight.handlers.report;
 
+import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.deploy.report.RunReports;
 import dev.preflight.deploy.run.ChecklistRuns;
 import dev.preflight.deploy.run.TrackedRun;
@@ -10,7 +11,8 @@ import java.util.function.Consumer;
 
 /**
  * What the thread reports need from the run services and the report store. Tests stand in for
- * it in memory, since this module has no database of its own.
+ * it in memory, since this module has no database of its own. Reports are owed per run and
+ * finished status, so claims and uploads name both.
  */
 interface ReportSource {
 
@@ -20,11 +22,14 @@ interface ReportSource {
 
   Future<RunReports.Report> report(TrackedRun tracked);
 
-  Future<Boolean> claim(String runId, String owner);
+  Future<Boolean> claim(String runId, RunStatus status, String owner);
 
-  Future<Void> uploaded(String runId, String fileId);
+  Future<Void> uploaded(String runId, RunStatus status, String fileId);
 
-  Future<Void> release(String runId, String owner);
+  Future<Void> release(String runId, RunStatus status, String owner);
+
+  /** Whether the run's thread already holds a report uploaded at another status. */
+  Future<Boolean> reportedBefore(String runId, RunStatus status);
 
   Future<List<String>> unreported(Duration within);
 
@@ -46,18 +51,23 @@ interface ReportSource {
       }
 
       @Override
-      public Future<Boolean> claim(String runId, String owner) {
-        return reports.claim(runId, owner);
+      public Future<Boolean> claim(String runId, RunStatus status, String owner) {
+        return reports.claim(runId, status, owner);
       }
 
       @Override
-      public Future<Void> uploaded(String runId, String fileId) {
-        return reports.uploaded(runId, fileId);
+      public Future<Void> uploaded(String runId, RunStatus status, String fileId) {
+        return reports.uploaded(runId, status, fileId);
       }
 
       @Override
-      public Future<Void> release(String runId, String owner) {
-        return reports.release(runId, owner);
+      public Future<Void> release(String runId, RunStatus status, String owner) {
+        return reports.release(runId, status, owner);
+      }
+
+      @Override
+      public Future<Boolean> reportedBefore(String runId, RunStatus status) {
+        return reports.reportedBefore(runId, status);
       }
 
       @Override

@@ -17,10 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Leaves each finished run's report in its thread, once. When a run is announced as finished,
- * the run is read back as stored, claimed in the database (so a second announcement, another
- * replica or a restart does not upload it again), rendered and shared as a Markdown file into
- * the thread of the run's message; the file's id is recorded after.
+ * Leaves each finished run's report in its thread, once per finished status the run reaches: a
+ * run that succeeded and is rolled back hours later gets a second report, named as the one after
+ * the rollback, so the thread tells how the story ended. When a run is announced as finished,
+ * the run is read back as stored, claimed in the database for the status it is in (so a second
+ * announcement, another replica or a restart does not upload it again), rendered and shared as
+ * a Markdown file into the thread of the run's message; the file's id is recorded after.
  *
  * <p>A run can end before its message is posted (a deploy that fails in its first second); the
  * report then waits for the message, looking again a few times. A report that could not go out
@@ -86,42 +88,51 @@ public final class ThreadReports {
   }
 
   /**
-   * Reports one run unless this replica is already at it; completes with the file id, or null
-   * when there was nothing to do (not finished, already reported, no message yet).
+   * Reports one run at the status it is in now, unless this replica is already at it; completes
+   * with the file id, or null when there was nothing to do (not finished, already reported, no
+   * message yet).
    */
   Future<String> deliver(String runId) {
-    if (!inFlight.add(runId)) {
+    return source.find(runId)
+        .compose(tracked -> {
+          RunStatus status = tracked.run().status();
+          String key = runId + " " + status;
+          if (!RunStatus.FINISHED.contains(status) || !inFlight.add(key)) {
+            return Future.<String>succeededFuture();
+          }
+          return attempt(tracked, status, timing.messageLooks()).onComplete(done -> inFlight.remove(key));
+        })
+        .onFailure(e -> LOG.warn("The report of run {} was not uploaded: {}", runId, e.getMessage()));
+  }
+
+  private Future<String> attempt(TrackedRun tracked, RunStatus status, int looksLeft) {
+    if (tracked.run().status() != status) {
+      // Rolled back while its message was awaited: the new status is announced, and reported, on its own.
       return Future.succeededFuture();
     }
-    return attempt(runId, timing.messageLooks())
-        .onFailure(e -> LOG.warn("The report of run {} was not uploaded: {}", runId, e.getMessage()))
-        .onComplete(done -> inFlight.remove(runId));
-  }
-
-  private Future<String> attempt(String runId, int looksLeft) {
-    return source.find(runId).compose(tracked -> {
-      if (!RunStatus.FINISHED.contains(tracked.run().status())) {
+    if (!tracked.posted()) {
+      if (looksLeft <= 1) {
+        LOG.info("Run {} has no message yet; its report is left to the next sweep", tracked.id());
         return Future.succeededFuture();
       }
-      if (!tracked.posted()) {
-        if (looksLeft <= 1) {
-          LOG.info("Run {} has no message yet; its report is left to the next sweep", runId);
-          return Future.succeededFuture();
-        }
-        return later(timing.messageWait()).compose(v -> attempt(runId, looksLeft - 1));
-      }
-      return source.claim(runId, owner).compose(claimed -> claimed ? upload(tracked) : Future.succeededFuture());
-    });
+      return later(timing.messageWait())
+          .compose(v -> source.find(tracked.id()))
+          .compose(again -> attempt(again, status, looksLeft - 1));
+    }
+    return source.claim(tracked.id(), status, owner)
+        .compose(claimed -> claimed ? upload(tracked, status) : Future.succeededFuture());
   }
 
-  private Future<String> upload(TrackedRun tracked) {
+  private Future<String> upload(TrackedRun tracked, RunStatus status) {
     return source.report(tracked)
+        .compose(report -> source.reportedBefore(tracked.id(), status)
+            .map(before -> before ? report.afterRollback() : report))
         .compose(report -> files.share(tracked.channelId(), tracked.messageTs(), report.fileName(), report.title(),
             report.markdown().getBytes(StandardCharsets.UTF_8)))
         // Nothing reached the thread, so another attempt may try again.
-        .recover(e -> source.release(tracked.id(), owner).transform(released -> Future.<String>failedFuture(e)))
+        .recover(e -> source.release(tracked.id(), status, owner).transform(released -> Future.<String>failedFuture(e)))
         // The file is in the thread; if this write fails the claim stays, and only goes stale much later.
-        .compose(fileId -> source.uploaded(tracked.id(), fileId).map(fileId));
+        .compose(fileId -> source.uploaded(tracked.id(), status, fileId).map(fileId));
   }
 
   private void sweep() {

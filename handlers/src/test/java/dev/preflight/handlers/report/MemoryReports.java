@@ -17,10 +17,12 @@ import java.util.function.Consumer;
 
 /**
  * The run services and the report store in memory, with the claim rules of the run_reports
- * table: one holder at a time, given back on request, never again once uploaded. Stale claims
- * are not modelled; the deploy module tests them against PostgreSQL.
+ * table: per run and status, one holder at a time, given back on request, never again once
+ * uploaded. Stale claims are not modelled; the deploy module tests them against PostgreSQL.
  */
 final class MemoryReports implements ReportSource {
+
+  private record Key(String runId, RunStatus status) {}
 
   private record Claim(String owner, String fileId) {}
 
@@ -28,7 +30,7 @@ final class MemoryReports implements ReportSource {
   private final Map<String, Integer> finds = new ConcurrentHashMap<>();
   private final List<Consumer<TrackedRun>> listeners = new CopyOnWriteArrayList<>();
   // Guarded by this.
-  private final Map<String, Claim> claims = new HashMap<>();
+  private final Map<Key, Claim> claims = new HashMap<>();
 
   /** Stores a run as committed and announces it, as ChecklistRuns does. */
   void change(TrackedRun tracked) {
@@ -46,8 +48,13 @@ final class MemoryReports implements ReportSource {
     return RunReport.markdown(tracked, List.of());
   }
 
-  synchronized Optional<String> fileOf(String runId) {
-    return Optional.ofNullable(claims.get(runId)).map(Claim::fileId);
+  synchronized Optional<String> fileOf(String runId, RunStatus status) {
+    return Optional.ofNullable(claims.get(new Key(runId, status))).map(Claim::fileId);
+  }
+
+  /** Records a report as uploaded by an earlier life of the bot. */
+  synchronized void reported(String runId, RunStatus status, String fileId) {
+    claims.put(new Key(runId, status), new Claim("earlier", fileId));
   }
 
   /** How many times the run was looked up. */
@@ -55,8 +62,8 @@ final class MemoryReports implements ReportSource {
     return finds.getOrDefault(runId, 0);
   }
 
-  synchronized boolean claimed(String runId) {
-    return claims.containsKey(runId);
+  synchronized boolean claimed(String runId, RunStatus status) {
+    return claims.containsKey(new Key(runId, status));
   }
 
   @Override
@@ -79,36 +86,45 @@ final class MemoryReports implements ReportSource {
   }
 
   @Override
-  public synchronized Future<Boolean> claim(String runId, String owner) {
-    if (claims.containsKey(runId)) {
+  public synchronized Future<Boolean> claim(String runId, RunStatus status, String owner) {
+    Key key = new Key(runId, status);
+    if (claims.containsKey(key)) {
       return Future.succeededFuture(false);
     }
-    claims.put(runId, new Claim(owner, null));
+    claims.put(key, new Claim(owner, null));
     return Future.succeededFuture(true);
   }
 
   @Override
-  public synchronized Future<Void> uploaded(String runId, String fileId) {
-    Claim claim = claims.get(runId);
-    claims.put(runId, new Claim(claim == null ? null : claim.owner(), fileId));
+  public synchronized Future<Void> uploaded(String runId, RunStatus status, String fileId) {
+    Key key = new Key(runId, status);
+    Claim claim = claims.get(key);
+    claims.put(key, new Claim(claim == null ? null : claim.owner(), fileId));
     return Future.succeededFuture();
   }
 
   @Override
-  public synchronized Future<Void> release(String runId, String owner) {
-    Claim claim = claims.get(runId);
+  public synchronized Future<Void> release(String runId, RunStatus status, String owner) {
+    Key key = new Key(runId, status);
+    Claim claim = claims.get(key);
     if (claim != null && claim.fileId() == null && claim.owner().equals(owner)) {
-      claims.remove(runId);
+      claims.remove(key);
     }
     return Future.succeededFuture();
+  }
+
+  @Override
+  public synchronized Future<Boolean> reportedBefore(String runId, RunStatus status) {
+    return Future.succeededFuture(claims.entrySet().stream().anyMatch(claim -> claim.getKey().runId().equals(runId)
+        && claim.getKey().status() != status && claim.getValue().fileId() != null));
   }
 
   @Override
   public synchronized Future<List<String>> unreported(Duration within) {
     return Future.succeededFuture(runs.values().stream()
         .filter(tracked -> RunStatus.FINISHED.contains(tracked.run().status()) && tracked.posted())
+        .filter(tracked -> !claims.containsKey(new Key(tracked.id(), tracked.run().status())))
         .map(TrackedRun::id)
-        .filter(id -> !claims.containsKey(id))
         .sorted()
         .toList());
   }

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Reports going into their run's thread through Slack's three-step file upload, against the
- * fake Slack over real HTTP, once per run whatever the number of announcements or replicas.
+ * fake Slack over real HTTP, once per run and finished status whatever the number of
+ * announcements or replicas.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
@@ -88,7 +89,7 @@ class ThreadReportsTest {
       return Future.succeededFuture();
     });
     // Recorded once Slack answered the last step, so the fake is done with it too.
-    Optional<String> recorded = awaitFile(run.id());
+    Optional<String> recorded = awaitFile(run.id(), RunStatus.ROLLED_BACK);
 
     FakeSlack.SharedFile file = fake.files().get(0);
     assertEquals(List.of("files.getUploadURLExternal " + file.id(), "upload " + file.id(),
@@ -134,7 +135,8 @@ class ThreadReportsTest {
 
     Future<String> delivered = onLoop(() -> reports.deliver(unposted.id()));
     awaitLooks(unposted.id(), 2);
-    assertFalse(source.claimed(unposted.id()), "nothing is claimed while there is no thread to post in");
+    assertFalse(source.claimed(unposted.id(), RunStatus.FAILED),
+        "nothing is claimed while there is no thread to post in");
     // The publisher posts the run's message a moment later.
     source.put(new TrackedRun(unposted.run(), CHANNEL, THREAD, unposted.deployment()));
 
@@ -152,7 +154,7 @@ class ThreadReportsTest {
       return Future.succeededFuture();
     });
     assertNull(get(onLoop(() -> reports.deliver(open.id()))));
-    assertFalse(source.claimed(open.id()));
+    assertFalse(source.claimed(open.id(), RunStatus.PREPARING));
     assertTrue(fake.calls("files.getUploadURLExternal").isEmpty());
   }
 
@@ -166,11 +168,11 @@ class ThreadReportsTest {
     Throwable failure = getFailure(onLoop(() -> reports.deliver(run.id())));
     assertTrue(failure.getMessage().contains("files.completeUploadExternal failed: not_in_channel"),
         failure.getMessage());
-    assertFalse(source.claimed(run.id()), "the claim was given back");
+    assertFalse(source.claimed(run.id(), RunStatus.ROLLED_BACK), "the claim was given back");
 
     String fileId = get(onLoop(() -> reports.deliver(run.id())));
     assertEquals(List.of(fileId), ids(fake.filesInThread(CHANNEL, THREAD)));
-    assertEquals(Optional.of(fileId), source.fileOf(run.id()));
+    assertEquals(Optional.of(fileId), source.fileOf(run.id(), RunStatus.ROLLED_BACK));
   }
 
   @Test
@@ -178,8 +180,56 @@ class ThreadReportsTest {
     TrackedRun lost = deployRun("11111111-0000-4000-8000-000000000006", RunStatus.SUCCEEDED, THREAD);
     source.put(lost);
     reporter(SWEEPING);
-    String fileId = awaitFile(lost.id()).orElseThrow();
+    String fileId = awaitFile(lost.id(), RunStatus.SUCCEEDED).orElseThrow();
     assertEquals(List.of(fileId), ids(fake.filesInThread(CHANNEL, THREAD)));
+  }
+
+  @Test
+  void aRunRolledBackAfterItsReportGetsASecondReportInTheSameThreadOncePerStatus() throws Exception {
+    ThreadReports one = reporter();
+    ThreadReports two = reporter();
+    TrackedRun succeeded = deployRun("11111111-0000-4000-8000-000000000007", RunStatus.SUCCEEDED, THREAD);
+    String id = succeeded.id();
+    // Both replicas hear every announcement.
+    announce(succeeded, 2);
+    String first = awaitFile(id, RunStatus.SUCCEEDED).orElseThrow();
+
+    // Hours later someone rolls it back; the rollback is announced as it starts, then several times as it ends.
+    announce(rolledBack(succeeded, RunStatus.ROLLING_BACK), 1);
+    TrackedRun rolledBack = rolledBack(succeeded, RunStatus.ROLLED_BACK);
+    announce(rolledBack, 3);
+    String second = awaitFile(id, RunStatus.ROLLED_BACK).orElseThrow();
+    assertNull(get(onLoop(() -> one.deliver(id))), "a later announcement finds the rollback reported");
+    assertNull(get(onLoop(() -> two.deliver(id))), "on either replica");
+
+    assertEquals(List.of(first, second), ids(fake.filesInThread(CHANNEL, THREAD)), "both in the run's thread");
+    assertEquals(2, fake.files().size(), "one report per status");
+    assertEquals(2, fake.calls("files.getUploadURLExternal").size());
+    assertEquals(2, fake.calls("files.completeUploadExternal").size());
+    FakeSlack.SharedFile before = fake.files().get(0);
+    FakeSlack.SharedFile after = fake.files().get(1);
+    assertEquals("Deploy report: api v2 to prod", before.title());
+    assertEquals("preflight-api-v2-prod-11111111.md", before.filename());
+    assertArrayEquals(MemoryReports.expected(succeeded).getBytes(StandardCharsets.UTF_8), before.bytes());
+    assertEquals("Deploy report: api v2 to prod (after the rollback)", after.title());
+    assertEquals("preflight-api-v2-prod-11111111-after-rollback.md", after.filename());
+    assertArrayEquals(MemoryReports.expected(rolledBack).getBytes(StandardCharsets.UTF_8), after.bytes(),
+        "the second report is the run as rolled back");
+    assertTrue(after.text().contains("| Status | **ROLLED_BACK** |"), after.text());
+    assertEquals(Optional.of(first), source.fileOf(id, RunStatus.SUCCEEDED), "the first report's record stands");
+  }
+
+  @Test
+  void aRollbackWhoseReportWasLostIsSharedByTheSweepAfterTheFirstReport() throws Exception {
+    TrackedRun succeeded = deployRun("11111111-0000-4000-8000-000000000008", RunStatus.SUCCEEDED, THREAD);
+    // The success was reported before a restart; the rollback finished while the bot was down.
+    source.put(rolledBack(succeeded, RunStatus.ROLLBACK_FAILED));
+    source.reported(succeeded.id(), RunStatus.SUCCEEDED, "F0EARLIER");
+    reporter(SWEEPING);
+
+    String fileId = awaitFile(succeeded.id(), RunStatus.ROLLBACK_FAILED).orElseThrow();
+    assertEquals(List.of(fileId), ids(fake.filesInThread(CHANNEL, THREAD)), "the success is not uploaded again");
+    assertEquals("Deploy report: api v2 to prod (after the rollback)", fake.files().get(0).title());
   }
 
   // Helpers
@@ -204,6 +254,24 @@ class ThreadReportsTest {
     return new TrackedRun(run, CHANNEL, messageTs, deployment);
   }
 
+  /** The run rolled back by hand after it finished as {@code succeeded}. */
+  private static TrackedRun rolledBack(TrackedRun succeeded, RunStatus status) {
+    Deployment rolling = succeeded.deployment()
+        .rollbackRequested("U0ROLLER", STARTED.plusSeconds(3600), "asked for by <@U0ROLLER>");
+    return new TrackedRun(succeeded.run().withStatus(status), CHANNEL, succeeded.messageTs(),
+        status == RunStatus.ROLLING_BACK ? rolling : rolling.finished(STARTED.plusSeconds(3700)));
+  }
+
+  /** Stores and announces the run {@code times} times on the event loop, as ChecklistRuns does. */
+  private void announce(TrackedRun tracked, int times) throws Exception {
+    get(onLoop(() -> {
+      for (int i = 0; i < times; i++) {
+        source.change(tracked);
+      }
+      return Future.succeededFuture();
+    }));
+  }
+
   /** Waits until the run was looked up {@code times} times, i.e. the reporter is waiting for its message. */
   private void awaitLooks(String runId, int times) throws Exception {
     Promise<Void> looked = Promise.promise();
@@ -220,9 +288,10 @@ class ThreadReportsTest {
   }
 
   /** The recorded file id, waiting for the write that follows the upload. */
-  private Optional<String> awaitFile(String runId) throws Exception {
+  private Optional<String> awaitFile(String runId, RunStatus status) throws Exception {
     Promise<Optional<String>> recorded = Promise.promise();
-    long timer = vertx.setPeriodic(10, id -> source.fileOf(runId).ifPresent(file -> recorded.tryComplete(Optional.of(file))));
+    long timer = vertx.setPeriodic(10, id -> source.fileOf(runId, status)
+        .ifPresent(file -> recorded.tryComplete(Optional.of(file))));
     try {
       return get(recorded.future());
     } finally {
