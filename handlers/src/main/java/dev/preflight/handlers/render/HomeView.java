@@ -96,29 +96,7 @@ public final class HomeView {
         + unrestored;
   }
 
-  /** A titled list within its share of blocks; what does not fit is counted on a last line. */
   private static List<LayoutBlock> group(String title, List<String> lines, String empty) {
-    if (lines.isEmpty()) {
-      return pack(title, List.of("_" + empty + "_"), 0);
-    }
-    int shown = lines.size();
-    List<LayoutBlock> blocks = pack(title, lines, 0);
-    while (blocks.size() > GROUP_BLOCKS && shown > 0) {
-      shown = Math.min(shown - 1, shown * GROUP_BLOCKS / blocks.size());
-      blocks = pack(title, lines.subList(0, Math.max(shown, 0)), lines.size() - Math.max(shown, 0));
-    }
-    return blocks;
-  }
-
-  private static List<LayoutBlock> pack(String title, List<String> lines, int hidden) {
-    List<LayoutBlock> out = new ArrayList<>();
-    TextPacker text = new TextPacker(out);
-    text.line("*" + title + "*");
-    lines.forEach(text::line);
-    if (hidden > 0) {
-      text.line("_…and " + hidden + " more not shown here._");
-    }
-    text.flush();
-    return out;
+    return OverviewMessage.group(title, lines, empty, GROUP_BLOCKS);
   }
 }

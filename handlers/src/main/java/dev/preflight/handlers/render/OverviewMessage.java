@@ -104,16 +104,20 @@ public final class OverviewMessage {
     };
   }
 
-  /** A titled list within its share of blocks; what does not fit is counted on a last line. */
   private static List<LayoutBlock> group(String title, List<String> lines, String empty) {
+    return group(title, lines, empty, SECTION_BLOCKS);
+  }
+
+  /** A titled list within {@code budget} blocks; what does not fit is counted on a last line. */
+  static List<LayoutBlock> group(String title, List<String> lines, String empty, int budget) {
     if (lines.isEmpty()) {
       return pack(title, List.of("_" + empty + "_"), 0);
     }
     int shown = lines.size();
     List<LayoutBlock> blocks = pack(title, lines, 0);
-    while (blocks.size() > SECTION_BLOCKS && shown > 0) {
+    while (blocks.size() > budget && shown > 0) {
       // Shrink in proportion to the overflow, then by one, so long lists settle in a few tries.
-      shown = Math.min(shown - 1, shown * SECTION_BLOCKS / blocks.size());
+      shown = Math.min(shown - 1, shown * budget / blocks.size());
       blocks = pack(title, lines.subList(0, Math.max(shown, 0)), lines.size() - Math.max(shown, 0));
     }
     return blocks;
