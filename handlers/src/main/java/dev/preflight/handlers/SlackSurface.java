@@ -91,7 +91,10 @@ public final class SlackSurface {
     watchAlerts.register(app);
     watchAlerts.start();
 
-    RunPublisher publisher = new RunPublisher(runs, deploys, slack, new Coalescer(loop), config.signOffReaction()).start();
+    RunPublisher publisher = new RunPublisher(runs, deploys, services.watches(), slack, new Coalescer(loop),
+        config.signOffReaction()).start();
+    // A failing watch marks its run's message, not only the alert channel.
+    services.watches().onFailure(failure -> publisher.changed(failure.run()));
     return new SlackSurface(app, publisher, alerts);
   }
 

@@ -4,6 +4,8 @@ import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.deploy.EnvLock;
 import dev.preflight.deploy.run.ChecklistRuns;
 import dev.preflight.deploy.run.DeployRuns;
+import dev.preflight.deploy.watch.WatchState;
+import dev.preflight.deploy.watch.Watches;
 import dev.preflight.deploy.run.RunNote;
 import dev.preflight.deploy.run.TrackedRun;
 import dev.preflight.handlers.render.MessageContent;
@@ -36,7 +38,13 @@ public final class RunPublisher {
 
   public RunPublisher(ChecklistRuns runs, DeployRuns deploys, SlackApi slack, Coalescer coalescer,
       String reactionName) {
-    this(RunSource.of(runs, deploys), slack, coalescer, reactionName, Clock.systemUTC());
+    this(runs, deploys, null, slack, coalescer, reactionName);
+  }
+
+  /** @param watches the post-deploy watches, whose state a succeeded run's message shows; or null */
+  public RunPublisher(ChecklistRuns runs, DeployRuns deploys, Watches watches, SlackApi slack, Coalescer coalescer,
+      String reactionName) {
+    this(RunSource.of(runs, deploys, watches), slack, coalescer, reactionName, Clock.systemUTC());
   }
 
   RunPublisher(RunSource source, SlackApi slack, Coalescer coalescer, String reactionName, Clock clock) {
@@ -80,7 +88,11 @@ public final class RunPublisher {
               deployment.environment(), tracked.id(), e.getMessage());
           return Future.succeededFuture(Optional.empty());
         });
-    return lock.map(l -> RunMessage.render(tracked, l, reactionName, clock.instant()));
+    Future<Optional<WatchState>> watch = deployment == null
+        ? Future.succeededFuture(Optional.empty())
+        : source.watchOf(tracked.id()).otherwise(Optional.empty());
+    return Future.all(lock, watch).map(both -> WatchLine.mark(
+        RunMessage.render(tracked, lock.result(), reactionName, clock.instant()), watch.result(), tracked));
   }
 
   private Future<Void> send(TrackedRun tracked, MessageContent content) {

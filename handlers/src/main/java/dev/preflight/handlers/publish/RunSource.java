@@ -1,5 +1,7 @@
 package dev.preflight.handlers.publish;
 
+import dev.preflight.deploy.watch.WatchState;
+import dev.preflight.deploy.watch.Watches;
 import dev.preflight.checklists.deploy.EnvLock;
 import dev.preflight.deploy.run.ChecklistRuns;
 import dev.preflight.deploy.run.DeployRuns;
@@ -26,8 +28,18 @@ interface RunSource {
 
   Future<Optional<EnvLock>> lockOf(String service, String environment);
 
-  static RunSource of(ChecklistRuns runs, DeployRuns deploys) {
+  /** The run's post-deploy watch, if it has one. */
+  default Future<Optional<WatchState>> watchOf(String runId) {
+    return Future.succeededFuture(Optional.empty());
+  }
+
+  static RunSource of(ChecklistRuns runs, DeployRuns deploys, Watches watches) {
     return new RunSource() {
+      @Override
+      public Future<Optional<WatchState>> watchOf(String runId) {
+        return watches == null ? Future.succeededFuture(Optional.empty()) : watches.find(runId);
+      }
+
       @Override
       public void onChange(Consumer<TrackedRun> listener) {
         runs.onChange(listener);

@@ -235,6 +235,34 @@ class RunPublisherTest {
   }
 
   @Test
+  void aSucceededRunShowsItsWatchAndAFailingWatchMarksItAboveTheRollbackButton(VertxTestContext test) {
+    java.time.Instant until = LAUNCHED.plus(java.time.Duration.ofHours(4));
+    stored.watch(new dev.preflight.deploy.watch.WatchState("r-1", "backend", "production", "v1.4.2",
+        java.time.Duration.ofMinutes(5), until, LAUNCHED.plusSeconds(600), 2, LAUNCHED.plusSeconds(300), 0, null,
+        null, null));
+    stored.change(deployRun("r-1", RunStatus.SUCCEEDED, deploying().finished(LAUNCHED.plusSeconds(300))));
+
+    stored.attached("r-1")
+        .compose(ts -> {
+          test.verify(() -> {
+            String text = text(fake.message(CHANNEL, ts).orElseThrow());
+            assertTrue(text.contains("👀 Watched every 5m until"), text);
+            assertTrue(text.contains("2 passes so far, all passing"), text);
+          });
+          stored.watch(new dev.preflight.deploy.watch.WatchState("r-1", "backend", "production", "v1.4.2",
+              java.time.Duration.ofMinutes(5), until, LAUNCHED.plusSeconds(900), 3, LAUNCHED.plusSeconds(600), 1,
+              LAUNCHED.plusSeconds(600), null, null));
+          stored.change(stored.stored("r-1").orElseThrow());
+          return fake.awaitCall("chat.update", call -> text(call).contains("Post-deploy watch failing"));
+        })
+        .onComplete(test.succeeding(update -> test.verify(() -> {
+          assertTrue(text(update).contains("1 failing in a row"), text(update));
+          assertEquals(List.of(ActionIds.ROLLBACK), runActions(update), "Rollback stays, right under the mark");
+          test.completeNow();
+        })));
+  }
+
+  @Test
   void notesAnnouncedByTheServiceReachTheThreadOfADeployRun(VertxTestContext test) {
     stored.change(deployRun("r-1", RunStatus.DEPLOYING, deploying()));
 

@@ -25,6 +25,7 @@ final class StoredRuns implements RunSource {
   private final List<Consumer<RunNote>> noteListeners = new CopyOnWriteArrayList<>();
   private final Map<String, Promise<String>> attached = new ConcurrentHashMap<>();
   private volatile boolean locksFail;
+  private final Map<String, dev.preflight.deploy.watch.WatchState> watches = new ConcurrentHashMap<>();
 
   /** Stores a run as it would be after a committed change, and announces it. */
   TrackedRun change(TrackedRun tracked) {
@@ -51,6 +52,15 @@ final class StoredRuns implements RunSource {
 
   void lock(EnvLock lock) {
     locks.put(lock.service() + "/" + lock.environment(), lock);
+  }
+
+  void watch(dev.preflight.deploy.watch.WatchState watch) {
+    watches.put(watch.runId(), watch);
+  }
+
+  @Override
+  public Future<Optional<dev.preflight.deploy.watch.WatchState>> watchOf(String runId) {
+    return Future.succeededFuture(Optional.ofNullable(watches.get(runId)));
   }
 
   void failLockLookups() {
