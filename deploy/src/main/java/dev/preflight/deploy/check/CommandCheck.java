@@ -106,9 +106,14 @@ public final class CommandCheck implements Check<CheckSpec.Command> {
   }
 
   static String tail(Path file) throws IOException {
+    return tail(file, OUTPUT_LIMIT);
+  }
+
+  /** The last {@code limit} bytes of a file of output, as text. */
+  public static String tail(Path file, int limit) throws IOException {
     try (RandomAccessFile output = new RandomAccessFile(file.toFile(), "r")) {
       long length = output.length();
-      long from = Math.max(0, length - OUTPUT_LIMIT);
+      long from = Math.max(0, length - limit);
       byte[] bytes = new byte[(int) (length - from)];
       output.seek(from);
       output.readFully(bytes);

@@ -319,13 +319,8 @@ public final class DeployRuns {
   /** {@code /rollback}: rolls back the newest launched run of the service and environment. */
   public Future<TrackedRun> rollbackLatest(String service, String environment, Set<String> actorRoles,
       Origin origin) {
-    try {
-      Service.Environment env = environment(service(service), environment);
-      DeployRules.deployerRefusal(env, service, actorRoles).ifPresent(DeployRuns::refuse);
-    } catch (RunRuleException e) {
-      return Future.failedFuture(e);
-    }
-    return store.latestLaunchedRun(service, environment).compose(latest -> latest.isEmpty()
+    return deployer(service, environment, actorRoles).compose(env -> store.latestLaunchedRun(service, environment))
+        .compose(latest -> latest.isEmpty()
         ? Future.failedFuture(new RunRuleException("Preflight has not deployed *" + service + "* to *" + environment
             + "* yet, so it has no release to roll back to."))
         : rollback(latest.get(), actorRoles, origin));
@@ -372,40 +367,29 @@ public final class DeployRuns {
 
   public Future<EnvLock> lock(String service, String environment, String reason, Set<String> actorRoles,
       Origin origin) {
-    try {
-      Service.Environment env = environment(service(service), environment);
-      DeployRules.deployerRefusal(env, service, actorRoles).ifPresent(DeployRuns::refuse);
-      if (reason == null || reason.isBlank()) {
-        refuse("A lock needs a reason: `/lock " + service + " " + environment + " <reason>`.");
-      }
-    } catch (RunRuleException e) {
-      return Future.failedFuture(e);
+    if (reason == null || reason.isBlank()) {
+      return deployer(service, environment, actorRoles).compose(env -> Future.failedFuture(new RunRuleException(
+          "A lock needs a reason: `/lock " + service + " " + environment + " <reason>`.")));
     }
     EnvLock lock = new EnvLock(service, environment, reason.strip(), origin.actor(), clock.instant());
-    return repository.pool()
+    return deployer(service, environment, actorRoles).compose(env -> repository.pool()
         .withTransaction(conn -> DeploymentStore.lockEnvironment(conn, service, environment)
             .compose(v -> DeploymentStore.putLock(conn, lock))
             .compose(v -> repository.audit(conn, null, origin, "environment.locked",
                 new JsonObject().put("service", service).put("environment", environment).put("reason", lock.reason())))
-            .map(lock))
+            .map(lock)))
         .onSuccess(v -> refreshEnvironment(service, environment));
   }
 
   /** Empty when the environment was not locked. */
   public Future<Optional<EnvLock>> unlock(String service, String environment, Set<String> actorRoles,
       Origin origin) {
-    try {
-      Service.Environment env = environment(service(service), environment);
-      DeployRules.deployerRefusal(env, service, actorRoles).ifPresent(DeployRuns::refuse);
-    } catch (RunRuleException e) {
-      return Future.failedFuture(e);
-    }
-    return repository.pool()
+    return deployer(service, environment, actorRoles).compose(env -> repository.pool()
         .withTransaction(conn -> DeploymentStore.lockEnvironment(conn, service, environment)
             .compose(v -> DeploymentStore.removeLock(conn, service, environment))
             .compose(removed -> removed.isEmpty() ? Future.succeededFuture(removed)
                 : repository.audit(conn, null, origin, "environment.unlocked",
-                    new JsonObject().put("service", service).put("environment", environment)).map(removed)))
+                    new JsonObject().put("service", service).put("environment", environment)).map(removed))))
         .onSuccess(removed -> refreshEnvironment(service, environment));
   }
 
@@ -773,6 +757,17 @@ public final class DeployRuns {
           + "Known services: " + String.join(", ", config.services().keySet().stream().sorted().toList()) + ".");
     }
     return svc;
+  }
+
+  /** The environment, when it exists and the roles include one of its deployers; a refusal otherwise. */
+  private Future<Service.Environment> deployer(String service, String environment, Set<String> roles) {
+    try {
+      Service.Environment env = environment(service(service), environment);
+      DeployRules.deployerRefusal(env, service, roles).ifPresent(DeployRuns::refuse);
+      return Future.succeededFuture(env);
+    } catch (RunRuleException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private static Service.Environment environment(Service svc, String name) {

@@ -1,8 +1,7 @@
 package dev.preflight.deploy.target;
 
+import dev.preflight.deploy.check.CommandCheck;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -57,15 +56,10 @@ final class CommandOutput {
   }
 
   private String tail(int limit) throws IOException {
-    try (RandomAccessFile output = new RandomAccessFile(file.toFile(), "r")) {
-      long length = output.length();
-      long from = Math.max(0, length - limit);
-      byte[] bytes = new byte[(int) (length - from)];
-      output.seek(from);
-      output.readFully(bytes);
-      String text = new String(bytes, StandardCharsets.UTF_8);
-      // A cut in the middle of a line leaves half a line: drop it rather than show a fragment.
-      return from > 0 && text.indexOf('\n') >= 0 ? text.substring(text.indexOf('\n') + 1) : text;
-    }
+    boolean cut = Files.size(file) > limit;
+    String text = CommandCheck.tail(file, limit);
+    // A cut in the middle of a line leaves half a line: drop it rather than show a fragment.
+    return cut && text.indexOf('\n') >= 0 ? text.substring(text.indexOf('\n') + 1) : text;
   }
+
 }
