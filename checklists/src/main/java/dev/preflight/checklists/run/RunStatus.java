@@ -22,6 +22,8 @@ public enum RunStatus {
   public static final Set<RunStatus> FINISHED = EnumSet.of(SUCCEEDED, FAILED, ROLLED_BACK, ROLLBACK_FAILED, CANCELLED);
   /** Finished runs that did not end well. */
   public static final Set<RunStatus> UNSUCCESSFUL = EnumSet.of(FAILED, ROLLED_BACK, ROLLBACK_FAILED);
+  /** Deploy runs a replica is driving: deploying, verifying or rolling back. */
+  public static final Set<RunStatus> IN_FLIGHT = EnumSet.of(DEPLOYING, VERIFYING, ROLLING_BACK);
   /** Runs whose checklist can still change: items ticked, checks re-run, sign-offs given. */
   public static final Set<RunStatus> OPEN = EnumSet.of(PREPARING, READY);
 

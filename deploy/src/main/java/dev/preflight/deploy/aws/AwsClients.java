@@ -84,7 +84,7 @@ public final class AwsClients implements AutoCloseable {
   }
 
   /** The named region, or the default chain's, or {@code us-east-1} when nothing is configured. */
-  public Region region(String name) {
+  private Region region(String name) {
     if (name != null && !name.isBlank()) {
       return Region.of(name.trim());
     }

@@ -75,7 +75,8 @@ public final class CheckFailures {
     return "check failed: " + message(cause);
   }
 
-  private static String detail(Throwable cause) {
+  /** What AWS said, or the failure's message. */
+  public static String detail(Throwable cause) {
     Optional<AwsServiceException> aws = find(cause, AwsServiceException.class);
     if (aws.isPresent() && aws.get().awsErrorDetails() != null) {
       return aws.get().awsErrorDetails().errorMessage();
@@ -83,7 +84,8 @@ public final class CheckFailures {
     return message(cause);
   }
 
-  private static boolean isTimeout(Throwable cause) {
+  /** Whether the failure is a timeout of any of the clients the bot uses. */
+  public static boolean isTimeout(Throwable cause) {
     return find(cause, TimeoutException.class).isPresent()
         || find(cause, PgException.class).map(e -> QUERY_CANCELED.equals(e.getSqlState())).orElse(false)
         || find(cause, ConnectTimeoutException.class).isPresent()

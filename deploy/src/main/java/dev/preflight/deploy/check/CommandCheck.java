@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class CommandCheck implements Check<CheckSpec.Command> {
 
   static final int OUTPUT_LIMIT = 64 * 1024;
-  static final Duration KILL_WAIT_LIMIT = Duration.ofSeconds(5);
+  public static final Duration KILL_WAIT_LIMIT = Duration.ofSeconds(5);
 
   private final Vertx vertx;
 
@@ -106,18 +106,21 @@ public final class CommandCheck implements Check<CheckSpec.Command> {
   }
 
   static String tail(Path file) throws IOException {
-    return tail(file, OUTPUT_LIMIT);
+    return tail(file, OUTPUT_LIMIT).text();
   }
 
+  /** The end of a file of output, and whether anything before it was left out. */
+  public record Tail(String text, boolean cut) {}
+
   /** The last {@code limit} bytes of a file of output, as text. */
-  public static String tail(Path file, int limit) throws IOException {
+  public static Tail tail(Path file, int limit) throws IOException {
     try (RandomAccessFile output = new RandomAccessFile(file.toFile(), "r")) {
       long length = output.length();
       long from = Math.max(0, length - limit);
       byte[] bytes = new byte[(int) (length - from)];
       output.seek(from);
       output.readFully(bytes);
-      return new String(bytes, StandardCharsets.UTF_8);
+      return new Tail(new String(bytes, StandardCharsets.UTF_8), from > 0);
     }
   }
 

@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.ecs.model.Service;
  * COMPLETED. A deployment that reports no rollout state (CODE_DEPLOY, EXTERNAL controllers) is
  * not taken as steady: the check cannot tell.
  */
-final class EcsServiceCheck implements Check<CheckSpec.EcsService> {
+public final class EcsServiceCheck implements Check<CheckSpec.EcsService> {
 
   private final Vertx vertx;
   private final AwsClients aws;
@@ -106,7 +106,8 @@ final class EcsServiceCheck implements Check<CheckSpec.EcsService> {
   }
 
   /** "arn:aws:ecs:eu-west-1:123:task-definition/web:23" reads better as "web:23". */
-  static String shortTaskDefinition(String taskDefinition) {
+  /** A task definition ARN as people say it: {@code family:revision}. */
+  public static String shortTaskDefinition(String taskDefinition) {
     if (taskDefinition == null) {
       return null;
     }

@@ -140,7 +140,7 @@ public final class ChecklistRuns {
           return repository.saveChanges(conn, tracked.run(), after)
               .compose(v -> repository.audit(conn, runId, origin, "signoff.added",
                   new JsonObject().put("role", accepted.role())))
-              .map(v -> new SignOffOutcome(decision, withRun(tracked, after)));
+              .map(v -> new SignOffOutcome(decision, tracked.with(after)));
         }))
         .onSuccess(outcome -> {
           if (outcome.accepted()) {
@@ -160,7 +160,7 @@ public final class ChecklistRuns {
           ChecklistRun after = tracked.run().withoutSignOff(user);
           return repository.saveChanges(conn, tracked.run(), after)
               .compose(v -> repository.audit(conn, runId, origin, "signoff.withdrawn", null))
-              .map(v -> Optional.of(withRun(tracked, after)));
+              .map(v -> Optional.of(tracked.with(after)));
         }))
         .onSuccess(changed -> changed.ifPresent(this::announce));
   }
@@ -199,7 +199,7 @@ public final class ChecklistRuns {
           changed[0] = true;
           return repository.saveChanges(conn, tracked.run(), after)
               .compose(v -> repository.audit(conn, runId, origin, action, detail))
-              .map(v -> withRun(tracked, after));
+              .map(v -> tracked.with(after));
         }))
         .onSuccess(tracked -> {
           if (changed[0]) {
@@ -257,10 +257,6 @@ public final class ChecklistRuns {
       started = started.move(item.id(), ItemEvent.START, null, clock.instant(), null, null);
     }
     return started;
-  }
-
-  private static TrackedRun withRun(TrackedRun tracked, ChecklistRun run) {
-    return tracked.with(run);
   }
 
   /** Tells every listener about a committed change; DeployRuns announces its changes here too. */

@@ -178,8 +178,7 @@ public final class DeployRuns {
       Deployment requested = Deployment.requested(service, environment, version);
       return runs.start(checklist, channel, origin, requested,
               conn -> DeploymentStore.lockEnvironment(conn, service, environment)
-                  .compose(v -> DeploymentStore.activeRun(conn, service, environment,
-                      RunStatus.ACTIVE.toArray(RunStatus[]::new)))
+                  .compose(v -> DeploymentStore.activeRun(conn, service, environment, RunStatus.ACTIVE))
                   .compose(active -> active.isPresent()
                       ? Future.failedFuture(new AlreadyActive(active.get()))
                       : Future.succeededFuture()))
@@ -203,14 +202,12 @@ public final class DeployRuns {
       }
       return DeploymentStore.lockEnvironment(conn, d.service(), d.environment())
           .compose(v -> DeploymentStore.lockOf(conn, d.service(), d.environment()))
-          .compose(lock -> DeploymentStore.activeRun(conn, d.service(), d.environment(), RunStatus.DEPLOYING,
-                  RunStatus.VERIFYING, RunStatus.ROLLING_BACK)
+          .compose(lock -> DeploymentStore.activeRun(conn, d.service(), d.environment(), RunStatus.IN_FLIGHT)
               .compose(other -> DeploymentStore.latestRelease(conn, d.service(), d.environment())
                   .map(previous -> {
                     DeployRules.launchRefusal(tracked.run(), lock, other.filter(id -> !id.equals(runId)))
                         .ifPresent(DeployRuns::refuse);
-                    ChecklistRun deploying = tracked.run()
-                        .withStatus(RunTransitions.require(tracked.run().status(), RunStatus.DEPLOYING));
+                    ChecklistRun deploying = move(tracked.run(), RunStatus.DEPLOYING);
                     String by = origin.actor() == null ? tracked.run().startedBy() : origin.actor();
                     return tracked.with(deploying).with(d.launched(by, clock.instant(), previous.orElse(null)));
                   })))
@@ -298,8 +295,7 @@ public final class DeployRuns {
       }
       DeployRules.deployerRefusal(env, d.service(), actorRoles).ifPresent(DeployRuns::refuse);
       return DeploymentStore.lockEnvironment(conn, d.service(), d.environment())
-          .compose(v -> DeploymentStore.activeRun(conn, d.service(), d.environment(), RunStatus.DEPLOYING,
-              RunStatus.VERIFYING, RunStatus.ROLLING_BACK))
+          .compose(v -> DeploymentStore.activeRun(conn, d.service(), d.environment(), RunStatus.IN_FLIGHT))
           .compose(other -> {
             other.filter(id -> !id.equals(runId)).ifPresent(id ->
                 refuse("Another run of *" + d.service() + "* in *" + d.environment() + "* is in flight (run `" + id
@@ -335,8 +331,7 @@ public final class DeployRuns {
       String by, String why) {
     Deployment d = deploymentOf(tracked);
     rollbackRefusal(env, d).ifPresent(DeployRuns::refuse);
-    ChecklistRun rolling = tracked.run()
-        .withStatus(RunTransitions.require(tracked.run().status(), RunStatus.ROLLING_BACK));
+    ChecklistRun rolling = move(tracked.run(), RunStatus.ROLLING_BACK);
     Deployment requested = d.rollbackRequested(by, clock.instant(), why)
         .withRollbackState(Map.of())
         .withRollbackVerification(List.of());
@@ -410,10 +405,8 @@ public final class DeployRuns {
 
   /** The messages of an environment's open runs show its lock; bring them up to date. */
   private void refreshEnvironment(String service, String environment) {
-    store.activeDeployRunIds().onSuccess(ids -> ids.forEach(id -> repository.find(id).onSuccess(found ->
-        found.filter(t -> t.deployment() != null && t.deployment().service().equals(service)
-                && t.deployment().environment().equals(environment))
-            .ifPresent(runs::announce))));
+    store.activeDeployRunIds(service, environment)
+        .onSuccess(ids -> ids.forEach(id -> repository.find(id).onSuccess(found -> found.ifPresent(runs::announce))));
   }
 
   // Driving a run through its deploy
@@ -640,11 +633,8 @@ public final class DeployRuns {
 
   private Future<TrackedRun> failOrRollBack(SqlConnection conn, TrackedRun failing, Service.Environment env,
       boolean rollBack, String why) {
-    if (rollBack) {
-      TrackedRun failed = failing.with(move(failing.run(), RunStatus.FAILED));
-      return beginRollback(conn, failed, env, null, "automatic: " + why);
-    }
-    return finish(failing.with(move(failing.run(), RunStatus.FAILED)));
+    TrackedRun failed = failing.with(move(failing.run(), RunStatus.FAILED));
+    return rollBack ? beginRollback(conn, failed, env, null, "automatic: " + why) : finish(failed);
   }
 
   private Future<TrackedRun> finish(TrackedRun tracked) {
@@ -673,7 +663,7 @@ public final class DeployRuns {
           held.get().ifPresent(drive::abort);
           return change.apply(conn, tracked);
         }))
-        .map(after -> Set.of(DeploymentStore.IN_FLIGHT).contains(after.run().status().name()));
+        .map(after -> RunStatus.IN_FLIGHT.contains(after.run().status()));
   }
 
   /**

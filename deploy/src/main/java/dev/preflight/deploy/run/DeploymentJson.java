@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Deployments, releases and verification results to and from their columns. */
-final class DeploymentJson {
+public final class DeploymentJson {
 
   private DeploymentJson() {}
 
@@ -116,7 +116,8 @@ final class DeploymentJson {
         instant(row.getOffsetDateTime("finished_at")));
   }
 
-  static Release releaseFromRow(Row row) {
+  /** A row of the releases table. */
+  public static Release releaseFromRow(Row row) {
     java.util.UUID runId = row.getUUID("run_id");
     return new Release(row.getString("service"), row.getString("environment"), row.getString("version"),
         row.getString("revision"), runId == null ? null : runId.toString(), row.getString("released_by"),

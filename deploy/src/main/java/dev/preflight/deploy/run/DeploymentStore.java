@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -25,9 +26,7 @@ import java.util.UUID;
  */
 public final class DeploymentStore {
 
-  /** Deploy runs somebody (a replica) must be driving. */
-  static final String[] IN_FLIGHT = {
-      RunStatus.DEPLOYING.name(), RunStatus.VERIFYING.name(), RunStatus.ROLLING_BACK.name()};
+  private static final String[] IN_FLIGHT = names(RunStatus.IN_FLIGHT);
 
   private final Pool pool;
 
@@ -64,10 +63,10 @@ public final class DeploymentStore {
 
   /** The run of this service and environment that is not finished, if any. */
   static Future<Optional<String>> activeRun(SqlClient client, String service, String environment,
-      RunStatus... statuses) {
+      Set<RunStatus> statuses) {
     return client.preparedQuery("select id from runs where kind = 'deploy' and service = $1 and environment = $2 "
             + "and status = any($3) order by started_at desc limit 1")
-        .execute(Tuple.of(service, environment, Arrays.stream(statuses).map(Enum::name).toArray(String[]::new)))
+        .execute(Tuple.of(service, environment, names(statuses)))
         .map(rows -> rows.size() == 0 ? Optional.<String>empty()
             : Optional.of(rows.iterator().next().getUUID("id").toString()));
   }
@@ -177,8 +176,20 @@ public final class DeploymentStore {
   /** Ids of deploy runs that are not finished, oldest first. */
   public Future<List<String>> activeDeployRunIds() {
     return pool.preparedQuery("select id from runs where kind = 'deploy' and status = any($1) order by started_at")
-        .execute(Tuple.of(RunStatus.ACTIVE.stream().map(Enum::name).toArray(String[]::new)))
+        .execute(Tuple.of(names(RunStatus.ACTIVE)))
         .map(DeploymentStore::ids);
+  }
+
+  /** Ids of one service and environment's deploy runs that are not finished, oldest first. */
+  Future<List<String>> activeDeployRunIds(String service, String environment) {
+    return pool.preparedQuery("select id from runs where kind = 'deploy' and service = $1 and environment = $2 "
+            + "and status = any($3) order by started_at")
+        .execute(Tuple.of(service, environment, names(RunStatus.ACTIVE)))
+        .map(DeploymentStore::ids);
+  }
+
+  private static String[] names(Set<RunStatus> statuses) {
+    return statuses.stream().map(Enum::name).toArray(String[]::new);
   }
 
   // Leases

@@ -4,6 +4,7 @@ import dev.preflight.checklists.checklist.Checklist;
 import dev.preflight.checklists.deploy.Release;
 import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.checklists.run.SignOffDecision;
+import dev.preflight.deploy.run.DeploymentJson;
 import dev.preflight.deploy.run.RunRepository;
 import dev.preflight.deploy.run.TrackedRun;
 import io.vertx.core.Future;
@@ -181,9 +182,7 @@ public final class DeployStats {
   }
 
   private static HistoryEntry entry(Row row) {
-    Release release = new Release(row.getString("service"), row.getString("environment"), row.getString("version"),
-        row.getString("revision"), row.getUUID("run_id") == null ? null : row.getUUID("run_id").toString(),
-        row.getString("released_by"), instant(row.getOffsetDateTime("released_at")), row.getString("kind"));
+    Release release = DeploymentJson.releaseFromRow(row);
     boolean rollback = Release.ROLLBACK.equals(release.kind());
     Instant began = instant(row.getOffsetDateTime(rollback ? "rollback_at" : "launched_at"));
     Duration took = began == null || release.at() == null ? null : Duration.between(began, release.at());

@@ -56,10 +56,10 @@ final class CommandOutput {
   }
 
   private String tail(int limit) throws IOException {
-    boolean cut = Files.size(file) > limit;
-    String text = CommandCheck.tail(file, limit);
+    CommandCheck.Tail tail = CommandCheck.tail(file, limit);
+    String text = tail.text();
     // A cut in the middle of a line leaves half a line: drop it rather than show a fragment.
-    return cut && text.indexOf('\n') >= 0 ? text.substring(text.indexOf('\n') + 1) : text;
+    return tail.cut() && text.indexOf('\n') >= 0 ? text.substring(text.indexOf('\n') + 1) : text;
   }
 
 }

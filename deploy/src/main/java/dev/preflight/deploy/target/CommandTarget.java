@@ -5,6 +5,7 @@ import dev.preflight.checklists.deploy.Target;
 import dev.preflight.checklists.secret.Redactor;
 import dev.preflight.checklists.secret.Variables;
 import dev.preflight.checklists.secret.Variables.MissingVariableException;
+import dev.preflight.deploy.check.CheckFailures;
 import dev.preflight.deploy.check.CommandCheck;
 import dev.preflight.deploy.check.Durations;
 import dev.preflight.deploy.check.ProcessTree;
@@ -56,7 +57,6 @@ public final class CommandTarget implements DeployTarget {
   static final int DETAIL_LINES = 30;
   static final int DETAIL_LIMIT = 3000;
   private static final int PROGRESS_LINE_LIMIT = 200;
-  private static final Duration KILL_WAIT_LIMIT = Duration.ofSeconds(5);
 
   private static final Logger LOG = LoggerFactory.getLogger(CommandTarget.class);
 
@@ -143,10 +143,9 @@ public final class CommandTarget implements DeployTarget {
     journal.progress("Running " + program, null);
     return vertx.executeBlocking(() -> start(invocation), false)
         .onSuccess(running -> {
-          ProcessHandle handle = running.process().toHandle();
           Map<String, String> entries = new java.util.HashMap<>();
-          entries.put(PID, String.valueOf(handle.pid()));
-          handle.info().startInstant().ifPresent(at -> entries.put(PID_STARTED, at.toString()));
+          entries.put(PID, String.valueOf(running.process().pid()));
+          running.startedAt().ifPresent(at -> entries.put(PID_STARTED, at.toString()));
           journal.record(entries).onFailure(e -> LOG.warn("Could not record the process id of {}: {}", program,
               redactor.redact(String.valueOf(e.getMessage()))));
         })
@@ -179,7 +178,7 @@ public final class CommandTarget implements DeployTarget {
         .filter(ProcessHandle::isAlive)
         .filter(handle -> handle.info().startInstant().map(at -> at.toString().equals(started)).orElse(false))
         .map(handle -> {
-          ProcessTree.kill(handle, KILL_WAIT_LIMIT);
+          ProcessTree.kill(handle, CommandCheck.KILL_WAIT_LIMIT);
           return true;
         })
         .orElse(false);
@@ -200,7 +199,8 @@ public final class CommandTarget implements DeployTarget {
       Process process = builder.start();
       // A script that asks a question would otherwise wait for an answer until it is killed.
       process.getOutputStream().close();
-      return new Running(process, output);
+      // Read here, on a worker: the process's start time comes from /proc.
+      return new Running(process, output, process.toHandle().info().startInstant());
     } catch (IOException e) {
       output.delete();
       throw e;
@@ -216,7 +216,7 @@ public final class CommandTarget implements DeployTarget {
       Redactor redactor, Context context) {
     Stop stop = new Stop();
     Promise<Void> killed = Promise.promise();
-    Runnable kill = () -> vertx.executeBlocking(() -> ProcessTree.kill(running.process().toHandle(), KILL_WAIT_LIMIT), false)
+    Runnable kill = () -> vertx.executeBlocking(() -> ProcessTree.kill(running.process().toHandle(), CommandCheck.KILL_WAIT_LIMIT), false)
         .<Void>mapEmpty()
         .onComplete(killed);
     long timer = vertx.setTimer(timeout.toMillis(), id -> {
@@ -256,7 +256,7 @@ public final class CommandTarget implements DeployTarget {
         if (done.get() || read.failed()) {
           return;
         }
-        String line = read.result() == null ? null : clip(redactor.redact(read.result()), PROGRESS_LINE_LIMIT);
+        String line = read.result() == null ? null : CheckFailures.clip(redactor.redact(read.result()), PROGRESS_LINE_LIMIT);
         if (line != null && !line.equals(shown)) {
           journal.progress(step, line);
         }
@@ -311,10 +311,6 @@ public final class CommandTarget implements DeployTarget {
     return text.length() <= DETAIL_LIMIT ? text : "…" + text.substring(text.length() - (DETAIL_LIMIT - 1));
   }
 
-  private static String clip(String line, int limit) {
-    return line.length() <= limit ? line : line.substring(0, limit - 1) + "…";
-  }
-
   private static String cannotStart(String program, Throwable failure, Redactor redactor) {
     String reason = failure.getCause() != null ? failure.getCause().getMessage() : failure.getMessage();
     return "cannot start " + program + ": " + redactor.redact(reason);
@@ -342,7 +338,7 @@ public final class CommandTarget implements DeployTarget {
     }
   }
 
-  private record Running(Process process, CommandOutput output) {}
+  private record Running(Process process, CommandOutput output, java.util.Optional<Instant> startedAt) {}
 
   /** @param exitCode null when the command was killed or never started; then the reason says why */
   private record Ending(Integer exitCode, String reason, List<String> lastLines) {

@@ -1,6 +1,7 @@
 package dev.preflight.deploy.target;
 
 import dev.preflight.deploy.aws.AwsFutures;
+import dev.preflight.deploy.check.EcsServiceCheck;
 import dev.preflight.deploy.target.EcsFailures.CallFailed;
 import dev.preflight.deploy.target.EcsFailures.Problem;
 import io.vertx.core.Context;
@@ -53,7 +54,7 @@ final class EcsCalls {
         .taskDefinition(taskDefinition)
         .include(TaskDefinitionField.TAGS)))
         .recover(failure -> failure.getCause() instanceof ClientException refused
-            ? Future.failedFuture(new Problem("Task definition " + EcsSettings.shortName(taskDefinition) + " not found",
+            ? Future.failedFuture(new Problem("Task definition " + EcsServiceCheck.shortTaskDefinition(taskDefinition) + " not found",
                 refused.awsErrorDetails().errorMessage()))
             : Future.failedFuture(failure));
   }

@@ -8,10 +8,7 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
-import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 
 /**
  * The one place that turns what went wrong in an ECS deploy into the line a person reads in the
@@ -40,7 +37,7 @@ final class EcsFailures {
       detail = problem.detail();
     } else if (cause instanceof CallFailed call) {
       summary = summary(call.operation(), call.getCause());
-      detail = detail(call.getCause());
+      detail = CheckFailures.detail(call.getCause());
     } else if (cause instanceof MissingVariableException) {
       summary = cause.getMessage();
       detail = null;
@@ -66,7 +63,7 @@ final class EcsFailures {
     if (aws.isPresent()) {
       return aws.get().isThrottlingException() || aws.get().statusCode() >= 500;
     }
-    return isTimeout(inner) || unreachable(inner) != null;
+    return CheckFailures.isTimeout(inner) || unreachable(inner) != null;
   }
 
   /** One short line, for a progress note while polling goes on. */
@@ -94,7 +91,7 @@ final class EcsFailures {
       // The SDK lists every provider it tried; a person needs the one line below.
       return "No AWS credentials: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile or a role";
     }
-    if (isTimeout(cause)) {
+    if (CheckFailures.isTimeout(cause)) {
       return operation + " timed out";
     }
     String unreachable = unreachable(cause);
@@ -102,21 +99,6 @@ final class EcsFailures {
       return "Could not reach ECS for " + operation + ": " + unreachable;
     }
     return operation + " failed: " + CheckFailures.message(cause);
-  }
-
-  private static String detail(Throwable cause) {
-    Optional<AwsServiceException> aws = CheckFailures.find(cause, AwsServiceException.class);
-    if (aws.isPresent() && aws.get().awsErrorDetails() != null) {
-      return aws.get().awsErrorDetails().errorMessage();
-    }
-    return CheckFailures.message(cause);
-  }
-
-  private static boolean isTimeout(Throwable cause) {
-    return CheckFailures.find(cause, TimeoutException.class).isPresent()
-        || CheckFailures.find(cause, ApiCallTimeoutException.class).isPresent()
-        || CheckFailures.find(cause, ApiCallAttemptTimeoutException.class).isPresent()
-        || CheckFailures.find(cause, io.netty.channel.ConnectTimeoutException.class).isPresent();
   }
 
   /** Why the endpoint could not be reached, or null when it was. */

@@ -6,6 +6,7 @@ import static dev.preflight.deploy.target.EcsTarget.UPDATE_SENT;
 import static dev.preflight.deploy.target.EcsTarget.UPDATE_SENT_AT;
 
 import dev.preflight.checklists.secret.Redactor;
+import dev.preflight.deploy.check.EcsServiceCheck;
 import dev.preflight.deploy.target.EcsFailures.Problem;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -104,7 +105,7 @@ final class EcsRollout {
           .filter(c -> !current.taskDefinition().containerDefinitions().contains(c))
           .map(ContainerDefinition::image)
           .collect(Collectors.joining(", "));
-      progress("Registering a task definition", EcsSettings.shortName(previous) + " with " + retagged);
+      progress("Registering a task definition", EcsServiceCheck.shortTaskDefinition(previous) + " with " + retagged);
       return ecs.register(request);
     });
   }
@@ -123,7 +124,7 @@ final class EcsRollout {
     if (stopped()) {
       return stoppedFuture();
     }
-    progress("Updating the ECS service", settings.where() + " → " + EcsSettings.shortName(arn));
+    progress("Updating the ECS service", settings.where() + " → " + EcsServiceCheck.shortTaskDefinition(arn));
     // A restart between UpdateService and its record finds the service already pointing at arn.
     return ecs.service()
         .compose(service -> arn.equals(service.taskDefinition()) ? Future.succeededFuture() : ecs.update(arn))
@@ -177,7 +178,7 @@ final class EcsRollout {
     Optional<Deployment> ours = service.deployments().stream().filter(d -> arn.equals(d.taskDefinition())).findFirst();
     if (ours.isEmpty()) {
       // ECS lists the new deployment a moment after UpdateService (moto never does).
-      lastSeen = "no deployment of " + EcsSettings.shortName(arn) + " yet";
+      lastSeen = "no deployment of " + EcsServiceCheck.shortTaskDefinition(arn) + " yet";
       progress("Waiting for ECS to start the deployment", lastSeen);
       return Optional.empty();
     }
@@ -192,9 +193,9 @@ final class EcsRollout {
     }
     if (!"PRIMARY".equals(deployment.status())) {
       String primary = service.deployments().stream().filter(d -> "PRIMARY".equals(d.status()))
-          .map(d -> EcsSettings.shortName(d.taskDefinition())).findFirst().orElse("something else");
+          .map(d -> EcsServiceCheck.shortTaskDefinition(d.taskDefinition())).findFirst().orElse("something else");
       return Optional.of(failure("Another deployment replaced this one: the service now runs " + primary,
-          "The deployment of " + EcsSettings.shortName(arn) + " is " + deployment.status() + recentEvents(service)));
+          "The deployment of " + EcsServiceCheck.shortTaskDefinition(arn) + " is " + deployment.status() + recentEvents(service)));
     }
     // Controllers other than ECS report no rollout state; then a lone deployment at full strength is done.
     boolean completed = rollout == null
@@ -202,7 +203,7 @@ final class EcsRollout {
         : "COMPLETED".equals(rollout) && running == desired;
     if (completed) {
       return Optional.of(TargetOutcome.success(redactor.redact("Rollout COMPLETED: " + counts + " running ("
-          + EcsSettings.shortName(arn) + ")"), arn, null));
+          + EcsServiceCheck.shortTaskDefinition(arn) + ")"), arn, null));
     }
     lastSeen = counts + " tasks running · " + (rollout == null ? "no rollout state" : rollout);
     progress("Waiting for the rollout", lastSeen);

@@ -63,12 +63,4 @@ record EcsSettings(String cluster, String service, String container, String task
     return value == null || value.isBlank() ? null : value.trim();
   }
 
-  /** "arn:aws:ecs:eu-west-1:123:task-definition/web:23" reads better as "web:23". */
-  static String shortName(String taskDefinition) {
-    if (taskDefinition == null) {
-      return null;
-    }
-    int slash = taskDefinition.lastIndexOf('/');
-    return slash < 0 ? taskDefinition : taskDefinition.substring(slash + 1);
-  }
 }

@@ -17,10 +17,6 @@ final class GithubActionsException extends RuntimeException {
     this.rateLimited = rateLimited;
   }
 
-  int status() {
-    return status;
-  }
-
   /**
    * Asking again later could help only when GitHub is busy or limiting us; a bad token, a missing
    * workflow or a refused ref stay that way.
