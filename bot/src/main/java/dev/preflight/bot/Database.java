@@ -184,10 +184,6 @@ public final class Database implements AutoCloseable {
     return "jdbc:postgresql://" + host + ":" + port + "/" + name + "?connectTimeout=10";
   }
 
-  public boolean isEmbedded() {
-    return embedded != null;
-  }
-
   @Override
   public void close() throws IOException {
     if (embedded != null) {

@@ -15,6 +15,7 @@ import dev.preflight.deploy.run.ChecklistRuns;
 import dev.preflight.deploy.run.DeployRuns;
 import dev.preflight.deploy.run.ProcessedEvents;
 import dev.preflight.deploy.run.RunRepository;
+import dev.preflight.deploy.run.VerificationExecutor;
 import dev.preflight.deploy.stats.DeployStats;
 import dev.preflight.deploy.target.CommandTarget;
 import dev.preflight.deploy.target.DeployTargets;
@@ -105,15 +106,12 @@ final class PreflightVerticle extends VerticleBase {
     DeployTargets targets = new DeployTargets(new EcsTarget(vertx, aws, settings.pollInterval()),
         new CommandTarget(vertx), githubActions);
     Verifier verifier = new Verifier(checks);
-    deploys = new DeployRuns(vertx, config, runs, repository, targets,
-        (verification, placeholders, onResult, aborted) ->
-            verifier.verify(verification, placeholders, variables, onResult, aborted),
-        variables, Clock.systemUTC(), settings.lease());
+    VerificationExecutor verification = (spec, placeholders, onResult, aborted) ->
+        verifier.verify(spec, placeholders, variables, onResult, aborted);
+    deploys = new DeployRuns(vertx, config, runs, repository, targets, verification, variables, Clock.systemUTC(),
+        settings.lease());
     // A pass must be claimed for longer than its slowest verification (health retries included).
-    watches = new Watches(vertx, config, repository,
-        (verification, placeholders, onResult, aborted) ->
-            verifier.verify(verification, placeholders, variables, onResult, aborted),
-        WATCH_TICK, WATCH_CLAIM);
+    watches = new Watches(vertx, config, repository, verification, WATCH_TICK, WATCH_CLAIM);
     watches.attach(deploys);
     stats = new DeployStats(pool, config::checklist, Clock.systemUTC());
     ProcessedEvents processedEvents = new ProcessedEvents(pool);

@@ -33,7 +33,8 @@ final class Serve {
     LOG.info("Loaded {}: {} checklists, {} services", settings.configPath(), config.checklists().size(),
         config.services().size());
     settings.missingForSlack().forEach(missing -> LOG.warn("Slack is not configured: {}", missing));
-    SecretMask.install(SecretMask.of(settings, config, Variables.fromEnvironment()));
+    Variables environment = Variables.fromEnvironment();
+    SecretMask.install(SecretMask.of(settings, config, environment));
     SentryReporting.init(settings.sentryDsn(), settings.sentryEnvironment());
 
     Database database;
@@ -46,7 +47,7 @@ final class Serve {
     Vertx vertx = Vertx.vertx();
     SentryReporting.catchUnhandled(vertx);
     try {
-      vertx.deployVerticle(new PreflightVerticle(settings, config, database.connectOptions(), Variables.fromEnvironment()))
+      vertx.deployVerticle(new PreflightVerticle(settings, config, database.connectOptions(), environment))
           .toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
     } catch (Exception e) {
       LOG.error("Preflight could not start: {}", e.getMessage(), e);

@@ -12,6 +12,9 @@ public final class Replies {
 
   private static final Logger LOG = LoggerFactory.getLogger(Replies.class);
 
+  /** The answer to a click on a button that names nothing this bot knows any more. */
+  public static final String NOT_MINE = "That button is not one of mine any more; nothing was changed.";
+
   private final SlackApi slack;
 
   public Replies(SlackApi slack) {

@@ -39,12 +39,10 @@ import java.time.Clock;
 public final class SlackSurface {
 
   private final App app;
-  private final RunPublisher publisher;
   private final AlertPoster alerts;
 
-  private SlackSurface(App app, RunPublisher publisher, AlertPoster alerts) {
+  private SlackSurface(App app, AlertPoster alerts) {
     this.app = app;
-    this.publisher = publisher;
     this.alerts = alerts;
   }
 
@@ -95,15 +93,11 @@ public final class SlackSurface {
         config.signOffReaction()).start();
     // A failing watch marks its run's message, not only the alert channel.
     services.watches().onFailure(failure -> publisher.changed(failure.run()));
-    return new SlackSurface(app, publisher, alerts);
+    return new SlackSurface(app, alerts);
   }
 
   public App app() {
     return app;
-  }
-
-  public RunPublisher publisher() {
-    return publisher;
   }
 
   /** Posts alerts from monitoring into their channels; the alert webhooks hand them over. */

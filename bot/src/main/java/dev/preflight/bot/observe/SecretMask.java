@@ -65,11 +65,6 @@ public final class SecretMask {
     return current;
   }
 
-  /** Shorthand for {@code current().mask(text)}. */
-  public static String masked(String text) {
-    return current.mask(text);
-  }
-
   public String mask(String text) {
     if (text == null || text.isEmpty()) {
       return text;

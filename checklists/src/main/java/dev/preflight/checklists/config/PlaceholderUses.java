@@ -1,10 +1,9 @@
 package dev.preflight.checklists.config;
 
-import java.util.ArrayList;
+import dev.preflight.checklists.deploy.Placeholders;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
@@ -17,8 +16,6 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  */
 final class PlaceholderUses {
 
-  /** The same shape as the one Placeholders fills. */
-  static final Pattern PLACEHOLDER = Pattern.compile("(?<!\\$)\\{([A-Za-z][A-Za-z0-9_.-]*)}");
   static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]*");
   /** The placeholders every deploy fills. */
   static final List<String> DEPLOY = List.of("service", "version", "environment");
@@ -28,12 +25,7 @@ final class PlaceholderUses {
 
   /** The names used in {@code text}, in order, repeats included. */
   static List<String> in(String text) {
-    List<String> names = new ArrayList<>();
-    Matcher matcher = PLACEHOLDER.matcher(text);
-    while (matcher.find()) {
-      names.add(matcher.group(1));
-    }
-    return names;
+    return Placeholders.names(text);
   }
 
   /** Reports every placeholder inside {@code value} other than the three every deploy has. */

@@ -43,10 +43,6 @@ public record PreflightConfig(
     return Optional.ofNullable(checklists.get(id));
   }
 
-  public Optional<Role> role(String name) {
-    return Optional.ofNullable(roles.get(name));
-  }
-
   /** The Slack channel id for a configured channel name, if there is one. */
   public Optional<String> channelId(String channelName) {
     return Optional.ofNullable(channelName).map(channels::get);

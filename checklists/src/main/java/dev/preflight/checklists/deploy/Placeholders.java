@@ -16,6 +16,16 @@ public final class Placeholders {
 
   private Placeholders() {}
 
+  /** The placeholder names {@code text} uses, in order, repeats included. */
+  public static java.util.List<String> names(String text) {
+    java.util.List<String> names = new java.util.ArrayList<>();
+    Matcher m = PLACEHOLDER.matcher(text);
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return names;
+  }
+
   public static String fill(String template, Map<String, String> values) {
     if (template == null || values.isEmpty() || template.indexOf('{') < 0) {
       return template;

@@ -4,6 +4,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -18,6 +19,8 @@ public final class Redactor {
   private static final int MIN_LENGTH = 4;
 
   private final Set<String> secrets = new LinkedHashSet<>();
+  /** The secrets longest first, so one that contains another is masked whole; kept for every redact. */
+  private volatile List<String> longestFirst = List.of();
 
   /**
    * Registers a secret, and the forms it takes when a server echoes it back inside a URL or a
@@ -30,6 +33,7 @@ public final class Redactor {
       secrets.add(secret.replace("%", "%25").replace(" ", "%20"));
       secrets.add(jsonEscaped(secret));
       secrets.add(jsonEscaped(secret).replace("/", "\\/"));
+      longestFirst = secrets.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
     }
   }
 
@@ -48,13 +52,13 @@ public final class Redactor {
     return out.toString();
   }
 
-  public synchronized String redact(String text) {
-    if (text == null || secrets.isEmpty()) {
+  public String redact(String text) {
+    List<String> ordered = longestFirst;
+    if (text == null || ordered.isEmpty()) {
       return text;
     }
     String result = text;
-    // Longest first, so a secret that contains another is masked whole.
-    for (String secret : secrets.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList()) {
+    for (String secret : ordered) {
       result = result.replace(secret, MASK);
     }
     return result;

@@ -82,7 +82,7 @@ public final class ItemActions {
       try {
         ref = ActionIds.parseItemValue(value);
       } catch (IllegalArgumentException e) {
-        replies.tell(channel, user, "That button is not one of mine any more; nothing was changed.");
+        replies.tell(channel, user, Replies.NOT_MINE);
         return;
       }
       work.apply(ref).onFailure(e -> replies.explain(channel, user, e));

@@ -10,6 +10,7 @@ import dev.preflight.deploy.run.Origin;
 import dev.preflight.deploy.run.TrackedRun;
 import dev.preflight.handlers.ActionIds;
 import dev.preflight.handlers.Roles;
+import dev.preflight.handlers.Replies;
 import dev.preflight.handlers.command.DeployReplies;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -23,7 +24,7 @@ import java.util.Set;
  */
 public final class RunActions {
 
-  static final String NOT_MINE = "That button is not one of mine any more; nothing was changed.";
+  static final String NOT_MINE = Replies.NOT_MINE;
 
   private final DeployRuns deploys;
   private final Roles roles;

@@ -34,14 +34,14 @@ public final class WaiveSubmission implements ViewSubmissionHandler {
   public Response apply(ViewSubmissionRequest req, ViewSubmissionContext ctx) {
     ViewSubmissionPayload payload = req.getPayload();
     String user = payload.getUser().getId();
-    String reason = WaiveModal.reason(payload.getView().getState());
-    if (reason == null || reason.isBlank()) {
-      return ctx.ack(r -> r.responseAction("errors")
-          .errors(Map.of(ActionIds.WAIVE_REASON_BLOCK, "Say why this item can be skipped.")));
+    Map<String, String> errors = WaiveModal.errors(payload.getView().getState());
+    if (!errors.isEmpty()) {
+      return ctx.ack(r -> r.responseAction("errors").errors(errors));
     }
+    String reason = WaiveModal.reason(payload.getView().getState());
     ItemRef ref;
     try {
-      ref = ActionIds.parseItemValue(payload.getView().getPrivateMetadata());
+      ref = WaiveModal.item(payload.getView());
     } catch (IllegalArgumentException e) {
       return ctx.ack(r -> r.responseAction("errors")
           .errors(Map.of(ActionIds.WAIVE_REASON_BLOCK, "This form no longer belongs to a run; close it.")));

@@ -8,6 +8,7 @@ import com.slack.api.bolt.response.Response;
 import dev.preflight.deploy.run.DeployRuns;
 import dev.preflight.deploy.run.Origin;
 import dev.preflight.handlers.Roles;
+import dev.preflight.handlers.Replies;
 import dev.preflight.handlers.command.DeployReplies;
 import dev.preflight.handlers.render.Mrkdwn;
 import dev.preflight.handlers.slack.SlackApi;
@@ -33,7 +34,7 @@ public final class AlertActions {
   /** The block holding it. */
   public static final String ACTIONS_BLOCK = "alert_actions";
 
-  static final String NOT_MINE = "That button is not one of mine any more; nothing was changed.";
+  static final String NOT_MINE = Replies.NOT_MINE;
 
   private static final Logger LOG = LoggerFactory.getLogger(AlertActions.class);
 

@@ -2,12 +2,13 @@ package dev.preflight.handlers.publish;
 
 import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.deploy.EnvLock;
+import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.deploy.run.ChecklistRuns;
 import dev.preflight.deploy.run.DeployRuns;
-import dev.preflight.deploy.watch.WatchState;
-import dev.preflight.deploy.watch.Watches;
 import dev.preflight.deploy.run.RunNote;
 import dev.preflight.deploy.run.TrackedRun;
+import dev.preflight.deploy.watch.WatchState;
+import dev.preflight.deploy.watch.Watches;
 import dev.preflight.handlers.render.MessageContent;
 import dev.preflight.handlers.render.RunMessage;
 import dev.preflight.handlers.slack.Coalescer;
@@ -36,12 +37,7 @@ public final class RunPublisher {
   private final Clock clock;
   private final ThreadNotes notes;
 
-  public RunPublisher(ChecklistRuns runs, DeployRuns deploys, SlackApi slack, Coalescer coalescer,
-      String reactionName) {
-    this(runs, deploys, null, slack, coalescer, reactionName);
-  }
-
-  /** @param watches the post-deploy watches, whose state a succeeded run's message shows; or null */
+  /** @param watches the post-deploy watches, whose state a succeeded run's message shows */
   public RunPublisher(ChecklistRuns runs, DeployRuns deploys, Watches watches, SlackApi slack, Coalescer coalescer,
       String reactionName) {
     this(RunSource.of(runs, deploys, watches), slack, coalescer, reactionName, Clock.systemUTC());
@@ -88,7 +84,8 @@ public final class RunPublisher {
               deployment.environment(), tracked.id(), e.getMessage());
           return Future.succeededFuture(Optional.empty());
         });
-    Future<Optional<WatchState>> watch = deployment == null
+    // Only a succeeded run shows its watch; other edits (each rollout tick) skip the lookup.
+    Future<Optional<WatchState>> watch = deployment == null || tracked.run().status() != RunStatus.SUCCEEDED
         ? Future.succeededFuture(Optional.empty())
         : source.watchOf(tracked.id()).otherwise(Optional.empty());
     return Future.all(lock, watch).map(both -> WatchLine.mark(

@@ -29,15 +29,13 @@ interface RunSource {
   Future<Optional<EnvLock>> lockOf(String service, String environment);
 
   /** The run's post-deploy watch, if it has one. */
-  default Future<Optional<WatchState>> watchOf(String runId) {
-    return Future.succeededFuture(Optional.empty());
-  }
+  Future<Optional<WatchState>> watchOf(String runId);
 
   static RunSource of(ChecklistRuns runs, DeployRuns deploys, Watches watches) {
     return new RunSource() {
       @Override
       public Future<Optional<WatchState>> watchOf(String runId) {
-        return watches == null ? Future.succeededFuture(Optional.empty()) : watches.find(runId);
+        return watches.find(runId);
       }
 
       @Override

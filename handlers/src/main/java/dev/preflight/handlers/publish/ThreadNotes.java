@@ -84,11 +84,6 @@ final class ThreadNotes {
     }
   }
 
-  /** Runs with notes waiting or being posted. */
-  synchronized int pending() {
-    return threads.size();
-  }
-
   private void locate(String runId) {
     find.apply(runId)
         .onSuccess(tracked -> {

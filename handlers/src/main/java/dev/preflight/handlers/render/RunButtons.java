@@ -19,7 +19,7 @@ import java.util.Optional;
  * state is offered, so a button disappears the moment it stops making sense; the two that act
  * on a live environment (Abort, Rollback) are red and ask first.
  */
-final class RunButtons {
+public final class RunButtons {
 
   static final String NO_PREVIOUS_RELEASE = "the previous task definition";
 
@@ -70,12 +70,20 @@ final class RunButtons {
   }
 
   private static BlockElement rollback(String runId, Deployment d) {
-    String target = restoring(d);
+    return rollback(ActionIds.ROLLBACK, runId, d, restoring(d));
+  }
+
+  /**
+   * The red Rollback button with its confirm dialog, for the run's own message and for alerts.
+   *
+   * @param target what the rollback restores, as the dialog names it
+   */
+  public static BlockElement rollback(String actionId, String value, Deployment d, String target) {
     ConfirmationDialogObject confirm = confirm("Roll back " + d.service() + "?",
         "Rolls " + d.service() + " in " + d.environment() + " back to " + target + ", then checks its health again. "
             + d.environment() + " stays locked until someone unlocks it.",
         "Roll back", "Cancel");
-    return button(b -> b.actionId(ActionIds.ROLLBACK).text(plainText("Rollback")).value(runId).style("danger")
+    return button(b -> b.actionId(actionId).text(plainText("Rollback")).value(value).style("danger")
         .confirm(confirm));
   }
 

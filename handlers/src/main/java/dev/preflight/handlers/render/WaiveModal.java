@@ -25,7 +25,7 @@ public final class WaiveModal {
 
   /** Long enough for a real reason, short enough to show in the run message. */
   public static final int REASON_MAX_LENGTH = 500;
-  public static final String REASON_REQUIRED = "Say why it is safe to go on without this item.";
+  public static final String REASON_REQUIRED = "Say why this item can be skipped.";
 
   private WaiveModal() {}
 

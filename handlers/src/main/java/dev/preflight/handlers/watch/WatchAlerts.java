@@ -26,6 +26,7 @@ import dev.preflight.deploy.watch.Watches;
 import dev.preflight.handlers.Replies;
 import dev.preflight.handlers.Roles;
 import dev.preflight.handlers.render.Mrkdwn;
+import dev.preflight.handlers.render.RunButtons;
 import dev.preflight.handlers.slack.SlackApi;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -53,7 +54,7 @@ public final class WatchAlerts {
   public static final String WATCH_ROLLBACK = "watch_rollback";
   public static final String WATCH_ACTIONS_BLOCK = "watch_actions";
 
-  static final String NOT_MINE = "That button is not one of mine any more; nothing was changed.";
+  static final String NOT_MINE = Replies.NOT_MINE;
 
   private static final Logger LOG = LoggerFactory.getLogger(WatchAlerts.class);
   private static final int FAILURES_SHOWN = 10;
@@ -178,15 +179,7 @@ public final class WatchAlerts {
   private static com.slack.api.model.block.element.BlockElement rollbackButton(String runId, Deployment d) {
     String target = d.previous() == null || d.previous().version() == null
         ? "the release before " + d.version() : d.previous().version();
-    return button(b -> b.actionId(WATCH_ROLLBACK).text(plainText("Rollback")).value(runId).style("danger")
-        .confirm(confirmationDialog(c -> c
-            .title(plainText(Mrkdwn.plain("Roll back " + d.service() + "?", 100)))
-            .text(plainText(Mrkdwn.plain("Rolls " + d.service() + " in " + d.environment() + " back to " + target
-                + ", then checks its health again. " + d.environment() + " stays locked until someone unlocks it.",
-                300)))
-            .confirm(plainText("Roll back"))
-            .deny(plainText("Cancel"))
-            .style("danger"))));
+    return RunButtons.rollback(WATCH_ROLLBACK, runId, d, target);
   }
 
   private Response click(BlockActionRequest req, ActionContext ctx) {
