@@ -3,6 +3,8 @@ package dev.preflight.bot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.preflight.handlers.fake.FakeSlack;
+import dev.preflight.handlers.fake.SlackRequests;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.WebClient;
@@ -23,7 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The runnable jar as a new user starts it: every class it needs is inside, it validates the
  * example config, and without Slack tokens it starts its embedded database, reports not ready
- * and refuses Slack requests.
+ * and refuses Slack requests. With tokens it answers a signed slash command through Bolt and
+ * posts over OkHttp to a fake Slack: the classes the shade plugin's minimizer may touch (Kotlin's
+ * runtime, Apache Commons) are exercised from the jar itself, and the embedded PostgreSQL is
+ * unpacked from the jar into a fresh temporary directory rather than found in a cache.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 3, timeUnit = TimeUnit.MINUTES)
@@ -52,6 +57,68 @@ class PackagedJarIT {
     String output = Files.readString(dir.resolve("validate.log"));
     assertEquals(0, validate.exitValue(), output);
     assertTrue(output.contains("OK"), output);
+  }
+
+  @Test
+  void theJarRunsAChecklistInSlackFromAFreshUnpack(Vertx vertx, VertxTestContext test) throws IOException {
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
+    SlackRequests slack = new SlackRequests();
+    WebClient client = WebClient.create(vertx);
+    FakeSlack[] fake = new FakeSlack[1];
+    int[] port = new int[1];
+    FakeSlack.start(vertx)
+        .compose(started -> {
+          fake[0] = started;
+          return HealthTarget.start(vertx);
+        })
+        .compose(started -> {
+          try {
+            bot = BotProcess.start(List.of(BotProcess.java(), "-Djava.io.tmpdir=" + tmp, "-jar", JAR.toAbsolutePath().toString()),
+                Map.of("PREFLIGHT_CONFIG", ChecklistInSlackTest.CONFIG.toAbsolutePath().toString(),
+                    "PREFLIGHT_DATA_DIR", dir.resolve("data").toString(),
+                    "SLACK_BOT_TOKEN", "xoxb-packaged-jar-test",
+                    "SLACK_SIGNING_SECRET", SlackRequests.SIGNING_SECRET,
+                    "SLACK_API_URL", fake[0].url(),
+                    "E2E_BASE_URL", started.baseUrl()),
+                Path.of("."), dir.resolve("bot.log"));
+          } catch (IOException e) {
+            return io.vertx.core.Future.failedFuture(e);
+          }
+          return bot.awaitListening(vertx);
+        })
+        .compose(bound -> {
+          port[0] = bound;
+          return slack.slashCommand("/checklist", "e2e-predeploy", ChecklistInSlackTest.STARTER, "C0TYPED01",
+              fake[0].responseUrl("cmd")).send(client, "127.0.0.1", bound);
+        })
+        .compose(ack -> {
+          test.verify(() -> assertEquals(200, ack.statusCode(), ack.bodyAsString()));
+          return fake[0].awaitCall("chat.postMessage");
+        })
+        .compose(posted -> {
+          test.verify(() -> assertTrue(Blocks.text(posted).contains("Health endpoint answers"), Blocks.text(posted)));
+          // The automated health check runs and its result is edited into the same message.
+          return fake[0].awaitCall("chat.update", call -> Blocks.text(call).contains("✅ Health endpoint answers"));
+        })
+        .compose(updated -> client.get(port[0], "127.0.0.1", "/readyz").send())
+        .compose(ready -> {
+          test.verify(() -> assertEquals(200, ready.statusCode(), ready.bodyAsString()));
+          return bot.stop(vertx);
+        })
+        .onComplete(done -> {
+          if (done.failed()) {
+            test.failNow(new AssertionError("the bot's log:\n" + (bot == null ? "" : bot.log()), done.cause()));
+            return;
+          }
+          test.verify(() -> {
+            try (var unpacked = Files.walk(tmp)) {
+              assertTrue(unpacked.anyMatch(path -> path.getFileName().toString().equals("postgres")
+                      && Files.isRegularFile(path) && path.getParent().getFileName().toString().equals("bin")),
+                  "PostgreSQL was unpacked from the jar into the fresh java.io.tmpdir");
+            }
+          });
+          test.completeNow();
+        });
   }
 
   @Test
