@@ -13,6 +13,7 @@ import dev.preflight.checklists.checklist.SignOffRule;
 import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.run.ChecklistRun;
 import dev.preflight.checklists.run.RunStatus;
+import dev.preflight.deploy.run.RunMdc;
 import dev.preflight.deploy.run.TrackedRun;
 import io.sentry.Sentry;
 import io.vertx.core.Future;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.MDC;
 
 /**
  * Sentry's real client sending to a local HTTP server that stands in for Sentry's ingest
@@ -122,28 +124,95 @@ class SentryReportingTest {
   }
 
   @Test
-  void anErrorLoggedAtErrorIsReportedMasked(VertxTestContext ctx) {
-    LoggerContext context = (LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
-    SentryAppender appender = new SentryAppender();
-    appender.setContext(context);
-    appender.start();
+  void anErrorLoggedAtErrorIsReportedMaskedWithTheRunAsTags(VertxTestContext ctx) {
+    // The shipped logback.xml's appender (sentry-logback), on the Sentry started above.
+    LoggerContext context = ShippedLogging.load();
+    context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender("STDOUT");
     Logger log = context.getLogger("dev.preflight.bot.SomeListener");
-    log.setAdditive(false);
-    log.addAppender(appender);
 
-    log.error("Slack call with {} failed", TOKEN, new IllegalStateException("token " + TOKEN + " was revoked"));
-    log.warn("a warning is not an error: marker-warn");
+    log.warn("Slack answered slowly for {}", CONFIGURED_SECRET);
+    RunMdc.Scope scope = RunMdc.enter("run-80", Deployment.requested("api", "production", "1.2.6"));
+    try {
+      MDC.put("request", "the hook " + CONFIGURED_SECRET);
+      log.error("Slack call with {} failed", TOKEN, new IllegalStateException("token " + TOKEN + " was revoked"));
+    } finally {
+      scope.close();
+      MDC.remove("request");
+    }
 
     event(body -> body.contains("SomeListener")).onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+      JsonObject event = eventOf(body);
+      assertEquals("error", event.getString("level"), body);
       assertTrue(body.contains("Slack call with ••• failed"), body);
       assertTrue(body.contains("IllegalStateException"), body);
       assertTrue(body.contains("token ••• was revoked"), body);
+      assertTrue(body.contains("Slack answered slowly for •••"), "the warning before it, as a breadcrumb: " + body);
+      assertTrue(body.contains("the hook •••"), "the rest of the MDC: " + body);
+      JsonObject tags = event.getJsonObject("tags");
+      assertEquals("run-80", tags.getString("run_id"), body);
+      assertEquals("api", tags.getString("service"), body);
+      assertEquals("production", tags.getString("environment"), body);
       assertFalse(body.contains(TOKEN), body);
-      assertFalse(body.contains("marker-warn"), body);
-      log.detachAppender(appender);
-      appender.stop();
+      assertFalse(body.contains(CONFIGURED_SECRET), body);
+      context.stop();
       ctx.completeNow();
     })));
+  }
+
+  @Test
+  void setToADsnTheShippedAppenderStartsSentryItselfMaskedWithTheRunAsTags(VertxTestContext ctx) {
+    // Before the bot has read its settings, the appender starts Sentry from SENTRY_DSN (which
+    // logback also reads from a system property) with the options logback.xml gives it.
+    Sentry.close();
+    System.setProperty("SENTRY_DSN", "http://publickey@127.0.0.1:" + ingest.actualPort() + "/1");
+    LoggerContext context;
+    try {
+      context = ShippedLogging.load();
+    } finally {
+      System.clearProperty("SENTRY_DSN");
+    }
+    assertTrue(Sentry.isEnabled(), "started by the appender");
+    context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender("STDOUT");
+    Logger log = context.getLogger("dev.preflight.bot.EarlyListener");
+    RunMdc.Scope scope = RunMdc.enter("run-81", Deployment.requested("api", "staging", "1.2.7"));
+    try {
+      log.error("Early failure with {}", TOKEN, new IllegalStateException("hook " + CONFIGURED_SECRET));
+    } finally {
+      scope.close();
+    }
+
+    event(body -> body.contains("EarlyListener")).onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+      JsonObject tags = eventOf(body).getJsonObject("tags");
+      assertEquals("run-81", tags.getString("run_id"), body);
+      assertEquals("api", tags.getString("service"), body);
+      assertEquals("staging", tags.getString("environment"), body);
+      assertTrue(body.contains("Early failure with •••"), body);
+      assertTrue(body.contains("hook •••"), body);
+      assertFalse(body.contains(TOKEN), body);
+      assertFalse(body.contains(CONFIGURED_SECRET), body);
+      context.stop();
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void onlyErrorsBecomeEvents() {
+    LoggerContext context = ShippedLogging.load();
+    context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender("STDOUT");
+    Logger log = context.getLogger("dev.preflight.bot.OtherListener");
+
+    log.error("marker-error: the bot's own fault");
+    log.info("marker-info: an ordinary line");
+    log.warn("marker-warn: a warning is not an error");
+    // Closing Sentry flushes its queue, so whatever was captured has been sent by now.
+    Sentry.close();
+    context.stop();
+
+    synchronized (this) {
+      assertEquals(1, envelopes.stream().filter(sent -> sent.contains("marker-error")).count(), envelopes::toString);
+      assertTrue(envelopes.stream().noneMatch(sent -> sent.contains("marker-warn") || sent.contains("marker-info")),
+          envelopes::toString);
+    }
   }
 
   @Test
