@@ -3,6 +3,7 @@ package dev.preflight.bot;
 import com.slack.api.Slack;
 import dev.preflight.bot.observe.FinishedRuns;
 import dev.preflight.bot.observe.MetricsEndpoint;
+import dev.preflight.bot.observe.RunGauges;
 import dev.preflight.bot.observe.SentryReporting;
 import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.checklists.secret.Variables;
@@ -110,6 +111,7 @@ final class PreflightVerticle extends VerticleBase {
         verifier.verify(spec, placeholders, variables, onResult, aborted);
     deploys = new DeployRuns(vertx, config, runs, repository, targets, verification, variables, Clock.systemUTC(),
         settings.lease());
+    metrics.refreshBeforeScrape(RunGauges.register(metrics.registry(), deploys)::refresh);
     // A pass must be claimed for longer than its slowest verification (health retries included).
     watches = new Watches(vertx, config, repository, verification, WATCH_TICK, WATCH_CLAIM);
     watches.attach(deploys);
@@ -165,6 +167,7 @@ final class PreflightVerticle extends VerticleBase {
 
   private Router router() {
     Router router = Router.router(vertx);
+    router.route().handler(metrics::timeRequests);
     router.post("/slack/events").handler(this::slackEvents);
     router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "alive")));
     router.get("/readyz").handler(this::ready);
@@ -251,6 +254,7 @@ final class PreflightVerticle extends VerticleBase {
       if (pool != null) {
         closing.add(pool.close());
       }
+      metrics.close();
       if (aws != null) {
         // Closing the SDK's Netty client waits for its event loops to go quiet.
         closing.add(vertx.executeBlocking(() -> {

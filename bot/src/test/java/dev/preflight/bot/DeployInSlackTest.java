@@ -109,6 +109,10 @@ class DeployInSlackTest {
     click(ActionIds.LAUNCH, run.runId, DEPLOYER, run.ts);
     // Edits are coalesced; holding the health answer keeps the run verifying until it is shown.
     awaitMessage(run.ts, text -> text.contains("*Verifying*"));
+    // While it verifies, the run is in flight and this bot holds its lease.
+    String verifying = await(client.get(bot.port(), "127.0.0.1", "/metrics").send()).bodyAsString();
+    assertTrue(verifying.contains("\npreflight_runs_in_flight 1.0\n"), verifying);
+    assertTrue(verifying.contains("\npreflight_leases_held 1.0\n"), verifying);
     health.release();
     JsonObject done = awaitMessage(run.ts, text -> text.contains("*Succeeded*"));
 

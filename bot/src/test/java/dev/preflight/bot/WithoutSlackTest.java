@@ -3,8 +3,6 @@ package dev.preflight.bot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.preflight.checklists.config.ConfigLoader;
-import dev.preflight.deploy.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -12,8 +10,6 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,11 +25,7 @@ class WithoutSlackTest {
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext test) {
-    TestDatabase database = TestDatabase.create();
-    Path config = Path.of("src/test/resources/e2e/preflight.yaml");
-    BotSettings settings = BotSettings.fromEnvironment(Map.of("PORT", "0", "PREFLIGHT_CONFIG", config.toString()));
-    bot = new PreflightVerticle(settings, ConfigLoader.load(config), database.connectOptions(),
-        dev.preflight.checklists.secret.Variables.of(Map.of()));
+    bot = BotWithoutSlack.create();
     client = WebClient.create(vertx);
     vertx.deployVerticle(bot).onComplete(test.succeedingThenComplete());
   }

@@ -3,6 +3,7 @@ package dev.preflight.bot.observe;
 import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.deploy.run.ChecklistRuns;
 import dev.preflight.deploy.run.TrackedRun;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -50,9 +51,12 @@ public final class FinishedRuns implements Consumer<TrackedRun> {
     if (!RunStatus.FINISHED.contains(status) || !firstTime(tracked.id(), status)) {
       return;
     }
-    meters.counter("preflight.runs.finished",
-        "outcome", status.name(),
-        "kind", tracked.deployment() == null ? "checklist" : "deploy").increment();
+    Counter.builder("preflight.runs.finished")
+        .description("Runs that reached a finished status, by outcome and kind (deploy or checklist)")
+        .tag("outcome", status.name())
+        .tag("kind", tracked.deployment() == null ? "checklist" : "deploy")
+        .register(meters)
+        .increment();
     onFinished.accept(tracked);
   }
 

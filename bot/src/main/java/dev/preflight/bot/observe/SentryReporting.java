@@ -2,28 +2,24 @@ package dev.preflight.bot.observe;
 
 import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.run.RunStatus;
+import dev.preflight.deploy.run.RunMdc;
 import dev.preflight.deploy.run.TrackedRun;
-import io.sentry.Breadcrumb;
-import io.sentry.Hint;
 import io.sentry.Sentry;
 import io.sentry.SentryEvent;
 import io.sentry.SentryLevel;
 import io.sentry.protocol.Message;
-import io.sentry.protocol.SentryException;
 import io.vertx.core.Vertx;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Error reporting to Sentry: off unless a DSN is given. Unhandled errors reach it as ERROR log
- * lines ({@link SentryAppender}), so each is logged and reported once; runs that end badly are
- * reported as their own events, tagged so an operator can find the run. Every event passes
- * through {@link SecretMask} before it leaves the process.
+ * Error reporting to Sentry: off unless a DSN is given. The bot's own faults reach it as ERROR
+ * log lines through sentry-logback's appender ({@code logback.xml}), so each is logged and
+ * reported once; runs that end badly are reported as their own events, tagged so an operator can
+ * find the run. Every event passes through {@link SentryMasking} before it leaves the process.
  */
 public final class SentryReporting {
 
@@ -43,13 +39,16 @@ public final class SentryReporting {
     if (dsn.isEmpty()) {
       return false;
     }
+    // Replaces the start the logback appender may have made from the environment, with the same masking.
     Sentry.init(options -> {
       options.setDsn(dsn.get());
       environment.ifPresent(options::setEnvironment);
       options.setSendDefaultPii(false);
       // Uncaught errors are logged by our handler and reach Sentry through the appender, once.
       options.setEnableUncaughtExceptionHandler(false);
-      options.setBeforeSend(SentryReporting::masked);
+      options.setBeforeSend(new SentryMasking());
+      RunMdc.KEYS.forEach(options::addContextTag);
+      options.setForceInit(true);
     });
     return true;
   }
@@ -88,39 +87,5 @@ public final class SentryReporting {
     }
     event.setMessage(message);
     Sentry.captureEvent(event);
-  }
-
-  /** The {@code beforeSend} hook: every free-text field through {@link SecretMask}. */
-  static SentryEvent masked(SentryEvent event, Hint hint) {
-    SecretMask mask = SecretMask.current();
-    Message message = event.getMessage();
-    if (message != null) {
-      message.setFormatted(mask.mask(message.getFormatted()));
-      message.setMessage(mask.mask(message.getMessage()));
-      if (message.getParams() != null) {
-        message.setParams(message.getParams().stream().map(mask::mask).toList());
-      }
-    }
-    if (event.getExceptions() != null) {
-      for (SentryException exception : event.getExceptions()) {
-        exception.setValue(mask.mask(exception.getValue()));
-      }
-    }
-    if (event.getTags() != null) {
-      for (Map.Entry<String, String> tag : new HashMap<>(event.getTags()).entrySet()) {
-        event.setTag(tag.getKey(), mask.mask(tag.getValue()));
-      }
-    }
-    if (event.getExtras() != null) {
-      for (Map.Entry<String, Object> extra : new HashMap<>(event.getExtras()).entrySet()) {
-        event.setExtra(extra.getKey(), mask.mask(String.valueOf(extra.getValue())));
-      }
-    }
-    if (event.getBreadcrumbs() != null) {
-      for (Breadcrumb breadcrumb : event.getBreadcrumbs()) {
-        breadcrumb.setMessage(mask.mask(breadcrumb.getMessage()));
-      }
-    }
-    return event;
   }
 }

@@ -24,6 +24,7 @@ import dev.preflight.handlers.slack.SlackApi;
 import dev.preflight.handlers.slack.SlackEndpoint;
 import dev.preflight.handlers.slack.SlackEventLog;
 import dev.preflight.handlers.slack.SlackSignature;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -115,6 +116,7 @@ class MetricsEndpointTest {
           }
         }, metrics.registry());
     Router router = Router.router(vertx);
+    router.route().handler(metrics::timeRequests);
     router.post("/slack/events").handler(ctx -> ctx.request().body()
         .compose(body -> endpoint.handle(ctx.request(), body)));
     router.get("/metrics").handler(metrics::handle);
@@ -126,6 +128,7 @@ class MetricsEndpointTest {
     if (awsClients != null) {
       awsClients.close();
     }
+    metrics.close();
   }
 
   @Test
@@ -182,6 +185,7 @@ class MetricsEndpointTest {
           assertEquals(1.0, value(text, "preflight_runs_finished_total", "kind=\"checklist\"", "outcome=\"CANCELLED\""),
               text);
           assertEquals(List.of("run-1", "run-3"), reported.stream().map(TrackedRun::id).toList());
+          assertEquals(List.of(), undescribed(metrics.registry()), "every meter says what it measures");
           ctx.completeNow();
         })));
   }
@@ -210,6 +214,45 @@ class MetricsEndpointTest {
               "each finish handed on once, the failed rollback included");
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  void everyMeterOfTheJvmProcessAndHttpServerHasADescription(Vertx vertx, VertxTestContext ctx) {
+    client.get(bot.actualPort(), "127.0.0.1", "/metrics").send()
+        .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+          List<String> names = metrics.registry().getMeters().stream().map(m -> m.getId().getName()).toList();
+          for (String family : List.of("jvm.memory.used", "jvm.gc.memory.allocated", "jvm.threads.live",
+              "jvm.classes.loaded", "process.cpu.usage", "process.uptime", "process.files.open",
+              "http.server.requests.active", "http.server.requests")) {
+            assertTrue(names.contains(family), family + " in " + names);
+          }
+          assertEquals(List.of(), undescribed(metrics.registry()), "every meter says what it measures");
+          // The check itself: a meter made without a description is caught.
+          metrics.registry().counter("preflight.test.undescribed");
+          assertEquals(List.of("preflight.test.undescribed"), undescribed(metrics.registry()));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aGaugeThatCannotBeReadDoesNotStopTheScrape(Vertx vertx, VertxTestContext ctx) {
+    metrics.refreshBeforeScrape(() -> Future.failedFuture("the database is down"));
+    client.get(bot.actualPort(), "127.0.0.1", "/metrics").send()
+        .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+          assertEquals(200, response.statusCode());
+          assertTrue(response.bodyAsString().contains("jvm_memory_used_bytes"), response.bodyAsString());
+          ctx.completeNow();
+        })));
+  }
+
+  /** Meters without a description, by name. */
+  private static List<String> undescribed(MeterRegistry registry) {
+    return registry.getMeters().stream()
+        .filter(meter -> meter.getId().getDescription() == null || meter.getId().getDescription().isBlank())
+        .map(meter -> meter.getId().getName())
+        .distinct()
+        .sorted()
+        .toList();
   }
 
   private static TrackedRun run(String id, RunStatus status, Deployment deployment) {

@@ -13,32 +13,23 @@ import dev.preflight.checklists.checklist.SignOffRule;
 import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.run.ChecklistRun;
 import dev.preflight.checklists.run.RunStatus;
+import dev.preflight.deploy.run.RunMdc;
 import dev.preflight.deploy.run.TrackedRun;
 import io.sentry.Sentry;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.MDC;
 
 /**
  * Sentry's real client sending to a local HTTP server that stands in for Sentry's ingest
@@ -53,26 +44,15 @@ class SentryReportingTest {
   private static final Checklist CHECKLIST = new Checklist("gate", "Gate", "gate.yaml", null,
       List.of(new Section("S", List.of(new Item("a", "A", false, null)))), SignOffRule.NONE, List.of());
 
-  private final List<String> envelopes = new ArrayList<>();
-  private final List<Waiter> waiters = new ArrayList<>();
-  private HttpServer ingest;
-
-  private record Waiter(Predicate<String> match, Promise<String> promise) {}
+  private FakeSentry sentry;
 
   @BeforeEach
   void startIngest(Vertx vertx, VertxTestContext ctx) {
-    vertx.createHttpServer()
-        .requestHandler(request -> request.body().onSuccess(body -> {
-          received(request.path(), "gzip".equalsIgnoreCase(request.getHeader("Content-Encoding")) ? gunzip(body)
-              : body.toString(StandardCharsets.UTF_8));
-          request.response().setStatusCode(200).putHeader("Content-Type", "application/json").end("{}");
-        }))
-        .listen(0, "127.0.0.1")
-        .onSuccess(server -> {
-          ingest = server;
+    FakeSentry.start(vertx)
+        .onSuccess(started -> {
+          sentry = started;
           SecretMask.install(SecretMask.of(List.of(TOKEN, CONFIGURED_SECRET)));
-          assertTrue(SentryReporting.init(Optional.of("http://publickey@127.0.0.1:" + server.actualPort() + "/1"),
-              Optional.of("bot-test")));
+          assertTrue(SentryReporting.init(Optional.of(sentry.dsn()), Optional.of("bot-test")));
         })
         .onComplete(ctx.succeedingThenComplete());
   }
@@ -92,8 +72,8 @@ class SentryReportingTest {
 
     SentryReporting.failedRun(run);
 
-    event(body -> body.contains("run-77")).onComplete(ctx.succeeding(body -> ctx.verify(() -> {
-      JsonObject event = eventOf(body);
+    sentry.envelope(body -> body.contains("run-77")).onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+      JsonObject event = FakeSentry.eventOf(body);
       JsonObject tags = event.getJsonObject("tags");
       assertEquals("api", tags.getString("service"), body);
       assertEquals("production", tags.getString("environment"), body);
@@ -115,35 +95,99 @@ class SentryReportingTest {
         .withStatus(RunStatus.SUCCEEDED), "C0DEPLOYS", "1.1", Deployment.requested("api", "production", "1.2.5")));
     // Closing Sentry flushes its queue, so whatever was captured has been sent by now.
     Sentry.close();
-    synchronized (this) {
-      assertTrue(envelopes.stream().noneMatch(body -> body.contains("run-78") || body.contains("run-79")),
-          envelopes::toString);
-    }
+    assertTrue(sentry.envelopes().stream().noneMatch(body -> body.contains("run-78") || body.contains("run-79")),
+        sentry.envelopes()::toString);
   }
 
   @Test
-  void anErrorLoggedAtErrorIsReportedMasked(VertxTestContext ctx) {
-    LoggerContext context = (LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
-    SentryAppender appender = new SentryAppender();
-    appender.setContext(context);
-    appender.start();
+  void anErrorLoggedAtErrorIsReportedMaskedWithTheRunAsTags(VertxTestContext ctx) {
+    // The shipped logback.xml's appender (sentry-logback), on the Sentry started above.
+    LoggerContext context = ShippedLogging.load();
+    context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender("STDOUT");
     Logger log = context.getLogger("dev.preflight.bot.SomeListener");
-    log.setAdditive(false);
-    log.addAppender(appender);
 
-    log.error("Slack call with {} failed", TOKEN, new IllegalStateException("token " + TOKEN + " was revoked"));
-    log.warn("a warning is not an error: marker-warn");
+    log.warn("Slack answered slowly for {}", CONFIGURED_SECRET);
+    RunMdc.Scope scope = RunMdc.enter("run-80", Deployment.requested("api", "production", "1.2.6"));
+    try {
+      MDC.put("request", "the hook " + CONFIGURED_SECRET);
+      log.error("Slack call with {} failed", TOKEN, new IllegalStateException("token " + TOKEN + " was revoked"));
+    } finally {
+      scope.close();
+      MDC.remove("request");
+    }
 
-    event(body -> body.contains("SomeListener")).onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+    sentry.envelope(body -> body.contains("SomeListener")).onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+      JsonObject event = FakeSentry.eventOf(body);
+      assertEquals("error", event.getString("level"), body);
       assertTrue(body.contains("Slack call with ••• failed"), body);
       assertTrue(body.contains("IllegalStateException"), body);
       assertTrue(body.contains("token ••• was revoked"), body);
+      assertTrue(body.contains("Slack answered slowly for •••"), "the warning before it, as a breadcrumb: " + body);
+      assertTrue(body.contains("the hook •••"), "the rest of the MDC: " + body);
+      JsonObject tags = event.getJsonObject("tags");
+      assertEquals("run-80", tags.getString("run_id"), body);
+      assertEquals("api", tags.getString("service"), body);
+      assertEquals("production", tags.getString("environment"), body);
       assertFalse(body.contains(TOKEN), body);
-      assertFalse(body.contains("marker-warn"), body);
-      log.detachAppender(appender);
-      appender.stop();
+      assertFalse(body.contains(CONFIGURED_SECRET), body);
+      context.stop();
       ctx.completeNow();
     })));
+  }
+
+  @Test
+  void setToADsnTheShippedAppenderStartsSentryItselfMaskedWithTheRunAsTags(VertxTestContext ctx) {
+    // Before the bot has read its settings, the appender starts Sentry from SENTRY_DSN (which
+    // logback also reads from a system property) with the options logback.xml gives it.
+    Sentry.close();
+    System.setProperty("SENTRY_DSN", sentry.dsn());
+    LoggerContext context;
+    try {
+      context = ShippedLogging.load();
+    } finally {
+      System.clearProperty("SENTRY_DSN");
+    }
+    assertTrue(Sentry.isEnabled(), "started by the appender");
+    context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender("STDOUT");
+    Logger log = context.getLogger("dev.preflight.bot.EarlyListener");
+    RunMdc.Scope scope = RunMdc.enter("run-81", Deployment.requested("api", "staging", "1.2.7"));
+    try {
+      log.error("Early failure with {}", TOKEN, new IllegalStateException("hook " + CONFIGURED_SECRET));
+    } finally {
+      scope.close();
+    }
+
+    sentry.envelope(body -> body.contains("EarlyListener")).onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+      JsonObject tags = FakeSentry.eventOf(body).getJsonObject("tags");
+      assertEquals("run-81", tags.getString("run_id"), body);
+      assertEquals("api", tags.getString("service"), body);
+      assertEquals("staging", tags.getString("environment"), body);
+      assertTrue(body.contains("Early failure with •••"), body);
+      assertTrue(body.contains("hook •••"), body);
+      assertFalse(body.contains(TOKEN), body);
+      assertFalse(body.contains(CONFIGURED_SECRET), body);
+      context.stop();
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void onlyErrorsBecomeEvents() {
+    LoggerContext context = ShippedLogging.load();
+    context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender("STDOUT");
+    Logger log = context.getLogger("dev.preflight.bot.OtherListener");
+
+    log.error("marker-error: the bot's own fault");
+    log.info("marker-info: an ordinary line");
+    log.warn("marker-warn: a warning is not an error");
+    // Closing Sentry flushes its queue, so whatever was captured has been sent by now.
+    Sentry.close();
+    context.stop();
+
+    List<String> sent = sentry.envelopes();
+    assertEquals(1, sent.stream().filter(body -> body.contains("marker-error")).count(), sent::toString);
+    assertTrue(sent.stream().noneMatch(body -> body.contains("marker-warn") || body.contains("marker-info")),
+        sent::toString);
   }
 
   @Test
@@ -151,44 +195,5 @@ class SentryReportingTest {
     Sentry.close();
     assertFalse(SentryReporting.init(Optional.empty(), Optional.of("bot-test")));
     assertFalse(Sentry.isEnabled());
-  }
-
-  private synchronized void received(String path, String body) {
-    if (!path.equals("/api/1/envelope/")) {
-      return;
-    }
-    envelopes.add(body);
-    waiters.removeIf(waiter -> waiter.match().test(body) && waiter.promise().tryComplete(body));
-  }
-
-  /** The first envelope matching {@code match}, received or yet to come. */
-  private synchronized Future<String> event(Predicate<String> match) {
-    Optional<String> already = envelopes.stream().filter(match).findFirst();
-    if (already.isPresent()) {
-      return Future.succeededFuture(already.get());
-    }
-    Promise<String> promise = Promise.promise();
-    waiters.add(new Waiter(match, promise));
-    return promise.future();
-  }
-
-  /** An envelope is a header line, then item header and item payload lines; the event is the payload. */
-  private static JsonObject eventOf(String envelope) {
-    List<String> lines = envelope.lines().toList();
-    for (int i = 1; i + 1 < lines.size(); i++) {
-      JsonObject header = new JsonObject(lines.get(i));
-      if ("event".equals(header.getString("type"))) {
-        return new JsonObject(lines.get(i + 1));
-      }
-    }
-    throw new AssertionError("no event item in " + envelope);
-  }
-
-  private static String gunzip(Buffer body) {
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body.getBytes()))) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -176,7 +176,8 @@ public final class ChecklistRuns {
             announce(tracked);
             launchRunningChecks(tracked);
           })
-          .onFailure(e -> LOG.error("Could not resume run {}: {}", id, e.getMessage()))).toList();
+          .onFailure(RunMdc.around(id, null, e -> LOG.error("Could not resume run {}: {}", id, e.getMessage()))))
+          .toList();
       return Future.join(resumed).otherwiseEmpty().map(v -> ids.size());
     });
   }
@@ -227,7 +228,7 @@ public final class ChecklistRuns {
    * no button to re-run it; a passing database blip must not do that.
    */
   private void recordPatiently(String runId, String itemId, int attempt, Evidence evidence, int triesLeft) {
-    record(runId, itemId, attempt, evidence).onFailure(e -> {
+    record(runId, itemId, attempt, evidence).onFailure(RunMdc.around(runId, null, e -> {
       if (triesLeft <= 1 || e instanceof RunRepository.NoSuchRunException) {
         LOG.error("Result of {} in run {} was not recorded: {}", itemId, runId, e.getMessage());
         return;
@@ -235,7 +236,7 @@ public final class ChecklistRuns {
       LOG.warn("Result of {} in run {} not recorded yet ({}); trying again", itemId, runId, e.getMessage());
       timers.setTimer(RECORD_BACKOFF_MS * (RECORD_TRIES - triesLeft + 1),
           id -> recordPatiently(runId, itemId, attempt, evidence, triesLeft - 1));
-    });
+    }));
   }
 
   /** Stores a result unless the item was re-run, waived or the run closed in the meantime. */
@@ -262,10 +263,13 @@ public final class ChecklistRuns {
   /** Tells every listener about a committed change; DeployRuns announces its changes here too. */
   void announce(TrackedRun tracked) {
     for (Consumer<TrackedRun> listener : listeners) {
+      RunMdc.Scope scope = RunMdc.enter(tracked);
       try {
         listener.accept(tracked);
       } catch (RuntimeException e) {
         LOG.error("A run listener failed for run {}", tracked.id(), e);
+      } finally {
+        scope.close();
       }
     }
   }

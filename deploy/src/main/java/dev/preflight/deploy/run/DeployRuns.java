@@ -101,6 +101,11 @@ public final class DeployRuns {
     return store;
   }
 
+  /** How many runs this replica drives now, each under a lease it holds. */
+  public int leasesHeld() {
+    return drives.size();
+  }
+
   /**
    * Work that must commit or roll back together with a deploy run's change of status, in the same transaction (the post-deploy watch starts when a run succeeds and stops
    * when a launch or a rollback supersedes it). Called only when the status changes.
@@ -142,10 +147,10 @@ public final class DeployRuns {
 
   private Future<Integer> sweep() {
     return store.claimOrphans(owner, lease)
-        .onSuccess(claims -> claims.forEach(claim -> {
+        .onSuccess(claims -> claims.forEach(claim -> RunMdc.around(claim.runId(), null, v -> {
           LOG.info("Taking over deploy run {}", claim.runId());
           drive(claim.runId(), claim.token());
-        }))
+        }).handle(null)))
         .map(List::size)
         .onFailure(e -> LOG.warn("Could not look for deploys to take over: {}", e.getMessage()));
   }
@@ -427,14 +432,15 @@ public final class DeployRuns {
   }
 
   private Future<Void> renew(Drive drive) {
-    return store.renewLease(drive.runId, drive.token, lease).onSuccess(held -> {
+    return store.renewLease(drive.runId, drive.token, lease).onSuccess(drive.logged(held -> {
       if (held.isEmpty()) {
         LOG.warn("Lost the lease of run {}; another drive carries it on", drive.runId);
         halt(drive);
       } else {
         held.get().ifPresent(drive::abort);
       }
-    }).onFailure(e -> LOG.warn("Could not renew the lease of run {}: {}", drive.runId, e.getMessage()))
+    })).onFailure(drive.logged(e -> LOG.warn("Could not renew the lease of run {}: {}", drive.runId,
+        e.getMessage())))
         .<Void>mapEmpty().otherwiseEmpty();
   }
 
@@ -453,23 +459,29 @@ public final class DeployRuns {
     repository.find(drive.runId)
         .compose(found -> {
           TrackedRun tracked = found.orElseThrow(() -> new RunRepository.NoSuchRunException(drive.runId));
-          return switch (tracked.run().status()) {
-            case DEPLOYING -> deployStep(drive, tracked);
-            case VERIFYING -> verifyStep(drive, tracked, false);
-            case ROLLING_BACK -> tracked.deployment().rollbackState().containsKey("outcome")
-                ? verifyStep(drive, tracked, true)
-                : rollbackStep(drive, tracked);
-            default -> Future.succeededFuture(false);
-          };
+          drive.deployment = tracked.deployment();
+          RunMdc.Scope scope = RunMdc.enter(tracked);
+          try {
+            return switch (tracked.run().status()) {
+              case DEPLOYING -> deployStep(drive, tracked);
+              case VERIFYING -> verifyStep(drive, tracked, false);
+              case ROLLING_BACK -> tracked.deployment().rollbackState().containsKey("outcome")
+                  ? verifyStep(drive, tracked, true)
+                  : rollbackStep(drive, tracked);
+              default -> Future.succeededFuture(false);
+            };
+          } finally {
+            scope.close();
+          }
         })
-        .onSuccess(more -> {
+        .onSuccess(drive.logged(more -> {
           if (more) {
             advance(drive);
           } else {
             finishDriving(drive);
           }
-        })
-        .onFailure(e -> {
+        }))
+        .onFailure(drive.logged(e -> {
           if (e instanceof LeaseLost) {
             LOG.warn("Run {}: {}", drive.runId, e.getMessage());
             halt(drive);
@@ -484,7 +496,7 @@ public final class DeployRuns {
           LOG.error("Deploy run {} stopped on an error; it is taken up again when its lease runs out",
               drive.runId, e);
           halt(drive);
-        });
+        }));
   }
 
   /**
@@ -496,18 +508,19 @@ public final class DeployRuns {
     driven(drive, "deploy.given_up", (conn, now) -> {
       RunStatus end = now.run().status() == RunStatus.ROLLING_BACK ? RunStatus.ROLLBACK_FAILED : RunStatus.FAILED;
       return finish(now.with(move(now.run(), end)).with(now.deployment().failed(why)));
-    }).onComplete(done -> {
+    }).onComplete(drive.logged(done -> {
       driveFailures.remove(drive.runId);
       note(drive.runId, why);
       finishDriving(drive);
-    });
+    }));
   }
 
   private void finishDriving(Drive drive) {
     vertx.cancelTimer(drive.renewTimer);
     drives.remove(drive.runId, drive);
     repository.pool().withConnection(conn -> DeploymentStore.releaseLease(conn, drive.runId, drive.token))
-        .onFailure(e -> LOG.warn("Could not release the lease of run {}: {}", drive.runId, e.getMessage()));
+        .onFailure(drive.logged(e -> LOG.warn("Could not release the lease of run {}: {}", drive.runId,
+            e.getMessage())));
   }
 
   private Future<Boolean> deployStep(Drive drive, TrackedRun tracked) {
@@ -840,12 +853,19 @@ public final class DeployRuns {
     final String token;
     final Promise<Void> abort = Promise.promise();
     volatile String abortedBy;
+    /** Known once the run has been read; names the service in the log lines of this drive. */
+    volatile Deployment deployment;
     long renewTimer = -1;
     Future<Void> writes = Future.succeededFuture();
 
     Drive(String runId, String token) {
       this.runId = runId;
       this.token = token;
+    }
+
+    /** {@code handler} with this drive's run in the logging MDC. */
+    <T> io.vertx.core.Handler<T> logged(io.vertx.core.Handler<T> handler) {
+      return value -> RunMdc.around(runId, deployment, handler).handle(value);
     }
 
     void abort(String by) {

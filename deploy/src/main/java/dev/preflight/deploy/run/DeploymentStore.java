@@ -180,6 +180,13 @@ public final class DeploymentStore {
         .map(DeploymentStore::ids);
   }
 
+  /** How many deploy runs are deploying, verifying or rolling back, on any replica. */
+  public Future<Integer> countInFlight() {
+    return pool.preparedQuery("select count(*)::int as n from runs where kind = 'deploy' and status = any($1)")
+        .execute(Tuple.of((Object) IN_FLIGHT))
+        .map(rows -> rows.iterator().next().getInteger("n"));
+  }
+
   /** Ids of one service and environment's deploy runs that are not finished, oldest first. */
   Future<List<String>> activeDeployRunIds(String service, String environment) {
     return pool.preparedQuery("select id from runs where kind = 'deploy' and service = $1 and environment = $2 "

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.preflight.checklists.checklist.Checklist;
 import dev.preflight.checklists.checklist.Item;
 import dev.preflight.checklists.checklist.Section;
@@ -50,6 +52,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The deploy orchestrator against a real database, with a scripted target and verifier: the
@@ -318,11 +321,23 @@ class DeployRunsTest {
         withoutTarget.channels(), Map.of("api", new Service("api", Map.of("prod", bare))), withoutTarget.checklists());
     DeployRuns second = service(withoutTarget, Duration.ofMillis(600));
     CompletableFuture<TrackedRun> failed = waitFor(run.id(), RunStatus.FAILED);
-    second.resume();
-    TrackedRun done = failed.get(10, TimeUnit.SECONDS);
-    assertTrue(done.deployment().failure().startsWith("Preflight could not carry this deploy on"),
-        done.deployment().failure());
-    assertTrue(leaseGivenBack(run.id()), "the lease is given back");
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(DeployRuns.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    log.addAppender(logged);
+    try {
+      second.resume();
+      TrackedRun done = failed.get(10, TimeUnit.SECONDS);
+      assertTrue(done.deployment().failure().startsWith("Preflight could not carry this deploy on"),
+          done.deployment().failure());
+      assertTrue(leaseGivenBack(run.id()), "the lease is given back");
+    } finally {
+      log.detachAppender(logged);
+    }
+    // The error an operator (and Sentry) sees names the run, its service and environment.
+    ILoggingEvent givenUp = logged.list.stream()
+        .filter(event -> event.getFormattedMessage().contains("giving it up")).findFirst().orElseThrow();
+    assertEquals(Map.of("run_id", run.id(), "service", "api", "environment", "prod"), givenUp.getMDCPropertyMap());
   }
 
   @Test

@@ -8,6 +8,7 @@ import com.slack.api.bolt.response.Response;
 import dev.preflight.checklists.checklist.Item;
 import dev.preflight.deploy.run.ChecklistRuns;
 import dev.preflight.deploy.run.Origin;
+import dev.preflight.deploy.run.RunMdc;
 import dev.preflight.deploy.run.TrackedRun;
 import dev.preflight.handlers.ActionIds;
 import dev.preflight.handlers.ActionIds.ItemRef;
@@ -85,7 +86,7 @@ public final class ItemActions {
         replies.tell(channel, user, Replies.NOT_MINE);
         return;
       }
-      work.apply(ref).onFailure(e -> replies.explain(channel, user, e));
+      work.apply(ref).onFailure(RunMdc.around(ref.runId(), null, e -> replies.explain(channel, user, e)));
     });
   }
 

@@ -7,6 +7,7 @@ import com.slack.api.bolt.request.builtin.BlockActionRequest;
 import com.slack.api.bolt.response.Response;
 import dev.preflight.deploy.run.DeployRuns;
 import dev.preflight.deploy.run.Origin;
+import dev.preflight.deploy.run.RunMdc;
 import dev.preflight.deploy.run.TrackedRun;
 import dev.preflight.handlers.ActionIds;
 import dev.preflight.handlers.Roles;
@@ -63,7 +64,7 @@ public final class RunActions {
       }
       roles.of(user)
           .compose(held -> change.apply(runId, held, origin))
-          .onFailure(e -> replies.explain(channel, user, e));
+          .onFailure(RunMdc.around(runId, null, e -> replies.explain(channel, user, e)));
     });
     return ctx.ack();
   }

@@ -7,31 +7,39 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.Encoder;
 import dev.preflight.bot.BotSettings;
 import dev.preflight.checklists.config.ConfigLoader;
 import dev.preflight.checklists.config.PreflightConfig;
+import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.secret.Variables;
+import dev.preflight.deploy.run.RunMdc;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * What the JSON encoder writes, captured from a real logback appender: one JSON object per line
- * with the fields a log shipper indexes, and every kind of secret masked.
+ * What the bot's log lines look like, written by the encoder the shipped {@code logback.xml}
+ * configures (logstash-logback-encoder) into a captured stream: one JSON object per line with
+ * the fields a log shipper indexes, the run in the MDC, and every kind of secret masked.
  */
-class JsonLinesEncoderTest {
+class JsonLogLinesTest {
 
   private static final String BOT_TOKEN = "xoxb-1111-2222-abcdefABCDEF";
   private static final String SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -41,16 +49,14 @@ class JsonLinesEncoderTest {
   private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
   private LoggerContext context;
   private Logger log;
-  private OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender;
+  private OutputStreamAppender<ILoggingEvent> appender;
 
   @BeforeEach
   void captureLogs() {
-    // The bot's own logger context, so MDC is the one the code under test uses.
-    context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    JsonLinesEncoder encoder = new JsonLinesEncoder();
-    encoder.setContext(context);
-    encoder.start();
-    OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new OutputStreamAppender<>();
+    context = ShippedLogging.load();
+    Encoder<ILoggingEvent> encoder =
+        ((ConsoleAppender<ILoggingEvent>) ShippedLogging.appender(context, "STDOUT")).getEncoder();
+    OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
     appender.setContext(context);
     appender.setEncoder(encoder);
     appender.setOutputStream(captured);
@@ -66,25 +72,37 @@ class JsonLinesEncoderTest {
   void reset() {
     SecretMask.install(SecretMask.of(List.of()));
     MDC.clear();
-    log.detachAppender(appender);
     appender.stop();
+    context.stop();
   }
 
   @Test
-  void writesOneJsonObjectPerLineWithTheStandardFieldsAndMdc() {
-    MDC.put("run_id", "run-42");
-    log.warn("Deploy {} is slow", "api");
+  void writesOneJsonObjectPerLineWithTheStandardFieldsAndTheRunFromTheMdc() {
+    RunMdc.Scope scope = RunMdc.enter("run-42", Deployment.requested("api", "production", "1.2.3"));
+    try {
+      log.warn("Deploy {} is slow", "api");
+    } finally {
+      scope.close();
+    }
+    log.info("Between runs");
 
     List<JsonObject> lines = lines();
-    assertEquals(1, lines.size());
+    assertEquals(2, lines.size(), lines::toString);
     JsonObject line = lines.get(0);
+    assertEquals(Set.of("time", "level", "logger", "thread", "message", "run_id", "service", "environment"),
+        line.fieldNames(), line.encode());
     assertEquals("WARN", line.getString("level"));
     assertEquals("dev.preflight.test.json", line.getString("logger"));
     assertEquals(Thread.currentThread().getName(), line.getString("thread"));
     assertEquals("Deploy api is slow", line.getString("message"));
     assertEquals("run-42", line.getString("run_id"));
-    assertTrue(line.getString("time").endsWith("Z"), line.encode());
-    assertFalse(line.containsKey("exception"));
+    assertEquals("api", line.getString("service"));
+    assertEquals("production", line.getString("environment"));
+    String time = line.getString("time");
+    assertTrue(time.endsWith("Z"), "UTC: " + time);
+    assertTrue(Duration.between(Instant.parse(time), Instant.now()).abs().compareTo(Duration.ofMinutes(1)) < 0, time);
+    assertEquals(Set.of("time", "level", "logger", "thread", "message"), lines.get(1).fieldNames(),
+        "the run left the MDC with its scope: " + lines.get(1).encode());
   }
 
   @Test
@@ -134,8 +152,19 @@ class JsonLinesEncoderTest {
     log.error("Check failed: the server echoed {} (signing secret {})", CONFIG_SECRET, SIGNING_SECRET,
         new IllegalStateException("could not connect to postgresql://preflight:" + DB_PASSWORD + "@db.internal"));
 
+    MDC.put("request", "retry with " + BOT_TOKEN);
+    Thread.currentThread().setName(Thread.currentThread().getName() + " " + SIGNING_SECRET);
+    try {
+      log.warn("Second line");
+    } finally {
+      Thread.currentThread().setName(Thread.currentThread().getName().replace(" " + SIGNING_SECRET, ""));
+    }
+
     String written = captured.toString(StandardCharsets.UTF_8);
     JsonObject line = lines().get(0);
+    JsonObject second = lines().get(1);
+    assertEquals("retry with •••", second.getString("request"), "an MDC value is masked too");
+    assertTrue(second.getString("thread").endsWith(" •••"), second.getString("thread"));
     assertEquals("Check failed: the server echoed ••• (signing secret •••)", line.getString("message"));
     assertTrue(line.getString("exception").contains("IllegalStateException"), line.getString("exception"));
     assertTrue(line.getString("exception").contains("postgresql://preflight:•••@db.internal"),
