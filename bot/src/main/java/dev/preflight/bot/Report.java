@@ -7,7 +7,6 @@ import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.deploy.report.RunReports;
 import dev.preflight.deploy.run.RunRepository;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import java.io.PrintStream;
 import java.util.concurrent.ExecutionException;
@@ -59,7 +58,7 @@ final class Report {
       return 1;
     }
     Vertx vertx = Vertx.vertx();
-    Pool pool = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
+    Pool pool = Database.pool(vertx, database.connectOptions(), settings);
     try {
       String markdown = new RunReports(pool, config::checklist).report(runId)
           .toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
