@@ -27,12 +27,19 @@ public record BotSettings(
     Optional<String> sentryEnvironment,
     Optional<URI> awsEndpoint,
     Duration pollInterval,
-    Duration lease) {
+    Duration lease,
+    int databasePoolSize,
+    Duration databaseConnectTimeout) {
 
   /** How often a deploy in flight asks ECS or GitHub how it is going. */
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(10);
   /** How long a replica may go silent before another takes its deploys over. */
   public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+
+  /** Connections the bot's pool holds at most (DATABASE_POOL_SIZE). */
+  public static final int DEFAULT_DATABASE_POOL_SIZE = 8;
+  /** How long to wait for a database connection (DATABASE_CONNECT_TIMEOUT). */
+  public static final Duration DEFAULT_DATABASE_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
   public static final String DEFAULT_SLACK_API_URL = "https://slack.com/api/";
 
@@ -51,7 +58,9 @@ public record BotSettings(
         nonBlank(env.get("SENTRY_ENVIRONMENT")),
         nonBlank(env.get("AWS_ENDPOINT_URL")).map(URI::create),
         duration("PREFLIGHT_POLL_INTERVAL", env.get("PREFLIGHT_POLL_INTERVAL"), DEFAULT_POLL_INTERVAL),
-        duration("PREFLIGHT_LEASE", env.get("PREFLIGHT_LEASE"), DEFAULT_LEASE));
+        duration("PREFLIGHT_LEASE", env.get("PREFLIGHT_LEASE"), DEFAULT_LEASE),
+        poolSize(env.get("DATABASE_POOL_SIZE")),
+        duration("DATABASE_CONNECT_TIMEOUT", env.get("DATABASE_CONNECT_TIMEOUT"), DEFAULT_DATABASE_CONNECT_TIMEOUT));
   }
 
   /** Slack is usable over HTTP only with both a bot token and a signing secret. */
@@ -83,6 +92,22 @@ public record BotSettings(
       return port;
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("PORT must be a number from 0 to 65535, not `" + value + "`");
+    }
+  }
+
+  private static int poolSize(String value) {
+    if (value == null || value.isBlank()) {
+      return DEFAULT_DATABASE_POOL_SIZE;
+    }
+    try {
+      int size = Integer.parseInt(value.trim());
+      if (size < 1 || size > 1000) {
+        throw new NumberFormatException();
+      }
+      return size;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("DATABASE_POOL_SIZE must be a number of connections from 1 to 1000, not `"
+          + value + "`");
     }
   }
 
@@ -126,6 +151,8 @@ public record BotSettings(
         + ", alerts=" + (alertsToken.isPresent() ? "enabled" : "disabled")
         + ", sentry=" + (sentryDsn.isPresent() ? "enabled" : "disabled")
         + ", awsEndpoint=" + awsEndpoint.map(URI::toString).orElse("default")
-        + ", pollInterval=" + Durations.format(pollInterval) + ", lease=" + Durations.format(lease) + "]";
+        + ", pollInterval=" + Durations.format(pollInterval) + ", lease=" + Durations.format(lease)
+        + ", databasePoolSize=" + databasePoolSize
+        + ", databaseConnectTimeout=" + Durations.format(databaseConnectTimeout) + "]";
   }
 }

@@ -18,40 +18,69 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code check <checklist> [--set NAME=VALUE…]}: the same checklists, without Slack. Runs the
  * automated items, shows each result as it arrives, then a table; exits 1 when a blocker
  * failed, so runbooks and CI can use it.
  */
-final class Check {
+@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    customSynopsis = "java -jar preflight.jar check <checklist> [--set NAME=VALUE]...",
+    separator = " ",
+    description = {"Runs a checklist's automated items here, without Slack.",
+        "Prints each result as it arrives, then a table; manual items are listed, not run."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:every automated blocker passed", "1:a blocker failed or the checks did not finish",
+        "2:usage error, or the checklist could not be read"})
+final class Check implements Callable<Integer> {
 
-  private Check() {}
+  @Spec
+  private CommandSpec spec;
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length == 0) {
-      err.println("check needs a checklist: java -jar preflight.jar check <checklist-id | file.yaml> [--set NAME=VALUE ...]");
-      return 2;
-    }
+  @Parameters(index = "0", paramLabel = "<checklist>",
+      description = "a checklist id from the config ($PREFLIGHT_CONFIG or preflight.yaml), or a checklist file")
+  private String reference;
+
+  @Option(names = "--set", paramLabel = "NAME=VALUE",
+      description = "a value for $${NAME} in the checklist, over the environment's; repeat for each")
+  private List<String> values = new ArrayList<>();
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  Check(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  @Override
+  public Integer call() {
     Map<String, String> overrides = new HashMap<>();
-    for (int i = 1; i < args.length; i++) {
-      if (!args[i].equals("--set") || i + 1 >= args.length || !args[i + 1].contains("=")) {
-        err.println("Unexpected `" + args[i] + "`: write --set NAME=VALUE for each value a checklist needs.");
-        return 2;
+    for (String pair : values) {
+      int equals = pair.indexOf('=');
+      if (equals < 0) {
+        throw new ParameterException(spec.commandLine(),
+            "Unexpected `" + pair + "`: write --set NAME=VALUE for each value a checklist needs.");
       }
-      String pair = args[++i];
-      String name = pair.substring(0, pair.indexOf('='));
+      String name = pair.substring(0, equals);
       if (!Variables.NAME.matcher(name).matches()) {
-        err.println("`" + name + "` is not a variable name: use letters, digits and _, e.g. --set BASE_URL=http://localhost:8080");
-        return 2;
+        throw new ParameterException(spec.commandLine(), "`" + name
+            + "` is not a variable name: use letters, digits and _, e.g. --set BASE_URL=http://localhost:8080");
       }
-      overrides.put(name, pair.substring(pair.indexOf('=') + 1));
+      overrides.put(name, pair.substring(equals + 1));
     }
     Checklist checklist;
     try {
-      checklist = find(args[0]);
+      checklist = find(reference);
     } catch (ConfigException e) {
       e.errors().forEach(err::println);
       return 2;

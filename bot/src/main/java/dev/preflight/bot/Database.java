@@ -1,11 +1,13 @@
 package dev.preflight.bot;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,26 +29,20 @@ public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
   private static final Duration STALE_SERVER_EXIT = Duration.ofSeconds(30);
 
-  private final String host;
-  private final int port;
-  private final String name;
-  private final String user;
-  private final String password;
+  private final DatabaseUrl url;
+  private final Duration connectTimeout;
   private final EmbeddedPostgres embedded;
 
-  private Database(String host, int port, String name, String user, String password, EmbeddedPostgres embedded) {
-    this.host = host;
-    this.port = port;
-    this.name = name;
-    this.user = user;
-    this.password = password;
+  private Database(DatabaseUrl url, Duration connectTimeout, EmbeddedPostgres embedded) {
+    this.url = url;
+    this.connectTimeout = connectTimeout;
     this.embedded = embedded;
   }
 
   public static Database open(BotSettings settings) throws IOException {
     Database database = settings.databaseUrl().isPresent()
-        ? external(settings.databaseUrl().get())
-        : embedded(settings.dataDir());
+        ? new Database(DatabaseUrl.parse(settings.databaseUrl().get()), settings.databaseConnectTimeout(), null)
+        : embedded(settings.dataDir(), settings.databaseConnectTimeout());
     database.migrate();
     return database;
   }
@@ -62,37 +58,13 @@ public final class Database implements AutoCloseable {
       Optional<Integer> port = runningServer(directory).flatMap(server -> port(directory));
       if (port.isPresent()) {
         LOG.info("Using the embedded PostgreSQL a running bot serves on port {}", port.get());
-        return new Database("localhost", port.get(), "postgres", "postgres", "postgres", null);
+        return new Database(DatabaseUrl.local(port.get()), settings.databaseConnectTimeout(), null);
       }
     }
     return open(settings);
   }
 
-  /** Parses {@code postgresql://user:pass@host:port/db}; the password never reaches an error message. */
-  static Database external(String url) {
-    URI uri;
-    try {
-      uri = URI.create(url);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("DATABASE_URL is not a URL; write postgresql://user:password@host:5432/dbname");
-    }
-    if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
-      throw new IllegalArgumentException("DATABASE_URL must start with postgresql://");
-    }
-    String userInfo = Optional.ofNullable(uri.getRawUserInfo()).orElse("");
-    int colon = userInfo.indexOf(':');
-    String user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
-    String password = colon < 0 ? "" : decode(userInfo.substring(colon + 1));
-    String path = Optional.ofNullable(uri.getPath()).orElse("");
-    String name = path.startsWith("/") ? path.substring(1) : path;
-    if (uri.getHost() == null || name.isEmpty()) {
-      throw new IllegalArgumentException("DATABASE_URL needs a host and a database name: postgresql://user:password@host:5432/dbname");
-    }
-    return new Database(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), name,
-        user.isEmpty() ? "postgres" : user, password, null);
-  }
-
-  static Database embedded(Path dataDir) throws IOException {
+  static Database embedded(Path dataDir, Duration connectTimeout) throws IOException {
     Path directory = dataDir.toAbsolutePath().resolve("postgres");
     Files.createDirectories(directory);
     stopLeftoverServer(directory);
@@ -103,7 +75,7 @@ public final class Database implements AutoCloseable {
         // The library turns this off for speed in tests; a sign-off shown in Slack must survive a crash.
         .setServerConfig("synchronous_commit", "on")
         .start();
-    return new Database("localhost", server.getPort(), "postgres", "postgres", "postgres", server);
+    return new Database(DatabaseUrl.local(server.getPort()), connectTimeout, server);
   }
 
   /**
@@ -160,20 +132,19 @@ public final class Database implements AutoCloseable {
   }
 
   private void migrate() {
-    Flyway.configure()
-        .dataSource(jdbcUrl(), user, password)
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    try {
+      Flyway.configure()
+          .dataSource(jdbcUrl(), url.user(), url.password())
+          .locations("classpath:db/migration")
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(DatabaseErrors.explain(e, url), e);
+    }
   }
 
   public PgConnectOptions connectOptions() {
-    return new PgConnectOptions()
-        .setHost(host)
-        .setPort(port)
-        .setDatabase(name)
-        .setUser(user)
-        .setPassword(password)
+    return url.connectOptions()
         // No query of the bot's own should run long; this bounds one that does.
         .addProperty("statement_timeout", "30000")
         .setReconnectAttempts(2)
@@ -181,7 +152,24 @@ public final class Database implements AutoCloseable {
   }
 
   public String jdbcUrl() {
-    return "jdbc:postgresql://" + host + ":" + port + "/" + name + "?connectTimeout=10";
+    return url.jdbcUrl(connectTimeout);
+  }
+
+  /**
+   * The bot's pool: DATABASE_POOL_SIZE connections at most; DATABASE_CONNECT_TIMEOUT bounds both
+   * opening a connection and waiting for a free one.
+   */
+  public static Pool pool(Vertx vertx, PgConnectOptions connectOptions, BotSettings settings) {
+    int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, settings.databaseConnectTimeout().toMillis());
+    return PgBuilder.pool()
+        .with(new PoolOptions()
+            .setMaxSize(settings.databasePoolSize())
+            .setConnectionTimeout(timeoutMillis)
+            .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+        .with(new NetClientOptions().setConnectTimeout(timeoutMillis))
+        .connectingTo(connectOptions)
+        .using(vertx)
+        .build();
   }
 
   @Override
@@ -189,9 +177,5 @@ public final class Database implements AutoCloseable {
     if (embedded != null) {
       embedded.close();
     }
-  }
-
-  private static String decode(String value) {
-    return URLDecoder.decode(value, StandardCharsets.UTF_8);
   }
 }

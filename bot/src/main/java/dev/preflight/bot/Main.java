@@ -1,16 +1,49 @@
 package dev.preflight.bot;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.util.Arrays;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.IVersionProvider;
 
 /**
- * {@code java -jar preflight.jar [serve]} runs the bot; {@code validate [file]} checks a
- * config; {@code check <checklist> [--set NAME=VALUE…]} runs a checklist's automated items in
- * the terminal. The exit code is the verdict.
+ * {@code java -jar preflight.jar} serves the bot; {@code validate}, {@code check} and
+ * {@code report} are for terminals and CI. The exit code is the verdict: 0 ok, 1 the
+ * validation, check or report failed, 2 the command line was wrong.
  */
-public final class Main {
+@Command(
+    name = "java -jar preflight.jar",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    synopsisSubcommandLabel = "[COMMAND]",
+    description = "Preflight, the Slack deploy bot. With no command it serves the bot.",
+    subcommands = HelpCommand.class,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {Main.EXIT_OK, Main.EXIT_FAILED, Main.EXIT_USAGE},
+    footer = {"%nSettings come from the environment: PREFLIGHT_CONFIG, PORT, SLACK_BOT_TOKEN,",
+        "SLACK_SIGNING_SECRET, DATABASE_URL and more (see README.md).",
+        "`java -jar preflight.jar help <command>` explains a command."})
+public final class Main implements Callable<Integer> {
 
-  private Main() {}
+  static final String EXIT_OK = "0:ok";
+  static final String EXIT_FAILED = "1:the validation, the check or the report failed";
+  static final String EXIT_USAGE = "2:usage error: an unknown command, a missing or malformed argument";
+
+  private final Supplier<BotSettings> settings;
+  private final PrintStream err;
+
+  private Main(Supplier<BotSettings> settings, PrintStream err) {
+    this.settings = settings;
+    this.err = err;
+  }
 
   public static void main(String[] args) {
     int code = run(args, System.out, System.err);
@@ -20,34 +53,82 @@ public final class Main {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
-    String command = args.length == 0 ? "serve" : args[0];
-    String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
-    return switch (command) {
-      case "serve" -> Serve.run(BotSettings.fromEnvironment(System.getenv()), err);
-      case "validate" -> Validate.run(rest, out, err);
-      case "check" -> Check.run(rest, out, err);
-      case "report" -> Report.run(rest, BotSettings.fromEnvironment(System.getenv()), out, err);
-      case "help", "--help", "-h" -> {
-        out.println(usage());
-        yield 0;
-      }
-      default -> {
-        err.println("Unknown command `" + command + "`.");
-        err.println(usage());
-        yield 2;
-      }
-    };
+    Supplier<BotSettings> settings = () -> BotSettings.fromEnvironment(System.getenv());
+    CommandLine cli = new CommandLine(new Main(settings, err))
+        .addSubcommand("serve", new ServeCommand(settings, err))
+        .addSubcommand("validate", new Validate(out, err))
+        .addSubcommand("check", new Check(out, err))
+        .addSubcommand("report", new Report(settings, out, err));
+    return execute(cli, args, out, err);
   }
 
-  static String usage() {
-    return String.join("\n",
-        "Usage: java -jar preflight.jar [command]",
-        "  serve                              run the bot (the default)",
-        "  validate [preflight.yaml]          check a config and its checklists; prints every error",
-        "  check <checklist> [--set N=V ...]  run a checklist's automated items here and print what they saw;",
-        "                                     <checklist> is an id from the config or a checklist file",
-        "  report <run-id>                    print a run's report (Markdown) from the database",
-        "Settings come from the environment: PREFLIGHT_CONFIG, PORT, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,",
-        "SLACK_API_URL, DATABASE_URL, PREFLIGHT_DATA_DIR (see README.md).");
+  /** Serving is what the jar does with no command. */
+  @Override
+  public Integer call() {
+    return Serve.run(settings.get(), err);
+  }
+
+  /**
+   * Runs one command line the same way whether a command is reached from {@link #run} or on its
+   * own (as tests do): picocli's output on our streams, {@code @file} arguments taken literally,
+   * and a failure told in one line with exit code 1 instead of a stack trace.
+   */
+  static int execute(CommandLine cli, String[] args, PrintStream out, PrintStream err) {
+    PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+    PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+    cli.setOut(outWriter)
+        .setErr(errWriter)
+        .setExpandAtFiles(false)
+        .setExecutionExceptionHandler((failure, commandLine, parsed) -> {
+          commandLine.getErr().println(failure.getMessage() != null ? failure.getMessage() : failure.toString());
+          return 1;
+        });
+    try {
+      return cli.execute(args);
+    } finally {
+      outWriter.flush();
+      errWriter.flush();
+    }
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Version.class,
+      customSynopsis = "java -jar preflight.jar serve",
+      description = "Runs the bot: what the jar does with no command.")
+  static final class ServeCommand implements Callable<Integer> {
+
+    private final Supplier<BotSettings> settings;
+    private final PrintStream err;
+
+    ServeCommand(Supplier<BotSettings> settings, PrintStream err) {
+      this.settings = settings;
+      this.err = err;
+    }
+
+    @Override
+    public Integer call() {
+      return Serve.run(settings.get(), err);
+    }
+  }
+
+  /** The project version, written into a resource by the build. */
+  static final class Version implements IVersionProvider {
+
+    static final String RESOURCE = "/dev/preflight/bot/version.properties";
+
+    @Override
+    public String[] getVersion() throws IOException {
+      return new String[] {"preflight " + version()};
+    }
+
+    static String version() throws IOException {
+      try (InputStream in = Main.class.getResourceAsStream(RESOURCE)) {
+        if (in == null) {
+          throw new IOException(RESOURCE + " is missing from the jar");
+        }
+        Properties properties = new Properties();
+        properties.load(in);
+        return properties.getProperty("version");
+      }
+    }
   }
 }

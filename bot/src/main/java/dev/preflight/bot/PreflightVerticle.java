@@ -40,10 +40,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,11 +90,7 @@ final class PreflightVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(8).setConnectionTimeout(5).setConnectionTimeoutUnit(TimeUnit.SECONDS))
-        .connectingTo(database)
-        .using(vertx)
-        .build();
+    pool = Database.pool(vertx, database, settings);
     aws = new AwsClients(settings.awsEndpoint(), null, metrics.registry());
     CheckRunner checks = new CheckRunner(vertx, aws, metrics.registry());
     RunRepository repository = new RunRepository(pool, config::checklist);

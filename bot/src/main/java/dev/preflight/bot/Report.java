@@ -7,13 +7,20 @@ import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.deploy.report.RunReports;
 import dev.preflight.deploy.run.RunRepository;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import java.io.PrintStream;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code report <run-id>}: prints a run's report, the same Markdown the bot leaves in the run's
@@ -21,18 +28,44 @@ import org.slf4j.LoggerFactory;
  * does (starting the embedded one when DATABASE_URL is unset, so the bot must not be running on
  * the same data directory); exits 1 when there is no such run.
  */
-final class Report {
+@Command(name = "report", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    customSynopsis = "java -jar preflight.jar report <run-id>",
+    description = {"Prints a run's report (Markdown) from the database.",
+        "It is the report the bot uploads into the run's thread."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:the report was printed", "1:no such run, or the database could not be read",
+        "2:usage error, or the config has errors"})
+final class Report implements Callable<Integer> {
 
   private static final long TIMEOUT_SECONDS = 60;
 
-  private Report() {}
+  @Spec
+  private CommandSpec spec;
 
+  @Parameters(index = "0", paramLabel = "<run-id>", description = "the run's id, as the bot shows it")
+  private String runId;
+
+  private final Supplier<BotSettings> settings;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  Report(Supplier<BotSettings> settings, PrintStream out, PrintStream err) {
+    this.settings = settings;
+    this.out = out;
+    this.err = err;
+  }
+
+  /** The command on its own, with these settings. */
   static int run(String[] args, BotSettings settings, PrintStream out, PrintStream err) {
-    if (args.length != 1 || args[0].isBlank()) {
-      err.println("report needs one run id: java -jar preflight.jar report <run-id>");
-      return 2;
+    return Main.execute(new CommandLine(new Report(() -> settings, out, err)), args, out, err);
+  }
+
+  @Override
+  public Integer call() {
+    if (runId.isBlank()) {
+      throw new ParameterException(spec.commandLine(), "The run id is blank: java -jar preflight.jar report <run-id>");
     }
-    String runId = args[0].trim();
+    BotSettings settings = this.settings.get();
     PreflightConfig config;
     try {
       config = ConfigLoader.load(settings.configPath());
@@ -43,7 +76,7 @@ final class Report {
     }
     Level before = quietLogs(Level.WARN);
     try {
-      return report(runId, settings, config, out, err);
+      return report(runId.trim(), settings, config, out, err);
     } finally {
       quietLogs(before);
     }
@@ -59,7 +92,7 @@ final class Report {
       return 1;
     }
     Vertx vertx = Vertx.vertx();
-    Pool pool = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
+    Pool pool = Database.pool(vertx, database.connectOptions(), settings);
     try {
       String markdown = new RunReports(pool, config::checklist).report(runId)
           .toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)

@@ -6,18 +6,35 @@ import dev.preflight.checklists.config.PreflightConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /** {@code validate [file]}: every error on its own line, exit 1 when there is any. */
-final class Validate {
+@Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    customSynopsis = "java -jar preflight.jar validate [preflight.yaml]",
+    description = {"Checks a config and every checklist it names.",
+        "Prints each error as file:line: field: message (hint)."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:the config is valid", "1:the config has errors", Main.EXIT_USAGE})
+final class Validate implements Callable<Integer> {
 
-  private Validate() {}
+  @Parameters(arity = "0..1", paramLabel = "preflight.yaml",
+      description = "the config (default: $PREFLIGHT_CONFIG or preflight.yaml)")
+  private Path file;
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length > 1) {
-      err.println("validate takes at most one file: java -jar preflight.jar validate [preflight.yaml]");
-      return 2;
-    }
-    Path file = Path.of(args.length == 1 ? args[0] : System.getenv().getOrDefault("PREFLIGHT_CONFIG", "./preflight.yaml"));
+  private final PrintStream out;
+  private final PrintStream err;
+
+  Validate(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  @Override
+  public Integer call() {
+    Path file = this.file != null ? this.file
+        : Path.of(System.getenv().getOrDefault("PREFLIGHT_CONFIG", "./preflight.yaml"));
     List<ConfigError> errors = ConfigLoader.validate(file);
     if (!errors.isEmpty()) {
       errors.forEach(error -> out.println(error));

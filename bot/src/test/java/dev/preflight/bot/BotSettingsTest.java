@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.pgclient.PgConnectOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -50,14 +52,30 @@ class BotSettingsTest {
 
   @Test
   void aDatabaseUrlIsParsedAndItsPasswordNeverEchoed() {
-    Database database = Database.external("postgresql://app:s3cr%40t@db.internal:6543/deploys");
-    assertEquals("db.internal", database.connectOptions().getHost());
-    assertEquals(6543, database.connectOptions().getPort());
-    assertEquals("deploys", database.connectOptions().getDatabase());
-    assertEquals("app", database.connectOptions().getUser());
-    assertEquals("s3cr@t", database.connectOptions().getPassword());
+    PgConnectOptions options = DatabaseUrl.parse("postgresql://app:s3cr%40t@db.internal:6543/deploys").connectOptions();
+    assertEquals("db.internal", options.getHost());
+    assertEquals(6543, options.getPort());
+    assertEquals("deploys", options.getDatabase());
+    assertEquals("app", options.getUser());
+    assertEquals("s3cr@t", options.getPassword());
     IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-        () -> Database.external("mysql://app:topsecretpw@db/x"));
+        () -> DatabaseUrl.parse("mysql://app:topsecretpw@db/x"));
     assertFalse(error.getMessage().contains("topsecretpw"));
+  }
+
+  @Test
+  void thePoolSizeAndConnectTimeoutAreSettings() {
+    BotSettings defaults = BotSettings.fromEnvironment(Map.of());
+    assertEquals(8, defaults.databasePoolSize());
+    assertEquals(Duration.ofSeconds(5), defaults.databaseConnectTimeout());
+    BotSettings set = BotSettings.fromEnvironment(Map.of("DATABASE_POOL_SIZE", "3", "DATABASE_CONNECT_TIMEOUT", "750ms"));
+    assertEquals(3, set.databasePoolSize());
+    assertEquals(Duration.ofMillis(750), set.databaseConnectTimeout());
+    IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+        () -> BotSettings.fromEnvironment(Map.of("DATABASE_POOL_SIZE", "0")));
+    assertTrue(error.getMessage().contains("DATABASE_POOL_SIZE"), error.getMessage());
+    error = assertThrows(IllegalArgumentException.class,
+        () -> BotSettings.fromEnvironment(Map.of("DATABASE_CONNECT_TIMEOUT", "soon")));
+    assertTrue(error.getMessage().contains("DATABASE_CONNECT_TIMEOUT"), error.getMessage());
   }
 }
