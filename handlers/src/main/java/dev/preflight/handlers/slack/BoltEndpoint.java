@@ -117,7 +117,7 @@ final class BoltEndpoint implements SlackEndpoint {
       // An event that was not taken in (refused, or failed) is not remembered, so a redelivery is judged afresh.
       return runBolt(request, body).compose(status -> status < 400 ? Future.succeededFuture()
           : events.forget(eventId).recover(e -> {
-            log.warn("Could not forget failed Slack event {}; its redelivery will be ignored", eventId, e);
+            log.warn("Could not forget failed Slack event {}; its redelivery will be ignored: {}", eventId, e.toString());
             return Future.succeededFuture();
           }));
     });

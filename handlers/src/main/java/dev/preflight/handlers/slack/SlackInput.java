@@ -110,6 +110,23 @@ public final class SlackInput {
     }
   }
 
+  /**
+   * A Socket Mode envelope's payload, by the envelope's {@code type}: {@code events_api},
+   * {@code interactive} or {@code slash_commands}. Any other envelope type carries no payload
+   * for the listeners and is refused.
+   */
+  public static Verdict socketMode(String envelopeType, JsonObject payload) {
+    if (payload == null) {
+      return new Refused("missing payload");
+    }
+    return switch (envelopeType == null ? "" : envelopeType) {
+      case "events_api" -> events(payload);
+      case "interactive" -> interactive(payload);
+      case "slash_commands" -> command(payload.getMap());
+      default -> new Refused("unsupported envelope type " + quote(envelopeType == null ? "" : envelopeType));
+    };
+  }
+
   private static Verdict form(Map<String, String> fields) {
     if (fields.containsKey("payload")) {
       if (fields.size() != 1) {
@@ -207,14 +224,15 @@ public final class SlackInput {
     if (channel != null) {
       id(channel, "channel.id", true);
     }
+    // A click's message timestamp is only ever used to reply in a thread, after Click has checked it.
     JsonObject container = object(payload, "container", false);
     if (container != null) {
       id(container, "channel_id", false);
-      ts(container, "message_ts", false);
+      text(container, "message_ts", false, SlackIds.MAX_ID_LENGTH);
     }
     JsonObject message = object(payload, "message", false);
     if (message != null) {
-      ts(message, "ts", true);
+      text(message, "ts", false, SlackIds.MAX_ID_LENGTH);
     }
     JsonObject view = object(payload, "view", false);
     if (view != null) {

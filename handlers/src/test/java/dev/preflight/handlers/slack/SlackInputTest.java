@@ -73,6 +73,25 @@ class SlackInputTest {
     assertInstanceOf(SlackInput.Accepted.class, SlackInput.command(socketCommand.getMap()));
   }
 
+  @Test
+  void socketModeEnvelopesAreCheckedByTheirType() throws IOException {
+    JsonObject events = new JsonObject(Files.readString(SAMPLES.resolve("socket_mode_envelope_events_api_app_mention.json")));
+    // The sample's event is an app_mention, which the bot has no listener for.
+    assertEquals("unsupported event type `app_mention`",
+        refusal(SlackInput.socketMode(events.getString("type"), events.getJsonObject("payload"))));
+    JsonObject click = new JsonObject(Files.readString(
+        SAMPLES.resolve("socket_mode_envelope_interactive_block_actions.json")));
+    assertEquals(new SlackInput.Accepted(SlackInput.Kind.ACTION, null),
+        SlackInput.socketMode(click.getString("type"), click.getJsonObject("payload")));
+    JsonObject command = new JsonObject(Files.readString(SAMPLES.resolve("socket_mode_envelope_slash_commands.json")));
+    assertEquals(new SlackInput.Accepted(SlackInput.Kind.COMMAND, null),
+        SlackInput.socketMode(command.getString("type"), command.getJsonObject("payload")));
+    JsonObject withoutUser = click.getJsonObject("payload").copy();
+    withoutUser.remove("user");
+    assertEquals("missing user", refusal(SlackInput.socketMode("interactive", withoutUser)));
+    assertEquals("unsupported envelope type `hello`", refusal(SlackInput.socketMode("hello", new JsonObject())));
+  }
+
   static Stream<Arguments> malformedEvents() {
     return Stream.of(
         event("the event is missing", envelope -> envelope.remove("event"), "missing event"),
