@@ -172,6 +172,10 @@ public final class AlertsEndpoint {
   }
 
   private void fail(RoutingContext ctx, String source, Throwable e) {
+    if (BoundedBody.clientWentAway(ctx.request(), e)) {
+      LOG.debug("An alert from {} was abandoned by its client: {}", source, e.getMessage());
+      return;
+    }
     if (ctx.response().headWritten()) {
       return;
     }

@@ -178,6 +178,10 @@ final class PreflightVerticle extends VerticleBase {
     BoundedBody.read(ctx.request(), SlackEndpoint.MAX_BODY_BYTES)
         .compose(body -> slackEndpoint.handle(ctx.request(), body))
         .onFailure(e -> {
+          if (BoundedBody.clientWentAway(ctx.request(), e)) {
+            LOG.debug("A Slack request's client went away before it was answered: {}", e.getMessage());
+            return;
+          }
           if (ctx.response().headWritten()) {
             return;
           }

@@ -2,6 +2,7 @@ package dev.preflight.handlers;
 
 import dev.preflight.checklists.run.RunRuleException;
 import dev.preflight.deploy.run.RunRepository;
+import dev.preflight.handlers.render.Mrkdwn;
 import dev.preflight.handlers.slack.SlackApi;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
@@ -14,6 +15,14 @@ public final class Replies {
 
   /** The answer to a click on a button that names nothing this bot knows any more. */
   public static final String NOT_MINE = "That button is not one of mine any more; nothing was changed.";
+
+  /**
+   * The answer to a run id that cannot name a run (not a UUID): given without asking the
+   * database, with the id quoted short and clean.
+   */
+  public static String noSuchRun(String runId) {
+    return "There is no run `" + Mrkdwn.echo(runId) + "`; nothing was changed.";
+  }
 
   private final SlackApi slack;
 

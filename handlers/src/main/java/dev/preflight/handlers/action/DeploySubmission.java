@@ -7,6 +7,7 @@ import com.slack.api.bolt.request.builtin.ViewSubmissionRequest;
 import com.slack.api.bolt.response.Response;
 import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.handlers.ActionIds;
+import dev.preflight.handlers.SlackIds;
 import dev.preflight.handlers.command.DeployCheck;
 import dev.preflight.handlers.command.DeployOpener;
 import dev.preflight.handlers.render.DeployModal;
@@ -31,6 +32,10 @@ public final class DeploySubmission implements ViewSubmissionHandler {
   @Override
   public Response apply(ViewSubmissionRequest req, ViewSubmissionContext ctx) {
     ViewSubmissionPayload payload = req.getPayload();
+    if (payload == null || payload.getView() == null || payload.getUser() == null
+        || !SlackIds.isId(payload.getUser().getId())) {
+      return ctx.ack();
+    }
     String user = payload.getUser().getId();
     DeployCheck checked = check(config, DeployModal.read(payload.getView().getState()));
     if (checked instanceof DeployCheck.Refused refused) {
@@ -39,7 +44,7 @@ public final class DeploySubmission implements ViewSubmissionHandler {
     DeployCheck.Passed passed = (DeployCheck.Passed) checked;
     String metadata = payload.getView().getPrivateMetadata();
     // A modal has no channel of its own: refusals go where /deploy was typed, else to the person.
-    String answerChannel = metadata == null || metadata.isBlank() ? user : metadata;
+    String answerChannel = SlackIds.isId(metadata) ? metadata : user;
     opener.open(passed, answerChannel, user, "view:" + ActionIds.DEPLOY_MODAL);
     return ctx.ackWithUpdate(DeployModal.opening(opener.opening(passed)));
   }

@@ -1,6 +1,5 @@
 package dev.preflight.handlers.action;
 
-import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.context.builtin.ActionContext;
 import com.slack.api.bolt.request.builtin.BlockActionRequest;
@@ -11,13 +10,17 @@ import dev.preflight.deploy.run.Origin;
 import dev.preflight.deploy.run.RunMdc;
 import dev.preflight.deploy.run.TrackedRun;
 import dev.preflight.handlers.ActionIds;
+import dev.preflight.handlers.Click;
 import dev.preflight.handlers.ActionIds.ItemRef;
 import dev.preflight.handlers.Replies;
 import dev.preflight.handlers.Roles;
+import dev.preflight.handlers.SlackIds;
+import dev.preflight.handlers.render.Mrkdwn;
 import dev.preflight.handlers.render.WaiveModal;
 import dev.preflight.handlers.slack.SlackApi;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import java.util.Optional;
 
 /**
  * The buttons on a run's message: tick, untick, re-run and waive. Each click is acknowledged
@@ -48,56 +51,63 @@ public final class ItemActions {
   }
 
   private Response change(BlockActionRequest req, ActionContext ctx, ItemChange change) {
-    BlockActionPayload payload = req.getPayload();
-    String user = payload.getUser().getId();
-    String channel = channelOf(payload);
-    String actionId = payload.getActions().get(0).getActionId();
-    onLoop(payload, channel, user, ref ->
-        change.apply(ref.runId(), ref.itemId(), new Origin(user, "button:" + actionId)).mapEmpty());
+    Click.of(req.getPayload()).ifPresent(click -> onLoop(click, ref -> change.apply(ref.runId(), ref.itemId(),
+        new Origin(click.user(), "button:" + click.actionId())).mapEmpty()));
     return ctx.ack();
   }
 
   /** Opens the reason modal for people allowed to waive; everyone else is told who may. */
   private Response openWaiver(BlockActionRequest req, ActionContext ctx) {
-    BlockActionPayload payload = req.getPayload();
-    String user = payload.getUser().getId();
-    String channel = channelOf(payload);
-    String triggerId = payload.getTriggerId();
-    onLoop(payload, channel, user, ref -> runs.find(ref.runId())
-        .compose(tracked -> roles.of(user).compose(held -> {
+    String triggerId = req.getPayload() == null ? null : req.getPayload().getTriggerId();
+    Click.of(req.getPayload()).ifPresent(click -> onLoop(click, ref -> runs.find(ref.runId())
+        .compose(tracked -> roles.of(click.user()).compose(held -> {
           var refusal = tracked.run().checklist().waiverRefusal(held);
           if (refusal.isPresent()) {
-            return replies.tell(channel, user, refusal.get());
+            return replies.tell(click.channel(), click.user(), refusal.get());
           }
           Item item = item(tracked, ref.itemId());
           return slack.openView(triggerId, WaiveModal.build(ref.runId(), item.id(), item.title())).mapEmpty();
-        })));
+        }))));
     return ctx.ack();
   }
 
-  private void onLoop(BlockActionPayload payload, String channel, String user,
-      java.util.function.Function<ItemRef, Future<Void>> work) {
-    String value = payload.getActions().get(0).getValue();
+  /** Reads the run and item a button names; a value that names none is answered without a lookup. */
+  private void onLoop(Click click, java.util.function.Function<ItemRef, Future<Void>> work) {
     loop.runOnContext(v -> {
       ItemRef ref;
       try {
-        ref = ActionIds.parseItemValue(value);
+        ref = ActionIds.parseItemValue(click.value());
       } catch (IllegalArgumentException e) {
-        replies.tell(channel, user, Replies.NOT_MINE);
+        replies.tell(click.channel(), click.user(), Replies.NOT_MINE);
         return;
       }
-      work.apply(ref).onFailure(RunMdc.around(ref.runId(), null, e -> replies.explain(channel, user, e)));
+      Optional<String> refusal = refusal(ref);
+      if (refusal.isPresent()) {
+        replies.tell(click.channel(), click.user(), refusal.get());
+        return;
+      }
+      work.apply(ref).onFailure(RunMdc.around(ref.runId(), null, e -> replies.explain(click.channel(), click.user(), e)));
     });
+  }
+
+  /**
+   * The answer to a reference that cannot name an item of a run, decided from its shape alone,
+   * so nothing is looked up; empty when it may name one.
+   */
+  static Optional<String> refusal(ItemRef ref) {
+    if (!SlackIds.isRunId(ref.runId())) {
+      return Optional.of(Replies.noSuchRun(ref.runId()));
+    }
+    if (!SlackIds.isConfigName(ref.itemId())) {
+      return Optional.of(Replies.NOT_MINE);
+    }
+    return Optional.empty();
   }
 
   private static Item item(TrackedRun tracked, String itemId) {
     return tracked.run().checklist().item(itemId)
         .orElseThrow(() -> new dev.preflight.checklists.run.RunRuleException(
-            "This checklist has no item `" + itemId + "`."));
-  }
-
-  private static String channelOf(BlockActionPayload payload) {
-    return payload.getChannel() != null ? payload.getChannel().getId() : payload.getUser().getId();
+            "This checklist has no item `" + Mrkdwn.echo(itemId) + "`."));
   }
 
   @FunctionalInterface

@@ -1,6 +1,5 @@
 package dev.preflight.handlers.action;
 
-import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.context.builtin.ActionContext;
 import com.slack.api.bolt.request.builtin.BlockActionRequest;
@@ -10,6 +9,8 @@ import dev.preflight.deploy.run.Origin;
 import dev.preflight.deploy.run.RunMdc;
 import dev.preflight.deploy.run.TrackedRun;
 import dev.preflight.handlers.ActionIds;
+import dev.preflight.handlers.Click;
+import dev.preflight.handlers.SlackIds;
 import dev.preflight.handlers.Roles;
 import dev.preflight.handlers.Replies;
 import dev.preflight.handlers.command.DeployReplies;
@@ -51,21 +52,20 @@ public final class RunActions {
   }
 
   private Response click(BlockActionRequest req, ActionContext ctx, RunChange change) {
-    BlockActionPayload payload = req.getPayload();
-    String user = payload.getUser().getId();
-    String channel = payload.getChannel() != null ? payload.getChannel().getId() : user;
-    BlockActionPayload.Action action = payload.getActions().get(0);
-    String runId = action.getValue() == null ? "" : action.getValue().strip();
-    Origin origin = new Origin(user, "button:" + action.getActionId());
-    loop.runOnContext(v -> {
+    Click.of(req.getPayload()).ifPresent(click -> loop.runOnContext(v -> {
+      String runId = click.value() == null ? "" : click.value().strip();
       if (runId.isEmpty()) {
-        replies.tell(channel, user, NOT_MINE);
+        replies.tell(click.channel(), click.user(), NOT_MINE);
         return;
       }
-      roles.of(user)
-          .compose(held -> change.apply(runId, held, origin))
-          .onFailure(RunMdc.around(runId, null, e -> replies.explain(channel, user, e)));
-    });
+      if (!SlackIds.isRunId(runId)) {
+        replies.tell(click.channel(), click.user(), Replies.noSuchRun(runId));
+        return;
+      }
+      roles.of(click.user())
+          .compose(held -> change.apply(runId, held, new Origin(click.user(), "button:" + click.actionId())))
+          .onFailure(RunMdc.around(runId, null, e -> replies.explain(click.channel(), click.user(), e)));
+    }));
     return ctx.ack();
   }
 

@@ -1,13 +1,14 @@
 package dev.preflight.handlers.alert;
 
-import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.context.builtin.ActionContext;
 import com.slack.api.bolt.request.builtin.BlockActionRequest;
 import com.slack.api.bolt.response.Response;
 import dev.preflight.deploy.run.DeployRuns;
 import dev.preflight.deploy.run.Origin;
+import dev.preflight.handlers.Click;
 import dev.preflight.handlers.Roles;
+import dev.preflight.handlers.SlackIds;
 import dev.preflight.handlers.Replies;
 import dev.preflight.handlers.command.DeployReplies;
 import dev.preflight.handlers.render.Mrkdwn;
@@ -88,35 +89,37 @@ public final class AlertActions {
   }
 
   private Response click(BlockActionRequest req, ActionContext ctx) {
-    BlockActionPayload payload = req.getPayload();
-    String user = payload.getUser().getId();
-    String channel = payload.getChannel() != null ? payload.getChannel().getId() : user;
-    String messageTs = payload.getMessage() != null ? payload.getMessage().getTs()
-        : payload.getContainer() != null ? payload.getContainer().getMessageTs() : null;
-    BlockActionPayload.Action action = payload.getActions().get(0);
-    Optional<String[]> target = target(action.getValue());
-    Origin origin = new Origin(user, "button:" + ROLLBACK);
-    loop.runOnContext(v -> {
-      if (target.isEmpty()) {
-        replies.tell(channel, user, NOT_MINE);
-        return;
-      }
-      String service = target.get()[0];
-      String environment = target.get()[1];
-      String runId = target.get()[2];
-      roles.of(user)
-          .compose(held -> runId == null ? deploys.rollbackLatest(service, environment, held, origin)
-              : deploys.rollback(runId, held, origin))
-          .onSuccess(run -> {
-            if (messageTs != null) {
-              slack.postReply(channel, messageTs, Mrkdwn.user(user) + " started a rollback of *"
-                      + Mrkdwn.escape(service) + "* in *" + Mrkdwn.escape(environment) + "* (run `" + run.id() + "`).")
-                  .onFailure(e -> LOG.warn("Could not note the rollback in the alert's thread: {}", e.getMessage()));
-            }
-          })
-          .onFailure(e -> replies.explain(channel, user, e));
-    });
+    Click.of(req.getPayload()).ifPresent(click -> loop.runOnContext(v -> rollback(click)));
     return ctx.ack();
+  }
+
+  private void rollback(Click click) {
+    String user = click.user();
+    String channel = click.channel();
+    Optional<String[]> target = target(click.value());
+    if (target.isEmpty() || !SlackIds.isConfigName(target.get()[0]) || !SlackIds.isConfigName(target.get()[1])) {
+      replies.tell(channel, user, NOT_MINE);
+      return;
+    }
+    String service = target.get()[0];
+    String environment = target.get()[1];
+    String runId = target.get()[2];
+    if (runId != null && !SlackIds.isRunId(runId)) {
+      replies.tell(channel, user, Replies.noSuchRun(runId));
+      return;
+    }
+    Origin origin = new Origin(user, "button:" + ROLLBACK);
+    roles.of(user)
+        .compose(held -> runId == null ? deploys.rollbackLatest(service, environment, held, origin)
+            : deploys.rollback(runId, held, origin))
+        .onSuccess(run -> {
+          if (click.messageTs() != null) {
+            slack.postReply(channel, click.messageTs(), Mrkdwn.user(user) + " started a rollback of *"
+                    + Mrkdwn.escape(service) + "* in *" + Mrkdwn.escape(environment) + "* (run `" + run.id() + "`).")
+                .onFailure(e -> LOG.warn("Could not note the rollback in the alert's thread: {}", e.getMessage()));
+          }
+        })
+        .onFailure(e -> replies.explain(channel, user, e));
   }
 
   private static String encode(String text) {

@@ -11,6 +11,7 @@ import dev.preflight.checklists.config.Suggestions;
 import dev.preflight.deploy.run.ChecklistRuns;
 import dev.preflight.deploy.run.Origin;
 import dev.preflight.handlers.Replies;
+import dev.preflight.handlers.render.Mrkdwn;
 import io.vertx.core.Context;
 import java.util.Comparator;
 import java.util.stream.Collectors;
@@ -38,6 +39,9 @@ public final class ChecklistCommand implements SlashCommandHandler {
   @Override
   public Response apply(SlashCommandRequest request, SlashCommandContext ctx) {
     SlashCommandPayload payload = request.getPayload();
+    if (!Sender.known(payload)) {
+      return ctx.ack(Sender.UNKNOWN);
+    }
     String text = payload.getText() == null ? "" : payload.getText().trim();
     String[] words = text.isEmpty() ? new String[0] : text.split("\\s+");
     if (words.length == 0 || words[0].equals("help")) {
@@ -48,12 +52,12 @@ public final class ChecklistCommand implements SlashCommandHandler {
     }
     if (words.length > 1) {
       return ctx.ack("`" + COMMAND + "` takes one checklist id, not " + words.length + " words. "
-          + "Try `" + COMMAND + " " + words[0] + "`, or `" + COMMAND + " list` to see the ids.");
+          + "Try `" + COMMAND + " " + Mrkdwn.echo(words[0]) + "`, or `" + COMMAND + " list` to see the ids.");
     }
     String id = words[0];
     Checklist checklist = config.checklist(id).orElse(null);
     if (checklist == null) {
-      return ctx.ack("There is no checklist `" + id + "`. " + suggestion(id)
+      return ctx.ack("There is no checklist `" + Mrkdwn.echo(id) + "`. " + suggestion(id)
           + "`" + COMMAND + " list` shows every checklist.");
     }
     String channel = config.channelId(checklist.channel()).orElse(payload.getChannelId());
@@ -83,6 +87,9 @@ public final class ChecklistCommand implements SlashCommandHandler {
   }
 
   private String suggestion(String id) {
+    if (id.length() > Mrkdwn.ECHO_LIMIT) {
+      return "";
+    }
     return Suggestions.closest(id, config.checklists().keySet())
         .map(known -> "Did you mean `" + known + "`? ")
         .orElse("");

@@ -36,20 +36,17 @@ public sealed interface DeployCheck {
   /** @param reason mrkdwn addressed to the person who asked */
   record Refused(Field field, String reason) implements DeployCheck {}
 
-  /** Longest name or version echoed back in an answer. */
-  int ECHO_LIMIT = 80;
-
   /** The service and one of its deployable environments, by the names a person typed. */
   static DeployCheck environment(PreflightConfig config, String serviceName, String environmentName) {
     Service service = config.services().get(serviceName);
     if (service == null) {
-      return new Refused(Field.SERVICE, "There is no service `" + Mrkdwn.inline(serviceName, ECHO_LIMIT) + "`. "
+      return new Refused(Field.SERVICE, "There is no service `" + Mrkdwn.echo(serviceName) + "`. "
           + hint(serviceName, config.services().keySet(), "Services"));
     }
     Service.Environment environment = service.environment(environmentName).orElse(null);
     if (environment == null) {
       return new Refused(Field.ENVIRONMENT, "*" + Mrkdwn.escape(service.name()) + "* has no environment `"
-          + Mrkdwn.inline(environmentName, ECHO_LIMIT) + "`. "
+          + Mrkdwn.echo(environmentName) + "`. "
           + hint(environmentName, service.environments().keySet(), "Its environments"));
     }
     if (!environment.deployable()) {
@@ -77,7 +74,9 @@ public sealed interface DeployCheck {
     if (known.isEmpty()) {
       return "None are configured yet.";
     }
-    return Suggestions.closest(typed, known)
+    // Nothing in the config is as long as the echo limit; comparing a megabyte to every name costs for nothing.
+    Optional<String> closest = typed.length() > Mrkdwn.ECHO_LIMIT ? Optional.empty() : Suggestions.closest(typed, known);
+    return closest
         .map(match -> "Did you mean `" + Mrkdwn.escape(match) + "`?")
         .orElseGet(() -> noun + ": " + known.stream().sorted().map(k -> "`" + Mrkdwn.escape(k) + "`")
             .collect(Collectors.joining(", ")) + ".");

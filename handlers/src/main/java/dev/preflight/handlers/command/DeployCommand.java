@@ -41,6 +41,9 @@ public final class DeployCommand implements SlashCommandHandler {
   @Override
   public Response apply(SlashCommandRequest request, SlashCommandContext ctx) {
     SlashCommandPayload payload = request.getPayload();
+    if (!Sender.known(payload)) {
+      return ctx.ack(Sender.UNKNOWN);
+    }
     String text = payload.getText() == null ? "" : payload.getText().strip();
     String channel = payload.getChannelId();
     String user = payload.getUserId();

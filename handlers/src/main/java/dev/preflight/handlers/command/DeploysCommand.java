@@ -63,6 +63,9 @@ public final class DeploysCommand implements SlashCommandHandler {
   @Override
   public Response apply(SlashCommandRequest request, SlashCommandContext ctx) {
     SlashCommandPayload payload = request.getPayload();
+    if (!Sender.known(payload)) {
+      return ctx.ack(Sender.UNKNOWN);
+    }
     String[] words = DeployWords.of(payload.getText());
     String channel = payload.getChannelId();
     String user = payload.getUserId();

@@ -53,6 +53,9 @@ public final class LockCommand implements SlashCommandHandler {
   @Override
   public Response apply(SlashCommandRequest request, SlashCommandContext ctx) {
     SlashCommandPayload payload = request.getPayload();
+    if (!Sender.known(payload)) {
+      return ctx.ack(Sender.UNKNOWN);
+    }
     boolean lock = !UNLOCK.equals(payload.getCommand());
     Request read = lock ? readLock(config, payload.getText()) : readUnlock(config, payload.getText());
     if (read instanceof Answer answer) {

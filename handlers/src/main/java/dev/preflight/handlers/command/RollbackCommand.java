@@ -39,6 +39,9 @@ public final class RollbackCommand implements SlashCommandHandler {
   @Override
   public Response apply(SlashCommandRequest request, SlashCommandContext ctx) {
     SlashCommandPayload payload = request.getPayload();
+    if (!Sender.known(payload)) {
+      return ctx.ack(Sender.UNKNOWN);
+    }
     String[] words = DeployWords.of(payload.getText());
     if (words.length != 2) {
       return ctx.ack(help());

@@ -7,6 +7,7 @@ import dev.preflight.deploy.run.Overview;
 import dev.preflight.deploy.stats.EnvironmentFigures;
 import dev.preflight.deploy.stats.PendingSignOff;
 import dev.preflight.handlers.Roles;
+import dev.preflight.handlers.SlackIds;
 import dev.preflight.handlers.render.HomeView;
 import dev.preflight.handlers.slack.SlackApi;
 import io.vertx.core.Context;
@@ -43,8 +44,8 @@ public final class HomeOpened {
   public void register(App app) {
     app.event(AppHomeOpenedEvent.class, (payload, ctx) -> {
       AppHomeOpenedEvent event = payload.getEvent();
-      String user = event.getUser();
-      if (HOME_TAB.equals(event.getTab()) && user != null) {
+      String user = event == null ? null : event.getUser();
+      if (event != null && HOME_TAB.equals(event.getTab()) && SlackIds.isId(user)) {
         loop.runOnContext(v -> publish(user)
             .onFailure(e -> LOG.warn("Could not publish the Home tab of {}: {}", user, e.getMessage())));
       }

@@ -8,6 +8,7 @@ import dev.preflight.deploy.run.ChecklistRuns;
 import dev.preflight.deploy.run.Origin;
 import dev.preflight.handlers.Replies;
 import dev.preflight.handlers.Roles;
+import dev.preflight.handlers.SlackIds;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 
@@ -35,7 +36,8 @@ public final class SignOffReaction {
   public void register(App app) {
     app.event(ReactionAddedEvent.class, (payload, ctx) -> {
       ReactionAddedEvent event = payload.getEvent();
-      if (counts(event.getReaction(), event.getItem() == null ? null : event.getItem().getType())) {
+      if (event != null && event.getItem() != null && counts(event.getReaction(), event.getItem().getType(),
+          event.getItem().getChannel(), event.getItem().getTs(), event.getUser())) {
         String channel = event.getItem().getChannel();
         loop.runOnContext(v -> added(channel, event.getItem().getTs(), event.getUser()));
       }
@@ -43,7 +45,8 @@ public final class SignOffReaction {
     });
     app.event(ReactionRemovedEvent.class, (payload, ctx) -> {
       ReactionRemovedEvent event = payload.getEvent();
-      if (counts(event.getReaction(), event.getItem() == null ? null : event.getItem().getType())) {
+      if (event != null && event.getItem() != null && counts(event.getReaction(), event.getItem().getType(),
+          event.getItem().getChannel(), event.getItem().getTs(), event.getUser())) {
         String channel = event.getItem().getChannel();
         loop.runOnContext(v -> removed(channel, event.getItem().getTs(), event.getUser()));
       }
@@ -51,10 +54,15 @@ public final class SignOffReaction {
     });
   }
 
-  private boolean counts(String name, String itemType) {
+  /**
+   * Whether a reaction is a sign-off to look up: the configured emoji, by a person, on a message
+   * named by a well-formed channel and timestamp.
+   */
+  private boolean counts(String name, String itemType, String channel, String ts, String user) {
     // Skin-tone variants (white_check_mark::skin-tone-2) are the same sign-off.
     String base = name == null ? "" : name.split("::")[0];
-    return reaction.equals(base) && "message".equals(itemType);
+    return reaction.equals(base) && "message".equals(itemType)
+        && SlackIds.isId(channel) && SlackIds.isTs(ts) && SlackIds.isId(user);
   }
 
   private void added(String channel, String ts, String user) {

@@ -18,6 +18,8 @@ public final class Mrkdwn {
   public static final int HEADER_TEXT_LIMIT = 150;
   /** The most Slack accepts in a button's text. */
   public static final int BUTTON_TEXT_LIMIT = 75;
+  /** The most of a person's own input that is quoted back to them ("there is no run `…`"). */
+  public static final int ECHO_LIMIT = 80;
 
   private static final String ELLIPSIS = "…";
   private static final DateTimeFormatter FALLBACK_DATE =
@@ -42,6 +44,32 @@ public final class Mrkdwn {
       return "";
     }
     return clipEscaped(escape(raw.strip().replaceAll("\\s+", " ")), max);
+  }
+
+  /**
+   * Something a person sent, quoted back to them: control and invisible format characters
+   * removed, backticks turned into quotes, on one line, escaped, and at most {@link #ECHO_LIMIT} characters with an ellipsis.
+   * Only the start of the input is looked at, so a megabyte of it costs no more than a line.
+   */
+  public static String echo(String raw) {
+    if (raw == null) {
+      return "";
+    }
+    // Enough to fill the limit even when escaping and whitespace change the length.
+    int look = ECHO_LIMIT * 4;
+    boolean cut = raw.length() > look;
+    String head = cut ? raw.substring(0, safeEnd(raw, look)) : raw;
+    // A backtick would close the code span the echo usually sits in.
+    String line = inline(head.replaceAll("[\\p{Cc}&&[^\\s]]|\\p{Cf}|\\p{Cs}", "").replace('`', '\''),
+        Integer.MAX_VALUE);
+    if (!cut) {
+      return clipEscaped(line, ECHO_LIMIT);
+    }
+    // The input goes on past what was looked at, so the answer always shows it was cut.
+    if (line.length() > ECHO_LIMIT) {
+      return clipEscaped(line, ECHO_LIMIT);
+    }
+    return line.length() < ECHO_LIMIT ? line + ELLIPSIS : clipEscaped(line, ECHO_LIMIT - 1);
   }
 
   /**

@@ -1,12 +1,13 @@
 package dev.preflight.handlers.slack;
 
+import com.google.gson.JsonParseException;
 import com.slack.api.bolt.App;
+import com.slack.api.bolt.request.Request;
 import com.slack.api.bolt.request.RequestHeaders;
 import com.slack.api.bolt.response.Response;
 import com.slack.api.bolt.util.SlackRequestParser;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -14,7 +15,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -69,10 +69,17 @@ final class BoltEndpoint implements SlackEndpoint {
       log.warn("Rejected a request to {} from {}: {}", request.path(), request.remoteAddress(), verdict.reason());
       return reply(request, 401, TEXT, "invalid signature");
     }
+    // Signed is not the same as well formed: refuse what Bolt or a listener would trip over, before
+    // anything is recorded or dispatched.
+    SlackInput.Verdict input = SlackInput.http(request.getHeader(HttpHeaders.CONTENT_TYPE), body.getBytes());
+    if (input instanceof SlackInput.Refused refused) {
+      return malformed(request, refused.reason());
+    }
+    SlackInput.Accepted accepted = (SlackInput.Accepted) input;
     long started = System.nanoTime();
     // Commands and interactivity are forms and never redelivered: nothing to answer or de-duplicate first.
-    Future<Void> answered = isJson(request) ? handleJson(request, body) : runBolt(request, body).mapEmpty();
-    return answered.onComplete(done -> ackTimer(kind(request, body))
+    Future<Void> answered = isJson(request) ? handleJson(request, body, accepted) : runBolt(request, body).mapEmpty();
+    return answered.onComplete(done -> ackTimer(accepted.kind().metric())
         .record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
   }
 
@@ -84,46 +91,22 @@ final class BoltEndpoint implements SlackEndpoint {
         .register(meters);
   }
 
-  /** What a request is, in the words of the ack metric: command, action, view or event. */
-  static String kind(HttpServerRequest request, Buffer body) {
-    if (isJson(request)) {
-      return "event";
-    }
-    Map<String, List<String>> form = new QueryStringDecoder(body.toString(StandardCharsets.UTF_8), false).parameters();
-    if (form.containsKey("command")) {
-      return "command";
-    }
-    List<String> payload = form.get("payload");
-    if (payload == null || payload.isEmpty()) {
-      return "other";
-    }
-    try {
-      String type = text(new JsonObject(payload.get(0)), "type");
-      return type != null && type.startsWith("view_") ? "view" : "action";
-    } catch (DecodeException e) {
-      return "other";
-    }
+  /** A signed request that is not a Slack payload: the sender's mistake, worth one line, never an error. */
+  private static Future<Void> malformed(HttpServerRequest request, String reason) {
+    log.warn("Refused a malformed Slack request to {} from {}: {}", request.path(), request.remoteAddress(), reason);
+    return reply(request, 400, TEXT, "malformed Slack request: " + reason);
   }
 
-  private Future<Void> handleJson(HttpServerRequest request, Buffer body) {
-    JsonObject json;
-    try {
-      json = body.toJsonObject();
-    } catch (DecodeException e) {
-      return reply(request, 400, TEXT, "malformed JSON");
+  private Future<Void> handleJson(HttpServerRequest request, Buffer body, SlackInput.Accepted accepted) {
+    if (accepted.kind() == SlackInput.Kind.URL_VERIFICATION) {
+      return reply(request, 200, JSON,
+          new JsonObject().put("challenge", body.toJsonObject().getString("challenge")).encode());
     }
-    String type = text(json, "type");
-    if ("url_verification".equals(type)) {
-      return reply(request, 200, JSON, new JsonObject().put("challenge", text(json, "challenge")).encode());
-    }
-    String eventId = text(json, "event_id");
-    if (!"event_callback".equals(type) || eventId == null) {
-      return runBolt(request, body).mapEmpty();
-    }
+    String eventId = accepted.eventId();
     return events.firstSeen(eventId).transform(seen -> {
       if (seen.failed()) {
         // Slack retries a failed delivery, so refusing now loses nothing; running unrecorded could run it twice.
-        log.warn("Could not record Slack event {}; asking Slack to redeliver", eventId, seen.cause());
+        log.warn("Could not record Slack event {}; asking Slack to redeliver: {}", eventId, seen.cause().toString());
         return reply(request, 503, TEXT, "event log unavailable");
       }
       if (!Boolean.TRUE.equals(seen.result())) {
@@ -131,9 +114,10 @@ final class BoltEndpoint implements SlackEndpoint {
             request.getHeader(RETRY_NUM_HEADER), request.getHeader(RETRY_REASON_HEADER));
         return reply(request, 200, TEXT, "");
       }
-      return runBolt(request, body).compose(status -> status < 500 ? Future.succeededFuture()
+      // An event that was not taken in (refused, or failed) is not remembered, so a redelivery is judged afresh.
+      return runBolt(request, body).compose(status -> status < 400 ? Future.succeededFuture()
           : events.forget(eventId).recover(e -> {
-            log.warn("Could not forget failed Slack event {}; its redelivery will be ignored", eventId, e);
+            log.warn("Could not forget failed Slack event {}; its redelivery will be ignored: {}", eventId, e.toString());
             return Future.succeededFuture();
           }));
     });
@@ -149,14 +133,42 @@ final class BoltEndpoint implements SlackEndpoint {
         .requestBody(body.toString(StandardCharsets.UTF_8))
         .remoteAddress(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress())
         .build();
-    return vertx.executeBlocking(() -> app.run(parser.parse(raw)), false)
+    return vertx.executeBlocking(() -> app.run(parse(raw)), false)
         .transform(run -> {
           if (run.succeeded()) {
             return write(request, run.result()).map(v -> request.response().getStatusCode());
           }
+          if (isMalformed(run.cause())) {
+            return malformed(request, "the payload does not match Slack's schema").map(v -> 400);
+          }
           log.error("A Slack listener failed on {}", request.path(), run.cause());
           return reply(request, 500, TEXT, "internal error").map(v -> 500);
         });
+  }
+
+  /** Bolt's parsing reads only the request, so whatever it throws is about the request. */
+  private Request<?> parse(SlackRequestParser.HttpRequest raw) {
+    try {
+      return parser.parse(raw);
+    } catch (RuntimeException e) {
+      throw new MalformedPayload(e);
+    }
+  }
+
+  /**
+   * Whether a failure is the payload's fault rather than ours: Bolt's parsing failed, or Gson
+   * could not map a field onto Slack's model when Bolt built the event for a listener.
+   */
+  static boolean isMalformed(Throwable failure) {
+    return failure instanceof MalformedPayload || failure instanceof JsonParseException;
+  }
+
+  private static final class MalformedPayload extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    MalformedPayload(Throwable cause) {
+      super("Bolt could not read the payload", cause, false, false);
+    }
   }
 
   private static Future<Void> write(HttpServerRequest request, Response bolt) {
@@ -181,10 +193,6 @@ final class BoltEndpoint implements SlackEndpoint {
   private static boolean isJson(HttpServerRequest request) {
     String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
     return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/json");
-  }
-
-  private static String text(JsonObject json, String field) {
-    return json.getValue(field) instanceof String value ? value : null;
   }
 
   private static Map<String, List<String>> toMap(MultiMap multiMap) {

@@ -29,8 +29,10 @@ public interface SlackEndpoint {
   Future<Void> handle(HttpServerRequest request, Buffer body);
 
   /**
-   * Verifies every request with {@code signature}, answers URL verification itself, drops Events
-   * API redeliveries already seen by {@code events}, and hands the rest to {@code app} on a worker.
+   * Verifies every request with {@code signature}, refuses a signed body that is not a Slack
+   * payload the bot handles with 400 and its reason ({@link SlackInput}), answers URL verification
+   * itself, drops Events API redeliveries already seen by {@code events}, and hands the rest to
+   * {@code app} on a worker.
    *
    * @throws IllegalArgumentException when {@code app} still verifies requests itself (see
    *     {@link #boltConfig})

@@ -9,6 +9,7 @@ import com.slack.api.bolt.AppConfig;
 import com.slack.api.model.event.ReactionAddedEvent;
 import dev.preflight.handlers.fake.FakeSlack;
 import dev.preflight.handlers.fake.SlackRequests;
+import dev.preflight.handlers.fake.SlackSamples;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -214,6 +215,54 @@ class SlackEndpointTest {
       assertEquals("Ticked item-3", responded.result().getString("text"), "what the listener posted to response_url");
       test.completeNow();
     })));
+  }
+
+  @Test
+  void signedButMalformedIsRefused400WithItsReasonAndNeitherRecordedNorRun(VertxTestContext test) {
+    JsonObject event = new JsonObject(slack.reactionAdded("Ev0A", USER, "white_check_mark", CHANNEL,
+        "1700000000.000100").bodyText()).put("event_id", "Ev0\u0000NUL");
+    byte[] command = "command=%2Fchecklist&text=db-ready&user_id=U0ALICE&channel_id=C0DEPLOYS&team_id=T0A&x=100%"
+        .getBytes(StandardCharsets.UTF_8);
+    slack.sign("application/json", event.encode().getBytes(StandardCharsets.UTF_8))
+        .send(client, "127.0.0.1", port)
+        .compose(first -> slack.sign("application/x-www-form-urlencoded", command).send(client, "127.0.0.1", port)
+            .map(second -> List.of(first, second)))
+        .onComplete(test.succeeding(responses -> test.verify(() -> {
+          assertEquals(400, responses.get(0).statusCode());
+          assertEquals("malformed Slack request: body holds a NUL character", responses.get(0).bodyAsString());
+          assertEquals(400, responses.get(1).statusCode());
+          assertEquals("malformed Slack request: form body has a bad %-escape", responses.get(1).bodyAsString());
+          assertEquals(Set.of(), eventIds, "a refused event is not recorded");
+          assertEquals(List.of(), reactions);
+          assertEquals(List.of(), commands);
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void aPayloadThatPassesTheChecksButNotBoltsModelIs400AndForgotten(VertxTestContext test) {
+    // item.file is text in Slack's model; SlackInput does not read it, Gson does when Bolt builds the event.
+    JsonObject event = new JsonObject(slack.reactionAdded("Ev0SCHEMA1", USER, "white_check_mark", CHANNEL,
+        "1700000000.000100").bodyText());
+    event.getJsonObject("event").getJsonObject("item").put("file", new JsonObject().put("id", "F0"));
+    JsonObject click = new JsonObject(SlackSamples.BLOCK_ACTIONS);
+    click.getJsonObject("message").put("blocks", "not a list of blocks");
+    slack.sign("application/json", event.encode().getBytes(StandardCharsets.UTF_8))
+        .send(client, "127.0.0.1", port)
+        .compose(first -> slack.sign("application/x-www-form-urlencoded", ("payload="
+                + java.net.URLEncoder.encode(click.encode(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8))
+            .send(client, "127.0.0.1", port)
+            .map(second -> List.of(first, second)))
+        .onComplete(test.succeeding(responses -> test.verify(() -> {
+          for (var response : responses) {
+            assertEquals(400, response.statusCode(), response.bodyAsString());
+            assertEquals("malformed Slack request: the payload does not match Slack's schema", response.bodyAsString());
+          }
+          assertEquals(Set.of(), eventIds, "the refused event was forgotten again");
+          assertEquals(List.of(), reactions);
+          assertEquals(List.of(), clicks);
+          test.completeNow();
+        })));
   }
 
   @Test
