@@ -147,10 +147,10 @@ public final class DeployRuns {
 
   private Future<Integer> sweep() {
     return store.claimOrphans(owner, lease)
-        .onSuccess(claims -> claims.forEach(claim -> RunMdc.around(claim.runId(), null, v -> {
+        .onSuccess(claims -> claims.forEach(claim -> RunMdc.run(claim.runId(), null, () -> {
           LOG.info("Taking over deploy run {}", claim.runId());
           drive(claim.runId(), claim.token());
-        }).handle(null)))
+        })))
         .map(List::size)
         .onFailure(e -> LOG.warn("Could not look for deploys to take over: {}", e.getMessage()));
   }

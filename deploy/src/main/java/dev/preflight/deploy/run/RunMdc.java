@@ -12,7 +12,7 @@ import org.slf4j.MDC;
  * {@code environment} for a deploy run), so every line logged meanwhile, and every error report
  * made from one, names the run. The MDC belongs to a thread and Vert.x callbacks run wherever
  * their future completes, so it is set around one piece of work at a time ({@link #enter},
- * {@link #around}) and what was there before is put back afterwards.
+ * {@link #around}, {@link #run}) and what was there before is put back afterwards.
  */
 public final class RunMdc {
 
@@ -59,14 +59,17 @@ public final class RunMdc {
 
   /** {@code handler} with the run in the MDC while it runs, on whichever thread calls it. */
   public static <T> Handler<T> around(String runId, Deployment deployment, Handler<T> handler) {
-    return value -> {
-      Scope scope = enter(runId, deployment);
-      try {
-        handler.handle(value);
-      } finally {
-        scope.close();
-      }
-    };
+    return value -> run(runId, deployment, () -> handler.handle(value));
+  }
+
+  /** Runs {@code work} now with the run in the MDC. */
+  public static void run(String runId, Deployment deployment, Runnable work) {
+    Scope scope = enter(runId, deployment);
+    try {
+      work.run();
+    } finally {
+      scope.close();
+    }
   }
 
   private static void put(String key, String value) {
