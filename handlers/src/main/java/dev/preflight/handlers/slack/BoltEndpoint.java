@@ -1,15 +1,11 @@
 package dev.preflight.handlers.slack;
 
-import com.slack.api.bolt.App;
 import com.slack.api.bolt.request.RequestHeaders;
 import com.slack.api.bolt.response.Response;
 import com.slack.api.bolt.util.SlackRequestParser;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -21,11 +17,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The real {@link SlackEndpoint}: our verification and de-duplication in front of a Bolt {@link App}. */
+/**
+ * The real {@link SlackEndpoint}: our signature check in front of {@link SlackDispatch}, the
+ * de-duplication and Bolt run that Socket Mode ({@link SocketMode}) goes through as well.
+ */
 final class BoltEndpoint implements SlackEndpoint {
 
   private static final Logger log = LoggerFactory.getLogger(BoltEndpoint.class);
@@ -35,25 +33,12 @@ final class BoltEndpoint implements SlackEndpoint {
   private static final String RETRY_NUM_HEADER = "X-Slack-Retry-Num";
   private static final String RETRY_REASON_HEADER = "X-Slack-Retry-Reason";
 
-  private final Vertx vertx;
-  private final App app;
   private final SlackSignature signature;
-  private final SlackEventLog events;
-  private final SlackRequestParser parser;
-  private final MeterRegistry meters;
+  private final SlackDispatch dispatch;
 
-  BoltEndpoint(Vertx vertx, App app, SlackSignature signature, SlackEventLog events, MeterRegistry meters) {
-    if (app.config().isRequestVerificationEnabled()) {
-      throw new IllegalArgumentException(
-          "Bolt must not verify requests a second time: build the App from SlackEndpoint.boltConfig(…) "
-              + "or set AppConfig.requestVerificationEnabled(false)");
-    }
-    this.vertx = vertx;
-    this.app = app;
+  BoltEndpoint(SlackSignature signature, SlackDispatch dispatch) {
     this.signature = signature;
-    this.events = events;
-    this.parser = new SlackRequestParser(app.config());
-    this.meters = meters;
+    this.dispatch = dispatch;
   }
 
   @Override
@@ -72,16 +57,7 @@ final class BoltEndpoint implements SlackEndpoint {
     long started = System.nanoTime();
     // Commands and interactivity are forms and never redelivered: nothing to answer or de-duplicate first.
     Future<Void> answered = isJson(request) ? handleJson(request, body) : runBolt(request, body).mapEmpty();
-    return answered.onComplete(done -> ackTimer(kind(request, body))
-        .record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
-  }
-
-  private Timer ackTimer(String kind) {
-    return Timer.builder("preflight.slack.ack")
-        .description("Time from a verified Slack request's arrival to its answer")
-        .tag("kind", kind)
-        .publishPercentileHistogram()
-        .register(meters);
+    return answered.onComplete(done -> dispatch.answered("http", kind(request, body), started));
   }
 
   /** What a request is, in the words of the ack metric: command, action, view or event. */
@@ -120,22 +96,18 @@ final class BoltEndpoint implements SlackEndpoint {
     if (!"event_callback".equals(type) || eventId == null) {
       return runBolt(request, body).mapEmpty();
     }
-    return events.firstSeen(eventId).transform(seen -> {
-      if (seen.failed()) {
+    return dispatch.once(eventId, () -> runBolt(request, body)).transform(ran -> {
+      if (ran.failed()) {
         // Slack retries a failed delivery, so refusing now loses nothing; running unrecorded could run it twice.
-        log.warn("Could not record Slack event {}; asking Slack to redeliver", eventId, seen.cause());
+        log.warn("Could not record Slack event {}; asking Slack to redeliver", eventId, ran.cause());
         return reply(request, 503, TEXT, "event log unavailable");
       }
-      if (!Boolean.TRUE.equals(seen.result())) {
+      if (!ran.result()) {
         log.info("Slack event {} already taken in; ignoring redelivery {} ({})", eventId,
             request.getHeader(RETRY_NUM_HEADER), request.getHeader(RETRY_REASON_HEADER));
         return reply(request, 200, TEXT, "");
       }
-      return runBolt(request, body).compose(status -> status < 500 ? Future.succeededFuture()
-          : events.forget(eventId).recover(e -> {
-            log.warn("Could not forget failed Slack event {}; its redelivery will be ignored", eventId, e);
-            return Future.succeededFuture();
-          }));
+      return Future.succeededFuture();
     });
   }
 
@@ -149,14 +121,10 @@ final class BoltEndpoint implements SlackEndpoint {
         .requestBody(body.toString(StandardCharsets.UTF_8))
         .remoteAddress(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress())
         .build();
-    return vertx.executeBlocking(() -> app.run(parser.parse(raw)), false)
-        .transform(run -> {
-          if (run.succeeded()) {
-            return write(request, run.result()).map(v -> request.response().getStatusCode());
-          }
-          log.error("A Slack listener failed on {}", request.path(), run.cause());
-          return reply(request, 500, TEXT, "internal error").map(v -> 500);
-        });
+    return dispatch.run(raw, request.path())
+        .transform(run -> run.succeeded()
+            ? write(request, run.result()).map(v -> request.response().getStatusCode())
+            : reply(request, 500, TEXT, "internal error").map(v -> 500));
   }
 
   private static Future<Void> write(HttpServerRequest request, Response bolt) {
