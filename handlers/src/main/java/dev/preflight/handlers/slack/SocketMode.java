@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class SocketMode {
 
   private static final Logger log = LoggerFactory.getLogger(SocketMode.class);
+  private static final int CLOSING_TIMEOUT_SECONDS = 2;
 
   /** How the connection stands, in the words of {@code /readyz}. */
   public enum Status { CONNECTING, CONNECTED, DISABLED }
@@ -102,6 +103,8 @@ public final class SocketMode {
     int largest = SlackEndpoint.MAX_BODY_BYTES;
     this.sockets = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setConnectTimeout((int) timing.hello().toMillis())
+        // A link that went silent will not finish the closing handshake; do not wait long for it.
+        .setClosingTimeout(CLOSING_TIMEOUT_SECONDS)
         .setMaxFrameSize(largest)
         .setMaxMessageSize(largest));
   }
@@ -254,8 +257,8 @@ public final class SocketMode {
 
   private void ping(Link link) {
     if (System.nanoTime() - link.lastHeard > timing.silence().toNanos()) {
-      log.warn("Socket Mode connection #{} has been silent for over {} s; replacing it", link.number,
-          timing.silence().toSeconds());
+      // A dead link may never finish a closing handshake either: replace it now, not when it closes.
+      lost(link, "has been silent for over " + timing.silence().toMillis() + " ms");
       shut(link);
       return;
     }
@@ -270,16 +273,21 @@ public final class SocketMode {
   private void closed(Link link) {
     vertx.cancelTimer(link.pinger);
     link.hello.tryFail("the connection closed before Slack said hello");
+    lost(link, "closed");
+  }
+
+  /** The link Slack delivers on is gone: reconnect after a backoff, unless stopping or already replaced. */
+  private void lost(Link link, String how) {
     if (link != current) {
       return;
     }
     current = null;
-    if (stopped || state.status() == Status.DISABLED) {
+    if (stopped) {
       return;
     }
     Duration wait = backoff(failures++);
-    log.warn("Socket Mode connection #{} dropped; reconnecting in {} ms", link.number, wait.toMillis());
-    state = new State(Status.CONNECTING, "the connection to Slack dropped; reconnecting");
+    log.warn("Socket Mode connection #{} {}; reconnecting in {} ms", link.number, how, wait.toMillis());
+    state = new State(Status.CONNECTING, "the connection to Slack dropped (" + how + "); reconnecting");
     retryLater(wait);
   }
 
