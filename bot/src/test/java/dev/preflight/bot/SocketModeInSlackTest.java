@@ -156,6 +156,22 @@ class SocketModeInSlackTest {
   }
 
   @Test
+  void theHomeTabIsPublishedWhenOpenedOverTheSocket(VertxTestContext test) {
+    JsonObject opened = FakeSocketMode.envelope(slack.eventCallback("Ev0SOCKETHOME", new JsonObject()
+        .put("type", "app_home_opened").put("user", SRE).put("channel", "D0SRE0001").put("tab", "home")
+        .put("event_ts", "1700000000.000100")));
+    sockets.awaitConnection(1)
+        .compose(link -> sockets.send(link, opened))
+        .compose(sent -> sockets.awaitAck(opened.getString("envelope_id")))
+        .compose(ack -> fake.awaitCall("views.publish"))
+        .onComplete(test.succeeding(published -> test.verify(() -> {
+          assertEquals(SRE, published.getString("user_id"));
+          assertEquals("home", published.getJsonObject("view").getString("type"));
+          test.completeNow();
+        })));
+  }
+
+  @Test
   void aDisconnectMidRunLosesNoActionAndDoublesNone(VertxTestContext test) {
     Run run = new Run();
     startRun()

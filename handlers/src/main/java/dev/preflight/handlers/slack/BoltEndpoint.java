@@ -57,7 +57,7 @@ final class BoltEndpoint implements SlackEndpoint {
     long started = System.nanoTime();
     // Commands and interactivity are forms and never redelivered: nothing to answer or de-duplicate first.
     Future<Void> answered = isJson(request) ? handleJson(request, body) : runBolt(request, body).mapEmpty();
-    return answered.onComplete(done -> dispatch.answered("http", kind(request, body), started));
+    return answered.onComplete(done -> dispatch.answered(kind(request, body), started));
   }
 
   /** What a request is, in the words of the ack metric: command, action, view or event. */

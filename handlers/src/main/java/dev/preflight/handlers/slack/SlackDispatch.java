@@ -89,12 +89,11 @@ final class SlackDispatch {
 
   /**
    * Records how long a delivery of {@code kind} (command, action, view, event) took from its
-   * arrival over {@code transport} (http, socket) to its answer.
+   * arrival, over either transport, to its answer.
    */
-  void answered(String transport, String kind, long startedNanos) {
+  void answered(String kind, long startedNanos) {
     Timer.builder("preflight.slack.ack")
         .description("Time from a verified Slack request's arrival to its answer")
-        .tag("transport", transport)
         .tag("kind", kind)
         .publishPercentileHistogram()
         .register(meters)

@@ -360,7 +360,7 @@ public final class SocketMode {
             return;
           }
           if (ran.result()) {
-            dispatch.answered("socket", envelope.kind(), started);
+            dispatch.answered(envelope.kind(), started);
           } else {
             log.info("Slack delivery {} already taken in; acking redelivery {} (attempt {}, {})",
                 envelope.deliveryId(), envelope.envelopeId(), envelope.retryAttempt(), envelope.retryReason());

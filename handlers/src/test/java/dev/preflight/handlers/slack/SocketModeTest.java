@@ -40,6 +40,7 @@ class SocketModeTest {
   private final Set<String> taken = ConcurrentHashMap.newKeySet();
   private final AtomicInteger booms = new AtomicInteger();
   private final Promise<Void> secondBoom = Promise.promise();
+  private final Promise<String> forgotten = Promise.promise();
   private FakeSlack fake;
   private FakeSocketMode sockets;
   private App app;
@@ -86,7 +87,8 @@ class SocketModeTest {
             .compose(v -> sockets.awaitAck(ping.getString("envelope_id")))
             .compose(v -> sockets.awaitAck(form.getString("envelope_id")))
             // The failure is not acked; its redelivery runs again because the first was forgotten.
-            .compose(v -> sockets.send(link, FakeSocketMode.redelivered(boom, 1, "timeout"))))
+            .compose(v -> forgotten.future())
+            .compose(id -> sockets.send(link, FakeSocketMode.redelivered(boom, 1, "timeout"))))
         .compose(sent -> secondBoom.future())
         .onComplete(test.succeeding(done -> test.verify(() -> {
           assertEquals("pong", sockets.acks(ping.getString("envelope_id")).get(0)
@@ -95,6 +97,7 @@ class SocketModeTest {
           assertEquals("errors", errors.getString("response_action"));
           assertEquals("Say why", errors.getJsonObject("errors").getString("reason"));
           assertTrue(sockets.acks(boom.getString("envelope_id")).isEmpty(), "a failed listener is not acked");
+          assertEquals(boom.getString("envelope_id"), forgotten.future().result());
           assertEquals(SocketMode.Status.CONNECTED, mode.state().status());
           test.completeNow();
         })));
@@ -160,6 +163,7 @@ class SocketModeTest {
       @Override
       public Future<Void> forget(String id) {
         taken.remove(id);
+        forgotten.tryComplete(id);
         return Future.succeededFuture();
       }
     };
