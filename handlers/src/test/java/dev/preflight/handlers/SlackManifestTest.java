@@ -105,7 +105,8 @@ class SlackManifestTest {
       String source = Files.readString(file);
       Matcher command = COMMAND.matcher(source);
       while (command.find()) {
-        commands.add(command.group(1) != null ? command.group(1) : constant(files, command.group(2), command.group(3)));
+        commands.add(command.group(1) != null ? command.group(1)
+            : constant(files, command.group(2), command.group(3)));
       }
       Matcher event = EVENT.matcher(source);
       while (event.find()) {
@@ -127,7 +128,8 @@ class SlackManifestTest {
   void everySlashCommandTheBotAnswersIsListedWithAUsageHintAndNoOther(String name) throws IOException {
     assertFalse(used.commands().isEmpty(), "the scan found the commands registered on the Bolt app");
     Set<String> listed = new TreeSet<>();
-    for (Map<String, Object> command : SlackManifestTest.<Map<String, Object>>list(at(manifest(name), "features", "slash_commands"))) {
+    List<Map<String, Object>> commands = list(at(manifest(name), "features", "slash_commands"));
+    for (Map<String, Object> command : commands) {
       String text = (String) command.get("command");
       listed.add(text);
       assertFalse(String.valueOf(command.get("description")).isBlank(), name + ": " + text + " needs a description");
@@ -173,7 +175,8 @@ class SlackManifestTest {
     Map<String, Object> manifest = manifest("manifest.yaml");
     assertEquals(false, at(manifest, "settings", "socket_mode_enabled"));
     List<String> urls = new ArrayList<>();
-    for (Map<String, Object> command : SlackManifestTest.<Map<String, Object>>list(at(manifest, "features", "slash_commands"))) {
+    List<Map<String, Object>> commands = list(at(manifest, "features", "slash_commands"));
+    for (Map<String, Object> command : commands) {
       urls.add((String) command.get("url"));
     }
     urls.add((String) at(manifest, "settings", "event_subscriptions", "request_url"));

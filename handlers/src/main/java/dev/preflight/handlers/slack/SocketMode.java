@@ -63,7 +63,7 @@ public final class SocketMode {
     final int number;
     long lastHeard = System.nanoTime();
     long pinger = -1;
-    Promise<Void> hello = Promise.promise();
+    final Promise<Void> hello = Promise.promise();
 
     Link(WebSocket socket, int number) {
       this.socket = socket;
@@ -267,7 +267,10 @@ public final class SocketMode {
 
   private Future<Void> shut(Link link) {
     vertx.cancelTimer(link.pinger);
-    return link.socket.isClosed() ? Future.succeededFuture() : link.socket.close().recover(e -> Future.succeededFuture());
+    if (link.socket.isClosed()) {
+      return Future.succeededFuture();
+    }
+    return link.socket.close().recover(e -> Future.succeededFuture());
   }
 
   private void closed(Link link) {
@@ -312,7 +315,8 @@ public final class SocketMode {
         if (SocketEnvelope.carriesWork(type)) {
           deliver(link, message);
         } else if (message.getValue("envelope_id") instanceof String id) {
-          log.info("Acked a Socket Mode envelope of type {} that Preflight has no use for", type);
+          log.info("Acked a Socket Mode envelope of type {} that Preflight has no use for",
+              type.length() > 40 ? type.substring(0, 40) + "…" : type);
           link.socket.writeTextMessage(SocketEnvelope.emptyAck(id).encode());
         }
       }
