@@ -53,9 +53,9 @@ class SocketModeInSlackTest {
   static final String STARTER = ChecklistInSlackTest.STARTER;
   static final String SRE = ChecklistInSlackTest.SRE;
   static final String LEAD = ChecklistInSlackTest.LEAD;
-  // Short enough that a dropped link comes back within the test; Slack's own timing is the default.
-  static final SocketMode.Timing QUICK = new SocketMode.Timing(Duration.ofSeconds(1), Duration.ofSeconds(3),
-      Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(2));
+  // Slack's pings and patience, but a dropped link comes back within the test.
+  static final SocketMode.Timing QUICK = new SocketMode.Timing(Duration.ofSeconds(10), Duration.ofSeconds(30),
+      Duration.ofSeconds(10), Duration.ofMillis(200), Duration.ofSeconds(2));
 
   private final SlackRequests slack = new SlackRequests();
   private FakeSlack fake;

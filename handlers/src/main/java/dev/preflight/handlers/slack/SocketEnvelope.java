@@ -63,6 +63,11 @@ record SocketEnvelope(String envelopeId, String type, String deliveryId, String 
     };
   }
 
+  /** An Events API delivery: Slack redelivers it until acked, unlike commands and clicks. */
+  boolean isEvent() {
+    return EVENTS_API.equals(type);
+  }
+
   /** The request Bolt's parser takes, as if this envelope had been posted to {@code /slack/events}. */
   SlackRequestParser.HttpRequest request() {
     Map<String, List<String>> headers = new HashMap<>();

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -354,23 +355,25 @@ public final class SocketMode {
       log.warn("Ignored a malformed Socket Mode envelope: {}", e.getMessage());
       return;
     }
-    dispatch.once(envelope.deliveryId(), () -> dispatch.run(envelope.request(), "Socket Mode " + envelope.type())
-            .compose(answer -> answer(link, envelope, answer)))
-        .onComplete(ran -> {
-          if (ran.failed()) {
-            // Unacked, the envelope comes back (retry_attempt) once the log can record it.
-            log.warn("Could not record Slack delivery {}; leaving envelope {} unacked so Slack redelivers it",
-                envelope.deliveryId(), envelope.envelopeId(), ran.cause());
-            return;
-          }
-          if (ran.result()) {
-            dispatch.answered(envelope.kind(), started);
-          } else {
-            log.info("Slack delivery {} already taken in; acking redelivery {} (attempt {}, {})",
-                envelope.deliveryId(), envelope.envelopeId(), envelope.retryAttempt(), envelope.retryReason());
-            link.socket.writeTextMessage(SocketEnvelope.emptyAck(envelope.envelopeId()).encode());
-          }
-        });
+    Supplier<Future<Integer>> handling = () -> dispatch.run(envelope.request(), "Socket Mode " + envelope.type())
+        .compose(answer -> answer(link, envelope, answer));
+    dispatch.once(envelope.deliveryId(), handling).onComplete(ran -> {
+      if (ran.failed() && envelope.isEvent()) {
+        // Unacked, the event comes back (retry_attempt) once the log can record it, as after a 503.
+        log.warn("Could not record Slack event {}; leaving envelope {} unacked so Slack redelivers it",
+            envelope.deliveryId(), envelope.envelopeId(), ran.cause());
+      } else if (ran.failed()) {
+        // Over HTTP commands and clicks are never de-duplicated; without the log they run as they would there.
+        log.warn("Could not record Slack delivery {}; handling it unrecorded", envelope.envelopeId(), ran.cause());
+        handling.get().onComplete(done -> dispatch.answered(envelope.kind(), started));
+      } else if (ran.result()) {
+        dispatch.answered(envelope.kind(), started);
+      } else {
+        log.info("Slack delivery {} already taken in; acking redelivery {} (attempt {}, {})",
+            envelope.deliveryId(), envelope.envelopeId(), envelope.retryAttempt(), envelope.retryReason());
+        link.socket.writeTextMessage(SocketEnvelope.emptyAck(envelope.envelopeId()).encode());
+      }
+    });
   }
 
   /**

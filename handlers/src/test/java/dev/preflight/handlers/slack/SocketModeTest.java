@@ -33,8 +33,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SocketModeTest {
 
   static final String APP_TOKEN = "xapp-1-A0PREFLIGHT-1-socket-test";
-  static final SocketMode.Timing QUICK = new SocketMode.Timing(Duration.ofMillis(200), Duration.ofMillis(800),
-      Duration.ofSeconds(3), Duration.ofMillis(100), Duration.ofSeconds(1));
+  // Quick to reconnect; patient with a slow but live link, since the test machine may be busy.
+  static final SocketMode.Timing QUICK = new SocketMode.Timing(Duration.ofSeconds(5), Duration.ofSeconds(30),
+      Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(1));
+  // Only for the test of a link gone silent, which must be noticed quickly.
+  static final SocketMode.Timing IMPATIENT = new SocketMode.Timing(Duration.ofMillis(500), Duration.ofSeconds(3),
+      Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(1));
 
   private final SlackRequests slack = new SlackRequests();
   private final Set<String> taken = ConcurrentHashMap.newKeySet();
@@ -104,9 +108,28 @@ class SocketModeTest {
   }
 
   @Test
+  void withTheEventLogDownACommandIsStillAnsweredAndAnEventLeftForSlackToRedeliver(VertxTestContext test,
+      Vertx vertx) {
+    SlackEventLog down = id -> Future.failedFuture(new IllegalStateException("database down"));
+    mode = SocketMode.start(vertx, app, SlackApi.slack(fake.url()), APP_TOKEN, down, new SimpleMeterRegistry(),
+        QUICK);
+    JsonObject event = FakeSocketMode.envelope(slack.reactionAdded("Ev0DOWN", "U0SOMEONE", "eyes", "C0X", "1.2"));
+    JsonObject ping = command("/ping");
+    sockets.awaitConnection(1)
+        .compose(link -> sockets.send(link, event).compose(v -> sockets.send(link, ping)))
+        .compose(sent -> sockets.awaitAck(ping.getString("envelope_id")))
+        .onComplete(test.succeeding(ack -> test.verify(() -> {
+          assertEquals("pong", ack.getJsonObject("payload").getString("text"), "answered as over HTTP");
+          assertTrue(sockets.acks(event.getString("envelope_id")).isEmpty(),
+              "an event that could not be recorded is left unacked: " + sockets.acks(event.getString("envelope_id")));
+          test.completeNow();
+        })));
+  }
+
+  @Test
   void aLinkThatStopsAnsweringPingsIsReplaced(VertxTestContext test, Vertx vertx) {
     sockets.silenceNext(1);
-    mode = start(vertx, APP_TOKEN);
+    mode = start(vertx, APP_TOKEN, IMPATIENT);
     JsonObject ping = command("/ping");
     sockets.await(fake -> fake.silentConnections() == 1)
         // The silent link said hello and then nothing: the bot gives up on it and opens another.
@@ -154,6 +177,10 @@ class SocketModeTest {
   }
 
   private SocketMode start(Vertx vertx, String token) {
+    return start(vertx, token, QUICK);
+  }
+
+  private SocketMode start(Vertx vertx, String token, SocketMode.Timing timing) {
     SlackEventLog log = new SlackEventLog() {
       @Override
       public Future<Boolean> firstSeen(String id) {
@@ -167,7 +194,7 @@ class SocketModeTest {
         return Future.succeededFuture();
       }
     };
-    return SocketMode.start(vertx, app, SlackApi.slack(fake.url()), token, log, new SimpleMeterRegistry(), QUICK);
+    return SocketMode.start(vertx, app, SlackApi.slack(fake.url()), token, log, new SimpleMeterRegistry(), timing);
   }
 
   private JsonObject command(String name) {
