@@ -37,6 +37,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The whole bot over Socket Mode, with no signing secret and no public URL: envelopes pushed
@@ -171,8 +173,9 @@ class SocketModeInSlackTest {
         })));
   }
 
-  @Test
-  void aDisconnectMidRunLosesNoActionAndDoublesNone(VertxTestContext test) {
+  @ParameterizedTest
+  @ValueSource(strings = {"refresh_requested", "warning"})
+  void aDisconnectMidRunLosesNoActionAndDoublesNone(String reason, VertxTestContext test) {
     Run run = new Run();
     startRun()
         .compose(started -> {
@@ -181,7 +184,7 @@ class SocketModeInSlackTest {
           run.envelope = tick(started.message, LEAD);
           // The next link waits un-greeted, so the click below surely lands between the two.
           sockets.hold();
-          return sockets.disconnect(run.link, "refresh_requested");
+          return sockets.disconnect(run.link, reason);
         })
         .compose(asked -> sockets.await(fake -> fake.heldCount() == 1))
         .compose(opening -> sockets.send(run.link, run.envelope))
