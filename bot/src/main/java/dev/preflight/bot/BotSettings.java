@@ -63,9 +63,17 @@ public record BotSettings(
         duration("DATABASE_CONNECT_TIMEOUT", env.get("DATABASE_CONNECT_TIMEOUT"), DEFAULT_DATABASE_CONNECT_TIMEOUT));
   }
 
-  /** Slack is usable over HTTP only with both a bot token and a signing secret. */
+  /**
+   * Slack is usable with a bot token and a way in: a signing secret for HTTP, or an app-level
+   * token for Socket Mode.
+   */
   public boolean slackConfigured() {
-    return slackBotToken.isPresent() && slackSigningSecret.isPresent();
+    return missingForSlack().isEmpty();
+  }
+
+  /** Slack reaches the bot over Socket Mode: SLACK_APP_TOKEN is set. */
+  public boolean socketMode() {
+    return slackAppToken.isPresent();
   }
 
   /** What is missing for Slack, in words for the log and /readyz; empty when nothing is. */
@@ -74,8 +82,13 @@ public record BotSettings(
     if (slackBotToken.isEmpty()) {
       missing.add("SLACK_BOT_TOKEN is not set: the bot cannot post or update messages");
     }
-    if (slackSigningSecret.isEmpty()) {
-      missing.add("SLACK_SIGNING_SECRET is not set: requests from Slack cannot be verified, so all are refused");
+    if (slackSigningSecret.isEmpty() && !socketMode()) {
+      missing.add("SLACK_SIGNING_SECRET is not set: requests from Slack cannot be verified, so all are refused "
+          + "(or set SLACK_APP_TOKEN to use Socket Mode)");
+    }
+    if (slackAppToken.isPresent() && !slackAppToken.get().startsWith("xapp-")) {
+      missing.add("SLACK_APP_TOKEN is not an app-level token: Socket Mode needs the xapp-… token from the app's "
+          + "Basic Information page, with the connections:write scope");
     }
     return missing;
   }

@@ -31,6 +31,7 @@ import dev.preflight.handlers.slack.SlackApi;
 import dev.preflight.handlers.slack.SlackEndpoint;
 import dev.preflight.handlers.slack.SlackEventLog;
 import dev.preflight.handlers.slack.SlackSignature;
+import dev.preflight.handlers.slack.SocketMode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -78,6 +79,8 @@ final class PreflightVerticle extends VerticleBase {
   private AlertPoster alertPoster;
   private WebClient alertsWeb;
   private SlackEndpoint slackEndpoint;
+  private SocketMode socketMode;
+  private SocketMode.Timing socketTiming = SocketMode.Timing.SLACK;
   private HttpServer server;
 
   /** @param variables what {@code ${NAME}} in checklists resolves against: the environment, in production */
@@ -144,19 +147,44 @@ final class PreflightVerticle extends VerticleBase {
         new SlackSurface.Services(runs, deploys, stats, watches, new AlertStore(pool)), slack, client, token, context);
     alertPoster = surface.alerts();
     reports = ThreadReports.start(vertx, runs, new RunReports(pool, config::checklist), slack);
-    return SlackEndpoint.serving(vertx, surface.app(),
-        new SlackSignature(settings.slackSigningSecret().orElseThrow(), Clock.systemUTC()),
-        new SlackEventLog() {
-          @Override
-          public Future<Boolean> firstSeen(String eventId) {
-            return processedEvents.firstSeen(eventId);
-          }
+    SlackEventLog eventLog = new SlackEventLog() {
+      @Override
+      public Future<Boolean> firstSeen(String eventId) {
+        return processedEvents.firstSeen(eventId);
+      }
 
-          @Override
-          public Future<Void> forget(String eventId) {
-            return processedEvents.forget(eventId);
-          }
-        }, metrics.registry());
+      @Override
+      public Future<Void> forget(String eventId) {
+        return processedEvents.forget(eventId);
+      }
+    };
+    if (settings.socketMode()) {
+      socketMode = SocketMode.start(vertx, surface.app(), client, settings.slackAppToken().orElseThrow(), eventLog,
+          metrics.registry(), socketTiming);
+    }
+    if (settings.slackSigningSecret().isEmpty()) {
+      return SlackEndpoint.refusing("This bot takes Slack's requests over Socket Mode (SLACK_APP_TOKEN is set); "
+          + "set SLACK_SIGNING_SECRET as well to accept them at /slack/events.\n");
+    }
+    return SlackEndpoint.serving(vertx, surface.app(),
+        new SlackSignature(settings.slackSigningSecret().orElseThrow(), Clock.systemUTC()), eventLog,
+        metrics.registry());
+  }
+
+  /** Shorter Socket Mode waits, for tests that drop connections on purpose; call before deploying. */
+  PreflightVerticle socketTiming(SocketMode.Timing timing) {
+    this.socketTiming = timing;
+    return this;
+  }
+
+  /** How the Socket Mode connection stands; disabled, with the reason, when the bot does not use it. */
+  SocketMode.State socketState() {
+    if (socketMode != null) {
+      return socketMode.state();
+    }
+    return new SocketMode.State(SocketMode.Status.DISABLED, settings.socketMode()
+        ? "Slack is not configured on this bot"
+        : "SLACK_APP_TOKEN is not set: Slack reaches this bot over HTTP at /slack/events");
   }
 
   private Router router() {
@@ -194,7 +222,10 @@ final class PreflightVerticle extends VerticleBase {
         });
   }
 
-  /** Ready when the database answers and Slack is configured; the body says what is missing. */
+  /**
+   * Ready when the database answers, Slack is configured and, in Socket Mode, the connection is up;
+   * the body says what is missing.
+   */
   private void ready(RoutingContext ctx) {
     pool.query("select 1").execute()
         .timeout(3, TimeUnit.SECONDS)
@@ -206,10 +237,17 @@ final class PreflightVerticle extends VerticleBase {
             problems.add("the database does not answer");
           }
           problems.addAll(settings.missingForSlack());
+          SocketMode.State socket = socketState();
+          if (socketMode != null && socket.status() != SocketMode.Status.CONNECTED) {
+            problems.add("Socket Mode is not connected: " + socket.reason());
+          }
           JsonObject body = new JsonObject()
               .put("status", problems.isEmpty() ? "ready" : "not ready")
               .put("database", databaseUp ? "up" : "down")
               .put("slack", settings.slackConfigured() ? "configured" : "not configured")
+              .put("socket_mode", new JsonObject()
+                  .put("state", socket.status().name().toLowerCase(java.util.Locale.ROOT))
+                  .put("reason", socket.reason()))
               .put("problems", new JsonArray(problems));
           json(ctx, problems.isEmpty() ? 200 : 503, body);
         });
@@ -228,7 +266,9 @@ final class PreflightVerticle extends VerticleBase {
   public Future<?> stop() {
     // Stop taking requests first, then the work in flight, and close the pool and clients last,
     // so nothing still running meets a closed pool.
-    Future<?> serverClosed = server == null ? Future.succeededFuture() : server.close();
+    // Slack's Socket Mode deliveries stop first, as HTTP ones do when the server closes.
+    Future<?> socketClosed = socketMode == null ? Future.succeededFuture() : socketMode.close();
+    Future<?> serverClosed = socketClosed.transform(s -> server == null ? Future.succeededFuture() : server.close());
     return serverClosed.transform(v -> {
       List<Future<?>> work = new ArrayList<>();
       if (deploys != null) {

@@ -1,16 +1,10 @@
 package dev.preflight.handlers.slack;
 
-import com.google.gson.JsonParseException;
-import com.slack.api.bolt.App;
-import com.slack.api.bolt.request.Request;
 import com.slack.api.bolt.request.RequestHeaders;
 import com.slack.api.bolt.response.Response;
 import com.slack.api.bolt.util.SlackRequestParser;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -21,11 +15,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The real {@link SlackEndpoint}: our verification and de-duplication in front of a Bolt {@link App}. */
+/**
+ * The real {@link SlackEndpoint}: our signature check in front of {@link SlackDispatch}, the
+ * de-duplication and Bolt run that Socket Mode ({@link SocketMode}) goes through as well.
+ */
 final class BoltEndpoint implements SlackEndpoint {
 
   private static final Logger log = LoggerFactory.getLogger(BoltEndpoint.class);
@@ -35,25 +31,12 @@ final class BoltEndpoint implements SlackEndpoint {
   private static final String RETRY_NUM_HEADER = "X-Slack-Retry-Num";
   private static final String RETRY_REASON_HEADER = "X-Slack-Retry-Reason";
 
-  private final Vertx vertx;
-  private final App app;
   private final SlackSignature signature;
-  private final SlackEventLog events;
-  private final SlackRequestParser parser;
-  private final MeterRegistry meters;
+  private final SlackDispatch dispatch;
 
-  BoltEndpoint(Vertx vertx, App app, SlackSignature signature, SlackEventLog events, MeterRegistry meters) {
-    if (app.config().isRequestVerificationEnabled()) {
-      throw new IllegalArgumentException(
-          "Bolt must not verify requests a second time: build the App from SlackEndpoint.boltConfig(…) "
-              + "or set AppConfig.requestVerificationEnabled(false)");
-    }
-    this.vertx = vertx;
-    this.app = app;
+  BoltEndpoint(SlackSignature signature, SlackDispatch dispatch) {
     this.signature = signature;
-    this.events = events;
-    this.parser = new SlackRequestParser(app.config());
-    this.meters = meters;
+    this.dispatch = dispatch;
   }
 
   @Override
@@ -79,16 +62,7 @@ final class BoltEndpoint implements SlackEndpoint {
     long started = System.nanoTime();
     // Commands and interactivity are forms and never redelivered: nothing to answer or de-duplicate first.
     Future<Void> answered = isJson(request) ? handleJson(request, body, accepted) : runBolt(request, body).mapEmpty();
-    return answered.onComplete(done -> ackTimer(accepted.kind().metric())
-        .record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
-  }
-
-  private Timer ackTimer(String kind) {
-    return Timer.builder("preflight.slack.ack")
-        .description("Time from a verified Slack request's arrival to its answer")
-        .tag("kind", kind)
-        .publishPercentileHistogram()
-        .register(meters);
+    return answered.onComplete(done -> dispatch.answered(accepted.kind().metric(), started));
   }
 
   /** A signed request that is not a Slack payload: the sender's mistake, worth one line, never an error. */
@@ -103,23 +77,18 @@ final class BoltEndpoint implements SlackEndpoint {
           new JsonObject().put("challenge", body.toJsonObject().getString("challenge")).encode());
     }
     String eventId = accepted.eventId();
-    return events.firstSeen(eventId).transform(seen -> {
-      if (seen.failed()) {
+    return dispatch.once(eventId, () -> runBolt(request, body)).transform(ran -> {
+      if (ran.failed()) {
         // Slack retries a failed delivery, so refusing now loses nothing; running unrecorded could run it twice.
-        log.warn("Could not record Slack event {}; asking Slack to redeliver: {}", eventId, seen.cause().toString());
+        log.warn("Could not record Slack event {}; asking Slack to redeliver: {}", eventId, ran.cause().toString());
         return reply(request, 503, TEXT, "event log unavailable");
       }
-      if (!Boolean.TRUE.equals(seen.result())) {
+      if (!ran.result()) {
         log.info("Slack event {} already taken in; ignoring redelivery {} ({})", eventId,
             request.getHeader(RETRY_NUM_HEADER), request.getHeader(RETRY_REASON_HEADER));
         return reply(request, 200, TEXT, "");
       }
-      // An event that was not taken in (refused, or failed) is not remembered, so a redelivery is judged afresh.
-      return runBolt(request, body).compose(status -> status < 400 ? Future.succeededFuture()
-          : events.forget(eventId).recover(e -> {
-            log.warn("Could not forget failed Slack event {}; its redelivery will be ignored: {}", eventId, e.toString());
-            return Future.succeededFuture();
-          }));
+      return Future.succeededFuture();
     });
   }
 
@@ -133,42 +102,16 @@ final class BoltEndpoint implements SlackEndpoint {
         .requestBody(body.toString(StandardCharsets.UTF_8))
         .remoteAddress(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress())
         .build();
-    return vertx.executeBlocking(() -> app.run(parse(raw)), false)
+    return dispatch.run(raw, request.path())
         .transform(run -> {
           if (run.succeeded()) {
             return write(request, run.result()).map(v -> request.response().getStatusCode());
           }
-          if (isMalformed(run.cause())) {
+          if (SlackDispatch.isMalformed(run.cause())) {
             return malformed(request, "the payload does not match Slack's schema").map(v -> 400);
           }
-          log.error("A Slack listener failed on {}", request.path(), run.cause());
           return reply(request, 500, TEXT, "internal error").map(v -> 500);
         });
-  }
-
-  /** Bolt's parsing reads only the request, so whatever it throws is about the request. */
-  private Request<?> parse(SlackRequestParser.HttpRequest raw) {
-    try {
-      return parser.parse(raw);
-    } catch (RuntimeException e) {
-      throw new MalformedPayload(e);
-    }
-  }
-
-  /**
-   * Whether a failure is the payload's fault rather than ours: Bolt's parsing failed, or Gson
-   * could not map a field onto Slack's model when Bolt built the event for a listener.
-   */
-  static boolean isMalformed(Throwable failure) {
-    return failure instanceof MalformedPayload || failure instanceof JsonParseException;
-  }
-
-  private static final class MalformedPayload extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    MalformedPayload(Throwable cause) {
-      super("Bolt could not read the payload", cause, false, false);
-    }
   }
 
   private static Future<Void> write(HttpServerRequest request, Response bolt) {

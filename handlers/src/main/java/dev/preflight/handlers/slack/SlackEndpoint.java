@@ -48,7 +48,7 @@ public interface SlackEndpoint {
    */
   static SlackEndpoint serving(Vertx vertx, App app, SlackSignature signature, SlackEventLog events,
       MeterRegistry meters) {
-    return new BoltEndpoint(vertx, app, signature, events, meters);
+    return new BoltEndpoint(signature, new SlackDispatch(vertx, app, events, meters));
   }
 
   /**

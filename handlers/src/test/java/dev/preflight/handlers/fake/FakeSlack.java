@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
 
 /**
@@ -61,6 +62,8 @@ public final class FakeSlack {
   private final Map<String, FileUpload> uploads = new java.util.LinkedHashMap<>();
   private final List<String> fileFlow = new ArrayList<>();
   private int lastFile;
+  // Methods answered by other fakes (Socket Mode's apps.connections.open): params and token in, answer out.
+  private final Map<String, BiFunction<JsonObject, String, JsonObject>> extraMethods = new HashMap<>();
 
   private FakeSlack() {
   }
@@ -305,6 +308,20 @@ public final class FakeSlack {
     return ok().put("files", done);
   }
 
+  /**
+   * Answers {@code method} with {@code answer.apply(params, token)}, the token being the one the
+   * caller sent (form field or bearer header); for fakes of further Slack features that share this
+   * Web API URL, such as {@link FakeSocketMode}'s {@code apps.connections.open}.
+   */
+  public synchronized FakeSlack answer(String method, BiFunction<JsonObject, String, JsonObject> answer) {
+    extraMethods.put(method, answer);
+    return this;
+  }
+
+  private synchronized BiFunction<JsonObject, String, JsonObject> extraMethod(String method) {
+    return extraMethods.get(method);
+  }
+
   // ---- the server ------------------------------------------------------------------------------
 
   private void serve(HttpServerRequest request) {
@@ -353,7 +370,10 @@ public final class FakeSlack {
       return;
     }
     String scripted = takeFailure(method);
-    json(request, 200, scripted != null ? error(scripted) : answer(method, params));
+    BiFunction<JsonObject, String, JsonObject> extra = extraMethod(method);
+    String bearer = token != null ? String.valueOf(token) : authorization.substring("Bearer ".length());
+    json(request, 200, scripted != null ? error(scripted)
+        : extra != null ? extra.apply(params, bearer) : answer(method, params));
   }
 
   private synchronized JsonObject answer(String method, JsonObject params) {
