@@ -40,18 +40,19 @@ public final class ItemActions {
   }
 
   public void register(App app) {
-    app.blockAction(ActionIds.TICK, (req, ctx) -> change(req, ctx, runs::tick));
-    app.blockAction(ActionIds.UNTICK, (req, ctx) -> change(req, ctx, runs::untick));
-    app.blockAction(ActionIds.RERUN, (req, ctx) -> change(req, ctx, runs::rerun));
+    app.blockAction(ActionIds.TICK, (req, ctx) -> change(req, ctx, "tick", runs::tick));
+    app.blockAction(ActionIds.UNTICK, (req, ctx) -> change(req, ctx, "untick", runs::untick));
+    app.blockAction(ActionIds.RERUN, (req, ctx) -> change(req, ctx, "re-run", runs::rerun));
     app.blockAction(ActionIds.WAIVE, this::openWaiver);
   }
 
-  private Response change(BlockActionRequest req, ActionContext ctx, ItemChange change) {
+  /** @param what the change as the person would name it, for answers during a database outage */
+  private Response change(BlockActionRequest req, ActionContext ctx, String what, ItemChange change) {
     BlockActionPayload payload = req.getPayload();
     String user = payload.getUser().getId();
     String channel = channelOf(payload);
     String actionId = payload.getActions().get(0).getActionId();
-    onLoop(payload, channel, user, ref ->
+    onLoop(payload, channel, user, what, ref ->
         change.apply(ref.runId(), ref.itemId(), new Origin(user, "button:" + actionId)).mapEmpty());
     return ctx.ack();
   }
@@ -62,7 +63,7 @@ public final class ItemActions {
     String user = payload.getUser().getId();
     String channel = channelOf(payload);
     String triggerId = payload.getTriggerId();
-    onLoop(payload, channel, user, ref -> runs.find(ref.runId())
+    onLoop(payload, channel, user, "waiver", ref -> runs.find(ref.runId())
         .compose(tracked -> roles.of(user).compose(held -> {
           var refusal = tracked.run().checklist().waiverRefusal(held);
           if (refusal.isPresent()) {
@@ -74,7 +75,7 @@ public final class ItemActions {
     return ctx.ack();
   }
 
-  private void onLoop(BlockActionPayload payload, String channel, String user,
+  private void onLoop(BlockActionPayload payload, String channel, String user, String what,
       java.util.function.Function<ItemRef, Future<Void>> work) {
     String value = payload.getActions().get(0).getValue();
     loop.runOnContext(v -> {
@@ -85,7 +86,7 @@ public final class ItemActions {
         replies.tell(channel, user, Replies.NOT_MINE);
         return;
       }
-      work.apply(ref).onFailure(e -> replies.explain(channel, user, e));
+      work.apply(ref).onFailure(e -> replies.explain(channel, user, e, what));
     });
   }
 
