@@ -15,11 +15,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -28,13 +26,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes that wait out a database outage. Every write is queued under a key (a run id), and the
- * writes of one key are made one at a time in the order they came. While the database answers,
- * a write is made at once and its future carries the result. When the database does not answer,
- * the write stays queued, its future fails with {@link ChangeHeldException} (whose
- * {@code applied()} completes once it is written), and one retry timer with capped backoff
- * probes the database with the oldest waiting write; the first success writes every queue out
- * in order. Nothing here blocks: waits are Vert.x timers, and everything runs on one context.
+ * Writes that wait out a database outage. Every write is queued under a key (a run id). While
+ * the database answers, a write is made at once (alongside others; the run's row lock orders
+ * them) and its future carries the result. When the database does not answer, the write is kept,
+ * its future fails with {@link ChangeHeldException} (whose {@code applied()} completes once it is
+ * written), and every later write of its key waits behind it. One retry timer with capped
+ * backoff probes the database with the oldest kept write; once one succeeds, each key's kept
+ * writes are made one at a time in the order they came, and then writes go straight through
+ * again. Nothing here blocks: waits are Vert.x timers, and everything runs on one context.
  *
  * <p>A write given here must be safe to make twice (a commit whose answer was lost is tried
  * again): {@link ChecklistRuns} stamps each change with an id checked in its transaction. The
@@ -60,7 +59,6 @@ public final class PendingWrites {
 
   // Touched only on the context.
   private final Map<String, Deque<Entry<?>>> queues = new LinkedHashMap<>();
-  private final Set<String> writing = new HashSet<>();
   private int size;
   private boolean down;
   private long retryTimer = -1;
@@ -143,20 +141,28 @@ public final class PendingWrites {
       entry.hold();
       return;
     }
-    writeNext(entry.key);
+    startEligible(entry.key);
   }
 
-  private void writeNext(String key) {
+  /** Starts the key's writes in order, up to and including the first one that was kept; the rest wait for it. */
+  private void startEligible(String key) {
     Deque<Entry<?>> queue = queues.get(key);
-    if (down || writing.contains(key) || queue == null || queue.isEmpty()) {
+    if (down || queue == null) {
       return;
     }
-    writing.add(key);
-    Entry<?> head = queue.peekFirst();
-    attempt(head).onComplete(done -> {
-      writing.remove(key);
-      settle(head, done);
-    });
+    for (Entry<?> entry : List.copyOf(queue)) {
+      if (!entry.started) {
+        start(entry);
+      }
+      if (entry.held) {
+        break;
+      }
+    }
+  }
+
+  private void start(Entry<?> entry) {
+    entry.started = true;
+    attempt(entry).onComplete(done -> settle(entry, done));
   }
 
   private Future<?> attempt(Entry<?> entry) {
@@ -174,13 +180,18 @@ public final class PendingWrites {
 
   private void settle(Entry<?> entry, AsyncResult<?> done) {
     if (done.failed() && unreachable(done.cause())) {
+      entry.started = false;
       if (!down) {
         LOG.warn("The database does not answer ({}); changes are kept in memory until it does",
             done.cause().getMessage());
       }
       down = true;
       downFlag = true;
-      queues.values().forEach(queue -> queue.forEach(Entry::hold));
+      queues.values().forEach(queue -> queue.forEach(waiting -> {
+        if (!waiting.started) {
+          waiting.hold();
+        }
+      }));
       scheduleRetry();
       return;
     }
@@ -196,9 +207,9 @@ public final class PendingWrites {
         vertx.cancelTimer(retryTimer);
         retryTimer = -1;
       }
-      new ArrayList<>(queues.keySet()).forEach(this::writeNext);
+      new ArrayList<>(queues.keySet()).forEach(this::startEligible);
     } else {
-      writeNext(entry.key);
+      startEligible(entry.key);
     }
   }
 
@@ -218,14 +229,16 @@ public final class PendingWrites {
   private void probe() {
     expire();
     Entry<?> oldest = null;
+    boolean inFlight = false;
     for (Deque<Entry<?>> queue : queues.values()) {
       Entry<?> head = queue.peekFirst();
-      if (head != null && !writing.contains(head.key) && (oldest == null || head.since.isBefore(oldest.since))) {
+      inFlight |= queue.stream().anyMatch(entry -> entry.started);
+      if (head != null && !head.started && (oldest == null || head.since.isBefore(oldest.since))) {
         oldest = head;
       }
     }
     if (oldest == null) {
-      if (writing.isEmpty()) {
+      if (!inFlight) {
         down = false;
         downFlag = false;
         backoff = FIRST_RETRY_MS;
@@ -234,12 +247,7 @@ public final class PendingWrites {
       }
       return;
     }
-    Entry<?> probe = oldest;
-    writing.add(probe.key);
-    attempt(probe).onComplete(done -> {
-      writing.remove(probe.key);
-      settle(probe, done);
-    });
+    start(oldest);
   }
 
   private void expire() {
@@ -248,7 +256,7 @@ public final class PendingWrites {
     for (Deque<Entry<?>> queue : queues.values()) {
       for (Iterator<Entry<?>> it = queue.iterator(); it.hasNext(); ) {
         Entry<?> entry = it.next();
-        if (entry.since.isBefore(limit) && !writing.contains(entry.key)) {
+        if (entry.since.isBefore(limit) && !entry.started) {
           it.remove();
           size--;
           dropped.add(entry);
@@ -281,6 +289,9 @@ public final class PendingWrites {
     final Instant since;
     final Promise<T> answer = Promise.promise();
     final Promise<Object> applied = Promise.promise();
+    boolean started;
+    /** Once kept, the writes after it in its key wait until it is written. */
+    boolean held;
 
     Entry(String key, Supplier<Future<T>> write, Instant since) {
       this.key = key;
@@ -290,6 +301,7 @@ public final class PendingWrites {
 
     /** Tells the caller, once, that its write waits for the database. */
     void hold() {
+      held = true;
       answer.tryFail(new ChangeHeldException(applied.future()));
     }
 
