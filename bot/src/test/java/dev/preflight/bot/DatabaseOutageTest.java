@@ -41,6 +41,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * PostgreSQL stopped under the running bot while check results land, a person ticks an item and
@@ -55,6 +57,7 @@ class DatabaseOutageTest {
 
   static final Path CONFIG = Path.of("src/test/resources/e2e-outage/preflight.yaml");
   static final long OUTAGE_MS = TimeUnit.SECONDS.toMillis(Long.getLong("preflight.outageSeconds", 60));
+  private static final Logger LOG = LoggerFactory.getLogger(DatabaseOutageTest.class);
   static final List<String> CHECKS = List.of("API answers", "Queue answers", "Search answers");
 
   private final SlackRequests slack = new SlackRequests();
@@ -130,6 +133,7 @@ class DatabaseOutageTest {
       VertxTestContext test) {
     String[] ts = new String[1];
     long[] stoppedAt = new long[1];
+    long[] backAt = new long[1];
     send(slack.slashCommand("/checklist", "e2e-outage", STARTER, "C0TYPED01", fake.responseUrl("start")))
         .compose(ack -> {
           test.verify(() -> assertEquals(200, ack.statusCode()));
@@ -183,12 +187,18 @@ class DatabaseOutageTest {
           });
           return blocking(vertx, () -> postgres = startPostgres());
         })
+        .onSuccess(restarted -> backAt[0] = System.nanoTime())
         .compose(restarted -> fake.awaitCall("chat.update", call -> {
           String text = Blocks.text(call);
           return CHECKS.stream().allMatch(check -> text.contains("✅ " + check))
               && text.contains("Ticked by <@" + LEAD + ">") && text.contains("<@" + SRE + "> for *sre*");
         }))
-        .compose(shown -> readiness(vertx, body -> body.getString("status").equals("ready")))
+        .compose(shown -> {
+          LOG.info("PostgreSQL was away for {} s; the message showed every kept change {} ms after it was back",
+              TimeUnit.NANOSECONDS.toSeconds(backAt[0] - stoppedAt[0]),
+              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - backAt[0]));
+          return readiness(vertx, body -> body.getString("status").equals("ready"));
+        })
         .compose(ready -> {
           test.verify(() -> {
             assertEquals(200, ready.statusCode(), ready.bodyAsString());
