@@ -61,6 +61,10 @@ final class PreflightVerticle extends VerticleBase {
   private static final long FORGET_EVENTS_EVERY_MS = TimeUnit.HOURS.toMillis(1);
   private static final Duration WATCH_TICK = Duration.ofSeconds(15);
   private static final Duration WATCH_CLAIM = Duration.ofMinutes(15);
+  /** How often items stored as running are checked for a lost result. */
+  private static final Duration LOST_RESULT_SWEEP = Duration.ofSeconds(30);
+  /** /readyz answers within this even when the database host does not answer at all. */
+  private static final long READY_PROBE_MS = 2_000;
 
   private final BotSettings settings;
   private final PreflightConfig config;
@@ -113,7 +117,7 @@ final class PreflightVerticle extends VerticleBase {
     watches = new Watches(vertx, config, repository, verification, WATCH_TICK, WATCH_CLAIM);
     watches.attach(deploys);
     stats = new DeployStats(pool, config::checklist, Clock.systemUTC());
-    ProcessedEvents processedEvents = new ProcessedEvents(pool);
+    ProcessedEvents processedEvents = new ProcessedEvents(pool, runs.pendingWrites());
     slackEndpoint = slackEndpoint(processedEvents);
     vertx.setPeriodic(FORGET_EVENTS_EVERY_MS, id -> processedEvents.forgetOlderThanADay());
     return vertx.createHttpServer()
@@ -125,6 +129,7 @@ final class PreflightVerticle extends VerticleBase {
         })
         .compose(listening -> runs.resume())
         .onSuccess(resumed -> LOG.info("Resumed {} open runs", resumed))
+        .onSuccess(resumed -> runs.sweepEvery(LOST_RESULT_SWEEP))
         // An embedded database has one bot; leases left by its previous process are void.
         .compose(v -> settings.databaseUrl().isEmpty()
             ? deploys.store().voidAllLeases().compose(x -> watches.voidAllClaims())
@@ -227,14 +232,15 @@ final class PreflightVerticle extends VerticleBase {
    * the body says what is missing.
    */
   private void ready(RoutingContext ctx) {
-    pool.query("select 1").execute()
-        .timeout(3, TimeUnit.SECONDS)
-        .map(rows -> true)
-        .otherwise(false)
+    databaseUp()
         .onSuccess(databaseUp -> {
           List<String> problems = new ArrayList<>();
           if (!databaseUp) {
             problems.add("the database does not answer");
+          }
+          int waiting = runs.pendingWrites().waiting();
+          if (!databaseUp && waiting > 0) {
+            problems.add(waiting + " changes are kept in memory until it does");
           }
           problems.addAll(settings.missingForSlack());
           SocketMode.State socket = socketState();
@@ -251,6 +257,20 @@ final class PreflightVerticle extends VerticleBase {
               .put("problems", new JsonArray(problems));
           json(ctx, problems.isEmpty() ? 200 : 503, body);
         });
+  }
+
+  /**
+   * Down at once while writes are known to wait for the database; otherwise whatever a quick
+   * query says, so a load balancer stops sending work here as soon as changes cannot be stored.
+   */
+  private Future<Boolean> databaseUp() {
+    if (runs.pendingWrites().databaseDown()) {
+      return Future.succeededFuture(false);
+    }
+    return pool.query("select 1").execute()
+        .timeout(READY_PROBE_MS, TimeUnit.MILLISECONDS)
+        .map(rows -> true)
+        .otherwise(false);
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -21,7 +21,6 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -332,28 +331,8 @@ class ChecklistInSlackTest {
     return fake.awaitCall("chat.update", call -> !before.contains(call) && match.test(Blocks.text(call)));
   }
 
-  private Future<Stored> stored() {
-    Stored stored = new Stored();
-    return db.query("select id, status, message_ts from runs").execute()
-        .compose(runs -> {
-          Row run = runs.iterator().next();
-          stored.status = run.getString("status");
-          stored.messageTs = run.getString("message_ts");
-          return db.query("select item_id, state from run_items order by position").execute();
-        })
-        .compose(items -> {
-          items.forEach(row -> stored.items.put(row.getString("item_id"), row.getString("state")));
-          return db.query("select role, user_id from sign_offs order by role").execute();
-        })
-        .compose(signOffs -> {
-          signOffs.forEach(row -> stored.signOffs.add(row.getString("role") + ":" + row.getString("user_id")));
-          return db.query("select action, actor, source from audit_log order by id").execute();
-        })
-        .map(audit -> {
-          audit.forEach(row -> stored.audit.add(row.getString("action") + " " + row.getString("actor") + " "
-              + row.getString("source")));
-          return stored;
-        });
+  private Future<StoredRun> stored() {
+    return StoredRun.read(db);
   }
 
   private static final class Posted {
@@ -363,13 +342,5 @@ class ChecklistInSlackTest {
     String ts() {
       return ts;
     }
-  }
-
-  private static final class Stored {
-    String status;
-    String messageTs;
-    final Map<String, String> items = new java.util.HashMap<>();
-    final List<String> signOffs = new ArrayList<>();
-    final List<String> audit = new ArrayList<>();
   }
 }

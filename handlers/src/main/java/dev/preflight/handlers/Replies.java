@@ -1,6 +1,9 @@
 package dev.preflight.handlers;
 
 import dev.preflight.checklists.run.RunRuleException;
+import dev.preflight.deploy.run.ChangeHeldException;
+import dev.preflight.deploy.run.DatabaseUnavailableException;
+import dev.preflight.deploy.run.PendingWrites;
 import dev.preflight.deploy.run.RunRepository;
 import dev.preflight.handlers.render.Mrkdwn;
 import dev.preflight.handlers.slack.SlackApi;
@@ -39,6 +42,41 @@ public final class Replies {
 
   /** Rule refusals are told as they are; anything else is logged and told in general terms. */
   public Future<Void> explain(String channelId, String userId, Throwable failure) {
+    return explain(channelId, userId, failure, "change");
+  }
+
+  /**
+   * As {@link #explain(String, String, Throwable)}, and during a database outage says what became
+   * of the person's {@code what} ("tick", "sign-off"): kept for later, or not saved. A kept change
+   * that is later refused or dropped is explained then.
+   */
+  public Future<Void> explain(String channelId, String userId, Throwable failure, String what) {
+    if (failure instanceof ChangeHeldException held) {
+      held.applied().onFailure(later -> explainLater(channelId, userId, later, what));
+      return tell(channelId, userId, "The database is unreachable right now; your " + what
+          + " is saved and will be applied when it returns.");
+    }
+    if (failure instanceof DatabaseUnavailableException || PendingWrites.unreachable(failure)) {
+      LOG.warn("Could not save a {} for {}: {}", what, userId, failure.getMessage());
+      return tell(channelId, userId, "The database is unreachable right now, so your " + what
+          + " could not be saved. Please try again in a minute.");
+    }
+    return explainNow(channelId, userId, failure);
+  }
+
+  private Future<Void> explainLater(String channelId, String userId, Throwable failure, String what) {
+    if (failure instanceof RunRuleException) {
+      return tell(channelId, userId, "Your " + what + " from while the database was unreachable could not be "
+          + "applied: " + failure.getMessage());
+    }
+    if (failure instanceof DatabaseUnavailableException) {
+      return tell(channelId, userId, "Your " + what + " from while the database was unreachable was not saved: "
+          + failure.getMessage() + " Please do it again.");
+    }
+    return explainNow(channelId, userId, failure);
+  }
+
+  private Future<Void> explainNow(String channelId, String userId, Throwable failure) {
     if (failure instanceof RunRuleException || failure instanceof RunRepository.NoSuchRunException) {
       return tell(channelId, userId, failure.getMessage());
     }

@@ -19,7 +19,19 @@ public sealed interface CheckSpec {
    * @param retries how many more attempts after a failed one
    * @param interval the pause between attempts
    */
-  record Timing(Duration timeout, int retries, Duration interval) {}
+  record Timing(Duration timeout, int retries, Duration interval) {
+
+    /** Used when a spec was built without one; config always sets it. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    /** The longest a check can take: every attempt using its whole timeout, with the pauses between. */
+    public Duration longest() {
+      Duration each = timeout == null || timeout.isZero() || timeout.isNegative() ? DEFAULT_TIMEOUT : timeout;
+      int more = Math.max(0, retries);
+      Duration pause = interval == null || interval.isNegative() ? Duration.ZERO : interval;
+      return each.multipliedBy(more + 1L).plus(pause.multipliedBy(more));
+    }
+  }
 
   /**
    * @param expectStatus accepted status codes; never empty

@@ -1,8 +1,10 @@
 package dev.preflight.checklists.run;
 
+import dev.preflight.checklists.checklist.CheckSpec;
 import dev.preflight.checklists.checklist.Checklist;
 import dev.preflight.checklists.checklist.Item;
 import dev.preflight.checklists.checklist.SignOffRule.SignOffRequirement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +24,12 @@ public record ChecklistRun(
     RunStatus status,
     Map<String, ItemProgress> items,
     List<SignOff> signOffs) {
+
+  /**
+   * How long past its check's own limit a running item waits for its result before it counts as
+   * lost: the runner's backstop after a timeout, and writing the result, take a little time too.
+   */
+  public static final Duration RESULT_GRACE = Duration.ofMinutes(1);
 
   public ChecklistRun {
     items = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(items));
@@ -56,12 +64,38 @@ public record ChecklistRun(
     ItemProgress current = progress(itemId);
     ItemState next = ItemTransitions.next(item, current.state(), event)
         .orElseThrow(() -> new RunRuleException(refusal(item, current.state(), event)));
-    int attempt = event == ItemEvent.START ? current.attempt() + 1 : current.attempt();
+    if (event == ItemEvent.RESTART && !overdue(itemId, at)) {
+      throw new RunRuleException("This check is still running within its time limit; "
+          + "it can be re-run once that has passed.");
+    }
+    boolean starts = event == ItemEvent.START || event == ItemEvent.RESTART;
+    int attempt = starts ? current.attempt() + 1 : current.attempt();
     Evidence kept = event == ItemEvent.PASS || event == ItemEvent.FAIL ? evidence : current.evidence();
     String keptNote = event == ItemEvent.WAIVE ? note : null;
     Map<String, ItemProgress> changed = new LinkedHashMap<>(items);
     changed.put(itemId, new ItemProgress(next, actor, at, kept, keptNote, attempt));
     return new ChecklistRun(id, checklist, startedBy, startedAt, status, changed, signOffs).settle();
+  }
+
+  /**
+   * True when an automated item has been running for longer than its check can take plus
+   * {@link #RESULT_GRACE}: no result is coming, and it may be restarted.
+   */
+  public boolean overdue(String itemId, Instant now) {
+    ItemProgress current = items.get(itemId);
+    Item item = checklist.item(itemId).orElse(null);
+    if (current == null || item == null || !item.automated() || current.state() != ItemState.RUNNING
+        || current.at() == null || now == null) {
+      return false;
+    }
+    return now.isAfter(current.at().plus(timeLimit(item)));
+  }
+
+  /** How long after it starts an automated item counts as overdue. */
+  public static Duration timeLimit(Item item) {
+    CheckSpec.Timing timing = item.check() == null ? null : item.check().timing();
+    Duration longest = timing == null ? CheckSpec.Timing.DEFAULT_TIMEOUT : timing.longest();
+    return longest.plus(RESULT_GRACE);
   }
 
   public ChecklistRun withSignOff(SignOff signOff) {
@@ -138,6 +172,8 @@ public record ChecklistRun(
           : "A manual item has no check to run";
       case PASS, FAIL -> "This item is not running, so a result for it is ignored";
       case WAIVE -> "This item is " + state.name().toLowerCase() + " and cannot be waived";
+      case RESTART -> item.automated() ? "This check is " + state.name().toLowerCase() + ", not stuck running"
+          : "A manual item has no check to run";
     };
     return what + ".";
   }

@@ -13,5 +13,10 @@ public enum ItemEvent {
   /** An automated item's check failed. */
   FAIL,
   /** A permitted person waives the item, with a reason. */
-  WAIVE
+  WAIVE,
+  /**
+   * An automated item still running past its time limit starts again: its result was lost (a
+   * crash, a database outage) or its check hung. Allowed only once the limit has passed.
+   */
+  RESTART
 }

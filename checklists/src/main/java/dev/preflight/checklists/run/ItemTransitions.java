@@ -2,6 +2,7 @@ package dev.preflight.checklists.run;
 
 import static dev.preflight.checklists.run.ItemEvent.FAIL;
 import static dev.preflight.checklists.run.ItemEvent.PASS;
+import static dev.preflight.checklists.run.ItemEvent.RESTART;
 import static dev.preflight.checklists.run.ItemEvent.START;
 import static dev.preflight.checklists.run.ItemEvent.TICK;
 import static dev.preflight.checklists.run.ItemEvent.UNTICK;
@@ -31,6 +32,7 @@ public final class ItemTransitions {
     allow(RUNNING, PASS, PASSED);
     allow(RUNNING, FAIL, FAILED);
     allow(RUNNING, WAIVE, WAIVED);
+    allow(RUNNING, RESTART, RUNNING);
     allow(PASSED, UNTICK, PENDING);
     allow(PASSED, START, RUNNING);
     allow(FAILED, START, RUNNING);
@@ -40,7 +42,7 @@ public final class ItemTransitions {
   }
 
   private static final Set<ItemEvent> MANUAL_ONLY = EnumSet.of(TICK);
-  private static final Set<ItemEvent> AUTOMATED_ONLY = EnumSet.of(START, PASS, FAIL);
+  private static final Set<ItemEvent> AUTOMATED_ONLY = EnumSet.of(START, RESTART, PASS, FAIL);
 
   private ItemTransitions() {}
 

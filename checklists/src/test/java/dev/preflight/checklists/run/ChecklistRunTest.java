@@ -42,6 +42,29 @@ class ChecklistRunTest {
   }
 
   @Test
+  void aRunningItemIsOverdueOnlyPastEveryAttemptItsPausesAndTheGrace() {
+    CheckSpec retried = new CheckSpec.Http("GET", "https://api/health", Map.of(), null, List.of(200), Map.of(),
+        null, null, new CheckSpec.Timing(Duration.ofSeconds(10), 2, Duration.ofSeconds(5)));
+    Item item = new Item("health", "Health", true, retried);
+    // Three attempts of 10 s, two pauses of 5 s, then a minute's grace for the result to be written.
+    assertEquals(Duration.ofSeconds(100), ChecklistRun.timeLimit(item));
+
+    ChecklistRun running = started().move("health", ItemEvent.START, null, T1, null, null);
+    Duration limit = ChecklistRun.timeLimit(CHECKLIST.item("health").orElseThrow());
+    assertEquals(false, running.overdue("health", T1.plus(limit)));
+    assertTrue(running.overdue("health", T1.plus(limit).plusSeconds(1)));
+    assertEquals(false, running.overdue("backup", T1.plus(limit).plusSeconds(1)), "a manual item never is");
+    assertEquals(false, running.overdue("health", null), "without a clock nothing is judged overdue");
+
+    ChecklistRun restarted = running.move("health", ItemEvent.RESTART, null, T1.plus(limit).plusSeconds(1), null, null);
+    assertEquals(ItemState.RUNNING, restarted.items().get("health").state());
+    assertEquals(2, restarted.items().get("health").attempt(), "a new attempt, so the lost one's result is stale");
+    RunRuleException early = assertThrows(RunRuleException.class,
+        () -> running.move("health", ItemEvent.RESTART, "U0SRE", T1.plusSeconds(5), null, null));
+    assertTrue(early.getMessage().contains("within its time limit"), early.getMessage());
+  }
+
+  @Test
   void newRunHasEveryItemPendingAndItsBlockersOpen() {
     ChecklistRun run = started();
 

@@ -80,6 +80,16 @@ class ItemTransitionsTest {
       WAIVED,  PASS,   automated, refused
       WAIVED,  FAIL,   automated, refused
       WAIVED,  WAIVE,  automated, refused
+      PENDING, RESTART, manual,    refused
+      RUNNING, RESTART, manual,    refused
+      PASSED,  RESTART, manual,    refused
+      FAILED,  RESTART, manual,    refused
+      WAIVED,  RESTART, manual,    refused
+      PENDING, RESTART, automated, refused
+      RUNNING, RESTART, automated, RUNNING
+      PASSED,  RESTART, automated, refused
+      FAILED,  RESTART, automated, refused
+      WAIVED,  RESTART, automated, refused
       """)
   void everyMove(ItemState from, ItemEvent event, String kind, String expected) {
     Item item = kind.equals("manual") ? MANUAL : AUTOMATED;

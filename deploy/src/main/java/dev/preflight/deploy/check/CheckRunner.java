@@ -40,7 +40,7 @@ public final class CheckRunner {
    */
   private static final Duration BACKSTOP_GRACE = CommandCheck.KILL_WAIT_LIMIT.plusSeconds(5);
   /** Only reached by a spec built without validation; every attempt still needs a bound. */
-  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration DEFAULT_TIMEOUT = CheckSpec.Timing.DEFAULT_TIMEOUT;
 
   private final Vertx vertx;
   private final Map<Class<? extends CheckSpec>, Check<?>> checks;

@@ -65,14 +65,15 @@ public final class RunRepository {
     int position = 0;
     for (Map.Entry<String, ItemProgress> entry : run.items().entrySet()) {
       ItemProgress progress = entry.getValue();
-      batch.add(Tuple.from(List.of(UUID.fromString(run.id()), entry.getKey(), position++,
-          progress.state().name(), progress.attempt())));
+      // When an item started matters: a running one with no result is judged overdue from it.
+      batch.add(Tuple.from(java.util.Arrays.asList(UUID.fromString(run.id()), entry.getKey(), position++,
+          progress.state().name(), progress.attempt(), progress.actor(), time(progress.at()))));
     }
     if (batch.isEmpty()) {
       return Future.succeededFuture();
     }
-    return conn.preparedQuery(
-            "insert into run_items (run_id, item_id, position, state, attempt) values ($1, $2, $3, $4, $5)")
+    return conn.preparedQuery("insert into run_items (run_id, item_id, position, state, attempt, actor, moved_at) "
+            + "values ($1, $2, $3, $4, $5, $6, $7)")
         .executeBatch(batch);
   }
 
@@ -155,11 +156,42 @@ public final class RunRepository {
   }
 
   public Future<Void> audit(SqlClient client, String runId, Origin origin, String action, JsonObject detail) {
-    return client.preparedQuery("insert into audit_log (run_id, actor, action, detail, source) values ($1, $2, $3, $4, $5)")
-        .execute(Tuple.of(runId == null ? null : UUID.fromString(runId), origin.actor(), action,
-            detail == null ? new JsonObject() : detail, origin.source()))
+    return audit(client, runId, origin, action, detail, null);
+  }
+
+  /** @param changeId the change this entry records, so it is never made twice; or null */
+  public Future<Void> audit(SqlClient client, String runId, Origin origin, String action, JsonObject detail,
+      UUID changeId) {
+    return client.preparedQuery(
+            "insert into audit_log (run_id, actor, action, detail, source, change_id) values ($1, $2, $3, $4, $5, $6)")
+        .execute(Tuple.from(java.util.Arrays.asList(runId == null ? null : UUID.fromString(runId), origin.actor(),
+            action, detail == null ? new JsonObject() : detail, origin.source(), changeId)))
         .mapEmpty();
   }
+
+  /** True when the change with this id was already written (its audit entry exists). */
+  public Future<Boolean> applied(SqlClient client, UUID changeId) {
+    return client.preparedQuery("select 1 from audit_log where change_id = $1")
+        .execute(Tuple.of(changeId))
+        .map(rows -> rows.size() > 0);
+  }
+
+  /** Automated items of open runs that are running, as stored: the candidates for a lost result. */
+  public Future<List<RunningItem>> runningItems() {
+    return pool.preparedQuery("select r.id, r.checklist_id, i.item_id, i.attempt, coalesce(i.moved_at, r.started_at) as since "
+            + "from run_items i "
+            + "join runs r on r.id = i.run_id where i.state = 'RUNNING' and r.status = any($1) order by since")
+        .execute(Tuple.of(RunStatus.OPEN.stream().map(Enum::name).toArray(String[]::new)))
+        .map(rows -> {
+          List<RunningItem> items = new ArrayList<>();
+          rows.forEach(row -> items.add(new RunningItem(row.getUUID("id").toString(), row.getString("checklist_id"),
+              row.getString("item_id"), row.getInteger("attempt"), instant(row.getOffsetDateTime("since")))));
+          return items;
+        });
+  }
+
+  /** An item stored as running: which attempt, and since when. */
+  public record RunningItem(String runId, String checklistId, String itemId, int attempt, Instant since) {}
 
   private Future<Optional<TrackedRun>> load(SqlClient client, String runId, String lockClause) {
     UUID id;

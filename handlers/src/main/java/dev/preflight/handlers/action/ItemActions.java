@@ -44,14 +44,15 @@ public final class ItemActions {
   }
 
   public void register(App app) {
-    app.blockAction(ActionIds.TICK, (req, ctx) -> change(req, ctx, runs::tick));
-    app.blockAction(ActionIds.UNTICK, (req, ctx) -> change(req, ctx, runs::untick));
-    app.blockAction(ActionIds.RERUN, (req, ctx) -> change(req, ctx, runs::rerun));
+    app.blockAction(ActionIds.TICK, (req, ctx) -> change(req, ctx, "tick", runs::tick));
+    app.blockAction(ActionIds.UNTICK, (req, ctx) -> change(req, ctx, "untick", runs::untick));
+    app.blockAction(ActionIds.RERUN, (req, ctx) -> change(req, ctx, "re-run", runs::rerun));
     app.blockAction(ActionIds.WAIVE, this::openWaiver);
   }
 
-  private Response change(BlockActionRequest req, ActionContext ctx, ItemChange change) {
-    Click.of(req.getPayload()).ifPresent(click -> onLoop(click, ref -> change.apply(ref.runId(), ref.itemId(),
+  /** @param what the change as the person would name it, for answers during a database outage */
+  private Response change(BlockActionRequest req, ActionContext ctx, String what, ItemChange change) {
+    Click.of(req.getPayload()).ifPresent(click -> onLoop(click, what, ref -> change.apply(ref.runId(), ref.itemId(),
         new Origin(click.user(), "button:" + click.actionId())).mapEmpty()));
     return ctx.ack();
   }
@@ -59,7 +60,7 @@ public final class ItemActions {
   /** Opens the reason modal for people allowed to waive; everyone else is told who may. */
   private Response openWaiver(BlockActionRequest req, ActionContext ctx) {
     String triggerId = req.getPayload() == null ? null : req.getPayload().getTriggerId();
-    Click.of(req.getPayload()).ifPresent(click -> onLoop(click, ref -> runs.find(ref.runId())
+    Click.of(req.getPayload()).ifPresent(click -> onLoop(click, "waiver", ref -> runs.find(ref.runId())
         .compose(tracked -> roles.of(click.user()).compose(held -> {
           var refusal = tracked.run().checklist().waiverRefusal(held);
           if (refusal.isPresent()) {
@@ -72,7 +73,7 @@ public final class ItemActions {
   }
 
   /** Reads the run and item a button names; a value that names none is answered without a lookup. */
-  private void onLoop(Click click, java.util.function.Function<ItemRef, Future<Void>> work) {
+  private void onLoop(Click click, String what, java.util.function.Function<ItemRef, Future<Void>> work) {
     loop.runOnContext(v -> {
       ItemRef ref;
       try {
@@ -86,7 +87,8 @@ public final class ItemActions {
         replies.tell(click.channel(), click.user(), refusal.get());
         return;
       }
-      work.apply(ref).onFailure(RunMdc.around(ref.runId(), null, e -> replies.explain(click.channel(), click.user(), e)));
+      work.apply(ref).onFailure(RunMdc.around(ref.runId(), null,
+          e -> replies.explain(click.channel(), click.user(), e, what)));
     });
   }
 

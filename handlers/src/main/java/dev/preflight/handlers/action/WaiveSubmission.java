@@ -61,8 +61,8 @@ public final class WaiveSubmission implements ViewSubmissionHandler {
     }
     loop.runOnContext(v -> roles.of(user)
         .compose(held -> runs.waive(ref.runId(), ref.itemId(), reason, held, new Origin(user, "view:" + ActionIds.WAIVE_MODAL)))
-        .onFailure(e -> runs.find(ref.runId())
-            .onSuccess(tracked -> replies.explain(tracked.channelId(), user, e))));
+        .onFailure(e -> runs.channelOf(ref.runId())
+            .onSuccess(channel -> replies.explain(channel, user, e, "waiver"))));
     return ctx.ack();
   }
 }

@@ -66,19 +66,19 @@ public final class SignOffReaction {
   }
 
   private void added(String channel, String ts, String user) {
-    runs.findByMessage(channel, ts)
+    runs.runOfMessage(channel, ts)
         .compose(found -> found.isEmpty() ? Future.succeededFuture() : roles.of(user)
-            .compose(held -> runs.signOff(found.get().id(), user, held, new Origin(user, "reaction_added")))
+            .compose(held -> runs.signOff(found.get(), user, held, new Origin(user, "reaction_added")))
             .compose(outcome -> outcome.decision() instanceof SignOffDecision.Rejected rejected
                 ? replies.tell(channel, user, rejected.reason() + " Your reaction was not counted as a sign-off.")
                 : Future.succeededFuture()))
-        .onFailure(e -> replies.explain(channel, user, e));
+        .onFailure(e -> replies.explain(channel, user, e, "sign-off"));
   }
 
   private void removed(String channel, String ts, String user) {
-    runs.findByMessage(channel, ts)
+    runs.runOfMessage(channel, ts)
         .compose(found -> found.isEmpty() ? Future.succeededFuture()
-            : runs.withdrawSignOff(found.get().id(), user, new Origin(user, "reaction_removed")))
-        .onFailure(e -> replies.explain(channel, user, e));
+            : runs.withdrawSignOff(found.get(), user, new Origin(user, "reaction_removed")))
+        .onFailure(e -> replies.explain(channel, user, e, "withdrawn sign-off"));
   }
 }

@@ -9,6 +9,7 @@ import dev.preflight.checklists.run.ChecklistRun;
 import dev.preflight.checklists.run.GateStatus;
 import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.checklists.run.SignOff;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,13 +38,14 @@ final class ChecklistPart {
     return section(s -> s.text(markdownText(progress)));
   }
 
-  static List<LayoutBlock> items(ChecklistRun run, int budget) {
-    return ItemsLayout.of(run).fit(budget);
+  /** @param now when the message is drawn, to offer Re-run on an overdue running item; null when unknown */
+  static List<LayoutBlock> items(ChecklistRun run, int budget, Instant now) {
+    return ItemsLayout.of(run, now).fit(budget);
   }
 
   /** The items only if every one of them fits as it is, without counting some instead of listing them. */
-  static Optional<List<LayoutBlock>> wholeItems(ChecklistRun run, int budget) {
-    return ItemsLayout.of(run).whole(budget);
+  static Optional<List<LayoutBlock>> wholeItems(ChecklistRun run, int budget, Instant now) {
+    return ItemsLayout.of(run, now).whole(budget);
   }
 
   /** Appends the sign-offs given and still missing; nothing when the checklist asks for none. */

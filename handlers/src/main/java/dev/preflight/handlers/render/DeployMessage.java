@@ -59,7 +59,7 @@ final class DeployMessage {
       room -= verification.size() + 1;
     }
     blocks.add(divider());
-    blocks.addAll(checklist(run, deployment, gates, room));
+    blocks.addAll(checklist(run, deployment, gates, room, now));
     blocks.add(divider());
     blocks.addAll(bottom);
     return new MessageContent(fallback(run, deployment), blocks);
@@ -99,10 +99,12 @@ final class DeployMessage {
    * Before launch the checklist is the point of the message and is summarised as a checklist
    * run's is; after launch it is history, shown whole if it fits and as one line if not.
    */
-  private static List<LayoutBlock> checklist(ChecklistRun run, Deployment d, GateStatus gates, int budget) {
+  private static List<LayoutBlock> checklist(ChecklistRun run, Deployment d, GateStatus gates, int budget,
+      Instant now) {
     List<LayoutBlock> blocks = new ArrayList<>();
     if (d.launched()) {
-      Optional<List<LayoutBlock>> items = budget > 1 ? ChecklistPart.wholeItems(run, budget - 1) : Optional.empty();
+      Optional<List<LayoutBlock>> items = budget > 1
+          ? ChecklistPart.wholeItems(run, budget - 1, now) : Optional.empty();
       if (items.isEmpty()) {
         String line = "📋 *" + Mrkdwn.inline(ChecklistPart.title(run), 200) + "* — "
             + ChecklistPart.progressLine(gates) + " _(items not listed, to leave room for the deploy)_";
@@ -114,7 +116,7 @@ final class DeployMessage {
       return blocks;
     }
     blocks.add(ChecklistPart.progress(gates));
-    blocks.addAll(ChecklistPart.items(run, budget - 1));
+    blocks.addAll(ChecklistPart.items(run, budget - 1, now));
     return blocks;
   }
 

@@ -15,6 +15,7 @@ import dev.preflight.checklists.run.Evidence;
 import dev.preflight.checklists.run.ItemProgress;
 import dev.preflight.checklists.run.ItemState;
 import dev.preflight.handlers.ActionIds;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,9 +36,14 @@ record ItemCard(Item item, ItemProgress progress, String line, List<ButtonElemen
     buttons = List.copyOf(buttons);
   }
 
-  static ItemCard of(ChecklistRun run, Item item) {
+  /**
+   * @param now when the message is drawn; a running item past its time limit (its result lost)
+   *     then says so and offers Re-run. Null when unknown: no item is judged overdue.
+   */
+  static ItemCard of(ChecklistRun run, Item item, Instant now) {
     ItemProgress progress = run.progress(item.id());
-    return new ItemCard(item, progress, line(item, progress), buttons(run, item, progress));
+    boolean overdue = run.overdue(item.id(), now);
+    return new ItemCard(item, progress, line(item, progress, overdue), buttons(run, item, progress, overdue));
   }
 
   boolean done() {
@@ -81,10 +87,10 @@ record ItemCard(Item item, ItemProgress progress, String line, List<ButtonElemen
     return emoji(passed ? ItemState.PASSED : ItemState.FAILED);
   }
 
-  private static String line(Item item, ItemProgress progress) {
+  private static String line(Item item, ItemProgress progress, boolean overdue) {
     String first = emoji(progress.state()) + " " + Mrkdwn.inline(item.title(), TITLE_LIMIT)
         + (item.blocker() ? "  ·  _blocker_" : "");
-    String detail = detail(item, progress);
+    String detail = detail(item, progress) + (overdue ? " · no result within its time limit" : "");
     return detail.isEmpty() ? first : first + "\n      " + detail;
   }
 
@@ -115,7 +121,7 @@ record ItemCard(Item item, ItemProgress progress, String line, List<ButtonElemen
     return showError ? summary + " — " + Mrkdwn.inline(evidence.error(), ERROR_LIMIT) : summary;
   }
 
-  private static List<ButtonElement> buttons(ChecklistRun run, Item item, ItemProgress progress) {
+  private static List<ButtonElement> buttons(ChecklistRun run, Item item, ItemProgress progress, boolean overdue) {
     if (!run.status().open()) {
       return List.of();
     }
@@ -128,7 +134,7 @@ record ItemCard(Item item, ItemProgress progress, String line, List<ButtonElemen
     if (!item.automated() && state.satisfied()) {
       buttons.add(itemButton(ActionIds.UNTICK, "Untick", value, null));
     }
-    if (item.automated() && state != ItemState.RUNNING) {
+    if (item.automated() && (state != ItemState.RUNNING || overdue)) {
       buttons.add(itemButton(ActionIds.RERUN, "Re-run", value, null));
     }
     if (!state.satisfied() && !run.checklist().waiverRoles().isEmpty()) {

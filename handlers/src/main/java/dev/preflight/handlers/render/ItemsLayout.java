@@ -28,10 +28,11 @@ final class ItemsLayout {
     this.sections = sections;
   }
 
-  static ItemsLayout of(ChecklistRun run) {
+  /** @param now when the message is drawn, to tell a running item that is overdue; null when unknown */
+  static ItemsLayout of(ChecklistRun run, java.time.Instant now) {
     List<SectionCards> sections = new ArrayList<>();
     for (Section section : run.checklist().sections()) {
-      List<ItemCard> cards = section.items().stream().map(item -> ItemCard.of(run, item)).toList();
+      List<ItemCard> cards = section.items().stream().map(item -> ItemCard.of(run, item, now)).toList();
       if (!cards.isEmpty()) {
         sections.add(new SectionCards(section.title(), cards));
       }

@@ -44,7 +44,7 @@ public final class RunMessage {
   public static MessageContent render(TrackedRun tracked, Optional<EnvLock> lock, String reactionName,
       Instant now) {
     if (tracked.deployment() == null) {
-      return render(tracked.run(), reactionName);
+      return render(tracked.run(), reactionName, now);
     }
     return DeployMessage.render(tracked.run(), tracked.deployment(), lock, reactionName, now);
   }
@@ -53,13 +53,22 @@ public final class RunMessage {
     return render(run, DEFAULT_REACTION);
   }
 
-  /** @param reactionName the emoji name approvers react with, with or without colons */
+  /**
+   * Without the moment it is drawn, no running item is judged overdue, so none offers Re-run.
+   *
+   * @param reactionName the emoji name approvers react with, with or without colons
+   */
   public static MessageContent render(ChecklistRun run, String reactionName) {
+    return render(run, reactionName, null);
+  }
+
+  /** @param now the moment the message is drawn: a running item past its time limit offers Re-run */
+  public static MessageContent render(ChecklistRun run, String reactionName, Instant now) {
     GateStatus gates = run.gates();
     List<LayoutBlock> top = top(run, gates);
     List<LayoutBlock> bottom = bottom(run, gates, reactionName);
     List<LayoutBlock> blocks = new ArrayList<>(top);
-    blocks.addAll(ChecklistPart.items(run, MAX_BLOCKS - top.size() - bottom.size()));
+    blocks.addAll(ChecklistPart.items(run, MAX_BLOCKS - top.size() - bottom.size(), now));
     blocks.addAll(bottom);
     return new MessageContent(fallback(run, gates), blocks);
   }

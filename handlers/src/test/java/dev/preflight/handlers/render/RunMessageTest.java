@@ -111,6 +111,24 @@ class RunMessageTest {
   }
 
   @Test
+  void aRunningCheckPastItsTimeLimitSaysSoAndOffersReRun() {
+    ChecklistRun run = start(release(SignOffRule.NONE, List.of()))
+        .move("health", ItemEvent.START, null, Fixtures.LATER, null, null);
+    // The fixture's check has a 5 s timeout and no retries; a minute's grace follows.
+    Instant within = Fixtures.LATER.plusSeconds(64);
+    Instant past = Fixtures.LATER.plusSeconds(66);
+
+    Rendered early = Rendered.of(RunMessage.render(run, RunMessage.DEFAULT_REACTION, within));
+    Rendered late = Rendered.of(RunMessage.render(run, RunMessage.DEFAULT_REACTION, past));
+
+    assertEquals(List.of(), early.actionsFor(HEALTH), "a result may still come");
+    assertFalse(early.allText().contains("time limit"), early.allText());
+    assertEquals(List.of(ActionIds.RERUN), late.actionsFor(HEALTH));
+    assertTrue(late.textOf("item:health").startsWith("⏳"));
+    assertTrue(late.textOf("item:health").contains("no result within its time limit"), late.textOf("item:health"));
+  }
+
+  @Test
   void failedCheckShowsSummaryAndErrorWithReRunAndWaiveInOneRow() {
     ChecklistRun run = fail(start(release(SignOffRule.NONE, List.of("sre"))), "health",
         "503 Service Unavailable after 3 attempts", "upstream connect error");
