@@ -27,7 +27,8 @@ public record BotSettings(
     Optional<String> sentryEnvironment,
     Optional<URI> awsEndpoint,
     Duration pollInterval,
-    Duration lease) {
+    Duration lease,
+    double slackRateShare) {
 
   /** How often a deploy in flight asks ECS or GitHub how it is going. */
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(10);
@@ -51,7 +52,28 @@ public record BotSettings(
         nonBlank(env.get("SENTRY_ENVIRONMENT")),
         nonBlank(env.get("AWS_ENDPOINT_URL")).map(URI::create),
         duration("PREFLIGHT_POLL_INTERVAL", env.get("PREFLIGHT_POLL_INTERVAL"), DEFAULT_POLL_INTERVAL),
-        duration("PREFLIGHT_LEASE", env.get("PREFLIGHT_LEASE"), DEFAULT_LEASE));
+        duration("PREFLIGHT_LEASE", env.get("PREFLIGHT_LEASE"), DEFAULT_LEASE),
+        rateShare(env.get("SLACK_RATE_SHARE")));
+  }
+
+  /**
+   * This replica's part of Slack's rate limits: 1 when it runs alone, 0.5 each for two replicas
+   * (a third each for three, …); above 1 only where Slack granted more than its published tiers.
+   */
+  private static double rateShare(String value) {
+    if (value == null || value.isBlank()) {
+      return 1;
+    }
+    try {
+      double share = Double.parseDouble(value.trim());
+      if (!(share > 0) || share > 100) {
+        throw new NumberFormatException();
+      }
+      return share;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("SLACK_RATE_SHARE must be a number above 0 such as 1 or 0.5 (this "
+          + "replica's part of Slack's rate limits), not `" + value + "`");
+    }
   }
 
   /** Slack is usable over HTTP only with both a bot token and a signing secret. */
@@ -126,6 +148,7 @@ public record BotSettings(
         + ", alerts=" + (alertsToken.isPresent() ? "enabled" : "disabled")
         + ", sentry=" + (sentryDsn.isPresent() ? "enabled" : "disabled")
         + ", awsEndpoint=" + awsEndpoint.map(URI::toString).orElse("default")
-        + ", pollInterval=" + Durations.format(pollInterval) + ", lease=" + Durations.format(lease) + "]";
+        + ", pollInterval=" + Durations.format(pollInterval) + ", lease=" + Durations.format(lease)
+        + ", slackRateShare=" + slackRateShare + "]";
   }
 }
