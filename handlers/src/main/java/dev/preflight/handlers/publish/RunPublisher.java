@@ -123,8 +123,9 @@ public final class RunPublisher {
             () -> source.version(runId).compose(v -> {
               version[0] = v;
               return source.find(runId);
-            }).compose(latest -> render(latest).map(content -> (SlackCall<ChatUpdateResponse>) m -> m.chatUpdate(r -> r
-                .channel(latest.channelId()).ts(latest.messageTs()).text(content.text()).blocks(content.blocks())))))
+            }).compose(latest -> render(latest).map(content -> (SlackCall<ChatUpdateResponse>) m -> m.chatUpdate(
+                r -> r.channel(latest.channelId()).ts(latest.messageTs()).text(content.text())
+                    .blocks(content.blocks())))))
         .transform(done -> settle(runId, version[0], done));
   }
 
