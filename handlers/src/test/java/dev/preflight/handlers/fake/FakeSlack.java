@@ -50,6 +50,7 @@ public final class FakeSlack {
   private record Waiter(String key, Predicate<JsonObject> match, Promise<JsonObject> promise) {}
 
   private HttpServer server;
+  private Vertx vertx;
 
   // Guarded by this.
   private final Map<String, List<JsonObject>> calls = new HashMap<>();
@@ -66,6 +67,10 @@ public final class FakeSlack {
   private final List<String> fileFlow = new ArrayList<>();
   private int lastFile;
 
+  // Methods whose next calls are carried out but answered with a 500, as when the answer is lost.
+  private final Map<String, Integer> lostAnswers = new HashMap<>();
+  // Methods whose answers are held back this long, as from a slow Slack.
+  private final Map<String, Long> delays = new HashMap<>();
   // Methods answering an HTTP error status until the outage is lifted.
   private final Map<String, Integer> outages = new HashMap<>();
   // Tier enforcement: the minute the tiers count in (null: not enforced), accepted calls per bucket.
@@ -98,6 +103,7 @@ public final class FakeSlack {
   /** Starts a fake on 127.0.0.1 with a random free port. */
   public static Future<FakeSlack> start(Vertx vertx) {
     FakeSlack fake = new FakeSlack();
+    fake.vertx = vertx;
     return vertx.createHttpServer()
         .requestHandler(fake::serve)
         .listen(0, "127.0.0.1")
@@ -210,6 +216,18 @@ public final class FakeSlack {
 
   public synchronized FakeSlack endOutage(String method) {
     outages.remove(method);
+    return this;
+  }
+
+  /** Carries out the next call of {@code method} but answers it with a 500, as if the answer was lost. */
+  public synchronized FakeSlack loseNextAnswer(String method) {
+    lostAnswers.merge(method, 1, Integer::sum);
+    return this;
+  }
+
+  /** Carries out calls of {@code method} at once but holds their answers back for {@code millis}. */
+  public synchronized FakeSlack delayAnswers(String method, long millis) {
+    delays.put(method, millis);
     return this;
   }
 
@@ -420,7 +438,17 @@ public final class FakeSlack {
       return;
     }
     String scripted = takeFailure(method);
-    json(request, 200, scripted != null ? error(scripted) : answer(method, params));
+    JsonObject answer = scripted != null ? error(scripted) : answer(method, params);
+    if (takeLostAnswer(method)) {
+      json(request, 500, error("internal_error"));
+      return;
+    }
+    Long delay = delayOf(method);
+    if (delay != null) {
+      vertx.setTimer(delay, id -> json(request, 200, answer));
+      return;
+    }
+    json(request, 200, answer);
   }
 
   private synchronized JsonObject answer(String method, JsonObject params) {
@@ -612,6 +640,19 @@ public final class FakeSlack {
     rateLimited.put(method, left - 1);
     answered429++;
     return true;
+  }
+
+  private synchronized boolean takeLostAnswer(String method) {
+    Integer left = lostAnswers.get(method);
+    if (left == null || left <= 0) {
+      return false;
+    }
+    lostAnswers.put(method, left - 1);
+    return true;
+  }
+
+  private synchronized Long delayOf(String method) {
+    return delays.get(method);
   }
 
   private synchronized Integer outageOf(String method) {
