@@ -79,7 +79,8 @@ public final class SlackSurface {
     app.command(ChecklistCommand.COMMAND, new ChecklistCommand(config, runs, replies, loop));
     new ItemActions(runs, roles, slack, replies, loop).register(app);
     app.viewSubmission(ActionIds.WAIVE_MODAL, new WaiveSubmission(runs, roles, replies, loop));
-    new SignOffReaction(config.signOffReaction(), runs, roles, replies, loop).register(app);
+    new SignOffReaction(config.signOffReaction(), runs, roles, replies, loop,
+        services.publications()::postingIn).register(app);
 
     DeployOpener opener = new DeployOpener(config, deploys, roles, deployReplies, loop);
     app.command(DeployCommand.COMMAND, new DeployCommand(config, opener, slack, replies, loop));
