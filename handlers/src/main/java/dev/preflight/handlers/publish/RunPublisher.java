@@ -169,8 +169,21 @@ public final class RunPublisher {
     return source.postingSince(tracked.id())
         .compose(since -> since.isEmpty() ? Future.succeededFuture(Optional.<String>empty())
             : slack.findTagged(tracked.channelId(), since.get().minus(LOOKUP_MARGIN), METADATA_TYPE, METADATA_RUN_ID,
-                tracked.id()))
+                tracked.id()).recover(e -> lookupRefused(tracked, e)))
         .compose(found -> found.isPresent() ? adopt(tracked, found.get()) : post(tracked));
+  }
+
+  /**
+   * A lookup Slack refuses for good (the app lacks {@code channels:history}) cannot tell; the
+   * run then gets a message, at the risk of a second one, rather than none. A lookup that may
+   * work later fails, and the reconciler tries again.
+   */
+  private Future<Optional<String>> lookupRefused(TrackedRun tracked, Throwable e) {
+    if (e instanceof SlackCallException refused && !refused.retryable()) {
+      LOG.warn("Could not look for run {}'s earlier message ({}); posting it again", tracked.id(), refused.error());
+      return Future.succeededFuture(Optional.empty());
+    }
+    return Future.failedFuture(e);
   }
 
   private Future<Void> adopt(TrackedRun tracked, String ts) {
