@@ -528,7 +528,8 @@ public final class FakeSlack {
         .filter(e -> e.getKey().startsWith(channel + "/"))
         .map(Map.Entry::getValue)
         .filter(message -> !isReply(message))
-        .filter(message -> new java.math.BigDecimal(message.getString("ts")).compareTo(new java.math.BigDecimal(oldest)) > 0)
+        .filter(message -> new java.math.BigDecimal(message.getString("ts"))
+            .compareTo(new java.math.BigDecimal(oldest)) > 0)
         .sorted(java.util.Comparator.comparing((JsonObject m) -> m.getString("ts")).reversed())
         .limit(Integer.parseInt(params.getString("limit", "100")))
         .map(message -> {
