@@ -88,7 +88,7 @@ public final class SlackApi {
     }
 
     /** Full jitter: uniformly up to the capped exponential backoff of this retry. */
-    long backoffMillis(int failedAttempts) {
+    public long backoffMillis(int failedAttempts) {
       long cap = maxBackoff.toMillis();
       long exponential = firstBackoff.toMillis() << Math.min(failedAttempts - 1, 20);
       long ceiling = Math.max(1, Math.min(cap, exponential));

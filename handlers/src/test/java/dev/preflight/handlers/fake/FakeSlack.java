@@ -71,6 +71,8 @@ public final class FakeSlack {
   private final Map<String, Integer> lostAnswers = new HashMap<>();
   // Methods whose answers are held back this long, as from a slow Slack.
   private final Map<String, Long> delays = new HashMap<>();
+  // Statuses the next uploads of file bytes are answered with, instead of taking them.
+  private final List<Integer> uploadFailures = new ArrayList<>();
   // Methods answering an HTTP error status until the outage is lifted.
   private final Map<String, Integer> outages = new HashMap<>();
   // Tier enforcement: the minute the tiers count in (null: not enforced), accepted calls per bucket.
@@ -219,6 +221,12 @@ public final class FakeSlack {
     return this;
   }
 
+  /** Answers the next upload of a file's bytes with HTTP {@code status}, keeping nothing. */
+  public synchronized FakeSlack failNextUpload(int status) {
+    uploadFailures.add(status);
+    return this;
+  }
+
   /** Carries out the next call of {@code method} but answers it with a 500, as if the answer was lost. */
   public synchronized FakeSlack loseNextAnswer(String method) {
     lostAnswers.merge(method, 1, Integer::sum);
@@ -342,6 +350,12 @@ public final class FakeSlack {
       FileUpload upload = uploads.get(id);
       if (upload == null) {
         request.response().setStatusCode(404).end("file_not_found");
+        return;
+      }
+      if (!uploadFailures.isEmpty()) {
+        int status = uploadFailures.remove(0);
+        fileFlow.add("upload " + id + " answered " + status);
+        request.response().setStatusCode(status).end("upstream trouble");
         return;
       }
       upload.bytes = body.getBytes();
