@@ -28,6 +28,9 @@ public final class RunPublications {
   private static final String RUN_WITH_PARTS = "runs r left join deployments d on d.run_id = r.id "
       + "left join watches w on w.run_id = r.id";
 
+  /** How long a run's first post is left to the replica that started it before others step in. */
+  public static final Duration FIRST_POST_GRACE = Duration.ofMinutes(1);
+
   private final Pool pool;
 
   public RunPublications(Pool pool) {
@@ -81,7 +84,8 @@ public final class RunPublications {
 
   /**
    * Claims up to {@code limit} runs whose message is behind their stored state (or was never
-   * posted) for {@code hold}, skipping runs another replica claimed and still holds. Answers
+   * posted, once {@link #FIRST_POST_GRACE} has passed since the run started or its first post
+   * began) for {@code hold}, skipping runs another replica claimed and still holds. Answers
    * their ids, oldest change first.
    */
   public Future<List<String>> claimBehind(String owner, Duration hold, int limit) {
@@ -89,6 +93,10 @@ public final class RunPublications {
             + "select r.id, " + VERSION + " as version from " + RUN_WITH_PARTS
             + " left join run_publications p on p.run_id = r.id "
             + "where r.channel_id is not null and " + VERSION + " > coalesce(p.shown_seq, -1) "
+            // A run not posted yet is left to the replica posting it for a while: a second
+            // replica looking it up while the first post is under way would post it again.
+            + "and (r.message_ts is not null or coalesce(p.posting_since, r.started_at) < now() - "
+            + "make_interval(secs => $4)) "
             + "and (p.claim_until is null or p.claim_until < now() or p.claim_owner = $1) "
             + "order by version limit $3) "
             + "insert into run_publications (run_id, claim_owner, claim_until) "
@@ -98,7 +106,7 @@ public final class RunPublications {
             + "where run_publications.claim_until is null or run_publications.claim_until < now() "
             + "or run_publications.claim_owner = excluded.claim_owner "
             + "returning run_id")
-        .execute(Tuple.of(owner, hold.toMillis() / 1000.0, limit))
+        .execute(Tuple.of(owner, hold.toMillis() / 1000.0, limit, FIRST_POST_GRACE.toMillis() / 1000.0))
         .map(rows -> {
           List<String> ids = new ArrayList<>();
           for (Row row : rows) {

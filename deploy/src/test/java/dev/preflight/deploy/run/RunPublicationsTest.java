@@ -80,12 +80,29 @@ class RunPublicationsTest {
   }
 
   @Test
+  void aRunBeingPostedIsLeftToItsReplicaForAWhileThenClaimed(VertxTestContext test) {
+    publications.intendToPost(RUN)
+        .compose(since -> publications.claimBehind("replica-b", HOLD, 10))
+        .compose(fresh -> {
+          test.verify(() -> assertEquals(List.of(), fresh, "its first post is under way elsewhere"));
+          return sql("update run_publications set posting_since = now() - interval '2 minutes' where run_id = $1")
+              .compose(v -> sql("update runs set started_at = now() - interval '2 minutes' where id = $1"));
+        })
+        .compose(v -> publications.claimBehind("replica-b", HOLD, 10))
+        .onComplete(test.succeeding(stale -> test.verify(() -> {
+          assertEquals(List.of(RUN), stale, "a post that never finished is taken over");
+          test.completeNow();
+        })));
+  }
+
+  @Test
   void aRunBehindIsClaimedByOneReplicaUntilItsMessageShowsItsState(VertxTestContext test) {
-    publications.claimBehind("replica-a", HOLD, 10)
+    sql("update runs set message_ts = '1700000000.000100' where id = $1")
+        .compose(posted -> publications.claimBehind("replica-a", HOLD, 10))
         .compose(byA -> publications.claimBehind("replica-b", HOLD, 10).map(byB -> List.of(byA, byB)))
         .compose(claims -> {
           test.verify(() -> {
-            assertEquals(List.of(RUN), claims.get(0), "a run never published is behind");
+            assertEquals(List.of(RUN), claims.get(0), "a message never edited is behind its run");
             assertEquals(List.of(), claims.get(1), "held by replica-a");
           });
           return publications.version(RUN).compose(version -> publications.shown(RUN, version));

@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * The run services as the publisher sees them, kept in memory: this module may not reach a
  * database. Changes and notes are announced the way ChecklistRuns and DeployRuns announce them.
  * State versions, shown versions, post intents and claims behave as RunPublications keeps them in
- * PostgreSQL (whose own test is RunPublicationsTest).
+ * PostgreSQL (whose own test is RunPublicationsTest), except that a run not yet posted is behind
+ * at once, without the minute's grace its first post gets there.
  */
 final class StoredRuns implements RunSource {
 
