@@ -29,7 +29,8 @@ public record BotSettings(
     Duration pollInterval,
     Duration lease,
     int databasePoolSize,
-    Duration databaseConnectTimeout) {
+    Duration databaseConnectTimeout,
+    double slackRateShare) {
 
   /** How often a deploy in flight asks ECS or GitHub how it is going. */
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(10);
@@ -60,7 +61,28 @@ public record BotSettings(
         duration("PREFLIGHT_POLL_INTERVAL", env.get("PREFLIGHT_POLL_INTERVAL"), DEFAULT_POLL_INTERVAL),
         duration("PREFLIGHT_LEASE", env.get("PREFLIGHT_LEASE"), DEFAULT_LEASE),
         poolSize(env.get("DATABASE_POOL_SIZE")),
-        duration("DATABASE_CONNECT_TIMEOUT", env.get("DATABASE_CONNECT_TIMEOUT"), DEFAULT_DATABASE_CONNECT_TIMEOUT));
+        duration("DATABASE_CONNECT_TIMEOUT", env.get("DATABASE_CONNECT_TIMEOUT"), DEFAULT_DATABASE_CONNECT_TIMEOUT),
+        rateShare(env.get("SLACK_RATE_SHARE")));
+  }
+
+  /**
+   * This replica's part of Slack's rate limits: 1 when it runs alone, 0.5 each for two replicas
+   * (a third each for three, …); above 1 only where Slack granted more than its published tiers.
+   */
+  private static double rateShare(String value) {
+    if (value == null || value.isBlank()) {
+      return 1;
+    }
+    try {
+      double share = Double.parseDouble(value.trim());
+      if (!(share > 0) || share > 100) {
+        throw new NumberFormatException();
+      }
+      return share;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("SLACK_RATE_SHARE must be a number above 0 such as 1 or 0.5 (this "
+          + "replica's part of Slack's rate limits), not `" + value + "`");
+    }
   }
 
   /**
@@ -166,6 +188,7 @@ public record BotSettings(
         + ", awsEndpoint=" + awsEndpoint.map(URI::toString).orElse("default")
         + ", pollInterval=" + Durations.format(pollInterval) + ", lease=" + Durations.format(lease)
         + ", databasePoolSize=" + databasePoolSize
-        + ", databaseConnectTimeout=" + Durations.format(databaseConnectTimeout) + "]";
+        + ", databaseConnectTimeout=" + Durations.format(databaseConnectTimeout)
+        + ", slackRateShare=" + slackRateShare + "]";
   }
 }

@@ -15,6 +15,7 @@ import dev.preflight.deploy.report.RunReports;
 import dev.preflight.deploy.run.ChecklistRuns;
 import dev.preflight.deploy.run.DeployRuns;
 import dev.preflight.deploy.run.ProcessedEvents;
+import dev.preflight.deploy.run.RunPublications;
 import dev.preflight.deploy.run.RunRepository;
 import dev.preflight.deploy.run.VerificationExecutor;
 import dev.preflight.deploy.stats.DeployStats;
@@ -28,6 +29,7 @@ import dev.preflight.handlers.SlackSurface;
 import dev.preflight.handlers.alert.AlertPoster;
 import dev.preflight.handlers.report.ThreadReports;
 import dev.preflight.handlers.slack.SlackApi;
+import dev.preflight.handlers.slack.SlackBudget;
 import dev.preflight.handlers.slack.SlackEndpoint;
 import dev.preflight.handlers.slack.SlackEventLog;
 import dev.preflight.handlers.slack.SlackSignature;
@@ -85,6 +87,7 @@ final class PreflightVerticle extends VerticleBase {
   private SlackEndpoint slackEndpoint;
   private SocketMode socketMode;
   private SocketMode.Timing socketTiming = SocketMode.Timing.SLACK;
+  private SlackSurface surface;
   private HttpServer server;
 
   /** @param variables what {@code ${NAME}} in checklists resolves against: the environment, in production */
@@ -147,9 +150,10 @@ final class PreflightVerticle extends VerticleBase {
     }
     Slack client = SlackApi.slack(settings.slackApiUrl());
     String token = settings.slackBotToken().orElseThrow();
-    SlackApi slack = new SlackApi(vertx, client, token, metrics.registry());
-    SlackSurface surface = SlackSurface.build(config,
-        new SlackSurface.Services(runs, deploys, stats, watches, new AlertStore(pool)), slack, client, token, context);
+    SlackApi slack = new SlackApi(vertx, client, token, SlackApi.Policy.DEFAULT,
+        new SlackBudget(vertx, settings.slackRateShare()), metrics.registry());
+    surface = SlackSurface.build(config, new SlackSurface.Services(runs, deploys, stats, watches,
+        new AlertStore(pool), new RunPublications(pool)), slack, client, token, context);
     alertPoster = surface.alerts();
     reports = ThreadReports.start(vertx, runs, new RunReports(pool, config::checklist), slack);
     SlackEventLog eventLog = new SlackEventLog() {
@@ -299,6 +303,10 @@ final class PreflightVerticle extends VerticleBase {
       }
       if (reports != null) {
         work.add(reports.close());
+      }
+      if (surface != null) {
+        // Pending edits of run messages go out while the pool can still render them.
+        work.add(surface.flush());
       }
       return Future.join(work);
     }).transform(v -> {

@@ -45,6 +45,18 @@ class BotSettingsTest {
   }
 
   @Test
+  void theSlackRateShareIsThisReplicasPartAndANonsenseShareIsExplained() {
+    assertEquals(1.0, BotSettings.fromEnvironment(Map.of()).slackRateShare());
+    assertEquals(0.5, BotSettings.fromEnvironment(Map.of("SLACK_RATE_SHARE", "0.5")).slackRateShare());
+    for (String bad : new String[] {"0", "-1", "half", "NaN"}) {
+      IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+          () -> BotSettings.fromEnvironment(Map.of("SLACK_RATE_SHARE", bad)));
+      assertTrue(error.getMessage().contains("SLACK_RATE_SHARE") && error.getMessage().contains(bad),
+          error.getMessage());
+    }
+  }
+
+  @Test
   void theSlackApiUrlAlwaysEndsWithASlash() {
     assertEquals("http://127.0.0.1:9/api/",
         BotSettings.fromEnvironment(Map.of("SLACK_API_URL", "http://127.0.0.1:9/api")).slackApiUrl());

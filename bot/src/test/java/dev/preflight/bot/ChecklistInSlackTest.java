@@ -152,6 +152,51 @@ class ChecklistInSlackTest {
         })));
   }
 
+  /**
+   * A sign-off reaction that Slack delivers before the bot has stored where it posted the run's
+   * message (Slack answered the post slowly) still counts, once the message is known.
+   */
+  @Test
+  void aReactionBeforeTheMessagesTsIsStoredCountsOnceItIsKnown(Vertx vertx, VertxTestContext test) {
+    // Slack shows the message at once but answers the post three seconds later.
+    fake.delayAnswers("chat.postMessage", 3000);
+    String[] ts = new String[1];
+    send(slack.slashCommand("/checklist", "e2e-predeploy", STARTER, "C0TYPED01", fake.responseUrl("cmd")))
+        .compose(ack -> postedInSlack(vertx))
+        .compose(posted -> {
+          ts[0] = posted;
+          return db.query("select message_ts from runs").execute();
+        })
+        .compose(runs -> {
+          test.verify(() -> assertEquals(null, runs.iterator().next().getString("message_ts"),
+              "the bot does not know its message yet"));
+          return send(slack.reactionAdded("Ev00000100", SRE, "white_check_mark", OPS, ts[0]));
+        })
+        .compose(reacted -> {
+          test.verify(() -> assertEquals(200, reacted.statusCode()));
+          return awaitMessage(text -> text.contains("<@" + SRE + "> for *sre*"));
+        })
+        .compose(shown -> stored())
+        .onComplete(test.succeeding(stored -> test.verify(() -> {
+          assertEquals(List.of("sre:" + SRE), stored.signOffs, "the early reaction counted");
+          assertEquals(ts[0], stored.messageTs);
+          assertEquals(1, fake.messages(OPS).size(), "one message");
+          test.completeNow();
+        })));
+  }
+
+  /** The ts of the run's message as soon as Slack shows it, before the bot has Slack's answer. */
+  private Future<String> postedInSlack(Vertx vertx) {
+    io.vertx.core.Promise<String> shown = io.vertx.core.Promise.promise();
+    vertx.setPeriodic(20, id -> {
+      if (!fake.messages(OPS).isEmpty()) {
+        vertx.cancelTimer(id);
+        shown.tryComplete(fake.messages(OPS).get(0).getString("ts"));
+      }
+    });
+    return shown.future();
+  }
+
   @Test
   void aRedeliveredReactionCountsOnceAndItsRemovalWithdrawsTheSignOff(VertxTestContext test) {
     Posted posted = new Posted();

@@ -106,7 +106,11 @@ class DeployInSlackTest {
     assertTrue(Blocks.text(run.ready).contains("<@" + SRE + "> for *sre*"), Blocks.text(run.ready));
 
     health.hold();
+    // A message is edited at most once a second, so the rollout waits until its progress is shown.
+    ecs.pace(0);
     click(ActionIds.LAUNCH, run.runId, DEPLOYER, run.ts);
+    awaitMessage(run.ts, text -> text.matches("(?s).*\\d/4 tasks running.*"));
+    ecs.pace(1);
     // Edits are coalesced; holding the health answer keeps the run verifying until it is shown.
     awaitMessage(run.ts, text -> text.contains("*Verifying*"));
     // While it verifies, the run is in flight and this bot holds its lease.

@@ -23,6 +23,8 @@ import dev.preflight.handlers.command.LockCommand;
 import dev.preflight.handlers.command.RollbackCommand;
 import dev.preflight.handlers.home.HomeFacts;
 import dev.preflight.handlers.home.HomeOpened;
+import dev.preflight.deploy.run.RunPublications;
+import dev.preflight.handlers.publish.Reconciler;
 import dev.preflight.handlers.publish.RunPublisher;
 import dev.preflight.handlers.reaction.SignOffReaction;
 import dev.preflight.handlers.slack.Coalescer;
@@ -30,7 +32,10 @@ import dev.preflight.handlers.slack.SlackApi;
 import dev.preflight.handlers.slack.SlackEndpoint;
 import dev.preflight.handlers.watch.WatchAlerts;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The one place where Slack listeners are registered, and the publisher that keeps run
@@ -38,17 +43,24 @@ import java.time.Clock;
  */
 public final class SlackSurface {
 
+  /** How long stopping waits for the last edits of run messages before it gives up on them. */
+  public static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
+
   private final App app;
   private final AlertPoster alerts;
+  private final RunPublisher publisher;
+  private final Reconciler reconciler;
 
-  private SlackSurface(App app, AlertPoster alerts) {
+  private SlackSurface(App app, AlertPoster alerts, RunPublisher publisher, Reconciler reconciler) {
     this.app = app;
     this.alerts = alerts;
+    this.publisher = publisher;
+    this.reconciler = reconciler;
   }
 
   /** The services the Slack surface works through. */
   public record Services(ChecklistRuns runs, DeployRuns deploys, DeployStats stats, Watches watches,
-      AlertStore alerts) {}
+      AlertStore alerts, RunPublications publications) {}
 
   /**
    * @param client the Slack client both Bolt and {@code slack} use, pointed at SLACK_API_URL
@@ -67,7 +79,8 @@ public final class SlackSurface {
     app.command(ChecklistCommand.COMMAND, new ChecklistCommand(config, runs, replies, loop));
     new ItemActions(runs, roles, slack, replies, loop).register(app);
     app.viewSubmission(ActionIds.WAIVE_MODAL, new WaiveSubmission(runs, roles, replies, loop));
-    new SignOffReaction(config.signOffReaction(), runs, roles, replies, loop).register(app);
+    new SignOffReaction(config.signOffReaction(), runs, roles, replies, loop,
+        services.publications()::postingIn).register(app);
 
     DeployOpener opener = new DeployOpener(config, deploys, roles, deployReplies, loop);
     app.command(DeployCommand.COMMAND, new DeployCommand(config, opener, slack, replies, loop));
@@ -89,11 +102,22 @@ public final class SlackSurface {
     watchAlerts.register(app);
     watchAlerts.start();
 
-    RunPublisher publisher = new RunPublisher(runs, deploys, services.watches(), slack, new Coalescer(loop),
-        config.signOffReaction()).start();
+    RunPublisher publisher = new RunPublisher(runs, deploys, services.watches(), services.publications(), slack,
+        new Coalescer(loop), config.signOffReaction()).start();
     // A failing watch marks its run's message, not only the alert channel.
     services.watches().onFailure(failure -> publisher.changed(failure.run()));
-    return new SlackSurface(app, alerts);
+    Reconciler reconciler = new Reconciler(loop.owner(), publisher, Reconciler.DEFAULT_EVERY).start();
+    return new SlackSurface(app, alerts, publisher, reconciler);
+  }
+
+  /**
+   * Stops republishing and publishes the edits still pending, within {@link #FLUSH_TIMEOUT};
+   * called while stopping, before the database pool closes. A message left behind is brought up
+   * to date by whichever replica reconciles next.
+   */
+  public Future<Void> flush() {
+    reconciler.close();
+    return publisher.flush().timeout(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   public App app() {

@@ -6,15 +6,20 @@ import dev.preflight.checklists.deploy.EnvLock;
 import dev.preflight.deploy.run.ChecklistRuns;
 import dev.preflight.deploy.run.DeployRuns;
 import dev.preflight.deploy.run.RunNote;
+import dev.preflight.deploy.run.RunPublications;
 import dev.preflight.deploy.run.TrackedRun;
 import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * The little the publisher needs from the run services: their announcements, the run as
- * stored, where its message went, and its environment's lock. Tests stand in for the services
- * here, since this module has no database of its own to run them on.
+ * stored, where its message went, and its environment's lock; and from {@link RunPublications},
+ * which state each message last showed. Tests stand in for the services here, since this module
+ * has no database of its own to run them on.
  */
 interface RunSource {
 
@@ -31,8 +36,48 @@ interface RunSource {
   /** The run's post-deploy watch, if it has one. */
   Future<Optional<WatchState>> watchOf(String runId);
 
-  static RunSource of(ChecklistRuns runs, DeployRuns deploys, Watches watches) {
+  /** The run's state version now; see {@link RunPublications#version}. */
+  Future<Long> version(String runId);
+
+  /** The run's message now shows {@code version}. */
+  Future<Void> shown(String runId, long version);
+
+  /** A first post is about to start; answers when the earliest such attempt began. */
+  Future<Instant> intendToPost(String runId);
+
+  /** When an earlier first post began, if its message may exist without its ts stored. */
+  Future<Optional<Instant>> postingSince(String runId);
+
+  /** Claims runs whose message is behind their stored state; see {@link RunPublications#claimBehind}. */
+  Future<List<String>> claimBehind(String owner, Duration hold, int limit);
+
+  static RunSource of(ChecklistRuns runs, DeployRuns deploys, Watches watches, RunPublications publications) {
     return new RunSource() {
+      @Override
+      public Future<Long> version(String runId) {
+        return publications.version(runId);
+      }
+
+      @Override
+      public Future<Void> shown(String runId, long version) {
+        return publications.shown(runId, version);
+      }
+
+      @Override
+      public Future<Instant> intendToPost(String runId) {
+        return publications.intendToPost(runId);
+      }
+
+      @Override
+      public Future<Optional<Instant>> postingSince(String runId) {
+        return publications.postingSince(runId);
+      }
+
+      @Override
+      public Future<List<String>> claimBehind(String owner, Duration hold, int limit) {
+        return publications.claimBehind(owner, hold, limit);
+      }
+
       @Override
       public Future<Optional<WatchState>> watchOf(String runId) {
         return watches.find(runId);

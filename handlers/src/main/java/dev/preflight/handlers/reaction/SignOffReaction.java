@@ -11,11 +11,20 @@ import dev.preflight.handlers.Roles;
 import dev.preflight.handlers.SlackIds;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The sign-off reaction on a run's message: added, it signs off for the person's first role
  * still needed; removed, it withdraws that sign-off. Reactions elsewhere, or other emoji,
  * are ignored. A refusal is explained privately and records nothing.
+ *
+ * <p>A reaction can come before the bot has stored where it posted the run's message (Slack
+ * shows the message as soon as it is posted). While a run of the channel is still being posted,
+ * an unknown message is looked up again a few times, for up to {@link #MATCH_FOR}, so the
+ * reaction counts once its message is known instead of being dropped.
  */
 public final class SignOffReaction {
 
@@ -24,13 +33,24 @@ public final class SignOffReaction {
   private final Roles roles;
   private final Replies replies;
   private final Context loop;
+  private final Function<String, Future<Boolean>> postingIn;
 
-  public SignOffReaction(String reaction, ChecklistRuns runs, Roles roles, Replies replies, Context loop) {
+  /** How long a reaction waits for the message it was made on to become known. */
+  public static final Duration MATCH_FOR = Duration.ofMinutes(2);
+  private static final long FIRST_RETRY_MILLIS = 500;
+
+  /**
+   * @param postingIn whether a run of the channel is being posted and does not know its message
+   *     yet (RunPublications#postingIn)
+   */
+  public SignOffReaction(String reaction, ChecklistRuns runs, Roles roles, Replies replies, Context loop,
+      Function<String, Future<Boolean>> postingIn) {
     this.reaction = reaction;
     this.runs = runs;
     this.roles = roles;
     this.replies = replies;
     this.loop = loop;
+    this.postingIn = postingIn;
   }
 
   public void register(App app) {
@@ -65,8 +85,23 @@ public final class SignOffReaction {
         && SlackIds.isId(channel) && SlackIds.isTs(ts) && SlackIds.isId(user);
   }
 
+  /** The run of the message, waiting for it while a run of the channel is being posted. */
+  private Future<Optional<String>> runOf(String channel, String ts, long waitedMillis, long nextMillis) {
+    return runs.runOfMessage(channel, ts).compose(found -> found.isPresent() || waitedMillis >= MATCH_FOR.toMillis()
+        ? Future.succeededFuture(found)
+        : postingIn.apply(channel).compose(posting -> posting
+            ? later(nextMillis).compose(v -> runOf(channel, ts, waitedMillis + nextMillis, nextMillis * 2))
+            : Future.succeededFuture(found)));
+  }
+
+  private Future<Void> later(long millis) {
+    Promise<Void> elapsed = Promise.promise();
+    loop.owner().setTimer(millis, id -> elapsed.complete());
+    return elapsed.future();
+  }
+
   private void added(String channel, String ts, String user) {
-    runs.runOfMessage(channel, ts)
+    runOf(channel, ts, 0, FIRST_RETRY_MILLIS)
         .compose(found -> found.isEmpty() ? Future.succeededFuture() : roles.of(user)
             .compose(held -> runs.signOff(found.get(), user, held, new Origin(user, "reaction_added")))
             .compose(outcome -> outcome.decision() instanceof SignOffDecision.Rejected rejected
@@ -76,7 +111,7 @@ public final class SignOffReaction {
   }
 
   private void removed(String channel, String ts, String user) {
-    runs.runOfMessage(channel, ts)
+    runOf(channel, ts, 0, FIRST_RETRY_MILLIS)
         .compose(found -> found.isEmpty() ? Future.succeededFuture()
             : runs.withdrawSignOff(found.get(), user, new Origin(user, "reaction_removed")))
         .onFailure(e -> replies.explain(channel, user, e, "withdrawn sign-off"));

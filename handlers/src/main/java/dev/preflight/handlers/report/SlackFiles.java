@@ -4,6 +4,7 @@ import com.slack.api.methods.request.files.FilesCompleteUploadExternalRequest.Fi
 import com.slack.api.methods.response.files.FilesGetUploadURLExternalResponse;
 import dev.preflight.handlers.slack.SlackApi;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -17,20 +18,25 @@ import java.util.concurrent.TimeUnit;
 /**
  * Shares a file into a thread the way Slack wants it done now that {@code files.upload} is
  * retired: ask for an upload URL, send the bytes there, then complete the upload into the
- * channel and thread. The two Web API calls go through {@link SlackApi} (worker threads, 429
- * handling); the bytes go through a Vert.x client bounded by {@code timeout}.
+ * channel and thread. The two Web API calls go through {@link SlackApi} (worker threads, its
+ * retry policy and rate budget); the bytes go through a Vert.x client bounded by {@code timeout},
+ * sent again after a backoff when the upload host answers 5xx or cannot be reached, up to
+ * {@link #UPLOAD_ATTEMPTS} times.
  *
  * <p>The upload URL is pre-signed by Slack, so the bot token is not sent with the bytes.
  */
 public final class SlackFiles {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+  static final int UPLOAD_ATTEMPTS = 3;
 
+  private final Vertx vertx;
   private final SlackApi slack;
   private final HttpClient http;
   private final Duration timeout;
 
   public SlackFiles(Vertx vertx, SlackApi slack, Duration timeout) {
+    this.vertx = vertx;
     this.slack = slack;
     this.timeout = timeout;
     int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
@@ -44,7 +50,7 @@ public final class SlackFiles {
   public Future<String> share(String channelId, String threadTs, String fileName, String title, byte[] content) {
     return slack.call("files.getUploadURLExternal",
             m -> m.filesGetUploadURLExternal(r -> r.filename(fileName).length(content.length)))
-        .compose(target -> send(target, content).map(target.getFileId()))
+        .compose(target -> send(target, content, 1).map(target.getFileId()))
         .compose(fileId -> slack.call("files.completeUploadExternal", m -> m.filesCompleteUploadExternal(r -> r
                 .files(List.of(FileDetails.builder().id(fileId).title(title).build()))
                 .channelId(channelId)
@@ -56,10 +62,31 @@ public final class SlackFiles {
     return http.close();
   }
 
-  private Future<Void> send(FilesGetUploadURLExternalResponse target, byte[] content) {
+  private Future<Void> send(FilesGetUploadURLExternalResponse target, byte[] content, int attempt) {
     if (target.getUploadUrl() == null || target.getFileId() == null) {
       return Future.failedFuture(new IllegalStateException("Slack gave no upload URL or file id"));
     }
+    return sendOnce(target, content).recover(e -> {
+      if ((e instanceof UploadRefused refused && refused.status < 500) || attempt >= UPLOAD_ATTEMPTS) {
+        return Future.failedFuture(e);
+      }
+      Promise<Void> waited = Promise.promise();
+      vertx.setTimer(SlackApi.Policy.DEFAULT.backoffMillis(attempt), id -> waited.complete());
+      return waited.future().compose(v -> send(target, content, attempt + 1));
+    });
+  }
+
+  /** The upload host's answer when it is not 200; only the status is told, the URL is pre-signed. */
+  private static final class UploadRefused extends IllegalStateException {
+    final int status;
+
+    UploadRefused(int status) {
+      super("Slack refused the file's bytes with HTTP " + status);
+      this.status = status;
+    }
+  }
+
+  private Future<Void> sendOnce(FilesGetUploadURLExternalResponse target, byte[] content) {
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
         .setAbsoluteURI(target.getUploadUrl())
@@ -71,8 +98,7 @@ public final class SlackFiles {
         .compose(response -> response.body().compose(body -> response.statusCode() == 200
             ? Future.<Void>succeededFuture()
             // The URL is pre-signed; it stays out of the message, only the status is told.
-            : Future.failedFuture(new IllegalStateException(
-                "Slack refused the file's bytes with HTTP " + response.statusCode()))))
+            : Future.failedFuture(new UploadRefused(response.statusCode()))))
         .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 }

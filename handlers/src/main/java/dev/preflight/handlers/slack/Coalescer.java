@@ -3,7 +3,10 @@ package dev.preflight.handlers.slack;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
@@ -17,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * So a key never has two executions at once, and the latest request always runs last: whatever it
  * reads when it starts is the newest state, which is what gets published.
  *
- * <p>A minimum gap between the starts of two executions of a key batches bursts further (Slack
- * allows about one message edit per second). A failed execution is logged and the key moves on;
+ * <p>A minimum gap between the end of one execution of a key and the start of the next batches
+ * bursts further: with a gap of a second, two edits of one message reach Slack at least a second
+ * apart however long each waited for its turn. A failed execution is logged and the key moves on;
  * one that never completes is given up after {@code maxRun}. Keys are forgotten once idle.
  *
  * <p>All state lives on one Vert.x context; {@link #request} may be called from any thread.
@@ -27,11 +31,11 @@ public final class Coalescer {
 
   private static final Logger log = LoggerFactory.getLogger(Coalescer.class);
 
-  /** Slack tolerates short bursts of edits to one message, not a sustained stream. */
-  public static final Duration DEFAULT_MIN_GAP = Duration.ofMillis(300);
+  /** At most one edit of a message a second. */
+  public static final Duration DEFAULT_MIN_GAP = Duration.ofSeconds(1);
   /**
-   * Longer than SlackApi's worst case (five attempts of a 20 s call with up to 60 s of
-   * Retry-After between them), so a slow publish is never overtaken by the next one.
+   * Longer than SlackApi's worst case (its two-minute policy plus one last 20 s attempt and the
+   * wait for budget), so a slow publish is never overtaken by the next one.
    */
   public static final Duration DEFAULT_MAX_RUN = Duration.ofMinutes(10);
 
@@ -40,7 +44,7 @@ public final class Coalescer {
   private static final class Slot {
     State state = State.IDLE;
     Supplier<Future<?>> pending;
-    long lastStartMillis = Long.MIN_VALUE;
+    long lastEndMillis = Long.MIN_VALUE;
     long run;
     long timer = -1;
   }
@@ -50,6 +54,8 @@ public final class Coalescer {
   private final long maxRunMillis;
   // Mutated only on the context; concurrent so that activeKeys() may be read from anywhere.
   private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+  // Completed once no key has work running or waiting; touched only on the context.
+  private final List<Promise<Void>> drains = new ArrayList<>();
 
   public Coalescer(Context context, Duration minGap, Duration maxRun) {
     if (minGap.isNegative() || maxRun.isNegative() || maxRun.isZero()) {
@@ -78,6 +84,28 @@ public final class Coalescer {
     context.runOnContext(v -> enqueue(key, work));
   }
 
+  /**
+   * Completes once every request made before it has run (a key's waiting request included),
+   * e.g. to publish the last edits before the process stops.
+   */
+  public Future<Void> drain() {
+    Promise<Void> drained = Promise.promise();
+    context.runOnContext(v -> {
+      drains.add(drained);
+      completeDrainsIfIdle();
+    });
+    return drained.future();
+  }
+
+  private void completeDrainsIfIdle() {
+    boolean busy = slots.values().stream().anyMatch(slot -> slot.state != State.IDLE || slot.pending != null);
+    if (!busy && !drains.isEmpty()) {
+      List<Promise<Void>> waiting = List.copyOf(drains);
+      drains.clear();
+      waiting.forEach(Promise::tryComplete);
+    }
+  }
+
   /** Keys with work running, waiting for their gap, or still within it. */
   public int activeKeys() {
     return slots.size();
@@ -93,7 +121,7 @@ public final class Coalescer {
 
   private void schedule(String key, Slot slot) {
     cancelTimer(slot);
-    long wait = slot.lastStartMillis == Long.MIN_VALUE ? 0 : slot.lastStartMillis + minGapMillis - now();
+    long wait = slot.lastEndMillis == Long.MIN_VALUE ? 0 : slot.lastEndMillis + minGapMillis - now();
     if (wait <= 0) {
       start(key, slot);
       return;
@@ -109,7 +137,6 @@ public final class Coalescer {
     Supplier<Future<?>> work = slot.pending;
     slot.pending = null;
     slot.state = State.RUNNING;
-    slot.lastStartMillis = now();
     long run = ++slot.run;
     slot.timer = context.owner().setTimer(maxRunMillis, id -> finished(key, slot, run,
         Future.failedFuture(new TimeoutException("still running after " + maxRunMillis + " ms; giving up on it"))));
@@ -130,6 +157,7 @@ public final class Coalescer {
       return; // the watchdog already gave up on this execution, or it gave up after it completed
     }
     cancelTimer(slot);
+    slot.lastEndMillis = now();
     if (done.failed()) {
       log.warn("Coalesced work for {} failed", key, done.cause());
     }
@@ -138,12 +166,13 @@ public final class Coalescer {
       schedule(key, slot);
     } else {
       forgetWhenIdle(key, slot);
+      completeDrainsIfIdle();
     }
   }
 
-  // The slot remembers its last start until the gap has passed; after that a new slot is equivalent.
+  // The slot remembers its last end until the gap has passed; after that a new slot is equivalent.
   private void forgetWhenIdle(String key, Slot slot) {
-    long remaining = slot.lastStartMillis + minGapMillis - now();
+    long remaining = slot.lastEndMillis + minGapMillis - now();
     if (remaining <= 0) {
       slots.remove(key, slot);
       return;

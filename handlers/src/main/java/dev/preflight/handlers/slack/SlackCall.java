@@ -7,8 +7,8 @@ import java.io.IOException;
 /**
  * One blocking Web API call made with the bot's client, e.g.
  * {@code methods -> methods.reactionsAdd(r -> r.channel(c).timestamp(ts).name("eyes"))}.
- * {@link SlackApi} runs it on a worker and may run it again after a 429, so it must not have
- * side effects of its own.
+ * {@link SlackApi} runs it on a worker and may run it again after a 429, a 5xx or a timeout, so
+ * it must not have side effects of its own.
  */
 @FunctionalInterface
 public interface SlackCall<T> {

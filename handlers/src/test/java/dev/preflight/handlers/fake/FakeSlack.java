@@ -33,6 +33,10 @@ import java.util.function.Predicate;
  * {@code thread_ts} is a reply in that thread ({@link #replies}), not a new message of the channel
  * ({@link #messages(String)}); opened views and private answers are kept for asserts as well.
  *
+ * <p>Faults as Slack has them: scripted 429s ({@link #rateLimitNext}), an outage of a method
+ * answering a 5xx until it is lifted ({@link #outage}), and Slack's rate-limit tiers enforced
+ * over a sliding window ({@link #enforceTiers}), each answering 429 with {@code Retry-After}.
+ *
  * <p>Tests wait with {@link #awaitCall}, never by sleeping. Thread-safe: the server records on its
  * event loop while tests read from theirs.
  */
@@ -47,6 +51,7 @@ public final class FakeSlack {
   private record Waiter(String key, Predicate<JsonObject> match, Promise<JsonObject> promise) {}
 
   private HttpServer server;
+  private Vertx vertx;
 
   // Guarded by this.
   private final Map<String, List<JsonObject>> calls = new HashMap<>();
@@ -65,12 +70,45 @@ public final class FakeSlack {
   // Methods answered by other fakes (Socket Mode's apps.connections.open): params and token in, answer out.
   private final Map<String, BiFunction<JsonObject, String, JsonObject>> extraMethods = new HashMap<>();
 
+  // Methods whose next calls are carried out but answered with a 500, as when the answer is lost.
+  private final Map<String, Integer> lostAnswers = new HashMap<>();
+  // Methods whose answers are held back this long, as from a slow Slack.
+  private final Map<String, Long> delays = new HashMap<>();
+  // Statuses the next uploads of file bytes are answered with, instead of taking them.
+  private final List<Integer> uploadFailures = new ArrayList<>();
+  // Methods answering an HTTP error status until the outage is lifted.
+  private final Map<String, Integer> outages = new HashMap<>();
+  // Tier enforcement: the minute the tiers count in (null: not enforced), accepted calls per bucket.
+  private java.time.Duration tierMinute;
+  private final Map<String, java.util.ArrayDeque<Long>> tierWindows = new HashMap<>();
+  private int answered429;
+  // When each message was edited, in nanoTime, for "no more than one edit a second".
+  private final Map<String, List<Long>> editTimes = new HashMap<>();
+
+  /**
+   * Slack's published tiers, in calls a minute: Tier 2 20, Tier 3 50, Tier 4 100; a method not
+   * listed counts as Tier 3. chat.postMessage is special: about one a second per channel, with
+   * short bursts, taken here as three in any three seconds.
+   */
+  private static final Map<String, Integer> TIERS = Map.ofEntries(
+      Map.entry("chat.update", 50),
+      Map.entry("chat.postEphemeral", 100),
+      Map.entry("chat.getPermalink", 100),
+      Map.entry("views.open", 100),
+      Map.entry("views.publish", 100),
+      Map.entry("files.getUploadURLExternal", 100),
+      Map.entry("files.completeUploadExternal", 100),
+      Map.entry("conversations.history", 50),
+      Map.entry("usergroups.users.list", 20),
+      Map.entry("auth.test", 100));
+
   private FakeSlack() {
   }
 
   /** Starts a fake on 127.0.0.1 with a random free port. */
   public static Future<FakeSlack> start(Vertx vertx) {
     FakeSlack fake = new FakeSlack();
+    fake.vertx = vertx;
     return vertx.createHttpServer()
         .requestHandler(fake::serve)
         .listen(0, "127.0.0.1")
@@ -175,6 +213,55 @@ public final class FakeSlack {
     return this;
   }
 
+  /** Answers every call of {@code method} with HTTP {@code status} (e.g. 500) until {@link #endOutage}. */
+  public synchronized FakeSlack outage(String method, int status) {
+    outages.put(method, status);
+    return this;
+  }
+
+  public synchronized FakeSlack endOutage(String method) {
+    outages.remove(method);
+    return this;
+  }
+
+  /** Answers the next upload of a file's bytes with HTTP {@code status}, keeping nothing. */
+  public synchronized FakeSlack failNextUpload(int status) {
+    uploadFailures.add(status);
+    return this;
+  }
+
+  /** Carries out the next call of {@code method} but answers it with a 500, as if the answer was lost. */
+  public synchronized FakeSlack loseNextAnswer(String method) {
+    lostAnswers.merge(method, 1, Integer::sum);
+    return this;
+  }
+
+  /** Carries out calls of {@code method} at once but holds their answers back for {@code millis}. */
+  public synchronized FakeSlack delayAnswers(String method, long millis) {
+    delays.put(method, millis);
+    return this;
+  }
+
+  /**
+   * Enforces Slack's tiers from now on, counting calls in a sliding window of {@code minute} (a
+   * real minute, or a shorter one that scales every tier alike); a call beyond its tier gets a
+   * 429 with {@code Retry-After}, and does not count.
+   */
+  public synchronized FakeSlack enforceTiers(java.time.Duration minute) {
+    tierMinute = minute;
+    return this;
+  }
+
+  /** How many 429s the fake answered, scripted or by its tiers. */
+  public synchronized int rateLimitedAnswers() {
+    return answered429;
+  }
+
+  /** When each successful edit of the message arrived, in {@link System#nanoTime()}, oldest first. */
+  public synchronized List<Long> editTimes(String channel, String ts) {
+    return List.copyOf(editTimes.getOrDefault(channel + "/" + ts, List.of()));
+  }
+
   /** Answers the next call of {@code method} with {@code {"ok":false,"error":error}}. */
   public synchronized FakeSlack failNext(String method, String error) {
     failures.computeIfAbsent(method, m -> new ArrayList<>()).add(error);
@@ -266,6 +353,12 @@ public final class FakeSlack {
       FileUpload upload = uploads.get(id);
       if (upload == null) {
         request.response().setStatusCode(404).end("file_not_found");
+        return;
+      }
+      if (!uploadFailures.isEmpty()) {
+        int status = uploadFailures.remove(0);
+        fileFlow.add("upload " + id + " answered " + status);
+        request.response().setStatusCode(status).end("upstream trouble");
         return;
       }
       upload.bytes = body.getBytes();
@@ -360,9 +453,15 @@ public final class FakeSlack {
     String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
     boolean authed = token != null || (authorization != null && authorization.startsWith("Bearer "));
     record(method, params);
-    if (takeRateLimit(method)) {
-      request.response().putHeader("Retry-After", "1");
+    long retryAfter = takeRateLimit(method) ? 1 : overTier(method, params);
+    if (retryAfter > 0) {
+      request.response().putHeader("Retry-After", String.valueOf(retryAfter));
       json(request, 429, error("ratelimited"));
+      return;
+    }
+    Integer down = outageOf(method);
+    if (down != null) {
+      json(request, down, error("internal_error"));
       return;
     }
     if (!authed) {
@@ -372,8 +471,18 @@ public final class FakeSlack {
     String scripted = takeFailure(method);
     BiFunction<JsonObject, String, JsonObject> extra = extraMethod(method);
     String bearer = token != null ? String.valueOf(token) : authorization.substring("Bearer ".length());
-    json(request, 200, scripted != null ? error(scripted)
-        : extra != null ? extra.apply(params, bearer) : answer(method, params));
+    JsonObject answer = scripted != null ? error(scripted)
+        : extra != null ? extra.apply(params, bearer) : answer(method, params);
+    if (takeLostAnswer(method)) {
+      json(request, 500, error("internal_error"));
+      return;
+    }
+    Long delay = delayOf(method);
+    if (delay != null) {
+      vertx.setTimer(delay, id -> json(request, 200, answer));
+      return;
+    }
+    json(request, 200, answer);
   }
 
   private synchronized JsonObject answer(String method, JsonObject params) {
@@ -388,6 +497,7 @@ public final class FakeSlack {
           .put("is_enterprise_install", false);
       case "chat.postMessage" -> postMessage(params);
       case "chat.update" -> update(params);
+      case "conversations.history" -> history(params);
       case "chat.postEphemeral" -> params.getString("channel") == null
           ? error("channel_not_found")
           : ok().put("message_ts", nextTs());
@@ -423,7 +533,7 @@ public final class FakeSlack {
         .put("team", TEAM_ID)
         .put("text", params.getString("text", ""))
         .put("ts", ts);
-    copyIfPresent(params, message, "blocks", "thread_ts", "attachments");
+    copyIfPresent(params, message, "blocks", "thread_ts", "attachments", "metadata");
     messages.put(channel + "/" + ts, message);
     String threadTs = params.getString("thread_ts");
     JsonObject parent = threadTs == null ? null : messages.get(channel + "/" + threadTs);
@@ -434,6 +544,37 @@ public final class FakeSlack {
           .put("latest_reply", ts);
     }
     return ok().put("channel", channel).put("ts", ts).put("message", message.copy());
+  }
+
+  /**
+   * A channel's top-level messages newer than {@code oldest}, newest first, as Slack lists them;
+   * their {@code metadata} only with {@code include_all_metadata}.
+   */
+  private JsonObject history(JsonObject params) {
+    String channel = params.getString("channel");
+    if (channel == null || channel.isEmpty()) {
+      return error("channel_not_found");
+    }
+    String oldest = params.getString("oldest", "0");
+    boolean withMetadata = Set.of("1", "true").contains(params.getString("include_all_metadata", ""));
+    JsonArray listed = new JsonArray();
+    messages.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(channel + "/"))
+        .map(Map.Entry::getValue)
+        .filter(message -> !isReply(message))
+        .filter(message -> new java.math.BigDecimal(message.getString("ts"))
+            .compareTo(new java.math.BigDecimal(oldest)) > 0)
+        .sorted(java.util.Comparator.comparing((JsonObject m) -> m.getString("ts")).reversed())
+        .limit(Integer.parseInt(params.getString("limit", "100")))
+        .map(message -> {
+          JsonObject copy = message.copy();
+          if (!withMetadata) {
+            copy.remove("metadata");
+          }
+          return copy;
+        })
+        .forEach(listed::add);
+    return ok().put("messages", listed).put("has_more", false);
   }
 
   private static boolean isReply(JsonObject message) {
@@ -469,6 +610,7 @@ public final class FakeSlack {
     message.put("text", params.getString("text", message.getString("text")))
         .put("edited", new JsonObject().put("user", BOT_USER_ID).put("ts", nextTs()));
     copyIfPresent(params, message, "blocks", "attachments");
+    editTimes.computeIfAbsent(channel + "/" + ts, k -> new ArrayList<>()).add(System.nanoTime());
     return ok().put("channel", channel).put("ts", ts).put("text", message.getString("text"))
         .put("message", message.copy());
   }
@@ -487,10 +629,11 @@ public final class FakeSlack {
     return ok().put("view", view);
   }
 
-  // Slack's ts: epoch seconds, a dot, six digits, unique per channel; ours increase across all.
+  // Slack's ts: epoch seconds of the post, a dot, six digits, unique per channel; ours increase across all.
   private String nextTs() {
-    lastTs += 100;
-    return "1700000000.%06d".formatted(lastTs);
+    java.time.Instant now = java.time.Instant.now();
+    lastTs = Math.max(lastTs + 100, now.getEpochSecond() * 1_000_000L + now.getNano() / 1000);
+    return "%d.%06d".formatted(lastTs / 1_000_000L, lastTs % 1_000_000L);
   }
 
   // ---- bookkeeping -------------------------------------------------------------------------------
@@ -530,7 +673,56 @@ public final class FakeSlack {
       return false;
     }
     rateLimited.put(method, left - 1);
+    answered429++;
     return true;
+  }
+
+  private synchronized boolean takeLostAnswer(String method) {
+    Integer left = lostAnswers.get(method);
+    if (left == null || left <= 0) {
+      return false;
+    }
+    lostAnswers.put(method, left - 1);
+    return true;
+  }
+
+  private synchronized Long delayOf(String method) {
+    return delays.get(method);
+  }
+
+  private synchronized Integer outageOf(String method) {
+    return outages.get(method);
+  }
+
+  /** Seconds to wait when the call is beyond its tier, else 0 (and the call is counted). */
+  private synchronized long overTier(String method, JsonObject params) {
+    if (tierMinute == null) {
+      return 0;
+    }
+    int limit;
+    long windowNanos;
+    String key;
+    if ("chat.postMessage".equals(method)) {
+      limit = 3;
+      windowNanos = tierMinute.toNanos() * 3 / 60;
+      key = method + " " + params.getString("channel");
+    } else {
+      limit = TIERS.getOrDefault(method, 50);
+      windowNanos = tierMinute.toNanos();
+      key = method;
+    }
+    long now = System.nanoTime();
+    java.util.ArrayDeque<Long> window = tierWindows.computeIfAbsent(key, k -> new java.util.ArrayDeque<>());
+    while (!window.isEmpty() && window.peekFirst() <= now - windowNanos) {
+      window.pollFirst();
+    }
+    if (window.size() < limit) {
+      window.addLast(now);
+      return 0;
+    }
+    answered429++;
+    long waitNanos = window.peekFirst() + windowNanos - now;
+    return Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
   }
 
   private synchronized String takeFailure(String method) {

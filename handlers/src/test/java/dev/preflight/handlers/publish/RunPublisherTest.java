@@ -279,6 +279,30 @@ class RunPublisherTest {
   }
 
   @Test
+  void flushCompletesOnlyOnceTheEditsStillWaitingHaveReachedSlack(Vertx vertx, VertxTestContext test) {
+    // The real one-second gap between edits, so the last change is still waiting when flush is asked.
+    SlackApi slack = new SlackApi(vertx, SlackApi.slack(fake.url()), "xoxb-test-token");
+    RunPublisher stopping = new RunPublisher(stored, slack, new Coalescer(vertx.getOrCreateContext()),
+        "white_check_mark", THREE_MINUTES_IN);
+    // Not announced: only this publisher, not the one every test starts, publishes r-1.
+    stored.put(deployRun("r-1", RunStatus.DEPLOYING, deploying()));
+    stopping.changed(stored.stored("r-1").orElseThrow());
+    stored.attached("r-1")
+        .compose(ts -> {
+          TrackedRun posted = stored.stored("r-1").orElseThrow();
+          stored.put(new TrackedRun(posted.run().withStatus(RunStatus.SUCCEEDED), posted.channelId(), ts,
+              deploying().finished(LAUNCHED.plusSeconds(300))));
+          stopping.changed(stored.stored("r-1").orElseThrow());
+          return stopping.flush().map(ts);
+        })
+        .onComplete(test.succeeding(ts -> test.verify(() -> {
+          assertTrue(text(fake.message(CHANNEL, ts).orElseThrow()).contains("✅ *Succeeded*"),
+              "the pending edit went out before flush completed");
+          test.completeNow();
+        })));
+  }
+
+  @Test
   void aDeployRunIsStillPublishedWhenItsLockCannotBeRead(VertxTestContext test) {
     stored.failLockLookups();
     stored.change(deployRun("r-1", RunStatus.READY, Deployment.requested("backend", "production", "v1.4.2")));

@@ -109,6 +109,25 @@ class CoalescerTest {
   }
 
   @Test
+  void drainCompletesOnceTheRequestWaitingForItsGapHasRun(Vertx vertx, VertxTestContext test) {
+    Context context = vertx.getOrCreateContext();
+    Coalescer coalescer = new Coalescer(context, Duration.ofMillis(300));
+    Promise<Void> drained = Promise.promise();
+
+    context.runOnContext(start -> {
+      coalescer.request("run-1", publish("v1", Future.succeededFuture()));
+      coalescer.request("run-1", publish("v2", Future.succeededFuture()));
+      coalescer.request("run-2", publish("w1", Future.succeededFuture()));
+      coalescer.drain().onComplete(drained);
+    });
+
+    drained.future().onComplete(test.succeeding(v -> test.verify(() -> {
+      assertEquals(List.of("v1", "w1", "v2"), published, "v2 waited for its gap, and the drain for v2");
+      test.completeNow();
+    })));
+  }
+
+  @Test
   void oneKeyInFlightDoesNotHoldUpAnother(Vertx vertx, VertxTestContext test) {
     Coalescer coalescer = new Coalescer(vertx.getOrCreateContext(), Duration.ZERO);
     Promise<Void> neverDuringThisTest = Promise.promise();

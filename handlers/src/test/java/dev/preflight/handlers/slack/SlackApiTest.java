@@ -18,7 +18,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -111,10 +113,11 @@ class SlackApiTest {
     // A port nobody listens on any more: the call fails below the API, with OkHttp's own message.
     Future<Throwable> down = vertx.createHttpServer().requestHandler(r -> r.response().end()).listen(0, "127.0.0.1")
         .compose(server -> server.close().map(server.actualPort()))
-        .compose(port -> failureOf(new SlackApi(vertx, SlackApi.slack("http://127.0.0.1:" + port + "/api/"), TOKEN)
+        .compose(port -> failureOf(new SlackApi(vertx, SlackApi.slack("http://127.0.0.1:" + port + "/api/"), TOKEN,
+            QUICK, new SlackBudget(vertx, 1), new CompositeMeterRegistry())
             .postMessage(CHANNEL, "hello", null)));
     // Whatever a lower layer puts in its message, the token is masked before it leaves SlackApi.
-    Future<Throwable> chatty = failureOf(api.call("auth.test", methods -> {
+    Future<Throwable> chatty = failureOf(quick(vertx).call("auth.test", methods -> {
       throw new IOException("proxy rejected Authorization: Bearer " + TOKEN);
     }));
     Future.all(refused, down, chatty).onComplete(test.succeeding(all -> test.verify(() -> {
@@ -129,6 +132,92 @@ class SlackApiTest {
       }
       test.completeNow();
     })));
+  }
+
+  /** Retries in milliseconds, so a test of giving up does not wait Slack-sized backoffs. */
+  private static final SlackApi.Policy QUICK = new SlackApi.Policy(3, Duration.ofMillis(20), Duration.ofMillis(50),
+      Duration.ofSeconds(10));
+
+  private SlackApi quick(Vertx vertx) {
+    return new SlackApi(vertx, SlackApi.slack(fake.url()), TOKEN, QUICK, new SlackBudget(vertx, 1),
+        new CompositeMeterRegistry());
+  }
+
+  @Test
+  void serverErrorsAreRetriedUntilSlackAnswersAgain(Vertx vertx, VertxTestContext test) {
+    SlackApi api = quick(vertx);
+    fake.outage("chat.update", 500);
+    api.postMessage(CHANNEL, "PREPARING", null)
+        .compose(ts -> {
+          Future<Void> edited = api.update(CHANNEL, ts, "READY", null);
+          // Slack recovers once it has refused two attempts.
+          return fake.awaitCall("chat.update", call -> fake.calls("chat.update").size() >= 2)
+              .onSuccess(seen -> fake.endOutage("chat.update"))
+              .compose(seen -> edited)
+              .map(ts);
+        })
+        .onComplete(test.succeeding(ts -> test.verify(() -> {
+          assertEquals("READY", fake.message(CHANNEL, ts).orElseThrow().getString("text"));
+          assertTrue(fake.calls("chat.update").size() >= 2, "retried: " + fake.calls("chat.update").size());
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void anOutageLongerThanThePolicyFailsWithTheLastErrorAfterItsAttempts(Vertx vertx, VertxTestContext test) {
+    fake.outage("views.publish", 503);
+    quick(vertx).call("views.publish", m -> m.viewsPublish(r -> r.userId("U0ALICE")
+            .view(Views.view(v -> v.type("home").blocks(asBlocks(section(s -> s.text(plainText("Home")))))))))
+        .onComplete(test.failing(error -> test.verify(() -> {
+          SlackCallException failure = assertInstanceOf(SlackCallException.class, error);
+          assertEquals("http_503", failure.error());
+          assertTrue(failure.retryable());
+          assertTrue(failure.getMessage().contains("gave up after 3 attempts"), failure.getMessage());
+          assertEquals(3, fake.calls("views.publish").size(), "the policy's three attempts, no more");
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void errorsThatCannotSucceedAreNotRetried(Vertx vertx, VertxTestContext test) {
+    SlackApi api = quick(vertx);
+    fake.failNext("chat.postMessage", "channel_not_found");
+    fake.failNext("chat.postEphemeral", "invalid_auth");
+    Future<Throwable> noChannel = failureOf(api.postMessage("C0GONE", "hello", null));
+    Future<Throwable> badToken = failureOf(api.postEphemeral(CHANNEL, "U0ALICE", "only you"));
+    Future.all(noChannel, badToken).onComplete(test.succeeding(all -> test.verify(() -> {
+      assertEquals("channel_not_found", ((SlackCallException) noChannel.result()).error());
+      assertEquals("invalid_auth", ((SlackCallException) badToken.result()).error());
+      assertFalse(((SlackCallException) noChannel.result()).retryable());
+      assertEquals(1, fake.calls("chat.postMessage").size(), "asked once");
+      assertEquals(1, fake.calls("chat.postEphemeral").size(), "asked once");
+      test.completeNow();
+    })));
+  }
+
+  @Test
+  void slacksOwnTroubleInAnOkFalseAnswerIsRetried(Vertx vertx, VertxTestContext test) {
+    fake.failNext("chat.postMessage", "internal_error");
+    quick(vertx).postMessage(CHANNEL, "deploy started", null)
+        .onComplete(test.succeeding(ts -> test.verify(() -> {
+          assertEquals(2, fake.calls("chat.postMessage").size(), "the refused attempt and the retry");
+          assertEquals("deploy started", fake.message(CHANNEL, ts).orElseThrow().getString("text"));
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void connectionErrorsAreRetriedThenSurfacedAsUnreachable(Vertx vertx, VertxTestContext test) {
+    java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+    quick(vertx).call("auth.test", methods -> {
+          attempts.incrementAndGet();
+          throw new java.net.ConnectException("Connection refused");
+        })
+        .onComplete(test.failing(error -> test.verify(() -> {
+          assertEquals(SlackCallException.UNREACHABLE, ((SlackCallException) error).error());
+          assertEquals(3, attempts.get());
+          test.completeNow();
+        })));
   }
 
   private static Future<Throwable> failureOf(Future<?> call) {

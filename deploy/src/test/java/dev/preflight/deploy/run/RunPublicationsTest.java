@@ -1,0 +1,144 @@
+package dev.preflight.deploy.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.preflight.deploy.TestDatabase;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+class RunPublicationsTest {
+
+  private static final String RUN = "6f1c0d3e-0000-4000-8000-000000000001";
+  private static final Duration HOLD = Duration.ofMinutes(1);
+
+  private Pool pool;
+  private RunPublications publications;
+
+  @BeforeEach
+  void setUp(Vertx vertx, VertxTestContext test) {
+    pool = PgBuilder.pool().connectingTo(TestDatabase.create().connectOptions()).using(vertx).build();
+    publications = new RunPublications(pool);
+    sql("insert into runs (id, kind, checklist_id, started_by, started_at, status, channel_id, service, environment) "
+        + "values ($1, 'deploy', 'predeploy', 'U0STARTER', now(), 'PREPARING', 'C0DEPLOYS', 'backend', 'production')")
+        .compose(v -> sql("insert into deployments (run_id, service, environment, version) "
+            + "values ($1, 'backend', 'production', 'v1.4.2')"))
+        .onComplete(test.succeedingThenComplete());
+  }
+
+  @AfterEach
+  void tearDown(VertxTestContext test) {
+    pool.close().onComplete(test.succeedingThenComplete());
+  }
+
+  private Future<Void> sql(String statement) {
+    return pool.preparedQuery(statement).execute(Tuple.of(UUID.fromString(RUN))).mapEmpty();
+  }
+
+  /** Runs {@code change}, then answers whether the run's state version moved. */
+  private Future<Boolean> moves(String change) {
+    return publications.version(RUN)
+        .compose(before -> sql(change).compose(v -> publications.version(RUN)).map(after -> after > before));
+  }
+
+  @Test
+  void whatTheMessageShowsMovesTheVersionAndBookkeepingDoesNot(VertxTestContext test) {
+    Future<Boolean> status = moves("update runs set status = 'READY', updated_at = now() where id = $1");
+    Future<Boolean> item = status.compose(v -> moves("update runs set updated_at = now() + interval '1 second' "
+        + "where id = $1"));
+    Future<Boolean> step = item.compose(v -> moves("update deployments set step = 'Waiting for the rollout' "
+        + "where run_id = $1"));
+    Future<Boolean> lease = step.compose(v -> moves("update runs set lease_owner = 'replica-a/1', "
+        + "lease_until = now() + interval '30 seconds' where id = $1"));
+    Future<Boolean> message = lease.compose(v -> moves("update runs set channel_id = 'C0DEPLOYS', "
+        + "message_ts = '1700000000.000100', updated_at = now() where id = $1"));
+    message.onComplete(test.succeeding(v -> test.verify(() -> {
+      assertTrue(status.result(), "a status change is a new state");
+      assertTrue(item.result(), "an item or sign-off change (which touches updated_at) is a new state");
+      assertTrue(step.result(), "a deploy step is a new state");
+      assertFalse(lease.result(), "renewing a lease shows nothing new");
+      assertFalse(message.result(), "recording where the message is shows nothing new");
+      test.completeNow();
+    })));
+  }
+
+  @Test
+  void aRunBeingPostedIsLeftToItsReplicaForAWhileThenClaimed(VertxTestContext test) {
+    publications.intendToPost(RUN)
+        .compose(since -> publications.claimBehind("replica-b", HOLD, 10))
+        .compose(fresh -> {
+          test.verify(() -> assertEquals(List.of(), fresh, "its first post is under way elsewhere"));
+          return sql("update run_publications set posting_since = now() - interval '2 minutes' where run_id = $1")
+              .compose(v -> sql("update runs set started_at = now() - interval '2 minutes' where id = $1"));
+        })
+        .compose(v -> publications.claimBehind("replica-b", HOLD, 10))
+        .onComplete(test.succeeding(stale -> test.verify(() -> {
+          assertEquals(List.of(RUN), stale, "a post that never finished is taken over");
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void aRunBehindIsClaimedByOneReplicaUntilItsMessageShowsItsState(VertxTestContext test) {
+    sql("update runs set message_ts = '1700000000.000100' where id = $1")
+        .compose(posted -> publications.claimBehind("replica-a", HOLD, 10))
+        .compose(byA -> publications.claimBehind("replica-b", HOLD, 10).map(byB -> List.of(byA, byB)))
+        .compose(claims -> {
+          test.verify(() -> {
+            assertEquals(List.of(RUN), claims.get(0), "a message never edited is behind its run");
+            assertEquals(List.of(), claims.get(1), "held by replica-a");
+          });
+          return publications.version(RUN).compose(version -> publications.shown(RUN, version));
+        })
+        .compose(v -> publications.claimBehind("replica-a", HOLD, 10))
+        .compose(caughtUp -> {
+          test.verify(() -> assertEquals(List.of(), caughtUp, "its message shows its state"));
+          return sql("update deployments set progress = '2/3 tasks running' where run_id = $1");
+        })
+        .compose(v -> publications.claimBehind("replica-a", HOLD, 10))
+        .onComplete(test.succeeding(behindAgain -> test.verify(() -> {
+          assertEquals(List.of(RUN), behindAgain, "a later change puts it behind again");
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void theFirstPostsIntentKeepsItsEarliestMomentUntilTheMessageIsKnown(VertxTestContext test) {
+    publications.postingSince(RUN)
+        .compose(none -> {
+          test.verify(() -> assertTrue(none.isEmpty()));
+          return publications.intendToPost(RUN);
+        })
+        .compose(first -> publications.intendToPost(RUN).map(second -> List.of(first, second)))
+        .compose(both -> {
+          test.verify(() -> assertEquals(both.get(0), both.get(1), "a second try looks back to the first"));
+          return publications.postingIn("C0DEPLOYS");
+        })
+        .compose(posting -> {
+          test.verify(() -> assertTrue(posting, "a run of the channel is being posted"));
+          return sql("update runs set message_ts = '1700000000.000100' where id = $1")
+              .compose(v -> publications.postingIn("C0DEPLOYS"));
+        })
+        .onComplete(test.succeeding(posting -> test.verify(() -> {
+          assertFalse(posting, "its message is known now");
+          test.completeNow();
+        })));
+  }
+}
