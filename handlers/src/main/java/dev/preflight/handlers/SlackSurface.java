@@ -91,8 +91,8 @@ public final class SlackSurface {
 
     RunPublisher publisher = new RunPublisher(runs, deploys, services.watches(), slack, new Coalescer(loop),
         config.signOffReaction()).start();
-    // A failing watch marks its run's message, not only the alert channel.
-    services.watches().onFailure(failure -> publisher.changed(failure.run()));
+    // The run's message shows its watch's latest round, passing or failing, not only the alert channel.
+    services.watches().onRound(round -> runs.find(round.runId()).onSuccess(publisher::changed));
     return new SlackSurface(app, alerts);
   }
 
