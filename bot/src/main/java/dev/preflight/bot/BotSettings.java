@@ -27,12 +27,16 @@ public record BotSettings(
     Optional<String> sentryEnvironment,
     Optional<URI> awsEndpoint,
     Duration pollInterval,
-    Duration lease) {
+    Duration lease,
+    Duration shutdownTimeout) {
 
   /** How often a deploy in flight asks ECS or GitHub how it is going. */
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(10);
   /** How long a replica may go silent before another takes its deploys over. */
   public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+
+  /** How long a stop on SIGTERM may take before the process is halted; inside Kubernetes' default 30 s grace. */
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(20);
 
   public static final String DEFAULT_SLACK_API_URL = "https://slack.com/api/";
 
@@ -51,7 +55,8 @@ public record BotSettings(
         nonBlank(env.get("SENTRY_ENVIRONMENT")),
         nonBlank(env.get("AWS_ENDPOINT_URL")).map(URI::create),
         duration("PREFLIGHT_POLL_INTERVAL", env.get("PREFLIGHT_POLL_INTERVAL"), DEFAULT_POLL_INTERVAL),
-        duration("PREFLIGHT_LEASE", env.get("PREFLIGHT_LEASE"), DEFAULT_LEASE));
+        duration("PREFLIGHT_LEASE", env.get("PREFLIGHT_LEASE"), DEFAULT_LEASE),
+        duration("PREFLIGHT_SHUTDOWN_TIMEOUT", env.get("PREFLIGHT_SHUTDOWN_TIMEOUT"), DEFAULT_SHUTDOWN_TIMEOUT));
   }
 
   /** Slack is usable over HTTP only with both a bot token and a signing secret. */
@@ -126,6 +131,7 @@ public record BotSettings(
         + ", alerts=" + (alertsToken.isPresent() ? "enabled" : "disabled")
         + ", sentry=" + (sentryDsn.isPresent() ? "enabled" : "disabled")
         + ", awsEndpoint=" + awsEndpoint.map(URI::toString).orElse("default")
-        + ", pollInterval=" + Durations.format(pollInterval) + ", lease=" + Durations.format(lease) + "]";
+        + ", pollInterval=" + Durations.format(pollInterval) + ", lease=" + Durations.format(lease)
+        + ", shutdownTimeout=" + Durations.format(shutdownTimeout) + "]";
   }
 }
