@@ -146,10 +146,22 @@ class ShutdownTest {
     JsonObject posted = await(fake.awaitCall("chat.postMessage", call -> DEPLOYS.equals(call.getString("channel"))
         && call.getString("thread_ts") == null && Blocks.text(call).contains(version)));
     String tick = Blocks.buttonValue(posted, ActionIds.TICK, "ready").orElseThrow();
-    String ts = fake.messages(DEPLOYS).stream().filter(message -> Blocks.text(message).contains(version))
-        .map(message -> message.getString("ts")).findFirst().orElseThrow();
+    String ts = messageTs(version);
     await(send(port, slack.blockAction(ActionIds.TICK, tick, DEPLOYER, DEPLOYS, ts, fake.responseUrl("t-" + service))));
     return ts;
+  }
+
+  /** The fake stores a message as it answers the call the test saw: look until it has. */
+  private String messageTs(String version) throws Exception {
+    for (int i = 0; i < 200; i++) {
+      Optional<String> ts = fake.messages(DEPLOYS).stream().filter(message -> Blocks.text(message).contains(version))
+          .map(message -> message.getString("ts")).findFirst();
+      if (ts.isPresent()) {
+        return ts.get();
+      }
+      pause(50);
+    }
+    throw new AssertionError("no message of " + version + " in " + fake.messages(DEPLOYS));
   }
 
   private BotProcess startBot(String name) throws Exception {

@@ -10,6 +10,7 @@ import dev.preflight.handlers.ActionIds;
 import dev.preflight.handlers.fake.FakeSlack;
 import dev.preflight.handlers.fake.SlackRequests;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -72,7 +73,7 @@ class WatchInSlackTest {
         .send(client, "127.0.0.1", bot.port()));
     JsonObject posted = await(fake.awaitCall("chat.postMessage", call -> DEPLOYS.equals(call.getString("channel"))));
     String tick = Blocks.buttonValue(posted, ActionIds.TICK, "ready").orElseThrow();
-    String ts = fake.messages(DEPLOYS).get(0).getString("ts");
+    String ts = firstMessageTs(DEPLOYS);
     await(slack.blockAction(ActionIds.TICK, tick, DEPLOYER, DEPLOYS, ts, fake.responseUrl("tick"))
         .send(client, "127.0.0.1", bot.port()));
     awaitEdit(ts, text -> text.contains("*Succeeded*") && text.contains("Watched every 10s")
@@ -87,7 +88,7 @@ class WatchInSlackTest {
     awaitEdit(ts, text -> text.contains("Post-deploy watch failing")
         && text.contains("2 failing in a row · 2 rounds, all failed"));
 
-    String alertTs = fake.messages(ALERTS).get(0).getString("ts");
+    String alertTs = firstMessageTs(ALERTS);
     JsonObject recovered = await(fake.awaitCall("chat.postMessage", call -> alertTs.equals(call.getString("thread_ts"))
         && call.getString("text").startsWith("✅")));
     assertEquals(ALERTS, recovered.getString("channel"));
@@ -99,6 +100,16 @@ class WatchInSlackTest {
     assertEquals(1, fake.messages(ALERTS).size(), "one alert for the two failing rounds");
     assertEquals(1, fake.replies(ALERTS, alertTs).size(), "the recovery, in the alert's thread");
     assertEquals(1, fake.messages(DEPLOYS).size(), "one message for the run");
+  }
+
+  /** The fake stores a message as it answers the call the test saw: look until it has. */
+  private String firstMessageTs(String channel) throws Exception {
+    for (int i = 0; i < 200 && fake.messages(channel).isEmpty(); i++) {
+      Promise<Void> later = Promise.promise();
+      vertx.setTimer(50, id -> later.complete());
+      await(later.future());
+    }
+    return fake.messages(channel).get(0).getString("ts");
   }
 
   private JsonObject awaitEdit(String ts, Predicate<String> text) throws Exception {
