@@ -30,7 +30,8 @@ public record BotSettings(
     Duration lease,
     int databasePoolSize,
     Duration databaseConnectTimeout,
-    double slackRateShare) {
+    double slackRateShare,
+    Duration shutdownTimeout) {
 
   /** How often a deploy in flight asks ECS or GitHub how it is going. */
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(10);
@@ -41,6 +42,9 @@ public record BotSettings(
   public static final int DEFAULT_DATABASE_POOL_SIZE = 8;
   /** How long to wait for a database connection (DATABASE_CONNECT_TIMEOUT). */
   public static final Duration DEFAULT_DATABASE_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  /** How long a stop on SIGTERM may take before the process is halted; inside Kubernetes' default 30 s grace. */
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(20);
 
   public static final String DEFAULT_SLACK_API_URL = "https://slack.com/api/";
 
@@ -62,7 +66,8 @@ public record BotSettings(
         duration("PREFLIGHT_LEASE", env.get("PREFLIGHT_LEASE"), DEFAULT_LEASE),
         poolSize(env.get("DATABASE_POOL_SIZE")),
         duration("DATABASE_CONNECT_TIMEOUT", env.get("DATABASE_CONNECT_TIMEOUT"), DEFAULT_DATABASE_CONNECT_TIMEOUT),
-        rateShare(env.get("SLACK_RATE_SHARE")));
+        rateShare(env.get("SLACK_RATE_SHARE")),
+        duration("PREFLIGHT_SHUTDOWN_TIMEOUT", env.get("PREFLIGHT_SHUTDOWN_TIMEOUT"), DEFAULT_SHUTDOWN_TIMEOUT));
   }
 
   /**
@@ -189,6 +194,7 @@ public record BotSettings(
         + ", pollInterval=" + Durations.format(pollInterval) + ", lease=" + Durations.format(lease)
         + ", databasePoolSize=" + databasePoolSize
         + ", databaseConnectTimeout=" + Durations.format(databaseConnectTimeout)
-        + ", slackRateShare=" + slackRateShare + "]";
+        + ", slackRateShare=" + slackRateShare
+        + ", shutdownTimeout=" + Durations.format(shutdownTimeout) + "]";
   }
 }

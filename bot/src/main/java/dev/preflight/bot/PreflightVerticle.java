@@ -35,6 +35,7 @@ import dev.preflight.handlers.slack.SlackEventLog;
 import dev.preflight.handlers.slack.SlackSignature;
 import dev.preflight.handlers.slack.SocketMode;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
@@ -50,6 +51,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +63,12 @@ final class PreflightVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(PreflightVerticle.class);
   private static final long FORGET_EVENTS_EVERY_MS = TimeUnit.HOURS.toMillis(1);
-  private static final Duration WATCH_TICK = Duration.ofSeconds(15);
+  /** The longest a replica goes without looking for watch rounds another replica scheduled or gave back. */
+  private static final Duration WATCH_RESCAN = Duration.ofSeconds(5);
+  /** How long a stop waits for requests in flight: Slack wants its acknowledgement within 3 s. */
+  private static final Duration ACK_WAIT = Duration.ofSeconds(3);
+  /** How long a stop waits for a deploy's target to stop (a command's tree to be killed) before giving its lease back. */
+  private static final Duration TARGET_STOP_WAIT = Duration.ofSeconds(8);
   private static final Duration WATCH_CLAIM = Duration.ofMinutes(15);
   /** How often items stored as running are checked for a lost result. */
   private static final Duration LOST_RESULT_SWEEP = Duration.ofSeconds(30);
@@ -89,6 +96,10 @@ final class PreflightVerticle extends VerticleBase {
   private SocketMode.Timing socketTiming = SocketMode.Timing.SLACK;
   private SlackSurface surface;
   private HttpServer server;
+  /** Set when the bot begins to stop: from then on new requests are refused. */
+  private volatile boolean stopping;
+  private final AtomicInteger requestsInFlight = new AtomicInteger();
+  private final Promise<Void> requestsDone = Promise.promise();
 
   /** @param variables what {@code ${NAME}} in checklists resolves against: the environment, in production */
   PreflightVerticle(BotSettings settings, PreflightConfig config, PgConnectOptions database, Variables variables) {
@@ -117,7 +128,7 @@ final class PreflightVerticle extends VerticleBase {
         settings.lease());
     metrics.refreshBeforeScrape(RunGauges.register(metrics.registry(), deploys)::refresh);
     // A pass must be claimed for longer than its slowest verification (health retries included).
-    watches = new Watches(vertx, config, repository, verification, WATCH_TICK, WATCH_CLAIM);
+    watches = new Watches(vertx, config, repository, verification, WATCH_RESCAN, WATCH_CLAIM);
     watches.attach(deploys);
     stats = new DeployStats(pool, config::checklist, Clock.systemUTC());
     ProcessedEvents processedEvents = new ProcessedEvents(pool, runs.pendingWrites());
@@ -199,6 +210,7 @@ final class PreflightVerticle extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
     router.route().handler(metrics::timeRequests);
+    router.route().handler(this::admit);
     router.post("/slack/events").handler(this::slackEvents);
     router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "alive")));
     router.get("/readyz").handler(this::ready);
@@ -229,6 +241,33 @@ final class PreflightVerticle extends VerticleBase {
             ctx.response().setStatusCode(500).end();
           }
         });
+  }
+
+  /**
+   * Counts the requests in flight, and once the bot is stopping refuses new ones with 503, so
+   * Slack and the load balancer go to another replica (Slack retries its events on 5xx). Health
+   * and metrics are still answered while the bot stops; readiness says it is stopping.
+   */
+  private void admit(RoutingContext ctx) {
+    if (stopping) {
+      String path = ctx.normalizedPath();
+      if (path.equals("/readyz")) {
+        json(ctx, 503, new JsonObject().put("status", "stopping"));
+        return;
+      }
+      if (!path.equals("/healthz") && !path.equals("/metrics")) {
+        ctx.response().setStatusCode(503).putHeader("Retry-After", "1").putHeader("Connection", "close")
+            .end("Preflight is stopping; another replica answers.\n");
+        return;
+      }
+    }
+    requestsInFlight.incrementAndGet();
+    ctx.addEndHandler(ended -> {
+      if (requestsInFlight.decrementAndGet() == 0 && stopping) {
+        requestsDone.tryComplete();
+      }
+    });
+    ctx.next();
   }
 
   /**
@@ -286,50 +325,73 @@ final class PreflightVerticle extends VerticleBase {
     return server.actualPort();
   }
 
+  /**
+   * Stops in the order that loses nothing: refuse new requests and let those in flight (Slack's
+   * acknowledgements) finish; close the server; stop the work (deploys in flight give their
+   * leases back once their targets stopped, watch rounds give their claims back, so the other
+   * replicas carry both on at once); then close the clients and the pool, which the work needed
+   * until then. Each wait is bounded; {@link Shutdown} bounds the whole.
+   */
   @Override
   public Future<?> stop() {
-    // Stop taking requests first, then the work in flight, and close the pool and clients last,
-    // so nothing still running meets a closed pool.
-    // Slack's Socket Mode deliveries stop first, as HTTP ones do when the server closes.
+    stopping = true;
+    // Slack's Socket Mode deliveries stop first, as HTTP ones do once the server refuses them.
     Future<?> socketClosed = socketMode == null ? Future.succeededFuture() : socketMode.close();
-    Future<?> serverClosed = socketClosed.transform(s -> server == null ? Future.succeededFuture() : server.close());
-    return serverClosed.transform(v -> {
-      List<Future<?>> work = new ArrayList<>();
-      if (deploys != null) {
-        deploys.close();
-      }
-      if (watches != null) {
-        watches.close();
-      }
-      if (reports != null) {
-        work.add(reports.close());
-      }
-      if (surface != null) {
-        // Pending edits of run messages go out while the pool can still render them.
-        work.add(surface.flush());
-      }
-      return Future.join(work);
-    }).transform(v -> {
-      List<Future<?>> closing = new ArrayList<>();
-      if (alertsWeb != null) {
-        alertsWeb.close();
-      }
-      if (githubActions != null) {
-        githubActions.close();
-      }
-      if (pool != null) {
-        closing.add(pool.close());
-      }
-      metrics.close();
-      if (aws != null) {
-        // Closing the SDK's Netty client waits for its event loops to go quiet.
-        closing.add(vertx.executeBlocking(() -> {
-          aws.close();
-          return null;
-        }, false));
-      }
-      return Future.join(closing);
-    });
+    return socketClosed
+        .transform(v -> requestsFinished())
+        .transform(v -> server == null ? Future.succeededFuture() : server.close())
+        .transform(v -> stopWork())
+        // Pending edits of run messages go out now: the stopped work has queued its last ones, and
+        // the Slack client and the pool are still open.
+        .transform(v -> surface == null ? Future.succeededFuture() : surface.flush())
+        .transform(v -> closeClients());
   }
 
+  /** Completes when no request is in flight, or after {@link #ACK_WAIT}. */
+  private Future<Void> requestsFinished() {
+    if (requestsInFlight.get() == 0) {
+      return Future.succeededFuture();
+    }
+    return requestsDone.future()
+        .timeout(ACK_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+        .onFailure(e -> LOG.warn("{} request(s) still in flight after {} ms; stopping anyway", requestsInFlight.get(),
+            ACK_WAIT.toMillis()))
+        .otherwiseEmpty();
+  }
+
+  private Future<?> stopWork() {
+    List<Future<?>> work = new ArrayList<>();
+    if (deploys != null) {
+      work.add(deploys.stop(TARGET_STOP_WAIT));
+    }
+    if (watches != null) {
+      work.add(watches.close());
+    }
+    if (reports != null) {
+      work.add(reports.close());
+    }
+    return Future.join(work);
+  }
+
+  private Future<?> closeClients() {
+    List<Future<?>> closing = new ArrayList<>();
+    if (alertsWeb != null) {
+      alertsWeb.close();
+    }
+    if (githubActions != null) {
+      githubActions.close();
+    }
+    if (pool != null) {
+      closing.add(pool.close());
+    }
+    metrics.close();
+    if (aws != null) {
+      // Closing the SDK's Netty client waits for its event loops to go quiet.
+      closing.add(vertx.executeBlocking(() -> {
+        aws.close();
+        return null;
+      }, false));
+    }
+    return Future.join(closing);
+  }
 }

@@ -55,15 +55,7 @@ final class Serve {
       closeQuietly(database);
       return 1;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("Stopping Preflight");
-      try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        LOG.warn("Vert.x did not close cleanly: {}", e.getMessage());
-      }
-      closeQuietly(database);
-    }, "preflight-shutdown"));
+    new Shutdown(vertx, database, settings.shutdownTimeout()).install();
     return KEEP_RUNNING;
   }
 

@@ -75,6 +75,11 @@ final class BotProcess {
     return exit(vertx);
   }
 
+  /** The bot's process, to see what it started and whether that outlives it. */
+  ProcessHandle handle() {
+    return process.toHandle();
+  }
+
   void destroy() {
     process.destroyForcibly();
   }

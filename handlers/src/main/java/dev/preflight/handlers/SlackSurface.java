@@ -104,8 +104,8 @@ public final class SlackSurface {
 
     RunPublisher publisher = new RunPublisher(runs, deploys, services.watches(), services.publications(), slack,
         new Coalescer(loop), config.signOffReaction()).start();
-    // A failing watch marks its run's message, not only the alert channel.
-    services.watches().onFailure(failure -> publisher.changed(failure.run()));
+    // The run's message shows its watch's latest round, passing or failing, not only the alert channel.
+    services.watches().onRound(round -> runs.find(round.runId()).onSuccess(publisher::changed));
     Reconciler reconciler = new Reconciler(loop.owner(), publisher, Reconciler.DEFAULT_EVERY).start();
     return new SlackSurface(app, alerts, publisher, reconciler);
   }

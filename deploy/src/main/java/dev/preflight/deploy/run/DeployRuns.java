@@ -1,6 +1,7 @@
 package dev.preflight.deploy.run;
 
 import dev.preflight.checklists.checklist.Checklist;
+import dev.preflight.checklists.config.Durations;
 import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.checklists.config.Service;
 import dev.preflight.checklists.config.Suggestions;
@@ -35,6 +36,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -62,6 +64,9 @@ public final class DeployRuns {
   private static final String UNIQUE_VIOLATION = "23505";
   private static final Duration PROGRESS_GAP = Duration.ofSeconds(1);
   private static final int GIVE_UP_AFTER = 3;
+  private static final Duration TAKE_OVER_EVERY = Duration.ofSeconds(1);
+  /** A target's own notes, still kept while it stops (a killed command's ending, say). */
+  private static final Set<String> STEP_RECORDS = Set.of("deploy.step", "rollback.step");
 
   private final Vertx vertx;
   private final PreflightConfig config;
@@ -78,6 +83,7 @@ public final class DeployRuns {
   private final Map<String, Drive> drives = new ConcurrentHashMap<>();
   private final Map<String, Integer> driveFailures = new ConcurrentHashMap<>();
   private long sweepTimer = -1;
+  private volatile boolean closed;
   /** Work that commits with a run's change of status, such as starting or stopping its watch. */
   private final List<StatusHook> statusHooks = new CopyOnWriteArrayList<>();
 
@@ -127,17 +133,65 @@ public final class DeployRuns {
 
   /**
    * Takes over deploys nobody drives (this replica's, after a restart, once their lease ran out;
-   * or those of a replica that died), now and then every half lease.
+   * those of a replica that died, once theirs did; those a stopping replica gave back, at once),
+   * now and then every {@link #takeOverEvery()}.
    */
   public Future<Integer> resume() {
-    if (sweepTimer < 0) {
-      sweepTimer = vertx.setPeriodic(Math.max(100, lease.toMillis() / 2), id -> sweep());
+    if (sweepTimer < 0 && !closed) {
+      sweepTimer = vertx.setPeriodic(takeOverEvery().toMillis(), id -> sweep());
     }
     return sweep();
   }
 
-  /** Stops taking work; runs in flight keep their leases until they run out. */
+  /**
+   * How often a replica looks for deploys nobody holds: often enough that one a stopping replica
+   * gave back is taken over within seconds, never less often than every half lease.
+   */
+  public Duration takeOverEvery() {
+    return Duration.ofMillis(Math.max(100, Math.min(TAKE_OVER_EVERY.toMillis(), lease.toMillis() / 2)));
+  }
+
+  /**
+   * Stops driving, as this replica shuts down. Each drive's target is told to stop (a command it
+   * started is killed with everything it started; ECS and GitHub pollers stop, sending nothing),
+   * no outcome is written for those runs, and once the target has settled the run's lease is
+   * given back, so another replica carries the deploy on from its stored state at once rather
+   * than after the lease runs out. Completes when every lease is given back (or {@code wait}
+   * passed: a lease not given back runs out as if this replica had died).
+   */
+  public Future<Void> stop(Duration wait) {
+    closed = true;
+    if (sweepTimer >= 0) {
+      vertx.cancelTimer(sweepTimer);
+    }
+    List<Future<Void>> released = new ArrayList<>();
+    for (Drive drive : List.copyOf(drives.values())) {
+      vertx.cancelTimer(drive.renewTimer);
+      drive.stopping.tryComplete();
+      released.add(drive.step.otherwiseEmpty()
+          .timeout(wait.toMillis(), TimeUnit.MILLISECONDS)
+          .otherwiseEmpty()
+          .compose(v -> giveBack(drive)));
+    }
+    return Future.join(released).onSuccess(v -> {
+      if (!released.isEmpty()) {
+        LOG.info("Gave back the lease of {} deploy run(s) in flight", released.size());
+      }
+    }).<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  /** What a target or a verification returned once this replica began to stop is no outcome. */
+  private static <T> Future<T> unlessStopping(Drive drive, T value) {
+    return drive.stopping.future().isComplete() ? Future.failedFuture(new Stopping(drive.runId))
+        : Future.succeededFuture(value);
+  }
+
+  /**
+   * Stops taking work at once, as if this replica died: runs in flight keep their leases until
+   * they run out. {@link #stop} is the orderly way.
+   */
   public void close() {
+    closed = true;
     if (sweepTimer >= 0) {
       vertx.cancelTimer(sweepTimer);
     }
@@ -145,7 +199,18 @@ public final class DeployRuns {
     drives.clear();
   }
 
+  /** Gives a drive's lease back so another replica takes the run over at once. */
+  private Future<Void> giveBack(Drive drive) {
+    drives.remove(drive.runId, drive);
+    return repository.pool().withConnection(conn -> DeploymentStore.releaseLease(conn, drive.runId, drive.token))
+        .onFailure(e -> LOG.warn("Could not give back the lease of run {}; it runs out in {}: {}", drive.runId,
+            Durations.format(lease), e.getMessage()));
+  }
+
   private Future<Integer> sweep() {
+    if (closed) {
+      return Future.succeededFuture(0);
+    }
     return store.claimOrphans(owner, lease)
         .onSuccess(claims -> claims.forEach(claim -> RunMdc.run(claim.runId(), null, () -> {
           LOG.info("Taking over deploy run {}", claim.runId());
@@ -422,6 +487,11 @@ public final class DeployRuns {
    */
   private void drive(String runId, String token) {
     Drive drive = new Drive(runId, token);
+    if (closed) {
+      // Launched while this replica stops: another replica drives it.
+      giveBack(drive);
+      return;
+    }
     Drive earlier = drives.put(runId, drive);
     if (earlier != null) {
       halt(earlier);
@@ -453,9 +523,11 @@ public final class DeployRuns {
 
   /** Does the next step for the run's stored status, until it is finished. */
   private void advance(Drive drive) {
-    if (drives.get(drive.runId) != drive) {
+    if (drives.get(drive.runId) != drive || drive.stopping.future().isComplete()) {
       return;
     }
+    Promise<Void> step = Promise.promise();
+    drive.step = step.future();
     repository.find(drive.runId)
         .compose(found -> {
           TrackedRun tracked = found.orElseThrow(() -> new RunRepository.NoSuchRunException(drive.runId));
@@ -474,6 +546,7 @@ public final class DeployRuns {
             scope.close();
           }
         })
+        .andThen(done -> step.complete())
         .onSuccess(drive.logged(more -> {
           if (more) {
             advance(drive);
@@ -482,6 +555,9 @@ public final class DeployRuns {
           }
         }))
         .onFailure(drive.logged(e -> {
+          if (e instanceof Stopping) {
+            return;
+          }
           if (e instanceof LeaseLost) {
             LOG.warn("Run {}: {}", drive.runId, e.getMessage());
             halt(drive);
@@ -531,6 +607,7 @@ public final class DeployRuns {
     return targets.forTarget(env.target()).deploy(job, journal)
         .recover(e -> Future.succeededFuture(TargetOutcome.failure("The deploy errored: " + e.getMessage(), null)))
         .compose(outcome -> journal.settled().map(outcome))
+        .compose(outcome -> unlessStopping(drive, outcome))
         .compose(outcome -> {
           if (outcome.detail() != null) {
             note(tracked.id(), (outcome.succeeded() ? "Deploy output" : "Deploy failed") + ": " + outcome.summary()
@@ -562,7 +639,8 @@ public final class DeployRuns {
   private Future<Boolean> verifyStep(Drive drive, TrackedRun tracked, boolean afterRollback) {
     Deployment d = tracked.deployment();
     Service.Environment env = environmentOf(d);
-    Future<Void> aborted = afterRollback ? Promise.<Void>promise().future() : drive.abort.future();
+    Future<Void> aborted = Future.any(afterRollback ? Promise.<Void>promise().future() : drive.abort.future(),
+        drive.stopping.future()).mapEmpty();
     List<VerifyResult> seen = new ArrayList<>();
     return driven(drive, null, (conn, now) -> Future.succeededFuture(now.with(
             (afterRollback ? now.deployment().withRollbackVerification(List.of())
@@ -576,6 +654,7 @@ public final class DeployRuns {
                   : now.deployment().withVerification(sofar)))).<Void>mapEmpty());
         }, aborted))
         .compose(results -> drive.writes.otherwiseEmpty().map(results))
+        .compose(results -> unlessStopping(drive, results))
         .compose(results -> {
           List<VerifyResult> failed = results.stream().filter(r -> !r.passed()).toList();
           if (!failed.isEmpty()) {
@@ -621,6 +700,7 @@ public final class DeployRuns {
     return targets.forTarget(env.target()).rollback(job, journal)
         .recover(e -> Future.succeededFuture(TargetOutcome.failure("The rollback errored: " + e.getMessage(), null)))
         .compose(outcome -> journal.settled().map(outcome))
+        .compose(outcome -> unlessStopping(drive, outcome))
         .compose(outcome -> {
           if (outcome.detail() != null || !outcome.succeeded()) {
             note(tracked.id(), (outcome.succeeded() ? "Rollback output" : "Rollback failed") + ": " + outcome.summary()
@@ -667,6 +747,10 @@ public final class DeployRuns {
    */
   private Future<Boolean> driven(Drive drive, String action,
       BiFunction<SqlConnection, TrackedRun, Future<TrackedRun>> change) {
+    if (drive.stopping.future().isComplete() && (action == null || !STEP_RECORDS.contains(action))) {
+      // What a stopped target saw is no outcome: the next drive, on another replica, finds its own.
+      return Future.failedFuture(new Stopping(drive.runId));
+    }
     return change(drive.runId, Origin.bot("deploy"), action, (conn, tracked) ->
         DeploymentStore.checkLease(conn, drive.runId, drive.token).compose(held -> {
           if (held.isEmpty()) {
@@ -852,6 +936,10 @@ public final class DeployRuns {
     final String runId;
     final String token;
     final Promise<Void> abort = Promise.promise();
+    /** Completes when this replica stops: the target stops as it would on an abort, but nothing is decided. */
+    final Promise<Void> stopping = Promise.promise();
+    /** The step under way; the lease is given back once it has settled. */
+    volatile Future<Void> step = Future.succeededFuture();
     volatile String abortedBy;
     /** Known once the run has been read; names the service in the log lines of this drive. */
     volatile Deployment deployment;
@@ -941,6 +1029,11 @@ public final class DeployRuns {
       return aborted;
     }
 
+    @Override
+    public Future<Void> stopping() {
+      return drive.stopping.future();
+    }
+
     /** Waits for writes still under way, so the outcome is stored after them. */
     Future<Void> settled() {
       closed = true;
@@ -955,6 +1048,14 @@ public final class DeployRuns {
     AlreadyActive(String runId) {
       super("already active: " + runId, null, false, false);
       this.runId = runId;
+    }
+  }
+
+  private static final class Stopping extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Stopping(String runId) {
+      super("this replica is stopping; run " + runId + " is left for another", null, false, false);
     }
   }
 

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * Deploys by running the team's own program (seed 002's {@code deploy.sh deploy}) straight from
  * its argv, never through a shell, so nothing in a version or a variable can become
  * {@code ;} or {@code $(...)}. The exit code decides. The program gets none of the bot's own
- * secrets, and a timeout or an abort kills it together with everything it started.
+ * secrets, and a timeout, an abort or the bot's own shutdown kills it together with everything
+ * it started.
  *
  * <p>A command cannot be picked up again after a restart: it died with the bot, or it belongs to
  * nobody now. So the start is recorded before the program runs and the end before the outcome
@@ -53,6 +54,9 @@ public final class CommandTarget implements DeployTarget {
   static final String PID_STARTED = "pidStartedAt";
 
   static final String ABORTED = "Aborted";
+  /** Recorded as the ending of a command the bot killed because it was shutting down. */
+  static final String STOPPED = "Preflight was shut down while the command ran, so it was stopped and the deploy's "
+      + "outcome is unknown";
   /** What the run's thread shows of the output. */
   static final int DETAIL_LINES = 30;
   static final int DETAIL_LIMIT = 3000;
@@ -128,6 +132,9 @@ public final class CommandTarget implements DeployTarget {
     }
     if (journal.aborted().isComplete()) {
       return Future.succeededFuture(TargetOutcome.failure(ABORTED, null));
+    }
+    if (journal.stopping().isComplete()) {
+      return Future.succeededFuture(TargetOutcome.failure(STOPPED, null));
     }
     Instant startedAt = Instant.now();
     return journal.record(Map.of(STARTED_AT, startedAt.toString()))
@@ -226,6 +233,11 @@ public final class CommandTarget implements DeployTarget {
     });
     journal.aborted().onSuccess(v -> {
       if (stop.kill(ABORTED)) {
+        kill.run();
+      }
+    });
+    journal.stopping().onSuccess(v -> {
+      if (stop.kill(STOPPED + "; check " + program + " by hand")) {
         kill.run();
       }
     });

@@ -75,6 +75,9 @@ final class EcsRollout {
 
   private Future<TargetOutcome> run(Future<String> target) {
     journal.aborted().onSuccess(aborted -> context.runOnContext(v -> finish(aborted())));
+    // The bot is shutting down: stop following; ECS goes on, and another replica follows it from the journal.
+    journal.stopping().onSuccess(stopping -> context.runOnContext(v -> finish(failure("Stopped following the rollout",
+        null))));
     target.compose(arn -> send(arn).compose(sentAt -> follow(arn, sentAt)))
         .onComplete(done -> finish(done.succeeded() ? done.result() : EcsFailures.outcome(done.cause(), redactor)));
     return outcome.future();

@@ -76,12 +76,8 @@ final class GithubActionsJob {
     this.claimed = claimed;
     this.journal = journal;
     this.redactor = redactor;
-    journal.aborted().onSuccess(v -> {
-      Promise<Void> waiting = pause;
-      if (waiting != null) {
-        waiting.tryComplete();
-      }
-    });
+    journal.aborted().onSuccess(v -> stopPausing());
+    journal.stopping().onSuccess(v -> stopPausing());
   }
 
   Future<TargetOutcome> run() {
@@ -102,7 +98,7 @@ final class GithubActionsJob {
       // The bot stopped between recording the intent and recording the dispatch: GitHub may or may not have it.
       return find(RESUME_POLLS).compose(found -> found.map(this::adopt).orElseGet(this::dispatchAgain));
     }
-    if (aborted()) {
+    if (aborted() || stopping()) {
       return outcome(TargetOutcome.failure(ABORTED, null));
     }
     dispatchedAt = Instant.now();
@@ -115,7 +111,7 @@ final class GithubActionsJob {
 
   /** After a restart that left only the intent: dispatch, unless the deploy was stopped or is long overdue. */
   private Future<TargetOutcome> dispatchAgain() {
-    if (aborted()) {
+    if (aborted() || stopping()) {
       return outcome(TargetOutcome.failure(ABORTED, null));
     }
     if (pastDeadline()) {
@@ -165,7 +161,7 @@ final class GithubActionsJob {
       if (listed.failed()) {
         LOG.debug("Listing runs of {} failed: {}", workflow.workflow(), redactor.redact(listed.cause().getMessage()));
       }
-      if (run.isPresent() || pollsLeft <= 1 || aborted() || pastDeadline()) {
+      if (run.isPresent() || pollsLeft <= 1 || aborted() || stopping() || pastDeadline()) {
         found.complete(run);
       } else {
         pause().onComplete(v -> look(pollsLeft - 1, found));
@@ -215,7 +211,9 @@ final class GithubActionsJob {
             redactor.redact(url)));
         return;
       }
-      if (aborted()) {
+      if (stopping()) {
+        done.complete(TargetOutcome.failure("Stopped following the workflow run", redactor.redact(url)));
+      } else if (aborted()) {
         cancel(runId, url).onComplete(detail -> done.complete(TargetOutcome.failure(ABORTED, detail.result())));
       } else if (pastDeadline()) {
         cancel(runId, url).onComplete(detail -> done.complete(
@@ -265,6 +263,18 @@ final class GithubActionsJob {
       waiting.tryComplete();
     }
     return waiting.future();
+  }
+
+  private void stopPausing() {
+    Promise<Void> waiting = pause;
+    if (waiting != null) {
+      waiting.tryComplete();
+    }
+  }
+
+  /** The bot is shutting down: the run is left as it is (never cancelled) for another replica to follow. */
+  private boolean stopping() {
+    return journal.stopping().isComplete();
   }
 
   private boolean aborted() {

@@ -1,6 +1,7 @@
 package dev.preflight.deploy.target;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.util.Map;
 
 /**
@@ -29,4 +30,15 @@ public interface TargetJournal {
    * process, stops following) and returns a failed outcome that says it was aborted.
    */
   Future<Void> aborted();
+
+  /**
+   * Completes when the bot stops (SIGTERM) while this deploy or rollback is under way. The
+   * target stops what it is doing as on an abort (kills its process, stops following) but acts
+   * on nothing (no cancel, no rollback) and returns at once; whatever it returns is not recorded
+   * as the outcome. Another replica then carries on from the journal, so a target records what
+   * a successor must know (a command that was killed, say) before it returns.
+   */
+  default Future<Void> stopping() {
+    return Promise.<Void>promise().future();
+  }
 }

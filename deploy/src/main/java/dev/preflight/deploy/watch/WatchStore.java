@@ -13,6 +13,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,8 +37,26 @@ final class WatchStore {
   /** A due watch this replica now holds, and the token that lets it record the pass. */
   record Claim(String runId, String service, String environment, String version, String token) {}
 
-  /** What recording a pass left: the failing streak after it, and when it was recorded. */
-  record Recorded(int failures, Instant at, boolean stopped) {}
+  /**
+   * What recording a round left: the watch after it, and how its failing streak stood before,
+   * so the caller knows whether this round started a streak or ended an announced one.
+   */
+  record Recorded(WatchState watch, int failuresBefore, boolean streakAnnounced) {
+
+    boolean passed() {
+      return watch.failures() == 0;
+    }
+
+    /** The first failing round of a streak: the one that alerts. */
+    boolean startsStreak() {
+      return !passed() && failuresBefore == 0;
+    }
+
+    /** The first passing round after a streak that was announced. */
+    boolean recovers() {
+      return passed() && failuresBefore > 0 && streakAnnounced;
+    }
+  }
 
   /** Starts watching a run that just succeeded; the first pass is one interval away. */
   static Future<Void> start(SqlClient client, String runId, Deployment d, Watch watch) {
@@ -59,7 +78,7 @@ final class WatchStore {
 
   /**
    * Claims watches that are due and nobody holds. Whatever was missed while no replica ran,
-   * a watch is due once: the next time is set from when a pass is recorded, not from the slots.
+   * a watch is due once: recording the round moves its next time past the slots already gone.
    */
   Future<List<Claim>> claimDue(String owner, Duration claim, int limit) {
     return pool.preparedQuery("update watches set claim_owner = $1 || '/' || gen_random_uuid(), "
@@ -78,45 +97,100 @@ final class WatchStore {
   }
 
   /**
-   * Records a pass and sets the next one, or stops the watch when the next would fall after its
-   * end. Empty when the claim is no longer held or the watch was stopped meanwhile (a newer
-   * deploy or a rollback superseded it): such a pass is dropped and must not alert.
+   * Records a round and sets the next one from the round's own due time (see
+   * {@link WatchSchedule}), or stops the watch when the next would fall after its end. Empty
+   * when the claim is no longer held or the watch was stopped meanwhile (a newer deploy or a
+   * rollback superseded it): such a round is dropped and must not alert.
    */
   Future<Optional<Recorded>> record(Claim claim, boolean passed, JsonArray results) {
-    String next = "now() + every_ms" + MILLIS;
-    return pool.preparedQuery("update watches set passes = passes + 1, last_at = now(), last_result = $3, "
-            // Evaluated against the row before the update: the first failure of a streak is the alert.
-            + "alerted_at = case when not $4 and failures = 0 then now() else alerted_at end, "
-            + "failures = case when $4 then 0 else failures + 1 end, "
-            + "next_at = " + next + ", "
-            + "stopped_at = case when " + next + " > until then now() end, "
-            + "stop_reason = case when " + next + " > until then '" + WatchState.ENDED + "' end, "
-            + "claim_owner = null, claim_until = null "
-            + "where run_id = $1 and claim_owner = $2 and stopped_at is null "
-            + "returning failures, last_at, stopped_at")
-        .execute(Tuple.of(UUID.fromString(claim.runId()), claim.token(), results, passed))
-        .map(rows -> {
+    UUID runId = UUID.fromString(claim.runId());
+    return pool.withTransaction(conn -> conn.preparedQuery("select now() as now, next_at, every_ms, until, failures, "
+            + "alerted_at from watches where run_id = $1 and claim_owner = $2 and stopped_at is null for update")
+        .execute(Tuple.of(runId, claim.token()))
+        .compose(rows -> {
           if (rows.size() == 0) {
-            return Optional.<Recorded>empty();
+            return Future.succeededFuture(Optional.<Recorded>empty());
           }
-          Row row = rows.iterator().next();
-          return Optional.of(new Recorded(row.getInteger("failures"), instant(row.getOffsetDateTime("last_at")),
-              row.getOffsetDateTime("stopped_at") != null));
+          Row before = rows.iterator().next();
+          Instant due = instant(before.getOffsetDateTime("next_at"));
+          Instant next = WatchSchedule.next(due, Duration.ofMillis(before.getLong("every_ms")),
+              instant(before.getOffsetDateTime("now")));
+          boolean ends = next.isAfter(instant(before.getOffsetDateTime("until")));
+          int failuresBefore = before.getInteger("failures");
+          boolean announced = before.getOffsetDateTime("alerted_at") != null;
+          return conn.preparedQuery("update watches set passes = passes + 1, last_at = now(), last_result = $3, "
+                  + "last_due_at = next_at, last_passed = $4, "
+                  + "failed_rounds = failed_rounds + case when $4 then 0 else 1 end, "
+                  // The first failure of a streak is its alert; the alert's message is not known yet.
+                  + "alerted_at = case when not $4 and failures = 0 then now() else alerted_at end, "
+                  + "alert_channel = case when not $4 and failures = 0 then null else alert_channel end, "
+                  + "alert_ts = case when not $4 and failures = 0 then null else alert_ts end, "
+                  + "failures = case when $4 then 0 else failures + 1 end, "
+                  + "next_at = $5, "
+                  + "stopped_at = case when $6 then now() end, "
+                  + "stop_reason = case when $6 then '" + WatchState.ENDED + "' end, "
+                  + "claim_owner = null, claim_until = null "
+                  + "where run_id = $1 and claim_owner = $2 returning *")
+              .execute(Tuple.of(runId, claim.token(), results, passed, time(next), ends))
+              .map(after -> Optional.of(new Recorded(state(after.iterator().next()), failuresBefore, announced)));
+        }));
+  }
+
+  /** Where a streak's alert went, so its recovery can answer in the alert's thread. */
+  Future<Void> alertPosted(String runId, String channel, String ts) {
+    return pool.preparedQuery("update watches set alert_channel = $2, alert_ts = $3 where run_id = $1")
+        .execute(Tuple.of(UUID.fromString(runId), channel, ts))
+        .mapEmpty();
+  }
+
+  /**
+   * How long until this replica should look again: until the soonest round falls due, or a watch
+   * past its last slot reaches its end. A round another replica holds is followed on its grid
+   * (the next slot after now), or until its claim runs out if that is sooner, so a replica that
+   * is not running a watch still wakes in step with it. Measured by the database's clock, so
+   * replicas whose clocks differ a little still agree; empty when no watch runs.
+   */
+  Future<Optional<Duration>> untilNextDue() {
+    return pool.query("select now() as now, next_at, every_ms, until, claim_until from watches "
+            + "where stopped_at is null")
+        .execute()
+        .map(rows -> {
+          Optional<Duration> soonest = Optional.empty();
+          for (Row row : rows) {
+            Instant now = instant(row.getOffsetDateTime("now"));
+            Instant next = instant(row.getOffsetDateTime("next_at"));
+            Instant until = instant(row.getOffsetDateTime("until"));
+            Instant claimUntil = instant(row.getOffsetDateTime("claim_until"));
+            Instant at;
+            if (next.isAfter(until)) {
+              at = until;
+            } else if (claimUntil != null && claimUntil.isAfter(now)) {
+              Instant followingSlot = WatchSchedule.next(next, Duration.ofMillis(row.getLong("every_ms")), now);
+              at = claimUntil.isBefore(followingSlot) ? claimUntil : followingSlot;
+            } else {
+              at = next;
+            }
+            Duration wait = Duration.between(now, at).isNegative() ? Duration.ZERO : Duration.between(now, at);
+            if (soonest.isEmpty() || wait.compareTo(soonest.get()) < 0) {
+              soonest = Optional.of(wait);
+            }
+          }
+          return soonest;
         });
+  }
+
+  /** Gives back every claim this replica holds (it is stopping), so another replica runs those rounds now. */
+  Future<Integer> releaseAll(String owner) {
+    return pool.preparedQuery("update watches set claim_owner = null, claim_until = null "
+            + "where starts_with(claim_owner, $1 || '/')")
+        .execute(Tuple.of(owner))
+        .map(rows -> rows.rowCount());
   }
 
   /** Claims left by a previous process, void when the database has a single bot. */
   Future<Void> voidAllClaims() {
     return pool.query("update watches set claim_owner = null, claim_until = null where claim_until is not null")
         .execute().mapEmpty();
-  }
-
-  /** Gives a claim back unrecorded (this replica is stopping), so another may run it at once. */
-  Future<Void> release(Claim claim) {
-    return pool.preparedQuery("update watches set claim_owner = null, claim_until = null "
-            + "where run_id = $1 and claim_owner = $2")
-        .execute(Tuple.of(UUID.fromString(claim.runId()), claim.token()))
-        .mapEmpty();
   }
 
   Future<Void> stop(Claim claim, String reason) {
@@ -167,7 +241,13 @@ final class WatchStore {
         row.getString("version"), Duration.ofMillis(row.getLong("every_ms")), instant(row.getOffsetDateTime("until")),
         instant(row.getOffsetDateTime("next_at")), row.getInteger("passes"), instant(row.getOffsetDateTime("last_at")),
         row.getInteger("failures"), instant(row.getOffsetDateTime("alerted_at")),
-        instant(row.getOffsetDateTime("stopped_at")), row.getString("stop_reason"));
+        instant(row.getOffsetDateTime("stopped_at")), row.getString("stop_reason"),
+        instant(row.getOffsetDateTime("last_due_at")), row.getBoolean("last_passed"), row.getInteger("failed_rounds"),
+        row.getString("alert_channel"), row.getString("alert_ts"));
+  }
+
+  private static OffsetDateTime time(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
   }
 
   private static Instant instant(OffsetDateTime time) {

@@ -26,46 +26,57 @@ import org.slf4j.LoggerFactory;
 /**
  * The post-deploy watch (seed 004: smoke tests every 5 minutes for the first 4 hours). When a
  * deploy succeeds in an environment with {@code watch:}, its verification runs again on that
- * schedule, and the first failure of a streak is announced so someone can roll back.
+ * schedule; the first failing round of a streak is announced so someone can roll back, and the
+ * first passing round after it is announced so the alert can be resolved.
  *
  * <p>The schedule lives in the database: a watch starts in the transaction that records the
  * success, and stops in the one that launches the next deploy of the environment or starts a
- * rollback there, so a superseded watch never alerts. Replicas claim due watches with {@code FOR
- * UPDATE SKIP LOCKED} and a claim that runs out, so each pass runs on one replica, and one that
- * died is picked up by another. A watch overdue after a restart runs once, not once per missed slot.
+ * rollback there, so a superseded watch never alerts. Each round is due a whole number of
+ * intervals after the first ({@link WatchSchedule}); a replica sets one timer for the soonest due
+ * round it knows of (and looks again at least every {@code rescan}, for rounds other replicas
+ * scheduled), and replicas claim due watches with {@code FOR UPDATE SKIP LOCKED} and a claim that
+ * runs out, so each round runs on one replica, and one that died is picked up by another. A watch
+ * overdue after a restart runs once, not once per missed slot.
  */
-public final class Watches {
+public final class Watches implements WatchEvents {
 
   private static final Logger LOG = LoggerFactory.getLogger(Watches.class);
   private static final int BATCH = 20;
+  /** A timer never fires sooner than this after the last look, so an edge of the schedule cannot spin. */
+  private static final long MIN_WAIT_MS = 20;
 
   private final Vertx vertx;
   private final PreflightConfig config;
   private final RunRepository repository;
   private final WatchStore store;
   private final VerificationExecutor verifier;
-  private final Duration tick;
+  private final Duration rescan;
   private final Duration claim;
   private final String owner = "replica-" + UUID.randomUUID();
   private final List<Consumer<WatchFailure>> failureListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<WatchRecovery>> recoveryListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<WatchRound>> roundListeners = new CopyOnWriteArrayList<>();
   private final Promise<Void> closing = Promise.promise();
   private volatile boolean closed;
+  private boolean running;
   private long timer = -1;
+  private long timerAt;
 
   /**
    * @param verifier the same verification a deploy runs, with the bot's variables
-   * @param tick how often to look for due watches; a pass runs at most this late
-   * @param claim how long a replica may hold a pass before another may run it; longer than the
+   * @param rescan the longest this replica goes without looking for due rounds, so it learns of
+   *     rounds another replica scheduled (or gave back) even when it runs none of its own
+   * @param claim how long a replica may hold a round before another may run it; longer than the
    *     slowest verification (health retries included)
    */
   public Watches(Vertx vertx, PreflightConfig config, RunRepository repository, VerificationExecutor verifier,
-      Duration tick, Duration claim) {
+      Duration rescan, Duration claim) {
     this.vertx = vertx;
     this.config = config;
     this.repository = repository;
     this.store = new WatchStore(repository.pool());
     this.verifier = verifier;
-    this.tick = tick;
+    this.rescan = rescan;
     this.claim = claim;
   }
 
@@ -74,67 +85,132 @@ public final class Watches {
     deploys.onStatusChange(this::statusChanged);
   }
 
-  /** Called once per failing streak of a watch, on the event loop; listeners must not block. */
+  @Override
   public void onFailure(Consumer<WatchFailure> listener) {
     failureListeners.add(listener);
   }
 
-  /** Looks for due watches now and then every tick; answers how many watches are running. */
+  @Override
+  public void onRecovery(Consumer<WatchRecovery> listener) {
+    recoveryListeners.add(listener);
+  }
+
+  /** Called after every recorded round, on the event loop; listeners must not block. */
+  public void onRound(Consumer<WatchRound> listener) {
+    roundListeners.add(listener);
+  }
+
+  /** Runs the rounds due now, and each later one at its due time; answers how many watches are running. */
   public Future<Integer> start() {
-    if (timer < 0 && !closed) {
-      timer = vertx.setPeriodic(Math.max(10, tick.toMillis()), id -> sweep());
-      sweep();
+    if (!running && !closed) {
+      running = true;
+      wake();
     }
     return store.live().map(List::size);
   }
 
   /**
-   * With an embedded database there is one bot, so passes a previous process claimed and never
+   * With an embedded database there is one bot, so rounds a previous process claimed and never
    * finished are free at once rather than after their claim runs out.
    */
   public Future<Void> voidAllClaims() {
     return store.voidAllClaims();
   }
 
-  /** Stops looking; a pass under way ends before its next check and is left for another replica. */
-  public void close() {
-    closed = true;
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
+  /**
+   * Stops running rounds: a round under way ends before its next check, and every round this
+   * replica holds is given back, so another replica runs it at once. Completes when they are.
+   */
+  public Future<Void> close() {
+    synchronized (this) {
+      closed = true;
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+        timer = -1;
+      }
     }
     closing.tryComplete();
+    return store.releaseAll(owner)
+        .onSuccess(released -> {
+          if (released > 0) {
+            LOG.info("Gave back {} watch round(s) under way", released);
+          }
+        })
+        .<Void>mapEmpty();
+  }
+
+  @Override
+  public Future<Void> alertPosted(String runId, String channel, String ts) {
+    return store.alertPosted(runId, channel, ts);
   }
 
   public Future<Optional<WatchState>> find(String runId) {
     return store.find(runId);
   }
 
-  /** Watches still running, soonest pass first. */
+  /** Watches still running, soonest round first. */
   public Future<List<WatchState>> live() {
     return store.live();
   }
 
   /**
-   * Claims the due watches and runs them; completes when every claimed pass is recorded (or
-   * dropped) and answers how many were claimed. The timer calls this every tick.
+   * Claims the due watches and runs them; completes when every claimed round is recorded (or
+   * dropped) and answers how many were claimed.
    */
   public Future<Integer> pass() {
-    if (closed) {
-      return Future.succeededFuture(0);
-    }
-    return store.claimDue(owner, claim, BATCH).compose(claims -> {
-      List<Future<Void>> passes = claims.stream().map(this::run).toList();
-      return Future.join(passes).otherwiseEmpty().map(v -> claims.size());
-    });
+    return claimAndRun().compose(rounds -> Future.join(rounds).otherwiseEmpty().map(v -> rounds.size()));
   }
 
-  private void sweep() {
-    pass().compose(claimed -> store.endExpired())
-        .onFailure(e -> {
-          if (!closed) {
-            LOG.warn("Could not run the post-deploy watches: {}", e.getMessage());
+  /** Claims what is due and starts those rounds; completes once they are under way. */
+  private Future<List<Future<Void>>> claimAndRun() {
+    if (closed) {
+      return Future.succeededFuture(List.of());
+    }
+    return store.claimDue(owner, claim, BATCH).map(claims -> claims.stream().map(this::run).toList());
+  }
+
+  /** Starts the rounds due now, ends watches whose time ran out, and sets the timer for the next due round. */
+  private synchronized void wake() {
+    timer = -1;
+    if (closed) {
+      return;
+    }
+    claimAndRun()
+        .compose(rounds -> store.endExpired())
+        .compose(ended -> store.untilNextDue())
+        .onComplete(next -> {
+          if (next.failed() && !closed) {
+            LOG.warn("Could not run the post-deploy watches: {}", next.cause().getMessage());
           }
+          arm(next.succeeded() ? next.result().orElse(rescan) : rescan);
         });
+  }
+
+  /** Wakes up after {@code wait} (at most {@code rescan}), unless the timer already fires sooner. */
+  private synchronized void arm(Duration wait) {
+    if (!running || closed) {
+      return;
+    }
+    long delay = Math.max(MIN_WAIT_MS, Math.min(wait.toMillis(), rescan.toMillis()));
+    long at = System.currentTimeMillis() + delay;
+    if (timer >= 0) {
+      if (timerAt <= at) {
+        return;
+      }
+      vertx.cancelTimer(timer);
+    }
+    timerAt = at;
+    timer = vertx.setTimer(delay, id -> wake());
+  }
+
+  /** After a round of this replica, the next round (of any watch) may be sooner than the timer. */
+  private void rearm() {
+    if (!running || closed) {
+      return;
+    }
+    store.untilNextDue()
+        .onSuccess(next -> next.ifPresent(this::arm))
+        .onFailure(e -> LOG.debug("Could not look up the next watch round: {}", e.getMessage()));
   }
 
   // In the deploy run's transaction
@@ -150,7 +226,9 @@ public final class Watches {
       case ROLLING_BACK -> WatchStore.stopLive(conn, d.service(), d.environment(),
           WatchState.ROLLED_BACK + ": run " + after.id() + " is rolling back").mapEmpty();
       case SUCCEEDED -> watchOf(d.service(), d.environment())
-          .map(watch -> WatchStore.start(conn, after.id(), d, watch))
+          .map(watch -> WatchStore.start(conn, after.id(), d, watch)
+              // The first round is one interval away; this replica wakes for it.
+              .onSuccess(v -> vertx.runOnContext(x -> arm(watch.every()))))
           .orElseGet(Future::succeededFuture);
       default -> Future.succeededFuture();
     };
@@ -168,7 +246,7 @@ public final class Watches {
         .flatMap(svc -> svc.environment(environment));
   }
 
-  // One pass
+  // One round
 
   private Future<Void> run(WatchStore.Claim claimed) {
     Optional<Service.Environment> env = environment(claimed.service(), claimed.environment())
@@ -180,9 +258,14 @@ public final class Watches {
     return verifier.verify(env.get().verify(),
             Placeholders.of(claimed.service(), claimed.version(), claimed.environment()), result -> { },
             closing.future())
-        .compose(results -> closed ? store.release(claimed) : record(claimed, results))
-        .onFailure(e -> LOG.warn("The watch of run {} failed to run; it is tried again once its claim runs out: {}",
-            claimed.runId(), e.getMessage()))
+        // A round cut short by a shutdown says nothing about the deploy: its claim was given back.
+        .compose(results -> closed ? Future.<Void>succeededFuture() : record(claimed, results))
+        .onFailure(e -> {
+          if (!closed) {
+            LOG.warn("The watch of run {} failed to run; it is tried again once its claim runs out: {}",
+                claimed.runId(), e.getMessage());
+          }
+        })
         .otherwiseEmpty();
   }
 
@@ -190,31 +273,42 @@ public final class Watches {
     boolean passed = results.stream().allMatch(VerifyResult::passed);
     return store.record(claimed, passed, WatchStore.results(results)).compose(recorded -> {
       if (recorded.isEmpty()) {
-        LOG.info("A pass of the watch of run {} was dropped: the watch stopped or another replica holds it",
+        LOG.info("A round of the watch of run {} was dropped: the watch stopped or another replica holds it",
             claimed.runId());
         return Future.succeededFuture();
       }
-      if (recorded.get().stopped()) {
+      WatchStore.Recorded round = recorded.get();
+      if (round.watch().stopped()) {
         LOG.info("The watch of run {} ended", claimed.runId());
       }
-      // The first failure of a streak alerts; its record is already committed, so a restart does not repeat it.
-      if (!passed && recorded.get().failures() == 1) {
-        return repository.find(claimed.runId()).map(found -> {
-          found.ifPresent(run -> announce(new WatchFailure(run, results, recorded.get().at())));
-          return null;
-        });
+      rearm();
+      tell(roundListeners, new WatchRound(round.watch()), claimed.runId());
+      // Its record is already committed, so a restart neither repeats an alert nor a resolve.
+      if (!round.startsStreak() && !round.recovers()) {
+        return Future.succeededFuture();
       }
-      return Future.succeededFuture();
+      return repository.find(claimed.runId()).map(found -> {
+        found.ifPresent(run -> {
+          if (round.startsStreak()) {
+            LOG.warn("The watch of run {} failed: {} check(s) failing", run.id(),
+                results.stream().filter(result -> !result.passed()).count());
+            tell(failureListeners, new WatchFailure(run, results, round.watch().lastAt()), run.id());
+          } else {
+            LOG.info("The watch of run {} passes again after {} failing round(s)", run.id(), round.failuresBefore());
+            tell(recoveryListeners, new WatchRecovery(run, round.watch(), round.failuresBefore()), run.id());
+          }
+        });
+        return null;
+      });
     });
   }
 
-  private void announce(WatchFailure failure) {
-    LOG.warn("The watch of run {} failed: {} check(s) failing", failure.run().id(), failure.failed().size());
-    for (Consumer<WatchFailure> listener : failureListeners) {
+  private static <T> void tell(List<Consumer<T>> listeners, T event, String runId) {
+    for (Consumer<T> listener : listeners) {
       try {
-        listener.accept(failure);
+        listener.accept(event);
       } catch (RuntimeException e) {
-        LOG.error("A watch failure listener failed for run {}", failure.run().id(), e);
+        LOG.error("A watch listener failed for run {}", runId, e);
       }
     }
   }

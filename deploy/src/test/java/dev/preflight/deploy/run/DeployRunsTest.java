@@ -1,6 +1,7 @@
 package dev.preflight.deploy.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -282,6 +283,34 @@ class DeployRunsTest {
     verifications.poll(10, TimeUnit.SECONDS).complete(List.of(result(true)));
     TrackedRun done = waitFor(run.id(), RunStatus.SUCCEEDED).get(10, TimeUnit.SECONDS);
     assertEquals("deployed v1", done.deployment().deployState().get("summary"));
+  }
+
+  @Test
+  void aStoppingReplicaGivesItsDeployBackSoAnotherTakesItOverAtOnceWithoutAnOutcome() throws Exception {
+    DeployRuns first = service(config(true, false), Duration.ofSeconds(30));
+    ChecklistRuns firstRuns = runs;
+    TrackedRun run = get(first.open("api", "v1", "prod", DEPLOYER_ROLES, DEPLOYER));
+    get(firstRuns.tick(run.id(), "ready", DEPLOYER));
+    get(first.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
+    Call call = target.next();
+    get(call.journal.record(Map.of("updateSent", "true")));
+
+    Future<Void> stopped = first.stop(Duration.ofSeconds(10));
+    get(call.journal.stopping());
+    assertFalse(call.journal.aborted().isComplete(), "a stop is not an abort: the target acts on nothing");
+    // What a stopping target returns is no outcome.
+    call.outcome.complete(TargetOutcome.failure("Stopped following the rollout", null));
+    get(stopped);
+    assertTrue(leaseGivenBack(run.id()), "the lease is given back, not left to run out");
+    assertEquals(RunStatus.DEPLOYING, get(runs.find(run.id())).run().status());
+
+    DeployRuns second = service(config(true, false), Duration.ofSeconds(30));
+    CompletableFuture<TrackedRun> verifying = waitFor(run.id(), RunStatus.VERIFYING);
+    assertEquals(1, (int) get(second.resume()), "taken over at once, not after the 30 s lease");
+    Call resumed = target.next();
+    assertEquals("true", resumed.journal.state().get("updateSent"), "the second replica carries on from the journal");
+    resumed.outcome.complete(TargetOutcome.success("deployed v1", "rev-1", null));
+    assertEquals("deployed v1", verifying.get(10, TimeUnit.SECONDS).deployment().deployState().get("summary"));
   }
 
   @Test

@@ -157,11 +157,7 @@ class CommandTargetTest {
         Map.of("PID_FILE", pid.toString(), "CHILD_PID_FILE", childPid.toString()));
     MemoryJournal journal = new MemoryJournal();
     // The script writes both pid files before it prints this line.
-    journal.onProgress((step, detail) -> {
-      if ("waiting for the rollout".equals(detail)) {
-        vertx.runOnContext(v -> journal.abort());
-      }
-    });
+    journal.onProgress((step, detail) -> whenWaiting(vertx, detail, journal::abort));
 
     TargetOutcome outcome = await(target.deploy(job(deploy, "v1.4.2", Map.of()), journal));
 
@@ -170,6 +166,32 @@ class CommandTargetTest {
     assertEquals("waiting for the rollout", outcome.detail());
     assertGone(pid);
     assertGone(childPid);
+  }
+
+  @Test
+  void aStoppingBotKillsTheScriptAndItsChildAndRecordsWhySoTheNextBotNeverRunsItAgain(Vertx vertx)
+      throws Exception {
+    Path pid = dir.resolve("script.pid");
+    Path childPid = dir.resolve("child.pid");
+    Target.Command deploy = command(List.of(script("hang.sh")), List.of(),
+        Map.of("PID_FILE", pid.toString(), "CHILD_PID_FILE", childPid.toString()));
+    MemoryJournal journal = new MemoryJournal();
+    // The script writes both pid files before it prints this line.
+    journal.onProgress((step, detail) -> whenWaiting(vertx, detail, journal::stop));
+    await(target.deploy(job(deploy, "v1.4.2", Map.of()), journal));
+
+    assertGone(pid);
+    assertGone(childPid);
+    String ending = journal.state().get(CommandTarget.ENDING);
+    assertTrue(ending.startsWith(CommandTarget.STOPPED), ending);
+    assertFalse(journal.state().containsKey(CommandTarget.EXIT_CODE));
+
+    // The replica that takes the run over reads the ending and never starts the script again.
+    Files.delete(pid);
+    TargetOutcome next = await(target.deploy(job(deploy, "v1.4.2", Map.of()), new MemoryJournal(journal.state())));
+    assertFalse(next.succeeded());
+    assertEquals(ending, next.summary());
+    assertFalse(Files.exists(pid), "the script did not run a second time");
   }
 
   @Test
@@ -301,6 +323,13 @@ class CommandTargetTest {
     assertEquals(List.of(), markerLines());
   }
 
+  /** hang.sh says it waits once both its pid files are written. */
+  private static void whenWaiting(Vertx vertx, String detail, Runnable then) {
+    if ("waiting for the rollout".equals(detail)) {
+      vertx.runOnContext(v -> then.run());
+    }
+  }
+
   private static void assertGone(Path pidFile) throws IOException {
     long pid = Long.parseLong(Files.readString(pidFile).trim());
     assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "process " + pid + " survived");
@@ -320,6 +349,7 @@ class CommandTargetTest {
     private final Map<String, String> state = new ConcurrentHashMap<>();
     private final List<String> progress = new CopyOnWriteArrayList<>();
     private final Promise<Void> aborted = Promise.promise();
+    private final Promise<Void> stopping = Promise.promise();
     private volatile Predicate<Map<String, String>> failing = entries -> false;
     private volatile boolean dead;
     private volatile BiConsumer<String, String> onProgress = (step, detail) -> {};
@@ -341,6 +371,11 @@ class CommandTargetTest {
 
     void abort() {
       aborted.tryComplete();
+    }
+
+    /** The bot is shutting down. */
+    void stop() {
+      stopping.tryComplete();
     }
 
     /** Every progress report as "step | detail". */
@@ -372,6 +407,11 @@ class CommandTargetTest {
     @Override
     public Future<Void> aborted() {
       return aborted.future();
+    }
+
+    @Override
+    public Future<Void> stopping() {
+      return stopping.future();
     }
   }
 }

@@ -44,6 +44,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -148,6 +149,78 @@ class WatchesTest {
   }
 
   @Test
+  void roundsEveryTwoSecondsAreDueTwoSecondsApartAndRunInOrder() throws Exception {
+    // The rescan is the old fixed tick: rounds must not wait for it.
+    Watches watches = replica(new Watch(Duration.ofSeconds(2), Duration.ofMinutes(5)), Duration.ofSeconds(15));
+    List<WatchRound> rounds = new CopyOnWriteArrayList<>();
+    watches.onRound(rounds::add);
+    get(watches.start());
+    TrackedRun run = deploy("v1");
+    Instant firstDue = get(watches.find(run.id())).orElseThrow().nextAt();
+
+    awaitCondition(() -> Future.succeededFuture(rounds.size()), n -> n >= 4);
+    List<WatchState> seen = rounds.stream().map(WatchRound::watch).toList().subList(0, 4);
+    assertEquals(List.of(1, 2, 3, 4), seen.stream().map(WatchState::passes).toList(), "one round at a time, in order");
+    assertEquals(List.of(firstDue, firstDue.plusSeconds(2), firstDue.plusSeconds(4), firstDue.plusSeconds(6)),
+        seen.stream().map(WatchState::lastDueAt).toList(), "each round is due two seconds after the one before");
+    for (WatchState round : seen) {
+      assertEquals(round.lastDueAt().plusSeconds(2), round.nextAt(), "the next round is set from this one's due time");
+      assertFalse(round.lastAt().isBefore(round.lastDueAt()), "a round never runs before it is due: " + round);
+    }
+  }
+
+  @Test
+  void theCadenceCarriesOverToAnotherReplicaWhenTheFirstStops() throws Exception {
+    Watch watch = new Watch(Duration.ofSeconds(2), Duration.ofMinutes(5));
+    Watches second = replica(watch, Duration.ofSeconds(15));
+    Watches first = replica(watch, Duration.ofSeconds(15)); // the deploy goes through this replica
+    List<WatchRound> byFirst = new CopyOnWriteArrayList<>();
+    List<WatchRound> bySecond = new CopyOnWriteArrayList<>();
+    first.onRound(byFirst::add);
+    second.onRound(bySecond::add);
+    get(first.start());
+    TrackedRun run = deploy("v1");
+    Instant firstDue = get(first.find(run.id())).orElseThrow().nextAt();
+    awaitCondition(() -> Future.succeededFuture(byFirst.size()), n -> n >= 2);
+
+    // Another replica comes up (a rolling restart), and the first stops.
+    get(second.start());
+    get(first.close());
+    int secondsBefore = bySecond.size();
+    awaitCondition(() -> Future.succeededFuture(bySecond.size()), n -> n >= secondsBefore + 2);
+
+    List<WatchState> all = new ArrayList<>();
+    byFirst.forEach(round -> all.add(round.watch()));
+    bySecond.forEach(round -> all.add(round.watch()));
+    all.sort(java.util.Comparator.comparing(WatchState::passes));
+    for (int i = 0; i < all.size(); i++) {
+      assertEquals(i + 1, all.get(i).passes(), "every round once, in order: " + all);
+      assertEquals(firstDue.plusSeconds(2L * i), all.get(i).lastDueAt(), "round " + (i + 1) + " on the same grid");
+    }
+    assertEquals(1 + all.size(), requests("v1"), "the deploy's verification, then one request per round");
+  }
+
+  @Test
+  void aStoppingReplicaGivesItsRoundBackSoAnotherRunsItAtOnce() throws Exception {
+    Watches first = replica(new Watch(Duration.ofMinutes(1), Duration.ofHours(4)), MANUAL);
+    TrackedRun run = deploy("v1");
+    execute("update watches set next_at = now() where run_id = $1", run.id());
+    health.set("hold");
+    Future<Integer> pass = first.pass();
+    RoutingContext request = parked.poll(20, TimeUnit.SECONDS);
+    assertTrue(request != null, "the round reached the service");
+
+    get(first.close());
+    Watches second = replica(new Watch(Duration.ofMinutes(1), Duration.ofHours(4)), MANUAL);
+    health.set("ok");
+    assertEquals(1, get(second.pass()), "the round given back is due, not held for its 30 s claim");
+    request.response().end("ok");
+    get(pass);
+    WatchState state = get(second.find(run.id())).orElseThrow();
+    assertEquals(1, state.passes(), "the round cut short by the stop was not recorded: " + state);
+  }
+
+  @Test
   void anOverdueWatchRunsOnceNotOncePerMissedSlot() throws Exception {
     Watches watches = replica(new Watch(Duration.ofMinutes(1), Duration.ofHours(4)), MANUAL);
     TrackedRun run = deploy("v1");
@@ -160,16 +233,20 @@ class WatchesTest {
     WatchState state = get(watches.find(run.id())).orElseThrow();
     assertEquals(1, state.passes());
     assertTrue(state.nextAt().isAfter(state.lastAt()), state.toString());
+    assertEquals(0, Duration.between(state.lastDueAt(), state.nextAt()).toMillis() % 60_000,
+        "the missed slots are skipped, the cadence kept: " + state);
     assertFalse(state.stopped());
   }
 
   // Alerts
 
   @Test
-  void aFailureIsAnnouncedOncePerFailingStreak() throws Exception {
+  void aFailureIsAnnouncedOncePerFailingStreakAndItsRecoveryOnceWhenItEnds() throws Exception {
     Watches watches = replica(new Watch(FAST, Duration.ofMinutes(5)), Duration.ofMillis(50));
     List<WatchFailure> alerts = new CopyOnWriteArrayList<>();
+    List<WatchRecovery> recoveries = new CopyOnWriteArrayList<>();
     watches.onFailure(alerts::add);
+    watches.onRecovery(recoveries::add);
     get(watches.start());
     TrackedRun run = deploy("v1");
     int healthy = awaitWatch(watches, run.id(), w -> w.passes() >= 1).passes();
@@ -183,13 +260,26 @@ class WatchesTest {
     assertEquals(List.of("expected 200, got 503"),
         alert.failed().stream().map(r -> r.evidence().summary()).toList());
     assertTrue(streak.alertedAt() != null && streak.passes() > healthy, streak.toString());
+    assertTrue(recoveries.isEmpty(), "still failing");
+    get(watches.alertPosted(run.id(), "C0ALERTS01", "1700000000.000100"));
 
     health.set("ok");
-    awaitWatch(watches, run.id(), w -> w.failures() == 0);
+    WatchState recovered = awaitWatch(watches, run.id(), w -> w.failures() == 0);
+    awaitCondition(() -> Future.succeededFuture(recoveries.size()), n -> n == 1);
+    int streakLength = recoveries.get(0).failedInARow();
+    assertTrue(streakLength >= 3, "the whole streak: " + streakLength);
+    assertEquals("1700000000.000100", recoveries.get(0).watch().alertTs(), "the recovery knows the alert to answer");
+    assertEquals("C0ALERTS01", recoveries.get(0).watch().alertChannel());
+    assertEquals(run.id(), recoveries.get(0).run().id());
+    awaitWatch(watches, run.id(), w -> w.passes() >= recovered.passes() + 2);
+    assertEquals(1, recoveries.size(), "passing rounds after the recovery announce nothing more");
+
     health.set("failing");
     awaitCondition(() -> Future.succeededFuture(alerts.size()), n -> n == 2);
-    awaitWatch(watches, run.id(), w -> w.failures() >= 2);
+    WatchState again = awaitWatch(watches, run.id(), w -> w.failures() >= 2);
     assertEquals(2, alerts.size(), "it failed again after recovering: a second alert, and only one");
+    assertEquals(null, again.alertTs(), "a new streak's alert is not posted yet; the old one's place is forgotten");
+    assertEquals(streakLength + again.failures(), again.failedRounds(), "failing rounds over the watch's life");
   }
 
   // Restarts and replicas

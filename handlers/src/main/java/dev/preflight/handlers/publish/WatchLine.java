@@ -7,6 +7,7 @@ import com.slack.api.model.block.ActionsBlock;
 import com.slack.api.model.block.LayoutBlock;
 import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.deploy.run.TrackedRun;
+import dev.preflight.checklists.config.Durations;
 import dev.preflight.deploy.watch.WatchState;
 import dev.preflight.handlers.render.MessageContent;
 import dev.preflight.handlers.render.Mrkdwn;
@@ -16,8 +17,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The line a succeeded run's message gets while its deploy is watched: that it is, and when a
- * pass fails, that it failed (the details and the alert are in the thread). It goes just above
+ * The line a succeeded run's message gets while its deploy is watched: how the latest round went
+ * and the rounds so far, and while rounds fail, that they do (the details and the alert are in
+ * the thread). The publisher renders it again after every round. It goes just above
  * the buttons, so Rollback stays next to it.
  */
 final class WatchLine {
@@ -40,20 +42,40 @@ final class WatchLine {
     return new MessageContent(content.text(), blocks);
   }
 
-  /** What the message says about its watch; null once a later deploy or a rollback took over. */
+  /**
+   * What the message says about its watch: how its latest round went and when, and how many
+   * rounds ran and failed; null once a later deploy or a rollback took over.
+   */
   static String line(WatchState watch) {
-    String passes = watch.passes() + (watch.passes() == 1 ? " pass" : " passes");
+    if (watch.stopped() && !watch.ended()) {
+      return null;
+    }
     if (watch.failures() > 0) {
-      return "⚠️ *Post-deploy watch failing* since " + Mrkdwn.date(watch.lastAt()) + " · " + watch.failures()
-          + " failing in a row · " + passes + " so far · details in the thread";
+      return "⚠️ *Post-deploy watch " + (watch.stopped() ? "ended failing" : "failing") + "* · latest round "
+          + Mrkdwn.date(watch.lastAt()) + " failed · " + watch.failures() + " failing in a row · " + counts(watch)
+          + " · details in the thread";
     }
-    if (!watch.stopped()) {
-      return "👀 Watched every " + dev.preflight.checklists.config.Durations.format(watch.every()) + " until " + Mrkdwn.date(watch.until())
-          + " · " + passes + " so far, all passing";
+    if (watch.stopped()) {
+      return "👀 Watch ended · " + counts(watch);
     }
-    if (watch.stopReason() != null && watch.stopReason().startsWith(WatchState.ENDED)) {
-      return "👀 Watch ended · " + passes + ", all passing";
+    String every = "👀 Watched every " + Durations.format(watch.every()) + " until " + Mrkdwn.date(watch.until());
+    if (watch.lastAt() == null) {
+      return every + " · first round " + Mrkdwn.date(watch.nextAt());
     }
-    return null;
+    return every + " · latest round " + Mrkdwn.date(watch.lastAt()) + " passed · " + counts(watch);
+  }
+
+  /** "12 rounds, all passed", "12 rounds, 3 failed". */
+  static String counts(WatchState watch) {
+    int rounds = watch.passes();
+    int failed = watch.failedRounds();
+    String ran = rounds + (rounds == 1 ? " round" : " rounds");
+    if (failed == 0) {
+      return ran + (rounds == 1 ? ", passed" : ", all passed");
+    }
+    if (failed == rounds) {
+      return ran + (rounds == 1 ? ", failed" : ", all failed");
+    }
+    return ran + ", " + failed + " failed";
   }
 }

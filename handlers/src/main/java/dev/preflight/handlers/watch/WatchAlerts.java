@@ -22,6 +22,9 @@ import dev.preflight.deploy.run.DeployRuns;
 import dev.preflight.deploy.run.Origin;
 import dev.preflight.deploy.run.TrackedRun;
 import dev.preflight.deploy.watch.WatchFailure;
+import dev.preflight.deploy.watch.WatchEvents;
+import dev.preflight.deploy.watch.WatchRecovery;
+import dev.preflight.deploy.watch.WatchState;
 import dev.preflight.deploy.watch.Watches;
 import dev.preflight.handlers.Replies;
 import dev.preflight.handlers.Roles;
@@ -34,7 +37,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +45,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Raises a hand when a watched deploy stops passing: an alert in the environment's alert
  * channel saying what failed, with a link to the run's message and a red Rollback button, and a
- * note in the run's thread so whoever looks at the deploy sees it too.
+ * note in the run's thread so whoever looks at the deploy sees it too. One alert per failing
+ * streak: the rounds that keep failing after it add nothing, and the first round that passes
+ * again answers in the alert's thread (and the run's) that it recovered.
  *
  * <p>The button carries the run id and rolls back that run through the same rules as the run
  * message's own Rollback (deployer roles, a stale button refused when a newer deploy launched
@@ -65,7 +70,7 @@ public final class WatchAlerts {
   private final Roles roles;
   private final Replies replies;
   private final Rollback rollback;
-  private final Consumer<Consumer<WatchFailure>> feed;
+  private final WatchEvents feed;
   private static final int POST_ATTEMPTS = 5;
   private static final java.time.Duration RETRY_AFTER = java.time.Duration.ofSeconds(30);
 
@@ -77,8 +82,7 @@ public final class WatchAlerts {
     Future<TrackedRun> apply(String runId, Set<String> actorRoles, Origin origin);
   }
 
-  WatchAlerts(PreflightConfig config, SlackApi slack, Roles roles, Rollback rollback,
-      Consumer<Consumer<WatchFailure>> feed, Context loop) {
+  WatchAlerts(PreflightConfig config, SlackApi slack, Roles roles, Rollback rollback, WatchEvents feed, Context loop) {
     this.config = config;
     this.slack = slack;
     this.roles = roles;
@@ -90,7 +94,7 @@ public final class WatchAlerts {
 
   public static WatchAlerts create(PreflightConfig config, SlackApi slack, Roles roles, DeployRuns deploys,
       Watches watches, Context loop) {
-    return new WatchAlerts(config, slack, roles, deploys::rollback, watches::onFailure, loop);
+    return new WatchAlerts(config, slack, roles, deploys::rollback, watches, loop);
   }
 
   /** Answers the alert's Rollback button. */
@@ -98,27 +102,28 @@ public final class WatchAlerts {
     app.blockAction(WATCH_ROLLBACK, this::click);
   }
 
-  /** Starts posting the watches' failures. */
+  /** Starts posting the watches' failures and recoveries. */
   public void start() {
-    feed.accept(failure -> postPatiently(failure, 1));
+    feed.onFailure(failure -> patiently("alert", failure.run().id(), () -> post(failure), 1));
+    feed.onRecovery(recovery -> patiently("recovery", recovery.run().id(), () -> resolve(recovery), 1));
   }
 
   /**
-   * The watch alerts once per failing streak, so a post Slack refused (an outage, a rate limit
-   * outlasting the client's retries) is tried again a few times rather than lost.
+   * The watch tells each streak's start and end once, so a post Slack refused (an outage, a rate
+   * limit outlasting the client's retries) is tried again a few times rather than lost.
    */
-  private void postPatiently(WatchFailure failure, int attempt) {
-    post(failure).onFailure(e -> {
+  private void patiently(String what, String runId, Supplier<Future<?>> post, int attempt) {
+    post.get().onFailure(e -> {
       if (attempt >= POST_ATTEMPTS) {
-        LOG.error("Could not post the watch alert of run {} after {} attempts", failure.run().id(), attempt, e);
+        LOG.error("Could not post the watch {} of run {} after {} attempts", what, runId, attempt, e);
         return;
       }
-      LOG.warn("Could not post the watch alert of run {} ({}); trying again", failure.run().id(), e.getMessage());
-      loop.owner().setTimer(RETRY_AFTER.toMillis() * attempt, id -> postPatiently(failure, attempt + 1));
+      LOG.warn("Could not post the watch {} of run {} ({}); trying again", what, runId, e.getMessage());
+      loop.owner().setTimer(RETRY_AFTER.toMillis() * attempt, id -> patiently(what, runId, post, attempt + 1));
     });
   }
 
-  /** Posts the alert, then the note in the run's thread; answers the alert's {@code ts}. */
+  /** Posts the alert, keeps its place for the recovery, then notes it in the run's thread; answers its {@code ts}. */
   Future<String> post(WatchFailure failure) {
     TrackedRun run = failure.run();
     Deployment d = run.deployment();
@@ -127,7 +132,37 @@ public final class WatchAlerts {
         ? slack.permalink(run.channelId(), run.messageTs()).otherwise((String) null)
         : Future.succeededFuture(null);
     return link.compose(permalink -> slack.postMessage(channel, headline(d), blocks(failure, permalink)))
-        .onSuccess(ts -> note(failure, channel));
+        .onSuccess(ts -> {
+          feed.alertPosted(run.id(), channel, ts)
+              .onFailure(e -> LOG.warn("Could not keep the place of run {}'s watch alert; its recovery will be posted "
+                  + "on its own: {}", run.id(), e.getMessage()));
+          note(failure, channel);
+        });
+  }
+
+  /**
+   * Says the streak is over: in the alert's thread when the alert's place is known, on its own
+   * in the alert channel otherwise; and in the run's thread.
+   */
+  Future<String> resolve(WatchRecovery recovery) {
+    TrackedRun run = recovery.run();
+    Deployment d = run.deployment();
+    WatchState watch = recovery.watch();
+    String rounds = recovery.failedInARow() + (recovery.failedInARow() == 1 ? " failing round" : " failing rounds");
+    String text = "✅ Recovered: the watch of " + Mrkdwn.escape(d.service()) + " " + Mrkdwn.escape(d.version())
+        + " in " + Mrkdwn.escape(d.environment()) + " passes again since " + Mrkdwn.date(watch.lastAt()) + ", after "
+        + rounds + ".";
+    Future<String> posted = watch.alertTs() != null && watch.alertChannel() != null
+        ? slack.postReply(watch.alertChannel(), watch.alertTs(), text)
+        : slack.postMessage(alertChannel(d).orElse(run.channelId()), recoveredHeadline(d),
+            List.of(section(s -> s.text(markdownText(Mrkdwn.clipEscaped(text, Mrkdwn.SECTION_TEXT_LIMIT))))));
+    return posted.onSuccess(ts -> {
+      if (run.posted()) {
+        slack.postReply(run.channelId(), run.messageTs(), "✅ Post-deploy watch passes again since "
+                + Mrkdwn.date(watch.lastAt()) + ", after " + rounds + ".")
+            .onFailure(e -> LOG.warn("Could not mark run {} with its watch recovery: {}", run.id(), e.getMessage()));
+      }
+    });
   }
 
   private Optional<String> alertChannel(Deployment d) {
@@ -151,6 +186,10 @@ public final class WatchAlerts {
 
   static String headline(Deployment d) {
     return "Watch of " + d.service() + " " + d.version() + " in " + d.environment() + " failed";
+  }
+
+  static String recoveredHeadline(Deployment d) {
+    return "Watch of " + d.service() + " " + d.version() + " in " + d.environment() + " recovered";
   }
 
   private static List<LayoutBlock> blocks(WatchFailure failure, String permalink) {

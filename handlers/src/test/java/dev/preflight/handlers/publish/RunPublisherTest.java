@@ -247,7 +247,7 @@ class RunPublisherTest {
           test.verify(() -> {
             String text = text(fake.message(CHANNEL, ts).orElseThrow());
             assertTrue(text.contains("👀 Watched every 5m until"), text);
-            assertTrue(text.contains("2 passes so far, all passing"), text);
+            assertTrue(text.contains("2 rounds, all passed"), text);
           });
           stored.watch(new dev.preflight.deploy.watch.WatchState("r-1", "backend", "production", "v1.4.2",
               java.time.Duration.ofMinutes(5), until, LAUNCHED.plusSeconds(900), 3, LAUNCHED.plusSeconds(600), 1,

@@ -25,9 +25,13 @@ import dev.preflight.checklists.run.RunRuleException;
 import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.deploy.run.Origin;
 import dev.preflight.deploy.run.TrackedRun;
+import dev.preflight.deploy.watch.WatchEvents;
 import dev.preflight.deploy.watch.WatchFailure;
+import dev.preflight.deploy.watch.WatchRecovery;
+import dev.preflight.deploy.watch.WatchState;
 import dev.preflight.handlers.Roles;
 import dev.preflight.handlers.command.SlackHarness;
+import dev.preflight.handlers.render.Mrkdwn;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -41,6 +45,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -52,7 +57,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The Slack side of the post-deploy watch, against the fake Slack: a failure (built by hand, as
  * the watch would announce it) becomes an alert with a Rollback button in the alert channel and
- * a note in the run's thread; the button rolls back the watched run with the clicker's roles.
+ * a note in the run's thread; the recovery after it answers in the alert's thread; the button
+ * rolls back the watched run with the clicker's roles.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
@@ -65,6 +71,8 @@ class WatchAlertsTest {
 
   private final PreflightConfig config = config();
   private final AtomicReference<Consumer<WatchFailure>> listener = new AtomicReference<>();
+  private final AtomicReference<Consumer<WatchRecovery>> recoveries = new AtomicReference<>();
+  private final List<List<String>> alertsKept = new CopyOnWriteArrayList<>();
   private final AtomicReference<Rolled> rolled = new AtomicReference<>();
   private SlackHarness harness;
 
@@ -74,7 +82,23 @@ class WatchAlertsTest {
   void start(Vertx vertx, VertxTestContext test) {
     SlackHarness.start(vertx, setup -> {
       WatchAlerts alerts = new WatchAlerts(config, setup.slack(), new Roles(config, setup.slack(), Clock.systemUTC()),
-          this::rollback, listener::set, vertx.getOrCreateContext());
+          this::rollback, new WatchEvents() {
+            @Override
+            public void onFailure(Consumer<WatchFailure> failures) {
+              listener.set(failures);
+            }
+
+            @Override
+            public void onRecovery(Consumer<WatchRecovery> recovered) {
+              recoveries.set(recovered);
+            }
+
+            @Override
+            public Future<Void> alertPosted(String runId, String channel, String ts) {
+              alertsKept.add(List.of(runId, channel, ts));
+              return Future.succeededFuture();
+            }
+          }, vertx.getOrCreateContext());
       alerts.register(setup.app());
       alerts.start();
     }).onComplete(test.succeeding(started -> {
@@ -97,36 +121,82 @@ class WatchAlertsTest {
     return Future.succeededFuture(run("1700000000.000100"));
   }
 
+  /** The run's message, the alert a failure posted and the note in the run's thread. */
+  private record Posted(String runTs, JsonObject alert, JsonObject note) {}
+
+  private Future<Posted> fail() {
+    return harness.slack.postMessage(DEPLOYS, "backend v1.5.0 to production", List.of()).compose(runTs -> {
+      listener.get().accept(failure(run(runTs)));
+      return harness.fake.awaitCall("chat.postMessage", p -> ALERTS.equals(p.getString("channel")))
+          .compose(alert -> harness.fake.awaitCall("chat.postMessage", p -> runTs.equals(p.getString("thread_ts")))
+              .map(note -> new Posted(runTs, alert, note)));
+    });
+  }
+
   @Test
   void aFailureIsPostedToTheAlertChannelWithARollbackButtonAndMarksTheRunsThread(VertxTestContext test) {
-    harness.slack.postMessage(DEPLOYS, "backend v1.5.0 to production", List.of())
+    fail().onComplete(test.succeeding(posted -> test.verify(() -> {
+      String runTs = posted.runTs();
+      JsonObject alert = posted.alert();
+      JsonObject note = posted.note();
+      assertEquals("Watch of backend v1.5.0 in production failed", alert.getString("text"));
+      String shown = alert.getJsonArray("blocks").encode();
+      assertTrue(shown.contains("Health: expected 200, got 503"), shown);
+      assertFalse(shown.contains("Version check"), "a check that passed is not listed: " + shown);
+      assertTrue(shown.contains("https://fake.slack/archives/" + DEPLOYS + "/p" + runTs.replace(".", "")),
+          "links the run's message: " + shown);
+
+      JsonObject button = button(alert.getJsonArray("blocks"));
+      assertEquals(WatchAlerts.WATCH_ROLLBACK, button.getString("action_id"));
+      assertEquals("r-1", button.getString("value"));
+      assertEquals("danger", button.getString("style"));
+      assertNotNull(button.getJsonObject("confirm"), "the rollback asks first");
+      assertTrue(button.getJsonObject("confirm").encode().contains("back to v1.4.9"));
+
+      assertTrue(note.getString("text").startsWith("⚠️ Post-deploy watch failed at <!date^"
+          + AT.getEpochSecond()), note.getString("text"));
+      assertTrue(note.getString("text").contains("Health: expected 200, got 503"));
+      assertEquals(DEPLOYS, note.getString("channel"));
+      test.completeNow();
+    })));
+  }
+
+  @Test
+  void theRecoveryAnswersInTheStreaksAlertThreadAndInTheRunsThread(VertxTestContext test) {
+    fail().map(Posted::runTs)
         .compose(runTs -> {
-          listener.get().accept(failure(run(runTs)));
-          return harness.fake.awaitCall("chat.postMessage", p -> ALERTS.equals(p.getString("channel")))
-              .compose(alert -> harness.fake.awaitCall("chat.postMessage", p -> runTs.equals(p.getString("thread_ts")))
-                  .onComplete(test.succeeding(note -> test.verify(() -> {
-                    assertEquals("Watch of backend v1.5.0 in production failed", alert.getString("text"));
-                    String shown = alert.getJsonArray("blocks").encode();
-                    assertTrue(shown.contains("Health: expected 200, got 503"), shown);
-                    assertFalse(shown.contains("Version check"), "a check that passed is not listed: " + shown);
-                    assertTrue(shown.contains("https://fake.slack/archives/" + DEPLOYS + "/p" + runTs.replace(".", "")),
-                        "links the run's message: " + shown);
-
-                    JsonObject button = button(alert.getJsonArray("blocks"));
-                    assertEquals(WatchAlerts.WATCH_ROLLBACK, button.getString("action_id"));
-                    assertEquals("r-1", button.getString("value"));
-                    assertEquals("danger", button.getString("style"));
-                    assertNotNull(button.getJsonObject("confirm"), "the rollback asks first");
-                    assertTrue(button.getJsonObject("confirm").encode().contains("back to v1.4.9"));
-
-                    assertTrue(note.getString("text").startsWith("⚠️ Post-deploy watch failed at <!date^"
-                        + AT.getEpochSecond()), note.getString("text"));
-                    assertTrue(note.getString("text").contains("Health: expected 200, got 503"));
-                    assertEquals(DEPLOYS, note.getString("channel"));
-                    test.completeNow();
-                  }))));
+          String alertTs = harness.fake.messages(ALERTS).get(0).getString("ts");
+          test.verify(() -> assertEquals(List.of(List.of("r-1", ALERTS, alertTs)), alertsKept,
+              "the alert's place is kept for its recovery"));
+          recoveries.get().accept(new WatchRecovery(run(runTs), watch(ALERTS, alertTs), 3));
+          return harness.fake.awaitCall("chat.postMessage", p -> alertTs.equals(p.getString("thread_ts")))
+              .compose(resolved -> harness.fake.awaitCall("chat.postMessage",
+                      p -> runTs.equals(p.getString("thread_ts")) && p.getString("text").startsWith("✅"))
+                  .map(note -> List.of(resolved, note)));
         })
-        .onFailure(test::failNow);
+        .onComplete(test.succeeding(both -> test.verify(() -> {
+          JsonObject resolved = both.get(0);
+          assertEquals(ALERTS, resolved.getString("channel"));
+          assertEquals("✅ Recovered: the watch of backend v1.5.0 in production passes again since "
+              + Mrkdwn.date(RECOVERED) + ", after 3 failing rounds.", resolved.getString("text"));
+          assertTrue(both.get(1).getString("text").startsWith("✅ Post-deploy watch passes again since <!date^"
+              + RECOVERED.getEpochSecond()), both.get(1).getString("text"));
+          assertEquals(1, harness.fake.messages(ALERTS).size(), "one alert for the streak, answered in its thread");
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void aRecoveryWhoseAlertWasNeverPostedIsPostedInTheAlertChannel(VertxTestContext test) {
+    recoveries.get().accept(new WatchRecovery(run(null), watch(null, null), 1));
+    harness.fake.awaitCall("chat.postMessage", p -> ALERTS.equals(p.getString("channel")))
+        .onComplete(test.succeeding(posted -> test.verify(() -> {
+          assertEquals("Watch of backend v1.5.0 in production recovered", posted.getString("text"));
+          assertEquals(null, posted.getString("thread_ts"));
+          assertTrue(posted.getJsonArray("blocks").encode().contains("after 1 failing round."),
+              posted.getJsonArray("blocks").encode());
+          test.completeNow();
+        })));
   }
 
   @Test
@@ -199,6 +269,14 @@ class WatchAlertsTest {
     VerifyResult version = new VerifyResult("version", "Version check", Verification.Kind.HEALTH,
         new Evidence(true, "200 OK", 200, 8L, null, null, 1), List.of());
     return new WatchFailure(run, List.of(health, version), AT);
+  }
+
+  private static final Instant RECOVERED = Instant.parse("2024-05-01T15:20:00Z");
+
+  /** The watch after its first passing round since the streak. */
+  private static WatchState watch(String alertChannel, String alertTs) {
+    return new WatchState("r-1", "backend", "production", "v1.5.0", Duration.ofMinutes(5), AT.plusSeconds(3 * 3600),
+        RECOVERED.plusSeconds(300), 5, RECOVERED, 0, AT, null, null, RECOVERED, true, 3, alertChannel, alertTs);
   }
 
   private static JsonObject button(JsonArray blocks) {

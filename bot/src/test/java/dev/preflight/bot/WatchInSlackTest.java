@@ -1,0 +1,123 @@
+package dev.preflight.bot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.preflight.checklists.config.ConfigLoader;
+import dev.preflight.checklists.secret.Variables;
+import dev.preflight.deploy.TestDatabase;
+import dev.preflight.handlers.ActionIds;
+import dev.preflight.handlers.fake.FakeSlack;
+import dev.preflight.handlers.fake.SlackRequests;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The post-deploy watch end to end, as the channels see it: a deploy succeeds, its health then
+ * fails for two rounds and comes back. One alert for the streak, nothing for its second round,
+ * a recovery in the alert's thread, and the run's message showing the latest round and the
+ * counts after every round.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class WatchInSlackTest {
+
+  private static final Path CONFIG = Path.of("src/test/resources/e2e-watch/preflight.yaml");
+  private static final String DEPLOYS = "C0DEPLOYS1";
+  private static final String ALERTS = "C0ALERTS01";
+  private static final String DEPLOYER = "U0DEPLOY1";
+
+  private final SlackRequests slack = new SlackRequests();
+  private Vertx vertx;
+  private FakeSlack fake;
+  private HealthTarget health;
+  private PreflightVerticle bot;
+  private WebClient client;
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    TestDatabase database = TestDatabase.create();
+    client = WebClient.create(vertx);
+    fake = await(FakeSlack.start(vertx));
+    health = await(HealthTarget.start(vertx));
+    BotSettings settings = BotSettings.fromEnvironment(Map.of(
+        "PORT", "0",
+        "PREFLIGHT_CONFIG", CONFIG.toString(),
+        "SLACK_BOT_TOKEN", "xoxb-e2e-watch-token",
+        "SLACK_SIGNING_SECRET", SlackRequests.SIGNING_SECRET,
+        "SLACK_API_URL", fake.url()));
+    bot = new PreflightVerticle(settings, ConfigLoader.load(CONFIG), database.connectOptions(),
+        Variables.of(Map.of("E2E_BASE_URL", health.baseUrl())));
+    await(vertx.deployVerticle(bot));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    await(vertx.close());
+  }
+
+  @Test
+  void aFailingStreakAlertsOnceAndItsRecoveryAnswersInTheAlertsThread() throws Exception {
+    await(slack.slashCommand("/deploy", "api v1.1.0 to production", DEPLOYER, DEPLOYS, fake.responseUrl("deploy"))
+        .send(client, "127.0.0.1", bot.port()));
+    JsonObject posted = await(fake.awaitCall("chat.postMessage", call -> DEPLOYS.equals(call.getString("channel"))));
+    String tick = Blocks.buttonValue(posted, ActionIds.TICK, "ready").orElseThrow();
+    String ts = firstMessageTs(DEPLOYS);
+    await(slack.blockAction(ActionIds.TICK, tick, DEPLOYER, DEPLOYS, ts, fake.responseUrl("tick"))
+        .send(client, "127.0.0.1", bot.port()));
+    awaitEdit(ts, text -> text.contains("*Succeeded*") && text.contains("Watched every 10s")
+        && text.contains("first round"));
+
+    health.failNext("/ready", 2);
+    JsonObject alert = await(fake.awaitCall("chat.postMessage", call -> ALERTS.equals(call.getString("channel"))));
+    assertEquals("Watch of api v1.1.0 in production failed", alert.getString("text"));
+    assertTrue(alert.getJsonArray("blocks").encode().contains("API answers on /ready: expected 200, got 503"),
+        alert.getJsonArray("blocks").encode());
+    awaitEdit(ts, text -> text.contains("Post-deploy watch failing") && text.contains("1 failing in a row · 1 round, failed"));
+    awaitEdit(ts, text -> text.contains("Post-deploy watch failing")
+        && text.contains("2 failing in a row · 2 rounds, all failed"));
+
+    String alertTs = firstMessageTs(ALERTS);
+    JsonObject recovered = await(fake.awaitCall("chat.postMessage", call -> alertTs.equals(call.getString("thread_ts"))
+        && call.getString("text").startsWith("✅")));
+    assertEquals(ALERTS, recovered.getString("channel"));
+    assertTrue(recovered.getString("text").startsWith("✅ Recovered: the watch of api v1.1.0 in production passes "
+        + "again since <!date^"), recovered.getString("text"));
+    assertTrue(recovered.getString("text").endsWith(", after 2 failing rounds."), recovered.getString("text"));
+    awaitEdit(ts, text -> text.contains("👀 Watched every 10s") && text.contains(" passed · 3 rounds, 2 failed"));
+
+    assertEquals(1, fake.messages(ALERTS).size(), "one alert for the two failing rounds");
+    assertEquals(1, fake.replies(ALERTS, alertTs).size(), "the recovery, in the alert's thread");
+    assertEquals(1, fake.messages(DEPLOYS).size(), "one message for the run");
+  }
+
+  /** The fake stores a message as it answers the call the test saw: look until it has. */
+  private String firstMessageTs(String channel) throws Exception {
+    for (int i = 0; i < 200 && fake.messages(channel).isEmpty(); i++) {
+      Promise<Void> later = Promise.promise();
+      vertx.setTimer(50, id -> later.complete());
+      await(later.future());
+    }
+    return fake.messages(channel).get(0).getString("ts");
+  }
+
+  private JsonObject awaitEdit(String ts, Predicate<String> text) throws Exception {
+    return await(fake.awaitCall("chat.update", call -> DEPLOYS.equals(call.getString("channel"))
+        && ts.equals(call.getString("ts")) && text.test(Blocks.text(call))));
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+  }
+}
