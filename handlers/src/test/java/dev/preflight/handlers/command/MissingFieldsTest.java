@@ -68,7 +68,8 @@ class MissingFieldsTest {
     app.command(RollbackCommand.COMMAND, new RollbackCommand(config, null, roles, deployReplies, loop));
     app.command(LockCommand.LOCK, new LockCommand(config, null, roles, replies, loop));
     app.command(DeploysCommand.COMMAND, new DeploysCommand(null, slack, replies, Clock.systemUTC(), loop));
-    new SignOffReaction(config.signOffReaction(), null, roles, replies, loop).register(app);
+    new SignOffReaction(config.signOffReaction(), null, roles, replies, loop,
+        channel -> Future.succeededFuture(false)).register(app);
   }
 
   @AfterEach
