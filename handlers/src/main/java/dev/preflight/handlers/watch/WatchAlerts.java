@@ -8,7 +8,6 @@ import static com.slack.api.model.block.composition.BlockCompositions.markdownTe
 import static com.slack.api.model.block.composition.BlockCompositions.plainText;
 import static com.slack.api.model.block.element.BlockElements.button;
 
-import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.context.builtin.ActionContext;
 import com.slack.api.bolt.request.builtin.BlockActionRequest;
@@ -26,8 +25,10 @@ import dev.preflight.deploy.watch.WatchEvents;
 import dev.preflight.deploy.watch.WatchRecovery;
 import dev.preflight.deploy.watch.WatchState;
 import dev.preflight.deploy.watch.Watches;
+import dev.preflight.handlers.Click;
 import dev.preflight.handlers.Replies;
 import dev.preflight.handlers.Roles;
+import dev.preflight.handlers.SlackIds;
 import dev.preflight.handlers.render.Mrkdwn;
 import dev.preflight.handlers.render.RunButtons;
 import dev.preflight.handlers.slack.SlackApi;
@@ -222,29 +223,29 @@ public final class WatchAlerts {
   }
 
   private Response click(BlockActionRequest req, ActionContext ctx) {
-    BlockActionPayload payload = req.getPayload();
-    String user = payload.getUser().getId();
-    String channel = payload.getChannel() != null ? payload.getChannel().getId() : user;
-    BlockActionPayload.Action action = payload.getActions().get(0);
-    String runId = action.getValue() == null ? "" : action.getValue().strip();
-    String alertTs = payload.getContainer() == null ? null : payload.getContainer().getMessageTs();
-    Origin origin = new Origin(user, "button:" + WATCH_ROLLBACK);
-    loop.runOnContext(v -> {
-      if (runId.isEmpty()) {
-        replies.tell(channel, user, NOT_MINE);
-        return;
-      }
-      roles.of(user)
-          .compose(held -> rollback.apply(runId, held, origin))
-          .onSuccess(run -> {
-            if (alertTs != null) {
-              slack.postReply(channel, alertTs, "Rollback of " + run.deployment().version() + " started by "
-                  + Mrkdwn.user(user) + "; the deploy's message follows it.")
-                  .onFailure(e -> LOG.warn("Could not note the rollback under the alert: {}", e.getMessage()));
-            }
-          })
-          .onFailure(e -> replies.explain(channel, user, e));
-    });
+    Click.of(req.getPayload()).ifPresent(click -> loop.runOnContext(v -> rollBack(click)));
     return ctx.ack();
+  }
+
+  private void rollBack(Click click) {
+    String runId = click.value() == null ? "" : click.value().strip();
+    if (runId.isEmpty()) {
+      replies.tell(click.channel(), click.user(), NOT_MINE);
+      return;
+    }
+    if (!SlackIds.isRunId(runId)) {
+      replies.tell(click.channel(), click.user(), Replies.noSuchRun(runId));
+      return;
+    }
+    roles.of(click.user())
+        .compose(held -> rollback.apply(runId, held, new Origin(click.user(), "button:" + WATCH_ROLLBACK)))
+        .onSuccess(run -> {
+          if (click.messageTs() != null) {
+            slack.postReply(click.channel(), click.messageTs(), "Rollback of " + run.deployment().version()
+                + " started by " + Mrkdwn.user(click.user()) + "; the deploy's message follows it.")
+                .onFailure(e -> LOG.warn("Could not note the rollback under the alert: {}", e.getMessage()));
+          }
+        })
+        .onFailure(e -> replies.explain(click.channel(), click.user(), e));
   }
 }

@@ -64,6 +64,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
 class WatchAlertsTest {
 
+  private static final String RUN_ID = "5b6c1d2e-3f40-4a51-8b62-7c8d9e0f1a2b";
+
   private static final String DEPLOYER = "U0DEPLOYER";
   private static final String DEPLOYS = "C0DEPLOYS01";
   private static final String ALERTS = "C0ALERTS001";
@@ -148,7 +150,7 @@ class WatchAlertsTest {
 
       JsonObject button = button(alert.getJsonArray("blocks"));
       assertEquals(WatchAlerts.WATCH_ROLLBACK, button.getString("action_id"));
-      assertEquals("r-1", button.getString("value"));
+      assertEquals(RUN_ID, button.getString("value"));
       assertEquals("danger", button.getString("style"));
       assertNotNull(button.getJsonObject("confirm"), "the rollback asks first");
       assertTrue(button.getJsonObject("confirm").encode().contains("back to v1.4.9"));
@@ -166,7 +168,7 @@ class WatchAlertsTest {
     fail().map(Posted::runTs)
         .compose(runTs -> {
           String alertTs = harness.fake.messages(ALERTS).get(0).getString("ts");
-          test.verify(() -> assertEquals(List.of(List.of("r-1", ALERTS, alertTs)), alertsKept,
+          test.verify(() -> assertEquals(List.of(List.of(RUN_ID, ALERTS, alertTs)), alertsKept,
               "the alert's place is kept for its recovery"));
           recoveries.get().accept(new WatchRecovery(run(runTs), watch(ALERTS, alertTs), 3));
           return harness.fake.awaitCall("chat.postMessage", p -> alertTs.equals(p.getString("thread_ts")))
@@ -202,7 +204,7 @@ class WatchAlertsTest {
   @Test
   void theRollbackButtonRollsBackTheWatchedRunWithTheClickersRoles(VertxTestContext test) {
     String alertTs = "1700000100.000200";
-    harness.send(harness.requests.blockAction(WatchAlerts.WATCH_ROLLBACK, "r-1", DEPLOYER, ALERTS, alertTs,
+    harness.send(harness.requests.blockAction(WatchAlerts.WATCH_ROLLBACK, RUN_ID, DEPLOYER, ALERTS, alertTs,
             harness.fake.responseUrl("click")))
         .compose(response -> {
           test.verify(() -> assertEquals(200, response.statusCode()));
@@ -210,7 +212,7 @@ class WatchAlertsTest {
         })
         .onComplete(test.succeeding(reply -> test.verify(() -> {
           Rolled call = rolled.get();
-          assertEquals("r-1", call.runId());
+          assertEquals(RUN_ID, call.runId());
           assertEquals(Set.of("deployer"), call.roles());
           assertEquals(new Origin(DEPLOYER, "button:" + WatchAlerts.WATCH_ROLLBACK), call.origin());
           assertEquals("Rollback of v1.5.0 started by <@" + DEPLOYER + ">; the deploy's message follows it.",
@@ -221,13 +223,28 @@ class WatchAlertsTest {
 
   @Test
   void aRefusedRollbackIsExplainedPrivatelyAndNothingIsRolledBack(VertxTestContext test) {
-    harness.send(harness.requests.blockAction(WatchAlerts.WATCH_ROLLBACK, "r-1", "U0SOMEONE", ALERTS,
+    harness.send(harness.requests.blockAction(WatchAlerts.WATCH_ROLLBACK, RUN_ID, "U0SOMEONE", ALERTS,
             "1700000100.000200", harness.fake.responseUrl("click")))
         .compose(response -> harness.fake.awaitCall("chat.postEphemeral"))
         .onComplete(test.succeeding(call -> test.verify(() -> {
           assertEquals("U0SOMEONE", call.getString("user"));
           assertEquals(ALERTS, call.getString("channel"));
           assertTrue(call.getString("text").contains("needs the *deployer* role"), call.getString("text"));
+          assertEquals(null, rolled.get());
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void aRollbackButtonNamingNoRunIsAnsweredWithoutALookupOrARollback(VertxTestContext test) {
+    String forged = "x".repeat(500) + "'; drop table runs; --";
+    harness.send(harness.requests.blockAction(WatchAlerts.WATCH_ROLLBACK, forged, DEPLOYER, ALERTS,
+            "1700000100.000200", harness.fake.responseUrl("click")))
+        .compose(response -> harness.fake.awaitCall("chat.postEphemeral"))
+        .onComplete(test.succeeding(call -> test.verify(() -> {
+          String text = call.getString("text");
+          assertTrue(text.startsWith("There is no run `xxxx"), text);
+          assertTrue(text.length() < 200, "the answer echoes at most a short cut of the value: " + text.length());
           assertEquals(null, rolled.get());
           test.completeNow();
         })));
@@ -253,7 +270,7 @@ class WatchAlertsTest {
 
   private static TrackedRun run(String messageTs) {
     Checklist checklist = config().checklist("release").orElseThrow();
-    ChecklistRun run = ChecklistRun.start("r-1", checklist, DEPLOYER, AT.minusSeconds(3600))
+    ChecklistRun run = ChecklistRun.start(RUN_ID, checklist, DEPLOYER, AT.minusSeconds(3600))
         .withStatus(RunStatus.SUCCEEDED);
     Release previous = new Release("backend", "production", "v1.4.9", null, "r-0", DEPLOYER,
         AT.minusSeconds(86400), Release.DEPLOY);
@@ -275,7 +292,7 @@ class WatchAlertsTest {
 
   /** The watch after its first passing round since the streak. */
   private static WatchState watch(String alertChannel, String alertTs) {
-    return new WatchState("r-1", "backend", "production", "v1.5.0", Duration.ofMinutes(5), AT.plusSeconds(3 * 3600),
+    return new WatchState(RUN_ID, "backend", "production", "v1.5.0", Duration.ofMinutes(5), AT.plusSeconds(3 * 3600),
         RECOVERED.plusSeconds(300), 5, RECOVERED, 0, AT, null, null, RECOVERED, true, 3, alertChannel, alertTs);
   }
 
