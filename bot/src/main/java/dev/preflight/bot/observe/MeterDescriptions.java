@@ -15,7 +15,9 @@ final class MeterDescriptions implements MeterFilter {
   static final Map<String, String> BY_NAME = Map.of(
       "preflight.aws.calls", "Calls to AWS APIs, by service, operation and outcome",
       "preflight.slack.api.calls", "Calls to Slack's Web API, by method, retries included",
-      "preflight.slack.api.rate_limited", "Slack Web API calls answered 429 (rate limited), by method");
+      "preflight.slack.api.rate_limited", "Slack Web API calls answered 429 (rate limited), by method",
+      "preflight.slack.api.retries", "Slack Web API calls tried again after a 5xx, a 429, a timeout or a "
+          + "connection error, by method");
 
   @Override
   public Meter.Id map(Meter.Id id) {
