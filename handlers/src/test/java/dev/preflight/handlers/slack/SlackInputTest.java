@@ -27,7 +27,8 @@ class SlackInputTest {
 
   private static final String FORM = "application/x-www-form-urlencoded";
   private static final String JSON = "application/json";
-  private static final Path SAMPLES = Path.of("/work/shared/slack-samples");
+  // Copies of Slack's own payload samples, as Slack sends them.
+  private static final Path SAMPLES = Path.of("src/test/resources/slack-samples");
 
   private final SlackRequests requests = new SlackRequests();
 
