@@ -90,6 +90,15 @@ class KubernetesManifestsTest {
   }
 
   @Test
+  void theReplicasTogetherStayWithinSlacksRateLimits() throws IOException {
+    int replicas = (Integer) map(only(DIR.resolve("deployment.yaml")), "spec").get("replicas");
+    String share = env(container()).get("SLACK_RATE_SHARE");
+    assertTrue(share != null, "with " + replicas + " replicas each must set SLACK_RATE_SHARE, or together they "
+        + "spend " + replicas + " times Slack's budget");
+    assertTrue(replicas * Double.parseDouble(share) <= 1.0, replicas + " replicas x SLACK_RATE_SHARE " + share);
+  }
+
+  @Test
   void everyEnvironmentVariableIsOneTheBotOrItsConfigReads() throws IOException {
     Set<String> settings = settingNames();
     assertTrue(settings.containsAll(List.of("DATABASE_URL", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "PORT")),
