@@ -1,6 +1,7 @@
 package dev.preflight.handlers.slack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,7 @@ import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -103,6 +105,27 @@ class SocketModeTest {
           assertTrue(sockets.acks(boom.getString("envelope_id")).isEmpty(), "a failed listener is not acked");
           assertEquals(boom.getString("envelope_id"), forgotten.future().result());
           assertEquals(SocketMode.Status.CONNECTED, mode.state().status());
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void aMalformedEnvelopeIsAckedAndDroppedWithoutBeingRecordedOrRun(VertxTestContext test, Vertx vertx) {
+    mode = start(vertx, APP_TOKEN);
+    JsonObject boom = command("/boom");
+    // Who sent it is missing: a listener would trip over it, and Slack would only send it again as it is.
+    boom.getJsonObject("payload").remove("user_id");
+    JsonObject ping = command("/ping");
+    sockets.awaitConnection(1)
+        .compose(link -> sockets.send(link, boom).compose(v -> sockets.send(link, ping)))
+        .compose(sent -> sockets.awaitAck(boom.getString("envelope_id")))
+        .compose(ack -> sockets.awaitAck(ping.getString("envelope_id")))
+        .onComplete(test.succeeding(ack -> test.verify(() -> {
+          assertEquals(List.of(new JsonObject().put("envelope_id", boom.getString("envelope_id"))),
+              sockets.acks(boom.getString("envelope_id")), "acked with no answer");
+          assertEquals(0, booms.get(), "no listener ran");
+          assertFalse(taken.contains(boom.getString("envelope_id")), "not recorded as taken in");
+          assertEquals("pong", ack.getJsonObject("payload").getString("text"), "the link goes on serving");
           test.completeNow();
         })));
   }
