@@ -8,13 +8,16 @@ import dev.preflight.checklists.config.Suggestions;
 import dev.preflight.checklists.deploy.DeployRules;
 import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.deploy.EnvLock;
+import dev.preflight.checklists.deploy.LaunchGate;
 import dev.preflight.checklists.deploy.Release;
 import dev.preflight.checklists.deploy.Target;
 import dev.preflight.checklists.deploy.VerifyResult;
 import dev.preflight.checklists.run.ChecklistRun;
 import dev.preflight.checklists.run.RunRuleException;
 import dev.preflight.checklists.run.RunStatus;
-import dev.preflight.checklists.run.RunTransitions;
+import dev.preflight.checklists.run.Refusal;
+import dev.preflight.checklists.run.RunEvent;
+import dev.preflight.checklists.run.RunLifecycle;
 import dev.preflight.checklists.secret.Variables;
 import dev.preflight.deploy.target.DeployJob;
 import dev.preflight.deploy.target.TargetOutcome;
@@ -275,8 +278,7 @@ public final class DeployRuns {
           .compose(lock -> DeploymentStore.activeRun(conn, d.service(), d.environment(), RunStatus.IN_FLIGHT)
               .compose(other -> DeploymentStore.latestRelease(conn, d.service(), d.environment())
                   .map(previous -> {
-                    DeployRules.launchRefusal(tracked.run(), lock, other.filter(id -> !id.equals(runId)))
-                        .ifPresent(DeployRuns::refuse);
+                    LaunchGate.require(tracked.run(), lock, other.filter(id -> !id.equals(runId)));
                     ChecklistRun deploying = move(tracked.run(), RunStatus.DEPLOYING);
                     String by = origin.actor() == null ? tracked.run().startedBy() : origin.actor();
                     return tracked.with(deploying).with(d.launched(by, clock.instant(), previous.orElse(null)));
@@ -313,7 +315,7 @@ public final class DeployRuns {
       if (!starter) {
         Service.Environment env = environment(service(d.service()), d.environment());
         DeployRules.deployerRefusal(env, d.service(), actorRoles)
-            .ifPresent(why -> refuse("Only the person who opened this run or a deployer may cancel it. " + why));
+            .ifPresent(why -> refuse(Refusal.cancelNotAllowed(d.service(), d.environment(), env.deployers())));
       }
       return Future.succeededFuture(tracked.with(tracked.run().cancel()).with(d.finished(clock.instant())));
     });
@@ -376,7 +378,7 @@ public final class DeployRuns {
             newer.ifPresent(id -> refuse("A newer deploy of *" + d.service() + "* to *" + d.environment()
                 + "* launched after this one (run `" + id + "`); this button is stale. `/rollback " + d.service()
                 + " " + d.environment() + "` rolls back the newest deploy."));
-            return beginRollback(conn, tracked, env, origin.actor(), "asked for by <@" + origin.actor() + ">");
+            return beginRollback(conn, tracked, env, origin.actor(), null);
           })
           .compose(after -> DeploymentStore.takeLease(conn, runId, token, lease).map(after));
     }).onSuccess(after -> drive(runId, token));
@@ -396,6 +398,7 @@ public final class DeployRuns {
    * Moves a run to ROLLING_BACK and locks its environment, in the caller's transaction.
    *
    * @param by who asked, or null when the abort criteria did
+   * @param why why the abort criteria rolled back; null when a person asked
    */
   private Future<TrackedRun> beginRollback(SqlConnection conn, TrackedRun tracked, Service.Environment env,
       String by, String why) {
@@ -405,8 +408,7 @@ public final class DeployRuns {
     Deployment requested = d.rollbackRequested(by, clock.instant(), why)
         .withRollbackState(Map.of())
         .withRollbackVerification(List.of());
-    String reason = "Rolled back from " + d.version() + " (" + why + "). Unlock when the cause is understood.";
-    EnvLock lock = new EnvLock(d.service(), d.environment(), reason, by, clock.instant());
+    EnvLock lock = EnvLock.rolledBack(d.service(), d.environment(), d.version(), by, why, clock.instant());
     return DeploymentStore.putLock(conn, lock)
         .compose(v -> DeploymentStore.clearAbort(conn, tracked.id()))
         .map(v -> tracked.with(rolling).with(requested));
@@ -436,12 +438,12 @@ public final class DeployRuns {
       return deployer(service, environment, actorRoles).compose(env -> Future.failedFuture(new RunRuleException(
           "A lock needs a reason: `/lock " + service + " " + environment + " <reason>`.")));
     }
-    EnvLock lock = new EnvLock(service, environment, reason.strip(), origin.actor(), clock.instant());
+    EnvLock lock = EnvLock.manual(service, environment, reason.strip(), origin.actor(), clock.instant());
     return deployer(service, environment, actorRoles).compose(env -> repository.pool()
         .withTransaction(conn -> DeploymentStore.lockEnvironment(conn, service, environment)
             .compose(v -> DeploymentStore.putLock(conn, lock))
             .compose(v -> repository.audit(conn, null, origin, "environment.locked",
-                new JsonObject().put("service", service).put("environment", environment).put("reason", lock.reason())))
+                new JsonObject().put("service", service).put("environment", environment).put("reason", reason.strip())))
             .map(lock)))
         .onSuccess(v -> refreshEnvironment(service, environment));
   }
@@ -727,7 +729,7 @@ public final class DeployRuns {
   private Future<TrackedRun> failOrRollBack(SqlConnection conn, TrackedRun failing, Service.Environment env,
       boolean rollBack, String why) {
     TrackedRun failed = failing.with(move(failing.run(), RunStatus.FAILED));
-    return rollBack ? beginRollback(conn, failed, env, null, "automatic: " + why) : finish(failed);
+    return rollBack ? beginRollback(conn, failed, env, null, why) : finish(failed);
   }
 
   private Future<TrackedRun> finish(TrackedRun tracked) {
@@ -885,7 +887,9 @@ public final class DeployRuns {
   }
 
   private static ChecklistRun move(ChecklistRun run, RunStatus to) {
-    return run.withStatus(RunTransitions.require(run.status(), to));
+    return run.withStatus(RunLifecycle.eventBetween(run.status(), to)
+        .map(event -> RunLifecycle.require(run.status(), event))
+        .orElseThrow(() -> new IllegalStateException("no event moves a " + run.status() + " run to " + to)));
   }
 
   private static String abortText(Drive drive) {
@@ -928,6 +932,10 @@ public final class DeployRuns {
   }
 
   private static void refuse(String why) {
+    throw new RunRuleException(why);
+  }
+
+  private static void refuse(Refusal why) {
     throw new RunRuleException(why);
   }
 

@@ -17,11 +17,14 @@ import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.checklists.config.Role;
 import dev.preflight.checklists.config.Service;
 import dev.preflight.checklists.deploy.AbortRule;
+import dev.preflight.checklists.deploy.EnvLock;
+import dev.preflight.checklists.deploy.LockCause;
 import dev.preflight.checklists.deploy.Release;
 import dev.preflight.checklists.deploy.Target;
 import dev.preflight.checklists.deploy.Verification;
 import dev.preflight.checklists.deploy.VerifyResult;
 import dev.preflight.checklists.run.Evidence;
+import dev.preflight.checklists.run.Refusal;
 import dev.preflight.checklists.run.RunRuleException;
 import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.checklists.secret.Variables;
@@ -135,8 +138,10 @@ class DeployRunsTest {
   void badRequestsAreRefusedAndStoreNothing() throws Exception {
     assertRefused(deploys.open("apj", "v1", "prod", DEPLOYER_ROLES, DEPLOYER), "Did you mean `api`?");
     assertRefused(deploys.open("api", "v1", "production", DEPLOYER_ROLES, DEPLOYER), "has no environment `production`");
-    assertRefused(deploys.open("api", "v1;rm -rf /", "prod", DEPLOYER_ROLES, DEPLOYER), "is not a version");
-    assertRefused(deploys.open("api", "v1", "prod", Set.of("qa"), new Origin("U9", "test")), "needs the *deployer* role");
+    assertRefused(deploys.open("api", "v1;rm -rf /", "prod", DEPLOYER_ROLES, DEPLOYER),
+        Refusal.notAVersion("v1;rm -rf /"));
+    assertRefused(deploys.open("api", "v1", "prod", Set.of("qa"), new Origin("U9", "test")),
+        Refusal.notADeployer("api", "prod", List.of("deployer")));
     assertEquals(0L, count("select count(*) from runs"));
   }
 
@@ -154,7 +159,7 @@ class DeployRunsTest {
   @Test
   void launchWaitsForTheGatesAndTwoClicksLaunchOnce() throws Exception {
     TrackedRun run = get(deploys.open("api", "v1", "prod", DEPLOYER_ROLES, DEPLOYER));
-    assertRefused(deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER), "1 blocker has not passed");
+    assertEquals(Refusal.Code.BLOCKERS_OPEN, refusal(deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER)).code());
     get(runs.tick(run.id(), "ready", DEPLOYER));
 
     Future<TrackedRun> one = deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER);
@@ -177,7 +182,10 @@ class DeployRunsTest {
   void aLockBlocksLaunchUntilUnlocked() throws Exception {
     TrackedRun run = readyRun("v1");
     get(deploys.lock("api", "prod", "freeze for the audit", DEPLOYER_ROLES, new Origin("U2", "test")));
-    assertRefused(deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER), "is locked by <@U2>: freeze for the audit");
+    Refusal locked = refusal(deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
+    assertEquals(Refusal.Code.LOCKED, locked.code());
+    assertEquals("U2", locked.user());
+    assertEquals(new LockCause.Manual("freeze for the audit"), locked.lock().cause());
     assertEquals(RunStatus.READY, get(runs.find(run.id())).run().status());
 
     assertTrue(get(deploys.unlock("api", "prod", DEPLOYER_ROLES, DEPLOYER)).isPresent());
@@ -216,7 +224,10 @@ class DeployRunsTest {
     TrackedRun done = rolledBack.get(10, TimeUnit.SECONDS);
     assertEquals("Health: 503 Service Unavailable", done.deployment().failure());
     assertNull(done.deployment().rollbackBy(), "the bot rolled back by itself");
-    assertTrue(get(deploys.lockOf("api", "prod")).orElseThrow().reason().startsWith("Rolled back from v2"));
+    EnvLock lock = get(deploys.lockOf("api", "prod")).orElseThrow();
+    assertEquals(new LockCause.RolledBack("v2", "Health: 503 Service Unavailable"), lock.cause());
+    assertNull(lock.by(), "the bot locked it");
+    assertEquals("Health: 503 Service Unavailable", done.deployment().rollbackReason());
     Release live = get(deploys.store().latestReleases()).get(0);
     assertEquals("v1", live.version());
     assertEquals(Release.ROLLBACK, live.kind());
@@ -424,6 +435,15 @@ class DeployRunsTest {
           }
         }));
     return get(released.future());
+  }
+
+  private static void assertRefused(Future<?> future, Refusal expected) throws Exception {
+    assertEquals(expected, refusal(future));
+  }
+
+  private static Refusal refusal(Future<?> future) {
+    ExecutionException failure = assertThrows(ExecutionException.class, () -> get(future));
+    return assertInstanceOf(RunRuleException.class, failure.getCause()).refusal();
   }
 
   private static void assertRefused(Future<?> future, String expected) {
