@@ -327,6 +327,39 @@ class DeployMessageTest {
   }
 
   @Test
+  void aRollbackAskedForByAPersonMentionsThemInTheRollbackLineAndTheLockLine() {
+    Instant asked = LAUNCHED.plus(Duration.ofMinutes(2));
+    Deployment rolling = succeeded().rollbackRequested("U0SRE", asked, null);
+    EnvLock lock = EnvLock.rolledBack("backend", "production", "v1.4.2", "U0SRE", null, LATER);
+
+    Rendered message = render(ready().withStatus(RunStatus.ROLLING_BACK), rolling, Optional.of(lock));
+
+    assertTrue(status(message).endsWith("↩️ Rollback asked for by <@U0SRE> · " + Mrkdwn.date(asked)),
+        status(message));
+    assertEquals("🔒 Locked by <@U0SRE>: Rolled back from `v1.4.2`, asked for by <@U0SRE>. Unlock when the cause "
+        + "is understood · " + LATER_DATE, lockBlock(message));
+    assertFalse(message.allText().contains("&lt;@"), "a mention is a mention, not escaped text");
+  }
+
+  @Test
+  void anAutomaticRollbackLocksInTheBotsNameWithItsReasonEscaped() {
+    Deployment rolling = succeeded().rollbackRequested(null, LATER, "health <api> & db failed");
+    EnvLock lock = EnvLock.rolledBack("backend", "production", "v1.4.2", null, "health <api> & db failed", LATER);
+
+    Rendered message = render(ready().withStatus(RunStatus.ROLLING_BACK), rolling, Optional.of(lock));
+
+    assertTrue(status(message).contains("↩️ Rollback started automatically · " + LATER_DATE
+        + ": “health &lt;api&gt; &amp; db failed”"), status(message));
+    assertEquals("🔒 Locked by Preflight: Rolled back from `v1.4.2` automatically: health &lt;api&gt; &amp; db "
+        + "failed. Unlock when the cause is understood · " + LATER_DATE, lockBlock(message));
+  }
+
+  private static String lockBlock(Rendered message) {
+    return message.texts().stream().filter(text -> text.startsWith("🔒")).findFirst()
+        .orElseThrow(() -> new AssertionError("no lock line in " + message.texts()));
+  }
+
+  @Test
   void aChecklistRunRendersExactlyAsItDidWithoutADeploy() {
     ChecklistRun run = tick(preparing(), "backup", "U0ALICE");
     TrackedRun tracked = new TrackedRun(run, Fixtures.CHANNEL, Fixtures.MESSAGE_TS);
