@@ -56,6 +56,18 @@ class RefusalTextTest {
   }
 
   @Test
+  void signOffAndWaiverRefusalsReadAsBefore() {
+    assertEquals("Sign-off needs one of these roles: backend-lead, sre. You hold none of them.",
+        RefusalText.mrkdwn(Refusal.of(Code.SIGN_OFF_ROLE_MISSING).withNames(List.of("backend-lead", "sre"))));
+    assertEquals("Every sign-off for your role (sre) is already in.",
+        RefusalText.mrkdwn(Refusal.of(Code.ROLE_SIGN_OFFS_IN).withNames(List.of("sre"))));
+    assertEquals("Only these roles may waive an item: sre, lead.",
+        RefusalText.mrkdwn(Refusal.of(Code.WAIVER_ROLE_MISSING).withNames(List.of("sre", "lead"))));
+    assertEquals("This run is rolled back; sign-offs are closed.",
+        RefusalText.mrkdwn(Refusal.ofStatus(Code.SIGN_OFFS_CLOSED, RunStatus.ROLLED_BACK, null)));
+  }
+
+  @Test
   void aLockRefusalMentionsItsAuthorAndEscapesTheReason() {
     assertEquals("*api* in *prod* is locked by <@U0SRE>: freeze &lt;all&gt; &amp; wait. `/unlock api prod` opens "
         + "it again.", RefusalText.mrkdwn(Refusal.locked(LOCK)));
