@@ -100,6 +100,7 @@ class DeployMessageTest {
         Arguments.of(RunStatus.READY, List.of(ActionIds.LAUNCH, ActionIds.CANCEL)),
         Arguments.of(RunStatus.DEPLOYING, List.of(ActionIds.ABORT)),
         Arguments.of(RunStatus.VERIFYING, List.of(ActionIds.ABORT)),
+        Arguments.of(RunStatus.ABORTING, List.of()),
         Arguments.of(RunStatus.SUCCEEDED, List.of(ActionIds.ROLLBACK)),
         Arguments.of(RunStatus.FAILED, List.of(ActionIds.ROLLBACK)),
         Arguments.of(RunStatus.ROLLBACK_FAILED, List.of(ActionIds.ROLLBACK)),
@@ -324,6 +325,15 @@ class DeployMessageTest {
         message.blocks.get(3).getJsonObject("text").getString("text"));
     assertEquals(List.of(ActionIds.LAUNCH, ActionIds.CANCEL), message.runActions(),
         "Launch stays; a click on it explains the lock");
+  }
+
+  @Test
+  void abortingSaysTheStepIsStoppingAndOffersNothingMore() {
+    Rendered message = render(ready().withStatus(RunStatus.ABORTING), deploying());
+
+    assertTrue(status(message).startsWith("🛑 *Aborting* `v1.4.2` in *production* — waiting for the step to stop"),
+        status(message));
+    assertTrue(message.runActions().isEmpty(), "no second abort, no cancel, no rollback while it stops");
   }
 
   @Test
