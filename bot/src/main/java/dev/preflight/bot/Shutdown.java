@@ -97,7 +97,7 @@ final class Shutdown {
     }
     killLeftovers();
     done.countDown();
-    LOG.info("Preflight stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    LOG.info("Preflight stopped in {}", Spans.format(Duration.ofNanos(System.nanoTime() - started)));
     return clean ? CLEAN : FORCED;
   }
 

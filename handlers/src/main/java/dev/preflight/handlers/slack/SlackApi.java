@@ -12,6 +12,7 @@ import com.slack.api.model.Message;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.view.View;
 import com.slack.api.util.http.SlackHttpClient;
+import dev.preflight.checklists.time.Spans;
 import dev.preflight.deploy.http.RetryAfter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -366,8 +367,8 @@ public final class SlackApi {
       return Future.failedFuture(failure.givenUp(attempt));
     }
     meters.counter("preflight.slack.api.retries", "method", a.method).increment();
-    log.info("Slack {} failed ({}); retrying in {} ms (attempt {} of {})", a.method, failure.error(), waitMillis,
-        attempt + 1, a.policy.maxAttempts());
+    log.info("Slack {} failed ({}); retrying in {} (attempt {} of {})", a.method, failure.error(),
+        Spans.format(Duration.ofMillis(waitMillis)), attempt + 1, a.policy.maxAttempts());
     return delay(waitMillis).compose(v -> attempt(a, attempt + 1));
   }
 
