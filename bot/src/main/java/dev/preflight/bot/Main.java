@@ -57,7 +57,7 @@ public final class Main implements Callable<Integer> {
     CommandLine cli = new CommandLine(new Main(settings, err))
         .addSubcommand("serve", new ServeCommand(settings, err))
         .addSubcommand("validate", new Validate(out, err))
-        .addSubcommand("check", new Check(out, err))
+        .addSubcommand("check", new CheckCommand(out, err))
         .addSubcommand("report", new Report(settings, out, err));
     return execute(cli, args, out, err);
   }

@@ -11,10 +11,11 @@ import dev.preflight.deploy.alert.AlertParsers;
 import dev.preflight.deploy.alert.AlertStore;
 import dev.preflight.deploy.aws.AwsClients;
 import dev.preflight.deploy.check.CheckRunner;
+import dev.preflight.deploy.inbox.DeliveryTable;
 import dev.preflight.deploy.report.RunReports;
 import dev.preflight.deploy.run.ChecklistRuns;
 import dev.preflight.deploy.run.DeployRuns;
-import dev.preflight.deploy.run.ProcessedEvents;
+import dev.preflight.deploy.run.DeploymentStore;
 import dev.preflight.deploy.run.RunPublications;
 import dev.preflight.deploy.run.RunRepository;
 import dev.preflight.deploy.run.VerificationExecutor;
@@ -26,8 +27,8 @@ import dev.preflight.deploy.target.GithubActionsTarget;
 import dev.preflight.deploy.verify.Verifier;
 import dev.preflight.deploy.watch.Watches;
 import dev.preflight.handlers.SlackSurface;
-import dev.preflight.handlers.alert.AlertPoster;
 import dev.preflight.handlers.report.ThreadReports;
+import dev.preflight.handlers.slack.ProcessedEvents;
 import dev.preflight.handlers.slack.SlackApi;
 import dev.preflight.handlers.slack.SlackBudget;
 import dev.preflight.handlers.slack.SlackEndpoint;
@@ -81,20 +82,9 @@ final class PreflightVerticle extends VerticleBase {
   private final Variables variables;
   private final MetricsEndpoint metrics = new MetricsEndpoint();
 
-  private Pool pool;
-  private AwsClients aws;
-  private ChecklistRuns runs;
-  private DeployRuns deploys;
-  private GithubActionsTarget githubActions;
-  private Watches watches;
-  private DeployStats stats;
-  private ThreadReports reports;
-  private AlertPoster alertPoster;
-  private WebClient alertsWeb;
-  private SlackEndpoint slackEndpoint;
-  private SocketMode socketMode;
   private SocketMode.Timing socketTiming = SocketMode.Timing.SLACK;
-  private SlackSurface surface;
+  /** Everything {@link #wire} built; null until then. */
+  private Parts parts;
   private HttpServer server;
   /** Set when the bot begins to stop: from then on new requests are refused. */
   private volatile boolean stopping;
@@ -109,78 +99,98 @@ final class PreflightVerticle extends VerticleBase {
     this.variables = variables;
   }
 
+  /**
+   * What the bot is made of. The Slack parts are null when Slack is not configured, the Socket
+   * Mode connection also when the bot takes Slack's requests over HTTP only.
+   */
+  record Parts(Pool pool, AwsClients aws, ChecklistRuns runs, DeployRuns deploys, DeploymentStore deployments,
+      GithubActionsTarget githubActions, Watches watches, ProcessedEvents processedEvents, SlackSurface surface,
+      ThreadReports reports, SocketMode socketMode, SlackEndpoint slackEndpoint, WebClient alertsWeb,
+      AlertsEndpoint alerts) {}
+
   @Override
   public Future<?> start() {
-    pool = Database.pool(vertx, database, settings);
-    aws = new AwsClients(settings.awsEndpoint(), null, metrics.registry());
-    CheckRunner checks = new CheckRunner(vertx, aws, metrics.registry());
-    RunRepository repository = new RunRepository(pool, config::checklist);
-    runs = new ChecklistRuns(vertx, repository, spec -> checks.run(spec, variables), config::checklist,
-        Clock.systemUTC());
-    new FinishedRuns(metrics.registry(), SentryReporting::failedRun).listenTo(runs);
-    githubActions = new GithubActionsTarget(vertx, settings.pollInterval());
-    DeployTargets targets = new DeployTargets(new EcsTarget(vertx, aws, settings.pollInterval()),
-        new CommandTarget(vertx), githubActions);
-    Verifier verifier = new Verifier(checks);
-    VerificationExecutor verification = (spec, placeholders, onResult, aborted) ->
-        verifier.verify(spec, placeholders, variables, onResult, aborted);
-    deploys = new DeployRuns(vertx, config, runs, repository, targets, verification, variables, Clock.systemUTC(),
-        settings.lease());
-    metrics.refreshBeforeScrape(RunGauges.register(metrics.registry(), deploys)::refresh);
-    // A pass must be claimed for longer than its slowest verification (health retries included).
-    watches = new Watches(vertx, config, repository, verification, WATCH_RESCAN, WATCH_CLAIM);
-    watches.attach(deploys);
-    stats = new DeployStats(pool, config::checklist, Clock.systemUTC());
-    ProcessedEvents processedEvents = new ProcessedEvents(pool, runs.pendingWrites());
-    slackEndpoint = slackEndpoint(processedEvents);
-    vertx.setPeriodic(FORGET_EVENTS_EVERY_MS, id -> processedEvents.forgetOlderThanADay());
+    parts = wire();
     return vertx.createHttpServer()
-        .requestHandler(router())
+        .requestHandler(router(parts))
         .listen(settings.port())
         .onSuccess(listening -> {
           server = listening;
           LOG.info("Preflight is listening on port {}", listening.actualPort());
         })
-        .compose(listening -> runs.resume())
+        .compose(listening -> parts.runs().resume())
         .onSuccess(resumed -> LOG.info("Resumed {} open runs", resumed))
-        .onSuccess(resumed -> runs.sweepEvery(LOST_RESULT_SWEEP))
+        .onSuccess(resumed -> parts.runs().sweepEvery(LOST_RESULT_SWEEP))
         // An embedded database has one bot; leases left by its previous process are void.
         .compose(v -> settings.databaseUrl().isEmpty()
-            ? deploys.store().voidAllLeases().compose(x -> watches.voidAllClaims())
+            ? parts.deployments().voidAllLeases().compose(x -> parts.watches().voidAllClaims())
             : Future.succeededFuture())
-        .compose(v -> deploys.resume())
+        .compose(v -> parts.deploys().resume())
         .onSuccess(resumed -> LOG.info("Took over {} deploys in flight", resumed))
-        .compose(v -> watches.start())
+        .compose(v -> parts.watches().start())
         .onSuccess(watching -> LOG.info("Watching {} deploys", watching));
   }
 
-  private SlackEndpoint slackEndpoint(ProcessedEvents processedEvents) {
-    if (!settings.slackConfigured()) {
+  /**
+   * Builds every part and connects them, in the order they depend on each other: the pool and the
+   * services, then the Slack surface (whose publisher and Socket Mode connection start here), then
+   * the alert webhooks. Nothing is served until {@link #start} listens.
+   */
+  private Parts wire() {
+    Pool pool = Database.pool(vertx, database, settings);
+    AwsClients aws = new AwsClients(settings.awsEndpoint(), null, metrics.registry());
+    CheckRunner checks = new CheckRunner(vertx, aws, metrics.registry());
+    RunRepository repository = new RunRepository(pool, config::checklist);
+    ChecklistRuns runs = new ChecklistRuns(vertx, repository, spec -> checks.run(spec, variables), config::checklist,
+        Clock.systemUTC());
+    new FinishedRuns(metrics.registry(), SentryReporting::failedRun).listenTo(runs);
+    GithubActionsTarget githubActions = new GithubActionsTarget(vertx, settings.pollInterval());
+    DeployTargets targets = new DeployTargets(new EcsTarget(vertx, aws, settings.pollInterval()),
+        new CommandTarget(vertx), githubActions);
+    Verifier verifier = new Verifier(checks);
+    VerificationExecutor verification = (spec, placeholders, onResult, aborted) ->
+        verifier.verify(spec, placeholders, variables, onResult, aborted);
+    DeployRuns deploys = new DeployRuns(vertx, config, runs, repository, targets, verification, variables,
+        Clock.systemUTC(), settings.lease());
+    DeploymentStore deployments = new DeploymentStore(pool);
+    metrics.refreshBeforeScrape(RunGauges.register(metrics.registry(), deploys, deployments::countInFlight)::refresh);
+    // A pass must be claimed for longer than its slowest verification (health retries included).
+    Watches watches = new Watches(vertx, config, repository, verification, WATCH_RESCAN, WATCH_CLAIM);
+    watches.attach(deploys);
+    DeployStats stats = new DeployStats(pool, config::checklist, Clock.systemUTC());
+    ProcessedEvents processedEvents = new ProcessedEvents(new DeliveryTable(pool), runs.pendingWrites());
+
+    SlackSurface surface = null;
+    ThreadReports reports = null;
+    SocketMode socketMode = null;
+    if (settings.slackConfigured()) {
+      Slack client = SlackApi.slack(settings.slackApiUrl());
+      String token = settings.slackBotToken().orElseThrow();
+      SlackApi slack = new SlackApi(vertx, client, token, SlackApi.Policy.DEFAULT,
+          new SlackBudget(vertx, settings.slackRateShare()), metrics.registry());
+      surface = SlackSurface.build(config, new SlackSurface.Services(runs, deploys, stats, watches,
+          new AlertStore(pool), deployments::releases, new RunPublications(pool)), slack, client, token, context);
+      reports = ThreadReports.start(vertx, runs, new RunReports(pool, config::checklist), slack);
+      if (settings.socketMode()) {
+        socketMode = SocketMode.start(vertx, surface.app(), client, settings.slackAppToken().orElseThrow(),
+            processedEvents, metrics.registry(), socketTiming);
+      }
+    }
+    SlackEndpoint slackEndpoint = slackEndpoint(surface, processedEvents);
+    vertx.setPeriodic(FORGET_EVENTS_EVERY_MS, id -> processedEvents.forgetOlderThanADay());
+    WebClient alertsWeb = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(5_000).setIdleTimeout(15)
+        .setUserAgent("Preflight"));
+    AlertsEndpoint alerts = new AlertsEndpoint(settings.alertsToken().orElse(null), AlertParsers.standard(),
+        surface == null ? null : surface.alerts(), alertsWeb);
+    return new Parts(pool, aws, runs, deploys, deployments, githubActions, watches, processedEvents, surface,
+        reports, socketMode, slackEndpoint, alertsWeb, alerts);
+  }
+
+  /** How {@code /slack/events} answers: with the surface, or with why this bot does not take Slack's requests. */
+  private SlackEndpoint slackEndpoint(SlackSurface surface, SlackEventLog eventLog) {
+    if (surface == null) {
       return SlackEndpoint.refusing("Slack is not configured on this bot: "
           + String.join("; ", settings.missingForSlack()) + ".\n");
-    }
-    Slack client = SlackApi.slack(settings.slackApiUrl());
-    String token = settings.slackBotToken().orElseThrow();
-    SlackApi slack = new SlackApi(vertx, client, token, SlackApi.Policy.DEFAULT,
-        new SlackBudget(vertx, settings.slackRateShare()), metrics.registry());
-    surface = SlackSurface.build(config, new SlackSurface.Services(runs, deploys, stats, watches,
-        new AlertStore(pool), new RunPublications(pool)), slack, client, token, context);
-    alertPoster = surface.alerts();
-    reports = ThreadReports.start(vertx, runs, new RunReports(pool, config::checklist), slack);
-    SlackEventLog eventLog = new SlackEventLog() {
-      @Override
-      public Future<Boolean> firstSeen(String eventId) {
-        return processedEvents.firstSeen(eventId);
-      }
-
-      @Override
-      public Future<Void> forget(String eventId) {
-        return processedEvents.forget(eventId);
-      }
-    };
-    if (settings.socketMode()) {
-      socketMode = SocketMode.start(vertx, surface.app(), client, settings.slackAppToken().orElseThrow(), eventLog,
-          metrics.registry(), socketTiming);
     }
     if (settings.slackSigningSecret().isEmpty()) {
       return SlackEndpoint.refusing("This bot takes Slack's requests over Socket Mode (SLACK_APP_TOKEN is set); "
@@ -199,31 +209,28 @@ final class PreflightVerticle extends VerticleBase {
 
   /** How the Socket Mode connection stands; disabled, with the reason, when the bot does not use it. */
   SocketMode.State socketState() {
-    if (socketMode != null) {
-      return socketMode.state();
+    if (parts != null && parts.socketMode() != null) {
+      return parts.socketMode().state();
     }
     return new SocketMode.State(SocketMode.Status.DISABLED, settings.socketMode()
         ? "Slack is not configured on this bot"
         : "SLACK_APP_TOKEN is not set: Slack reaches this bot over HTTP at /slack/events");
   }
 
-  private Router router() {
+  /** The routes, from the parts alone: building it twice (one router per event loop) starts nothing twice. */
+  private Router router(Parts parts) {
     Router router = Router.router(vertx);
     router.route().handler(metrics::timeRequests);
     router.route().handler(this::admit);
-    router.post("/slack/events").handler(this::slackEvents);
+    router.post("/slack/events").handler(ctx -> slackEvents(ctx, parts.slackEndpoint()));
     router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "alive")));
-    router.get("/readyz").handler(this::ready);
+    router.get("/readyz").handler(ctx -> ready(ctx, parts));
     router.get("/metrics").handler(metrics::handle);
-    alertsWeb = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(5_000).setIdleTimeout(15)
-        .setUserAgent("Preflight"));
-    AlertsEndpoint alerts = new AlertsEndpoint(settings.alertsToken().orElse(null), AlertParsers.standard(),
-        alertPoster, alertsWeb);
-    router.post("/alerts/:source").handler(alerts::handle);
+    router.post("/alerts/:source").handler(parts.alerts()::handle);
     return router;
   }
 
-  private void slackEvents(RoutingContext ctx) {
+  private static void slackEvents(RoutingContext ctx, SlackEndpoint slackEndpoint) {
     BoundedBody.read(ctx.request(), SlackEndpoint.MAX_BODY_BYTES)
         .compose(body -> slackEndpoint.handle(ctx.request(), body))
         .onFailure(e -> {
@@ -274,20 +281,20 @@ final class PreflightVerticle extends VerticleBase {
    * Ready when the database answers, Slack is configured and, in Socket Mode, the connection is up;
    * the body says what is missing.
    */
-  private void ready(RoutingContext ctx) {
-    databaseUp()
+  private void ready(RoutingContext ctx, Parts parts) {
+    databaseUp(parts)
         .onSuccess(databaseUp -> {
           List<String> problems = new ArrayList<>();
           if (!databaseUp) {
             problems.add("the database does not answer");
           }
-          int waiting = runs.pendingWrites().waiting();
+          int waiting = parts.runs().pendingWrites().waiting();
           if (!databaseUp && waiting > 0) {
             problems.add(waiting + " changes are kept in memory until it does");
           }
           problems.addAll(settings.missingForSlack());
           SocketMode.State socket = socketState();
-          if (socketMode != null && socket.status() != SocketMode.Status.CONNECTED) {
+          if (parts.socketMode() != null && socket.status() != SocketMode.Status.CONNECTED) {
             problems.add("Socket Mode is not connected: " + socket.reason());
           }
           JsonObject body = new JsonObject()
@@ -306,11 +313,11 @@ final class PreflightVerticle extends VerticleBase {
    * Down at once while writes are known to wait for the database; otherwise whatever a quick
    * query says, so a load balancer stops sending work here as soon as changes cannot be stored.
    */
-  private Future<Boolean> databaseUp() {
-    if (runs.pendingWrites().databaseDown()) {
+  private static Future<Boolean> databaseUp(Parts parts) {
+    if (parts.runs().pendingWrites().databaseDown()) {
       return Future.succeededFuture(false);
     }
-    return pool.query("select 1").execute()
+    return parts.pool().query("select 1").execute()
         .timeout(READY_PROBE_MS, TimeUnit.MILLISECONDS)
         .map(rows -> true)
         .otherwise(false);
@@ -335,16 +342,19 @@ final class PreflightVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    if (parts == null) {
+      return Future.succeededFuture();
+    }
     // Slack's Socket Mode deliveries stop first, as HTTP ones do once the server refuses them.
-    Future<?> socketClosed = socketMode == null ? Future.succeededFuture() : socketMode.close();
+    Future<?> socketClosed = parts.socketMode() == null ? Future.succeededFuture() : parts.socketMode().close();
     return socketClosed
         .transform(v -> requestsFinished())
         .transform(v -> server == null ? Future.succeededFuture() : server.close())
-        .transform(v -> stopWork())
+        .transform(v -> stopWork(parts))
         // Pending edits of run messages go out now: the stopped work has queued its last ones, and
         // the Slack client and the pool are still open.
-        .transform(v -> surface == null ? Future.succeededFuture() : surface.flush())
-        .transform(v -> closeClients());
+        .transform(v -> parts.surface() == null ? Future.succeededFuture() : parts.surface().flush())
+        .transform(v -> closeClients(parts));
   }
 
   /** Completes when no request is in flight, or after {@link #ACK_WAIT}. */
@@ -359,39 +369,27 @@ final class PreflightVerticle extends VerticleBase {
         .otherwiseEmpty();
   }
 
-  private Future<?> stopWork() {
+  private static Future<?> stopWork(Parts parts) {
     List<Future<?>> work = new ArrayList<>();
-    if (deploys != null) {
-      work.add(deploys.stop(TARGET_STOP_WAIT));
-    }
-    if (watches != null) {
-      work.add(watches.close());
-    }
-    if (reports != null) {
-      work.add(reports.close());
+    work.add(parts.deploys().stop(TARGET_STOP_WAIT));
+    work.add(parts.watches().close());
+    if (parts.reports() != null) {
+      work.add(parts.reports().close());
     }
     return Future.join(work);
   }
 
-  private Future<?> closeClients() {
+  private Future<?> closeClients(Parts parts) {
+    parts.alertsWeb().close();
+    parts.githubActions().close();
     List<Future<?>> closing = new ArrayList<>();
-    if (alertsWeb != null) {
-      alertsWeb.close();
-    }
-    if (githubActions != null) {
-      githubActions.close();
-    }
-    if (pool != null) {
-      closing.add(pool.close());
-    }
+    closing.add(parts.pool().close());
     metrics.close();
-    if (aws != null) {
-      // Closing the SDK's Netty client waits for its event loops to go quiet.
-      closing.add(vertx.executeBlocking(() -> {
-        aws.close();
-        return null;
-      }, false));
-    }
+    // Closing the SDK's Netty client waits for its event loops to go quiet.
+    closing.add(vertx.executeBlocking(() -> {
+      parts.aws().close();
+      return null;
+    }, false));
     return Future.join(closing);
   }
 }

@@ -4,13 +4,13 @@ import ch.qos.logback.classic.Level;
 import dev.preflight.checklists.config.ConfigException;
 import dev.preflight.checklists.config.ConfigLoader;
 import dev.preflight.checklists.config.PreflightConfig;
+import dev.preflight.deploy.api.NoSuchRunException;
 import dev.preflight.deploy.report.RunReports;
-import dev.preflight.deploy.run.RunRepository;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.io.PrintStream;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -101,7 +101,7 @@ final class Report implements Callable<Integer> {
       out.flush();
       return 0;
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof RunRepository.NoSuchRunException) {
+      if (e.getCause() instanceof NoSuchRunException) {
         err.println("There is no run `" + runId + "` in this database.");
       } else {
         err.println("The report could not be made: " + e.getCause().getMessage());

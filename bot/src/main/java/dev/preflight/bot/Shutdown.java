@@ -1,6 +1,6 @@
 package dev.preflight.bot;
 
-import dev.preflight.checklists.config.Durations;
+import dev.preflight.checklists.time.Spans;
 import dev.preflight.deploy.check.ProcessTree;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -74,7 +74,7 @@ final class Shutdown {
       return CLEAN;
     }
     long started = System.nanoTime();
-    LOG.info("Stopping Preflight ({}); it may take up to {}", why, Durations.format(timeout));
+    LOG.info("Stopping Preflight ({}); it may take up to {}", why, Spans.format(timeout));
     CountDownLatch done = new CountDownLatch(1);
     watchdog(done);
     // The database and the leftover processes need a moment of their own after Vert.x.
@@ -85,7 +85,7 @@ final class Shutdown {
           .get(timeout.minus(reserve).toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       LOG.error("Preflight's services did not stop within {}; what is left is cut short. Leases not given back "
-          + "run out as if this replica had died", Durations.format(timeout.minus(reserve)));
+          + "run out as if this replica had died", Spans.format(timeout.minus(reserve)));
       clean = false;
     } catch (Exception e) {
       LOG.warn("Vert.x did not close cleanly: {}", e.getMessage());
@@ -97,7 +97,7 @@ final class Shutdown {
     }
     killLeftovers();
     done.countDown();
-    LOG.info("Preflight stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    LOG.info("Preflight stopped in {}", Spans.format(Duration.ofNanos(System.nanoTime() - started)));
     return clean ? CLEAN : FORCED;
   }
 
@@ -106,7 +106,7 @@ final class Shutdown {
     Thread watchdog = new Thread(() -> {
       try {
         if (!done.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-          LOG.error("Preflight did not stop within {}; halting", Durations.format(timeout));
+          LOG.error("Preflight did not stop within {}; halting", Spans.format(timeout));
           Runtime.getRuntime().halt(FORCED);
         }
       } catch (InterruptedException e) {

@@ -19,6 +19,7 @@ import dev.preflight.deploy.alert.AlertSamples;
 import dev.preflight.deploy.alert.AlertStore;
 import dev.preflight.deploy.run.ChecklistRuns;
 import dev.preflight.deploy.run.DeployRuns;
+import dev.preflight.deploy.run.DeploymentStore;
 import dev.preflight.deploy.run.RunRepository;
 import dev.preflight.handlers.Replies;
 import dev.preflight.handlers.Roles;
@@ -89,7 +90,7 @@ class AlertsEndpointTest {
     slack = await(SlackHarness.start(vertx, setup -> new AlertActions(deploys,
         new Roles(config, setup.slack(), Clock.systemUTC()),
         new DeployReplies(new Replies(setup.slack()), setup.slack()), setup.slack(), loop).register(setup.app())));
-    AlertPoster poster = new AlertPoster(config, new AlertStore(pool), deploys.store(), slack.slack);
+    AlertPoster poster = new AlertPoster(config, new AlertStore(pool), new DeploymentStore(pool)::releases, slack.slack);
     client = WebClient.create(vertx);
     AlertsEndpoint local = new AlertsEndpoint(TOKEN, AlertParsers.standard(), poster, client,
         url -> "127.0.0.1".equals(url.getHost()), Duration.ofSeconds(5));

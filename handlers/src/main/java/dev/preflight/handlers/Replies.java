@@ -1,10 +1,10 @@
 package dev.preflight.handlers;
 
 import dev.preflight.checklists.run.RunRuleException;
+import dev.preflight.deploy.api.NoSuchRunException;
 import dev.preflight.deploy.run.ChangeHeldException;
 import dev.preflight.deploy.run.DatabaseUnavailableException;
 import dev.preflight.deploy.run.PendingWrites;
-import dev.preflight.deploy.run.RunRepository;
 import dev.preflight.handlers.render.Mrkdwn;
 import dev.preflight.handlers.render.RefusalText;
 import dev.preflight.handlers.slack.SlackApi;
@@ -83,7 +83,7 @@ public final class Replies {
   }
 
   private Future<Void> explainNow(String channelId, String userId, Throwable failure) {
-    if (failure instanceof RunRuleException || failure instanceof RunRepository.NoSuchRunException) {
+    if (failure instanceof RunRuleException || failure instanceof NoSuchRunException) {
       return tell(channelId, userId, said(failure));
     }
     LOG.error("A Slack action failed for {}", userId, failure);

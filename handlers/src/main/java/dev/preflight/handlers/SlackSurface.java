@@ -4,7 +4,8 @@ import com.slack.api.bolt.App;
 import com.slack.api.Slack;
 import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.deploy.run.ChecklistRuns;
-import dev.preflight.deploy.alert.AlertStore;
+import dev.preflight.deploy.alert.AlertDeliveries;
+import dev.preflight.deploy.api.ReleaseHistory;
 import dev.preflight.deploy.run.DeployRuns;
 import dev.preflight.deploy.stats.DeployStats;
 import dev.preflight.deploy.watch.Watches;
@@ -60,7 +61,7 @@ public final class SlackSurface {
 
   /** The services the Slack surface works through. */
   public record Services(ChecklistRuns runs, DeployRuns deploys, DeployStats stats, Watches watches,
-      AlertStore alerts, RunPublications publications) {}
+      AlertDeliveries alerts, ReleaseHistory releases, RunPublications publications) {}
 
   /**
    * @param client the Slack client both Bolt and {@code slack} use, pointed at SLACK_API_URL
@@ -97,7 +98,7 @@ public final class SlackSurface {
     new HomeOpened(HomeFacts.of(deploys, services.stats()), roles, slack, clock, loop).register(app);
 
     new AlertActions(deploys, roles, deployReplies, slack, loop).register(app);
-    AlertPoster alerts = new AlertPoster(config, services.alerts(), deploys.store(), slack);
+    AlertPoster alerts = new AlertPoster(config, services.alerts(), services.releases(), slack);
     WatchAlerts watchAlerts = WatchAlerts.create(config, slack, roles, deploys, services.watches(), loop);
     watchAlerts.register(app);
     watchAlerts.start();

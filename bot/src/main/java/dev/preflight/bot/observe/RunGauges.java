@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Two gauges about the deploy engine: {@code preflight.runs.in_flight}, the deploy runs
@@ -15,16 +16,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RunGauges {
 
-  private final DeployRuns deploys;
+  private final Supplier<Future<Integer>> countInFlight;
   private final AtomicInteger inFlight = new AtomicInteger();
 
-  private RunGauges(DeployRuns deploys) {
-    this.deploys = deploys;
+  private RunGauges(Supplier<Future<Integer>> countInFlight) {
+    this.countInFlight = countInFlight;
   }
 
-  /** Registers both gauges; {@link #refresh} reads the count of runs in flight. */
-  public static RunGauges register(MeterRegistry registry, DeployRuns deploys) {
-    RunGauges gauges = new RunGauges(deploys);
+  /**
+   * Registers both gauges; {@link #refresh} reads the count of runs in flight.
+   *
+   * @param countInFlight counts the runs in flight on every replica, in the database
+   */
+  public static RunGauges register(MeterRegistry registry, DeployRuns deploys,
+      Supplier<Future<Integer>> countInFlight) {
+    RunGauges gauges = new RunGauges(countInFlight);
     Gauge.builder("preflight.runs.in_flight", gauges.inFlight, AtomicInteger::get)
         .description("Deploy runs deploying, verifying or rolling back, on any replica (from the database)")
         .register(registry);
@@ -36,6 +42,6 @@ public final class RunGauges {
 
   /** Reads the number of runs in flight; when the database does not answer, the last value stays. */
   public Future<Void> refresh() {
-    return deploys.store().countInFlight().onSuccess(inFlight::set).mapEmpty();
+    return countInFlight.get().onSuccess(inFlight::set).mapEmpty();
   }
 }

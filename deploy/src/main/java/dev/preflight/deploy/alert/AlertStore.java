@@ -20,22 +20,7 @@ import java.util.UUID;
  * row's lock, so concurrent repeats (on one replica or several) count every delivery once and
  * exactly one of them posts the first message.
  */
-public final class AlertStore {
-
-  /** What the caller should do in Slack after a delivery was recorded. */
-  public enum Action {
-    /** Post the first message; the caller holds the claim and reports the ts with {@link #posted}. */
-    POST,
-    /** Edit the message at {@link AlertRecord#messageTs()}. */
-    UPDATE,
-    /** Someone else's first post is in flight; it brings the message up to date when it lands. */
-    PENDING,
-    /** Nothing to show: a resolution of an alert never seen, or seen resolved already. */
-    NONE
-  }
-
-  /** @param claim the claim to report the post with, when the action is POST */
-  public record Recorded(AlertRecord alert, Action action, String claim) {}
+public final class AlertStore implements AlertDeliveries {
 
   private final Pool pool;
   private final Clock clock;
@@ -56,7 +41,7 @@ public final class AlertStore {
     this(pool, Clock.systemUTC(), Duration.ofMinutes(10));
   }
 
-  /** Records one delivery of {@code alert}, routed to the service, environment and channel id. */
+  @Override
   public Future<Recorded> record(Alert alert, String service, String environment, String channel) {
     Instant now = clock.instant();
     String claim = UUID.randomUUID().toString();
@@ -127,10 +112,7 @@ public final class AlertStore {
         });
   }
 
-  /**
-   * Stores the ts of the first message, if the claim is still the caller's. Answers the alert as
-   * it stands now, so repeats recorded while the post was in flight can be shown at once.
-   */
+  @Override
   public Future<Optional<AlertRecord>> posted(String source, String groupKey, String claim, String messageTs) {
     return pool.preparedQuery("update alerts set message_ts = $4, claim = null, claimed_at = null "
             + "where source = $1 and group_key = $2 and claim = $3 returning *")
@@ -138,7 +120,7 @@ public final class AlertStore {
         .map(AlertStore::first);
   }
 
-  /** Gives up a claim whose post failed, so the next delivery posts instead. */
+  @Override
   public Future<Void> unclaim(String source, String groupKey, String claim) {
     return pool.preparedQuery("update alerts set claim = null, claimed_at = null "
             + "where source = $1 and group_key = $2 and claim = $3 and message_ts is null")
@@ -146,6 +128,7 @@ public final class AlertStore {
         .mapEmpty();
   }
 
+  @Override
   public Future<Optional<AlertRecord>> find(String source, String groupKey) {
     return pool.preparedQuery("select * from alerts where source = $1 and group_key = $2")
         .execute(Tuple.of(source, groupKey))

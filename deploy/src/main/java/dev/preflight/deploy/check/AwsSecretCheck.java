@@ -44,9 +44,9 @@ final class AwsSecretCheck implements Check<CheckSpec.AwsSecret> {
     // Building the client and signing the first call may read files; neither belongs on an event loop.
     return vertx.executeBlocking(() -> aws.secretsManager(region).describeSecret(request), false)
         .compose(call -> AwsFutures.toVertx(call, context))
-        .map(secret -> found(secret, Durations.millisSince(started), redactor))
+        .map(secret -> found(secret, Latency.millisSince(started), redactor))
         .recover(failure -> failure instanceof ResourceNotFoundException
-            ? Future.succeededFuture(notFound(secretId, Durations.millisSince(started), redactor))
+            ? Future.succeededFuture(notFound(secretId, Latency.millisSince(started), redactor))
             : Future.failedFuture(failure));
   }
 

@@ -3,6 +3,7 @@ package dev.preflight.deploy.check;
 import dev.preflight.checklists.run.Evidence;
 import dev.preflight.checklists.secret.Redactor;
 import dev.preflight.checklists.secret.Variables.MissingVariableException;
+import dev.preflight.checklists.time.Spans;
 import dev.preflight.deploy.aws.AwsFutures;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.pgclient.PgException;
@@ -43,7 +44,7 @@ public final class CheckFailures {
   }
 
   static String timedOut(Duration timeout) {
-    return "timed out after " + Durations.format(timeout);
+    return "timed out after " + Spans.format(timeout);
   }
 
   private static String summary(Throwable cause, Duration timeout) {

@@ -4,6 +4,7 @@ import dev.preflight.checklists.checklist.CheckSpec;
 import dev.preflight.checklists.run.Evidence;
 import dev.preflight.checklists.secret.Redactor;
 import dev.preflight.checklists.secret.Variables;
+import dev.preflight.checklists.time.Spans;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -96,7 +97,7 @@ public final class CommandCheck implements Check<CheckSpec.Command> {
   }
 
   private static Result collect(Running running, boolean timedOut) throws IOException {
-    long latencyMillis = Durations.millisSince(running.startedNanos());
+    long latencyMillis = Latency.millisSince(running.startedNanos());
     Integer exitCode = timedOut ? null : running.process().exitValue();
     return new Result(exitCode, tail(running.output()), latencyMillis);
   }
@@ -130,7 +131,7 @@ public final class CommandCheck implements Check<CheckSpec.Command> {
     String program = redactor.redact(spec.argv().isEmpty() ? "" : spec.argv().get(0));
     if (result.exitCode() == null) {
       return new Evidence(false, CheckFailures.timedOut(timeout), null, result.latencyMillis(), excerpt,
-          "killed " + program + " and its child processes after " + Durations.format(timeout), 1);
+          "killed " + program + " and its child processes after " + Spans.format(timeout), 1);
     }
     List<String> problems = new ArrayList<>();
     if (result.exitCode() != spec.expectExitCode()) {

@@ -52,7 +52,7 @@ public final class EcsServiceCheck implements Check<CheckSpec.EcsService> {
     // Building the client and signing the first call may read files; neither belongs on an event loop.
     return vertx.executeBlocking(() -> aws.ecs(region).describeServices(request), false)
         .compose(call -> AwsFutures.toVertx(call, context))
-        .map(response -> judge(cluster, service, response, Durations.millisSince(started), redactor))
+        .map(response -> judge(cluster, service, response, Latency.millisSince(started), redactor))
         .recover(failure -> failure instanceof ClusterNotFoundException
             ? Future.succeededFuture(Evidence.failure(
                 redactor.redact("cluster " + cluster + " not found"),

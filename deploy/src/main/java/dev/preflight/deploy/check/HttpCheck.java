@@ -4,11 +4,12 @@ import dev.preflight.checklists.checklist.CheckSpec;
 import dev.preflight.checklists.run.Evidence;
 import dev.preflight.checklists.secret.Redactor;
 import dev.preflight.checklists.secret.Variables;
+import dev.preflight.checklists.time.Spans;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.client.HttpRequest;
@@ -75,7 +76,7 @@ final class HttpCheck implements Check<CheckSpec.Http> {
     long started = System.nanoTime();
     Future<HttpResponse<Buffer>> sent = body == null ? request.send() : request.sendBuffer(Buffer.buffer(body));
     return sent.map(response -> new Exchange(
-        judge(spec, bodyContains, expectations, response, Durations.millisSince(started), redactor),
+        judge(spec, bodyContains, expectations, response, Latency.millisSince(started), redactor),
         Optional.ofNullable(response.bodyAsString()).orElse("")));
   }
 
@@ -97,7 +98,7 @@ final class HttpCheck implements Check<CheckSpec.Http> {
       problems.add("expected " + expectedStatuses(spec.expectStatus()) + ", got " + status);
     }
     if (spec.maxLatency() != null && latencyMillis > spec.maxLatency().toMillis()) {
-      problems.add("took " + latencyMillis + " ms, over the " + Durations.format(spec.maxLatency()) + " limit");
+      problems.add("took " + latencyMillis + " ms, over the " + Spans.format(spec.maxLatency()) + " limit");
     }
     if (bodyContains != null && !body.contains(bodyContains)) {
       problems.add("body does not contain \"" + bodyContains + "\"");

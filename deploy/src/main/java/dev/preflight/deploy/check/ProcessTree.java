@@ -1,5 +1,6 @@
 package dev.preflight.deploy.check;
 
+import dev.preflight.checklists.time.Spans;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class ProcessTree {
     try {
       CompletableFuture.allOf(exits).get(waitLimit.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException | ExecutionException e) {
-      LOG.warn("Processes of a timed-out check were still alive {} after being killed", Durations.format(waitLimit));
+      LOG.warn("Processes of a timed-out check were still alive {} after being killed", Spans.format(waitLimit));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -179,7 +179,7 @@ final class SmokeCheck {
       int count = results.size();
       StepResult last = results.get(count - 1);
       Evidence evidence = new Evidence(true, count + "/" + count + " steps passed", last.evidence().status(),
-          Durations.millisSince(started), excerpt(), null, 1);
+          Latency.millisSince(started), excerpt(), null, 1);
       return new Attempt(evidence, List.copyOf(results), true);
     }
 
@@ -191,7 +191,7 @@ final class SmokeCheck {
       Evidence seen = failing.evidence();
       String why = Optional.ofNullable(seen.error()).orElse(seen.summary());
       Evidence evidence = new Evidence(false, failing.name() + ": " + seen.summary(), seen.status(),
-          Durations.millisSince(started), excerpt(), failing.name() + ": " + why, 1);
+          Latency.millisSince(started), excerpt(), failing.name() + ": " + why, 1);
       return new Attempt(evidence, List.copyOf(results), retryable);
     }
 

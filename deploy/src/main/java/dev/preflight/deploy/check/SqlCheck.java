@@ -55,7 +55,7 @@ final class SqlCheck implements Check<CheckSpec.Sql> {
     return pool.query(query).execute()
         .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
         .eventually(pool::close)
-        .map(rows -> judge(spec, rows, Durations.millisSince(started), redactor));
+        .map(rows -> judge(spec, rows, Latency.millisSince(started), redactor));
   }
 
   private static PgConnectOptions connectOptions(

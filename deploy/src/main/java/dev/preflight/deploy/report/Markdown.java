@@ -1,6 +1,6 @@
 package dev.preflight.deploy.report;
 
-import java.time.Duration;
+import dev.preflight.checklists.time.Spans;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -23,29 +23,9 @@ final class Markdown {
     return at == null ? "—" : TIME.format(at);
   }
 
-  /** {@code 3m 12s}, {@code 1h 4m}, {@code 850 ms}; a dash when either end is unknown. */
+  /** How long from one instant to the other; a dash when either end is unknown. */
   static String between(Instant from, Instant to) {
-    if (from == null || to == null) {
-      return "—";
-    }
-    return duration(Duration.between(from, to));
-  }
-
-  static String duration(Duration duration) {
-    if (duration.isNegative()) {
-      return "—";
-    }
-    long seconds = duration.toSeconds();
-    if (seconds == 0) {
-      return duration.toMillis() + " ms";
-    }
-    if (seconds < 60) {
-      return seconds + "s";
-    }
-    if (seconds < 3600) {
-      return seconds / 60 + "m " + seconds % 60 + "s";
-    }
-    return seconds / 3600 + "h " + seconds % 3600 / 60 + "m";
+    return Spans.between(from, to, "—");
   }
 
   /** Who, as a Slack user id; the bot itself when nobody is named. */

@@ -2,6 +2,7 @@ package dev.preflight.deploy.report;
 
 import dev.preflight.checklists.checklist.Checklist;
 import dev.preflight.checklists.run.RunStatus;
+import dev.preflight.deploy.api.NoSuchRunException;
 import dev.preflight.deploy.run.RunRepository;
 import dev.preflight.deploy.run.TrackedRun;
 import io.vertx.core.Future;
@@ -57,10 +58,10 @@ public final class RunReports {
     this(new RunRepository(pool, checklists), DEFAULT_STALE_CLAIM);
   }
 
-  /** The report of a run; fails with {@link RunRepository.NoSuchRunException} for an unknown id. */
+  /** The report of a run; fails with {@link NoSuchRunException} for an unknown id. */
   public Future<Report> report(String runId) {
     return repository.find(runId)
-        .map(found -> found.orElseThrow(() -> new RunRepository.NoSuchRunException(runId)))
+        .map(found -> found.orElseThrow(() -> new NoSuchRunException(runId)))
         .compose(this::report);
   }
 

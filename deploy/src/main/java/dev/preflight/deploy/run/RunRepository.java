@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -267,12 +266,12 @@ public final class RunRepository {
     return time == null ? null : time.toInstant();
   }
 
-  /** The run id names no run. */
-  public static class NoSuchRunException extends RuntimeException {
+  /** The run id names no run; callers catch {@link dev.preflight.deploy.api.NoSuchRunException}. */
+  public static class NoSuchRunException extends dev.preflight.deploy.api.NoSuchRunException {
     private static final long serialVersionUID = 1L;
 
     public NoSuchRunException(String runId) {
-      super("There is no run " + Objects.toString(runId) + ".");
+      super(runId);
     }
   }
 }

@@ -5,9 +5,9 @@ import dev.preflight.checklists.deploy.Target;
 import dev.preflight.checklists.secret.Redactor;
 import dev.preflight.checklists.secret.Variables;
 import dev.preflight.checklists.secret.Variables.MissingVariableException;
+import dev.preflight.checklists.time.Spans;
 import dev.preflight.deploy.check.CheckFailures;
 import dev.preflight.deploy.check.CommandCheck;
-import dev.preflight.deploy.check.Durations;
 import dev.preflight.deploy.check.ProcessTree;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -227,7 +227,7 @@ public final class CommandTarget implements DeployTarget {
         .<Void>mapEmpty()
         .onComplete(killed);
     long timer = vertx.setTimer(timeout.toMillis(), id -> {
-      if (stop.kill("timed out after " + Durations.format(timeout))) {
+      if (stop.kill("timed out after " + Spans.format(timeout))) {
         kill.run();
       }
     });
@@ -302,7 +302,7 @@ public final class CommandTarget implements DeployTarget {
   }
 
   private static TargetOutcome exited(String program, int exitCode, Duration elapsed, String detail) {
-    String summary = program + " exited with code " + exitCode + (elapsed == null ? "" : " after " + Durations.format(elapsed));
+    String summary = program + " exited with code " + exitCode + (elapsed == null ? "" : " after " + Spans.format(elapsed));
     return exitCode == 0 ? TargetOutcome.success(summary, null, detail) : TargetOutcome.failure(summary, detail);
   }
 

@@ -6,6 +6,7 @@ import static dev.preflight.deploy.target.EcsTarget.UPDATE_SENT;
 import static dev.preflight.deploy.target.EcsTarget.UPDATE_SENT_AT;
 
 import dev.preflight.checklists.secret.Redactor;
+import dev.preflight.checklists.time.Spans;
 import dev.preflight.deploy.check.EcsServiceCheck;
 import dev.preflight.deploy.target.EcsFailures.Problem;
 import io.vertx.core.Context;
@@ -233,7 +234,7 @@ final class EcsRollout {
   // --- ending -----------------------------------------------------------------------------------
 
   private TargetOutcome timedOut() {
-    return failure("Timed out after " + dev.preflight.deploy.check.Durations.format(settings.timeout()) + " waiting for the rollout"
+    return failure("Timed out after " + Spans.format(settings.timeout()) + " waiting for the rollout"
         + (lastSeen == null ? "" : " (" + lastSeen + ")"),
         "UpdateService was sent; ECS goes on with the deployment unless the service is rolled back.");
   }

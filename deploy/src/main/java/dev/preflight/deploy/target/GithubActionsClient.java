@@ -1,5 +1,6 @@
 package dev.preflight.deploy.target;
 
+import dev.preflight.deploy.http.RetryAfter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -142,9 +143,9 @@ final class GithubActionsClient {
     if (status != 403 && status != 429) {
       return Optional.empty();
     }
-    Optional<Long> retryAfter = seconds(response.getHeader("retry-after"));
+    Optional<Duration> retryAfter = RetryAfter.parse(response.getHeader("retry-after"), now);
     if (retryAfter.isPresent()) {
-      return Optional.of(Duration.ofSeconds(retryAfter.get()));
+      return retryAfter;
     }
     if ("0".equals(response.getHeader("x-ratelimit-remaining"))) {
       return Optional.of(seconds(response.getHeader("x-ratelimit-reset"))

@@ -1,7 +1,7 @@
 package dev.preflight.deploy.target;
 
 import dev.preflight.checklists.secret.Redactor;
-import dev.preflight.deploy.check.Durations;
+import dev.preflight.checklists.time.Spans;
 import dev.preflight.deploy.target.GithubActionsClient.Workflow;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
@@ -115,7 +115,7 @@ final class GithubActionsJob {
       return outcome(TargetOutcome.failure(ABORTED, null));
     }
     if (pastDeadline()) {
-      return outcome(TargetOutcome.failure("timed out after " + Durations.format(timeout)
+      return outcome(TargetOutcome.failure("timed out after " + Spans.format(timeout)
           + " before GitHub was asked to start " + workflow.workflow(), null));
     }
     return dispatch();
@@ -217,7 +217,7 @@ final class GithubActionsJob {
         cancel(runId, url).onComplete(detail -> done.complete(TargetOutcome.failure(ABORTED, detail.result())));
       } else if (pastDeadline()) {
         cancel(runId, url).onComplete(detail -> done.complete(
-            TargetOutcome.failure("timed out after " + Durations.format(timeout), detail.result())));
+            TargetOutcome.failure("timed out after " + Spans.format(timeout), detail.result())));
       } else {
         String nextUrl = url;
         String nextStatus = status;
@@ -302,7 +302,7 @@ final class GithubActionsJob {
 
   private static String reason(Throwable failure) {
     if (failure instanceof TimeoutException || failure instanceof ConnectTimeoutException) {
-      return "no answer within " + Durations.format(GithubActionsClient.REQUEST_TIMEOUT);
+      return "no answer within " + Spans.format(GithubActionsClient.REQUEST_TIMEOUT);
     }
     if (failure instanceof ConnectException) {
       return "connection refused";

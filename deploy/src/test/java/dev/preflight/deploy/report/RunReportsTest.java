@@ -154,7 +154,7 @@ class RunReportsTest {
   void anUnknownRunIdFailsWithNoSuchRun() {
     ExecutionException failure = assertThrows(ExecutionException.class,
         () -> get(reports.report("5a6b7c8d-0000-4000-8000-00000000dead")));
-    assertInstanceOf(RunRepository.NoSuchRunException.class, failure.getCause());
+    assertInstanceOf(dev.preflight.deploy.api.NoSuchRunException.class, failure.getCause());
     assertThrows(ExecutionException.class, () -> get(reports.report("not-a-uuid")));
   }
 

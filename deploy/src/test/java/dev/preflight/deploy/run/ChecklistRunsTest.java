@@ -293,17 +293,6 @@ class ChecklistRunsTest {
   }
 
   @Test
-  void aRedeliveredEventIdIsSeenOnce(VertxTestContext test) {
-    ProcessedEvents events = new ProcessedEvents(pool);
-    events.firstSeen("Ev1")
-        .compose(first -> events.firstSeen("Ev1").map(second -> List.of(first, second)))
-        .onComplete(test.succeeding(seen -> test.verify(() -> {
-          assertEquals(List.of(true, false), seen);
-          test.completeNow();
-        })));
-  }
-
-  @Test
   void theAuditLogRefusesChanges(VertxTestContext test) {
     pool.query("insert into audit_log (action) values ('probe')").execute()
         .compose(v -> pool.query("update audit_log set action = 'forged'").execute())

@@ -7,8 +7,8 @@ import dev.preflight.checklists.deploy.Release;
 import dev.preflight.deploy.alert.Alert;
 import dev.preflight.deploy.alert.AlertRecord;
 import dev.preflight.deploy.alert.AlertRouter;
-import dev.preflight.deploy.alert.AlertStore;
-import dev.preflight.deploy.run.DeploymentStore;
+import dev.preflight.deploy.alert.AlertDeliveries;
+import dev.preflight.deploy.api.ReleaseHistory;
 import dev.preflight.handlers.render.MessageContent;
 import dev.preflight.handlers.slack.SlackApi;
 import io.vertx.core.Future;
@@ -37,16 +37,16 @@ public final class AlertPoster {
 
   private final PreflightConfig config;
   private final AlertRouter router;
-  private final AlertStore store;
-  private final DeploymentStore deployments;
+  private final AlertDeliveries store;
+  private final ReleaseHistory releases;
   private final SlackApi slack;
   private final Map<String, Future<?>> queues = new ConcurrentHashMap<>();
 
-  public AlertPoster(PreflightConfig config, AlertStore store, DeploymentStore deployments, SlackApi slack) {
+  public AlertPoster(PreflightConfig config, AlertDeliveries store, ReleaseHistory releases, SlackApi slack) {
     this.config = config;
     this.router = new AlertRouter(config.alertRoutes());
     this.store = store;
-    this.deployments = deployments;
+    this.releases = releases;
     this.slack = slack;
   }
 
@@ -83,7 +83,7 @@ public final class AlertPoster {
         .map(outcome -> new Delivery(alert.groupKey(), outcome, channel.get(), null));
   }
 
-  private Future<Delivery.Outcome> post(Alert alert, AlertStore.Recorded recorded, Service.Environment env) {
+  private Future<Delivery.Outcome> post(Alert alert, AlertDeliveries.Recorded recorded, Service.Environment env) {
     AlertRecord first = recorded.alert();
     return render(first, alert, env)
         .compose(content -> slack.postMessage(first.channel(), content.text(), content.blocks()))
@@ -112,7 +112,7 @@ public final class AlertPoster {
   }
 
   private Future<MessageContent> render(AlertRecord row, Alert alert, Service.Environment env) {
-    return deployments.releases(row.service(), row.environment(), 1)
+    return releases.releases(row.service(), row.environment(), 1)
         .map(releases -> releases.stream().findFirst())
         // An alert still goes out when the release history cannot be read.
         .otherwise(e -> {

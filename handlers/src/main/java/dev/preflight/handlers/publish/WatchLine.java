@@ -6,8 +6,8 @@ import static com.slack.api.model.block.composition.BlockCompositions.markdownTe
 import com.slack.api.model.block.ActionsBlock;
 import com.slack.api.model.block.LayoutBlock;
 import dev.preflight.checklists.run.RunStatus;
+import dev.preflight.checklists.time.Spans;
 import dev.preflight.deploy.run.TrackedRun;
-import dev.preflight.checklists.config.Durations;
 import dev.preflight.deploy.watch.WatchState;
 import dev.preflight.handlers.render.MessageContent;
 import dev.preflight.handlers.render.Mrkdwn;
@@ -58,7 +58,7 @@ final class WatchLine {
     if (watch.stopped()) {
       return "👀 Watch ended · " + counts(watch);
     }
-    String every = "👀 Watched every " + Durations.format(watch.every()) + " until " + Mrkdwn.date(watch.until());
+    String every = "👀 Watched every " + Spans.format(watch.every()) + " until " + Mrkdwn.date(watch.until());
     if (watch.lastAt() == null) {
       return every + " · first round " + Mrkdwn.date(watch.nextAt());
     }

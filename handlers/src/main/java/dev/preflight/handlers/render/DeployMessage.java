@@ -14,6 +14,7 @@ import dev.preflight.checklists.run.ChecklistRun;
 import dev.preflight.checklists.run.GateStatus;
 import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.checklists.run.SignOff;
+import dev.preflight.checklists.time.Spans;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -129,9 +130,9 @@ final class DeployMessage {
       lines.add("📊 " + Mrkdwn.inline(d.progress(), PROGRESS_LIMIT));
     }
     if (status == RunStatus.ROLLING_BACK && d.rollbackAt() != null) {
-      lines.add("⏱️ " + Mrkdwn.duration(Duration.between(d.rollbackAt(), now)) + " since the rollback started");
+      lines.add("⏱️ " + Spans.format(Duration.between(d.rollbackAt(), now)) + " since the rollback started");
     } else if (moving && d.launchedAt() != null) {
-      lines.add("⏱️ " + Mrkdwn.duration(Duration.between(d.launchedAt(), now)) + " since launch");
+      lines.add("⏱️ " + Spans.format(Duration.between(d.launchedAt(), now)) + " since launch");
     }
     if (d.failure() != null && !d.failure().isBlank()) {
       lines.add("*What went wrong:* " + Mrkdwn.inline(d.failure(), FAILURE_LIMIT));
@@ -185,7 +186,7 @@ final class DeployMessage {
   private static List<String> summary(ChecklistRun run, Deployment d) {
     List<String> lines = new ArrayList<>();
     lines.add("*Summary*");
-    String took = d.finishedAt() == null ? "" : "⏱️ Took *" + Mrkdwn.duration(Duration.between(d.launchedAt(),
+    String took = d.finishedAt() == null ? "" : "⏱️ Took *" + Spans.format(Duration.between(d.launchedAt(),
         d.finishedAt())) + "* · ";
     lines.add(took + "launched by " + Mrkdwn.user(d.launchedBy()) + " · " + Mrkdwn.date(d.launchedAt()));
     List<SignOff> signOffs = run.signOffs();

@@ -6,6 +6,7 @@ import static com.slack.api.model.block.composition.BlockCompositions.markdownTe
 import static com.slack.api.model.block.composition.BlockCompositions.plainText;
 
 import com.slack.api.model.block.LayoutBlock;
+import dev.preflight.checklists.time.Spans;
 import dev.preflight.deploy.stats.HistoryEntry;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,6 +54,6 @@ public final class HistoryMessage {
     return what
         + " by " + Mrkdwn.user(release.by())
         + (release.at() == null ? "" : " · " + Mrkdwn.date(release.at()))
-        + entry.duration().map(took -> " · took " + Mrkdwn.duration(took)).orElse("");
+        + entry.duration().map(took -> " · took " + Spans.format(took)).orElse("");
   }
 }

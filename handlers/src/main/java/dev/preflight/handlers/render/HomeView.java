@@ -12,6 +12,7 @@ import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.deploy.EnvLock;
 import dev.preflight.checklists.deploy.Release;
 import dev.preflight.checklists.run.ChecklistRun;
+import dev.preflight.checklists.time.Spans;
 import dev.preflight.deploy.run.Overview;
 import dev.preflight.deploy.stats.DeployStats;
 import dev.preflight.deploy.stats.EnvironmentFigures;
@@ -91,8 +92,8 @@ public final class HomeView {
     return "*" + Mrkdwn.inline(f.service(), NAME_LIMIT) + "* in *" + Mrkdwn.inline(f.environment(), NAME_LIMIT) + "*: "
         + f.deploys() + (f.deploys() == 1 ? " deploy" : " deploys")
         + " · " + rate
-        + " · median lead time " + f.leadTime().map(Mrkdwn::duration).orElse("—")
-        + " · median time to restore " + f.timeToRestore().map(Mrkdwn::duration).orElse("—")
+        + " · median lead time " + f.leadTime().map(Spans::format).orElse("—")
+        + " · median time to restore " + f.timeToRestore().map(Spans::format).orElse("—")
         + unrestored;
   }
 

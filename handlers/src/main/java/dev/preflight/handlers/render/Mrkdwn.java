@@ -1,6 +1,5 @@
 package dev.preflight.handlers.render;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -112,26 +111,6 @@ public final class Mrkdwn {
   /** A date each reader sees in their own time zone; the fallback is UTC. */
   public static String date(Instant at) {
     return "<!date^" + at.getEpochSecond() + "^{date_short_pretty} {time}|" + FALLBACK_DATE.format(at) + ">";
-  }
-
-  /**
-   * A length of time the way people say it, coarser as it grows: "45s", "3m 20s", "2h 05m",
-   * "3d 4h". A negative duration (clocks of two replicas disagreeing) reads as "0s".
-   */
-  public static String duration(Duration duration) {
-    long seconds = Math.max(0, duration.getSeconds());
-    if (seconds < 60) {
-      return seconds + "s";
-    }
-    long minutes = seconds / 60;
-    if (minutes < 60) {
-      return minutes + "m " + seconds % 60 + "s";
-    }
-    long hours = minutes / 60;
-    if (hours < 24) {
-      return hours + "h " + String.format("%02dm", minutes % 60);
-    }
-    return hours / 24 + "d " + hours % 24 + "h";
   }
 
   /** Never ends a string between the two halves of a surrogate pair. */

@@ -12,6 +12,7 @@ import dev.preflight.checklists.deploy.EnvLock;
 import dev.preflight.checklists.deploy.Release;
 import dev.preflight.checklists.run.ChecklistRun;
 import dev.preflight.checklists.run.RunStatus;
+import dev.preflight.checklists.time.Spans;
 import dev.preflight.deploy.run.Overview;
 import dev.preflight.deploy.run.TrackedRun;
 import java.time.Duration;
@@ -68,7 +69,7 @@ public final class OverviewMessage {
     String by = d != null && d.launchedAt() != null ? d.launchedBy() : run.startedBy();
     return what + " · " + run.status().name().toLowerCase().replace('_', ' ')
         + " · " + verb + " by " + Mrkdwn.user(by)
-        + (since == null ? "" : " " + Mrkdwn.duration(Duration.between(since, now)) + " ago")
+        + (since == null ? "" : " " + Spans.format(Duration.between(since, now)) + " ago")
         + " · run `" + Mrkdwn.inline(run.id(), 200) + "`";
   }
 
@@ -78,7 +79,7 @@ public final class OverviewMessage {
     return "🔒 *" + Mrkdwn.inline(lock.service(), NAME_LIMIT) + "* in *" + Mrkdwn.inline(lock.environment(), NAME_LIMIT)
         + "* — by " + Mrkdwn.user(lock.by()) + reason
         + (lock.at() == null ? "" : " · " + Mrkdwn.date(lock.at())
-            + " (" + Mrkdwn.duration(Duration.between(lock.at(), now)) + " ago)");
+            + " (" + Spans.format(Duration.between(lock.at(), now)) + " ago)");
   }
 
   static String releaseLine(Release release) {

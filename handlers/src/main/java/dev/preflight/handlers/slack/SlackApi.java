@@ -12,12 +12,15 @@ import com.slack.api.model.Message;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.view.View;
 import com.slack.api.util.http.SlackHttpClient;
+import dev.preflight.checklists.time.Spans;
+import dev.preflight.deploy.http.RetryAfter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -364,8 +367,8 @@ public final class SlackApi {
       return Future.failedFuture(failure.givenUp(attempt));
     }
     meters.counter("preflight.slack.api.retries", "method", a.method).increment();
-    log.info("Slack {} failed ({}); retrying in {} ms (attempt {} of {})", a.method, failure.error(), waitMillis,
-        attempt + 1, a.policy.maxAttempts());
+    log.info("Slack {} failed ({}); retrying in {} (attempt {} of {})", a.method, failure.error(),
+        Spans.format(Duration.ofMillis(waitMillis)), attempt + 1, a.policy.maxAttempts());
     return delay(waitMillis).compose(v -> attempt(a, attempt + 1));
   }
 
@@ -375,13 +378,11 @@ public final class SlackApi {
     return elapsed.future();
   }
 
+  /** Slack's wait in whole seconds, at least one; a second when it named none. */
   static long retryAfterSeconds(String header) {
-    try {
-      long seconds = Long.parseLong(header == null ? "" : header.trim());
-      return Math.min(Math.max(seconds, 1), MAX_RETRY_AFTER_SECONDS);
-    } catch (NumberFormatException e) {
-      return 1;
-    }
+    Duration second = Duration.ofSeconds(1);
+    return RetryAfter.parse(header, Instant.now(), second, Duration.ofSeconds(MAX_RETRY_AFTER_SECONDS))
+        .orElse(second).toSeconds();
   }
 
   private String redact(String text) {

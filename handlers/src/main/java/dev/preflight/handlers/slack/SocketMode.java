@@ -4,6 +4,7 @@ import com.slack.api.Slack;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.response.Response;
 import com.slack.api.methods.response.apps.connections.AppsConnectionsOpenResponse;
+import dev.preflight.checklists.time.Spans;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -196,7 +197,7 @@ public final class SocketMode {
     link.socket.closeHandler(v -> closed(link));
     link.pinger = vertx.setPeriodic(timing.ping().toMillis(), id -> ping(link));
     long timer = vertx.setTimer(timing.hello().toMillis(),
-        id -> link.hello.tryFail("Slack sent no hello within " + timing.hello().toSeconds() + "s"));
+        id -> link.hello.tryFail("Slack sent no hello within " + Spans.format(timing.hello())));
     return link.hello.future()
         .onComplete(done -> vertx.cancelTimer(timer))
         .map(link)
@@ -259,7 +260,7 @@ public final class SocketMode {
   private void ping(Link link) {
     if (System.nanoTime() - link.lastHeard > timing.silence().toNanos()) {
       // A dead link may never finish a closing handshake either: replace it now, not when it closes.
-      lost(link, "has been silent for over " + timing.silence().toMillis() + " ms");
+      lost(link, "has been silent for over " + Spans.format(timing.silence()));
       shut(link);
       return;
     }

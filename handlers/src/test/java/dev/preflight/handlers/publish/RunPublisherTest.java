@@ -227,7 +227,7 @@ class RunPublisherTest {
           String ts = stored.stored("r-1").orElseThrow().messageTs();
           assertEquals(ts, update.getString("ts"), "the same message is edited in place");
           assertTrue(text(update).contains("✅ *Succeeded*"), text(update));
-          assertTrue(text(update).contains("⏱️ Took *5m 0s*"), text(update));
+          assertTrue(text(update).contains("⏱️ Took *5m*"), text(update));
           assertEquals(List.of(ActionIds.ROLLBACK), runActions(update));
           assertEquals(1, fake.calls("chat.postMessage").size(), "one message per run");
           test.completeNow();

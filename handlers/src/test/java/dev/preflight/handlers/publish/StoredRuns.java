@@ -2,7 +2,6 @@ package dev.preflight.handlers.publish;
 
 import dev.preflight.checklists.deploy.EnvLock;
 import dev.preflight.deploy.run.RunNote;
-import dev.preflight.deploy.run.RunRepository;
 import dev.preflight.deploy.run.TrackedRun;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -147,7 +146,7 @@ final class StoredRuns implements RunSource {
   @Override
   public Future<TrackedRun> find(String runId) {
     TrackedRun tracked = runs.get(runId);
-    return tracked == null ? Future.failedFuture(new RunRepository.NoSuchRunException(runId))
+    return tracked == null ? Future.failedFuture(new dev.preflight.deploy.api.NoSuchRunException(runId))
         : Future.succeededFuture(tracked);
   }
 

@@ -213,7 +213,7 @@ class DeployMessageTest {
     assertEquals("✅ *Succeeded* — `v1.4.2` is live in *production*", status);
     String text = message.allText();
     assertTrue(text.contains("*Summary*"), text);
-    assertTrue(text.contains("⏱️ Took *12m 0s* · launched by <@" + LAUNCHER + "> · "
+    assertTrue(text.contains("⏱️ Took *12m* · launched by <@" + LAUNCHER + "> · "
         + Mrkdwn.date(LAUNCHED)), text);
     assertTrue(text.contains("✍️ Signed off by <@U0BOB> (sre)"), text);
     assertTrue(text.contains("📦 Before this: `v1.4.1`, deployed by <@U0PREV> · " + Mrkdwn.date(Fixtures.PREVIOUS_AT)),
@@ -252,7 +252,7 @@ class DeployMessageTest {
     assertFalse(status.contains("📊"), status);
     assertTrue(message.allText().contains("❌ *Health api* · health — 503 Service Unavailable — upstream connect error"));
     assertEquals(List.of(ActionIds.ROLLBACK), message.runActions());
-    assertTrue(message.allText().contains("⏱️ Took *12m 0s*"));
+    assertTrue(message.allText().contains("⏱️ Took *12m*"));
   }
 
   @Test

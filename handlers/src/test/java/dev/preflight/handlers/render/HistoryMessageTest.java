@@ -32,8 +32,8 @@ class HistoryMessageTest {
 
     assertEquals("History of backend in production", message.texts().get(0));
     assertEquals(List.of(
-            "🚀 deployed `v1.3.1` by <@U0ALICE> · " + Mrkdwn.date(DEPLOYED) + " · took 10m 0s",
-            "↩️ rolled back to `v1.0.0` from `v1.1.0` by <@U0SRE> · " + Mrkdwn.date(ROLLED_BACK) + " · took 5m 0s",
+            "🚀 deployed `v1.3.1` by <@U0ALICE> · " + Mrkdwn.date(DEPLOYED) + " · took 10m",
+            "↩️ rolled back to `v1.0.0` from `v1.1.0` by <@U0SRE> · " + Mrkdwn.date(ROLLED_BACK) + " · took 5m",
             "🚀 deployed `v0.9.0` by Preflight · " + Mrkdwn.date(ROLLED_BACK.minus(Duration.ofDays(3)))),
         message.texts().get(2).lines().toList());
     assertEquals("History of backend in production: 3 entries", message.content.text());

@@ -77,7 +77,7 @@ class HomeViewTest {
 
     String figures = home.texts().get(home.texts().size() - 1);
     assertEquals(List.of("*Last 30 days*",
-            "*backend* in *production*: 6 deploys · change failure rate 40% (2 of 5) · median lead time 30m 0s"
+            "*backend* in *production*: 6 deploys · change failure rate 40% (2 of 5) · median lead time 30m"
                 + " · median time to restore 32m 30s · ⚠️ 1 failure not restored yet",
             "*docs* in *preview*: 1 deploy · change failure rate — · median lead time — · median time to restore —"),
         figures.lines().toList(), "sorted by service and environment");

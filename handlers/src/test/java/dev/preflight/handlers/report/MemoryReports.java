@@ -3,7 +3,6 @@ package dev.preflight.handlers.report;
 import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.deploy.report.RunReport;
 import dev.preflight.deploy.report.RunReports;
-import dev.preflight.deploy.run.RunRepository;
 import dev.preflight.deploy.run.TrackedRun;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -75,7 +74,7 @@ final class MemoryReports implements ReportSource {
   public Future<TrackedRun> find(String runId) {
     finds.merge(runId, 1, Integer::sum);
     TrackedRun tracked = runs.get(runId);
-    return tracked == null ? Future.failedFuture(new RunRepository.NoSuchRunException(runId))
+    return tracked == null ? Future.failedFuture(new dev.preflight.deploy.api.NoSuchRunException(runId))
         : Future.succeededFuture(tracked);
   }
 

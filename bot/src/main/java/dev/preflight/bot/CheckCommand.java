@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:every automated blocker passed", "1:a blocker failed or the checks did not finish",
         "2:usage error, or the checklist could not be read"})
-final class Check implements Callable<Integer> {
+final class CheckCommand implements Callable<Integer> {
 
   @Spec
   private CommandSpec spec;
@@ -57,7 +57,7 @@ final class Check implements Callable<Integer> {
   private final PrintStream out;
   private final PrintStream err;
 
-  Check(PrintStream out, PrintStream err) {
+  CheckCommand(PrintStream out, PrintStream err) {
     this.out = out;
     this.err = err;
   }
