@@ -14,7 +14,6 @@ import dev.preflight.checklists.deploy.Target;
 import dev.preflight.checklists.secret.Variables;
 import dev.preflight.deploy.fake.FakeGithub;
 import dev.preflight.deploy.fake.FakeGithub.Dispatch;
-import dev.preflight.deploy.target.CommandTargetTest.MemoryJournal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
