@@ -168,11 +168,13 @@ public final class FollowRunner {
 
     /** Polls once more at the deadline, so a timeout is only called after a look at or past it. */
     private void next() {
-      long left = Duration.between(Instant.now(), deadline).toMillis();
-      if (left <= 0) {
+      Duration untilDeadline = Duration.between(Instant.now(), deadline);
+      if (untilDeadline.isNegative() || untilDeadline.isZero()) {
         stop(Halt.TIMED_OUT);
         return;
       }
+      // Rounded up, so that the last look lands at the deadline or just after it, never just before.
+      long left = (untilDeadline.toNanos() + 999_999) / 1_000_000;
       long wait = changed ? 1 : Math.max(1, Math.min(pause(failures).toMillis(), left));
       changed = false;
       timer = vertx.setTimer(wait, id -> look());
