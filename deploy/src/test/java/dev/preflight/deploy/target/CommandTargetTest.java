@@ -84,6 +84,30 @@ class CommandTargetTest {
   }
 
   @Test
+  void theExitEndsTheDeployAtOnceRatherThanAtTheNextLook(Vertx vertx) throws Exception {
+    // An hour between looks at the output: only the exit itself can end this deploy within the test's wait.
+    // The script exits a while after it started, so after the first look (which comes at once).
+    CommandTarget unhurried = new CommandTarget(vertx, Duration.ofHours(1));
+    Path go = dir.resolve("go");
+    // Nor can the last look at the deadline: it is far beyond the test's wait.
+    Target.Command deploy = new Target.Command(List.of(script("wait-for-go.sh")), List.of(),
+        Map.of("GO_FILE", go.toString()), null, Duration.ofHours(1));
+    MemoryJournal journal = new MemoryJournal();
+    journal.onProgress((step, detail) -> vertx.setTimer(300, id -> {
+      try {
+        Files.writeString(go, "go");
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }));
+
+    TargetOutcome outcome = await(unhurried.deploy(job(deploy, "v1.4.2", Map.of()), journal));
+
+    assertTrue(outcome.succeeded(), outcome::toString);
+    assertEquals("migrating\nmigrated", outcome.detail());
+  }
+
+  @Test
   void nonZeroExitFailsWithTheLastThirtyLinesOfStdoutAndStderr() throws Exception {
     TargetOutcome outcome = await(target.deploy(job(command(List.of(script("fail.sh")), List.of(), Map.of()),
         "v1.4.2", Map.of()), new MemoryJournal()));
