@@ -123,8 +123,17 @@ final class CommandRollout implements Rollout {
   @Override
   public Future<TargetOutcome> stop(Halt why) {
     if (process == null) {
-      return Future.succeededFuture(recorded(journal.state())
-          .orElse(TargetOutcome.failure(why == Halt.STOPPING ? STOPPED : ABORTED, null)));
+      Map<String, String> state = journal.state();
+      Optional<TargetOutcome> recorded = recorded(state);
+      if (recorded.isPresent() || !state.containsKey(STARTED_AT) || why == Halt.STOPPING) {
+        return Future.succeededFuture(recorded.orElse(TargetOutcome.failure(why == Halt.STOPPING ? STOPPED : ABORTED,
+            null)));
+      }
+      // Aborted before this attempt started, after a bot killed mid-command: its command may still be running.
+      return vertx.executeBlocking(() -> stopLeftover(state), false)
+          .otherwise(false)
+          .map(stopped -> TargetOutcome.failure(ABORTED, stopped ? "The command an earlier attempt started was still "
+              + "running and was stopped." : null));
     }
     String reason = switch (why) {
       case ABORTED -> ABORTED;

@@ -146,6 +146,12 @@ final class GithubActionsRollout implements Rollout {
       return outcome(TargetOutcome.failure("Stopped following the workflow run", runUrl.isEmpty() ? null : runUrl));
     }
     String summary = why == Halt.ABORTED ? ABORTED : "timed out after " + Durations.format(timeout);
+    if (phase == Phase.NOT_SENT && journal.state().containsKey(RUN_ID)) {
+      // Aborted before this attempt started, but an earlier one found its run: that run must not deploy on.
+      runId = Long.parseLong(journal.state().get(RUN_ID));
+      runUrl = journal.state().getOrDefault(RUN_URL, "");
+      phase = Phase.FOLLOWING;
+    }
     if (phase == Phase.FOLLOWING) {
       return cancel().map(detail -> TargetOutcome.failure(redactor.redact(summary), detail));
     }

@@ -258,16 +258,8 @@ class CommandTargetTest {
   void aCommandLeftRunningByAKilledBotIsStoppedBeforeAnythingElse(Vertx vertx) throws Exception {
     // What a bot killed with SIGKILL leaves behind: its command, still running, and a journal
     // that says it started and which process it is.
-    Path pidFile = Files.createTempFile("hang", ".pid");
-    Path childFile = Files.createTempFile("hang", ".child");
-    ProcessBuilder builder = new ProcessBuilder(script("hang.sh")).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    builder.environment().put("PID_FILE", pidFile.toString());
-    builder.environment().put("CHILD_PID_FILE", childFile.toString());
-    Process leftover = builder.start();
-    ProcessHandle handle = leftover.toHandle();
-    Map<String, String> stored = Map.of("startedAt", java.time.Instant.now().toString(),
-        "pid", String.valueOf(handle.pid()), "pidStartedAt", handle.info().startInstant().orElseThrow().toString());
+    Process leftover = startLeftover();
+    Map<String, String> stored = journalOf(leftover);
     Target.Command deploy = command(List.of(script("hang.sh")), List.of(), Map.of());
 
     TargetOutcome outcome = await(new CommandTarget(vertx).deploy(job(deploy, "v1.4.2", Map.of()),
@@ -275,6 +267,21 @@ class CommandTargetTest {
 
     assertFalse(outcome.succeeded());
     assertTrue(outcome.summary().contains("the command, still running, was stopped"), outcome.summary());
+    assertTrue(leftover.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the leftover command is gone");
+  }
+
+  @Test
+  void anAbortAfterAKilledBotStopsTheCommandItLeftRunning(Vertx vertx) throws Exception {
+    Process leftover = startLeftover();
+    Map<String, String> stored = journalOf(leftover);
+    MemoryJournal aborted = new MemoryJournal(stored);
+    aborted.abort();
+
+    TargetOutcome outcome = await(new CommandTarget(vertx).deploy(job(command(List.of(script("hang.sh")), List.of(),
+        Map.of()), "v1.4.2", Map.of()), aborted));
+
+    assertEquals("Aborted", outcome.summary());
+    assertEquals("The command an earlier attempt started was still running and was stopped.", outcome.detail());
     assertTrue(leftover.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the leftover command is gone");
   }
 
@@ -340,6 +347,22 @@ class CommandTargetTest {
     assertEquals("environment variable REGISTRY is not set", outcome.summary());
     assertEquals(Map.of(), journal.state());
     assertEquals(List.of(), markerLines());
+  }
+
+  /** What a bot killed with SIGKILL leaves behind: its command, still running. */
+  private Process startLeftover() throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(script("hang.sh")).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().put("PID_FILE", Files.createTempFile("hang", ".pid").toString());
+    builder.environment().put("CHILD_PID_FILE", Files.createTempFile("hang", ".child").toString());
+    return builder.start();
+  }
+
+  /** The journal such a bot leaves: the command started, and which process it is. */
+  private static Map<String, String> journalOf(Process leftover) {
+    ProcessHandle handle = leftover.toHandle();
+    return Map.of("startedAt", java.time.Instant.now().toString(), "pid", String.valueOf(handle.pid()),
+        "pidStartedAt", handle.info().startInstant().orElseThrow().toString());
   }
 
   /** hang.sh says it waits once both its pid files are written. */

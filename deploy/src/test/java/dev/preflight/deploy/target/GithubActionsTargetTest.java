@@ -166,6 +166,30 @@ class GithubActionsTargetTest {
   }
 
   @Test
+  void aRunAbortedWhileNoBotFollowedItIsCancelledByTheNextAttempt(Vertx vertx) throws Exception {
+    github.conclusion(null);
+    MemoryJournal first = new MemoryJournal();
+    // The bot shuts down while following: the run is left going and recorded for a successor.
+    first.onProgress((step, detail) -> {
+      if (detail != null && detail.startsWith("status in_progress")) {
+        vertx.runOnContext(v -> first.stop());
+      }
+    });
+    await(target.deploy(job(workflow("main", TIMEOUT), "v2.0.1"), first));
+    long runId = github.runIds().get(0);
+    assertEquals(List.of(), github.cancelled());
+
+    MemoryJournal resumed = new MemoryJournal(first.state());
+    resumed.abort();
+    TargetOutcome outcome = await(target.deploy(job(workflow("main", TIMEOUT), "v2.0.1"), resumed));
+
+    assertEquals("Aborted", outcome.summary());
+    assertEquals("Cancelled the workflow run " + FakeGithub.htmlUrl(runId), outcome.detail());
+    assertEquals(List.of(runId), github.cancelled());
+    assertEquals(1, github.dispatches().size());
+  }
+
+  @Test
   void aRestartBetweenTheDispatchAndRecordingItFindsTheRunAndDispatchesOnce(Vertx vertx) throws Exception {
     // The bot dies right after GitHub accepted the dispatch, before it could record that.
     MemoryJournal dying = new MemoryJournal().failingOn(entries -> entries.containsKey("dispatched"));
