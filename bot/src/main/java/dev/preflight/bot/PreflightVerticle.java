@@ -21,7 +21,7 @@ import dev.preflight.deploy.run.RunRepository;
 import dev.preflight.deploy.run.VerificationExecutor;
 import dev.preflight.deploy.stats.DeployStats;
 import dev.preflight.deploy.target.CommandTarget;
-import dev.preflight.deploy.target.DeployTargets;
+import dev.preflight.deploy.target.Targets;
 import dev.preflight.deploy.target.EcsTarget;
 import dev.preflight.deploy.target.GithubActionsTarget;
 import dev.preflight.deploy.verify.Verifier;
@@ -145,7 +145,7 @@ final class PreflightVerticle extends VerticleBase {
         Clock.systemUTC());
     new FinishedRuns(metrics.registry(), SentryReporting::failedRun).listenTo(runs);
     GithubActionsTarget githubActions = new GithubActionsTarget(vertx, settings.pollInterval());
-    DeployTargets targets = new DeployTargets(new EcsTarget(vertx, aws, settings.pollInterval()),
+    Targets targets = Targets.byKind(new EcsTarget(vertx, aws, settings.pollInterval()),
         new CommandTarget(vertx), githubActions);
     Verifier verifier = new Verifier(checks);
     VerificationExecutor verification = (spec, placeholders, onResult, aborted) ->

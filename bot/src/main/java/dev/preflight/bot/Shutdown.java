@@ -1,7 +1,7 @@
 package dev.preflight.bot;
 
 import dev.preflight.checklists.time.Spans;
-import dev.preflight.deploy.check.ProcessTree;
+import dev.preflight.deploy.process.ProcessTree;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;

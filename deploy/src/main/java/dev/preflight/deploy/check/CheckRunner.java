@@ -6,6 +6,7 @@ import dev.preflight.checklists.run.Evidence;
 import dev.preflight.checklists.secret.Redactor;
 import dev.preflight.checklists.secret.Variables;
 import dev.preflight.deploy.aws.AwsClients;
+import dev.preflight.deploy.process.Program;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -35,10 +36,10 @@ public final class CheckRunner {
   /**
    * Checks enforce the timeout themselves; this margin lets their more precise evidence win. It
    * must outlast the longest clean-up a check does after its timeout (a command's process tree
-   * is given {@link CommandCheck#KILL_WAIT_LIMIT} to die), or the backstop answers first and
+   * is given {@link Program#KILL_WAIT_LIMIT} to die), or the backstop answers first and
    * the output the command printed is lost.
    */
-  private static final Duration BACKSTOP_GRACE = CommandCheck.KILL_WAIT_LIMIT.plusSeconds(5);
+  private static final Duration BACKSTOP_GRACE = Program.KILL_WAIT_LIMIT.plusSeconds(5);
   /** Only reached by a spec built without validation; every attempt still needs a bound. */
   private static final Duration DEFAULT_TIMEOUT = CheckSpec.Timing.DEFAULT_TIMEOUT;
 

@@ -5,22 +5,19 @@ import dev.preflight.checklists.run.Evidence;
 import dev.preflight.checklists.secret.Redactor;
 import dev.preflight.checklists.secret.Variables;
 import dev.preflight.checklists.time.Spans;
+import dev.preflight.deploy.process.ProcessOutput;
+import dev.preflight.deploy.process.ProcessTree;
+import dev.preflight.deploy.process.Program;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.io.File;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -34,7 +31,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class CommandCheck implements Check<CheckSpec.Command> {
 
   static final int OUTPUT_LIMIT = 64 * 1024;
-  public static final Duration KILL_WAIT_LIMIT = Duration.ofSeconds(5);
 
   private final Vertx vertx;
 
@@ -42,41 +38,25 @@ public final class CommandCheck implements Check<CheckSpec.Command> {
     this.vertx = vertx;
   }
 
-  /** The bot's own credentials (see the README's settings), never passed on to a command. */
-  public static final Set<String> WITHHELD = Set.of("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN",
-      "DATABASE_URL", "ALERTS_TOKEN", "SENTRY_DSN");
-
   @Override
   public Future<Evidence> attempt(CheckSpec.Command written, Variables variables, Redactor redactor) {
-    Invocation invocation = Invocation.resolve(written, variables, redactor);
+    Program program = resolve(written, variables, redactor);
     CheckSpec.Command spec = new CheckSpec.Command(written.argv(), written.workdir(), written.env(),
         written.expectExitCode(), variables.resolve(written.outputContains(), redactor), written.timing());
     Duration timeout = CheckRunner.timeout(spec);
     Context context = vertx.getOrCreateContext();
-    return vertx.executeBlocking(() -> start(invocation), false)
-        .recover(failure -> Future.failedFuture(failure instanceof IOException ? cannotStart(invocation, failure) : failure))
+    return vertx.executeBlocking(() -> start(program), false)
+        .recover(failure -> Future.failedFuture(failure instanceof IOException ? cannotStart(program, failure) : failure))
         .compose(running -> watch(running, timeout, context).eventually(() -> discard(running)))
         .map(result -> judge(spec, result, timeout, redactor));
   }
 
-  private static Running start(Invocation invocation) throws IOException {
-    Path output = Files.createTempFile("preflight-check-", ".out");
-    ProcessBuilder builder = new ProcessBuilder(invocation.argv())
-        .redirectErrorStream(true)
-        .redirectOutput(output.toFile());
-    if (invocation.workdir() != null) {
-      builder.directory(new File(invocation.workdir()));
-    }
-    // A checked command is the team's script, not the bot: it gets none of the bot's own secrets.
-    builder.environment().keySet().removeAll(WITHHELD);
-    builder.environment().putAll(invocation.env());
+  private static Running start(Program program) throws IOException {
+    ProcessOutput output = ProcessOutput.create("preflight-check-");
     try {
-      Process process = builder.start();
-      // A check that waits for input would otherwise wait until it is killed.
-      process.getOutputStream().close();
-      return new Running(process, output, System.nanoTime());
+      return new Running(program.start(output), output, System.nanoTime());
     } catch (IOException e) {
-      Files.deleteIfExists(output);
+      output.delete();
       throw e;
     }
   }
@@ -87,7 +67,7 @@ public final class CommandCheck implements Check<CheckSpec.Command> {
     Promise<Integer> killed = Promise.promise();
     long timer = vertx.setTimer(timeout.toMillis(), id -> {
       timedOut.set(true);
-      vertx.executeBlocking(() -> ProcessTree.kill(running.process().toHandle(), KILL_WAIT_LIMIT), false)
+      vertx.executeBlocking(() -> ProcessTree.kill(running.process().toHandle(), Program.KILL_WAIT_LIMIT), false)
           .onComplete(killed);
     });
     return Future.fromCompletionStage(running.process().onExit(), context)
@@ -99,30 +79,14 @@ public final class CommandCheck implements Check<CheckSpec.Command> {
   private static Result collect(Running running, boolean timedOut) throws IOException {
     long latencyMillis = Latency.millisSince(running.startedNanos());
     Integer exitCode = timedOut ? null : running.process().exitValue();
-    return new Result(exitCode, tail(running.output()), latencyMillis);
+    return new Result(exitCode, running.output().tail(OUTPUT_LIMIT).text(), latencyMillis);
   }
 
   private Future<Void> discard(Running running) {
-    return vertx.executeBlocking(() -> Files.deleteIfExists(running.output()), false).mapEmpty();
-  }
-
-  static String tail(Path file) throws IOException {
-    return tail(file, OUTPUT_LIMIT).text();
-  }
-
-  /** The end of a file of output, and whether anything before it was left out. */
-  public record Tail(String text, boolean cut) {}
-
-  /** The last {@code limit} bytes of a file of output, as text. */
-  public static Tail tail(Path file, int limit) throws IOException {
-    try (RandomAccessFile output = new RandomAccessFile(file.toFile(), "r")) {
-      long length = output.length();
-      long from = Math.max(0, length - limit);
-      byte[] bytes = new byte[(int) (length - from)];
-      output.seek(from);
-      output.readFully(bytes);
-      return new Tail(new String(bytes, StandardCharsets.UTF_8), from > 0);
-    }
+    return vertx.executeBlocking(() -> {
+      running.output().delete();
+      return null;
+    }, false).mapEmpty();
   }
 
   private static Evidence judge(CheckSpec.Command spec, Result result, Duration timeout, Redactor redactor) {
@@ -153,30 +117,23 @@ public final class CommandCheck implements Check<CheckSpec.Command> {
     return output.length() <= Evidence.EXCERPT_LIMIT ? output : "…" + output.substring(output.length() - limit);
   }
 
-  private static Throwable cannotStart(Invocation invocation, Throwable failure) {
+  private static Throwable cannotStart(Program program, Throwable failure) {
     String reason = failure.getCause() != null ? failure.getCause().getMessage() : failure.getMessage();
-    return new InvalidSpecException("cannot start " + invocation.program() + ": " + reason);
+    return new InvalidSpecException("cannot start " + program.name() + ": " + reason);
   }
 
   /** The spec with every {@code ${NAME}} substituted. */
-  private record Invocation(List<String> argv, String workdir, Map<String, String> env) {
-
-    static Invocation resolve(CheckSpec.Command spec, Variables variables, Redactor redactor) {
-      if (spec.argv().isEmpty()) {
-        throw new InvalidSpecException("the command check has an empty argv");
-      }
-      List<String> argv = spec.argv().stream().map(arg -> variables.resolve(arg, redactor)).toList();
-      Map<String, String> env = new LinkedHashMap<>();
-      spec.env().forEach((name, value) -> env.put(name, variables.resolve(value, redactor)));
-      return new Invocation(argv, variables.resolve(spec.workdir(), redactor), env);
+  private static Program resolve(CheckSpec.Command spec, Variables variables, Redactor redactor) {
+    if (spec.argv().isEmpty()) {
+      throw new InvalidSpecException("the command check has an empty argv");
     }
-
-    String program() {
-      return argv.get(0);
-    }
+    List<String> argv = spec.argv().stream().map(arg -> variables.resolve(arg, redactor)).toList();
+    Map<String, String> env = new LinkedHashMap<>();
+    spec.env().forEach((name, value) -> env.put(name, variables.resolve(value, redactor)));
+    return new Program(argv, variables.resolve(spec.workdir(), redactor), env);
   }
 
-  private record Running(Process process, Path output, long startedNanos) {}
+  private record Running(Process process, ProcessOutput output, long startedNanos) {}
 
   /** @param exitCode null when the command was killed at the timeout */
   private record Result(Integer exitCode, String output, long latencyMillis) {}

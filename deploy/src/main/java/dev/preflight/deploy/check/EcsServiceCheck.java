@@ -6,6 +6,7 @@ import dev.preflight.checklists.secret.Redactor;
 import dev.preflight.checklists.secret.Variables;
 import dev.preflight.deploy.aws.AwsClients;
 import dev.preflight.deploy.aws.AwsFutures;
+import dev.preflight.deploy.aws.EcsNames;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -81,7 +82,7 @@ public final class EcsServiceCheck implements Check<CheckSpec.EcsService> {
     int running = Optional.ofNullable(service.runningCount()).orElse(0);
     int desired = Optional.ofNullable(service.desiredCount()).orElse(0);
     String rollout = primary.map(Deployment::rolloutStateAsString).orElse(null);
-    String taskDefinition = shortTaskDefinition(primary.map(Deployment::taskDefinition).orElse(service.taskDefinition()));
+    String taskDefinition = EcsNames.shortTaskDefinition(primary.map(Deployment::taskDefinition).orElse(service.taskDefinition()));
 
     List<String> problems = new ArrayList<>();
     if (!"ACTIVE".equals(service.status())) {
@@ -103,15 +104,5 @@ public final class EcsServiceCheck implements Check<CheckSpec.EcsService> {
         + (taskDefinition == null ? "" : " (" + taskDefinition + ")");
     return new Evidence(problems.isEmpty(), redactor.redact(summary), null, latencyMillis, null,
         problems.isEmpty() ? null : redactor.redact(String.join("; ", problems)), 1);
-  }
-
-  /** "arn:aws:ecs:eu-west-1:123:task-definition/web:23" reads better as "web:23". */
-  /** A task definition ARN as people say it: {@code family:revision}. */
-  public static String shortTaskDefinition(String taskDefinition) {
-    if (taskDefinition == null) {
-      return null;
-    }
-    int slash = taskDefinition.lastIndexOf('/');
-    return slash < 0 ? taskDefinition : taskDefinition.substring(slash + 1);
   }
 }

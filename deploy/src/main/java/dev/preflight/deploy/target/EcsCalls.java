@@ -1,7 +1,7 @@
 package dev.preflight.deploy.target;
 
 import dev.preflight.deploy.aws.AwsFutures;
-import dev.preflight.deploy.check.EcsServiceCheck;
+import dev.preflight.deploy.aws.EcsNames;
 import dev.preflight.deploy.target.EcsFailures.CallFailed;
 import dev.preflight.deploy.target.EcsFailures.Problem;
 import io.vertx.core.Context;
@@ -54,7 +54,7 @@ final class EcsCalls {
         .taskDefinition(taskDefinition)
         .include(TaskDefinitionField.TAGS)))
         .recover(failure -> failure.getCause() instanceof ClientException refused
-            ? Future.failedFuture(new Problem("Task definition " + EcsServiceCheck.shortTaskDefinition(taskDefinition) + " not found",
+            ? Future.failedFuture(new Problem("Task definition " + EcsNames.shortTaskDefinition(taskDefinition) + " not found",
                 refused.awsErrorDetails().errorMessage()))
             : Future.failedFuture(failure));
   }

@@ -3,7 +3,7 @@ package dev.preflight.deploy.target;
 import dev.preflight.checklists.secret.Redactor;
 import dev.preflight.checklists.secret.Variables.MissingVariableException;
 import dev.preflight.deploy.aws.AwsFutures;
-import dev.preflight.deploy.check.CheckFailures;
+import dev.preflight.deploy.failure.Failures;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.Optional;
@@ -37,15 +37,15 @@ final class EcsFailures {
       detail = problem.detail();
     } else if (cause instanceof CallFailed call) {
       summary = summary(call.operation(), call.getCause());
-      detail = CheckFailures.detail(call.getCause());
+      detail = Failures.detail(call.getCause());
     } else if (cause instanceof MissingVariableException) {
       summary = cause.getMessage();
       detail = null;
     } else {
-      summary = "ECS target failed: " + CheckFailures.message(cause);
+      summary = "ECS target failed: " + Failures.message(cause);
       detail = null;
     }
-    return TargetOutcome.failure(oneLine(redactor.redact(summary)), CheckFailures.clip(redactor.redact(detail), DETAIL_LIMIT));
+    return TargetOutcome.failure(oneLine(redactor.redact(summary)), Failures.clip(redactor.redact(detail), DETAIL_LIMIT));
   }
 
   /**
@@ -59,11 +59,11 @@ final class EcsFailures {
       return false;
     }
     Throwable inner = call.getCause();
-    Optional<AwsServiceException> aws = CheckFailures.find(inner, AwsServiceException.class);
+    Optional<AwsServiceException> aws = Failures.find(inner, AwsServiceException.class);
     if (aws.isPresent()) {
       return aws.get().isThrottlingException() || aws.get().statusCode() >= 500;
     }
-    return CheckFailures.isTimeout(inner) || unreachable(inner) != null;
+    return Failures.isTimeout(inner) || unreachable(inner) != null;
   }
 
   /** One short line, for a progress note while polling goes on. */
@@ -72,7 +72,7 @@ final class EcsFailures {
   }
 
   private static String summary(String operation, Throwable cause) {
-    Optional<AwsServiceException> aws = CheckFailures.find(cause, AwsServiceException.class);
+    Optional<AwsServiceException> aws = Failures.find(cause, AwsServiceException.class);
     if (aws.isPresent() && aws.get().awsErrorDetails() != null) {
       AwsServiceException e = aws.get();
       String code = e.awsErrorDetails().errorCode();
@@ -87,35 +87,35 @@ final class EcsFailures {
       }
       return operation + " failed: " + code + " (HTTP " + e.statusCode() + ")";
     }
-    if (CheckFailures.message(cause).startsWith("Unable to load credentials")) {
+    if (Failures.message(cause).startsWith("Unable to load credentials")) {
       // The SDK lists every provider it tried; a person needs the one line below.
       return "No AWS credentials: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile or a role";
     }
-    if (CheckFailures.isTimeout(cause)) {
+    if (Failures.isTimeout(cause)) {
       return operation + " timed out";
     }
     String unreachable = unreachable(cause);
     if (unreachable != null) {
       return "Could not reach ECS for " + operation + ": " + unreachable;
     }
-    return operation + " failed: " + CheckFailures.message(cause);
+    return operation + " failed: " + Failures.message(cause);
   }
 
   /** Why the endpoint could not be reached, or null when it was. */
   private static String unreachable(Throwable cause) {
-    if (CheckFailures.message(cause).contains("Acquire operation took longer")) {
+    if (Failures.message(cause).contains("Acquire operation took longer")) {
       // The SDK's pool reports a connect that never succeeded this way, in a paragraph of advice.
       return "no connection within the connect timeout";
     }
-    if (CheckFailures.find(cause, ConnectException.class).isPresent()) {
+    if (Failures.find(cause, ConnectException.class).isPresent()) {
       return "connection refused";
     }
-    return CheckFailures.find(cause, UnknownHostException.class).map(e -> "unknown host " + e.getMessage()).orElse(null);
+    return Failures.find(cause, UnknownHostException.class).map(e -> "unknown host " + e.getMessage()).orElse(null);
   }
 
   /** A summary is one line of the run's message, whatever the SDK put in its exception text. */
   private static String oneLine(String text) {
-    return text == null ? null : CheckFailures.clip(text.replaceAll("\\s+", " ").trim(), SUMMARY_LIMIT);
+    return text == null ? null : Failures.clip(text.replaceAll("\\s+", " ").trim(), SUMMARY_LIMIT);
   }
 
   /** Something about the service or its task definition that makes this deploy impossible as asked. */

@@ -1,6 +1,6 @@
 package dev.preflight.deploy.target;
 
-import dev.preflight.deploy.check.EcsServiceCheck;
+import dev.preflight.deploy.aws.EcsNames;
 import dev.preflight.deploy.target.EcsFailures.Problem;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -78,7 +78,7 @@ final class EcsImages {
 
   private static String containerName(TaskDefinition definition, String container) {
     List<String> names = definition.containerDefinitions().stream().map(ContainerDefinition::name).toList();
-    String revision = EcsServiceCheck.shortTaskDefinition(definition.taskDefinitionArn());
+    String revision = EcsNames.shortTaskDefinition(definition.taskDefinitionArn());
     if (container == null) {
       if (names.size() == 1) {
         return names.get(0);

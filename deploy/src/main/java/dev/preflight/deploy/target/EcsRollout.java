@@ -6,13 +6,13 @@ import static dev.preflight.deploy.target.EcsTarget.UPDATE_SENT;
 import static dev.preflight.deploy.target.EcsTarget.UPDATE_SENT_AT;
 
 import dev.preflight.checklists.secret.Redactor;
+import dev.preflight.deploy.aws.EcsNames;
 import dev.preflight.checklists.time.Spans;
-import dev.preflight.deploy.check.EcsServiceCheck;
+import dev.preflight.deploy.runner.FollowRunner;
+import dev.preflight.deploy.runner.Observation;
+import dev.preflight.deploy.runner.Rollout;
 import dev.preflight.deploy.target.EcsFailures.Problem;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -27,61 +27,101 @@ import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 
 /**
- * One deploy or rollback of one ECS service, carried from whatever its journal says was done to
- * an outcome: pick the task definition, send UpdateService once, follow the rollout. Lives on one
- * Vert.x context; the outcome is settled once, by whichever comes first of the rollout's end,
- * a failure, the timeout and an abort.
+ * One deploy or rollback of one ECS service, as {@link FollowRunner} drives it: start picks the
+ * task definition and sends UpdateService once (or finds in the journal that it went out), each
+ * look is one DescribeServices judged, and stopping sends nothing (ECS goes on with whatever
+ * was sent). Lives on one Vert.x context.
  */
-final class EcsRollout {
+final class EcsRollout implements Rollout {
 
   private static final int EVENTS_IN_DETAIL = 5;
+  private static final String NOT_SENT = "Stopped before UpdateService; the service was not changed.";
+  private static final String SENT = "UpdateService was sent; ECS goes on with the deployment unless the service is "
+      + "rolled back.";
 
-  private final Context context;
   private final EcsCalls ecs;
   private final EcsSettings settings;
   private final TargetJournal journal;
   private final Map<String, String> state;
-  private final Duration pollInterval;
   private final Redactor redactor;
   private final String version;
-  private final Promise<TargetOutcome> outcome = Promise.promise();
+  /** The task definition a rollback restores, or null for a deploy. */
+  private final String restore;
   private boolean updateSent;
+  private String arn;
+  private Instant sentAt;
   private String lastSeen;
   private String lastProgress;
 
-  /** @param version the image tag a deploy registers; unused by a rollback */
-  EcsRollout(Context context, EcsCalls ecs, EcsSettings settings, String version, TargetJournal journal,
-      Duration pollInterval, Redactor redactor) {
-    this.context = context;
+  /**
+   * @param version the image tag a deploy registers; unused by a rollback
+   * @param restore for a rollback, the task definition (ARN or family:revision) to move back to; null for a deploy
+   */
+  EcsRollout(EcsCalls ecs, EcsSettings settings, String version, String restore, TargetJournal journal,
+      Redactor redactor) {
     this.ecs = ecs;
     this.settings = settings;
     this.journal = journal;
     this.state = new HashMap<>(journal.state());
-    this.pollInterval = pollInterval;
     this.redactor = redactor;
     this.version = version;
+    this.restore = restore;
     this.updateSent = "true".equals(state.get(UPDATE_SENT));
   }
 
-  /** Registers (or takes the configured) task definition, then moves the service to it. */
-  Future<TargetOutcome> deploy() {
-    String recorded = state.get(TASK_DEFINITION);
-    return run(recorded != null ? Future.succeededFuture(recorded) : prepare());
+  /**
+   * A deploy registers (or takes the configured) task definition unless the journal has one; a
+   * rollback registers nothing. Then UpdateService, unless the journal says it went out.
+   */
+  @Override
+  public Future<Observation> start() {
+    Future<String> target;
+    if (restore != null) {
+      target = restore.startsWith("arn:") ? Future.succeededFuture(restore) : arnOf(restore);
+    } else {
+      String recorded = state.get(TASK_DEFINITION);
+      target = recorded != null ? Future.succeededFuture(recorded) : prepare();
+    }
+    return target.compose(this::send)
+        .map(sent -> Observation.underWay())
+        .recover(failure -> Future.succeededFuture(halted()
+            ? Observation.underWay()
+            : Observation.of(EcsFailures.outcome(failure, redactor))));
   }
 
-  /** Moves the service back to {@code taskDefinition}; nothing is registered. */
-  Future<TargetOutcome> rollback(String taskDefinition) {
-    return run(taskDefinition.startsWith("arn:") ? Future.succeededFuture(taskDefinition) : arnOf(taskDefinition));
+  /** The timeout counts from when UpdateService went out, so a restart does not buy more time. */
+  @Override
+  public Instant deadline() {
+    return (sentAt == null ? Instant.now() : sentAt).plus(settings.timeout());
   }
 
-  private Future<TargetOutcome> run(Future<String> target) {
-    journal.aborted().onSuccess(aborted -> context.runOnContext(v -> finish(aborted())));
-    // The bot is shutting down: stop following; ECS goes on, and another replica follows it from the journal.
-    journal.stopping().onSuccess(stopping -> context.runOnContext(v -> finish(failure("Stopped following the rollout",
-        null))));
-    target.compose(arn -> send(arn).compose(sentAt -> follow(arn, sentAt)))
-        .onComplete(done -> finish(done.succeeded() ? done.result() : EcsFailures.outcome(done.cause(), redactor)));
-    return outcome.future();
+  @Override
+  public Future<Observation> observe() {
+    return ecs.service().transform(described -> {
+      if (described.succeeded()) {
+        return Future.succeededFuture(judge(described.result(), arn));
+      }
+      // A look that failed for a transient reason is tried again by the runner; anything else ends the deploy.
+      return EcsFailures.isTransient(described.cause())
+          ? Future.failedFuture(described.cause())
+          : Future.succeededFuture(Observation.of(EcsFailures.outcome(described.cause(), redactor)));
+    });
+  }
+
+  @Override
+  public Future<TargetOutcome> stop(Halt why) {
+    return Future.succeededFuture(switch (why) {
+      case ABORTED -> failure("Aborted", updateSent ? SENT : NOT_SENT);
+      case TIMED_OUT -> failure("Timed out after " + Spans.format(settings.timeout())
+          + " waiting for the rollout" + (lastSeen == null ? "" : " (" + lastSeen + ")"), SENT);
+      // The bot is shutting down: ECS goes on, and another replica follows it from the journal.
+      case STOPPING -> failure("Stopped following the rollout", null);
+    });
+  }
+
+  @Override
+  public TargetOutcome failed(Throwable failure) {
+    return EcsFailures.outcome(failure, redactor);
   }
 
   // --- 1. the task definition to deploy -------------------------------------------------------
@@ -101,7 +141,7 @@ final class EcsRollout {
 
   private Future<String> register(String previous) {
     return ecs.taskDefinition(previous).compose(current -> {
-      if (stopped()) {
+      if (halted()) {
         return stoppedFuture();
       }
       RegisterTaskDefinitionRequest request = EcsImages.nextRevision(current, settings.container(), version);
@@ -109,7 +149,7 @@ final class EcsRollout {
           .filter(c -> !current.taskDefinition().containerDefinitions().contains(c))
           .map(ContainerDefinition::image)
           .collect(Collectors.joining(", "));
-      progress("Registering a task definition", EcsServiceCheck.shortTaskDefinition(previous) + " with " + retagged);
+      progress("Registering a task definition", EcsNames.shortTaskDefinition(previous) + " with " + retagged);
       return ecs.register(request);
     });
   }
@@ -120,22 +160,24 @@ final class EcsRollout {
 
   // --- 2. UpdateService, at most once ----------------------------------------------------------
 
-  /** Answers when UpdateService went out, from the journal when an earlier attempt sent it. */
-  private Future<Instant> send(String arn) {
+  /** Sends UpdateService unless an earlier attempt did; notes when it went out either way. */
+  private Future<Void> send(String arn) {
+    this.arn = arn;
     if (updateSent) {
-      return Future.succeededFuture(sentAt());
+      sentAt = sentAt();
+      return Future.succeededFuture();
     }
-    if (stopped()) {
+    if (halted()) {
       return stoppedFuture();
     }
-    progress("Updating the ECS service", settings.where() + " → " + EcsServiceCheck.shortTaskDefinition(arn));
+    progress("Updating the ECS service", settings.where() + " → " + EcsNames.shortTaskDefinition(arn));
     // A restart between UpdateService and its record finds the service already pointing at arn.
     return ecs.service()
         .compose(service -> arn.equals(service.taskDefinition()) ? Future.succeededFuture() : ecs.update(arn))
         .compose(v -> {
           updateSent = true;
-          Instant now = Instant.now();
-          return record(Map.of(UPDATE_SENT, "true", UPDATE_SENT_AT, now.toString())).map(now);
+          sentAt = Instant.now();
+          return record(Map.of(UPDATE_SENT, "true", UPDATE_SENT_AT, sentAt.toString()));
         });
   }
 
@@ -148,43 +190,14 @@ final class EcsRollout {
     }
   }
 
-  // --- 3. follow the rollout --------------------------------------------------------------------
+  // --- 3. judge what DescribeServices shows ------------------------------------------------------
 
-  private Future<TargetOutcome> follow(String arn, Instant sentAt) {
-    poll(arn, sentAt.plus(settings.timeout()));
-    return outcome.future();
-  }
-
-  /** Polls once more at the deadline before calling it a timeout: the rollout may just have ended. */
-  private void poll(String arn, Instant deadline) {
-    if (stopped()) {
-      return;
-    }
-    ecs.service().onComplete(described -> {
-      if (stopped()) {
-        return;
-      }
-      Optional<TargetOutcome> ended = described.succeeded() ? judge(described.result(), arn) : pollFailed(described.cause());
-      if (ended.isPresent()) {
-        finish(ended.get());
-        return;
-      }
-      long left = Duration.between(Instant.now(), deadline).toMillis();
-      if (left <= 0) {
-        finish(timedOut());
-        return;
-      }
-      context.owner().setTimer(Math.max(1, Math.min(pollInterval.toMillis(), left)), id -> poll(arn, deadline));
-    });
-  }
-
-  private Optional<TargetOutcome> judge(Service service, String arn) {
+  private Observation judge(Service service, String arn) {
     Optional<Deployment> ours = service.deployments().stream().filter(d -> arn.equals(d.taskDefinition())).findFirst();
     if (ours.isEmpty()) {
       // ECS lists the new deployment a moment after UpdateService (moto never does).
-      lastSeen = "no deployment of " + EcsServiceCheck.shortTaskDefinition(arn) + " yet";
-      progress("Waiting for ECS to start the deployment", lastSeen);
-      return Optional.empty();
+      lastSeen = "no deployment of " + EcsNames.shortTaskDefinition(arn) + " yet";
+      return Observation.running("Waiting for ECS to start the deployment", redactor.redact(lastSeen));
     }
     Deployment deployment = ours.get();
     int running = orZero(deployment.runningCount());
@@ -193,34 +206,24 @@ final class EcsRollout {
     String counts = running + "/" + desired;
     if ("FAILED".equals(rollout)) {
       String reason = deployment.rolloutStateReason() == null ? "no reason given" : deployment.rolloutStateReason();
-      return Optional.of(failure("Rollout FAILED: " + reason, reason + recentEvents(service)));
+      return Observation.of(failure("Rollout FAILED: " + reason, reason + recentEvents(service)));
     }
     if (!"PRIMARY".equals(deployment.status())) {
       String primary = service.deployments().stream().filter(d -> "PRIMARY".equals(d.status()))
-          .map(d -> EcsServiceCheck.shortTaskDefinition(d.taskDefinition())).findFirst().orElse("something else");
-      return Optional.of(failure("Another deployment replaced this one: the service now runs " + primary,
-          "The deployment of " + EcsServiceCheck.shortTaskDefinition(arn) + " is " + deployment.status() + recentEvents(service)));
+          .map(d -> EcsNames.shortTaskDefinition(d.taskDefinition())).findFirst().orElse("something else");
+      return Observation.of(failure("Another deployment replaced this one: the service now runs " + primary,
+          "The deployment of " + EcsNames.shortTaskDefinition(arn) + " is " + deployment.status() + recentEvents(service)));
     }
     // Controllers other than ECS report no rollout state; then a lone deployment at full strength is done.
     boolean completed = rollout == null
         ? running == desired && service.deployments().size() == 1
         : "COMPLETED".equals(rollout) && running == desired;
     if (completed) {
-      return Optional.of(TargetOutcome.success(redactor.redact("Rollout COMPLETED: " + counts + " running ("
-          + EcsServiceCheck.shortTaskDefinition(arn) + ")"), arn, null));
+      return Observation.succeeded(redactor.redact("Rollout COMPLETED: " + counts + " running ("
+          + EcsNames.shortTaskDefinition(arn) + ")"), arn, null);
     }
     lastSeen = counts + " tasks running · " + (rollout == null ? "no rollout state" : rollout);
-    progress("Waiting for the rollout", lastSeen);
-    return Optional.empty();
-  }
-
-  /** A poll that failed for a transient reason is noted and tried again; anything else ends the deploy. */
-  private Optional<TargetOutcome> pollFailed(Throwable failure) {
-    if (!EcsFailures.isTransient(failure)) {
-      return Optional.of(EcsFailures.outcome(failure, redactor));
-    }
-    progress("Waiting for the rollout", EcsFailures.brief(failure, redactor) + "; trying again");
-    return Optional.empty();
+    return Observation.running("Waiting for the rollout", redactor.redact(lastSeen));
   }
 
   private static String recentEvents(Service service) {
@@ -231,33 +234,18 @@ final class EcsRollout {
     return events.isEmpty() ? "" : "\nRecent service events:\n" + String.join("\n", events);
   }
 
-  // --- ending -----------------------------------------------------------------------------------
-
-  private TargetOutcome timedOut() {
-    return failure("Timed out after " + Spans.format(settings.timeout()) + " waiting for the rollout"
-        + (lastSeen == null ? "" : " (" + lastSeen + ")"),
-        "UpdateService was sent; ECS goes on with the deployment unless the service is rolled back.");
-  }
-
-  private TargetOutcome aborted() {
-    return failure("Aborted", updateSent
-        ? "UpdateService was sent; ECS goes on with the deployment unless the service is rolled back."
-        : "Stopped before UpdateService; the service was not changed.");
-  }
+  // --- helpers ---------------------------------------------------------------------------------
 
   private TargetOutcome failure(String summary, String detail) {
     return TargetOutcome.failure(redactor.redact(summary), redactor.redact(detail));
   }
 
-  private void finish(TargetOutcome result) {
-    outcome.tryComplete(result);
+  /** Whether the run was aborted or the bot is stopping: then nothing more is sent. */
+  private boolean halted() {
+    return journal.aborted().isComplete() || journal.stopping().isComplete();
   }
 
-  private boolean stopped() {
-    return outcome.future().isComplete();
-  }
-
-  /** Ends a chain whose outcome an abort already settled; the failure is never seen. */
+  /** Ends a start that an abort or a shutdown overtook; the runner then asks how it stopped. */
   private static <T> Future<T> stoppedFuture() {
     return Future.failedFuture(new Problem("Stopped", null));
   }

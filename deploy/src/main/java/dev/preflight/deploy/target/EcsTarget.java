@@ -2,12 +2,12 @@ package dev.preflight.deploy.target;
 
 import dev.preflight.checklists.secret.Redactor;
 import dev.preflight.deploy.aws.AwsClients;
+import dev.preflight.deploy.runner.FollowRunner;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * Deploys to an ECS service as seeds 000 and 001 do by hand: a new revision of the service's task
@@ -29,6 +29,9 @@ import java.util.function.Function;
  * that finds no {@value #UPDATE_SENT} first asks whether the service already runs the new task
  * definition (the bot died after sending but before recording) and then only follows.
  *
+ * <p>{@link FollowRunner} follows the rollout: a DescribeServices every poll interval, one more
+ * at the deadline, transient failures tried again with backoff, an abort answered at once.
+ *
  * <p>Throttling is retried with backoff by the SDK's STANDARD retry strategy (configured in
  * {@link AwsClients}), which counts {@code ThrottlingException} among the throttling codes; every
  * call is bounded by the client's API call timeout.
@@ -43,7 +46,7 @@ public final class EcsTarget implements DeployTarget {
 
   private final Vertx vertx;
   private final AwsClients aws;
-  private final Duration pollInterval;
+  private final FollowRunner runner;
 
   public EcsTarget(Vertx vertx, AwsClients aws) {
     this(vertx, aws, DEFAULT_POLL_INTERVAL);
@@ -53,15 +56,12 @@ public final class EcsTarget implements DeployTarget {
   public EcsTarget(Vertx vertx, AwsClients aws, Duration pollInterval) {
     this.vertx = Objects.requireNonNull(vertx);
     this.aws = Objects.requireNonNull(aws);
-    if (pollInterval.isNegative() || pollInterval.isZero()) {
-      throw new IllegalArgumentException("the poll interval must be positive: " + pollInterval);
-    }
-    this.pollInterval = pollInterval;
+    this.runner = new FollowRunner(vertx, pollInterval);
   }
 
   @Override
   public Future<TargetOutcome> deploy(DeployJob job, TargetJournal journal) {
-    return start(job, journal, EcsRollout::deploy);
+    return start(job, journal, null);
   }
 
   /** {@code job.revision()} is the task definition ARN to restore, as the deploy recorded it. */
@@ -73,11 +73,11 @@ public final class EcsTarget implements DeployTarget {
           "A rollback restores the task definition a successful deploy replaced; none is recorded for "
               + job.service() + " in " + job.environment() + "."));
     }
-    return start(job, journal, rollout -> rollout.rollback(revision.trim()));
+    return start(job, journal, revision.trim());
   }
 
-  private Future<TargetOutcome> start(DeployJob job, TargetJournal journal,
-      Function<EcsRollout, Future<TargetOutcome>> action) {
+  /** @param restore the task definition a rollback moves back to; null for a deploy */
+  private Future<TargetOutcome> start(DeployJob job, TargetJournal journal, String restore) {
     Context context = vertx.getOrCreateContext();
     Redactor redactor = new Redactor();
     EcsSettings settings;
@@ -88,9 +88,9 @@ public final class EcsTarget implements DeployTarget {
     }
     // Building a client may read profile files or ask instance metadata for the region.
     return context.executeBlocking(() -> aws.ecs(settings.region()), false)
-        .map(client -> new EcsRollout(context, new EcsCalls(context, client, settings), settings, job.version(),
-            journal, pollInterval, redactor))
-        .compose(action)
+        .map(client -> new EcsRollout(new EcsCalls(context, client, settings), settings, job.version(), restore,
+            journal, redactor))
+        .compose(rollout -> runner.run(rollout, journal))
         .recover(failure -> Future.succeededFuture(EcsFailures.outcome(failure, redactor)));
   }
 }

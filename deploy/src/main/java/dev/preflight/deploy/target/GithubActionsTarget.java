@@ -5,6 +5,7 @@ import dev.preflight.checklists.deploy.Target;
 import dev.preflight.checklists.secret.Redactor;
 import dev.preflight.checklists.secret.Variables;
 import dev.preflight.checklists.secret.Variables.MissingVariableException;
+import dev.preflight.deploy.runner.FollowRunner;
 import dev.preflight.deploy.target.GithubActionsClient.Workflow;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Deploys by starting a team's GitHub Actions workflow (seed 001's workflow_dispatch) with the
  * version among its inputs, and follows the run to its conclusion. A rollback is the same
- * workflow started with the version being restored.
+ * workflow started with the version being restored. {@link FollowRunner} follows the run.
  *
  * <p>One instance serves every deploy of the bot: it owns the HTTP client, and the set of runs
  * already claimed, so two deploys of the same workflow never take each other's run.
@@ -26,8 +27,7 @@ public final class GithubActionsTarget implements DeployTarget {
 
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(10);
 
-  private final Vertx vertx;
-  private final Duration pollInterval;
+  private final FollowRunner runner;
   private final GithubActionsClient client;
   private final Set<Long> claimed = ConcurrentHashMap.newKeySet();
 
@@ -37,8 +37,7 @@ public final class GithubActionsTarget implements DeployTarget {
 
   /** @param pollInterval how often GitHub is asked about the run (and the least wait after a rate limit) */
   public GithubActionsTarget(Vertx vertx, Duration pollInterval) {
-    this.vertx = vertx;
-    this.pollInterval = pollInterval;
+    this.runner = new FollowRunner(vertx, pollInterval);
     this.client = new GithubActionsClient(vertx, pollInterval);
   }
 
@@ -80,11 +79,8 @@ public final class GithubActionsTarget implements DeployTarget {
     redactor.add(token);
     String apiUrl = target.apiUrl() == null ? Target.GithubActions.DEFAULT_API_URL : target.apiUrl();
     Workflow workflow = new Workflow(apiUrl, target.owner(), target.repo(), target.workflow(), token);
-    return new GithubActionsJob(vertx, client, workflow, Placeholders.fill(target.ref(), placeholders), inputs,
-        target.timeout(), pollInterval, claimed, journal, redactor)
-        .run()
-        .recover(failure -> Future.succeededFuture(TargetOutcome.failure(
-            redactor.redact("The GitHub Actions deploy failed: " + failure.getMessage()), null)));
+    return runner.run(new GithubActionsRollout(client, workflow, Placeholders.fill(target.ref(), placeholders), inputs,
+        target.timeout(), claimed, journal, redactor), journal);
   }
 
   private static Target.GithubActions githubActions(DeployJob job) {

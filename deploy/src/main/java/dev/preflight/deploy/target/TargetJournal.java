@@ -26,8 +26,9 @@ public interface TargetJournal {
   void progress(String step, String detail);
 
   /**
-   * Completes when someone aborts the run. A target stops what it is doing (kills its
-   * process, stops following) and returns a failed outcome that says it was aborted.
+   * Completes when someone aborts the run. The target's runner then has it stop what it is doing
+   * (kill its process, cancel its workflow run, stop following) and returns a failed outcome that
+   * says it was aborted.
    */
   Future<Void> aborted();
 

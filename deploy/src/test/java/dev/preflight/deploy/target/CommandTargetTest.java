@@ -9,7 +9,6 @@ import dev.preflight.checklists.deploy.Target;
 import dev.preflight.checklists.secret.Redactor;
 import dev.preflight.checklists.secret.Variables;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -21,11 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -86,6 +81,30 @@ class CommandTargetTest {
     assertEquals("0", journal.state().get("exitCode"));
     assertTrue(journal.state().containsKey("startedAt"));
     assertTrue(journal.state().containsKey("finishedAt"));
+  }
+
+  @Test
+  void theExitEndsTheDeployAtOnceRatherThanAtTheNextLook(Vertx vertx) throws Exception {
+    // An hour between looks at the output: only the exit itself can end this deploy within the test's wait.
+    // The script exits a while after it started, so after the first look (which comes at once).
+    CommandTarget unhurried = new CommandTarget(vertx, Duration.ofHours(1));
+    Path go = dir.resolve("go");
+    // Nor can the last look at the deadline: it is far beyond the test's wait.
+    Target.Command deploy = new Target.Command(List.of(script("wait-for-go.sh")), List.of(),
+        Map.of("GO_FILE", go.toString()), null, Duration.ofHours(1));
+    MemoryJournal journal = new MemoryJournal();
+    journal.onProgress((step, detail) -> vertx.setTimer(300, id -> {
+      try {
+        Files.writeString(go, "go");
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }));
+
+    TargetOutcome outcome = await(unhurried.deploy(job(deploy, "v1.4.2", Map.of()), journal));
+
+    assertTrue(outcome.succeeded(), outcome::toString);
+    assertEquals("migrating\nmigrated", outcome.detail());
   }
 
   @Test
@@ -239,16 +258,8 @@ class CommandTargetTest {
   void aCommandLeftRunningByAKilledBotIsStoppedBeforeAnythingElse(Vertx vertx) throws Exception {
     // What a bot killed with SIGKILL leaves behind: its command, still running, and a journal
     // that says it started and which process it is.
-    Path pidFile = Files.createTempFile("hang", ".pid");
-    Path childFile = Files.createTempFile("hang", ".child");
-    ProcessBuilder builder = new ProcessBuilder(script("hang.sh")).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    builder.environment().put("PID_FILE", pidFile.toString());
-    builder.environment().put("CHILD_PID_FILE", childFile.toString());
-    Process leftover = builder.start();
-    ProcessHandle handle = leftover.toHandle();
-    Map<String, String> stored = Map.of("startedAt", java.time.Instant.now().toString(),
-        "pid", String.valueOf(handle.pid()), "pidStartedAt", handle.info().startInstant().orElseThrow().toString());
+    Process leftover = startLeftover();
+    Map<String, String> stored = journalOf(leftover);
     Target.Command deploy = command(List.of(script("hang.sh")), List.of(), Map.of());
 
     TargetOutcome outcome = await(new CommandTarget(vertx).deploy(job(deploy, "v1.4.2", Map.of()),
@@ -256,6 +267,21 @@ class CommandTargetTest {
 
     assertFalse(outcome.succeeded());
     assertTrue(outcome.summary().contains("the command, still running, was stopped"), outcome.summary());
+    assertTrue(leftover.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the leftover command is gone");
+  }
+
+  @Test
+  void anAbortAfterAKilledBotStopsTheCommandItLeftRunning(Vertx vertx) throws Exception {
+    Process leftover = startLeftover();
+    Map<String, String> stored = journalOf(leftover);
+    MemoryJournal aborted = new MemoryJournal(stored);
+    aborted.abort();
+
+    TargetOutcome outcome = await(new CommandTarget(vertx).deploy(job(command(List.of(script("hang.sh")), List.of(),
+        Map.of()), "v1.4.2", Map.of()), aborted));
+
+    assertEquals("Aborted", outcome.summary());
+    assertEquals("The command an earlier attempt started was still running and was stopped.", outcome.detail());
     assertTrue(leftover.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the leftover command is gone");
   }
 
@@ -323,6 +349,22 @@ class CommandTargetTest {
     assertEquals(List.of(), markerLines());
   }
 
+  /** What a bot killed with SIGKILL leaves behind: its command, still running. */
+  private Process startLeftover() throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(script("hang.sh")).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().put("PID_FILE", Files.createTempFile("hang", ".pid").toString());
+    builder.environment().put("CHILD_PID_FILE", Files.createTempFile("hang", ".child").toString());
+    return builder.start();
+  }
+
+  /** The journal such a bot leaves: the command started, and which process it is. */
+  private static Map<String, String> journalOf(Process leftover) {
+    ProcessHandle handle = leftover.toHandle();
+    return Map.of("startedAt", java.time.Instant.now().toString(), "pid", String.valueOf(handle.pid()),
+        "pidStartedAt", handle.info().startInstant().orElseThrow().toString());
+  }
+
   /** hang.sh says it waits once both its pid files are written. */
   private static void whenWaiting(Vertx vertx, String detail, Runnable then) {
     if ("waiting for the rollout".equals(detail)) {
@@ -337,81 +379,5 @@ class CommandTargetTest {
 
   static <T> T await(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(45, TimeUnit.SECONDS);
-  }
-
-  /**
-   * A journal kept in memory, as the orchestrator's would be stored. It can "die" when asked to
-   * record chosen entries: that record and every later one fail, and what was recorded before
-   * survives in {@link #state()} for the attempt after the restart.
-   */
-  static final class MemoryJournal implements TargetJournal {
-
-    private final Map<String, String> state = new ConcurrentHashMap<>();
-    private final List<String> progress = new CopyOnWriteArrayList<>();
-    private final Promise<Void> aborted = Promise.promise();
-    private final Promise<Void> stopping = Promise.promise();
-    private volatile Predicate<Map<String, String>> failing = entries -> false;
-    private volatile boolean dead;
-    private volatile BiConsumer<String, String> onProgress = (step, detail) -> {};
-
-    MemoryJournal() {}
-
-    MemoryJournal(Map<String, String> stored) {
-      state.putAll(stored);
-    }
-
-    MemoryJournal failingOn(Predicate<Map<String, String>> entries) {
-      this.failing = entries;
-      return this;
-    }
-
-    void onProgress(BiConsumer<String, String> listener) {
-      this.onProgress = listener;
-    }
-
-    void abort() {
-      aborted.tryComplete();
-    }
-
-    /** The bot is shutting down. */
-    void stop() {
-      stopping.tryComplete();
-    }
-
-    /** Every progress report as "step | detail". */
-    List<String> progress() {
-      return List.copyOf(progress);
-    }
-
-    @Override
-    public Map<String, String> state() {
-      return Map.copyOf(state);
-    }
-
-    @Override
-    public Future<Void> record(Map<String, String> entries) {
-      if (dead || failing.test(entries)) {
-        dead = true;
-        return Future.failedFuture("the bot died before recording " + entries.keySet());
-      }
-      state.putAll(entries);
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public void progress(String step, String detail) {
-      progress.add(step + " | " + detail);
-      onProgress.accept(step, detail);
-    }
-
-    @Override
-    public Future<Void> aborted() {
-      return aborted.future();
-    }
-
-    @Override
-    public Future<Void> stopping() {
-      return stopping.future();
-    }
   }
 }

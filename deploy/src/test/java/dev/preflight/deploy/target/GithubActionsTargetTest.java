@@ -14,7 +14,6 @@ import dev.preflight.checklists.deploy.Target;
 import dev.preflight.checklists.secret.Variables;
 import dev.preflight.deploy.fake.FakeGithub;
 import dev.preflight.deploy.fake.FakeGithub.Dispatch;
-import dev.preflight.deploy.target.CommandTargetTest.MemoryJournal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -164,6 +163,30 @@ class GithubActionsTargetTest {
     assertEquals("Aborted", outcome.summary());
     assertEquals("Cancelled the workflow run " + FakeGithub.htmlUrl(runId), outcome.detail());
     assertEquals(List.of(runId), github.cancelled());
+  }
+
+  @Test
+  void aRunAbortedWhileNoBotFollowedItIsCancelledByTheNextAttempt(Vertx vertx) throws Exception {
+    github.conclusion(null);
+    MemoryJournal first = new MemoryJournal();
+    // The bot shuts down while following: the run is left going and recorded for a successor.
+    first.onProgress((step, detail) -> {
+      if (detail != null && detail.startsWith("status in_progress")) {
+        vertx.runOnContext(v -> first.stop());
+      }
+    });
+    await(target.deploy(job(workflow("main", TIMEOUT), "v2.0.1"), first));
+    long runId = github.runIds().get(0);
+    assertEquals(List.of(), github.cancelled());
+
+    MemoryJournal resumed = new MemoryJournal(first.state());
+    resumed.abort();
+    TargetOutcome outcome = await(target.deploy(job(workflow("main", TIMEOUT), "v2.0.1"), resumed));
+
+    assertEquals("Aborted", outcome.summary());
+    assertEquals("Cancelled the workflow run " + FakeGithub.htmlUrl(runId), outcome.detail());
+    assertEquals(List.of(runId), github.cancelled());
+    assertEquals(1, github.dispatches().size());
   }
 
   @Test

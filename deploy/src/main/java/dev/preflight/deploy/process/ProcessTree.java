@@ -1,6 +1,5 @@
-package dev.preflight.deploy.check;
+package dev.preflight.deploy.process;
 
-import dev.preflight.checklists.time.Spans;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +34,7 @@ public final class ProcessTree {
     try {
       CompletableFuture.allOf(exits).get(waitLimit.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException | ExecutionException e) {
-      LOG.warn("Processes of a timed-out check were still alive {} after being killed", Spans.format(waitLimit));
+      LOG.warn("Processes of process {} were still alive {} ms after being killed", root.pid(), waitLimit.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

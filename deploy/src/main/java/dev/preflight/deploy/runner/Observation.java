@@ -1,0 +1,63 @@
+package dev.preflight.deploy.runner;
+
+import dev.preflight.deploy.target.TargetOutcome;
+
+/**
+ * What a target judged from one look at its deploy or rollback: still under way (with a line of
+ * progress for the run's message), succeeded, or failed with a reason. Texts are already masked.
+ */
+public sealed interface Observation {
+
+  /**
+   * @param step what is going on ("Waiting for the rollout"), or null when there is nothing new
+   *     to show (the target has just shown it itself)
+   * @param progress how far, or null
+   */
+  record Running(String step, String progress) implements Observation {}
+
+  /** @param revision what the deployed version is known by, or null; @param detail for the thread, or null */
+  record Succeeded(String summary, String revision, String detail) implements Observation {}
+
+  /** @param detail for the thread, or null */
+  record Failed(String summary, String detail) implements Observation {}
+
+  static Observation running(String step, String progress) {
+    return new Running(step, progress);
+  }
+
+  /** Under way, with nothing new for the run's message. */
+  static Observation underWay() {
+    return new Running(null, null);
+  }
+
+  static Observation succeeded(String summary, String revision, String detail) {
+    return new Succeeded(summary, revision, detail);
+  }
+
+  static Observation failed(String summary, String detail) {
+    return new Failed(summary, detail);
+  }
+
+  /** The same end as an observation, for a target that already holds it as an outcome. */
+  static Observation of(TargetOutcome outcome) {
+    return outcome.succeeded()
+        ? new Succeeded(outcome.summary(), outcome.revision(), outcome.detail())
+        : new Failed(outcome.summary(), outcome.detail());
+  }
+
+  /** Whether the deploy or rollback is over. */
+  default boolean ended() {
+    return !(this instanceof Running);
+  }
+
+  /** How it ended, as the run records it; only for an observation that {@link #ended()}. */
+  default TargetOutcome outcome() {
+    if (this instanceof Succeeded done) {
+      return TargetOutcome.success(done.summary(), done.revision(), done.detail());
+    }
+    if (this instanceof Failed failed) {
+      return TargetOutcome.failure(failed.summary(), failed.detail());
+    }
+    throw new IllegalStateException("still running: " + this);
+  }
+}
