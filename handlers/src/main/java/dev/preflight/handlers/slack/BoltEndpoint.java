@@ -61,7 +61,8 @@ final class BoltEndpoint implements SlackEndpoint {
     SlackInput.Accepted accepted = (SlackInput.Accepted) input;
     long started = System.nanoTime();
     // Commands and interactivity are forms and never redelivered: nothing to answer or de-duplicate first.
-    Future<Void> answered = isJson(request) ? handleJson(request, body, accepted) : runBolt(request, body).mapEmpty();
+    Future<Void> answered = isJson(request) ? handleJson(request, body, accepted)
+        : runBolt(request, body, accepted).mapEmpty();
     return answered.onComplete(done -> dispatch.answered(accepted.kind().metric(), started));
   }
 
@@ -77,7 +78,7 @@ final class BoltEndpoint implements SlackEndpoint {
           new JsonObject().put("challenge", body.toJsonObject().getString("challenge")).encode());
     }
     String eventId = accepted.eventId();
-    return dispatch.once(eventId, () -> runBolt(request, body)).transform(ran -> {
+    return dispatch.once(eventId, () -> runBolt(request, body, accepted)).transform(ran -> {
       if (ran.failed()) {
         // Slack retries a failed delivery, so refusing now loses nothing; running unrecorded could run it twice.
         log.warn("Could not record Slack event {}; asking Slack to redeliver: {}", eventId, ran.cause().toString());
@@ -93,7 +94,7 @@ final class BoltEndpoint implements SlackEndpoint {
   }
 
   /** Hands the request to Bolt and completes with the status written back. */
-  private Future<Integer> runBolt(HttpServerRequest request, Buffer body) {
+  private Future<Integer> runBolt(HttpServerRequest request, Buffer body, SlackInput.Accepted accepted) {
     // Read everything from the request here, on its event loop; the worker only sees plain values.
     SlackRequestParser.HttpRequest raw = SlackRequestParser.HttpRequest.builder()
         .requestUri(request.path())
@@ -102,7 +103,7 @@ final class BoltEndpoint implements SlackEndpoint {
         .requestBody(body.toString(StandardCharsets.UTF_8))
         .remoteAddress(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress())
         .build();
-    return dispatch.run(raw, request.path())
+    return dispatch.run(raw, accepted, request.path())
         .transform(run -> {
           if (run.succeeded()) {
             return write(request, run.result()).map(v -> request.response().getStatusCode());
