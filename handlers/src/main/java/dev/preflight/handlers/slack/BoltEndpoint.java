@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 final class BoltEndpoint implements SlackEndpoint {
 
   private static final Logger log = LoggerFactory.getLogger(BoltEndpoint.class);
+  /** Refused requests can come by the thousand: their lines are rate-limited per reason. */
+  private static final RejectionLog rejections = new RejectionLog(log, System::nanoTime);
 
   private static final String TEXT = "text/plain; charset=utf-8";
   private static final String JSON = "application/json; charset=utf-8";
@@ -49,7 +51,8 @@ final class BoltEndpoint implements SlackEndpoint {
         request.getHeader(SlackSignature.SIGNATURE_HEADER),
         body.getBytes());
     if (!verdict.valid()) {
-      log.warn("Rejected a request to {} from {}: {}", request.path(), request.remoteAddress(), verdict.reason());
+      rejections.refused(verdict.reason(), "Rejected a request to {} from {}: {}", request.path(),
+          request.remoteAddress(), verdict.reason());
       return reply(request, 401, TEXT, "invalid signature");
     }
     // Signed is not the same as well formed: refuse what Bolt or a listener would trip over, before
@@ -68,7 +71,8 @@ final class BoltEndpoint implements SlackEndpoint {
 
   /** A signed request that is not a Slack payload: the sender's mistake, worth one line, never an error. */
   private static Future<Void> malformed(HttpServerRequest request, String reason) {
-    log.warn("Refused a malformed Slack request to {} from {}: {}", request.path(), request.remoteAddress(), reason);
+    rejections.refused(reason, "Refused a malformed Slack request to {} from {}: {}", request.path(),
+        request.remoteAddress(), reason);
     return reply(request, 400, TEXT, "malformed Slack request: " + reason);
   }
 
