@@ -31,7 +31,8 @@ public record BotSettings(
     int databasePoolSize,
     Duration databaseConnectTimeout,
     double slackRateShare,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    int httpLoops) {
 
   /** How often a deploy in flight asks ECS or GitHub how it is going. */
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(10);
@@ -67,7 +68,31 @@ public record BotSettings(
         poolSize(env.get("DATABASE_POOL_SIZE")),
         duration("DATABASE_CONNECT_TIMEOUT", env.get("DATABASE_CONNECT_TIMEOUT"), DEFAULT_DATABASE_CONNECT_TIMEOUT),
         rateShare(env.get("SLACK_RATE_SHARE")),
-        duration("PREFLIGHT_SHUTDOWN_TIMEOUT", env.get("PREFLIGHT_SHUTDOWN_TIMEOUT"), DEFAULT_SHUTDOWN_TIMEOUT));
+        duration("PREFLIGHT_SHUTDOWN_TIMEOUT", env.get("PREFLIGHT_SHUTDOWN_TIMEOUT"), DEFAULT_SHUTDOWN_TIMEOUT),
+        httpLoops(env.get("PREFLIGHT_HTTP_LOOPS")));
+  }
+
+  /** The most event loops PREFLIGHT_HTTP_LOOPS may ask for; more would only add idle threads. */
+  static final int MAX_HTTP_LOOPS = 64;
+
+  /**
+   * How many event loops at least serve HTTP (PREFLIGHT_HTTP_LOOPS); unset, one, as before. Set
+   * to the CPU count, acknowledgements of different connections no longer queue behind one thread.
+   */
+  private static int httpLoops(String value) {
+    if (value == null || value.isBlank()) {
+      return 1;
+    }
+    try {
+      int loops = Integer.parseInt(value.trim());
+      if (loops < 1 || loops > MAX_HTTP_LOOPS) {
+        throw new NumberFormatException();
+      }
+      return loops;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("PREFLIGHT_HTTP_LOOPS must be a whole number from 1 to " + MAX_HTTP_LOOPS
+          + " (event loops serving HTTP; unset: one), not `" + value + "`");
+    }
   }
 
   /**
@@ -195,6 +220,7 @@ public record BotSettings(
         + ", databasePoolSize=" + databasePoolSize
         + ", databaseConnectTimeout=" + Durations.format(databaseConnectTimeout)
         + ", slackRateShare=" + slackRateShare
-        + ", shutdownTimeout=" + Durations.format(shutdownTimeout) + "]";
+        + ", shutdownTimeout=" + Durations.format(shutdownTimeout)
+        + ", httpLoops=" + httpLoops + "]";
   }
 }

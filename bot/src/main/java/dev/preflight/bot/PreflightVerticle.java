@@ -36,9 +36,11 @@ import dev.preflight.handlers.slack.SlackEventLog;
 import dev.preflight.handlers.slack.SlackSignature;
 import dev.preflight.handlers.slack.SocketMode;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -111,13 +113,17 @@ final class PreflightVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     parts = wire();
+    Handler<HttpServerRequest> routes = HttpLoops.counted(metrics.registry(), router(parts));
     return vertx.createHttpServer()
-        .requestHandler(router(parts))
-        .listen(settings.port())
+        .requestHandler(routes)
+        .listen(HttpLoops.sharedPort(settings.port()))
         .onSuccess(listening -> {
           server = listening;
           LOG.info("Preflight is listening on port {}", listening.actualPort());
         })
+        .compose(listening -> HttpLoops.deployMore(vertx, routes, settings.port(), settings.httpLoops(), ACK_WAIT,
+                () -> stopping = true)
+            .onSuccess(more -> LOG.info("HTTP is served by at least {} event loop(s)", settings.httpLoops())))
         .compose(listening -> parts.runs().resume())
         .onSuccess(resumed -> LOG.info("Resumed {} open runs", resumed))
         .onSuccess(resumed -> parts.runs().sweepEvery(LOST_RESULT_SWEEP))

@@ -57,6 +57,18 @@ class BotSettingsTest {
   }
 
   @Test
+  void httpIsServedByOneEventLoopUnlessToldAndANonsenseCountIsExplained() {
+    assertEquals(1, BotSettings.fromEnvironment(Map.of()).httpLoops());
+    assertEquals(3, BotSettings.fromEnvironment(Map.of("PREFLIGHT_HTTP_LOOPS", "3")).httpLoops());
+    for (String bad : new String[] {"0", "-2", "65", "two", "1.5"}) {
+      IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+          () -> BotSettings.fromEnvironment(Map.of("PREFLIGHT_HTTP_LOOPS", bad)));
+      assertTrue(error.getMessage().contains("PREFLIGHT_HTTP_LOOPS") && error.getMessage().contains(bad),
+          error.getMessage());
+    }
+  }
+
+  @Test
   void theSlackApiUrlAlwaysEndsWithASlash() {
     assertEquals("http://127.0.0.1:9/api/",
         BotSettings.fromEnvironment(Map.of("SLACK_API_URL", "http://127.0.0.1:9/api")).slackApiUrl());

@@ -12,9 +12,17 @@ final class BotWithoutSlack {
   private BotWithoutSlack() {}
 
   static PreflightVerticle create() {
+    return create(Map.of());
+  }
+
+  /** With more settings from {@code env}, as the environment would give them. */
+  static PreflightVerticle create(Map<String, String> env) {
     TestDatabase database = TestDatabase.create();
     Path config = Path.of("src/test/resources/e2e/preflight.yaml");
-    BotSettings settings = BotSettings.fromEnvironment(Map.of("PORT", "0", "PREFLIGHT_CONFIG", config.toString()));
+    Map<String, String> settingsEnv = new java.util.HashMap<>(env);
+    settingsEnv.put("PORT", "0");
+    settingsEnv.put("PREFLIGHT_CONFIG", config.toString());
+    BotSettings settings = BotSettings.fromEnvironment(settingsEnv);
     return new PreflightVerticle(settings, ConfigLoader.load(config), database.connectOptions(), Variables.of(Map.of()));
   }
 }

@@ -103,7 +103,7 @@ class SentryReportingTest {
   void anErrorLoggedAtErrorIsReportedMaskedWithTheRunAsTags(VertxTestContext ctx) {
     // The shipped logback.xml's appender (sentry-logback), on the Sentry started above.
     LoggerContext context = ShippedLogging.load();
-    context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender("STDOUT");
+    context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender("ASYNC");
     Logger log = context.getLogger("dev.preflight.bot.SomeListener");
 
     log.warn("Slack answered slowly for {}", CONFIGURED_SECRET);
@@ -148,7 +148,7 @@ class SentryReportingTest {
       System.clearProperty("SENTRY_DSN");
     }
     assertTrue(Sentry.isEnabled(), "started by the appender");
-    context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender("STDOUT");
+    context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender("ASYNC");
     Logger log = context.getLogger("dev.preflight.bot.EarlyListener");
     RunMdc.Scope scope = RunMdc.enter("run-81", Deployment.requested("api", "staging", "1.2.7"));
     try {
@@ -174,7 +174,7 @@ class SentryReportingTest {
   @Test
   void onlyErrorsBecomeEvents() {
     LoggerContext context = ShippedLogging.load();
-    context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender("STDOUT");
+    context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender("ASYNC");
     Logger log = context.getLogger("dev.preflight.bot.OtherListener");
 
     log.error("marker-error: the bot's own fault");

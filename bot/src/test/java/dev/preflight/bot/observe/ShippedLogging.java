@@ -43,8 +43,13 @@ final class ShippedLogging {
     return context;
   }
 
+  /** The root's appender {@code name}, or one of that name behind an asynchronous one. */
   static Appender<ILoggingEvent> appender(LoggerContext context, String name) {
     Appender<ILoggingEvent> appender = context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(name);
+    if (appender == null && context.getLogger(Logger.ROOT_LOGGER_NAME)
+        .getAppender("ASYNC") instanceof ch.qos.logback.core.AsyncAppenderBase<ILoggingEvent> async) {
+      appender = async.getAppender(name);
+    }
     if (appender == null) {
       throw new IllegalStateException("logback.xml has no appender " + name);
     }

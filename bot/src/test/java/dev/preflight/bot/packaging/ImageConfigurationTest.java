@@ -110,6 +110,21 @@ class ImageConfigurationTest {
         "the port the image exposes is the bot's default");
   }
 
+  /** The flags that keep the JVM's own memory small (docs/operations.md); each one is there and the same as documented. */
+  @Test
+  void theJvmIsSizedForOneSmallServiceAsTheRunbookSays() throws Exception {
+    Element container = child(child(jib, "configuration"), "container");
+    List<String> flags = children(child(container, "jvmFlags"), "jvmFlag").stream()
+        .map(flag -> flag.getTextContent().trim()).toList();
+    String runbook = Files.readString(Path.of("../docs/operations.md"));
+    for (String flag : List.of("-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-Xss512k",
+        "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m", "-XX:CICompilerCount=2")) {
+      assertTrue(flags.contains(flag), flag + " in " + flags);
+      assertTrue(runbook.contains("`" + flag + "`"), "docs/operations.md explains " + flag);
+    }
+    assertEquals("2", text(child(container, "environment"), "MALLOC_ARENA_MAX"));
+  }
+
   private static String property(String name) {
     Element profileProperties = child((Element) jib.getParentNode().getParentNode().getParentNode(), "properties");
     return text(profileProperties, name);

@@ -98,6 +98,14 @@ class KubernetesManifestsTest {
     assertTrue(replicas * Double.parseDouble(share) <= 1.0, replicas + " replicas x SLACK_RATE_SHARE " + share);
   }
 
+  /** Read by the runtime under the bot rather than the bot: glibc (docs/operations.md, the JVM flags). */
+  private static final Set<String> PROCESS_SETTINGS = Set.of("MALLOC_ARENA_MAX");
+
+  @Test
+  void theProcessKeepsGlibcToTwoMallocArenas() throws IOException {
+    assertEquals("2", env(container()).get("MALLOC_ARENA_MAX"));
+  }
+
   @Test
   void everyEnvironmentVariableIsOneTheBotOrItsConfigReads() throws IOException {
     Set<String> settings = settingNames();
@@ -109,7 +117,7 @@ class KubernetesManifestsTest {
 
     for (Map<String, Object> variable : maps(container().get("env"))) {
       String name = (String) variable.get("name");
-      assertTrue(settings.contains(name) || config.contains(name),
+      assertTrue(settings.contains(name) || config.contains(name) || PROCESS_SETTINGS.contains(name),
           name + " is neither read by BotSettings nor referenced as ${" + name + "} by the mounted config");
       if (variable.get("valueFrom") != null) {
         Map<String, Object> ref = map(map(variable, "valueFrom"), "secretKeyRef");

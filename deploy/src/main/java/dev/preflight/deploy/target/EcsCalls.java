@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.ecs.model.ServiceNotFoundException;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
 
 /**
- * The four ECS calls a deploy makes, for one service. Each call starts on a worker (signing the
+ * The four ECS calls a deploy makes, for one service (DescribeServices in batches,
+ * {@link EcsDescribeBatches}). Each call starts on a worker (signing the
  * first request may read credential files) and finishes on the deploy's context. Failures come
  * back as {@link Problem} when ECS said something a person should read as such (no cluster, no
  * service), otherwise as {@link CallFailed} naming the operation.
@@ -40,11 +41,14 @@ final class EcsCalls {
     this.settings = settings;
   }
 
-  /** The service as ECS describes it now; a service that is missing or not ACTIVE is a problem. */
+  /**
+   * The service as ECS describes it now; a service that is missing or not ACTIVE is a problem.
+   * Asked together with the other services of its cluster polled at the same moment.
+   */
   Future<Service> service() {
-    return call("DescribeServices", () -> client.describeServices(b -> b
-        .cluster(settings.cluster())
-        .services(settings.service())))
+    CompletableFuture<DescribeServicesResponse> batch =
+        EcsDescribeBatches.of(client).describe(context, settings.cluster(), settings.service());
+    return classified("DescribeServices", AwsFutures.toVertx(batch, context))
         .compose(this::activeService);
   }
 
@@ -95,9 +99,12 @@ final class EcsCalls {
   }
 
   private <T> Future<T> call(String operation, Supplier<CompletableFuture<T>> request) {
-    return context.executeBlocking(request::get, false)
-        .compose(pending -> AwsFutures.toVertx(pending, context))
-        .recover(failure -> Future.failedFuture(classify(operation, AwsFutures.unwrap(failure))));
+    return classified(operation, context.executeBlocking(request::get, false)
+        .compose(pending -> AwsFutures.toVertx(pending, context)));
+  }
+
+  private <T> Future<T> classified(String operation, Future<T> answer) {
+    return answer.recover(failure -> Future.failedFuture(classify(operation, AwsFutures.unwrap(failure))));
   }
 
   private Throwable classify(String operation, Throwable failure) {

@@ -1,5 +1,6 @@
 package dev.preflight.deploy.fake;
 
+import dev.preflight.deploy.aws.AwsClients;
 import dev.preflight.deploy.fake.FakeAws.Reply;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,9 +13,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * A local ECS that rolls deployments forward, which moto does not: UpdateService starts a new
@@ -61,6 +65,12 @@ public final class FakeEcs {
 
   public URI endpoint() {
     return aws.endpoint();
+  }
+
+  /** SDK clients that reach this fake with test credentials; close them when done. */
+  public AwsClients clients() {
+    return new AwsClients(Optional.of(endpoint()),
+        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTESTTESTTEST", "dummy-secret-key")));
   }
 
   public Future<Void> close() {

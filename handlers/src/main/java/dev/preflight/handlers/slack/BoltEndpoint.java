@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 final class BoltEndpoint implements SlackEndpoint {
 
   private static final Logger log = LoggerFactory.getLogger(BoltEndpoint.class);
+  /** Refused requests can come by the thousand: their lines are rate-limited per reason. */
+  private static final RejectionLog rejections = new RejectionLog(log, System::nanoTime);
 
   private static final String TEXT = "text/plain; charset=utf-8";
   private static final String JSON = "application/json; charset=utf-8";
@@ -49,7 +51,8 @@ final class BoltEndpoint implements SlackEndpoint {
         request.getHeader(SlackSignature.SIGNATURE_HEADER),
         body.getBytes());
     if (!verdict.valid()) {
-      log.warn("Rejected a request to {} from {}: {}", request.path(), request.remoteAddress(), verdict.reason());
+      rejections.refused(verdict.reason(), "Rejected a request to {} from {}: {}", request.path(),
+          request.remoteAddress(), verdict.reason());
       return reply(request, 401, TEXT, "invalid signature");
     }
     // Signed is not the same as well formed: refuse what Bolt or a listener would trip over, before
@@ -61,13 +64,15 @@ final class BoltEndpoint implements SlackEndpoint {
     SlackInput.Accepted accepted = (SlackInput.Accepted) input;
     long started = System.nanoTime();
     // Commands and interactivity are forms and never redelivered: nothing to answer or de-duplicate first.
-    Future<Void> answered = isJson(request) ? handleJson(request, body, accepted) : runBolt(request, body).mapEmpty();
+    Future<Void> answered = isJson(request) ? handleJson(request, body, accepted)
+        : runBolt(request, body, accepted).mapEmpty();
     return answered.onComplete(done -> dispatch.answered(accepted.kind().metric(), started));
   }
 
   /** A signed request that is not a Slack payload: the sender's mistake, worth one line, never an error. */
   private static Future<Void> malformed(HttpServerRequest request, String reason) {
-    log.warn("Refused a malformed Slack request to {} from {}: {}", request.path(), request.remoteAddress(), reason);
+    rejections.refused(reason, "Refused a malformed Slack request to {} from {}: {}", request.path(),
+        request.remoteAddress(), reason);
     return reply(request, 400, TEXT, "malformed Slack request: " + reason);
   }
 
@@ -77,7 +82,7 @@ final class BoltEndpoint implements SlackEndpoint {
           new JsonObject().put("challenge", body.toJsonObject().getString("challenge")).encode());
     }
     String eventId = accepted.eventId();
-    return dispatch.once(eventId, () -> runBolt(request, body)).transform(ran -> {
+    return dispatch.once(eventId, () -> runBolt(request, body, accepted)).transform(ran -> {
       if (ran.failed()) {
         // Slack retries a failed delivery, so refusing now loses nothing; running unrecorded could run it twice.
         log.warn("Could not record Slack event {}; asking Slack to redeliver: {}", eventId, ran.cause().toString());
@@ -93,7 +98,7 @@ final class BoltEndpoint implements SlackEndpoint {
   }
 
   /** Hands the request to Bolt and completes with the status written back. */
-  private Future<Integer> runBolt(HttpServerRequest request, Buffer body) {
+  private Future<Integer> runBolt(HttpServerRequest request, Buffer body, SlackInput.Accepted accepted) {
     // Read everything from the request here, on its event loop; the worker only sees plain values.
     SlackRequestParser.HttpRequest raw = SlackRequestParser.HttpRequest.builder()
         .requestUri(request.path())
@@ -102,7 +107,7 @@ final class BoltEndpoint implements SlackEndpoint {
         .requestBody(body.toString(StandardCharsets.UTF_8))
         .remoteAddress(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress())
         .build();
-    return dispatch.run(raw, request.path())
+    return dispatch.run(raw, accepted, request.path())
         .transform(run -> {
           if (run.succeeded()) {
             return write(request, run.result()).map(v -> request.response().getStatusCode());

@@ -116,7 +116,7 @@ public final class SlackApi {
       throw new IllegalArgumentException("a Slack bot token is required (SLACK_BOT_TOKEN)");
     }
     this.vertx = vertx;
-    this.methods = slack.methods(botToken);
+    this.methods = SlackMethods.of(slack, botToken);
     this.token = botToken;
     this.policy = policy;
     this.budget = budget;

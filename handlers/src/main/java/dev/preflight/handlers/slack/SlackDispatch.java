@@ -34,7 +34,7 @@ final class SlackDispatch {
   private final Vertx vertx;
   private final App app;
   private final SlackEventLog events;
-  private final SlackRequestParser parser;
+  private final BoltRequests parser;
   private final MeterRegistry meters;
 
   SlackDispatch(Vertx vertx, App app, SlackEventLog events, MeterRegistry meters) {
@@ -47,7 +47,7 @@ final class SlackDispatch {
     this.vertx = vertx;
     this.app = app;
     this.events = events;
-    this.parser = new SlackRequestParser(app.config());
+    this.parser = new BoltRequests(app.config());
     this.meters = meters;
   }
 
@@ -56,7 +56,15 @@ final class SlackDispatch {
    * worker. Fails when the listener threw; {@code where} names the delivery in that log line.
    */
   Future<Response> run(SlackRequestParser.HttpRequest raw, String where) {
-    return vertx.executeBlocking(() -> app.run(parse(raw)), false).onFailure(e -> {
+    return run(raw, null, where);
+  }
+
+  /**
+   * As {@link #run(SlackRequestParser.HttpRequest, String)}, for a request {@link SlackInput}
+   * accepted: a command's or a click's Bolt request is built from the form it decoded.
+   */
+  Future<Response> run(SlackRequestParser.HttpRequest raw, SlackInput.Accepted accepted, String where) {
+    return vertx.executeBlocking(() -> app.run(parse(raw, accepted)), false).onFailure(e -> {
       if (!isMalformed(e)) {
         log.error("A Slack listener failed on {}", where, e);
       }
@@ -64,9 +72,9 @@ final class SlackDispatch {
   }
 
   /** Bolt's parsing reads only the request, so whatever it throws is about the request. */
-  private Request<?> parse(SlackRequestParser.HttpRequest raw) {
+  private Request<?> parse(SlackRequestParser.HttpRequest raw, SlackInput.Accepted accepted) {
     try {
-      return parser.parse(raw);
+      return accepted == null ? parser.parse(raw, null, null) : parser.parse(raw, accepted.kind(), accepted.form());
     } catch (RuntimeException e) {
       throw new MalformedPayload(e);
     }

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -72,8 +73,16 @@ public final class SlackInput {
    * A payload that may be dispatched.
    *
    * @param eventId the Events API delivery id, for de-duplication; null for everything else
+   * @param form the fields of a form body as decoded here (a slash command's, or the one
+   *     {@code payload} of a click or a submit), so Bolt's request is built without decoding
+   *     the body again; null for JSON bodies and Socket Mode payloads
    */
-  public record Accepted(Kind kind, String eventId) implements Verdict {}
+  public record Accepted(Kind kind, String eventId, Map<String, String> form) implements Verdict {
+
+    public Accepted(Kind kind, String eventId) {
+      this(kind, eventId, null);
+    }
+  }
 
   /** @param reason one short line in plain text, safe to send back and to log */
   public record Refused(String reason) implements Verdict {}
@@ -102,7 +111,11 @@ public final class SlackInput {
         return events(json(text, "body"));
       }
       if (type.startsWith("application/x-www-form-urlencoded")) {
-        return form(decodeForm(text));
+        Map<String, String> fields = decodeForm(text);
+        Verdict verdict = form(fields);
+        return verdict instanceof Accepted accepted
+            ? new Accepted(accepted.kind(), accepted.eventId(), Collections.unmodifiableMap(fields))
+            : verdict;
       }
       return new Refused("unsupported content type; Slack sends JSON or a form");
     } catch (Malformed e) {

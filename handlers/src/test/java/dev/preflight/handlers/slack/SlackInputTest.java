@@ -36,21 +36,28 @@ class SlackInputTest {
     return SlackInput.http(signed.headers().get("Content-Type"), signed.body());
   }
 
+  /** Kind and delivery id; an HTTP form's fields ride along for Bolt and are checked where Bolt reads them. */
+  private static void assertAccepted(SlackInput.Kind kind, String eventId, SlackInput.Verdict verdict) {
+    SlackInput.Accepted accepted = assertInstanceOf(SlackInput.Accepted.class, verdict);
+    assertEquals(kind, accepted.kind());
+    assertEquals(eventId, accepted.eventId());
+  }
+
   private static String refusal(SlackInput.Verdict verdict) {
     return assertInstanceOf(SlackInput.Refused.class, verdict, "expected a refusal").reason();
   }
 
   @Test
   void whatTheBotSendsItselfInTestsIsAccepted() {
-    assertEquals(new SlackInput.Accepted(SlackInput.Kind.COMMAND, null),
+    assertAccepted(SlackInput.Kind.COMMAND, null,
         check(requests.slashCommand("/deploy", "backend v1 to production", "U0A", "C0DEPLOYS", "https://x/y")));
-    assertEquals(new SlackInput.Accepted(SlackInput.Kind.ACTION, null),
+    assertAccepted(SlackInput.Kind.ACTION, null,
         check(requests.blockAction("run_launch", "x", "U0A", "C0DEPLOYS", "1700000000.000100", "https://x/y")));
-    assertEquals(new SlackInput.Accepted(SlackInput.Kind.VIEW, null),
+    assertAccepted(SlackInput.Kind.VIEW, null,
         check(requests.viewSubmission("waive_modal", "U0A", new JsonObject(), "meta")));
-    assertEquals(new SlackInput.Accepted(SlackInput.Kind.EVENT, "Ev0A1"),
+    assertAccepted(SlackInput.Kind.EVENT, "Ev0A1",
         check(requests.reactionAdded("Ev0A1", "U0A", "white_check_mark", "C0DEPLOYS", "1700000000.000100")));
-    assertEquals(new SlackInput.Accepted(SlackInput.Kind.URL_VERIFICATION, null),
+    assertAccepted(SlackInput.Kind.URL_VERIFICATION, null,
         check(requests.urlVerification("challenge-text")));
   }
 
@@ -82,10 +89,10 @@ class SlackInputTest {
         refusal(SlackInput.socketMode(events.getString("type"), events.getJsonObject("payload"))));
     JsonObject click = new JsonObject(Files.readString(
         SAMPLES.resolve("socket_mode_envelope_interactive_block_actions.json")));
-    assertEquals(new SlackInput.Accepted(SlackInput.Kind.ACTION, null),
+    assertAccepted(SlackInput.Kind.ACTION, null,
         SlackInput.socketMode(click.getString("type"), click.getJsonObject("payload")));
     JsonObject command = new JsonObject(Files.readString(SAMPLES.resolve("socket_mode_envelope_slash_commands.json")));
-    assertEquals(new SlackInput.Accepted(SlackInput.Kind.COMMAND, null),
+    assertAccepted(SlackInput.Kind.COMMAND, null,
         SlackInput.socketMode(command.getString("type"), command.getJsonObject("payload")));
     JsonObject withoutUser = click.getJsonObject("payload").copy();
     withoutUser.remove("user");
