@@ -350,7 +350,7 @@ class DeployRunsTest {
         withoutTarget.channels(), Map.of("api", new Service("api", Map.of("prod", bare))), withoutTarget.checklists());
     DeployRuns second = service(withoutTarget, Duration.ofMillis(600));
     CompletableFuture<TrackedRun> failed = waitFor(run.id(), RunStatus.FAILED);
-    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(DeployRuns.class);
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(dev.preflight.deploy.runner.RunDriver.class);
     ListAppender<ILoggingEvent> logged = new ListAppender<>();
     logged.start();
     log.addAppender(logged);
