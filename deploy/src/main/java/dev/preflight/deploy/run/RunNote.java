@@ -8,7 +8,8 @@ import java.util.List;
  * lines of output, why a rollout failed, which checks failed and what they saw. Plain values,
  * already masked; the Slack layer writes the words around them.
  *
- * @param actor the user whose action the note is about (who aborted the deploy), or null
+ * @param actor the user whose action the note is about (who aborted the deploy); null when the
+ *     bot acted or the note is about no one's action
  * @param text one line: the target's summary, or why the run was given up
  * @param output what the target printed or reported at length, as raw text; or null
  * @param failed for a failed verification, the checks that failed; empty otherwise
@@ -23,6 +24,8 @@ public record RunNote(String runId, Kind kind, String actor, String text, String
     ROLLBACK_FAILED,
     VERIFICATION_FAILED,
     ROLLBACK_VERIFICATION_FAILED,
+    /** The step an abort asked to stop has stopped; the run failed (and may roll back). */
+    ABORTED,
     /** Preflight could not carry the run on and ended it. */
     GIVEN_UP
   }
@@ -39,6 +42,11 @@ public record RunNote(String runId, Kind kind, String actor, String text, String
   public static RunNote verificationFailed(String runId, boolean afterRollback, List<VerifyResult> failed) {
     return new RunNote(runId, afterRollback ? Kind.ROLLBACK_VERIFICATION_FAILED : Kind.VERIFICATION_FAILED, null,
         null, null, failed);
+  }
+
+  /** @param by who aborted, or null when Preflight did */
+  public static RunNote aborted(String runId, String by) {
+    return new RunNote(runId, Kind.ABORTED, by, null, null, List.of());
   }
 
   public static RunNote givenUp(String runId, String why) {

@@ -55,7 +55,7 @@ final class DeployStep implements Step {
           if (outcome.detail() != null) {
             ctx.note(RunNote.target(ctx.run().id(),
                 outcome.succeeded() ? RunNote.Kind.DEPLOY_OUTPUT : RunNote.Kind.DEPLOY_FAILED,
-                ctx.abortingUser(), outcome.summary(), outcome.detail()));
+                null, outcome.summary(), outcome.detail()));
           }
           return outcome.succeeded()
               ? StepResult.passed(outcome.summary(), cur -> recorded(cur, outcome, ctx), null)

@@ -3,10 +3,8 @@ package dev.preflight.deploy.runner;
 import dev.preflight.checklists.config.Durations;
 import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.checklists.config.Service;
-import dev.preflight.checklists.deploy.AbortDecision;
 import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.run.RunStatus;
-import dev.preflight.checklists.run.RunTransitions;
 import dev.preflight.checklists.secret.Variables;
 import dev.preflight.deploy.run.DeploymentStore;
 import dev.preflight.deploy.run.Origin;
@@ -41,8 +39,7 @@ import org.slf4j.LoggerFactory;
  * driven by the one replica holding its lease; the lease is renewed while it works, and a
  * replica that finds an expired lease takes the run over and carries on from the state stored
  * step by step. The next step is picked from the run's stored status; the step's result is
- * written under the lease, and this class alone moves the run on from it, failing or rolling
- * back as {@link AbortDecision} says.
+ * written under the lease together with what follows it ({@link NextMove}).
  */
 public final class RunDriver {
 
@@ -67,6 +64,7 @@ public final class RunDriver {
   private final Step verify;
   private final Step rollback;
   private final Step verifyRollback;
+  private final NextMove next;
   private final String owner = "replica-" + UUID.randomUUID();
   private final List<Consumer<RunNote>> noteListeners = new CopyOnWriteArrayList<>();
   private final Map<String, Drive> drives = new ConcurrentHashMap<>();
@@ -90,6 +88,7 @@ public final class RunDriver {
     this.verify = new VerifyStep(verifier, false);
     this.rollback = new RollbackStep(targets);
     this.verifyRollback = new VerifyStep(verifier, true);
+    this.next = new NextMove(clock);
   }
 
   Variables variables() {
@@ -278,7 +277,12 @@ public final class RunDriver {
             Service.Environment env = environmentOf(tracked.deployment());
             return step.run(new StepContext(vertx, this, drive, tracked, env))
                 .compose(result -> driven(drive, step.finishedAction(),
-                    (conn, now) -> conclude(conn, now, drive, step, result, env)));
+                    (conn, now) -> next.after(conn, now, step, result, drive.abortedBy, env)))
+                .onSuccess(more -> {
+                  if (!step.rollback() && drive.aborted()) {
+                    note(RunNote.aborted(drive.runId, drive.abortingUser()));
+                  }
+                });
           } finally {
             scope.close();
           }
@@ -302,36 +306,6 @@ public final class RunDriver {
       case ROLLING_BACK -> tracked.deployment().rollbackState().containsKey("outcome") ? verifyRollback : rollback;
       default -> null;
     };
-  }
-
-  /**
-   * Writes a step's result and moves the run on: to the step's pass, or, for a deploy that failed
-   * or was aborted, to FAILED or a rollback as the environment's abort rule decides.
-   */
-  private Future<TrackedRun> conclude(SqlConnection conn, TrackedRun now, Drive drive, Step step, StepResult result,
-      Service.Environment env) {
-    Deployment seen = result.evidence().apply(now.deployment());
-    boolean aborted = !step.rollback() && drive.aborted();
-    if (result.passed() && !aborted) {
-      Future<Void> release = result.release() == null ? Future.succeededFuture()
-          : DeploymentStore.addRelease(conn, result.release());
-      return release.compose(v -> step.passesTo()
-          .map(next -> RunStatus.FINISHED.contains(next)
-              ? finish(now.with(move(now, next)).with(seen))
-              : Future.succeededFuture(now.with(move(now, next)).with(seen)))
-          .orElseGet(() -> Future.succeededFuture(now.with(seen))));
-    }
-    if (step.rollback()) {
-      return finish(now.with(move(now, RunStatus.ROLLBACK_FAILED)).with(seen));
-    }
-    AbortDecision.Outcome outcome = aborted ? new AbortDecision.Outcome.Aborted(drive.abortingUser())
-        : result.failure();
-    String why = aborted ? abortText(drive) : result.summary();
-    AbortDecision decision = AbortDecision.decide(env.abort(), outcome, RollbackStart.possible(env, seen));
-    TrackedRun failed = now.with(move(now, RunStatus.FAILED)).with(seen.failed(why));
-    return decision.rollsBack()
-        ? RollbackStart.begin(conn, failed, env, null, "automatic: " + why, clock.instant())
-        : finish(failed);
   }
 
   private void failed(Drive drive, Throwable e) {
@@ -359,10 +333,7 @@ public final class RunDriver {
    */
   private void giveUp(Drive drive, Throwable cause) {
     String why = "Preflight could not carry this deploy on: " + cause.getMessage();
-    driven(drive, "deploy.given_up", (conn, now) -> {
-      RunStatus end = now.run().status() == RunStatus.ROLLING_BACK ? RunStatus.ROLLBACK_FAILED : RunStatus.FAILED;
-      return finish(now.with(move(now, end)).with(now.deployment().failed(why)));
-    }).onComplete(drive.logged(done -> {
+    driven(drive, "deploy.given_up", (conn, now) -> Future.succeededFuture(next.givenUp(now, why))).onComplete(drive.logged(done -> {
       driveFailures.remove(drive.runId);
       note(RunNote.givenUp(drive.runId, why));
       finishDriving(drive);
@@ -400,14 +371,6 @@ public final class RunDriver {
     }
   }
 
-  private Future<TrackedRun> finish(TrackedRun tracked) {
-    return Future.succeededFuture(tracked.with(tracked.deployment().finished(clock.instant())));
-  }
-
-  private static dev.preflight.checklists.run.ChecklistRun move(TrackedRun tracked, RunStatus to) {
-    return tracked.run().withStatus(RunTransitions.require(tracked.run().status(), to));
-  }
-
   private Service.Environment environmentOf(Deployment d) {
     Service svc = config.services().get(d.service());
     Service.Environment env = svc == null ? null : svc.environments().get(d.environment());
@@ -415,9 +378,5 @@ public final class RunDriver {
       throw new IllegalStateException("the config no longer deploys " + d.service() + " to " + d.environment());
     }
     return env;
-  }
-
-  private static String abortText(Drive drive) {
-    return "Aborted by " + ("preflight".equals(drive.abortedBy) ? "Preflight" : "<@" + drive.abortedBy + ">");
   }
 }

@@ -64,11 +64,6 @@ public final class StepContext {
     return drive.aborted();
   }
 
-  /** The user who aborted the run, or null when nobody did or Preflight did. */
-  public String abortingUser() {
-    return drive.abortingUser();
-  }
-
   /** A target's journal for this run's deploy or rollback, starting from {@code state}. */
   RunJournal journal(boolean rollback, Map<String, String> state, Future<Void> aborted) {
     return new RunJournal(vertx, driver, drive, rollback, state, aborted);

@@ -47,9 +47,11 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,6 +80,8 @@ class DeployRunsTest {
   private ScriptedTarget target;
   private BlockingQueue<Promise<List<VerifyResult>>> verifications;
   private Map<String, CompletableFuture<TrackedRun>> waits;
+  private final List<RunNote> notes = new CopyOnWriteArrayList<>();
+  private final List<Consumer<RunNote>> noteWaits = new CopyOnWriteArrayList<>();
   private ChecklistRuns runs;
   private DeployRuns deploys;
 
@@ -115,6 +119,10 @@ class DeployRunsTest {
       verifications.add(promise);
       return promise.future();
     }, Variables.of(Map.of()), Clock.systemUTC(), lease);
+    service.onNote(note -> {
+      notes.add(note);
+      noteWaits.forEach(wait -> wait.accept(note));
+    });
     services.add(service);
     return service;
   }
@@ -257,7 +265,9 @@ class DeployRunsTest {
     get(call.journal.aborted());
     call.outcome.complete(TargetOutcome.failure("Aborted", "killed"));
     TrackedRun done = failed.get(10, TimeUnit.SECONDS);
-    assertEquals("Aborted by <@U2>", done.deployment().failure());
+    assertEquals("Aborted by a deployer", done.deployment().failure());
+    assertEquals(RunNote.aborted(run.id(), "U2"), awaitNote(run.id(), RunNote.Kind.ABORTED),
+        "the thread names who aborted");
     assertRefused(deploys.abort(run.id(), DEPLOYER_ROLES, DEPLOYER), "nothing to abort");
   }
 
@@ -327,7 +337,9 @@ class DeployRunsTest {
     // The target never noticed and reports success; the abort still wins when the outcome is written.
     call.outcome.complete(TargetOutcome.success("deployed v1", "rev-1", null));
     TrackedRun done = failed.get(10, TimeUnit.SECONDS);
-    assertEquals("Aborted by <@U2>", done.deployment().failure());
+    assertEquals("Aborted by a deployer", done.deployment().failure());
+    assertEquals(RunNote.aborted(run.id(), "U2"), awaitNote(run.id(), RunNote.Kind.ABORTED),
+        "the thread names who aborted");
     assertTrue(verifications.isEmpty(), "nothing was verified after the abort");
     assertTrue(get(deploys.store().latestReleases()).isEmpty(), "an aborted deploy is no release");
   }
@@ -405,6 +417,19 @@ class DeployRunsTest {
     CompletableFuture<TrackedRun> wait = new CompletableFuture<>();
     waits.put(runId + "/" + status + "/" + UUID.randomUUID(), wait);
     return wait;
+  }
+
+  /** The first note of this kind for the run; notes follow the change they are about, so they are awaited. */
+  private RunNote awaitNote(String runId, RunNote.Kind kind) throws Exception {
+    CompletableFuture<RunNote> seen = new CompletableFuture<>();
+    Consumer<RunNote> wait = note -> {
+      if (note.runId().equals(runId) && note.kind() == kind) {
+        seen.complete(note);
+      }
+    };
+    noteWaits.add(wait);
+    notes.forEach(wait);
+    return seen.get(10, TimeUnit.SECONDS);
   }
 
   private long count(String sql) throws Exception {

@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 
 /**
  * The words of a thread note, in Slack's mrkdwn: a target's output in a code block, the checks
- * that failed as bullets with each smoke step marked ✓ or ✗, the user who aborted as a mention.
+ * that failed as bullets with each smoke step marked ✓ or ✗, who aborted as a mention.
  */
 final class NoteText {
 
@@ -18,12 +18,12 @@ final class NoteText {
   static String of(RunNote note) {
     return switch (note.kind()) {
       case DEPLOY_OUTPUT -> target("Deploy output", note);
-      case DEPLOY_FAILED -> target(note.actor() == null ? "Deploy failed"
-          : "Deploy failed (aborted by " + Mrkdwn.user(note.actor()) + ")", note);
+      case DEPLOY_FAILED -> target("Deploy failed", note);
       case ROLLBACK_OUTPUT -> target("Rollback output", note);
       case ROLLBACK_FAILED -> target("Rollback failed", note);
       case VERIFICATION_FAILED -> checks("Verification failed", note);
       case ROLLBACK_VERIFICATION_FAILED -> checks("Verification after the rollback failed", note);
+      case ABORTED -> "Aborted by " + Mrkdwn.user(note.actor()) + "; the step has stopped.";
       case GIVEN_UP -> note.text();
     };
   }

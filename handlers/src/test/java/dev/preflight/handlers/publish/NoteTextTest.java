@@ -25,12 +25,17 @@ class NoteTextTest {
   }
 
   @Test
-  void aDeployThatWasAbortedNamesWhoAbortedItAsAMention() {
-    RunNote aborted = RunNote.target("r-1", RunNote.Kind.DEPLOY_FAILED, "U0ABORTER", "Killed deploy.sh", "killed");
-    RunNote failed = RunNote.target("r-1", RunNote.Kind.DEPLOY_FAILED, null, "Rollout FAILED: 0/3 running", null);
+  void aFailedDeploySaysSoWithItsOutputWhenItHasSome() {
+    assertEquals("Deploy failed: Killed deploy.sh\n```\nkilled\n```",
+        NoteText.of(RunNote.target("r-1", RunNote.Kind.DEPLOY_FAILED, null, "Killed deploy.sh", "killed")));
+    assertEquals("Deploy failed: Rollout FAILED: 0/3 running",
+        NoteText.of(RunNote.target("r-1", RunNote.Kind.DEPLOY_FAILED, null, "Rollout FAILED: 0/3 running", null)));
+  }
 
-    assertEquals("Deploy failed (aborted by <@U0ABORTER>): Killed deploy.sh\n```\nkilled\n```", NoteText.of(aborted));
-    assertEquals("Deploy failed: Rollout FAILED: 0/3 running", NoteText.of(failed));
+  @Test
+  void anAbortNamesWhoAbortedAsAMentionSlackRenders() {
+    assertEquals("Aborted by <@U0ABORTER>; the step has stopped.", NoteText.of(RunNote.aborted("r-1", "U0ABORTER")));
+    assertEquals("Aborted by Preflight; the step has stopped.", NoteText.of(RunNote.aborted("r-1", null)));
   }
 
   @Test
