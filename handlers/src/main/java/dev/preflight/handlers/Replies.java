@@ -6,6 +6,7 @@ import dev.preflight.deploy.run.DatabaseUnavailableException;
 import dev.preflight.deploy.run.PendingWrites;
 import dev.preflight.deploy.run.RunRepository;
 import dev.preflight.handlers.render.Mrkdwn;
+import dev.preflight.handlers.render.RefusalText;
 import dev.preflight.handlers.slack.SlackApi;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
@@ -67,7 +68,7 @@ public final class Replies {
   private Future<Void> explainLater(String channelId, String userId, Throwable failure, String what) {
     if (failure instanceof RunRuleException) {
       return tell(channelId, userId, "Your " + what + " from while the database was unreachable could not be "
-          + "applied: " + failure.getMessage());
+          + "applied: " + said(failure));
     }
     if (failure instanceof DatabaseUnavailableException) {
       return tell(channelId, userId, "Your " + what + " from while the database was unreachable was not saved: "
@@ -76,9 +77,14 @@ public final class Replies {
     return explainNow(channelId, userId, failure);
   }
 
+  /** What a refused person is told: a rule's refusal in words, or the exception's own sentence. */
+  private static String said(Throwable failure) {
+    return failure instanceof RunRuleException refused ? RefusalText.mrkdwn(refused.refusal()) : failure.getMessage();
+  }
+
   private Future<Void> explainNow(String channelId, String userId, Throwable failure) {
     if (failure instanceof RunRuleException || failure instanceof RunRepository.NoSuchRunException) {
-      return tell(channelId, userId, failure.getMessage());
+      return tell(channelId, userId, said(failure));
     }
     LOG.error("A Slack action failed for {}", userId, failure);
     return tell(channelId, userId, "Something went wrong on my side, and nothing was changed. It has been logged.");

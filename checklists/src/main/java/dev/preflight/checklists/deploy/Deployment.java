@@ -17,7 +17,9 @@ import java.util.Map;
  * @param previous the release live before this run launched: what a rollback restores; null
  *     when the environment has none on record
  * @param failure why the deploy failed, one line; null while nothing failed
- * @param rollbackBy who asked for the rollback; null when the bot rolled back by itself
+ * @param rollbackBy the Slack user id of who asked for the rollback; null when the bot rolled back
+ *     by itself
+ * @param rollbackReason why the bot rolled back by itself (plain text); null when a person asked
  */
 public record Deployment(
     String service,
@@ -100,9 +102,18 @@ public record Deployment(
         finishedAt);
   }
 
+  /**
+   * @param by who asked; null when the abort rules decided
+   * @param reason why the bot rolls back by itself; null when a person asked
+   */
   public Deployment rollbackRequested(String by, Instant at, String reason) {
     return new Deployment(service, environment, version, "Rolling back", null, deployState, rollbackState,
         verification, rollbackVerification, previous, launchedBy, launchedAt, failure, by, at, reason, finishedAt);
+  }
+
+  /** True when the bot decided this run's rollback by itself rather than a person asking for it. */
+  public boolean automaticRollback() {
+    return rollbackAt != null && rollbackBy == null;
   }
 
   public Deployment finished(Instant at) {

@@ -1,6 +1,33 @@
 package dev.preflight.checklists.deploy;
 
 import java.time.Instant;
+import java.util.Objects;
 
-/** An environment closed to deploys until someone unlocks it; a rollback sets one too. */
-public record EnvLock(String service, String environment, String reason, String by, Instant at) {}
+/**
+ * An environment closed to deploys until someone unlocks it; a rollback sets one too.
+ *
+ * @param cause why: a person's reason, or the rollback that set it
+ * @param by the Slack user id of who locked it (or asked for the rollback); null for the bot
+ */
+public record EnvLock(String service, String environment, LockCause cause, String by, Instant at) {
+
+  public EnvLock {
+    Objects.requireNonNull(cause, "cause");
+  }
+
+  /** A lock set with {@code /lock}. */
+  public static EnvLock manual(String service, String environment, String reason, String by, Instant at) {
+    return new EnvLock(service, environment, new LockCause.Manual(reason), by, at);
+  }
+
+  /**
+   * The lock a rollback leaves behind.
+   *
+   * @param askedBy who asked for the rollback; null when the abort rules did
+   * @param automaticReason why the bot rolled back by itself; null when a person asked
+   */
+  public static EnvLock rolledBack(String service, String environment, String fromVersion, String askedBy,
+      String automaticReason, Instant at) {
+    return new EnvLock(service, environment, new LockCause.RolledBack(fromVersion, automaticReason), askedBy, at);
+  }
+}

@@ -46,7 +46,7 @@ public record ChecklistRun(
   public ItemProgress progress(String itemId) {
     ItemProgress progress = items.get(itemId);
     if (progress == null) {
-      throw new RunRuleException("This checklist has no item `" + itemId + "`.");
+      throw new RunRuleException(Refusal.noSuchItem(itemId));
     }
     return progress;
   }
@@ -57,16 +57,14 @@ public record ChecklistRun(
    */
   public ChecklistRun move(String itemId, ItemEvent event, String actor, Instant at, Evidence evidence, String note) {
     if (!status.open()) {
-      throw new RunRuleException("This run is " + status.name().toLowerCase() + "; its checklist can no longer change.");
+      throw new RunRuleException(Refusal.ofStatus(Refusal.Code.CHECKLIST_CLOSED, status, null));
     }
-    Item item = checklist.item(itemId)
-        .orElseThrow(() -> new RunRuleException("This checklist has no item `" + itemId + "`."));
+    Item item = checklist.item(itemId).orElseThrow(() -> new RunRuleException(Refusal.noSuchItem(itemId)));
     ItemProgress current = progress(itemId);
     ItemState next = ItemTransitions.next(item, current.state(), event)
         .orElseThrow(() -> new RunRuleException(refusal(item, current.state(), event)));
     if (event == ItemEvent.RESTART && !overdue(itemId, at)) {
-      throw new RunRuleException("This check is still running within its time limit; "
-          + "it can be re-run once that has passed.");
+      throw new RunRuleException(Refusal.item(Refusal.Code.CHECK_WITHIN_LIMIT, itemId, current.state()));
     }
     boolean starts = event == ItemEvent.START || event == ItemEvent.RESTART;
     int attempt = starts ? current.attempt() + 1 : current.attempt();
@@ -120,7 +118,12 @@ public record ChecklistRun(
   }
 
   public ChecklistRun cancel() {
-    return withStatus(RunTransitions.require(status, RunStatus.CANCELLED));
+    return withStatus(RunLifecycle.require(status, RunEvent.CANCEL));
+  }
+
+  /** The run after {@code event}, when the lifecycle allows it; refused otherwise. */
+  public ChecklistRun after(RunEvent event) {
+    return withStatus(RunLifecycle.require(status, event));
   }
 
   public ChecklistRun withStatus(RunStatus next) {
@@ -153,28 +156,25 @@ public record ChecklistRun(
     if (!status.open()) {
       return this;
     }
-    RunStatus settled = gates().passed() ? RunStatus.READY : RunStatus.PREPARING;
-    return settled == status ? this : withStatus(settled);
+    RunEvent event = gates().passed() ? RunEvent.GATES_PASSED : RunEvent.GATES_BROKEN;
+    return RunLifecycle.next(status, event).map(this::withStatus).orElse(this);
   }
 
   private void requireOpen() {
     if (!status.open()) {
-      throw new RunRuleException("This run is " + status.name().toLowerCase() + "; sign-offs are closed.");
+      throw new RunRuleException(Refusal.ofStatus(Refusal.Code.SIGN_OFFS_CLOSED, status, null));
     }
   }
 
-  private static String refusal(Item item, ItemState state, ItemEvent event) {
-    String what = switch (event) {
-      case TICK -> item.automated() ? "An automated item cannot be ticked by hand; re-run it or waive it"
-          : "This item is already " + state.name().toLowerCase();
-      case UNTICK -> "This item is " + state.name().toLowerCase() + ", so there is nothing to untick";
-      case START -> item.automated() ? "This check is already " + state.name().toLowerCase()
-          : "A manual item has no check to run";
-      case PASS, FAIL -> "This item is not running, so a result for it is ignored";
-      case WAIVE -> "This item is " + state.name().toLowerCase() + " and cannot be waived";
-      case RESTART -> item.automated() ? "This check is " + state.name().toLowerCase() + ", not stuck running"
-          : "A manual item has no check to run";
+  private static Refusal refusal(Item item, ItemState state, ItemEvent event) {
+    Refusal.Code code = switch (event) {
+      case TICK -> item.automated() ? Refusal.Code.AUTOMATED_NOT_TICKABLE : Refusal.Code.ITEM_ALREADY;
+      case UNTICK -> Refusal.Code.NOTHING_TO_UNTICK;
+      case START -> item.automated() ? Refusal.Code.CHECK_ALREADY : Refusal.Code.NO_CHECK_TO_RUN;
+      case PASS, FAIL -> Refusal.Code.RESULT_IGNORED;
+      case WAIVE -> Refusal.Code.CANNOT_WAIVE;
+      case RESTART -> item.automated() ? Refusal.Code.CHECK_NOT_STUCK : Refusal.Code.NO_CHECK_TO_RUN;
     };
-    return what + ".";
+    return Refusal.item(code, item.id(), state);
   }
 }

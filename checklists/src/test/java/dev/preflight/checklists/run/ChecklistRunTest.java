@@ -135,7 +135,7 @@ class ChecklistRunTest {
     RunRuleException thrown = assertThrows(RunRuleException.class,
         () -> run.move("health", ItemEvent.PASS, null, T1, OK, null));
 
-    assertEquals("This item is not running, so a result for it is ignored.", thrown.getMessage());
+    assertEquals(Refusal.item(Refusal.Code.RESULT_IGNORED, "health", ItemState.PENDING), thrown.refusal());
     assertEquals(ItemState.PENDING, run.progress("health").state());
     assertNull(run.progress("health").evidence());
   }
@@ -152,12 +152,15 @@ class ChecklistRunTest {
   @Test
   void refusalsAreAddressedToThePersonWhoAsked() {
     ChecklistRun run = started();
-    assertEquals("An automated item cannot be ticked by hand; re-run it or waive it.",
-        assertThrows(RunRuleException.class, () -> run.move("health", ItemEvent.TICK, "U0DEV", T1, null, null)).getMessage());
-    assertEquals("A manual item has no check to run.",
-        assertThrows(RunRuleException.class, () -> run.move("backup", ItemEvent.START, null, T1, null, null)).getMessage());
-    assertEquals("This checklist has no item `nope`.",
-        assertThrows(RunRuleException.class, () -> run.move("nope", ItemEvent.TICK, "U0DEV", T1, null, null)).getMessage());
+    assertEquals(Refusal.item(Refusal.Code.AUTOMATED_NOT_TICKABLE, "health", ItemState.PENDING),
+        assertThrows(RunRuleException.class, () -> run.move("health", ItemEvent.TICK, "U0DEV", T1, null, null)).refusal());
+    assertEquals(Refusal.item(Refusal.Code.NO_CHECK_TO_RUN, "backup", ItemState.PENDING),
+        assertThrows(RunRuleException.class, () -> run.move("backup", ItemEvent.START, null, T1, null, null)).refusal());
+    assertEquals(Refusal.noSuchItem("nope"),
+        assertThrows(RunRuleException.class, () -> run.move("nope", ItemEvent.TICK, "U0DEV", T1, null, null)).refusal());
+    assertEquals("the checklist has no such item (detail nope).",
+        assertThrows(RunRuleException.class, () -> run.move("nope", ItemEvent.TICK, "U0DEV", T1, null, null))
+            .getMessage(), "a plain line for logs");
   }
 
   @Test
@@ -165,12 +168,13 @@ class ChecklistRunTest {
     ChecklistRun cancelled = started().cancel();
 
     assertEquals(RunStatus.CANCELLED, cancelled.status());
-    assertEquals("This run is cancelled; its checklist can no longer change.",
-        assertThrows(RunRuleException.class, () -> cancelled.move("backup", ItemEvent.TICK, "U0DEV", T1, null, null)).getMessage());
-    assertThrows(RunRuleException.class, () -> cancelled.withSignOff(new SignOff("U0SRE", "sre", T1)));
+    assertEquals(Refusal.ofStatus(Refusal.Code.CHECKLIST_CLOSED, RunStatus.CANCELLED, null),
+        assertThrows(RunRuleException.class, () -> cancelled.move("backup", ItemEvent.TICK, "U0DEV", T1, null, null)).refusal());
+    assertEquals(Refusal.Code.SIGN_OFFS_CLOSED, assertThrows(RunRuleException.class,
+        () -> cancelled.withSignOff(new SignOff("U0SRE", "sre", T1))).refusal().code());
     assertEquals(new SignOffDecision.Rejected("This run is cancelled; sign-offs are closed."),
         cancelled.decideSignOff("U0SRE", Set.of("sre")));
-    assertThrows(RunRuleException.class, cancelled::cancel);
+    assertEquals(Refusal.Code.NOTHING_TO_CANCEL, assertThrows(RunRuleException.class, cancelled::cancel).refusal().code());
   }
 
   @Test

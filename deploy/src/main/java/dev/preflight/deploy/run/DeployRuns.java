@@ -7,11 +7,14 @@ import dev.preflight.checklists.config.Suggestions;
 import dev.preflight.checklists.deploy.DeployRules;
 import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.deploy.EnvLock;
+import dev.preflight.checklists.deploy.LaunchGate;
 import dev.preflight.checklists.deploy.Release;
 import dev.preflight.checklists.run.ChecklistRun;
 import dev.preflight.checklists.run.RunRuleException;
 import dev.preflight.checklists.run.RunStatus;
-import dev.preflight.checklists.run.RunTransitions;
+import dev.preflight.checklists.run.Refusal;
+import dev.preflight.checklists.run.RunEvent;
+import dev.preflight.checklists.run.RunLifecycle;
 import dev.preflight.checklists.secret.Variables;
 import dev.preflight.deploy.runner.RollbackStart;
 import dev.preflight.deploy.runner.RunDriver;
@@ -152,17 +155,15 @@ public final class DeployRuns {
       Service svc = service(service);
       Service.Environment env = environment(svc, environment);
       if (!env.deployable()) {
-        throw new RunRuleException("*" + service + "* in *" + environment + "* has no deploy target in the config; "
-            + "`/checklist " + env.checklist() + "` runs its checklist on its own.");
+        refuse(Refusal.noDeployTarget(service, environment, env.checklist()));
       }
       DeployRules.versionRefusal(svc, version).ifPresent(DeployRuns::refuse);
       DeployRules.deployerRefusal(env, service, actorRoles).ifPresent(DeployRuns::refuse);
       Checklist checklist = config.checklist(env.checklist())
-          .orElseThrow(() -> new RunRuleException("The checklist `" + env.checklist() + "` is not in the config."));
+          .orElseThrow(() -> new RunRuleException(Refusal.noSuchChecklist(env.checklist())));
       String channel = config.channelId(env.channel())
           .or(() -> config.channelId(checklist.channel()))
-          .orElseThrow(() -> new RunRuleException("No channel is configured for *" + service + "* in *"
-              + environment + "*; add `channel:` to the environment in the config."));
+          .orElseThrow(() -> new RunRuleException(Refusal.noChannel(service, environment)));
       Deployment requested = Deployment.requested(service, environment, version);
       return runs.start(checklist, channel, origin, requested,
               conn -> DeploymentStore.lockEnvironment(conn, service, environment)
@@ -193,9 +194,8 @@ public final class DeployRuns {
           .compose(lock -> DeploymentStore.activeRun(conn, d.service(), d.environment(), RunStatus.IN_FLIGHT)
               .compose(other -> DeploymentStore.latestRelease(conn, d.service(), d.environment())
                   .map(previous -> {
-                    DeployRules.launchRefusal(tracked.run(), lock, other.filter(id -> !id.equals(runId)))
-                        .ifPresent(DeployRuns::refuse);
-                    ChecklistRun deploying = move(tracked.run(), RunStatus.DEPLOYING);
+                    LaunchGate.require(tracked.run(), lock, other.filter(id -> !id.equals(runId)));
+                    ChecklistRun deploying = move(tracked.run(), RunEvent.LAUNCH);
                     String by = origin.actor() == null ? tracked.run().startedBy() : origin.actor();
                     return tracked.with(deploying).with(d.launched(by, clock.instant(), previous.orElse(null)));
                   })))
@@ -220,18 +220,12 @@ public final class DeployRuns {
   public Future<TrackedRun> cancel(String runId, Set<String> actorRoles, Origin origin) {
     return change(runId, origin, "run.cancelled", (conn, tracked) -> {
       Deployment d = deploymentOf(tracked);
-      RunStatus status = tracked.run().status();
-      if (status == RunStatus.DEPLOYING || status == RunStatus.VERIFYING) {
-        refuse("This run is " + status.name().toLowerCase() + "; use Abort to stop it.");
-      }
-      if (!status.open()) {
-        refuse("This run is " + describe(status) + "; there is nothing to cancel.");
-      }
+      RunLifecycle.require(tracked.run().status(), RunEvent.CANCEL);
       boolean starter = tracked.run().startedBy().equals(origin.actor());
       if (!starter) {
         Service.Environment env = environment(service(d.service()), d.environment());
         DeployRules.deployerRefusal(env, d.service(), actorRoles)
-            .ifPresent(why -> refuse("Only the person who opened this run or a deployer may cancel it. " + why));
+            .ifPresent(why -> refuse(Refusal.cancelNotAllowed(d.service(), d.environment(), env.deployers())));
       }
       return Future.succeededFuture(tracked.with(tracked.run().cancel()).with(d.finished(clock.instant())));
     });
@@ -242,16 +236,15 @@ public final class DeployRuns {
     return change(runId, origin, "deploy.abort_requested", (conn, tracked) -> {
       Deployment d = deploymentOf(tracked);
       RunStatus status = tracked.run().status();
-      if (status != RunStatus.DEPLOYING && status != RunStatus.VERIFYING) {
-        refuse("This run is " + describe(status) + "; there is nothing to abort.");
-      }
+      // ABORTING is stored: every replica sees it, and the driver stops the step.
+      ChecklistRun aborting = move(tracked.run(), RunEvent.ABORT);
       Service.Environment env = environment(service(d.service()), d.environment());
       DeployRules.deployerRefusal(env, d.service(), actorRoles).ifPresent(DeployRuns::refuse);
       return DeploymentStore.requestAbort(conn, runId, origin.actor()).map(first -> {
         if (!first) {
-          refuse("An abort of this run was already asked for; it is stopping.");
+          refuse(Refusal.ofStatus(Refusal.Code.ALREADY_ABORTING, status, RunEvent.ABORT));
         }
-        return tracked.with(d.withStep("Aborting", d.progress()));
+        return tracked.with(aborting).with(d.withStep("Aborting", d.progress()));
       });
     }).onSuccess(after -> driver.aborted(runId, origin.actor()));
   }
@@ -265,31 +258,21 @@ public final class DeployRuns {
       Deployment d = deploymentOf(tracked);
       Service.Environment env = environment(service(d.service()), d.environment());
       RunStatus status = tracked.run().status();
-      switch (status) {
-        case ROLLING_BACK -> refuse("This run is already rolling back"
-            + (d.rollbackBy() == null ? " (started by Preflight)" : " (started by <@" + d.rollbackBy() + ">)")
-            + "; nothing more was started.");
-        case ROLLED_BACK -> refuse("This run was already rolled back"
-            + (d.previous() == null ? "" : " to " + d.previous().version()) + "; nothing more was started.");
-        case DEPLOYING, VERIFYING -> refuse("This run is still " + status.name().toLowerCase()
-            + "; use Abort to stop it.");
-        case PREPARING, READY, CANCELLED -> refuse("This run never deployed; there is nothing to roll back.");
-        default -> { }
+      if (RunLifecycle.next(status, RunEvent.ROLLBACK).isEmpty()) {
+        refuse(RunLifecycle.refusal(status, RunEvent.ROLLBACK).about(d.service(), d.environment())
+            .withUser(d.rollbackBy()).withVersion(d.previous() == null ? null : d.previous().version()));
       }
       DeployRules.deployerRefusal(env, d.service(), actorRoles).ifPresent(DeployRuns::refuse);
       return DeploymentStore.lockEnvironment(conn, d.service(), d.environment())
           .compose(v -> DeploymentStore.activeRun(conn, d.service(), d.environment(), RunStatus.IN_FLIGHT))
           .compose(other -> {
             other.filter(id -> !id.equals(runId)).ifPresent(id ->
-                refuse("Another run of *" + d.service() + "* in *" + d.environment() + "* is in flight (run `" + id
-                    + "`); wait for it before rolling back."));
+                refuse(Refusal.otherRunInFlight(d.service(), d.environment(), id, RunEvent.ROLLBACK)));
             return DeploymentStore.newerLaunchedRun(conn, d.service(), d.environment(), d.launchedAt());
           })
           .compose(newer -> {
-            newer.ifPresent(id -> refuse("A newer deploy of *" + d.service() + "* to *" + d.environment()
-                + "* launched after this one (run `" + id + "`); this button is stale. `/rollback " + d.service()
-                + " " + d.environment() + "` rolls back the newest deploy."));
-            return beginRollback(conn, tracked, env, origin.actor(), "asked for by <@" + origin.actor() + ">");
+            newer.ifPresent(id -> refuse(Refusal.newerDeploy(d.service(), d.environment(), id)));
+            return beginRollback(conn, tracked, env, origin.actor(), null);
           })
           .compose(after -> DeploymentStore.takeLease(conn, runId, token, lease).map(after));
     }).onSuccess(after -> drive(runId, token));
@@ -300,8 +283,7 @@ public final class DeployRuns {
       Origin origin) {
     return deployer(service, environment, actorRoles).compose(env -> store.latestLaunchedRun(service, environment))
         .compose(latest -> latest.isEmpty()
-        ? Future.failedFuture(new RunRuleException("Preflight has not deployed *" + service + "* to *" + environment
-            + "* yet, so it has no release to roll back to."))
+        ? Future.failedFuture(new RunRuleException(Refusal.nothingDeployed(service, environment)))
         : rollback(latest.get(), actorRoles, origin));
   }
 
@@ -317,14 +299,14 @@ public final class DeployRuns {
       Origin origin) {
     if (reason == null || reason.isBlank()) {
       return deployer(service, environment, actorRoles).compose(env -> Future.failedFuture(new RunRuleException(
-          "A lock needs a reason: `/lock " + service + " " + environment + " <reason>`.")));
+          Refusal.lockNeedsReason(service, environment))));
     }
-    EnvLock lock = new EnvLock(service, environment, reason.strip(), origin.actor(), clock.instant());
+    EnvLock lock = EnvLock.manual(service, environment, reason.strip(), origin.actor(), clock.instant());
     return deployer(service, environment, actorRoles).compose(env -> repository.pool()
         .withTransaction(conn -> DeploymentStore.lockEnvironment(conn, service, environment)
             .compose(v -> DeploymentStore.putLock(conn, lock))
             .compose(v -> repository.audit(conn, null, origin, "environment.locked",
-                new JsonObject().put("service", service).put("environment", environment).put("reason", lock.reason())))
+                new JsonObject().put("service", service).put("environment", environment).put("reason", reason.strip())))
             .map(lock)))
         .onSuccess(v -> refreshEnvironment(service, environment));
   }
@@ -377,9 +359,8 @@ public final class DeployRuns {
   private Service service(String name) {
     Service svc = config.services().get(name);
     if (svc == null) {
-      refuse("There is no service `" + name + "`. " + Suggestions.closest(name, config.services().keySet())
-          .map(known -> "Did you mean `" + known + "`? ").orElse("")
-          + "Known services: " + String.join(", ", config.services().keySet().stream().sorted().toList()) + ".");
+      refuse(Refusal.noSuchService(name, Suggestions.closest(name, config.services().keySet()).orElse(null),
+          config.services().keySet().stream().sorted().toList()));
     }
     return svc;
   }
@@ -396,10 +377,9 @@ public final class DeployRuns {
   }
 
   private static Service.Environment environment(Service svc, String name) {
-    return svc.environment(name).orElseThrow(() -> new RunRuleException("*" + svc.name()
-        + "* has no environment `" + name + "`. " + Suggestions.closest(name, svc.environments().keySet())
-        .map(known -> "Did you mean `" + known + "`? ").orElse("")
-        + "Its environments: " + String.join(", ", svc.environments().keySet().stream().sorted().toList()) + "."));
+    return svc.environment(name).orElseThrow(() -> new RunRuleException(Refusal.noSuchEnvironment(svc.name(), name,
+        Suggestions.closest(name, svc.environments().keySet()).orElse(null),
+        svc.environments().keySet().stream().sorted().toList())));
   }
 
   private Service.Environment environmentOrNull(Deployment d) {
@@ -409,31 +389,26 @@ public final class DeployRuns {
 
   private static Deployment deploymentOf(TrackedRun tracked) {
     if (tracked.deployment() == null) {
-      refuse("This is a checklist run, not a deploy; it has nothing to launch or roll back.");
+      refuse(Refusal.of(Refusal.Code.NOT_A_DEPLOY_RUN));
     }
     return tracked.deployment();
   }
 
-  private static ChecklistRun move(ChecklistRun run, RunStatus to) {
-    return run.withStatus(RunTransitions.require(run.status(), to));
-  }
-
-  private static String describe(RunStatus status) {
-    return status.name().toLowerCase().replace('_', ' ');
+  private static ChecklistRun move(ChecklistRun run, RunEvent event) {
+    return run.withStatus(RunLifecycle.require(run.status(), event));
   }
 
   private static ActiveRunException activeRun(TrackedRun active, String service, String environment) {
-    String what = active == null || active.deployment() == null ? ""
-        : " (" + active.deployment().version() + ", " + describe(active.run().status()) + ")";
-    return new ActiveRunException(active, "*" + service + "* in *" + environment + "* already has an active run"
-        + what + ". Finish or cancel it before opening another.");
+    boolean known = active != null && active.deployment() != null;
+    return new ActiveRunException(active, Refusal.activeRun(service, environment, active == null ? null : active.id(),
+        known ? active.deployment().version() : null, known ? active.run().status() : null));
   }
 
   private String leaseToken() {
     return driver.newToken();
   }
 
-  private static void refuse(String why) {
+  private static void refuse(Refusal why) {
     throw new RunRuleException(why);
   }
 

@@ -112,7 +112,7 @@ public final class DeploymentJson {
         row.getString("failure"),
         row.getString("rollback_by"),
         instant(row.getOffsetDateTime("rollback_at")),
-        row.getString("rollback_reason"),
+        StoredCauses.rollbackReason(row.getString("rollback_reason")),
         instant(row.getOffsetDateTime("finished_at")));
   }
 

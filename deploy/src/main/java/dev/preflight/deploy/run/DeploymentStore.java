@@ -148,7 +148,8 @@ public final class DeploymentStore {
     return client.preparedQuery("insert into environment_locks (service, environment, reason, locked_by, locked_at) "
             + "values ($1, $2, $3, $4, $5) on conflict (service, environment) do update set reason = excluded.reason, "
             + "locked_by = excluded.locked_by, locked_at = excluded.locked_at")
-        .execute(Tuple.of(lock.service(), lock.environment(), lock.reason(), lock.by(), time(lock.at())))
+        .execute(Tuple.of(lock.service(), lock.environment(), StoredCauses.lockReason(lock.cause()), lock.by(),
+            time(lock.at())))
         .map(rows -> lock);
   }
 
@@ -167,8 +168,8 @@ public final class DeploymentStore {
   }
 
   private static EnvLock lock(Row row) {
-    return new EnvLock(row.getString("service"), row.getString("environment"), row.getString("reason"),
-        row.getString("locked_by"), DeploymentJson.instant(row.getOffsetDateTime("locked_at")));
+    return new EnvLock(row.getString("service"), row.getString("environment"),
+        StoredCauses.lockCause(row.getString("reason")), row.getString("locked_by"), DeploymentJson.instant(row.getOffsetDateTime("locked_at")));
   }
 
   // Active runs

@@ -1,5 +1,7 @@
 package dev.preflight.deploy.run;
 
+import dev.preflight.checklists.run.Refusal;
+import dev.preflight.checklists.run.RunEvent;
 import dev.preflight.checklists.run.RunRuleException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -92,8 +94,8 @@ public final class RunChanges {
   private static <T> Future<T> explainConflict(Throwable e) {
     if (e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
         && String.valueOf(pg.getMessage()).contains("runs_one_in_flight")) {
-      return Future.failedFuture(new RunRuleException(
-          "Another run of this service and environment is deploying right now; nothing was started."));
+      // Which run holds the slot is not known here; the refusal says only that one does.
+      return Future.failedFuture(new RunRuleException(Refusal.otherRunInFlight(null, null, null, RunEvent.LAUNCH)));
     }
     return Future.failedFuture(e);
   }

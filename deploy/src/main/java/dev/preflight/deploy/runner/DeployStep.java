@@ -2,11 +2,11 @@ package dev.preflight.deploy.runner;
 
 import dev.preflight.checklists.deploy.AbortDecision;
 import dev.preflight.checklists.deploy.Deployment;
+import dev.preflight.checklists.run.RunEvent;
 import dev.preflight.deploy.run.RunNote;
 import dev.preflight.deploy.target.DeployJob;
 import dev.preflight.deploy.target.TargetOutcome;
 import dev.preflight.deploy.target.Targets;
-import dev.preflight.checklists.run.RunStatus;
 import io.vertx.core.Future;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,8 +32,8 @@ final class DeployStep implements Step {
   }
 
   @Override
-  public Optional<RunStatus> passesTo() {
-    return Optional.of(RunStatus.VERIFYING);
+  public Optional<RunEvent> passes() {
+    return Optional.of(RunEvent.DEPLOYED);
   }
 
   @Override

@@ -5,9 +5,10 @@ import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.deploy.EnvLock;
 import dev.preflight.checklists.deploy.Target;
 import dev.preflight.checklists.run.ChecklistRun;
+import dev.preflight.checklists.run.Refusal;
+import dev.preflight.checklists.run.RunEvent;
+import dev.preflight.checklists.run.RunLifecycle;
 import dev.preflight.checklists.run.RunRuleException;
-import dev.preflight.checklists.run.RunStatus;
-import dev.preflight.checklists.run.RunTransitions;
 import dev.preflight.deploy.run.DeploymentStore;
 import dev.preflight.deploy.run.TrackedRun;
 import io.vertx.core.Future;
@@ -28,21 +29,20 @@ public final class RollbackStart {
   /**
    * Moves a run to ROLLING_BACK and locks its environment.
    *
-   * @param by who asked, or null when the abort criteria did
+   * @param by who asked, or null when the abort rules did
+   * @param automaticReason why the abort rules rolled back (plain text); null when a person asked
    */
   public static Future<TrackedRun> begin(SqlConnection conn, TrackedRun tracked, Service.Environment env, String by,
-      String why, Instant at) {
+      String automaticReason, Instant at) {
     Deployment d = tracked.deployment();
     refusal(env, d).ifPresent(no -> {
       throw new RunRuleException(no);
     });
-    ChecklistRun rolling = tracked.run().withStatus(RunTransitions.require(tracked.run().status(),
-        RunStatus.ROLLING_BACK));
-    Deployment requested = d.rollbackRequested(by, at, why)
+    ChecklistRun rolling = tracked.run().withStatus(RunLifecycle.require(tracked.run().status(), RunEvent.ROLLBACK));
+    Deployment requested = d.rollbackRequested(by, at, automaticReason)
         .withRollbackState(Map.of())
         .withRollbackVerification(List.of());
-    String reason = "Rolled back from " + d.version() + " (" + why + "). Unlock when the cause is understood.";
-    EnvLock lock = new EnvLock(d.service(), d.environment(), reason, by, at);
+    EnvLock lock = EnvLock.rolledBack(d.service(), d.environment(), d.version(), by, automaticReason, at);
     return DeploymentStore.putLock(conn, lock)
         .compose(v -> DeploymentStore.clearAbort(conn, tracked.id()))
         .map(v -> tracked.with(rolling).with(requested));
@@ -54,18 +54,17 @@ public final class RollbackStart {
   }
 
   /** Why a rollback is impossible: no rollback command, or no earlier release on record. */
-  public static Optional<String> refusal(Service.Environment env, Deployment d) {
+  public static Optional<Refusal> refusal(Service.Environment env, Deployment d) {
     Target target = env.target();
     if (target instanceof Target.Command command) {
       return command.rollback().isEmpty()
-          ? Optional.of("*" + d.service() + "* in *" + d.environment() + "* has no rollback command in the config.")
+          ? Optional.of(Refusal.noRollbackCommand(d.service(), d.environment()))
           : Optional.empty();
     }
     boolean possible = target instanceof Target.Ecs
         ? d.deployState().get("previousTaskDefinition") != null
             || (d.previous() != null && d.previous().revision() != null)
         : d.previous() != null && d.previous().version() != null;
-    return possible ? Optional.empty() : Optional.of("There is no earlier release of *" + d.service() + "* in *"
-        + d.environment() + "* on record to roll back to.");
+    return possible ? Optional.empty() : Optional.of(Refusal.noEarlierRelease(d.service(), d.environment()));
   }
 }

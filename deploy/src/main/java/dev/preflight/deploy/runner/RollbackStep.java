@@ -3,11 +3,11 @@ package dev.preflight.deploy.runner;
 import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.deploy.Release;
 import dev.preflight.checklists.deploy.Target;
+import dev.preflight.checklists.run.RunEvent;
 import dev.preflight.deploy.run.RunNote;
 import dev.preflight.deploy.target.DeployJob;
 import dev.preflight.deploy.target.TargetOutcome;
 import dev.preflight.deploy.target.Targets;
-import dev.preflight.checklists.run.RunStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.LinkedHashMap;
@@ -37,7 +37,7 @@ final class RollbackStep implements Step {
   }
 
   @Override
-  public Optional<RunStatus> passesTo() {
+  public Optional<RunEvent> passes() {
     return Optional.empty();
   }
 

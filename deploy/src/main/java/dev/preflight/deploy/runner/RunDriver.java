@@ -303,6 +303,8 @@ public final class RunDriver {
     return switch (tracked.run().status()) {
       case DEPLOYING -> deploy;
       case VERIFYING -> verify;
+      // The step the abort stops: the deploy until its outcome is recorded, the verification after.
+      case ABORTING -> tracked.deployment().deployState().containsKey("outcome") ? verify : deploy;
       case ROLLING_BACK -> tracked.deployment().rollbackState().containsKey("outcome") ? verifyRollback : rollback;
       default -> null;
     };

@@ -1,6 +1,6 @@
 package dev.preflight.deploy.runner;
 
-import dev.preflight.checklists.run.RunStatus;
+import dev.preflight.checklists.run.RunEvent;
 import io.vertx.core.Future;
 import java.util.Optional;
 
@@ -18,8 +18,8 @@ public interface Step {
   /** The audit log action written with the step's result, e.g. {@code deploy.finished}. */
   String finishedAction();
 
-  /** Where a pass takes the run; empty when it stays where it is for the next step. */
-  Optional<RunStatus> passesTo();
+  /** The lifecycle event a pass is; empty when the run stays where it is for the next step. */
+  Optional<RunEvent> passes();
 
   /** Whether the step belongs to a rollback: its failure then fails the rollback, not the deploy. */
   boolean rollback();

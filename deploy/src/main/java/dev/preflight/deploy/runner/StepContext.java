@@ -2,6 +2,7 @@ package dev.preflight.deploy.runner;
 
 import dev.preflight.checklists.config.Service;
 import dev.preflight.checklists.deploy.Deployment;
+import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.checklists.secret.Variables;
 import dev.preflight.deploy.run.RunNote;
 import dev.preflight.deploy.run.TrackedRun;
@@ -59,9 +60,12 @@ public final class StepContext {
     return drive.stopping.future();
   }
 
-  /** Whether an abort is known now; inside a result's evidence, as the transaction found it. */
+  /**
+   * Whether the run is aborted: it was ABORTING when the step began, or an abort is known now
+   * (inside a result's evidence, as the transaction writing it found it).
+   */
   public boolean abortRequested() {
-    return drive.aborted();
+    return run.run().status() == RunStatus.ABORTING || drive.aborted();
   }
 
   /** A target's journal for this run's deploy or rollback, starting from {@code state}. */

@@ -5,9 +5,9 @@ import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.deploy.Placeholders;
 import dev.preflight.checklists.deploy.Release;
 import dev.preflight.checklists.deploy.VerifyResult;
+import dev.preflight.checklists.run.RunEvent;
 import dev.preflight.deploy.run.RunNote;
 import dev.preflight.deploy.run.VerificationExecutor;
-import dev.preflight.checklists.run.RunStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
@@ -41,8 +41,8 @@ final class VerifyStep implements Step {
   }
 
   @Override
-  public Optional<RunStatus> passesTo() {
-    return Optional.of(afterRollback ? RunStatus.ROLLED_BACK : RunStatus.SUCCEEDED);
+  public Optional<RunEvent> passes() {
+    return Optional.of(afterRollback ? RunEvent.ROLLBACK_SUCCEEDED : RunEvent.VERIFIED);
   }
 
   @Override
@@ -53,6 +53,10 @@ final class VerifyStep implements Step {
   @Override
   public Future<StepResult> run(StepContext ctx) {
     Deployment d = ctx.deployment();
+    if (!afterRollback && ctx.abortRequested()) {
+      // Aborted before (or while) another drive verified: nothing to stop, and what was seen stays.
+      return Future.succeededFuture(StepResult.failed(null, seen -> seen, null));
+    }
     // A rollback is not aborted; it stops only with this replica.
     Future<Void> stop = Future.any(afterRollback ? Promise.<Void>promise().future() : ctx.aborted(), ctx.stopping())
         .mapEmpty();

@@ -17,11 +17,15 @@ import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.checklists.config.Role;
 import dev.preflight.checklists.config.Service;
 import dev.preflight.checklists.deploy.AbortRule;
+import dev.preflight.checklists.deploy.EnvLock;
+import dev.preflight.checklists.deploy.LockCause;
 import dev.preflight.checklists.deploy.Release;
 import dev.preflight.checklists.deploy.Target;
 import dev.preflight.checklists.deploy.Verification;
 import dev.preflight.checklists.deploy.VerifyResult;
 import dev.preflight.checklists.run.Evidence;
+import dev.preflight.checklists.run.Refusal;
+import dev.preflight.checklists.run.RunEvent;
 import dev.preflight.checklists.run.RunRuleException;
 import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.checklists.secret.Variables;
@@ -141,10 +145,15 @@ class DeployRunsTest {
 
   @Test
   void badRequestsAreRefusedAndStoreNothing() throws Exception {
-    assertRefused(deploys.open("apj", "v1", "prod", DEPLOYER_ROLES, DEPLOYER), "Did you mean `api`?");
-    assertRefused(deploys.open("api", "v1", "production", DEPLOYER_ROLES, DEPLOYER), "has no environment `production`");
-    assertRefused(deploys.open("api", "v1;rm -rf /", "prod", DEPLOYER_ROLES, DEPLOYER), "is not a version");
-    assertRefused(deploys.open("api", "v1", "prod", Set.of("qa"), new Origin("U9", "test")), "needs the *deployer* role");
+    assertRefused(deploys.open("apj", "v1", "prod", DEPLOYER_ROLES, DEPLOYER),
+        Refusal.noSuchService("apj", "api", List.of("api")));
+    Refusal noEnvironment = refusal(deploys.open("api", "v1", "production", DEPLOYER_ROLES, DEPLOYER));
+    assertEquals(Refusal.Code.NO_SUCH_ENVIRONMENT, noEnvironment.code());
+    assertEquals(List.of("prod"), noEnvironment.names(), "the environments there are");
+    assertRefused(deploys.open("api", "v1;rm -rf /", "prod", DEPLOYER_ROLES, DEPLOYER),
+        Refusal.notAVersion("v1;rm -rf /"));
+    assertRefused(deploys.open("api", "v1", "prod", Set.of("qa"), new Origin("U9", "test")),
+        Refusal.notADeployer("api", "prod", List.of("deployer")));
     assertEquals(0L, count("select count(*) from runs"));
   }
 
@@ -155,14 +164,14 @@ class DeployRunsTest {
         () -> get(deploys.open("api", "v2", "prod", DEPLOYER_ROLES, DEPLOYER)));
     ActiveRunException active = assertInstanceOf(ActiveRunException.class, second.getCause());
     assertEquals(first.id(), active.active().id());
-    assertTrue(active.getMessage().contains("v1"), active.getMessage());
+    assertEquals(Refusal.activeRun("api", "prod", first.id(), "v1", RunStatus.PREPARING), active.refusal());
     assertEquals(1L, count("select count(*) from runs"));
   }
 
   @Test
   void launchWaitsForTheGatesAndTwoClicksLaunchOnce() throws Exception {
     TrackedRun run = get(deploys.open("api", "v1", "prod", DEPLOYER_ROLES, DEPLOYER));
-    assertRefused(deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER), "1 blocker has not passed");
+    assertEquals(Refusal.Code.BLOCKERS_OPEN, refusal(deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER)).code());
     get(runs.tick(run.id(), "ready", DEPLOYER));
 
     Future<TrackedRun> one = deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER);
@@ -170,7 +179,7 @@ class DeployRunsTest {
     get(Future.join(one, two).otherwiseEmpty());
     assertEquals(1, (one.succeeded() ? 1 : 0) + (two.succeeded() ? 1 : 0), "exactly one click launches");
     Future<TrackedRun> refused = one.succeeded() ? two : one;
-    assertTrue(refused.cause().getMessage().contains("already deploying"), refused.cause().getMessage());
+    assertEquals(Refusal.Code.ALREADY_DEPLOYING, refusal(refused).code());
 
     Call call = target.next();
     assertEquals("deploy", call.kind);
@@ -185,7 +194,10 @@ class DeployRunsTest {
   void aLockBlocksLaunchUntilUnlocked() throws Exception {
     TrackedRun run = readyRun("v1");
     get(deploys.lock("api", "prod", "freeze for the audit", DEPLOYER_ROLES, new Origin("U2", "test")));
-    assertRefused(deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER), "is locked by <@U2>: freeze for the audit");
+    Refusal locked = refusal(deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
+    assertEquals(Refusal.Code.LOCKED, locked.code());
+    assertEquals("U2", locked.user());
+    assertEquals(new LockCause.Manual("freeze for the audit"), locked.lock().cause());
     assertEquals(RunStatus.READY, get(runs.find(run.id())).run().status());
 
     assertTrue(get(deploys.unlock("api", "prod", DEPLOYER_ROLES, DEPLOYER)).isPresent());
@@ -224,7 +236,10 @@ class DeployRunsTest {
     TrackedRun done = rolledBack.get(10, TimeUnit.SECONDS);
     assertEquals("Health: 503 Service Unavailable", done.deployment().failure());
     assertNull(done.deployment().rollbackBy(), "the bot rolled back by itself");
-    assertTrue(get(deploys.lockOf("api", "prod")).orElseThrow().reason().startsWith("Rolled back from v2"));
+    EnvLock lock = get(deploys.lockOf("api", "prod")).orElseThrow();
+    assertEquals(new LockCause.RolledBack("v2", "Health: 503 Service Unavailable"), lock.cause());
+    assertNull(lock.by(), "the bot locked it");
+    assertEquals("Health: 503 Service Unavailable", done.deployment().rollbackReason());
     Release live = get(deploys.store().latestReleases()).get(0);
     assertEquals("v1", live.version());
     assertEquals(Release.ROLLBACK, live.kind());
@@ -239,7 +254,9 @@ class DeployRunsTest {
     get(Future.join(one, two).otherwiseEmpty());
     assertEquals(1, (one.succeeded() ? 1 : 0) + (two.succeeded() ? 1 : 0));
     Future<TrackedRun> refused = one.succeeded() ? two : one;
-    assertTrue(refused.cause().getMessage().contains("already rolling back"), refused.cause().getMessage());
+    Refusal already = refusal(refused);
+    assertEquals(Refusal.Code.ALREADY_ROLLING_BACK, already.code());
+    assertEquals(one.succeeded() ? "U1" : "U2", already.user(), "names who started the rollback");
     assertEquals("rollback", target.next().kind);
     assertTrue(target.calls.isEmpty(), "one rollback reached the target");
   }
@@ -247,10 +264,12 @@ class DeployRunsTest {
   @Test
   void aStaleRollbackButtonOnAnOlderRunIsRefused() throws Exception {
     TrackedRun first = deployAndVerify("v1", true);
-    deployAndVerify("v2", true);
-    deployAndVerify("v3", true);
+    TrackedRun second = deployAndVerify("v2", true);
+    TrackedRun third = deployAndVerify("v3", true);
     get(deploys.unlock("api", "prod", DEPLOYER_ROLES, DEPLOYER));
-    assertRefused(deploys.rollback(first.id(), DEPLOYER_ROLES, DEPLOYER), "this button is stale");
+    Refusal stale = refusal(deploys.rollback(first.id(), DEPLOYER_ROLES, DEPLOYER));
+    assertEquals(Refusal.Code.NEWER_DEPLOY, stale.code());
+    assertTrue(List.of(second.id(), third.id()).contains(stale.otherRun()), stale.summary());
     assertTrue(target.calls.isEmpty());
   }
 
@@ -261,23 +280,58 @@ class DeployRunsTest {
     CompletableFuture<TrackedRun> failed = waitFor(run.id(), RunStatus.FAILED);
     get(deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
     Call call = target.next();
-    get(deploys.abort(run.id(), DEPLOYER_ROLES, new Origin("U2", "test")));
+    TrackedRun aborting = get(deploys.abort(run.id(), DEPLOYER_ROLES, new Origin("U2", "test")));
+    assertEquals(RunStatus.ABORTING, aborting.run().status());
+    assertEquals(RunStatus.ABORTING, get(runs.find(run.id())).run().status(), "stored, so every replica sees it");
     get(call.journal.aborted());
+    DeployRuns other = service(config(false, false), Duration.ofSeconds(30));
+    assertRefused(other.abort(run.id(), DEPLOYER_ROLES, DEPLOYER),
+        Refusal.ofStatus(Refusal.Code.ALREADY_ABORTING, RunStatus.ABORTING, RunEvent.ABORT));
     call.outcome.complete(TargetOutcome.failure("Aborted", "killed"));
     TrackedRun done = failed.get(10, TimeUnit.SECONDS);
     assertEquals("Aborted by a deployer", done.deployment().failure());
     assertEquals(RunNote.aborted(run.id(), "U2"), awaitNote(run.id(), RunNote.Kind.ABORTED),
         "the thread names who aborted");
-    assertRefused(deploys.abort(run.id(), DEPLOYER_ROLES, DEPLOYER), "nothing to abort");
+    assertRefused(deploys.abort(run.id(), DEPLOYER_ROLES, DEPLOYER),
+        Refusal.ofStatus(Refusal.Code.NOTHING_TO_ABORT, RunStatus.FAILED, RunEvent.ABORT));
+    assertEquals(List.of("DEPLOYING>ABORTING", "ABORTING>FAILED"), statusChanges(run.id()),
+        "the stopped step ends the run through the lifecycle");
+  }
+
+  @Test
+  void anAbortingRunTakenOverByAnotherReplicaStopsItsStepAndRollsBackByItself() throws Exception {
+    deployAndVerify("v1", true);
+    DeployRuns first = service(config(true, false), Duration.ofMillis(600));
+    TrackedRun run = launched(first, "v2");
+    Call call = target.next();
+    get(first.abort(run.id(), DEPLOYER_ROLES, new Origin("U2", "test")));
+    first.close(); // the replica dies before its target stopped
+
+    DeployRuns second = service(config(true, false), Duration.ofMillis(600));
+    CompletableFuture<TrackedRun> rollingBack = waitFor(run.id(), RunStatus.ROLLING_BACK);
+    second.resume();
+    Call resumed = target.next();
+    assertEquals("deploy", resumed.kind, "the deploy is taken up to be stopped");
+    assertTrue(resumed.journal.aborted().isComplete(), "and it is told at once that it is aborted");
+    resumed.outcome.complete(TargetOutcome.failure("Stopped: aborted", null));
+    TrackedRun rolling = rollingBack.get(10, TimeUnit.SECONDS);
+    assertEquals("Aborted by a deployer", rolling.deployment().failure());
+    assertEquals("Aborted by a deployer", rolling.deployment().rollbackReason(), "the abort rules rolled back");
+    assertNull(rolling.deployment().rollbackBy());
+    assertEquals(new LockCause.RolledBack("v2", "Aborted by a deployer"),
+        get(second.lockOf("api", "prod")).orElseThrow().cause());
+    Call rollback = target.next();
+    assertEquals("rollback", rollback.kind);
+    assertEquals("v1", rollback.job.version());
+    // Stopped, then failed, then the rollback: one transaction, so one audited change.
+    assertEquals(List.of("DEPLOYING>ABORTING", "ABORTING>ROLLING_BACK"), statusChanges(run.id()));
+    call.outcome.complete(TargetOutcome.success("late answer from the dead replica", null, null));
   }
 
   @Test
   void anotherReplicaTakesOverADeployWhoseLeaseRanOutWithoutRepeatingIt() throws Exception {
     DeployRuns first = service(config(true, false), Duration.ofMillis(600));
-    ChecklistRuns firstRuns = runs;
-    TrackedRun run = get(first.open("api", "v1", "prod", DEPLOYER_ROLES, DEPLOYER));
-    get(firstRuns.tick(run.id(), "ready", DEPLOYER));
-    get(first.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
+    TrackedRun run = launched(first, "v1");
     Call call = target.next();
     get(call.journal.record(Map.of("updateSent", "true")));
     first.close(); // the replica dies: its lease is no longer renewed
@@ -298,10 +352,7 @@ class DeployRunsTest {
   @Test
   void aStoppingReplicaGivesItsDeployBackSoAnotherTakesItOverAtOnceWithoutAnOutcome() throws Exception {
     DeployRuns first = service(config(true, false), Duration.ofSeconds(30));
-    ChecklistRuns firstRuns = runs;
-    TrackedRun run = get(first.open("api", "v1", "prod", DEPLOYER_ROLES, DEPLOYER));
-    get(firstRuns.tick(run.id(), "ready", DEPLOYER));
-    get(first.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
+    TrackedRun run = launched(first, "v1");
     Call call = target.next();
     get(call.journal.record(Map.of("updateSent", "true")));
 
@@ -347,10 +398,7 @@ class DeployRunsTest {
   @Test
   void aRunThatCanNoLongerBeDrivenIsGivenUpInsteadOfHoldingItsEnvironment() throws Exception {
     DeployRuns first = service(config(true, false), Duration.ofMillis(600));
-    ChecklistRuns firstRuns = runs;
-    TrackedRun run = get(first.open("api", "v1", "prod", DEPLOYER_ROLES, DEPLOYER));
-    get(firstRuns.tick(run.id(), "ready", DEPLOYER));
-    get(first.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
+    TrackedRun run = launched(first, "v1");
     target.next();
     first.close();
 
@@ -398,6 +446,14 @@ class DeployRunsTest {
     return get(runs.tick(run.id(), "ready", DEPLOYER));
   }
 
+  /** Opens, readies and launches a run on the replica created last (whose checklist runs are {@code runs}). */
+  private TrackedRun launched(DeployRuns replica, String version) throws Exception {
+    TrackedRun run = get(replica.open("api", version, "prod", DEPLOYER_ROLES, DEPLOYER));
+    get(runs.tick(run.id(), "ready", DEPLOYER));
+    get(replica.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
+    return run;
+  }
+
   private TrackedRun deployAndVerify(String version, boolean healthy) throws Exception {
     TrackedRun run = readyRun(version);
     CompletableFuture<TrackedRun> end = waitFor(run.id(), healthy ? RunStatus.SUCCEEDED : RunStatus.FAILED);
@@ -432,6 +488,15 @@ class DeployRunsTest {
     return seen.get(10, TimeUnit.SECONDS);
   }
 
+  /** The run's status changes as the audit log recorded them, oldest first, as {@code FROM>TO}. */
+  private List<String> statusChanges(String runId) throws Exception {
+    List<String> changes = new ArrayList<>();
+    get(pool.preparedQuery("select detail->>'from' as f, detail->>'to' as t from audit_log where run_id = $1 "
+            + "and detail ? 'to' order by id").execute(Tuple.of(UUID.fromString(runId))))
+        .forEach(row -> changes.add(row.getString("f") + ">" + row.getString("t")));
+    return changes.subList(Math.max(0, changes.indexOf("READY>DEPLOYING") + 1), changes.size());
+  }
+
   private long count(String sql) throws Exception {
     return get(pool.query(sql).execute()).iterator().next().getLong(0);
   }
@@ -451,11 +516,15 @@ class DeployRunsTest {
     return get(released.future());
   }
 
-  private static void assertRefused(Future<?> future, String expected) {
-    ExecutionException failure = assertThrows(ExecutionException.class, () -> get(future));
-    assertInstanceOf(RunRuleException.class, failure.getCause());
-    assertTrue(failure.getCause().getMessage().contains(expected), failure.getCause().getMessage());
+  private static void assertRefused(Future<?> future, Refusal expected) throws Exception {
+    assertEquals(expected, refusal(future));
   }
+
+  private static Refusal refusal(Future<?> future) {
+    ExecutionException failure = assertThrows(ExecutionException.class, () -> get(future));
+    return assertInstanceOf(RunRuleException.class, failure.getCause()).refusal();
+  }
+
 
   private static <T> T get(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);

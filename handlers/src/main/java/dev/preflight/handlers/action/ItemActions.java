@@ -5,6 +5,8 @@ import com.slack.api.bolt.context.builtin.ActionContext;
 import com.slack.api.bolt.request.builtin.BlockActionRequest;
 import com.slack.api.bolt.response.Response;
 import dev.preflight.checklists.checklist.Item;
+import dev.preflight.checklists.run.Refusal;
+import dev.preflight.checklists.run.RunRuleException;
 import dev.preflight.deploy.run.ChecklistRuns;
 import dev.preflight.deploy.run.Origin;
 import dev.preflight.deploy.run.RunMdc;
@@ -108,8 +110,7 @@ public final class ItemActions {
 
   private static Item item(TrackedRun tracked, String itemId) {
     return tracked.run().checklist().item(itemId)
-        .orElseThrow(() -> new dev.preflight.checklists.run.RunRuleException(
-            "This checklist has no item `" + Mrkdwn.echo(itemId) + "`."));
+        .orElseThrow(() -> new RunRuleException(Refusal.noSuchItem(itemId)));
   }
 
   @FunctionalInterface

@@ -5,7 +5,9 @@ import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.checklists.config.Service;
 import dev.preflight.checklists.config.Suggestions;
 import dev.preflight.checklists.deploy.DeployRules;
+import dev.preflight.checklists.run.Refusal;
 import dev.preflight.handlers.render.Mrkdwn;
+import dev.preflight.handlers.render.RefusalText;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -63,9 +65,9 @@ public sealed interface DeployCheck {
     if (!(found instanceof Passed passed)) {
       return found;
     }
-    Optional<String> refusal = DeployRules.versionRefusal(passed.service(), version);
+    Optional<Refusal> refusal = DeployRules.versionRefusal(passed.service(), version);
     if (refusal.isPresent()) {
-      return new Refused(Field.VERSION, refusal.get());
+      return new Refused(Field.VERSION, RefusalText.mrkdwn(refusal.get()));
     }
     return new Passed(passed.service(), passed.environment(), version);
   }

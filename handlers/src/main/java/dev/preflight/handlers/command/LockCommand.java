@@ -11,6 +11,7 @@ import dev.preflight.deploy.run.DeployRuns;
 import dev.preflight.deploy.run.Origin;
 import dev.preflight.handlers.Replies;
 import dev.preflight.handlers.Roles;
+import dev.preflight.handlers.render.LockText;
 import dev.preflight.handlers.render.Mrkdwn;
 import io.vertx.core.Context;
 import java.util.Arrays;
@@ -114,7 +115,7 @@ public final class LockCommand implements SlashCommandHandler {
 
   static String locked(EnvLock lock) {
     return ":lock: " + place(lock.service(), lock.environment()) + " is locked by " + Mrkdwn.user(lock.by())
-        + " since " + Mrkdwn.date(lock.at()) + ": " + Mrkdwn.inline(lock.reason(), REASON_MAX_LENGTH)
+        + " since " + Mrkdwn.date(lock.at()) + ": " + LockText.cause(lock, REASON_MAX_LENGTH)
         + "\nNothing launches there until `" + UNLOCK + " " + Mrkdwn.escape(lock.service()) + " "
         + Mrkdwn.escape(lock.environment()) + "`.";
   }
@@ -126,7 +127,7 @@ public final class LockCommand implements SlashCommandHandler {
     EnvLock lock = was.get();
     return ":unlock: " + place(service, environment) + " is open again. It had been locked by "
         + Mrkdwn.user(lock.by()) + " since " + Mrkdwn.date(lock.at()) + ": "
-        + Mrkdwn.inline(lock.reason(), REASON_MAX_LENGTH);
+        + LockText.cause(lock, REASON_MAX_LENGTH);
   }
 
   private static String place(String service, String environment) {

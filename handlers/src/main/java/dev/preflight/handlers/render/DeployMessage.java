@@ -151,6 +151,7 @@ final class DeployMessage {
       case READY -> "🟢 *Ready to launch* — every gate passes";
       case DEPLOYING -> "🚀 *Deploying* " + version + " to " + environment;
       case VERIFYING -> "🔎 *Verifying* " + version + " in " + environment;
+      case ABORTING -> "🛑 *Aborting* " + version + " in " + environment + " — waiting for the step to stop";
       case SUCCEEDED -> "✅ *Succeeded* — " + version + " is live in " + environment;
       case FAILED -> "❌ *Failed* — " + version + " did not go live in " + environment;
       case ROLLING_BACK -> "↩️ *Rolling back* " + environment + " to " + restoring;
@@ -176,8 +177,8 @@ final class DeployMessage {
   }
 
   static String lockLine(EnvLock lock) {
-    String reason = lock.reason() == null || lock.reason().isBlank()
-        ? "" : ": " + Mrkdwn.inline(lock.reason(), REASON_LIMIT);
+    String cause = LockText.cause(lock, REASON_LIMIT);
+    String reason = cause.isBlank() ? "" : ": " + cause;
     return "🔒 Locked by " + Mrkdwn.user(lock.by()) + reason + (lock.at() == null ? "" : " · " + Mrkdwn.date(lock.at()));
   }
 

@@ -73,8 +73,8 @@ public final class OverviewMessage {
   }
 
   static String lockLine(EnvLock lock, Instant now) {
-    String reason = lock.reason() == null || lock.reason().isBlank()
-        ? "" : ": " + Mrkdwn.inline(lock.reason(), REASON_LIMIT);
+    String cause = LockText.cause(lock, REASON_LIMIT);
+    String reason = cause.isBlank() ? "" : ": " + cause;
     return "🔒 *" + Mrkdwn.inline(lock.service(), NAME_LIMIT) + "* in *" + Mrkdwn.inline(lock.environment(), NAME_LIMIT)
         + "* — by " + Mrkdwn.user(lock.by()) + reason
         + (lock.at() == null ? "" : " · " + Mrkdwn.date(lock.at())
@@ -95,6 +95,7 @@ public final class OverviewMessage {
       case READY -> "🟢";
       case DEPLOYING -> "🚀";
       case VERIFYING -> "🔎";
+      case ABORTING -> "🛑";
       case ROLLING_BACK -> "↩️";
       case SUCCEEDED -> "✅";
       case FAILED -> "❌";

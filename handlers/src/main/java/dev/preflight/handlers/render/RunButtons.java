@@ -9,8 +9,11 @@ import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.ConfirmationDialogObject;
 import com.slack.api.model.block.element.BlockElement;
 import dev.preflight.checklists.deploy.Deployment;
+import dev.preflight.checklists.run.RunEvent;
+import dev.preflight.checklists.run.RunLifecycle;
 import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.handlers.ActionIds;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,15 +33,21 @@ public final class RunButtons {
 
   private RunButtons() {}
 
-  /** The actions block for this state, or empty when nothing can be done any more. */
+  /**
+   * The actions block for this state, or empty when nothing can be done any more: one button for
+   * each event {@link RunLifecycle#offered} allows, in the order Launch, Cancel, Abort, Rollback.
+   */
   static Optional<LayoutBlock> of(String runId, RunStatus status, Deployment deployment) {
-    List<BlockElement> buttons = switch (status) {
-      case PREPARING -> List.of(cancel(runId));
-      case READY -> List.of(launch(runId), cancel(runId));
-      case DEPLOYING, VERIFYING -> List.of(abort(runId, deployment));
-      case SUCCEEDED, FAILED, ROLLBACK_FAILED -> List.of(rollback(runId, deployment));
-      case ROLLING_BACK, ROLLED_BACK, CANCELLED -> List.of();
-    };
+    List<BlockElement> buttons = new ArrayList<>();
+    for (RunEvent event : RunLifecycle.offered(status)) {
+      switch (event) {
+        case LAUNCH -> buttons.add(launch(runId));
+        case CANCEL -> buttons.add(cancel(runId));
+        case ABORT -> buttons.add(abort(runId, deployment));
+        case ROLLBACK -> buttons.add(rollback(runId, deployment));
+        default -> throw new IllegalStateException(event + " is not a button");
+      }
+    }
     if (buttons.isEmpty()) {
       return Optional.empty();
     }

@@ -101,6 +101,7 @@ public final class RunMessage {
       case CANCELLED -> "🚫 *Cancelled* — this run was stopped; nothing on it can change now.";
       case DEPLOYING -> "🚀 *Deploying* — the checklist is closed.";
       case VERIFYING -> "🔎 *Verifying* — the checklist is closed.";
+      case ABORTING -> "🛑 *Aborting* — the checklist is closed.";
       case SUCCEEDED -> "✅ *Succeeded* — the checklist is closed.";
       case FAILED -> "❌ *Failed* — the checklist is closed.";
       case ROLLING_BACK -> "↩️ *Rolling back* — the checklist is closed.";

@@ -81,7 +81,7 @@ class LockCommandTest {
 
   @Test
   void lockIsToldWithAuthorTimeAndEscapedReason() {
-    EnvLock lock = new EnvLock("backend", "production", "migrating <orders> & payments", "U0ALICE",
+    EnvLock lock = EnvLock.manual("backend", "production", "migrating <orders> & payments", "U0ALICE",
         Instant.parse("2024-05-01T14:03:00Z"));
 
     assertEquals(":lock: *backend* in *production* is locked by <@U0ALICE> since "
@@ -93,7 +93,7 @@ class LockCommandTest {
 
   @Test
   void unlockSaysWhoHadLockedItOrThatNothingWasLocked() {
-    EnvLock lock = new EnvLock("backend", "production", "demo", "U0ALICE", Instant.parse("2024-05-01T14:03:00Z"));
+    EnvLock lock = EnvLock.manual("backend", "production", "demo", "U0ALICE", Instant.parse("2024-05-01T14:03:00Z"));
 
     assertEquals(":unlock: *backend* in *production* is open again. It had been locked by <@U0ALICE> since "
             + "<!date^1714572180^{date_short_pretty} {time}|2024-05-01 14:03 UTC>: demo",

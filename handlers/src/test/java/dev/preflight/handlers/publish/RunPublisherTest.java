@@ -206,7 +206,7 @@ class RunPublisherTest {
 
   @Test
   void aDeployRunIsPublishedWithItsLockAndEditedAsItMoves(VertxTestContext test) {
-    stored.lock(new EnvLock("backend", "production", "release freeze", "U0SRE", STARTED));
+    stored.lock(EnvLock.manual("backend", "production", "release freeze", "U0SRE", STARTED));
     stored.change(deployRun("r-1", RunStatus.DEPLOYING, deploying()));
 
     stored.attached("r-1")

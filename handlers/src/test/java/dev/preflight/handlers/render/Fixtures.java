@@ -56,7 +56,7 @@ final class Fixtures {
   }
 
   static EnvLock lock(String by, String reason) {
-    return new EnvLock("backend", "production", reason, by, LATER);
+    return EnvLock.manual("backend", "production", reason, by, LATER);
   }
 
   static VerifyResult health(String id, boolean passed, String summary) {

@@ -87,7 +87,7 @@ class HomeViewTest {
   void homeShowsActiveRunsLocksAndReleasesAsDeploysDoes() {
     TrackedRun deploying = preparing("r-2", "fluxion");
     deploying = deploying.with(deploying.run().withStatus(RunStatus.DEPLOYING));
-    EnvLock lock = new EnvLock("fluxion", "production", "Black Friday freeze", "U0SRE", LAUNCHED);
+    EnvLock lock = EnvLock.manual("fluxion", "production", "Black Friday freeze", "U0SRE", LAUNCHED);
     Release release = new Release("fluxion", "staging", "v2.0.0", null, "r-0", "U0DEV", LAUNCHED, Release.DEPLOY);
 
     String all = render(HomeView.render(new Overview(List.of(deploying), List.of(lock), List.of(release)),
@@ -111,7 +111,7 @@ class HomeViewTest {
       String service = "service-" + i + "-" + "x".repeat(200);
       figures.add(new EnvironmentFigures(service, "production", 3, 3, 1, Duration.ofMinutes(i), 1, 1,
           Duration.ofMinutes(5)));
-      locks.add(new EnvLock(service, "production", "r".repeat(300), "U0SRE", LAUNCHED));
+      locks.add(EnvLock.manual(service, "production", "r".repeat(300), "U0SRE", LAUNCHED));
       releases.add(new Release(service, "production", "v1", null, "r", "U0DEV", LAUNCHED, Release.DEPLOY));
     }
 

@@ -49,7 +49,7 @@ class OverviewMessageTest {
   @Test
   void showsActiveRunsLocksAndTheLatestReleasePerServiceAndEnvironment() {
     TrackedRun checklistRun = new TrackedRun(ChecklistRun.start("r-9", CHECKLIST, "U0ANA", STARTED), "C0OPS", null);
-    EnvLock lock = new EnvLock("fluxion", "production", "Black Friday freeze", "U0SRE", LAUNCHED);
+    EnvLock lock = EnvLock.manual("fluxion", "production", "Black Friday freeze", "U0SRE", LAUNCHED);
     Release deployed = new Release("fluxion", "staging", "v2.0.0", null, "r-2", "U0DEV", LAUNCHED, Release.DEPLOY);
     Release rolledBack = new Release("backend", "production", "v1.4.1", null, "r-3", "U0SRE", LAUNCHED,
         Release.ROLLBACK);
@@ -87,7 +87,7 @@ class OverviewMessageTest {
 
   @Test
   void userTextIsEscaped() {
-    EnvLock lock = new EnvLock("api", "prod", "freeze <!channel> & co", "U0SRE", LAUNCHED);
+    EnvLock lock = EnvLock.manual("api", "prod", "freeze <!channel> & co", "U0SRE", LAUNCHED);
 
     String text = render(new Overview(List.of(), List.of(lock), List.of())).allText();
 
@@ -103,7 +103,7 @@ class OverviewMessageTest {
     String longText = " & a rather long explanation of why this is so".repeat(5);
     for (int n = 1; n <= 400; n++) {
       active.add(deploying("run-" + n, "service-" + n + longText));
-      locks.add(new EnvLock("service-" + n, "production", "reason" + longText, "U0SRE", LAUNCHED));
+      locks.add(EnvLock.manual("service-" + n, "production", "reason" + longText, "U0SRE", LAUNCHED));
       releases.add(new Release("service-" + n, "production", "v" + n, null, "r", "U0DEV", LAUNCHED, Release.DEPLOY));
     }
 

@@ -1,0 +1,20 @@
+package dev.preflight.checklists.deploy;
+
+/** Why an environment is locked, as a value; the Slack layer words it. */
+public sealed interface LockCause {
+
+  /** Someone locked it with {@code /lock}, giving this reason in their own words. */
+  record Manual(String reason) implements LockCause {}
+
+  /**
+   * A rollback locked it: the release {@code fromVersion} was rolled back. A person asked for it
+   * (the lock's author) when {@code automaticReason} is null; otherwise the environment's abort
+   * rules did, for that reason.
+   */
+  record RolledBack(String fromVersion, String automaticReason) implements LockCause {
+
+    public boolean automatic() {
+      return automaticReason != null;
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.preflight.handlers.render;
+
+import dev.preflight.checklists.deploy.EnvLock;
+import dev.preflight.checklists.deploy.LockCause;
+
+/**
+ * Why an environment is locked, in words: a person's reason as they wrote it (escaped), or the
+ * rollback that locked it, naming who asked as a real mention.
+ */
+public final class LockText {
+
+  /** The longest a person's reason is shown. */
+  public static final int REASON_LIMIT = 600;
+  private static final int VERSION_LIMIT = 150;
+
+  private LockText() {}
+
+  public static String cause(EnvLock lock) {
+    return cause(lock, REASON_LIMIT);
+  }
+
+  /** @param limit the most characters a person's reason (or the bot's) takes up */
+  public static String cause(EnvLock lock, int limit) {
+    if (lock.cause() instanceof LockCause.RolledBack rolledBack) {
+      String from = "Rolled back from `" + Mrkdwn.echo(rolledBack.fromVersion()) + "`";
+      String why = rolledBack.automatic()
+          ? " automatically: " + Mrkdwn.inline(rolledBack.automaticReason(), limit)
+          : ", asked for by " + Mrkdwn.user(lock.by());
+      return from + why + ". Unlock when the cause is understood";
+    }
+    return Mrkdwn.inline(((LockCause.Manual) lock.cause()).reason(), limit);
+  }
+}
