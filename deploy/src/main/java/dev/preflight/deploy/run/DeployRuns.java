@@ -85,15 +85,6 @@ public final class DeployRuns {
     return driver.leasesHeld();
   }
 
-  /**
-   * Work that must commit or roll back together with a deploy run's change of status, in the same transaction (the post-deploy watch starts when a run succeeds and stops
-   * when a launch or a rollback supersedes it). Called only when the status changes.
-   */
-  @FunctionalInterface
-  public interface StatusHook {
-    Future<Void> changed(SqlConnection conn, TrackedRun before, TrackedRun after);
-  }
-
   /** Registers work to run in the transaction of every change of a run's status. */
   public void onStatusChange(StatusHook hook) {
     changes.onStatusChange(hook);
@@ -104,39 +95,21 @@ public final class DeployRuns {
     driver.onNote(listener);
   }
 
-  /**
-   * Takes over deploys nobody drives (this replica's, after a restart, once their lease ran out;
-   * those of a replica that died, once theirs did; those a stopping replica gave back, at once),
-   * now and then every {@link #takeOverEvery()}.
-   */
+  /** Takes over deploys nobody drives, now and then every {@link #takeOverEvery()}: see {@link RunDriver#resume}. */
   public Future<Integer> resume() {
     return driver.resume();
   }
 
-  /**
-   * How often a replica looks for deploys nobody holds: often enough that one a stopping replica
-   * gave back is taken over within seconds, never less often than every half lease.
-   */
   public Duration takeOverEvery() {
     return driver.takeOverEvery();
   }
 
-  /**
-   * Stops driving, as this replica shuts down. Each drive's target is told to stop (a command it
-   * started is killed with everything it started; ECS and GitHub pollers stop, sending nothing),
-   * no outcome is written for those runs, and once the target has settled the run's lease is
-   * given back, so another replica carries the deploy on from its stored state at once rather
-   * than after the lease runs out. Completes when every lease is given back (or {@code wait}
-   * passed: a lease not given back runs out as if this replica had died).
-   */
+  /** Stops driving as this replica shuts down, giving the leases back: see {@link RunDriver#stop}. */
   public Future<Void> stop(Duration wait) {
     return driver.stop(wait);
   }
 
-  /**
-   * Stops taking work at once, as if this replica died: runs in flight keep their leases until
-   * they run out. {@link #stop} is the orderly way.
-   */
+  /** Stops taking work at once, as if this replica died: see {@link RunDriver#close}. */
   public void close() {
     driver.close();
   }

@@ -23,14 +23,14 @@ public final class RunChanges {
   private final RunRepository repository;
   private final ChecklistRuns runs;
   /** Work that commits with a run's change of status, such as starting or stopping its watch. */
-  private final List<DeployRuns.StatusHook> statusHooks = new CopyOnWriteArrayList<>();
+  private final List<StatusHook> statusHooks = new CopyOnWriteArrayList<>();
 
   public RunChanges(RunRepository repository, ChecklistRuns runs) {
     this.repository = repository;
     this.runs = runs;
   }
 
-  void onStatusChange(DeployRuns.StatusHook hook) {
+  void onStatusChange(StatusHook hook) {
     statusHooks.add(hook);
   }
 
@@ -73,7 +73,7 @@ public final class RunChanges {
     if (before.run().status() == after.run().status()) {
       return chain;
     }
-    for (DeployRuns.StatusHook hook : statusHooks) {
+    for (StatusHook hook : statusHooks) {
       chain = chain.compose(v -> hook.changed(conn, before, after));
     }
     return chain;
