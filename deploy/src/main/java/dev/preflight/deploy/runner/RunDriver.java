@@ -35,8 +35,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drives deploy runs through their steps. A run that is deploying, verifying or rolling back is
- * driven by the one replica holding its lease; the lease is renewed while it works, and a
+ * Drives deploy runs through their steps. A run that is deploying, verifying, aborting or rolling
+ * back is driven by the one replica holding its lease; the lease is renewed while it works, and a
  * replica that finds an expired lease takes the run over and carries on from the state stored
  * step by step. The next step is picked from the run's stored status; the step's result is
  * written under the lease together with what follows it ({@link NextMove}).
