@@ -201,7 +201,9 @@ class DeployInSlackTest {
     assertEquals(firstTaskDefinition, ecs.serviceTaskDefinition(CLUSTER, "api"));
 
     Row lock = one("select reason, locked_by from environment_locks");
-    assertTrue(lock.getString("reason").startsWith("Rolled back from v2.0.0"), lock.getString("reason"));
+    JsonObject cause = new JsonObject(lock.getString("reason"));
+    assertEquals("rollback", cause.getString("cause"), cause.encode());
+    assertEquals("v2.0.0", cause.getString("from"), cause.encode());
     JsonObject note = await(fake.awaitCall("chat.postMessage", call -> run.ts.equals(call.getString("thread_ts"))
         && call.getString("text", "").contains("Verification failed")));
     assertTrue(note.getString("text").contains("API answers on /ready"), note.encode());

@@ -1,5 +1,6 @@
 package dev.preflight.checklists.checklist;
 
+import dev.preflight.checklists.run.Refusal;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -34,13 +35,12 @@ public record Checklist(
   }
 
   /** Why someone holding {@code roles} may not waive an item here, or empty when they may. */
-  public Optional<String> waiverRefusal(java.util.Set<String> roles) {
+  public Optional<Refusal> waiverRefusal(java.util.Set<String> roles) {
     if (waiverRoles.stream().anyMatch(roles::contains)) {
       return Optional.empty();
     }
-    return Optional.of(waiverRoles.isEmpty()
-        ? "Items of this checklist cannot be waived."
-        : "Only these roles may waive an item: " + String.join(", ", waiverRoles) + ".");
+    return Optional.of(waiverRoles.isEmpty() ? Refusal.of(Refusal.Code.NO_WAIVERS)
+        : Refusal.of(Refusal.Code.WAIVER_ROLE_MISSING).withNames(waiverRoles));
   }
 
   public int itemCount() {

@@ -111,8 +111,7 @@ public record ChecklistRun(
 
   public SignOffDecision decideSignOff(String user, Set<String> userRoles) {
     if (!status.open()) {
-      return new SignOffDecision.Rejected(
-          "This run is " + status.name().toLowerCase() + "; sign-offs are closed.");
+      return new SignOffDecision.Rejected(Refusal.ofStatus(Refusal.Code.SIGN_OFFS_CLOSED, status, null));
     }
     return SignOffPolicy.decide(checklist.signOff(), startedBy, user, userRoles, signOffs);
   }

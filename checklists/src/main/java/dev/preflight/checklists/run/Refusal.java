@@ -96,6 +96,14 @@ public record Refusal(
     CHECK_NOT_STUCK("the check is not stuck running"),
     CHECK_WITHIN_LIMIT("the check is still running within its time limit"),
     WAIVER_NEEDS_REASON("a waiver needs a reason"),
+    NO_WAIVERS("the checklist's items cannot be waived"),
+    WAIVER_ROLE_MISSING("the user holds none of the checklist's waiver roles"),
+    // Sign-offs: see SignOffPolicy.
+    NO_SIGN_OFF_NEEDED("the checklist needs no sign-off"),
+    ALREADY_SIGNED("the user has already signed this run off"),
+    STARTER_MAY_NOT_SIGN("the run's starter may not sign it off"),
+    SIGN_OFF_ROLE_MISSING("the user holds none of the sign-off roles"),
+    ROLE_SIGN_OFFS_IN("every sign-off for the user's roles is already in"),
     /**
      * A refusal whose sentence was written where it was refused, in {@code detail}: for rules
      * that have no code of their own.

@@ -5,6 +5,6 @@ public sealed interface SignOffDecision {
 
   record Accepted(String role) implements SignOffDecision {}
 
-  /** @param reason a sentence addressed to the person who reacted */
-  record Rejected(String reason) implements SignOffDecision {}
+  /** @param reason why the sign-off does not count, for the person who reacted */
+  record Rejected(Refusal reason) implements SignOffDecision {}
 }

@@ -4,7 +4,6 @@ import dev.preflight.checklists.checklist.SignOffRule;
 import dev.preflight.checklists.checklist.SignOffRule.SignOffRequirement;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Decides whether a sign-off counts. One person counts once, for the first required role
@@ -18,21 +17,18 @@ public final class SignOffPolicy {
   public static SignOffDecision decide(
       SignOffRule rule, String startedBy, String user, Set<String> userRoles, List<SignOff> existing) {
     if (rule.requirements().isEmpty()) {
-      return new SignOffDecision.Rejected("This checklist needs no sign-off.");
+      return rejected(Refusal.of(Refusal.Code.NO_SIGN_OFF_NEEDED));
     }
     if (existing.stream().anyMatch(signOff -> signOff.user().equals(user))) {
-      return new SignOffDecision.Rejected("You have already signed this off.");
+      return rejected(Refusal.of(Refusal.Code.ALREADY_SIGNED));
     }
     if (!rule.allowRunStarter() && user.equals(startedBy)) {
-      return new SignOffDecision.Rejected(
-          "You started this run, and this checklist does not let its starter sign it off.");
+      return rejected(Refusal.of(Refusal.Code.STARTER_MAY_NOT_SIGN));
     }
     List<SignOffRequirement> held =
         rule.requirements().stream().filter(req -> userRoles.contains(req.role())).toList();
     if (held.isEmpty()) {
-      return new SignOffDecision.Rejected(
-          "Sign-off needs one of these roles: " + roleNames(rule.requirements())
-              + ". You hold none of them.");
+      return rejected(Refusal.of(Refusal.Code.SIGN_OFF_ROLE_MISSING).withNames(roleNames(rule.requirements())));
     }
     for (SignOffRequirement requirement : held) {
       long have = existing.stream().filter(s -> s.role().equals(requirement.role())).count();
@@ -40,11 +36,14 @@ public final class SignOffPolicy {
         return new SignOffDecision.Accepted(requirement.role());
       }
     }
-    return new SignOffDecision.Rejected(
-        "Every sign-off for your role (" + roleNames(held) + ") is already in.");
+    return rejected(Refusal.of(Refusal.Code.ROLE_SIGN_OFFS_IN).withNames(roleNames(held)));
   }
 
-  private static String roleNames(List<SignOffRequirement> requirements) {
-    return requirements.stream().map(SignOffRequirement::role).collect(Collectors.joining(", "));
+  private static SignOffDecision rejected(Refusal why) {
+    return new SignOffDecision.Rejected(why);
+  }
+
+  private static List<String> roleNames(List<SignOffRequirement> requirements) {
+    return requirements.stream().map(SignOffRequirement::role).toList();
   }
 }

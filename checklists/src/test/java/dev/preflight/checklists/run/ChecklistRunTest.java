@@ -172,7 +172,7 @@ class ChecklistRunTest {
         assertThrows(RunRuleException.class, () -> cancelled.move("backup", ItemEvent.TICK, "U0DEV", T1, null, null)).refusal());
     assertEquals(Refusal.Code.SIGN_OFFS_CLOSED, assertThrows(RunRuleException.class,
         () -> cancelled.withSignOff(new SignOff("U0SRE", "sre", T1))).refusal().code());
-    assertEquals(new SignOffDecision.Rejected("This run is cancelled; sign-offs are closed."),
+    assertEquals(new SignOffDecision.Rejected(Refusal.ofStatus(Refusal.Code.SIGN_OFFS_CLOSED, RunStatus.CANCELLED, null)),
         cancelled.decideSignOff("U0SRE", Set.of("sre")));
     assertEquals(Refusal.Code.NOTHING_TO_CANCEL, assertThrows(RunRuleException.class, cancelled::cancel).refusal().code());
   }
@@ -181,7 +181,7 @@ class ChecklistRunTest {
   void signOffDecisionFollowsThePolicy() {
     ChecklistRun run = started();
     assertEquals(new SignOffDecision.Accepted("sre"), run.decideSignOff("U0SRE", Set.of("sre")));
-    assertEquals(new SignOffDecision.Rejected("You started this run, and this checklist does not let its starter sign it off."),
+    assertEquals(new SignOffDecision.Rejected(Refusal.of(Refusal.Code.STARTER_MAY_NOT_SIGN)),
         run.decideSignOff("U0STARTER", Set.of("sre")));
   }
 

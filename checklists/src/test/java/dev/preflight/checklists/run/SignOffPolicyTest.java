@@ -28,13 +28,13 @@ class SignOffPolicyTest {
 
     SignOffDecision decision = SignOffPolicy.decide(LEAD_AND_SRE, STARTER, "U0LEAD2", Set.of("backend-lead"), existing);
 
-    assertEquals(new SignOffDecision.Rejected("Every sign-off for your role (backend-lead) is already in."), decision);
+    assertEquals(new SignOffDecision.Rejected(Refusal.of(Refusal.Code.ROLE_SIGN_OFFS_IN).withNames(List.of("backend-lead"))), decision);
   }
 
   @Test
   void starterCannotSignUnlessAllowed() {
     assertEquals(
-        new SignOffDecision.Rejected("You started this run, and this checklist does not let its starter sign it off."),
+        new SignOffDecision.Rejected(Refusal.of(Refusal.Code.STARTER_MAY_NOT_SIGN)),
         SignOffPolicy.decide(LEAD_AND_SRE, STARTER, STARTER, Set.of("sre"), List.of()));
 
     SignOffRule starterAllowed = new SignOffRule(LEAD_AND_SRE.requirements(), true);
@@ -48,7 +48,7 @@ class SignOffPolicyTest {
 
     SignOffDecision again = SignOffPolicy.decide(LEAD_AND_SRE, STARTER, "U0BOTH", Set.of("backend-lead", "sre"), existing);
 
-    assertEquals(new SignOffDecision.Rejected("You have already signed this off."), again);
+    assertEquals(new SignOffDecision.Rejected(Refusal.of(Refusal.Code.ALREADY_SIGNED)), again);
   }
 
   @Test
@@ -62,13 +62,13 @@ class SignOffPolicyTest {
   @Test
   void noRequiredRoleIsRejectedWithExplanation() {
     assertEquals(
-        new SignOffDecision.Rejected("Sign-off needs one of these roles: backend-lead, sre. You hold none of them."),
+        new SignOffDecision.Rejected(Refusal.of(Refusal.Code.SIGN_OFF_ROLE_MISSING).withNames(List.of("backend-lead", "sre"))),
         SignOffPolicy.decide(LEAD_AND_SRE, STARTER, "U0QA", Set.of("qa"), List.of()));
   }
 
   @Test
   void checklistWithoutSignOffRejectsEveryone() {
-    assertEquals(new SignOffDecision.Rejected("This checklist needs no sign-off."),
+    assertEquals(new SignOffDecision.Rejected(Refusal.of(Refusal.Code.NO_SIGN_OFF_NEEDED)),
         SignOffPolicy.decide(SignOffRule.NONE, STARTER, "U0LEAD1", Set.of("backend-lead"), List.of()));
   }
 

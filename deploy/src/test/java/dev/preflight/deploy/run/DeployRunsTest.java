@@ -246,6 +246,19 @@ class DeployRunsTest {
   }
 
   @Test
+  void locksStoredAsSentencesByEarlierVersionsReadBackAsValues() throws Exception {
+    get(pool.query("insert into environment_locks (service, environment, reason, locked_by, locked_at) values "
+        + "('api', 'prod', 'Rolled back from v2 (asked for by <@U0SRE>). Unlock when the cause is understood.', "
+        + "'U0SRE', now()), ('api', 'staging', 'Rolled back from v3 (automatic: Health: 503). Unlock when the "
+        + "cause is understood.', null, now()), ('web', 'prod', 'release freeze', 'U0ANA', now())").execute());
+
+    assertEquals(new LockCause.RolledBack("v2", null), get(deploys.lockOf("api", "prod")).orElseThrow().cause());
+    assertEquals(new LockCause.RolledBack("v3", "Health: 503"),
+        get(deploys.lockOf("api", "staging")).orElseThrow().cause());
+    assertEquals(new LockCause.Manual("release freeze"), get(deploys.lockOf("web", "prod")).orElseThrow().cause());
+  }
+
+  @Test
   void aDoubleClickedRollbackRollsBackOnce() throws Exception {
     deployAndVerify("v1", true);
     TrackedRun second = deployAndVerify("v2", true);
@@ -253,6 +266,11 @@ class DeployRunsTest {
     Future<TrackedRun> two = deploys.rollbackLatest("api", "prod", DEPLOYER_ROLES, new Origin("U2", "test"));
     get(Future.join(one, two).otherwiseEmpty());
     assertEquals(1, (one.succeeded() ? 1 : 0) + (two.succeeded() ? 1 : 0));
+    TrackedRun rolling = one.succeeded() ? one.result() : two.result();
+    assertNull(rolling.deployment().rollbackReason(), "a person asked: who, and no sentence about it");
+    EnvLock lock = get(deploys.lockOf("api", "prod")).orElseThrow();
+    assertEquals(new LockCause.RolledBack("v2", null), lock.cause());
+    assertEquals(rolling.deployment().rollbackBy(), lock.by());
     Future<TrackedRun> refused = one.succeeded() ? two : one;
     Refusal already = refusal(refused);
     assertEquals(Refusal.Code.ALREADY_ROLLING_BACK, already.code());

@@ -17,7 +17,7 @@ import dev.preflight.handlers.ActionIds.ItemRef;
 import dev.preflight.handlers.Replies;
 import dev.preflight.handlers.Roles;
 import dev.preflight.handlers.SlackIds;
-import dev.preflight.handlers.render.Mrkdwn;
+import dev.preflight.handlers.render.RefusalText;
 import dev.preflight.handlers.render.WaiveModal;
 import dev.preflight.handlers.slack.SlackApi;
 import io.vertx.core.Context;
@@ -66,7 +66,7 @@ public final class ItemActions {
         .compose(tracked -> roles.of(click.user()).compose(held -> {
           var refusal = tracked.run().checklist().waiverRefusal(held);
           if (refusal.isPresent()) {
-            return replies.tell(click.channel(), click.user(), refusal.get());
+            return replies.tell(click.channel(), click.user(), RefusalText.mrkdwn(refusal.get()));
           }
           Item item = item(tracked, ref.itemId());
           return slack.openView(triggerId, WaiveModal.build(ref.runId(), item.id(), item.title())).mapEmpty();

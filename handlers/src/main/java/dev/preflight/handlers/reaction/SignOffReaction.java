@@ -9,6 +9,7 @@ import dev.preflight.deploy.run.Origin;
 import dev.preflight.handlers.Replies;
 import dev.preflight.handlers.Roles;
 import dev.preflight.handlers.SlackIds;
+import dev.preflight.handlers.render.RefusalText;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -105,7 +106,8 @@ public final class SignOffReaction {
         .compose(found -> found.isEmpty() ? Future.succeededFuture() : roles.of(user)
             .compose(held -> runs.signOff(found.get(), user, held, new Origin(user, "reaction_added")))
             .compose(outcome -> outcome.decision() instanceof SignOffDecision.Rejected rejected
-                ? replies.tell(channel, user, rejected.reason() + " Your reaction was not counted as a sign-off.")
+                ? replies.tell(channel, user, RefusalText.mrkdwn(rejected.reason())
+                    + " Your reaction was not counted as a sign-off.")
                 : Future.succeededFuture()))
         .onFailure(e -> replies.explain(channel, user, e, "sign-off"));
   }

@@ -89,6 +89,14 @@ public final class RefusalText {
       case CHECK_WITHIN_LIMIT -> "This check is still running within its time limit; it can be re-run once that "
           + "has passed.";
       case WAIVER_NEEDS_REASON -> "A waiver needs a reason.";
+      case NO_WAIVERS -> "Items of this checklist cannot be waived.";
+      case WAIVER_ROLE_MISSING -> "Only these roles may waive an item: " + plainNames(r.names()) + ".";
+      case NO_SIGN_OFF_NEEDED -> "This checklist needs no sign-off.";
+      case ALREADY_SIGNED -> "You have already signed this off.";
+      case STARTER_MAY_NOT_SIGN -> "You started this run, and this checklist does not let its starter sign it off.";
+      case SIGN_OFF_ROLE_MISSING -> "Sign-off needs one of these roles: " + plainNames(r.names())
+          + ". You hold none of them.";
+      case ROLE_SIGN_OFFS_IN -> "Every sign-off for your role (" + plainNames(r.names()) + ") is already in.";
       // Worded where it was refused, in mrkdwn, before refusals were values.
       case WORDED -> r.detail();
     };
@@ -131,6 +139,11 @@ public final class RefusalText {
 
   private static String names(List<String> names) {
     return String.join(", ", names.stream().sorted().map(name -> Mrkdwn.inline(name, NAME_LIMIT)).toList());
+  }
+
+  /** Names in the order the config gives them. */
+  private static String plainNames(List<String> names) {
+    return String.join(", ", names.stream().map(name -> Mrkdwn.inline(name, NAME_LIMIT)).toList());
   }
 
   private static String bold(String name) {

@@ -92,6 +92,17 @@ class LockCommandTest {
   }
 
   @Test
+  void unlockAfterARollbackMentionsWhoAskedForIt() {
+    EnvLock lock = EnvLock.rolledBack("backend", "production", "v2.1.0", "U0ALICE", null,
+        Instant.parse("2024-05-01T14:03:00Z"));
+
+    assertEquals(":unlock: *backend* in *production* is open again. It had been locked by <@U0ALICE> since "
+            + "<!date^1714572180^{date_short_pretty} {time}|2024-05-01 14:03 UTC>: "
+            + "Rolled back from `v2.1.0`, asked for by <@U0ALICE>. Unlock when the cause is understood",
+        LockCommand.unlocked("backend", "production", Optional.of(lock)));
+  }
+
+  @Test
   void unlockSaysWhoHadLockedItOrThatNothingWasLocked() {
     EnvLock lock = EnvLock.manual("backend", "production", "demo", "U0ALICE", Instant.parse("2024-05-01T14:03:00Z"));
 

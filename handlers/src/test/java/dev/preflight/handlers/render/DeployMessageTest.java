@@ -100,6 +100,7 @@ class DeployMessageTest {
         Arguments.of(RunStatus.READY, List.of(ActionIds.LAUNCH, ActionIds.CANCEL)),
         Arguments.of(RunStatus.DEPLOYING, List.of(ActionIds.ABORT)),
         Arguments.of(RunStatus.VERIFYING, List.of(ActionIds.ABORT)),
+        Arguments.of(RunStatus.ABORTING, List.of()),
         Arguments.of(RunStatus.SUCCEEDED, List.of(ActionIds.ROLLBACK)),
         Arguments.of(RunStatus.FAILED, List.of(ActionIds.ROLLBACK)),
         Arguments.of(RunStatus.ROLLBACK_FAILED, List.of(ActionIds.ROLLBACK)),
@@ -324,6 +325,48 @@ class DeployMessageTest {
         message.blocks.get(3).getJsonObject("text").getString("text"));
     assertEquals(List.of(ActionIds.LAUNCH, ActionIds.CANCEL), message.runActions(),
         "Launch stays; a click on it explains the lock");
+  }
+
+  @Test
+  void abortingSaysTheStepIsStoppingAndOffersNothingMore() {
+    Rendered message = render(ready().withStatus(RunStatus.ABORTING), deploying());
+
+    assertTrue(status(message).startsWith("🛑 *Aborting* `v1.4.2` in *production* — waiting for the step to stop"),
+        status(message));
+    assertTrue(message.runActions().isEmpty(), "no second abort, no cancel, no rollback while it stops");
+  }
+
+  @Test
+  void aRollbackAskedForByAPersonMentionsThemInTheRollbackLineAndTheLockLine() {
+    Instant asked = LAUNCHED.plus(Duration.ofMinutes(2));
+    Deployment rolling = succeeded().rollbackRequested("U0SRE", asked, null);
+    EnvLock lock = EnvLock.rolledBack("backend", "production", "v1.4.2", "U0SRE", null, LATER);
+
+    Rendered message = render(ready().withStatus(RunStatus.ROLLING_BACK), rolling, Optional.of(lock));
+
+    assertTrue(status(message).endsWith("↩️ Rollback asked for by <@U0SRE> · " + Mrkdwn.date(asked)),
+        status(message));
+    assertEquals("🔒 Locked by <@U0SRE>: Rolled back from `v1.4.2`, asked for by <@U0SRE>. Unlock when the cause "
+        + "is understood · " + LATER_DATE, lockBlock(message));
+    assertFalse(message.allText().contains("&lt;@"), "a mention is a mention, not escaped text");
+  }
+
+  @Test
+  void anAutomaticRollbackLocksInTheBotsNameWithItsReasonEscaped() {
+    Deployment rolling = succeeded().rollbackRequested(null, LATER, "health <api> & db failed");
+    EnvLock lock = EnvLock.rolledBack("backend", "production", "v1.4.2", null, "health <api> & db failed", LATER);
+
+    Rendered message = render(ready().withStatus(RunStatus.ROLLING_BACK), rolling, Optional.of(lock));
+
+    assertTrue(status(message).contains("↩️ Rollback started automatically · " + LATER_DATE
+        + ": “health &lt;api&gt; &amp; db failed”"), status(message));
+    assertEquals("🔒 Locked by Preflight: Rolled back from `v1.4.2` automatically: health &lt;api&gt; &amp; db "
+        + "failed. Unlock when the cause is understood · " + LATER_DATE, lockBlock(message));
+  }
+
+  private static String lockBlock(Rendered message) {
+    return message.texts().stream().filter(text -> text.startsWith("🔒")).findFirst()
+        .orElseThrow(() -> new AssertionError("no lock line in " + message.texts()));
   }
 
   @Test

@@ -76,6 +76,17 @@ class OverviewMessageTest {
   }
 
   @Test
+  void aRollbackLockMentionsWhoAskedForIt() {
+    EnvLock lock = EnvLock.rolledBack("api", "prod", "v3", "U0SRE", null, LAUNCHED);
+
+    String text = render(new Overview(List.of(), List.of(lock), List.of())).allText();
+
+    assertTrue(text.contains("🔒 *api* in *prod* — by <@U0SRE>: Rolled back from `v3`, asked for by <@U0SRE>. "
+        + "Unlock when the cause is understood · " + Mrkdwn.date(LAUNCHED)), text);
+    assertFalse(text.contains("&lt;@"), text);
+  }
+
+  @Test
   void emptySectionsSaySo() {
     Rendered message = render(new Overview(List.of(), List.of(), List.of()));
 

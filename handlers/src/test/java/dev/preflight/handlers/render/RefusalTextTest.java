@@ -1,0 +1,94 @@
+package dev.preflight.handlers.render;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.preflight.checklists.deploy.EnvLock;
+import dev.preflight.checklists.run.ItemState;
+import dev.preflight.checklists.run.Refusal;
+import dev.preflight.checklists.run.Refusal.Code;
+import dev.preflight.checklists.run.RunEvent;
+import dev.preflight.checklists.run.RunLifecycle;
+import dev.preflight.checklists.run.RunStatus;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Refusals in words: each code a whole sentence, facts escaped, people mentioned. */
+class RefusalTextTest {
+
+  private static final Instant AT = Instant.parse("2026-11-22T10:00:00Z");
+  private static final EnvLock LOCK = EnvLock.manual("api", "prod", "freeze <all> & wait", "U0SRE", AT);
+
+  @ParameterizedTest
+  @EnumSource(Code.class)
+  void everyCodeIsASentenceWithEveryFactInPlace(Code code) {
+    Refusal refusal = new Refusal(code, "api", "prod", "v1.2", RunStatus.ROLLED_BACK, RunEvent.ROLLBACK, "U0SRE",
+        "r-7", LOCK, List.of("sre", "lead"), 2, 128, "detail", ItemState.PASSED);
+
+    String text = RefusalText.mrkdwn(refusal);
+
+    assertFalse(text.isBlank(), code.name());
+    assertFalse(text.contains("null"), text);
+    assertFalse(text.contains("&lt;@"), text);
+    assertTrue(text.endsWith(".") || code == Code.WORDED, text);
+  }
+
+  @Test
+  void theSentencesPeopleKnowStayTheSame() {
+    assertEquals("This run is already deploying.",
+        RefusalText.mrkdwn(RunLifecycle.refusal(RunStatus.VERIFYING, RunEvent.LAUNCH)));
+    assertEquals("This run never deployed; there is nothing to roll back.",
+        RefusalText.mrkdwn(RunLifecycle.refusal(RunStatus.READY, RunEvent.ROLLBACK)));
+    assertEquals("Not yet: 2 blockers have not passed or been waived (`ready`, `notes`).",
+        RefusalText.mrkdwn(Refusal.blockersOpen(List.of("ready", "notes"))));
+    assertEquals("Not yet: it needs 1 more sign-off from *sre*.",
+        RefusalText.mrkdwn(Refusal.signOffsMissing("sre", 1)));
+    assertEquals("Deploying *api* to *production* needs the *sre* or *lead* role, and you hold none of them.",
+        RefusalText.mrkdwn(Refusal.notADeployer("api", "production", List.of("sre", "lead"))));
+    assertEquals("`1.4` does not match the version pattern of *api*: `v\\d+\\.\\d+\\.\\d+`.",
+        RefusalText.mrkdwn(Refusal.versionPattern("api", "1.4", "v\\d+\\.\\d+\\.\\d+")));
+    assertEquals("Another run of this service and environment is deploying right now (run `r0`). Wait for it to "
+        + "finish.", RefusalText.mrkdwn(Refusal.otherRunInFlight(null, null, "r0", RunEvent.LAUNCH)));
+  }
+
+  @Test
+  void signOffAndWaiverRefusalsReadAsBefore() {
+    assertEquals("Sign-off needs one of these roles: backend-lead, sre. You hold none of them.",
+        RefusalText.mrkdwn(Refusal.of(Code.SIGN_OFF_ROLE_MISSING).withNames(List.of("backend-lead", "sre"))));
+    assertEquals("Every sign-off for your role (sre) is already in.",
+        RefusalText.mrkdwn(Refusal.of(Code.ROLE_SIGN_OFFS_IN).withNames(List.of("sre"))));
+    assertEquals("Only these roles may waive an item: sre, lead.",
+        RefusalText.mrkdwn(Refusal.of(Code.WAIVER_ROLE_MISSING).withNames(List.of("sre", "lead"))));
+    assertEquals("This run is rolled back; sign-offs are closed.",
+        RefusalText.mrkdwn(Refusal.ofStatus(Code.SIGN_OFFS_CLOSED, RunStatus.ROLLED_BACK, null)));
+  }
+
+  @Test
+  void aLockRefusalMentionsItsAuthorAndEscapesTheReason() {
+    assertEquals("*api* in *prod* is locked by <@U0SRE>: freeze &lt;all&gt; &amp; wait. `/unlock api prod` opens "
+        + "it again.", RefusalText.mrkdwn(Refusal.locked(LOCK)));
+    EnvLock automatic = EnvLock.rolledBack("api", "prod", "v2", null, "health failed", AT);
+    assertEquals("*api* in *prod* is locked by Preflight: Rolled back from `v2` automatically: health failed. "
+        + "Unlock when the cause is understood. `/unlock api prod` opens it again.",
+        RefusalText.mrkdwn(Refusal.locked(automatic)));
+  }
+
+  @Test
+  void aRollbackAlreadyUnderWayMentionsWhoStartedIt() {
+    Refusal refusal = RunLifecycle.refusal(RunStatus.ROLLING_BACK, RunEvent.ROLLBACK).withUser("U0ANA");
+    assertEquals("This run is already rolling back (started by <@U0ANA>); nothing more was started.",
+        RefusalText.mrkdwn(refusal));
+    assertEquals("This run is already rolling back (started by Preflight); nothing more was started.",
+        RefusalText.mrkdwn(refusal.withUser(null)));
+  }
+
+  @Test
+  void namesSomeoneTypedCannotBreakOutOfTheirMarkup() {
+    String text = RefusalText.mrkdwn(Refusal.noSuchService("<!channel>`x", null, List.of("api")));
+    assertEquals("There is no service `&lt;!channel&gt;'x`. Known services: api.", text);
+  }
+}
