@@ -8,6 +8,7 @@ import dev.preflight.checklists.run.Evidence;
 import dev.preflight.checklists.run.ItemEvent;
 import dev.preflight.checklists.run.ItemProgress;
 import dev.preflight.checklists.run.ItemState;
+import dev.preflight.checklists.run.Refusal;
 import dev.preflight.checklists.run.RunRuleException;
 import dev.preflight.checklists.run.SignOff;
 import dev.preflight.checklists.run.SignOffDecision;
@@ -93,7 +94,7 @@ public final class ChecklistRuns {
 
   public Future<TrackedRun> start(String checklistId, String channelId, Origin origin) {
     Checklist checklist = checklists.apply(checklistId)
-        .orElseThrow(() -> new RunRuleException("There is no checklist `" + checklistId + "`."));
+        .orElseThrow(() -> new RunRuleException(Refusal.noSuchChecklist(checklistId)));
     return start(checklist, channelId, origin, null, conn -> Future.succeededFuture());
   }
 
@@ -173,7 +174,7 @@ public final class ChecklistRuns {
   public Future<TrackedRun> waive(String runId, String itemId, String reason, Set<String> actorRoles, Origin origin) {
     String trimmed = reason == null ? "" : reason.trim();
     if (trimmed.isEmpty()) {
-      return Future.failedFuture(new RunRuleException("A waiver needs a reason."));
+      return Future.failedFuture(new RunRuleException(Refusal.of(Refusal.Code.WAIVER_NEEDS_REASON)));
     }
     JsonObject detail = new JsonObject().put("item", itemId).put("reason", trimmed);
     return change(runId, origin, "item.waived", detail, run -> {

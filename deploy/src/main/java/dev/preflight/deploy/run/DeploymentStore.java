@@ -100,7 +100,7 @@ public final class DeploymentStore {
             : Optional.of(DeploymentJson.releaseFromRow(rows.iterator().next())));
   }
 
-  static Future<Void> addRelease(SqlClient client, Release r) {
+  public static Future<Void> addRelease(SqlClient client, Release r) {
     return client.preparedQuery("insert into releases (service, environment, version, revision, run_id, released_by, "
             + "released_at, kind) values ($1, $2, $3, $4, $5, $6, $7, $8)")
         .execute(Tuple.from(Arrays.asList(r.service(), r.environment(), r.version(), r.revision(),
@@ -144,7 +144,7 @@ public final class DeploymentStore {
   }
 
   /** Locks an environment, replacing an earlier lock's reason. */
-  static Future<EnvLock> putLock(SqlClient client, EnvLock lock) {
+  public static Future<EnvLock> putLock(SqlClient client, EnvLock lock) {
     return client.preparedQuery("insert into environment_locks (service, environment, reason, locked_by, locked_at) "
             + "values ($1, $2, $3, $4, $5) on conflict (service, environment) do update set reason = excluded.reason, "
             + "locked_by = excluded.locked_by, locked_at = excluded.locked_at")
@@ -244,7 +244,7 @@ public final class DeploymentStore {
   }
 
   /** Within a transaction: whether the token still holds the lease, and who asked for an abort. */
-  static Future<Optional<Optional<String>>> checkLease(SqlClient client, String runId, String token) {
+  public static Future<Optional<Optional<String>>> checkLease(SqlClient client, String runId, String token) {
     return client.preparedQuery("select d.abort_requested_by from runs r join deployments d on d.run_id = r.id "
             + "where r.id = $1 and r.lease_owner = $2")
         .execute(Tuple.of(UUID.fromString(runId), token))
@@ -257,7 +257,7 @@ public final class DeploymentStore {
   }
 
   /** Gives a lease back, unless another drive holds it by now. */
-  static Future<Void> releaseLease(SqlClient client, String runId, String token) {
+  public static Future<Void> releaseLease(SqlClient client, String runId, String token) {
     return client.preparedQuery("update runs set lease_owner = null, lease_until = null "
             + "where id = $1 and lease_owner = $2")
         .execute(Tuple.of(UUID.fromString(runId), token))
@@ -276,7 +276,7 @@ public final class DeploymentStore {
         .map(rows -> rows.rowCount() > 0);
   }
 
-  static Future<Void> clearAbort(SqlClient client, String runId) {
+  public static Future<Void> clearAbort(SqlClient client, String runId) {
     return client.preparedQuery("update deployments set abort_requested_by = null, abort_requested_at = null "
             + "where run_id = $1")
         .execute(Tuple.of(UUID.fromString(runId)))

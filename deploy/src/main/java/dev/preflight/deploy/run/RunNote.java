@@ -1,7 +1,55 @@
 package dev.preflight.deploy.run;
 
+import dev.preflight.checklists.deploy.VerifyResult;
+import java.util.List;
+
 /**
- * Longer text about a run that belongs in its thread rather than its message: a command's
- * last lines of output, why a rollout failed, what a failed check saw. Already masked.
+ * Something about a run that belongs in its thread rather than its message: a command's last
+ * lines of output, why a rollout failed, which checks failed and what they saw. Plain values,
+ * already masked; the Slack layer writes the words around them.
+ *
+ * @param actor the user whose action the note is about (who aborted the deploy); null when the
+ *     bot acted or the note is about no one's action
+ * @param text one line: the target's summary, or why the run was given up
+ * @param output what the target printed or reported at length, as raw text; or null
+ * @param failed for a failed verification, the checks that failed; empty otherwise
  */
-public record RunNote(String runId, String text) {}
+public record RunNote(String runId, Kind kind, String actor, String text, String output, List<VerifyResult> failed) {
+
+  /** What the note tells. */
+  public enum Kind {
+    DEPLOY_OUTPUT,
+    DEPLOY_FAILED,
+    ROLLBACK_OUTPUT,
+    ROLLBACK_FAILED,
+    VERIFICATION_FAILED,
+    ROLLBACK_VERIFICATION_FAILED,
+    /** The step an abort asked to stop has stopped; the run failed (and may roll back). */
+    ABORTED,
+    /** Preflight could not carry the run on and ended it. */
+    GIVEN_UP
+  }
+
+  public RunNote {
+    failed = List.copyOf(failed);
+  }
+
+  /** A target's ending: its summary and, when it has one, its output. */
+  public static RunNote target(String runId, Kind kind, String actor, String summary, String output) {
+    return new RunNote(runId, kind, actor, summary, output, List.of());
+  }
+
+  public static RunNote verificationFailed(String runId, boolean afterRollback, List<VerifyResult> failed) {
+    return new RunNote(runId, afterRollback ? Kind.ROLLBACK_VERIFICATION_FAILED : Kind.VERIFICATION_FAILED, null,
+        null, null, failed);
+  }
+
+  /** @param by who aborted, or null when Preflight did */
+  public static RunNote aborted(String runId, String by) {
+    return new RunNote(runId, Kind.ABORTED, by, null, null, List.of());
+  }
+
+  public static RunNote givenUp(String runId, String why) {
+    return new RunNote(runId, Kind.GIVEN_UP, null, why, null, List.of());
+  }
+}

@@ -25,6 +25,7 @@ import dev.preflight.checklists.deploy.Verification;
 import dev.preflight.checklists.deploy.VerifyResult;
 import dev.preflight.checklists.run.Evidence;
 import dev.preflight.checklists.run.Refusal;
+import dev.preflight.checklists.run.RunEvent;
 import dev.preflight.checklists.run.RunRuleException;
 import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.checklists.secret.Variables;
@@ -50,9 +51,11 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,6 +84,8 @@ class DeployRunsTest {
   private ScriptedTarget target;
   private BlockingQueue<Promise<List<VerifyResult>>> verifications;
   private Map<String, CompletableFuture<TrackedRun>> waits;
+  private final List<RunNote> notes = new CopyOnWriteArrayList<>();
+  private final List<Consumer<RunNote>> noteWaits = new CopyOnWriteArrayList<>();
   private ChecklistRuns runs;
   private DeployRuns deploys;
 
@@ -118,6 +123,10 @@ class DeployRunsTest {
       verifications.add(promise);
       return promise.future();
     }, Variables.of(Map.of()), Clock.systemUTC(), lease);
+    service.onNote(note -> {
+      notes.add(note);
+      noteWaits.forEach(wait -> wait.accept(note));
+    });
     services.add(service);
     return service;
   }
@@ -136,8 +145,11 @@ class DeployRunsTest {
 
   @Test
   void badRequestsAreRefusedAndStoreNothing() throws Exception {
-    assertRefused(deploys.open("apj", "v1", "prod", DEPLOYER_ROLES, DEPLOYER), "Did you mean `api`?");
-    assertRefused(deploys.open("api", "v1", "production", DEPLOYER_ROLES, DEPLOYER), "has no environment `production`");
+    assertRefused(deploys.open("apj", "v1", "prod", DEPLOYER_ROLES, DEPLOYER),
+        Refusal.noSuchService("apj", "api", List.of("api")));
+    Refusal noEnvironment = refusal(deploys.open("api", "v1", "production", DEPLOYER_ROLES, DEPLOYER));
+    assertEquals(Refusal.Code.NO_SUCH_ENVIRONMENT, noEnvironment.code());
+    assertEquals(List.of("prod"), noEnvironment.names(), "the environments there are");
     assertRefused(deploys.open("api", "v1;rm -rf /", "prod", DEPLOYER_ROLES, DEPLOYER),
         Refusal.notAVersion("v1;rm -rf /"));
     assertRefused(deploys.open("api", "v1", "prod", Set.of("qa"), new Origin("U9", "test")),
@@ -152,7 +164,7 @@ class DeployRunsTest {
         () -> get(deploys.open("api", "v2", "prod", DEPLOYER_ROLES, DEPLOYER)));
     ActiveRunException active = assertInstanceOf(ActiveRunException.class, second.getCause());
     assertEquals(first.id(), active.active().id());
-    assertTrue(active.getMessage().contains("v1"), active.getMessage());
+    assertEquals(Refusal.activeRun("api", "prod", first.id(), "v1", RunStatus.PREPARING), active.refusal());
     assertEquals(1L, count("select count(*) from runs"));
   }
 
@@ -167,7 +179,7 @@ class DeployRunsTest {
     get(Future.join(one, two).otherwiseEmpty());
     assertEquals(1, (one.succeeded() ? 1 : 0) + (two.succeeded() ? 1 : 0), "exactly one click launches");
     Future<TrackedRun> refused = one.succeeded() ? two : one;
-    assertTrue(refused.cause().getMessage().contains("already deploying"), refused.cause().getMessage());
+    assertEquals(Refusal.Code.ALREADY_DEPLOYING, refusal(refused).code());
 
     Call call = target.next();
     assertEquals("deploy", call.kind);
@@ -260,7 +272,9 @@ class DeployRunsTest {
     assertEquals(new LockCause.RolledBack("v2", null), lock.cause());
     assertEquals(rolling.deployment().rollbackBy(), lock.by());
     Future<TrackedRun> refused = one.succeeded() ? two : one;
-    assertTrue(refused.cause().getMessage().contains("already rolling back"), refused.cause().getMessage());
+    Refusal already = refusal(refused);
+    assertEquals(Refusal.Code.ALREADY_ROLLING_BACK, already.code());
+    assertEquals(one.succeeded() ? "U1" : "U2", already.user(), "names who started the rollback");
     assertEquals("rollback", target.next().kind);
     assertTrue(target.calls.isEmpty(), "one rollback reached the target");
   }
@@ -268,10 +282,12 @@ class DeployRunsTest {
   @Test
   void aStaleRollbackButtonOnAnOlderRunIsRefused() throws Exception {
     TrackedRun first = deployAndVerify("v1", true);
-    deployAndVerify("v2", true);
-    deployAndVerify("v3", true);
+    TrackedRun second = deployAndVerify("v2", true);
+    TrackedRun third = deployAndVerify("v3", true);
     get(deploys.unlock("api", "prod", DEPLOYER_ROLES, DEPLOYER));
-    assertRefused(deploys.rollback(first.id(), DEPLOYER_ROLES, DEPLOYER), "this button is stale");
+    Refusal stale = refusal(deploys.rollback(first.id(), DEPLOYER_ROLES, DEPLOYER));
+    assertEquals(Refusal.Code.NEWER_DEPLOY, stale.code());
+    assertTrue(List.of(second.id(), third.id()).contains(stale.otherRun()), stale.summary());
     assertTrue(target.calls.isEmpty());
   }
 
@@ -282,21 +298,58 @@ class DeployRunsTest {
     CompletableFuture<TrackedRun> failed = waitFor(run.id(), RunStatus.FAILED);
     get(deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
     Call call = target.next();
-    get(deploys.abort(run.id(), DEPLOYER_ROLES, new Origin("U2", "test")));
+    TrackedRun aborting = get(deploys.abort(run.id(), DEPLOYER_ROLES, new Origin("U2", "test")));
+    assertEquals(RunStatus.ABORTING, aborting.run().status());
+    assertEquals(RunStatus.ABORTING, get(runs.find(run.id())).run().status(), "stored, so every replica sees it");
     get(call.journal.aborted());
+    DeployRuns other = service(config(false, false), Duration.ofSeconds(30));
+    assertRefused(other.abort(run.id(), DEPLOYER_ROLES, DEPLOYER),
+        Refusal.ofStatus(Refusal.Code.ALREADY_ABORTING, RunStatus.ABORTING, RunEvent.ABORT));
     call.outcome.complete(TargetOutcome.failure("Aborted", "killed"));
     TrackedRun done = failed.get(10, TimeUnit.SECONDS);
-    assertEquals("Aborted by <@U2>", done.deployment().failure());
-    assertRefused(deploys.abort(run.id(), DEPLOYER_ROLES, DEPLOYER), "nothing to abort");
+    assertEquals("Aborted by a deployer", done.deployment().failure());
+    assertEquals(RunNote.aborted(run.id(), "U2"), awaitNote(run.id(), RunNote.Kind.ABORTED),
+        "the thread names who aborted");
+    assertRefused(deploys.abort(run.id(), DEPLOYER_ROLES, DEPLOYER),
+        Refusal.ofStatus(Refusal.Code.NOTHING_TO_ABORT, RunStatus.FAILED, RunEvent.ABORT));
+    assertEquals(List.of("DEPLOYING>ABORTING", "ABORTING>FAILED"), statusChanges(run.id()),
+        "the stopped step ends the run through the lifecycle");
+  }
+
+  @Test
+  void anAbortingRunTakenOverByAnotherReplicaStopsItsStepAndRollsBackByItself() throws Exception {
+    deployAndVerify("v1", true);
+    DeployRuns first = service(config(true, false), Duration.ofMillis(600));
+    TrackedRun run = launched(first, "v2");
+    Call call = target.next();
+    get(first.abort(run.id(), DEPLOYER_ROLES, new Origin("U2", "test")));
+    first.close(); // the replica dies before its target stopped
+
+    DeployRuns second = service(config(true, false), Duration.ofMillis(600));
+    CompletableFuture<TrackedRun> rollingBack = waitFor(run.id(), RunStatus.ROLLING_BACK);
+    second.resume();
+    Call resumed = target.next();
+    assertEquals("deploy", resumed.kind, "the deploy is taken up to be stopped");
+    assertTrue(resumed.journal.aborted().isComplete(), "and it is told at once that it is aborted");
+    resumed.outcome.complete(TargetOutcome.failure("Stopped: aborted", null));
+    TrackedRun rolling = rollingBack.get(10, TimeUnit.SECONDS);
+    assertEquals("Aborted by a deployer", rolling.deployment().failure());
+    assertEquals("Aborted by a deployer", rolling.deployment().rollbackReason(), "the abort rules rolled back");
+    assertNull(rolling.deployment().rollbackBy());
+    assertEquals(new LockCause.RolledBack("v2", "Aborted by a deployer"),
+        get(second.lockOf("api", "prod")).orElseThrow().cause());
+    Call rollback = target.next();
+    assertEquals("rollback", rollback.kind);
+    assertEquals("v1", rollback.job.version());
+    // Stopped, then failed, then the rollback: one transaction, so one audited change.
+    assertEquals(List.of("DEPLOYING>ABORTING", "ABORTING>ROLLING_BACK"), statusChanges(run.id()));
+    call.outcome.complete(TargetOutcome.success("late answer from the dead replica", null, null));
   }
 
   @Test
   void anotherReplicaTakesOverADeployWhoseLeaseRanOutWithoutRepeatingIt() throws Exception {
     DeployRuns first = service(config(true, false), Duration.ofMillis(600));
-    ChecklistRuns firstRuns = runs;
-    TrackedRun run = get(first.open("api", "v1", "prod", DEPLOYER_ROLES, DEPLOYER));
-    get(firstRuns.tick(run.id(), "ready", DEPLOYER));
-    get(first.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
+    TrackedRun run = launched(first, "v1");
     Call call = target.next();
     get(call.journal.record(Map.of("updateSent", "true")));
     first.close(); // the replica dies: its lease is no longer renewed
@@ -317,10 +370,7 @@ class DeployRunsTest {
   @Test
   void aStoppingReplicaGivesItsDeployBackSoAnotherTakesItOverAtOnceWithoutAnOutcome() throws Exception {
     DeployRuns first = service(config(true, false), Duration.ofSeconds(30));
-    ChecklistRuns firstRuns = runs;
-    TrackedRun run = get(first.open("api", "v1", "prod", DEPLOYER_ROLES, DEPLOYER));
-    get(firstRuns.tick(run.id(), "ready", DEPLOYER));
-    get(first.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
+    TrackedRun run = launched(first, "v1");
     Call call = target.next();
     get(call.journal.record(Map.of("updateSent", "true")));
 
@@ -356,7 +406,9 @@ class DeployRunsTest {
     // The target never noticed and reports success; the abort still wins when the outcome is written.
     call.outcome.complete(TargetOutcome.success("deployed v1", "rev-1", null));
     TrackedRun done = failed.get(10, TimeUnit.SECONDS);
-    assertEquals("Aborted by <@U2>", done.deployment().failure());
+    assertEquals("Aborted by a deployer", done.deployment().failure());
+    assertEquals(RunNote.aborted(run.id(), "U2"), awaitNote(run.id(), RunNote.Kind.ABORTED),
+        "the thread names who aborted");
     assertTrue(verifications.isEmpty(), "nothing was verified after the abort");
     assertTrue(get(deploys.store().latestReleases()).isEmpty(), "an aborted deploy is no release");
   }
@@ -364,10 +416,7 @@ class DeployRunsTest {
   @Test
   void aRunThatCanNoLongerBeDrivenIsGivenUpInsteadOfHoldingItsEnvironment() throws Exception {
     DeployRuns first = service(config(true, false), Duration.ofMillis(600));
-    ChecklistRuns firstRuns = runs;
-    TrackedRun run = get(first.open("api", "v1", "prod", DEPLOYER_ROLES, DEPLOYER));
-    get(firstRuns.tick(run.id(), "ready", DEPLOYER));
-    get(first.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
+    TrackedRun run = launched(first, "v1");
     target.next();
     first.close();
 
@@ -379,7 +428,7 @@ class DeployRunsTest {
         withoutTarget.channels(), Map.of("api", new Service("api", Map.of("prod", bare))), withoutTarget.checklists());
     DeployRuns second = service(withoutTarget, Duration.ofMillis(600));
     CompletableFuture<TrackedRun> failed = waitFor(run.id(), RunStatus.FAILED);
-    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(DeployRuns.class);
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(dev.preflight.deploy.runner.RunDriver.class);
     ListAppender<ILoggingEvent> logged = new ListAppender<>();
     logged.start();
     log.addAppender(logged);
@@ -415,6 +464,14 @@ class DeployRunsTest {
     return get(runs.tick(run.id(), "ready", DEPLOYER));
   }
 
+  /** Opens, readies and launches a run on the replica created last (whose checklist runs are {@code runs}). */
+  private TrackedRun launched(DeployRuns replica, String version) throws Exception {
+    TrackedRun run = get(replica.open("api", version, "prod", DEPLOYER_ROLES, DEPLOYER));
+    get(runs.tick(run.id(), "ready", DEPLOYER));
+    get(replica.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
+    return run;
+  }
+
   private TrackedRun deployAndVerify(String version, boolean healthy) throws Exception {
     TrackedRun run = readyRun(version);
     CompletableFuture<TrackedRun> end = waitFor(run.id(), healthy ? RunStatus.SUCCEEDED : RunStatus.FAILED);
@@ -434,6 +491,28 @@ class DeployRunsTest {
     CompletableFuture<TrackedRun> wait = new CompletableFuture<>();
     waits.put(runId + "/" + status + "/" + UUID.randomUUID(), wait);
     return wait;
+  }
+
+  /** The first note of this kind for the run; notes follow the change they are about, so they are awaited. */
+  private RunNote awaitNote(String runId, RunNote.Kind kind) throws Exception {
+    CompletableFuture<RunNote> seen = new CompletableFuture<>();
+    Consumer<RunNote> wait = note -> {
+      if (note.runId().equals(runId) && note.kind() == kind) {
+        seen.complete(note);
+      }
+    };
+    noteWaits.add(wait);
+    notes.forEach(wait);
+    return seen.get(10, TimeUnit.SECONDS);
+  }
+
+  /** The run's status changes as the audit log recorded them, oldest first, as {@code FROM>TO}. */
+  private List<String> statusChanges(String runId) throws Exception {
+    List<String> changes = new ArrayList<>();
+    get(pool.preparedQuery("select detail->>'from' as f, detail->>'to' as t from audit_log where run_id = $1 "
+            + "and detail ? 'to' order by id").execute(Tuple.of(UUID.fromString(runId))))
+        .forEach(row -> changes.add(row.getString("f") + ">" + row.getString("t")));
+    return changes.subList(Math.max(0, changes.indexOf("READY>DEPLOYING") + 1), changes.size());
   }
 
   private long count(String sql) throws Exception {
@@ -464,11 +543,6 @@ class DeployRunsTest {
     return assertInstanceOf(RunRuleException.class, failure.getCause()).refusal();
   }
 
-  private static void assertRefused(Future<?> future, String expected) {
-    ExecutionException failure = assertThrows(ExecutionException.class, () -> get(future));
-    assertInstanceOf(RunRuleException.class, failure.getCause());
-    assertTrue(failure.getCause().getMessage().contains(expected), failure.getCause().getMessage());
-  }
 
   private static <T> T get(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);

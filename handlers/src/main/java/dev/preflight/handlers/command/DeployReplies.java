@@ -3,6 +3,7 @@ package dev.preflight.handlers.command;
 import dev.preflight.deploy.run.ActiveRunException;
 import dev.preflight.deploy.run.TrackedRun;
 import dev.preflight.handlers.Replies;
+import dev.preflight.handlers.render.RefusalText;
 import dev.preflight.handlers.slack.SlackApi;
 import io.vertx.core.Future;
 
@@ -35,7 +36,7 @@ public final class DeployReplies {
   /** The refusal, followed by a link to the active run's message, or its id while it has none. */
   Future<String> activeRun(ActiveRunException refusal) {
     TrackedRun active = refusal.active();
-    String said = refusal.getMessage();
+    String said = RefusalText.mrkdwn(refusal.refusal());
     if (active == null) {
       return Future.succeededFuture(said);
     }

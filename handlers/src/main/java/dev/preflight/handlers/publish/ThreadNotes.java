@@ -45,7 +45,7 @@ final class ThreadNotes {
 
   /** Queues a note behind the run's earlier ones; completes when it is posted or given up on. */
   Future<Void> add(RunNote note) {
-    List<String> parts = NoteParts.split(note.text());
+    List<String> parts = NoteParts.split(NoteText.of(note));
     if (parts.isEmpty()) {
       return Future.succeededFuture();
     }

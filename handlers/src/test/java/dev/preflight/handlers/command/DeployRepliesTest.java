@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.preflight.checklists.checklist.Checklist;
 import dev.preflight.checklists.run.ChecklistRun;
+import dev.preflight.checklists.run.Refusal;
 import dev.preflight.checklists.run.RunRuleException;
+import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.deploy.run.ActiveRunException;
 import dev.preflight.deploy.run.TrackedRun;
 import dev.preflight.handlers.Replies;
@@ -29,7 +31,11 @@ class DeployRepliesTest {
 
   private static final String USER = "U0BOB";
   private static final String TYPED_IN = "C0TYPEDIN01";
-  private static final String REFUSAL = "A deploy of *backend* to *production* is already under way.";
+  private static final Refusal REFUSAL = Refusal.activeRun("backend", "production", "r-active", "v2.1.0",
+      RunStatus.DEPLOYING);
+  /** The refusal as the person reads it: names in bold, the version and status in brackets. */
+  private static final String SAID = "*backend* in *production* already has an active run (v2.1.0, deploying). "
+      + "Finish or cancel it before opening another.";
 
   private FakeSlack fake;
   private DeployReplies replies;
@@ -58,7 +64,7 @@ class DeployRepliesTest {
         .onComplete(test.succeeding(call -> test.verify(() -> {
           assertEquals(TYPED_IN, call.getString("channel"));
           assertEquals(USER, call.getString("user"));
-          assertEquals(REFUSAL + " <https://fake.slack/archives/" + DeployConfigs.DEPLOYS_CHANNEL
+          assertEquals(SAID + " <https://fake.slack/archives/" + DeployConfigs.DEPLOYS_CHANNEL
               + "/p1700000000000300|Open the active run>.", call.getString("text"));
           JsonObject asked = fake.calls("chat.getPermalink").get(0);
           assertEquals("1700000000.000300", asked.getString("message_ts"));
@@ -71,7 +77,7 @@ class DeployRepliesTest {
     replies.explain(TYPED_IN, USER, new ActiveRunException(run(DeployConfigs.DEPLOYS_CHANNEL, null), REFUSAL))
         .compose(v -> fake.awaitCall("chat.postEphemeral"))
         .onComplete(test.succeeding(call -> test.verify(() -> {
-          assertEquals(REFUSAL + " Its message in <#" + DeployConfigs.DEPLOYS_CHANNEL
+          assertEquals(SAID + " Its message in <#" + DeployConfigs.DEPLOYS_CHANNEL
               + "> is on its way (run `r-active`).", call.getString("text"));
           assertEquals(0, fake.calls("chat.getPermalink").size());
           test.completeNow();
@@ -86,7 +92,7 @@ class DeployRepliesTest {
             REFUSAL))
         .compose(v -> fake.awaitCall("chat.postEphemeral"))
         .onComplete(test.succeeding(call -> test.verify(() -> {
-          assertEquals(REFUSAL + " It is in <#" + DeployConfigs.DEPLOYS_CHANNEL + "> (run `r-active`).",
+          assertEquals(SAID + " It is in <#" + DeployConfigs.DEPLOYS_CHANNEL + "> (run `r-active`).",
               call.getString("text"));
           test.completeNow();
         })));

@@ -115,8 +115,8 @@ class RunPublisherTest {
     TrackedRun run = checklistRun("r-1");
     stored.put(run);
 
-    Future<Void> first = publisher.noted(new RunNote("r-1", "first: the deploy started"));
-    Future<Void> second = publisher.noted(new RunNote("r-1", "second: the rollout is stable"));
+    Future<Void> first = publisher.noted(output("first: the deploy started"));
+    Future<Void> second = publisher.noted(output("second: the rollout is stable"));
     stored.change(run);
 
     Future.all(first, second).onComplete(test.succeeding(v -> test.verify(() -> {
@@ -124,8 +124,8 @@ class RunPublisherTest {
       assertEquals(3, posts.size(), posts.toString());
       assertNull(posts.get(0).getString("thread_ts"), "the run's own message goes first");
       String ts = stored.stored("r-1").orElseThrow().messageTs();
-      assertEquals("first: the deploy started", posts.get(1).getString("text"));
-      assertEquals("second: the rollout is stable", posts.get(2).getString("text"));
+      assertEquals("Deploy output: first: the deploy started", posts.get(1).getString("text"));
+      assertEquals("Deploy output: second: the rollout is stable", posts.get(2).getString("text"));
       assertEquals(ts, posts.get(1).getString("thread_ts"));
       assertEquals(ts, posts.get(2).getString("thread_ts"));
       test.completeNow();
@@ -139,14 +139,14 @@ class RunPublisherTest {
     stored.attached("r-1")
         .compose(ts -> {
           List<Future<Void>> notes = IntStream.rangeClosed(1, 5)
-              .mapToObj(n -> publisher.noted(new RunNote("r-1", "note " + n)))
+              .mapToObj(n -> publisher.noted(output("note " + n)))
               .toList();
           return Future.all(notes);
         })
         .onComplete(test.succeeding(v -> test.verify(() -> {
           String ts = stored.stored("r-1").orElseThrow().messageTs();
           List<JsonObject> replies = replies();
-          assertEquals(List.of("note 1", "note 2", "note 3", "note 4", "note 5"),
+          assertEquals(IntStream.rangeClosed(1, 5).mapToObj(n -> "Deploy output: note " + n).toList(),
               replies.stream().map(r -> r.getString("text")).toList());
           replies.forEach(reply -> assertEquals(ts, reply.getString("thread_ts")));
           assertEquals(CHANNEL, replies.get(0).getString("channel"));
@@ -159,10 +159,10 @@ class RunPublisherTest {
     stored.change(checklistRun("r-1"));
     List<String> lines = IntStream.rangeClosed(1, 300)
         .mapToObj(n -> "line %03d of deploy.sh output, padded to be realistic".formatted(n)).toList();
-    String output = "Last lines of `deploy.sh deploy`:\n```\n" + String.join("\n", lines) + "\n```";
 
     stored.attached("r-1")
-        .compose(ts -> publisher.noted(new RunNote("r-1", output)))
+        .compose(ts -> publisher.noted(RunNote.target("r-1", RunNote.Kind.DEPLOY_FAILED, null, "deploy.sh exited 1",
+            String.join("\n", lines))))
         .onComplete(test.succeeding(v -> test.verify(() -> {
           List<String> parts = replies().stream().map(r -> r.getString("text")).toList();
           assertTrue(parts.size() > 1, "split: " + parts.size());
@@ -178,7 +178,7 @@ class RunPublisherTest {
             assertTrue(next > at, "every line, in order: " + line);
             at = next;
           }
-          assertTrue(parts.get(0).startsWith("Last lines of `deploy.sh deploy`:"));
+          assertTrue(parts.get(0).startsWith("Deploy failed: deploy.sh exited 1\n```\nline 001"), parts.get(0));
           test.completeNow();
         })));
   }
@@ -190,8 +190,8 @@ class RunPublisherTest {
     stored.attached("r-1")
         .compose(ts -> {
           fake.failNext("chat.postMessage", "msg_too_long");
-          Future<Void> refused = publisher.noted(new RunNote("r-1", "refused"));
-          Future<Void> next = publisher.noted(new RunNote("r-1", "goes through"));
+          Future<Void> refused = publisher.noted(output("refused"));
+          Future<Void> next = publisher.noted(output("goes through"));
           return refused.transform(done -> {
             test.verify(() -> assertTrue(done.failed(), "Slack refused the first note"));
             return next;
@@ -199,7 +199,7 @@ class RunPublisherTest {
         })
         .onComplete(test.succeeding(v -> test.verify(() -> {
           List<JsonObject> replies = replies();
-          assertEquals(List.of("refused", "goes through"), replies.stream().map(r -> r.getString("text")).toList());
+          assertEquals(List.of("Deploy output: refused", "Deploy output: goes through"), replies.stream().map(r -> r.getString("text")).toList());
           test.completeNow();
         })));
   }
@@ -268,12 +268,14 @@ class RunPublisherTest {
 
     stored.attached("r-1")
         .compose(ts -> {
-          stored.note(new RunNote("r-1", "```\nService backend: 3/3 tasks running\n```"));
+          stored.note(RunNote.target("r-1", RunNote.Kind.DEPLOY_OUTPUT, null, "Rollout stable",
+              "Service backend: 3/3 tasks running"));
           return fake.awaitCall("chat.postMessage", call -> call.getString("thread_ts") != null);
         })
         .onComplete(test.succeeding(reply -> test.verify(() -> {
           assertEquals(stored.stored("r-1").orElseThrow().messageTs(), reply.getString("thread_ts"));
-          assertEquals("```\nService backend: 3/3 tasks running\n```", reply.getString("text"));
+          assertEquals("Deploy output: Rollout stable\n```\nService backend: 3/3 tasks running\n```",
+              reply.getString("text"));
           test.completeNow();
         })));
   }
@@ -313,5 +315,10 @@ class RunPublisherTest {
       assertEquals(List.of(ActionIds.LAUNCH, ActionIds.CANCEL), runActions(message));
       test.completeNow();
     })));
+  }
+
+  /** A target's one-line report for run r-1, without output. */
+  private static RunNote output(String summary) {
+    return RunNote.target("r-1", RunNote.Kind.DEPLOY_OUTPUT, null, summary, null);
   }
 }

@@ -1,0 +1,58 @@
+package dev.preflight.handlers.publish;
+
+import dev.preflight.checklists.deploy.VerifyResult;
+import dev.preflight.deploy.run.RunNote;
+import dev.preflight.handlers.render.Mrkdwn;
+import java.util.stream.Collectors;
+
+/**
+ * The words of a thread note, in Slack's mrkdwn: a target's output in a code block, the checks
+ * that failed as bullets with each smoke step marked ✓ or ✗, who aborted as a mention.
+ */
+final class NoteText {
+
+  private static final String FENCE = "```";
+
+  private NoteText() {}
+
+  static String of(RunNote note) {
+    return switch (note.kind()) {
+      case DEPLOY_OUTPUT -> target("Deploy output", note);
+      case DEPLOY_FAILED -> target("Deploy failed", note);
+      case ROLLBACK_OUTPUT -> target("Rollback output", note);
+      case ROLLBACK_FAILED -> target("Rollback failed", note);
+      case VERIFICATION_FAILED -> checks("Verification failed", note);
+      case ROLLBACK_VERIFICATION_FAILED -> checks("Verification after the rollback failed", note);
+      case ABORTED -> "Aborted by " + Mrkdwn.user(note.actor()) + "; the step has stopped.";
+      case GIVEN_UP -> note.text();
+    };
+  }
+
+  private static String target(String headline, RunNote note) {
+    return headline + ": " + note.text() + (note.output() == null ? "" : "\n" + codeBlock(note.output()));
+  }
+
+  private static String checks(String headline, RunNote note) {
+    return headline + ":\n" + note.failed().stream().map(NoteText::check).collect(Collectors.joining("\n"));
+  }
+
+  private static String check(VerifyResult result) {
+    StringBuilder text = new StringBuilder("• " + result.title() + ": " + result.evidence().summary());
+    if (result.evidence().error() != null) {
+      text.append(" (").append(result.evidence().error()).append(')');
+    }
+    for (VerifyResult.StepResult step : result.steps()) {
+      text.append("\n    ").append(step.evidence().passed() ? "✓ " : "✗ ").append(step.name()).append(": ")
+          .append(step.evidence().summary());
+    }
+    if (result.evidence().excerpt() != null && result.steps().isEmpty()) {
+      text.append("\n").append(codeBlock(result.evidence().excerpt()));
+    }
+    return text.toString();
+  }
+
+  /** Output shown as it is: in a code block, which the output itself cannot close. */
+  private static String codeBlock(String output) {
+    return FENCE + "\n" + output.replace(FENCE, "ˋˋˋ") + "\n" + FENCE;
+  }
+}

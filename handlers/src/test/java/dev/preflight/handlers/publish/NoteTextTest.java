@@ -1,0 +1,78 @@
+package dev.preflight.handlers.publish;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.preflight.checklists.deploy.Verification;
+import dev.preflight.checklists.deploy.VerifyResult;
+import dev.preflight.checklists.run.Evidence;
+import dev.preflight.deploy.run.RunNote;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The thread text of each kind of note, as a user reads it in Slack. */
+class NoteTextTest {
+
+  private static final Evidence DOWN = new Evidence(false, "503 Service Unavailable", 503, 40L,
+      "{\"status\":\"starting\"}", "expected 200", 3);
+
+  @Test
+  void aTargetsOutputIsShownInACodeBlockItCannotClose() {
+    RunNote note = RunNote.target("r-1", RunNote.Kind.DEPLOY_OUTPUT, null, "deploy.sh exited 0",
+        "migrated 3 tables\n```\nnot a fence");
+
+    assertEquals("Deploy output: deploy.sh exited 0\n```\nmigrated 3 tables\nˋˋˋ\nnot a fence\n```",
+        NoteText.of(note));
+  }
+
+  @Test
+  void aFailedDeploySaysSoWithItsOutputWhenItHasSome() {
+    assertEquals("Deploy failed: Killed deploy.sh\n```\nkilled\n```",
+        NoteText.of(RunNote.target("r-1", RunNote.Kind.DEPLOY_FAILED, null, "Killed deploy.sh", "killed")));
+    assertEquals("Deploy failed: Rollout FAILED: 0/3 running",
+        NoteText.of(RunNote.target("r-1", RunNote.Kind.DEPLOY_FAILED, null, "Rollout FAILED: 0/3 running", null)));
+  }
+
+  @Test
+  void anAbortNamesWhoAbortedAsAMentionSlackRenders() {
+    assertEquals("Aborted by <@U0ABORTER>; the step has stopped.", NoteText.of(RunNote.aborted("r-1", "U0ABORTER")));
+    assertEquals("Aborted by Preflight; the step has stopped.", NoteText.of(RunNote.aborted("r-1", null)));
+  }
+
+  @Test
+  void aRollbackSaysWhetherItRanOrFailed() {
+    assertEquals("Rollback output: restored v1\n```\nok\n```",
+        NoteText.of(RunNote.target("r-1", RunNote.Kind.ROLLBACK_OUTPUT, null, "restored v1", "ok")));
+    assertEquals("Rollback failed: no rollback command",
+        NoteText.of(RunNote.target("r-1", RunNote.Kind.ROLLBACK_FAILED, null, "no rollback command", null)));
+  }
+
+  @Test
+  void failedChecksAreBulletsWithTheirExcerptOrEachSmokeStepMarked() {
+    VerifyResult health = new VerifyResult("ready", "API answers on /ready", Verification.Kind.HEALTH, DOWN, List.of());
+    VerifyResult smoke = new VerifyResult("login", "Login works", Verification.Kind.SMOKE,
+        Evidence.failure("1 of 2 steps failed", null, 1), List.of(
+            new VerifyResult.StepResult("open the page", new Evidence(true, "200 OK", 200, 12L, null, null, 1)),
+            new VerifyResult.StepResult("sign in", Evidence.failure("401 Unauthorized", null, 1))));
+
+    assertEquals("""
+        Verification failed:
+        • API answers on /ready: 503 Service Unavailable (expected 200)
+        ```
+        {"status":"starting"}
+        ```
+        • Login works: 1 of 2 steps failed
+            ✓ open the page: 200 OK
+            ✗ sign in: 401 Unauthorized""",
+        NoteText.of(RunNote.verificationFailed("r-1", false, List.of(health, smoke))));
+    assertEquals("Verification after the rollback failed:\n• Login works: 1 of 2 steps failed\n"
+        + "    ✓ open the page: 200 OK\n    ✗ sign in: 401 Unauthorized",
+        NoteText.of(RunNote.verificationFailed("r-1", true, List.of(smoke))));
+  }
+
+  @Test
+  void aRunGivenUpSaysWhyInPlainWords() {
+    assertEquals("Preflight could not carry this deploy on: the config no longer deploys api to prod",
+        NoteText.of(RunNote.givenUp("r-1", "Preflight could not carry this deploy on: "
+            + "the config no longer deploys api to prod")));
+  }
+}
