@@ -195,7 +195,10 @@ final class SmokeCheck {
       return new Attempt(evidence, List.copyOf(results), retryable);
     }
 
-    /** One line per step, so the checklist item shows how far the test got. */
+    /**
+     * One line per step, so the checklist item shows how far the test got: pass, FAIL or skip (not
+     * run), in plain words that read the same in Slack, a report and a terminal.
+     */
     private String excerpt() {
       StringBuilder out = new StringBuilder();
       for (int i = 0; i < spec.steps().size(); i++) {
@@ -205,14 +208,14 @@ final class SmokeCheck {
           out.append('\n');
         }
         if (seen == null || seen.attempts() == 0) {
-          out.append("· ").append(name(step, i)).append(": ").append(NOT_RUN);
+          out.append("skip ").append(name(step, i)).append(": ").append(NOT_RUN);
         } else if (seen.passed()) {
-          out.append("✓ ").append(name(step, i)).append(": ").append(seen.summary());
+          out.append("pass ").append(name(step, i)).append(": ").append(seen.summary());
           if (!step.capture().isEmpty()) {
             out.append(", ").append(String.join(", ", step.capture().keySet())).append(" captured");
           }
         } else {
-          out.append("✗ ").append(name(step, i)).append(": ").append(seen.summary());
+          out.append("FAIL ").append(name(step, i)).append(": ").append(seen.summary());
         }
       }
       return out.toString();

@@ -227,7 +227,7 @@ public final class RunRepository {
     String checklistId = runRow.getString("checklist_id");
     Checklist checklist = checklists.apply(checklistId)
         .orElseThrow(() -> new IllegalStateException(
-            "run " + runRow.getUUID("id") + " uses checklist `" + checklistId + "`, which is no longer in the config"));
+            "run " + runRow.getUUID("id") + " uses checklist " + checklistId + ", which is no longer in the config"));
     Map<String, ItemProgress> items = new LinkedHashMap<>();
     checklist.items().forEach(item -> items.put(item.id(), ItemProgress.pending()));
     for (Row row : itemRows) {

@@ -183,7 +183,7 @@ class SmokeCheckTest {
       Evidence chat = outcome.steps().get(3).evidence();
       assertEquals(200, chat.status(), "the answer itself was right");
       assertEquals("chat: took " + chat.latencyMillis() + " ms, over the 100 ms limit", evidence.summary());
-      assertTrue(evidence.excerpt().endsWith("✗ chat: took " + chat.latencyMillis() + " ms, over the 100 ms limit"),
+      assertTrue(evidence.excerpt().endsWith("FAIL chat: took " + chat.latencyMillis() + " ms, over the 100 ms limit"),
           evidence.excerpt());
     });
   }
@@ -224,7 +224,7 @@ class SmokeCheckTest {
       assertEquals(401, evidence.status());
       assertEquals("chat: not run", summaries(outcome).get(3));
       assertEquals(0, outcome.steps().get(3).evidence().attempts());
-      assertTrue(evidence.excerpt().endsWith("✗ validate: expected 200, got 401\n· chat: not run"), evidence.excerpt());
+      assertTrue(evidence.excerpt().endsWith("FAIL validate: expected 200, got 401\nskip chat: not run"), evidence.excerpt());
       assertEquals(0, calls("/api/chat"));
       assertFalse(allText(outcome).contains(sessions.iterator().next()),
           "the session id validate echoed back is masked too");
@@ -288,9 +288,9 @@ class SmokeCheckTest {
       assertEquals("4/4 steps passed", evidence.summary());
       List<String> lines = evidence.excerpt().lines().toList();
       assertEquals(4, lines.size(), evidence.excerpt());
-      assertTrue(lines.get(0).startsWith("✓ health: 200 in "), lines.get(0));
+      assertTrue(lines.get(0).startsWith("pass health: 200 in "), lines.get(0));
       assertTrue(lines.get(1).endsWith("sessionId captured"), lines.get(1));
-      assertTrue(lines.get(3).startsWith("✓ chat: 200 in "), lines.get(3));
+      assertTrue(lines.get(3).startsWith("pass chat: 200 in "), lines.get(3));
       assertEquals("{environment}", seen.get("environment"), "with no value given, a placeholder is sent as written");
     });
   }
