@@ -335,11 +335,12 @@ public final class RunDriver {
    */
   private void giveUp(Drive drive, Throwable cause) {
     String why = "Preflight could not carry this deploy on: " + cause.getMessage();
-    driven(drive, "deploy.given_up", (conn, now) -> Future.succeededFuture(next.givenUp(now, why))).onComplete(drive.logged(done -> {
-      driveFailures.remove(drive.runId);
-      note(RunNote.givenUp(drive.runId, why));
-      finishDriving(drive);
-    }));
+    driven(drive, "deploy.given_up", (conn, now) -> Future.succeededFuture(next.givenUp(now, why)))
+        .onComplete(drive.logged(done -> {
+          driveFailures.remove(drive.runId);
+          note(RunNote.givenUp(drive.runId, why));
+          finishDriving(drive);
+        }));
   }
 
   /**

@@ -30,6 +30,7 @@ import dev.preflight.checklists.run.RunRuleException;
 import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.checklists.secret.Variables;
 import dev.preflight.deploy.TestDatabase;
+import dev.preflight.deploy.runner.RunDriver;
 import dev.preflight.deploy.target.DeployJob;
 import dev.preflight.deploy.target.DeployTarget;
 import dev.preflight.deploy.target.TargetJournal;
@@ -317,6 +318,26 @@ class DeployRunsTest {
   }
 
   @Test
+  void anAbortWhileVerifyingFailsTheRunEvenWhenTheChecksThenPass() throws Exception {
+    deploys = service(config(false, false), Duration.ofSeconds(30));
+    TrackedRun run = readyRun("v1");
+    CompletableFuture<TrackedRun> verifying = waitFor(run.id(), RunStatus.VERIFYING);
+    CompletableFuture<TrackedRun> failed = waitFor(run.id(), RunStatus.FAILED);
+    get(deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
+    target.next().outcome.complete(TargetOutcome.success("deployed v1", "rev-1", null));
+    verifying.get(10, TimeUnit.SECONDS);
+    Promise<List<VerifyResult>> checks = verifications.poll(10, TimeUnit.SECONDS);
+
+    TrackedRun aborting = get(deploys.abort(run.id(), DEPLOYER_ROLES, new Origin("U2", "test")));
+    assertEquals(RunStatus.ABORTING, aborting.run().status());
+    checks.complete(List.of(result(true)));
+
+    assertEquals("Aborted by a deployer", failed.get(10, TimeUnit.SECONDS).deployment().failure());
+    assertTrue(get(deploys.store().latestReleases()).isEmpty(), "an aborted verification makes no release");
+    assertEquals(List.of("DEPLOYING>VERIFYING", "VERIFYING>ABORTING", "ABORTING>FAILED"), statusChanges(run.id()));
+  }
+
+  @Test
   void anAbortingRunTakenOverByAnotherReplicaStopsItsStepAndRollsBackByItself() throws Exception {
     deployAndVerify("v1", true);
     DeployRuns first = service(config(true, false), Duration.ofMillis(600));
@@ -428,7 +449,7 @@ class DeployRunsTest {
         withoutTarget.channels(), Map.of("api", new Service("api", Map.of("prod", bare))), withoutTarget.checklists());
     DeployRuns second = service(withoutTarget, Duration.ofMillis(600));
     CompletableFuture<TrackedRun> failed = waitFor(run.id(), RunStatus.FAILED);
-    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(dev.preflight.deploy.runner.RunDriver.class);
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(RunDriver.class);
     ListAppender<ILoggingEvent> logged = new ListAppender<>();
     logged.start();
     log.addAppender(logged);
