@@ -134,7 +134,7 @@ class RunReportsTest {
         "### FAILED health: Health (`health`)",
         "- Saw: 503 Service Unavailable (status 503, 5 ms, 5 attempts)",
         "- Requested by: Preflight (automatic) at " + Markdown.time(done.deployment().rollbackAt()),
-        "- Reason: automatic: Health: 503 Service Unavailable",
+        "- Reason: Health: 503 Service Unavailable",
         "- Restoring: v1",
         "- Target: **SUCCEEDED** restored v1",
         "## Rollback verification",
