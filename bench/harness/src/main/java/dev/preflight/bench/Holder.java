@@ -7,22 +7,21 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * The health endpoint the benchmark's checklist checks: {@code GET /hold} is answered only when
- * the benchmark releases it, so each open run keeps a check in flight until then; any other path
- * answers 200 at once.
+ * The health endpoint the benchmark's checklist checks: {@code GET /hold} is answered only once
+ * the benchmark grants answers, so the runs' checks stay in flight until then. The bot's HTTP
+ * client sends only a few requests to one host at a time and queues the rest, so a grant of
+ * {@code n} answers the requests held now and then the next ones as they arrive, until {@code n}
+ * have been answered. Any other path answers 200 at once.
  */
 final class Holder {
 
-  private final Vertx vertx;
   private final Deque<HttpServerRequest> held = new ArrayDeque<>();
   private HttpServer server;
-
-  private Holder(Vertx vertx) {
-    this.vertx = vertx;
-  }
+  private int credit;
+  private int answered;
 
   static Holder start(Vertx vertx) throws Exception {
-    Holder holder = new Holder(vertx);
+    Holder holder = new Holder();
     holder.server = Lifecycle.await(vertx.createHttpServer().requestHandler(holder::serve).listen(0, "127.0.0.1"));
     return holder;
   }
@@ -35,23 +34,35 @@ final class Holder {
     return held.size();
   }
 
-  /** Answers the {@code count} oldest held checks with 200, all at once; returns how many it answered. */
-  synchronized int release(int count) {
-    int released = 0;
-    while (released < count && !held.isEmpty()) {
-      held.poll().response().putHeader("Content-Type", "application/json").end("{\"ok\":true}");
-      released++;
+  synchronized int answered() {
+    return answered;
+  }
+
+  /** Grants {@code count} more answers: the held requests first, then the next arrivals. */
+  synchronized void release(int count) {
+    credit += count;
+    while (credit > 0 && !held.isEmpty()) {
+      answer(held.poll());
     }
-    return released;
   }
 
   private void serve(HttpServerRequest request) {
-    if (request.path().startsWith("/hold")) {
-      synchronized (this) {
-        held.add(request);
-      }
+    if (!request.path().startsWith("/hold")) {
+      request.response().putHeader("Content-Type", "application/json").end("{\"ok\":true}");
       return;
     }
+    synchronized (this) {
+      if (credit > 0) {
+        answer(request);
+      } else {
+        held.add(request);
+      }
+    }
+  }
+
+  private void answer(HttpServerRequest request) {
+    credit--;
+    answered++;
     request.response().putHeader("Content-Type", "application/json").end("{\"ok\":true}");
   }
 }

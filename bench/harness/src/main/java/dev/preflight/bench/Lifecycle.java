@@ -52,6 +52,7 @@ public final class Lifecycle {
   private final SlackRequests slack = new SlackRequests(SECRET);
   private final JsonObject result = new JsonObject();
   private final AtomicInteger slashes = new AtomicInteger();
+  private String jdbcUrl;
   private FakeSlack fake;
   private FakeEcs ecs;
   private Holder holder;
@@ -103,6 +104,7 @@ public final class Lifecycle {
         .setDataDirectory(work.resolve("external-pg")).setCleanDataDirectory(true).start();
     try {
       env.put("DATABASE_URL", "postgresql://postgres:postgres@127.0.0.1:" + postgres.getPort() + "/postgres");
+      jdbcUrl = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
       List<String> loadedFlags = new ArrayList<>(flags);
       String jfr = System.getenv("BENCH_JFR");
       if (jfr != null && !jfr.isBlank()) {
@@ -150,7 +152,7 @@ public final class Lifecycle {
       result.put("in_flight_error", e.getMessage());
       System.err.println("runs in flight: " + e.getMessage() + "\n" + tail(bot.log()));
     }
-    result.put("held", holder.held());
+    result.put("checks_in_flight_before_rollbacks", checksInFlight());
     try {
       result.put("rollback", rollbacks(bot.port));
     } catch (Exception e) {
@@ -158,9 +160,21 @@ public final class Lifecycle {
       System.err.println("rollback benchmark failed: " + e + "\n" + tail(bot.log()));
     }
     Thread.sleep(2_000);
-    result.put("held_before_landing", holder.held());
-    vertx.setTimer(1_000, id -> result.put("landed", holder.release(LANDING)));
+    int inFlight = checksInFlight();
+    result.put("checks_in_flight_before_landing", inFlight);
+    int answeredBefore = holder.answered();
+    long[] landing = new long[2];
+    vertx.setTimer(1_000, id -> {
+      landing[0] = System.nanoTime();
+      holder.release(LANDING);
+    });
     result.put("ack_while_250_land", probe(bot.port));
+    result.put("results_landed_during_probe", holder.answered() - answeredBefore);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (checksInFlight() > inFlight - LANDING && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    result.put("seconds_until_250_results_stored", (System.nanoTime() - landing[0]) / 1e9);
     result.put("bot_cpu_seconds_loaded_phase", bot.cpuSeconds() - cpuBefore);
     result.put("slack_calls", new JsonObject()
         .put("chat.postMessage", fake.calls("chat.postMessage").size())
@@ -176,9 +190,9 @@ public final class Lifecycle {
         fake.responseUrl("probe-" + slashes.incrementAndGet() % 50)), PROBE_RATE, PROBE_MILLIS));
   }
 
-  /** Opens {@code /checklist bench-held} runs until {@code total} checks are held open. */
+  /** Opens {@code /checklist bench-held} runs until {@code total} of their checks are in flight. */
   private void openHeldRuns(int port, int total) throws Exception {
-    int already = holder.held();
+    int already = checksInFlight();
     List<Future<HttpResponse<Buffer>>> sent = new ArrayList<>();
     for (int n = already; n < total; n++) {
       String channel = "C0HELD00" + (n % 10);
@@ -194,11 +208,21 @@ public final class Lifecycle {
       }
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (holder.held() < total) {
+    while (checksInFlight() < total) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("only " + holder.held() + " of " + total + " checks reached the endpoint");
+        throw new IllegalStateException("only " + checksInFlight() + " of " + total + " checks are in flight");
       }
       Thread.sleep(50);
+    }
+  }
+
+  /** Held checks still running, as the bot stored them. */
+  private int checksInFlight() throws Exception {
+    try (java.sql.Connection db = java.sql.DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
+        java.sql.ResultSet count = db.createStatement().executeQuery(
+            "select count(*) from run_items where item_id = 'held' and state = 'RUNNING'")) {
+      count.next();
+      return count.getInt(1);
     }
   }
 
@@ -234,7 +258,8 @@ public final class Lifecycle {
     AtomicInteger landed = new AtomicInteger();
     long trickle = vertx.setPeriodic(100, id -> {
       if (landed.get() < 150) {
-        landed.addAndGet(holder.release(5));
+        holder.release(5);
+        landed.addAndGet(5);
       }
     });
     List<Long> nanos = new ArrayList<>();
@@ -259,8 +284,7 @@ public final class Lifecycle {
       vertx.cancelTimer(trickle);
     }
     JsonObject summary = Probe.summary(nanos, nanos.size(), 0);
-    summary.put("results_landed_meanwhile", landed.get());
-    summary.put("held_runs_at_start", holder.held() + landed.get());
+    summary.put("results_granted_meanwhile", landed.get());
     return summary;
   }
 

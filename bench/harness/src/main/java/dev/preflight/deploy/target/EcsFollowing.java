@@ -24,6 +24,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * 1,000 services of one cluster on the test fake ECS, whose rollouts move one task per
  * DescribeServices; the fake counts DescribeServices. A poll round is the target's poll interval
  * (1 s here); the figure is DescribeServices calls per round while all rollouts are under way.
+ * Deploys not finished 150 s after the start are counted as unfinished, so a round stays bounded.
  *
  * <p>Usage: {@code EcsFollowing OUT_JSON [SERVICES]}. In the target's package because the test
  * journal it reuses is package-private.
@@ -63,9 +64,22 @@ public final class EcsFollowing {
           Variables.of(Map.of())), new EcsTestJournal()));
     }
     int succeeded = 0;
+    java.util.Map<String, Integer> failures = new java.util.TreeMap<>();
+    int unfinished = 0;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
     for (Future<TargetOutcome> deploy : deploys) {
-      if (await(deploy).succeeded()) {
+      TargetOutcome outcome;
+      try {
+        outcome = deploy.toCompletionStage().toCompletableFuture()
+            .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        unfinished++;
+        continue;
+      }
+      if (outcome.succeeded()) {
         succeeded++;
+      } else {
+        failures.merge(String.valueOf(outcome.summary()), 1, Integer::sum);
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -74,12 +88,13 @@ public final class EcsFollowing {
     // Rounds in which every rollout was still under way: all but the first and last samples.
     List<Long> steady = perRound.size() > 2 ? perRound.subList(1, perRound.size() - 1) : perRound;
     JsonObject result = new JsonObject()
-        .put("services", services).put("succeeded", succeeded).put("seconds", seconds)
+        .put("services", services).put("succeeded", succeeded).put("unfinished_after_150_s", unfinished).put("seconds", seconds)
         .put("describe_services_calls", describes)
         .put("update_service_calls", ecs.updateServiceCalls().size())
         .put("describe_calls_per_round", new JsonArray(new ArrayList<>(perRound)))
         .put("max_describe_calls_per_round", steady.stream().mapToLong(Long::longValue).max().orElse(0))
-        .put("services_per_cluster", services);
+        .put("services_per_cluster", services)
+        .put("failures", new JsonObject(new java.util.HashMap<>(failures)));
     Files.writeString(Path.of(args[0]), result.encodePrettily());
     clients.close();
     vertx.close();
