@@ -159,8 +159,8 @@ w("## The bot as a process")
 w("")
 w("The packaged jar with the container flags, against the test fakes (Slack, ECS) over HTTP and a")
 w("PostgreSQL of its own (`bench/harness/.../Lifecycle.java`). Runs in flight are `/checklist` runs")
-w("whose one HTTP check is held open by the harness; the ack probe sends 20 signed `/deploys` a")
-w("second (`/checklist list`) for 8 s, not at saturation, and times each answer.")
+w("whose one HTTP check is held open by the harness; the ack probe sends 20 signed `/checklist list`")
+w("commands a second for 8 s, not at saturation, and times each answer.")
 w("")
 w("| figure | value |")
 w("|---|---|")
@@ -236,8 +236,11 @@ else:
 if ecs:
     w(f"| ECS: {ecs[0]['services']} deploys of one cluster followed at once (poll every 1 s): "
       f"most `DescribeServices` calls in one round | {spread([x['max_describe_calls_per_round'] for x in ecs])} |")
-    w(f"| ECS: `DescribeServices` calls in all / seconds until all {ecs[0]['services']} succeeded | "
+    w(f"| ECS: `DescribeServices` calls in all / seconds until every deploy ended | "
       f"{spread([x['describe_services_calls'] for x in ecs])} / {spread([x['seconds'] for x in ecs], '{:.1f}')} |")
+    w(f"| ECS: deploys succeeded of {ecs[0]['services']} (failures by reason, all rounds) | "
+      f"{spread([x['succeeded'] for x in ecs])} "
+      f"({'; '.join(f'{k}: {v}' for k, v in sum((Counter(x.get('failures', {})) for x in ecs), Counter()).items()) or 'none'}) |")
 else:
     w("| ECS following | not measured |")
 if chk:
@@ -275,35 +278,41 @@ w("")
 
 # ---- profiles -----------------------------------------------------------------------------------
 def top_frames(jfr, limit=15):
+    """Counts samples by top frame, by the first Preflight frame, by package on the stack and by thread."""
     try:
-        text = subprocess.run(["jfr", "print", "--events", "jdk.ExecutionSample", jfr], capture_output=True,
-                              text=True, timeout=600).stdout
+        text = subprocess.run(["jfr", "print", "--stack-depth", "40", "--events", "jdk.ExecutionSample", jfr],
+                              capture_output=True, text=True, timeout=600).stdout
     except (OSError, subprocess.TimeoutExpired):
         return None, None
-    tops, packages, samples = Counter(), Counter(), 0
-    in_stack, first = False, False
+    import re
+    tops, ours, packages, threads, samples = Counter(), Counter(), Counter(), Counter(), 0
+    in_stack, frames = False, []
+
+    def close(frames):
+        if not frames:
+            return
+        tops[frames[0]] += 1
+        own = next((f for f in frames if f.startswith("dev.preflight.")), None)
+        ours[own or "(no Preflight frame in the top 40)"] += 1
+        for pkg in {".".join(f.split("(")[0].split(".")[:3]) for f in frames}:
+            packages[pkg] += 1
+
     for line in text.splitlines():
-        s = line.strip()
-        if s.startswith("stackTrace = ["):
-            in_stack, first = True, True
+        st = line.strip()
+        if st.startswith("sampledThread = "):
+            name = st.split("=", 1)[1].strip().split('"')[1] if '"' in st else st
+            threads[re.sub(r"\d+", "N", name)] += 1
+        elif st.startswith("stackTrace = ["):
+            in_stack, frames = True, []
             samples += 1
-            seen = set()
-            continue
-        if in_stack:
-            if s.startswith("]") or not s:
+        elif in_stack:
+            if st.startswith("]"):
                 in_stack = False
-                continue
-            frame = s.split("line:")[0].strip()
-            if frame == "...":
-                continue
-            if first:
-                tops[frame] += 1
-                first = False
-            pkg = ".".join(frame.split("(")[0].split(".")[:3])
-            if pkg not in seen:
-                packages[pkg] += 1
-                seen.add(pkg)
-    return samples, (tops.most_common(limit), packages.most_common(limit))
+                close(frames)
+            elif st and st != "...":
+                frames.append(st.split("line:")[0].strip())
+    return samples, (tops.most_common(limit), ours.most_common(limit), packages.most_common(limit),
+                     threads.most_common(8))
 
 
 missed = [t for t in targets if t[2] is False]
@@ -325,12 +334,22 @@ for name, label in (("profile-http-preflight.jfr", "under the wrk load (all requ
     samples, summary = top_frames(path)
     if not samples:
         continue
-    tops, packages = summary
+    tops, ours, packages, threads = summary
     w(f"### {label}: {samples} samples")
+    w("")
+    w("| thread | share of samples |")
+    w("|---|---|")
+    for name, n in threads:
+        w(f"| `{name}` | {100 * n / samples:.1f}% |")
     w("")
     w("| top frame | share |")
     w("|---|---|")
     for frame, n in tops:
+        w(f"| `{frame}` | {100 * n / samples:.1f}% |")
+    w("")
+    w("| first Preflight frame on the stack | share |")
+    w("|---|---|")
+    for frame, n in ours:
         w(f"| `{frame}` | {100 * n / samples:.1f}% |")
     w("")
     w("| package on the stack | share of samples |")
@@ -366,4 +385,17 @@ w("  alike (15× faster), so a round takes seconds; the one-edit-per-second rule
 w("- **1,000 checks**: the endpoint answers check n after 50 + (n mod 16)·10 ms; the slowest (200 ms)")
 w("  is first timed alone (best of three), then all 1,000 start at once on one `CheckRunner`.")
 w("")
+w("## Closing note")
+w("")
+met = sum(1 for t in targets if t[2] is True)
+miss = [t[0] for t in targets if t[2] is False]
+unmeasured = [t[0] for t in targets if t[2] is None]
+w(f"In this run Preflight acknowledged slash commands at {fmt_ratios(slash_bolt)} of Bolt-Jetty's "
+  f"throughput and {fmt_ratios(slash_bare)} of the bare Vert.x server's; block actions at "
+  f"{fmt_ratios(action_bolt)} of Bolt-Jetty's. {met} of {len(targets)} targets were met"
+  + (f"; missed: {'; '.join(miss)}" if miss else "")
+  + (f"; not measured: {'; '.join(unmeasured)}" if unmeasured else "") + ".")
+w("")
+w(f"Reproduce: `bash bench/run` ({machine['rounds']} rounds here; `--quick` for one short round). "
+  f"Raw results of this run: `bench/target/{os.path.basename(os.path.normpath(out_dir))}/` (not committed).")
 open(out_md, "w").write("\n".join(lines) + "\n")
