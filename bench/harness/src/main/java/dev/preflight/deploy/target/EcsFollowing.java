@@ -24,7 +24,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * 1,000 services of one cluster on the test fake ECS, whose rollouts move one task per
  * DescribeServices; the fake counts DescribeServices. A poll round is the target's poll interval
  * (1 s here); the figure is DescribeServices calls per round while all rollouts are under way.
- * Deploys not finished 150 s after the start are counted as unfinished, so a round stays bounded.
+ * Deploys not finished 90 s after the start are counted as unfinished, so a round stays bounded.
  *
  * <p>Usage: {@code EcsFollowing OUT_JSON [SERVICES]}. In the target's package because the test
  * journal it reuses is package-private.
@@ -66,7 +66,7 @@ public final class EcsFollowing {
     int succeeded = 0;
     java.util.Map<String, Integer> failures = new java.util.TreeMap<>();
     int unfinished = 0;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     for (Future<TargetOutcome> deploy : deploys) {
       TargetOutcome outcome;
       try {
@@ -88,7 +88,7 @@ public final class EcsFollowing {
     // Rounds in which every rollout was still under way: all but the first and last samples.
     List<Long> steady = perRound.size() > 2 ? perRound.subList(1, perRound.size() - 1) : perRound;
     JsonObject result = new JsonObject()
-        .put("services", services).put("succeeded", succeeded).put("unfinished_after_150_s", unfinished).put("seconds", seconds)
+        .put("services", services).put("succeeded", succeeded).put("unfinished_after_90_s", unfinished).put("seconds", seconds)
         .put("describe_services_calls", describes)
         .put("update_service_calls", ecs.updateServiceCalls().size())
         .put("describe_calls_per_round", new JsonArray(new ArrayList<>(perRound)))
