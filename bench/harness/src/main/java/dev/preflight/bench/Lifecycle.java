@@ -136,7 +136,9 @@ public final class Lifecycle {
   }
 
   private void loaded(Bot bot) throws Exception {
-    Thread.sleep(5_000);
+    // A fresh JVM answers its first requests slowly while it compiles; the figures start warm.
+    result.put("warm_up_probe", probe(bot.port));
+    Thread.sleep(3_000);
     result.put("idle_rss_mb", bot.rssMb());
     result.put("idle_live_heap_mb", bot.liveHeapMb());
     double cpuBefore = bot.cpuSeconds();
