@@ -90,7 +90,8 @@ w("")
 w(f"- CPU: {machine['cpu']}, `nproc` = {machine['nproc']}, memory {machine['mem_total_kb'] // 1024} MB, "
   f"kernel {machine['kernel']}")
 w(f"- JDK: {machine['java']}; load: {machine['wrk']}")
-w(f"- date: {machine['started']}; commit {machine['commit']}; {machine['rounds']} round(s), "
+done_rounds = sum(1 for r in rounds if glob.glob(os.path.join(r, "*.json")) or glob.glob(os.path.join(r, "http", "*.json")))
+w(f"- date: {machine['started']}; commit {machine['commit']}; {done_rounds} of {machine['rounds']} round(s) ran, "
   f"{machine['duration_s']} s of load per wrk run")
 w(f"- load average (1, 5, 15 min) at the start: {machine['load_at_start']}; at the end: "
   f"{load_end.replace('load at the end: ', '')}. The machine is shared: other work ran beside "
@@ -407,6 +408,6 @@ w(f"In this run Preflight acknowledged slash commands at {fmt_ratios(slash_bolt)
   + (f"; missed: {'; '.join(miss)}" if miss else "")
   + (f"; not measured: {'; '.join(unmeasured)}" if unmeasured else "") + ".")
 w("")
-w(f"Reproduce: `bash bench/run` ({machine['rounds']} rounds here; `--quick` for one short round). "
+w(f"Reproduce: `bash bench/run` ({done_rounds} rounds here; `--quick` for one short round). "
   f"Raw results of this run: `bench/target/{os.path.basename(os.path.normpath(out_dir))}/` (not committed).")
 open(out_md, "w").write("\n".join(lines) + "\n")
