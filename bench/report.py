@@ -333,6 +333,9 @@ if missed:
 else:
     w("Every measured target was met; the last round's flight recordings are summarised anyway.")
 w("")
+if not glob.glob(os.path.join(out_dir, "profile-*.jfr")):
+    w("No flight recording in this results folder: they are made in the last round, which did not finish.")
+    w("")
 for name, label in (("profile-http-preflight.jfr", "under the wrk load (all request kinds)"),
                     ("profile-loaded-preflight.jfr", "process benchmarks (runs in flight, rollbacks, landing)")):
     path = os.path.join(out_dir, name)
