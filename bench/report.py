@@ -326,7 +326,7 @@ missed = [t for t in targets if t[2] is False]
 w("## Profiles")
 w("")
 if missed:
-    w("Targets were missed, so here is what the bot spent its CPU on in the last round, from flight")
+    w("Targets were missed, so here is what the bot spent its CPU on, from flight")
     w("recordings (`-XX:StartFlightRecording`, settings=profile) of the bot under the wrk load and")
     w("during the process benchmarks: `jfr print --events jdk.ExecutionSample`, counted by the top")
     w("frame of each sample and by the packages anywhere on the stack.")
@@ -334,7 +334,7 @@ else:
     w("Every measured target was met; the last round's flight recordings are summarised anyway.")
 w("")
 if not glob.glob(os.path.join(out_dir, "profile-*.jfr")):
-    w("No flight recording in this results folder: they are made in the last round, which did not finish.")
+    w("No flight recording of the process benchmarks in this results folder: it is made in the last round, which did not finish.")
     w("")
 for name, label in (("profile-http-preflight.jfr", "under the wrk load (all request kinds)"),
                     ("profile-loaded-preflight.jfr", "process benchmarks (runs in flight, rollbacks, landing)")):
