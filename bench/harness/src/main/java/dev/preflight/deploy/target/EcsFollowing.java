@@ -1,0 +1,107 @@
+package dev.preflight.deploy.target;
+
+import dev.preflight.checklists.deploy.Target;
+import dev.preflight.checklists.secret.Variables;
+import dev.preflight.deploy.aws.AwsClients;
+import dev.preflight.deploy.fake.FakeEcs;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/**
+ * 1,000 ECS deploys followed at once (bench/run, in process): the bot's {@link EcsTarget} deploys
+ * 1,000 services of one cluster on the test fake ECS, whose rollouts move one task per
+ * DescribeServices; the fake counts DescribeServices. A poll round is the target's poll interval
+ * (1 s here); the figure is DescribeServices calls per round while all rollouts are under way.
+ * Deploys not finished 90 s after the start are counted as unfinished, so a round stays bounded.
+ *
+ * <p>Usage: {@code EcsFollowing OUT_JSON [SERVICES]}. In the target's package because the test
+ * journal it reuses is package-private.
+ */
+public final class EcsFollowing {
+
+  private static final Duration POLL = Duration.ofSeconds(1);
+
+  private EcsFollowing() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    int services = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+    Vertx vertx = Vertx.vertx();
+    FakeEcs ecs = await(FakeEcs.start(vertx));
+    AwsClients clients = new AwsClients(Optional.of(ecs.endpoint()),
+        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDBENCH", "bench-secret")));
+    ecs.cluster("bench");
+    String first = ecs.registerTaskDefinition("svc", Map.of("app", "registry.example/svc:v1.0.0"));
+    for (int n = 0; n < services; n++) {
+      ecs.service("bench", "svc-" + n, first, 3);
+    }
+    EcsTarget target = new EcsTarget(vertx, clients, POLL);
+    long before = ecs.callCount("DescribeServices");
+    List<Long> perRound = new ArrayList<>();
+    long[] last = {before};
+    long sampler = vertx.setPeriodic(POLL.toMillis(), id -> {
+      long now = ecs.callCount("DescribeServices");
+      perRound.add(now - last[0]);
+      last[0] = now;
+    });
+    long start = System.nanoTime();
+    List<Future<TargetOutcome>> deploys = new ArrayList<>();
+    for (int n = 0; n < services; n++) {
+      Target.Ecs spec = new Target.Ecs("bench", "svc-" + n, "app", null, "us-east-1", Duration.ofMinutes(10));
+      deploys.add(target.deploy(new DeployJob("run-" + n, "svc-" + n, "production", "v2.0.0", null, spec,
+          Variables.of(Map.of())), new EcsTestJournal()));
+    }
+    int succeeded = 0;
+    java.util.Map<String, Integer> failures = new java.util.TreeMap<>();
+    int unfinished = 0;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    for (Future<TargetOutcome> deploy : deploys) {
+      TargetOutcome outcome;
+      try {
+        outcome = deploy.toCompletionStage().toCompletableFuture()
+            .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        unfinished++;
+        continue;
+      }
+      if (outcome.succeeded()) {
+        succeeded++;
+      } else {
+        failures.merge(String.valueOf(outcome.summary()), 1, Integer::sum);
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    vertx.cancelTimer(sampler);
+    long describes = ecs.callCount("DescribeServices") - before;
+    // Rounds in which every rollout was still under way: all but the first and last samples.
+    List<Long> steady = perRound.size() > 2 ? perRound.subList(1, perRound.size() - 1) : perRound;
+    JsonObject result = new JsonObject()
+        .put("services", services).put("succeeded", succeeded).put("unfinished_after_90_s", unfinished).put("seconds", seconds)
+        .put("describe_services_calls", describes)
+        .put("update_service_calls", ecs.updateServiceCalls().size())
+        .put("describe_calls_per_round", new JsonArray(new ArrayList<>(perRound)))
+        .put("max_describe_calls_per_round", steady.stream().mapToLong(Long::longValue).max().orElse(0))
+        .put("services_per_cluster", services)
+        .put("failures", new JsonObject(new java.util.HashMap<>(failures)));
+    Files.writeString(Path.of(args[0]), result.encodePrettily());
+    clients.close();
+    vertx.close();
+    System.exit(0);
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(600, TimeUnit.SECONDS);
+  }
+}
