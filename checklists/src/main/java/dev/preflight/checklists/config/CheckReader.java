@@ -4,19 +4,18 @@ import dev.preflight.checklists.checklist.CheckSpec;
 import dev.preflight.checklists.secret.Variables;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
-/** Reads an item's {@code check:} into the {@link CheckSpec} of its kind. */
+/**
+ * Reads an item's {@code check:} into the {@link CheckSpec} of its kind: the kind and its timing
+ * here, with sql, command, aws-secret and ecs-service; http in {@link HttpCheckReader}, smoke in
+ * {@link SmokeCheckReader}. The small readers other config readers share live here too.
+ */
 final class CheckReader {
 
   private static final Map<String, Duration> DEFAULT_TIMEOUTS = Map.of(
@@ -38,12 +37,8 @@ final class CheckReader {
       "aws-secret", List.of("secretId", "region"),
       "ecs-service", List.of("cluster", "service", "region"),
       "smoke", List.of("steps"));
-  private static final List<String> STEP_KEYS = List.of("name", "method", "url", "headers", "body", "expect", "capture");
-  private static final String STEPS_HINT = "write steps: [{ name: greeting, method: POST, url: \"${BASE_URL}/api/greeting\" }]";
 
-  private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
   private static final Pattern URL = Pattern.compile("https?://[^\\s/?#]+\\S*");
-  private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
   static final String REGION_HINT = "write region: us-east-1, or leave it out for the default region";
   private static final String ARGV_HINT = "argv is a list: [\"./deploy.sh\", \"status\"] — it is never run through a shell";
@@ -61,11 +56,11 @@ final class CheckReader {
   private static Optional<CheckSpec> read(String kind, Mapping fields) {
     CheckSpec.Timing timing = timing(kind, fields);
     return switch (kind) {
-      case "http" -> http(fields, timing);
+      case "http" -> HttpCheckReader.http(fields, timing);
       case "sql" -> sql(fields, timing);
       case "command" -> command(fields, timing);
       case "aws-secret" -> awsSecret(fields, timing);
-      case "smoke" -> smoke(fields, timing);
+      case "smoke" -> SmokeCheckReader.smoke(fields, timing);
       default -> ecsService(fields, timing);
     };
   }
@@ -83,145 +78,6 @@ final class CheckReader {
     return new CheckSpec.Timing(timeout, retries, interval);
   }
 
-  private static Optional<CheckSpec> http(Mapping fields, CheckSpec.Timing timing) {
-    HttpRequest request = request(fields);
-    HttpExpectation expect = expectation(fields);
-    return request.url().map(url -> new CheckSpec.Http(request.method(), url, request.headers(), request.body(),
-        expect.status(), expect.json(), expect.bodyContains(), expect.maxLatency(), timing));
-  }
-
-  /** What an http check and a smoke step send; the url is empty when it is missing or wrong. */
-  private record HttpRequest(String method, Optional<String> url, Map<String, String> headers, String body) {}
-
-  private static HttpRequest request(Mapping fields) {
-    String method = fields.get("method", "write method: GET")
-        .flatMap(v -> v.text().map(String::toUpperCase).filter(m -> METHODS.contains(m)
-            || rejected(v, "`" + m + "` is not an HTTP method", "write GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS")))
-        .orElse("GET");
-    Optional<String> url = fields.require("url", "write url: https://host/health").flatMap(CheckReader::url);
-    Map<String, String> headers = fields.get("headers", "write headers: { Authorization: \"Bearer ${TOKEN}\" }")
-        .map(v -> stringMap(v, HEADER_NAME, "is not a valid header name"))
-        .orElse(Map.of());
-    String body = fields.get("body", "write body: '{\"ping\": true}'").flatMap(Value::string).orElse(null);
-    return new HttpRequest(method, url, headers, body);
-  }
-
-  private static HttpExpectation expectation(Mapping fields) {
-    return fields.get("expect", "write expect: { status: 200 }")
-        .flatMap(Value::mapping)
-        .map(CheckReader::httpExpectation)
-        .orElse(HttpExpectation.DEFAULT);
-  }
-
-  /**
-   * Steps run in order; a step may use {@code {name}} only for a value an earlier step
-   * captured, or for one of the placeholders every deploy fills. Anything else would be sent
-   * as written, which is never what the author meant.
-   */
-  private static Optional<CheckSpec> smoke(Mapping fields, CheckSpec.Timing timing) {
-    Optional<List<Value>> values = fields.require("steps", STEPS_HINT).flatMap(Value::nonEmptyList);
-    if (values.isEmpty()) {
-      return Optional.empty();
-    }
-    List<CheckSpec.Smoke.Step> steps = new ArrayList<>();
-    Map<String, Integer> names = new HashMap<>();
-    Set<String> known = new LinkedHashSet<>(PlaceholderUses.DEPLOY);
-    boolean fine = true;
-    for (Value value : values.get()) {
-      Optional<CheckSpec.Smoke.Step> step = value.mapping().flatMap(mapping -> step(mapping, names, known));
-      fine &= step.isPresent();
-      step.ifPresent(steps::add);
-    }
-    return fine ? Optional.of(new CheckSpec.Smoke(steps, timing)) : Optional.empty();
-  }
-
-  /**
-   * @param names step name → line, of the steps before this one
-   * @param known the placeholders this step may use; its own captures are added for the next
-   */
-  private static Optional<CheckSpec.Smoke.Step> step(Mapping fields, Map<String, Integer> names, Set<String> known) {
-    fields.allow(STEP_KEYS);
-    Optional<Value> nameValue = fields.require("name", "write name: greeting");
-    Optional<String> name = nameValue.flatMap(Value::text).filter(n -> {
-      Integer earlier = names.putIfAbsent(n, nameValue.get().line());
-      if (earlier != null) {
-        nameValue.get().error("duplicate step name `" + n + "`", "already used at line " + earlier);
-      }
-      return earlier == null;
-    });
-    HttpRequest request = request(fields);
-    HttpExpectation expect = expectation(fields);
-    Map<String, String> capture = fields.get("capture", "write capture: { sessionId: /sessionId }")
-        .map(CheckReader::captures)
-        .orElse(Map.of());
-    if (name.isPresent()) {
-      for (String key : List.of("url", "headers", "body", "expect")) {
-        fields.get(key, null).ifPresent(used -> placeholdersKnown(name.get(), used, known));
-      }
-    }
-    known.addAll(capture.keySet());
-    if (name.isEmpty() || request.url().isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(new CheckSpec.Smoke.Step(name.get(), request.method(), request.url().get(), request.headers(),
-        request.body(), expect.status(), expect.json(), expect.bodyContains(), expect.maxLatency(), capture));
-  }
-
-  private static void placeholdersKnown(String step, Value used, Set<String> known) {
-    for (Value scalar : used.scalars()) {
-      for (String placeholder : PlaceholderUses.in(((ScalarNode) scalar.node()).getValue())) {
-        if (!known.contains(placeholder)) {
-          scalar.error("step `" + step + "` uses `{" + placeholder + "}`, which no earlier step captures",
-              PlaceholderUses.closest(placeholder, known)
-                  .map(match -> "did you mean `{" + match + "}`?")
-                  .orElse("capture it in an earlier step: capture: { " + placeholder + ": /" + placeholder + " }"));
-        }
-      }
-    }
-  }
-
-  /** Name → JSON pointer; a name becomes a placeholder, so it must look like one. */
-  private static Map<String, String> captures(Value value) {
-    Map<String, String> captures = new LinkedHashMap<>();
-    value.mapping().ifPresent(mapping -> {
-      for (Mapping.Entry entry : mapping.entries("write capture: { sessionId: /sessionId }")) {
-        String name = entry.name();
-        boolean fine = true;
-        if (!PlaceholderUses.NAME.matcher(name).matches()) {
-          entry.key().error("`" + name + "` cannot be a placeholder name", "use letters, digits, _, . and -, starting with a letter");
-          fine = false;
-        } else if (PlaceholderUses.DEPLOY.contains(name)) {
-          entry.key().error("`" + name + "` is filled by every deploy", "capture it under another name");
-          fine = false;
-        }
-        Optional<String> pointer = entry.value().text().filter(p -> p.startsWith("/")
-            || rejected(entry.value(), "`" + p + "` is not a JSON pointer", "write /" + p + " for a top-level field"));
-        if (fine && pointer.isPresent()) {
-          captures.put(name, pointer.get());
-        }
-      }
-    });
-    return captures;
-  }
-
-  private record HttpExpectation(List<Integer> status, Map<String, Object> json, String bodyContains, Duration maxLatency) {
-    static final HttpExpectation DEFAULT = new HttpExpectation(List.of(200), Map.of(), null, null);
-  }
-
-  private static HttpExpectation httpExpectation(Mapping expect) {
-    expect.allow(List.of("status", "json", "bodyContains", "maxLatency"));
-    return new HttpExpectation(
-        expect.get("status", "write status: 200, or a list: [401, 403]").map(CheckReader::statuses).orElse(List.of(200)),
-        expect.get("json", "write json: { /ok: true }").map(CheckReader::jsonExpectations).orElse(Map.of()),
-        expect.get("bodyContains", "write bodyContains: ok").flatMap(Value::text).orElse(null),
-        expect.get("maxLatency", "write maxLatency: 2s")
-            .flatMap(v -> v.duration(d -> !d.isZero(), "must be longer than 0"))
-            .orElse(null));
-  }
-
-  private static Optional<String> url(Value value) {
-    return url(value, "write url: https://host/health or url: ${BASE_URL}/health");
-  }
 
   /** An http:// or https:// URL, or one that starts with a {@code ${…}} reference. */
   static Optional<String> url(Value value, String hint) {
@@ -232,63 +88,6 @@ final class CheckReader {
       }
       return fine;
     });
-  }
-
-  private static List<Integer> statuses(Value value) {
-    List<Value> codes = value.node() instanceof ScalarNode ? List.of(value) : value.nonEmptyList().orElse(List.of());
-    List<Integer> statuses = new ArrayList<>();
-    for (Value code : codes) {
-      code.integer(Integer.MIN_VALUE, Integer.MAX_VALUE).ifPresent(status -> {
-        if (status < 100 || status > 599) {
-          code.error("`" + status + "` is not an HTTP status", "write a code from 100 to 599");
-        } else {
-          statuses.add(status);
-        }
-      });
-    }
-    return statuses.isEmpty() ? List.of(200) : statuses;
-  }
-
-  /** JSON pointer → expected scalar, typed as JSON would type it. */
-  private static Map<String, Object> jsonExpectations(Value value) {
-    Map<String, Object> expected = new LinkedHashMap<>();
-    value.mapping().ifPresent(pointers -> {
-      for (Mapping.Entry entry : pointers.entries("write json: { /ok: true }")) {
-        if (!entry.name().startsWith("/")) {
-          entry.key().error("`" + entry.name() + "` is not a JSON pointer", "write /" + entry.name() + " for a top-level field");
-          continue;
-        }
-        if (!(entry.value().node() instanceof ScalarNode scalar)) {
-          entry.value().error("expected a string, number, true/false or null; lists and mappings cannot be compared");
-          continue;
-        }
-        expected.put(entry.name(), jsonScalar(entry.value(), scalar));
-      }
-    });
-    return expected;
-  }
-
-  private static Object jsonScalar(Value value, ScalarNode scalar) {
-    Tag tag = scalar.getTag();
-    String text = scalar.getValue();
-    try {
-      if (tag.equals(Tag.NULL)) {
-        return null;
-      }
-      if (tag.equals(Tag.BOOL)) {
-        return value.bool().orElse(null);
-      }
-      if (tag.equals(Tag.INT)) {
-        return Long.parseLong(text.replace("_", ""));
-      }
-      if (tag.equals(Tag.FLOAT)) {
-        return Double.parseDouble(text.replace("_", ""));
-      }
-    } catch (NumberFormatException e) {
-      value.error("`" + text + "` is not a number JSON can hold", "quote it to compare it as a string");
-      return null;
-    }
-    return value.string().orElse(null);
   }
 
   private static Optional<CheckSpec> sql(Mapping fields, CheckSpec.Timing timing) {

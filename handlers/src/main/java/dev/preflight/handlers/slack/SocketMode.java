@@ -2,7 +2,6 @@ package dev.preflight.handlers.slack;
 
 import com.slack.api.Slack;
 import com.slack.api.bolt.App;
-import com.slack.api.bolt.response.Response;
 import com.slack.api.methods.response.apps.connections.AppsConnectionsOpenResponse;
 import dev.preflight.checklists.time.Spans;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * {@code warning}) it opens the next one and closes the old only once the new has said hello, so
  * no delivery falls between the two; {@code link_disabled} stops it. A dropped socket, or one whose
  * pings go unanswered, is replaced after a backoff with jitter. All state lives on one Vert.x
- * context; Slack's blocking client runs on workers.
+ * context; Slack's blocking client runs on workers. What happens to one envelope that carries
+ * work, from the socket to its ack, is {@link SocketDelivery}'s.
  */
 public final class SocketMode {
 
@@ -77,7 +76,7 @@ public final class SocketMode {
   private final Context context;
   private final Slack client;
   private final String appToken;
-  private final SlackDispatch dispatch;
+  private final SocketDelivery delivery;
   private final Timing timing;
   private final WebSocketClient sockets;
 
@@ -100,7 +99,7 @@ public final class SocketMode {
     this.context = vertx.getOrCreateContext();
     this.client = client;
     this.appToken = appToken;
-    this.dispatch = new SlackDispatch(vertx, app, events, meters);
+    this.delivery = new SocketDelivery(vertx, app, events, meters);
     this.timing = timing;
     int largest = SlackEndpoint.MAX_BODY_BYTES;
     this.sockets = vertx.createWebSocketClient(new WebSocketClientOptions()
@@ -315,7 +314,7 @@ public final class SocketMode {
       case "disconnect" -> disconnect(link, String.valueOf(message.getValue("reason")));
       default -> {
         if (SocketEnvelope.carriesWork(type)) {
-          deliver(link, message);
+          delivery.deliver(link.socket, link.number, message);
         } else if (message.getValue("envelope_id") instanceof String id) {
           log.info("Acked a Socket Mode envelope of type {} that Preflight has no use for",
               type.length() > 40 ? type.substring(0, 40) + "…" : type);
@@ -343,72 +342,5 @@ public final class SocketMode {
     if (link == current) {
       open();
     }
-  }
-
-  // ---- one delivery ------------------------------------------------------------------------------
-
-  private void deliver(Link link, JsonObject message) {
-    long started = System.nanoTime();
-    SocketEnvelope envelope;
-    try {
-      envelope = SocketEnvelope.of(message);
-    } catch (IllegalArgumentException e) {
-      log.warn("Ignored a malformed Socket Mode envelope: {}", e.getMessage());
-      return;
-    }
-    // The same check as a signed HTTP body gets: a payload a listener would trip over is acked and
-    // dropped, since Slack would only redeliver it unchanged.
-    if (SlackInput.socketMode(envelope.type(), message.getValue("payload") instanceof JsonObject payload ? payload : null)
-        instanceof SlackInput.Refused refused) {
-      log.warn("Refused a malformed Socket Mode envelope {}: {}", envelope.envelopeId(), refused.reason());
-      link.socket.writeTextMessage(SocketEnvelope.emptyAck(envelope.envelopeId()).encode());
-      return;
-    }
-    Supplier<Future<Integer>> handling = () -> dispatch.run(envelope.request(), "Socket Mode " + envelope.type())
-        .compose(answer -> answer(link, envelope, answer))
-        .recover(e -> {
-          if (!SlackDispatch.isMalformed(e)) {
-            return Future.failedFuture(e);
-          }
-          log.warn("Refused a Socket Mode envelope {} that does not match Slack's schema", envelope.envelopeId());
-          return link.socket.writeTextMessage(SocketEnvelope.emptyAck(envelope.envelopeId()).encode())
-              .otherwiseEmpty().map(400);
-        });
-    dispatch.once(envelope.deliveryId(), handling).onComplete(ran -> {
-      if (ran.failed() && envelope.isEvent()) {
-        // Unacked, the event comes back (retry_attempt) once the log can record it, as after a 503.
-        log.warn("Could not record Slack event {}; leaving envelope {} unacked so Slack redelivers it",
-            envelope.deliveryId(), envelope.envelopeId(), ran.cause());
-      } else if (ran.failed()) {
-        // Over HTTP commands and clicks are never de-duplicated; without the log they run as they would there.
-        log.warn("Could not record Slack delivery {}; handling it unrecorded", envelope.envelopeId(), ran.cause());
-        handling.get().onComplete(done -> dispatch.answered(envelope.kind(), started));
-      } else if (ran.result()) {
-        dispatch.answered(envelope.kind(), started);
-      } else {
-        log.info("Slack delivery {} already taken in; acking redelivery {} (attempt {}, {})",
-            envelope.deliveryId(), envelope.envelopeId(), envelope.retryAttempt(), envelope.retryReason());
-        link.socket.writeTextMessage(SocketEnvelope.emptyAck(envelope.envelopeId()).encode());
-      }
-    });
-  }
-
-  /**
-   * Acks with Bolt's answer. A failed listener is left unacked, as a 500 over HTTP, so Slack
-   * retries; an ack lost with its socket is not a failure: the work ran, and the redelivery that
-   * follows is recognised and acked empty.
-   */
-  private Future<Integer> answer(Link link, SocketEnvelope envelope, Response answer) {
-    int status = answer.getStatusCode() == null ? 200 : answer.getStatusCode();
-    if (status >= 500) {
-      return Future.succeededFuture(status);
-    }
-    return link.socket.writeTextMessage(envelope.ack(answer).encode())
-        .map(status)
-        .recover(e -> {
-          log.info("Could not ack envelope {} on Socket Mode connection #{}: it closed", envelope.envelopeId(),
-              link.number);
-          return Future.succeededFuture(status);
-        });
   }
 }
