@@ -72,7 +72,7 @@ class ErrorsFromTheRunningBotTest {
           assertEquals("error", event.getString("level"), body);
           assertEquals("e2e-sentry", event.getString("environment"), "from SENTRY_ENVIRONMENT: " + body);
           assertEquals(runId, event.getJsonObject("tags").getString("run_id"), body);
-          assertTrue(body.contains("uses checklist `•••`"), "the error, masked: " + body);
+          assertTrue(body.contains("uses checklist •••,"), "the error, masked: " + body);
           assertFalse(body.contains(SECRET), body);
 
           String log = bot.log();
@@ -80,7 +80,7 @@ class ErrorsFromTheRunningBotTest {
               .map(JsonObject::new).findFirst().orElseThrow(() -> new AssertionError(log));
           assertEquals("ERROR", line.getString("level"));
           assertEquals(runId, line.getString("run_id"), line.encode());
-          assertTrue(line.getString("exception").contains("uses checklist `•••`"), line.encode());
+          assertTrue(line.getString("exception").contains("uses checklist •••,"), line.encode());
           assertFalse(log.contains(SECRET), log);
           db.close();
           test.completeNow();
