@@ -38,6 +38,23 @@ final class EcsImages {
   }
 
   /**
+   * The version a task definition runs, as a deploy would have named it: the tag of
+   * {@code container}'s image (a null container means the only one). An image pinned by digest
+   * answers its digest; an image without tag or digest runs {@code latest}, as a registry reads it.
+   */
+  static String version(TaskDefinition definition, String container) {
+    String name = containerName(definition, container);
+    String image = definition.containerDefinitions().stream().filter(c -> c.name().equals(name))
+        .map(ContainerDefinition::image).findFirst().orElse("");
+    int digest = image.indexOf('@');
+    if (digest >= 0) {
+      return image.substring(digest + 1);
+    }
+    int colon = image.lastIndexOf(':');
+    return colon > image.lastIndexOf('/') ? image.substring(colon + 1) : "latest";
+  }
+
+  /**
    * A request registering {@code current} again with {@code container}'s image tagged
    * {@code version}; a null container means the task definition's only one.
    */
