@@ -40,18 +40,24 @@ final class EcsImages {
   /**
    * The version a task definition runs, as a deploy would have named it: the tag of
    * {@code container}'s image (a null container means the only one). An image pinned by digest
-   * answers its digest; an image without tag or digest runs {@code latest}, as a registry reads it.
+   * alone answers its digest; an image without tag or digest runs {@code latest}, as a registry reads it.
    */
   static String version(TaskDefinition definition, String container) {
     String name = containerName(definition, container);
     String image = definition.containerDefinitions().stream().filter(c -> c.name().equals(name))
         .map(ContainerDefinition::image).findFirst().orElse("");
+    return tagOf(image);
+  }
+
+  /** The tag of an image reference; its digest when it has only that; {@code latest} when it has neither. */
+  static String tagOf(String image) {
     int digest = image.indexOf('@');
-    if (digest >= 0) {
-      return image.substring(digest + 1);
+    String repository = digest >= 0 ? image.substring(0, digest) : image;
+    int colon = repository.lastIndexOf(':');
+    if (colon > repository.lastIndexOf('/')) {
+      return repository.substring(colon + 1);
     }
-    int colon = image.lastIndexOf(':');
-    return colon > image.lastIndexOf('/') ? image.substring(colon + 1) : "latest";
+    return digest >= 0 ? image.substring(digest + 1) : "latest";
   }
 
   /**
