@@ -209,6 +209,11 @@ class DeployInSlackTest {
     assertTrue(note.getString("text").contains("API answers on /ready"), note.encode());
     assertEquals("ROLLED_BACK", one("select status from runs").getString("status"));
     assertEquals("rollback", one("select kind from releases order by id desc limit 1").getString("kind"));
+    // The first deploy of api: the version returned to was read from the task definition it ran before.
+    String shown = Blocks.text(done);
+    assertTrue(shown.contains("`v1.0.0`"), "the rollback names the version it returned to: " + shown);
+    assertEquals("v1.0.0", one("select version from releases order by id desc limit 1").getString("version"),
+        "what /deploys lists as the release restored");
   }
 
   @Test
@@ -218,7 +223,8 @@ class DeployInSlackTest {
     JsonObject succeeded = awaitMessage(run.ts, text -> text.contains("*Succeeded*"));
     JsonObject button = Blocks.button(succeeded, ActionIds.ROLLBACK).orElseThrow();
     assertTrue(button.containsKey("confirm"), "Rollback asks before it acts");
-    assertEquals("danger", button.getString("style"));
+    assertEquals("danger", button.getJsonObject("confirm").getString("style"), "the confirm is red, not the button");
+    assertFalse(button.containsKey("style"), "the button itself is plain");
 
     await(Future.all(
         send(slack.blockAction(ActionIds.ROLLBACK, run.runId, DEPLOYER, DEPLOYS, run.ts, fake.responseUrl("r1"))),

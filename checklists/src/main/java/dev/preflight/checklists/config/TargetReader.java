@@ -18,7 +18,7 @@ final class TargetReader {
 
   private static final Map<String, List<String>> KIND_KEYS = Map.of(
       "ecs", List.of("cluster", "service", "container", "taskDefinition", "region", "timeout"),
-      "command", List.of("deploy", "rollback", "env", "workdir", "timeout"),
+      "command", List.of("deploy", "rollback", "previousVersion", "env", "workdir", "timeout"),
       "github-actions", List.of("owner", "repo", "workflow", "ref", "inputs", "token", "apiUrl", "timeout"));
   private static final Map<String, Duration> DEFAULT_TIMEOUTS = Map.of(
       "ecs", Duration.ofMinutes(15),
@@ -27,6 +27,8 @@ final class TargetReader {
 
   private static final String DEPLOY_HINT = "deploy is a list: [\"./deploy.sh\", \"deploy\", \"{version}\"] — it is never run through a shell";
   private static final String ROLLBACK_HINT = "rollback is a list: [\"./deploy.sh\", \"rollback\"] — it is never run through a shell";
+  private static final String PREVIOUS_VERSION_HINT = "previousVersion is a list: [\"./deploy.sh\", \"current\"] — "
+      + "its last line of output is the version running now";
   private static final String TOKEN_HINT = "put the token in an environment variable and write token: ${GITHUB_TOKEN}";
   private static final Pattern WHOLE_REFERENCE = Pattern.compile("\\$\\{[^}]*}");
   private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*");
@@ -99,15 +101,24 @@ final class TargetReader {
     Optional<List<String>> deploy = fields.require("deploy", DEPLOY_HINT).flatMap(TargetReader::argv);
     // Absent is fine; present but wrong makes the whole target unreadable.
     Optional<Optional<List<String>>> rollback = fields.get("rollback", ROLLBACK_HINT).map(TargetReader::argv);
+    Optional<Value> previousValue = fields.get("previousVersion", PREVIOUS_VERSION_HINT);
+    Optional<Optional<List<String>>> previous = previousValue.map(TargetReader::argv);
+    if (previousValue.isPresent() && rollback.isEmpty()) {
+      // The version it reads is only ever used as the one a rollback restores.
+      previousValue.get().error("needs a rollback command: the version it reads is what a rollback restores",
+          "add rollback: [\"./deploy.sh\", \"rollback\"]");
+    }
     Map<String, String> env = fields.get("env", "write env: { APP_ENV: production }")
         .map(v -> CheckReader.stringMap(v, Variables.NAME, "is not an environment variable name"))
         .orElse(Map.of());
     String workdir = fields.get("workdir", "write workdir: /srv/app").flatMap(Value::text).orElse(null);
     Duration timeout = timeout(fields, "command");
-    if (deploy.isEmpty() || rollback.map(Optional::isEmpty).orElse(false)) {
+    if (deploy.isEmpty() || rollback.map(Optional::isEmpty).orElse(false)
+        || previous.map(Optional::isEmpty).orElse(false) || (previousValue.isPresent() && rollback.isEmpty())) {
       return Optional.empty();
     }
-    return Optional.of(new Target.Command(deploy.get(), rollback.flatMap(r -> r).orElse(List.of()), env, workdir, timeout));
+    return Optional.of(new Target.Command(deploy.get(), rollback.flatMap(r -> r).orElse(List.of()), env, workdir,
+        timeout, previous.flatMap(p -> p).orElse(List.of())));
   }
 
   private static Optional<List<String>> argv(Value value) {

@@ -67,6 +67,13 @@ public record Deployment(
         rollbackReason, finishedAt);
   }
 
+  /** The release a rollback of this deploy restores, as read when the deploy started. */
+  public Deployment withPrevious(Release release) {
+    return new Deployment(service, environment, version, step, progress, deployState, rollbackState,
+        verification, rollbackVerification, release, launchedBy, launchedAt, failure, rollbackBy, rollbackAt,
+        rollbackReason, finishedAt);
+  }
+
   public Deployment withStep(String newStep, String newProgress) {
     return new Deployment(service, environment, version, newStep, newProgress, deployState, rollbackState,
         verification, rollbackVerification, previous, launchedBy, launchedAt, failure, rollbackBy, rollbackAt,

@@ -40,13 +40,22 @@ public sealed interface Target {
    * @param rollback the argv that rolls back, where {@code {version}} is the version restored;
    *     empty when the environment has no rollback command
    * @param workdir the working directory, or null for the bot's own
+   * @param previousVersion the argv that prints the version running now (its last line of output),
+   *     read before a deploy whose environment has no release on record; empty when not configured
    */
   record Command(List<String> deploy, List<String> rollback, Map<String, String> env, String workdir,
-      Duration timeout) implements Target {
+      Duration timeout, List<String> previousVersion) implements Target {
     public Command {
       deploy = List.copyOf(deploy);
       rollback = List.copyOf(rollback);
       env = Map.copyOf(env);
+      previousVersion = List.copyOf(previousVersion);
+    }
+
+    /** A command target without a {@code previousVersion} argv. */
+    public Command(List<String> deploy, List<String> rollback, Map<String, String> env, String workdir,
+        Duration timeout) {
+      this(deploy, rollback, env, workdir, timeout, List.of());
     }
 
     @Override

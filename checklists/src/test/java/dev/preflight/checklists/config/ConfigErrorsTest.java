@@ -166,6 +166,18 @@ class ConfigErrorsTest {
             target: { command: { deploy: [./deploy.sh, deploy], rollback: "./deploy.sh rollback" } }
             """), CHECKLIST,
             env.formatted(13) + "target.command.rollback: expected a list, found a string (rollback is a list: [\"./deploy.sh\", \"rollback\"] — it is never run through a shell)"),
+        bad("previousVersion command as a string", withEnvironment("""
+            checklist: api-release
+            deployers: [sre]
+            target: { command: { deploy: [./deploy.sh], rollback: [./deploy.sh], previousVersion: ./deploy.sh current } }
+            """), CHECKLIST,
+            env.formatted(13) + "target.command.previousVersion: expected a list, found a string (previousVersion is a list: [\"./deploy.sh\", \"current\"] — its last line of output is the version running now)"),
+        bad("previousVersion without a rollback command", withEnvironment("""
+            checklist: api-release
+            deployers: [sre]
+            target: { command: { deploy: [./deploy.sh], previousVersion: [./deploy.sh, current] } }
+            """), CHECKLIST,
+            env.formatted(13) + "target.command.previousVersion: needs a rollback command: the version it reads is what a rollback restores (add rollback: [\"./deploy.sh\", \"rollback\"])"),
         bad("unknown placeholder in argv, with a suggestion", withEnvironment("""
             checklist: api-release
             deployers: [sre]

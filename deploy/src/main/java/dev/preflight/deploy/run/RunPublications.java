@@ -54,6 +54,50 @@ public final class RunPublications {
   }
 
   /**
+   * Records that the run's message now shows {@code version}, and whether it offers Rollback;
+   * an older report never lowers the version.
+   */
+  public Future<Void> shown(String runId, long version, boolean offersRollback) {
+    return pool.preparedQuery("insert into run_publications (run_id, shown_seq, shown_at, offers_rollback) "
+            + "values ($1, $2, now(), $3) on conflict (run_id) do update set shown_seq = "
+            + "greatest(coalesce(run_publications.shown_seq, -1), excluded.shown_seq), shown_at = now(), "
+            + "offers_rollback = excluded.offers_rollback")
+        .execute(Tuple.of(UUID.fromString(runId), version, offersRollback))
+        .mapEmpty();
+  }
+
+  /**
+   * Whether the run is the newest launched run of its service and environment: the one whose
+   * release is current there, and the only one a rollback may start from. A run that never
+   * launched (or is no deploy run) answers true.
+   */
+  public Future<Boolean> newestLaunched(String runId) {
+    return pool.preparedQuery("select not exists (select 1 from deployments me join deployments d "
+            + "on d.service = me.service and d.environment = me.environment "
+            + "where me.run_id = $1 and d.launched_at > me.launched_at) as newest")
+        .execute(Tuple.of(UUID.fromString(runId)))
+        .map(rows -> rows.iterator().next().getBoolean("newest"));
+  }
+
+  /**
+   * The runs of the same service and environment, launched before this one, whose message was
+   * last published with Rollback on it; oldest first.
+   */
+  public Future<List<String>> olderOfferingRollback(String runId) {
+    return pool.preparedQuery("select d.run_id from deployments me join deployments d "
+            + "on d.service = me.service and d.environment = me.environment "
+            + "join run_publications p on p.run_id = d.run_id "
+            + "where me.run_id = $1 and d.launched_at < me.launched_at and p.offers_rollback "
+            + "order by d.launched_at")
+        .execute(Tuple.of(UUID.fromString(runId)))
+        .map(rows -> {
+          List<String> ids = new ArrayList<>();
+          rows.forEach(row -> ids.add(row.getUUID("run_id").toString()));
+          return ids;
+        });
+  }
+
+  /**
    * Records that a first post of the run's message is about to start and answers when the
    * earliest such attempt began, which is where a lookup for a message already posted starts.
    */

@@ -2,9 +2,12 @@ package dev.preflight.deploy.runner;
 
 import dev.preflight.checklists.deploy.AbortDecision;
 import dev.preflight.checklists.deploy.Deployment;
+import dev.preflight.checklists.deploy.Release;
 import dev.preflight.checklists.run.RunEvent;
 import dev.preflight.deploy.run.RunNote;
 import dev.preflight.deploy.target.DeployJob;
+import dev.preflight.deploy.target.DeployTarget;
+import dev.preflight.deploy.target.LiveVersion;
 import dev.preflight.deploy.target.TargetOutcome;
 import dev.preflight.deploy.target.Targets;
 import io.vertx.core.Future;
@@ -46,8 +49,46 @@ final class DeployStep implements Step {
     Deployment d = ctx.deployment();
     DeployJob job = new DeployJob(ctx.run().id(), d.service(), d.environment(), d.version(), null,
         ctx.environment().target(), ctx.variables());
-    RunJournal journal = ctx.journal(false, d.deployState(), ctx.aborted());
-    return targets.forTarget(ctx.environment().target()).deploy(job, journal)
+    DeployTarget target = targets.forTarget(ctx.environment().target());
+    return previousRecorded(ctx, target, job).compose(v -> {
+      RunJournal journal = ctx.journal(false, d.deployState(), ctx.aborted());
+      return deploy(ctx, target, job, journal);
+    });
+  }
+
+  /**
+   * A first deploy (no release on record, or one whose version is unknown) reads what the
+   * environment runs from the target and records it as the release before, so that its rollback,
+   * {@code /deploys} and the next run name the version returned to. Only before the target has
+   * started: once it has, the environment may already run the new version.
+   */
+  private static Future<Void> previousRecorded(StepContext ctx, DeployTarget target, DeployJob job) {
+    Deployment d = ctx.deployment();
+    Release previous = d.previous();
+    if ((previous != null && previous.version() != null) || !d.deployState().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return target.live(job)
+        .otherwise(Optional.empty())
+        .compose(live -> live.isEmpty() ? Future.succeededFuture() : ctx.record(cur -> cur.withPrevious(
+            restored(cur, live.get()))))
+        .otherwiseEmpty();
+  }
+
+  /** The release on record, with the version (and revision, where it had none) the target reported. */
+  private static Release restored(Deployment d, LiveVersion live) {
+    Release known = d.previous();
+    if (known == null) {
+      return new Release(d.service(), d.environment(), live.version(), live.revision(), null, null, null,
+          Release.DEPLOY);
+    }
+    return new Release(known.service(), known.environment(), live.version(),
+        known.revision() != null ? known.revision() : live.revision(), known.runId(), known.by(), known.at(),
+        known.kind());
+  }
+
+  private Future<StepResult> deploy(StepContext ctx, DeployTarget target, DeployJob job, RunJournal journal) {
+    return target.deploy(job, journal)
         .recover(e -> Future.succeededFuture(TargetOutcome.failure("The deploy errored: " + e.getMessage(), null)))
         .compose(outcome -> journal.settled().map(outcome))
         .compose(ctx::unlessStopping)

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -70,6 +71,26 @@ public final class CommandTarget implements DeployTarget {
       return Future.succeededFuture(TargetOutcome.failure("This environment has no deploy command", null));
     }
     return run(target.deploy(), job, job.placeholders(), journal);
+  }
+
+  /**
+   * Runs the {@code previousVersion} argv, when configured; its last line of output is the version
+   * running now. {@code {version}} in it is the version about to be deployed.
+   */
+  @Override
+  public Future<Optional<LiveVersion>> live(DeployJob job) {
+    Target.Command target = command(job);
+    if (target.previousVersion().isEmpty()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    Program program;
+    try {
+      program = resolve(target.previousVersion(), job, job.placeholders(), new Redactor());
+    } catch (MissingVariableException e) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return new CommandVersionReader(vertx).read(program)
+        .map(version -> version.map(v -> new LiveVersion(v, null)));
   }
 
   /** Runs the rollback argv, where {@code {version}} is the version being restored. */

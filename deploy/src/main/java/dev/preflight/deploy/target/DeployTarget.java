@@ -1,6 +1,7 @@
 package dev.preflight.deploy.target;
 
 import io.vertx.core.Future;
+import java.util.Optional;
 
 /**
  * Deploys a version somewhere and rolls it back. Both calls may be made again after a restart
@@ -14,4 +15,13 @@ public interface DeployTarget {
   Future<TargetOutcome> deploy(DeployJob job, TargetJournal journal);
 
   Future<TargetOutcome> rollback(DeployJob job, TargetJournal journal);
+
+  /**
+   * What the environment runs now, read from the target itself; asked before the first deploy
+   * Preflight makes there, so that its rollback can name what it returns to. Empty when the
+   * target cannot tell. Changes nothing; the future never fails.
+   */
+  default Future<Optional<LiveVersion>> live(DeployJob job) {
+    return Future.succeededFuture(Optional.empty());
+  }
 }

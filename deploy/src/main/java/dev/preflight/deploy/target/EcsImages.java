@@ -38,6 +38,29 @@ final class EcsImages {
   }
 
   /**
+   * The version a task definition runs, as a deploy would have named it: the tag of
+   * {@code container}'s image (a null container means the only one). An image pinned by digest
+   * alone answers its digest; an image without tag or digest runs {@code latest}, as a registry reads it.
+   */
+  static String version(TaskDefinition definition, String container) {
+    String name = containerName(definition, container);
+    String image = definition.containerDefinitions().stream().filter(c -> c.name().equals(name))
+        .map(ContainerDefinition::image).findFirst().orElse("");
+    return tagOf(image);
+  }
+
+  /** The tag of an image reference; its digest when it has only that; {@code latest} when it has neither. */
+  static String tagOf(String image) {
+    int digest = image.indexOf('@');
+    String repository = digest >= 0 ? image.substring(0, digest) : image;
+    int colon = repository.lastIndexOf(':');
+    if (colon > repository.lastIndexOf('/')) {
+      return repository.substring(colon + 1);
+    }
+    return digest >= 0 ? image.substring(digest + 1) : "latest";
+  }
+
+  /**
    * A request registering {@code current} again with {@code container}'s image tagged
    * {@code version}; a null container means the task definition's only one.
    */

@@ -8,6 +8,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Deploys to an ECS service as seeds 000 and 001 do by hand: a new revision of the service's task
@@ -38,6 +41,7 @@ import java.util.Objects;
  */
 public final class EcsTarget implements DeployTarget {
 
+  private static final Logger LOG = LoggerFactory.getLogger(EcsTarget.class);
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(10);
   public static final String PREVIOUS_TASK_DEFINITION = "previousTaskDefinition";
   public static final String TASK_DEFINITION = "taskDefinition";
@@ -74,6 +78,34 @@ public final class EcsTarget implements DeployTarget {
               + job.service() + " in " + job.environment() + "."));
     }
     return start(job, journal, revision.trim());
+  }
+
+  /**
+   * The task definition the service runs now (DescribeServices) and its container's image tag
+   * (DescribeTaskDefinition): what a rollback of the coming deploy returns to.
+   */
+  @Override
+  public Future<Optional<LiveVersion>> live(DeployJob job) {
+    Context context = vertx.getOrCreateContext();
+    Redactor redactor = new Redactor();
+    EcsSettings settings;
+    try {
+      settings = EcsSettings.resolve(job, redactor);
+    } catch (RuntimeException e) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return context.executeBlocking(() -> aws.ecs(settings.region()), false)
+        .map(client -> new EcsCalls(context, client, settings))
+        .compose(ecs -> ecs.service().compose(service -> service.taskDefinition() == null
+            ? Future.succeededFuture(Optional.<LiveVersion>empty())
+            : ecs.taskDefinition(service.taskDefinition()).map(described -> Optional.of(new LiveVersion(
+                EcsImages.version(described.taskDefinition(), settings.container()),
+                described.taskDefinition().taskDefinitionArn())))))
+        .recover(failure -> {
+          LOG.info("Could not read what {} runs now: {}", settings.where(), redactor.redact(String.valueOf(
+              failure.getMessage())));
+          return Future.succeededFuture(Optional.empty());
+        });
   }
 
   /** @param restore the task definition a rollback moves back to; null for a deploy */

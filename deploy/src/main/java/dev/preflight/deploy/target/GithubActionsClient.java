@@ -91,6 +91,17 @@ final class GithubActionsClient {
             .toList());
   }
 
+  /** The newest run of the workflow on a branch or tag that concluded successfully, if any. */
+  Future<Optional<GithubActionsRun>> lastSuccessfulRun(Workflow workflow, String branch) {
+    Map<String, String> query = Map.of("branch", branch, "status", "success", "per_page", "1");
+    return send(workflow, HttpMethod.GET, workflow.workflowPath() + "/runs", query, null)
+        .map(response -> json(response).getJsonArray("workflow_runs", new JsonArray()).stream()
+            .filter(JsonObject.class::isInstance)
+            .map(run -> GithubActionsRun.from((JsonObject) run))
+            .filter(GithubActionsRun::succeeded)
+            .findFirst());
+  }
+
   Future<GithubActionsRun> run(Workflow workflow, long runId) {
     return send(workflow, HttpMethod.GET, workflow.repoPath() + "/actions/runs/" + runId, Map.of(), null)
         .map(response -> GithubActionsRun.from(json(response)));

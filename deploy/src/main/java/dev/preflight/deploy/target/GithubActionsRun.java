@@ -9,8 +9,10 @@ import java.time.format.DateTimeParseException;
  *
  * @param conclusion null until the run is completed
  * @param createdAt null if GitHub left it out; such a run is never taken for one the bot started
+ * @param headSha the commit the run ran on, or null if GitHub left it out
  */
-record GithubActionsRun(long id, String status, String conclusion, String htmlUrl, String event, Instant createdAt) {
+record GithubActionsRun(long id, String status, String conclusion, String htmlUrl, String event, Instant createdAt,
+    String headSha) {
 
   static final String COMPLETED = "completed";
   static final String SUCCESS = "success";
@@ -18,7 +20,7 @@ record GithubActionsRun(long id, String status, String conclusion, String htmlUr
   static GithubActionsRun from(JsonObject json) {
     return new GithubActionsRun(json.getLong("id", 0L), json.getString("status", "unknown"),
         json.getString("conclusion"), json.getString("html_url", ""), json.getString("event", ""),
-        instant(json.getString("created_at")));
+        instant(json.getString("created_at")), json.getString("head_sha"));
   }
 
   boolean completed() {

@@ -9,9 +9,12 @@ import dev.preflight.deploy.runner.FollowRunner;
 import dev.preflight.deploy.target.GithubActionsClient.Workflow;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -25,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class GithubActionsTarget implements DeployTarget {
 
+  private static final Logger LOG = LoggerFactory.getLogger(GithubActionsTarget.class);
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(10);
 
   private final FollowRunner runner;
@@ -53,6 +57,33 @@ public final class GithubActionsTarget implements DeployTarget {
       return Future.succeededFuture(TargetOutcome.failure("No earlier version on record to roll back to", null));
     }
     return start(job, Placeholders.of(job.service(), job.version(), job.environment()), journal);
+  }
+
+  /**
+   * The commit the newest successful run of the workflow on the target's ref ran on (its
+   * {@code head_sha}), with that run's URL: what a rollback dispatches the workflow with.
+   */
+  @Override
+  public Future<Optional<LiveVersion>> live(DeployJob job) {
+    Target.GithubActions target = githubActions(job);
+    String token;
+    try {
+      token = job.variables().resolve(target.token(), new Redactor());
+    } catch (MissingVariableException e) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    if (token == null || token.isBlank()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    String apiUrl = target.apiUrl() == null ? Target.GithubActions.DEFAULT_API_URL : target.apiUrl();
+    Workflow workflow = new Workflow(apiUrl, target.owner(), target.repo(), target.workflow(), token);
+    return client.lastSuccessfulRun(workflow, Placeholders.fill(target.ref(), job.placeholders()))
+        .map(run -> run.filter(r -> r.headSha() != null && !r.headSha().isBlank())
+            .map(r -> new LiveVersion(r.headSha(), r.htmlUrl())))
+        .recover(e -> {
+          LOG.info("Could not read the last successful run of {}: {}", target.workflow(), e.getMessage());
+          return Future.succeededFuture(Optional.empty());
+        });
   }
 
   public void close() {

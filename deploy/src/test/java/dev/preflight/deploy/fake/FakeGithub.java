@@ -136,6 +136,16 @@ public final class FakeGithub {
     return run.id;
   }
 
+  /** A run that concluded successfully on the ref at {@code createdAt}, on commit {@code headSha}; returns its id. */
+  public long finishedRun(String ref, Instant createdAt, String conclusion, String headSha) {
+    Workflow workflow = workflows.get(key(OWNER, REPO, WORKFLOW));
+    Run run = new Run(nextRunId.getAndIncrement(), workflow, ref, createdAt, conclusion, 0);
+    run.headSha = headSha;
+    run.reads.set(Integer.MAX_VALUE / 2);
+    runs.put(run.id, run);
+    return run.id;
+  }
+
   /** Every dispatch GitHub accepted, in order. */
   public List<Dispatch> dispatches() {
     return List.copyOf(dispatches);
@@ -239,11 +249,14 @@ public final class FakeGithub {
     }
     String event = ctx.queryParams().get("event");
     String branch = ctx.queryParams().get("branch");
+    // GitHub's status filter takes a status or a conclusion.
+    String status = ctx.queryParams().get("status");
     int perPage = Integer.parseInt(ctx.queryParams().get("per_page") == null ? "30" : ctx.queryParams().get("per_page"));
     List<Run> matching = new ArrayList<>();
     for (Run run : runs.values()) {
       if (run.workflow.equals(workflow) && (event == null || event.equals("workflow_dispatch"))
-          && (branch == null || branch.equals(run.branch)) && run.listed()) {
+          && (branch == null || branch.equals(run.branch))
+          && (status == null || status.equals(run.status()) || status.equals(run.conclusion())) && run.listed()) {
         matching.add(run);
       }
     }
@@ -330,6 +343,7 @@ public final class FakeGithub {
     final AtomicInteger reads = new AtomicInteger();
     final AtomicInteger listingsHidden;
     volatile boolean wasCancelled;
+    volatile String headSha = "4f1d2c9e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e";
 
     Run(long id, Workflow workflow, String branch, Instant createdAt, String finalConclusion, int hiddenListings) {
       this.id = id;
@@ -387,7 +401,7 @@ public final class FakeGithub {
           .put("conclusion", conclusion())
           .put("workflow_id", workflow.id())
           .put("head_branch", branch)
-          .put("head_sha", "4f1d2c9e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e")
+          .put("head_sha", headSha)
           .put("url", "https://api.github.com/repos/" + workflow.owner() + "/" + workflow.repo() + "/actions/runs/" + id)
           .put("html_url", "https://github.com/" + workflow.owner() + "/" + workflow.repo() + "/actions/runs/" + id)
           .put("created_at", created)

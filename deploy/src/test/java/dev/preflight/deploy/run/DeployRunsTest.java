@@ -33,6 +33,7 @@ import dev.preflight.deploy.TestDatabase;
 import dev.preflight.deploy.runner.RunDriver;
 import dev.preflight.deploy.target.DeployJob;
 import dev.preflight.deploy.target.DeployTarget;
+import dev.preflight.deploy.target.LiveVersion;
 import dev.preflight.deploy.target.TargetJournal;
 import dev.preflight.deploy.target.TargetOutcome;
 import io.vertx.core.Future;
@@ -244,6 +245,39 @@ class DeployRunsTest {
     Release live = get(deploys.store().latestReleases()).get(0);
     assertEquals("v1", live.version());
     assertEquals(Release.ROLLBACK, live.kind());
+  }
+
+  @Test
+  void theFirstDeployRolledBackByItselfRestoresTheVersionTheTargetRanBefore() throws Exception {
+    target.live = Optional.of(new LiveVersion("v0.9", "rev-0.9"));
+    TrackedRun run = readyRun("v1");
+    CompletableFuture<TrackedRun> rolledBack = waitFor(run.id(), RunStatus.ROLLED_BACK);
+    get(deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
+    Call deploy = target.next();
+    assertEquals("deploy", deploy.kind);
+    Release before = get(runs.find(run.id())).deployment().previous();
+    assertEquals("v0.9", before.version(), "read from the target and recorded when the deploy started");
+    deploy.outcome.complete(TargetOutcome.success("deployed v1", "rev-1", null));
+    verifications.poll(10, TimeUnit.SECONDS).complete(List.of(result(false)));
+
+    Call rollback = target.next();
+    assertEquals("rollback", rollback.kind);
+    assertEquals("v0.9", rollback.job.version(), "the rollback names the version it returns to");
+    assertEquals("rev-0.9", rollback.job.revision());
+    rollback.outcome.complete(TargetOutcome.success("restored v0.9", null, null));
+    verifications.poll(10, TimeUnit.SECONDS).complete(List.of(result(true)));
+    rolledBack.get(10, TimeUnit.SECONDS);
+
+    Release live = get(deploys.store().releases("api", "prod", 5)).get(0);
+    assertEquals(Release.ROLLBACK, live.kind());
+    assertEquals("v0.9", live.version(), "/deploys shows the version restored");
+    get(deploys.unlock("api", "prod", DEPLOYER_ROLES, DEPLOYER));
+    target.live = Optional.of(new LiveVersion("never-read", null));
+    TrackedRun next = readyRun("v2");
+    get(deploys.launch(next.id(), DEPLOYER_ROLES, DEPLOYER));
+    target.next();
+    assertEquals("v0.9", get(runs.find(next.id())).deployment().previous().version(),
+        "the next run starts from the release on record, not from another reading");
   }
 
   @Test
@@ -574,6 +608,12 @@ class DeployRunsTest {
   /** A target the test answers for, one call at a time. */
   private static final class ScriptedTarget implements DeployTarget {
     final BlockingQueue<Call> calls = new LinkedBlockingQueue<>();
+    volatile Optional<LiveVersion> live = Optional.empty();
+
+    @Override
+    public Future<Optional<LiveVersion>> live(DeployJob job) {
+      return Future.succeededFuture(live);
+    }
 
     @Override
     public Future<TargetOutcome> deploy(DeployJob job, TargetJournal journal) {

@@ -141,4 +141,41 @@ class RunPublicationsTest {
           test.completeNow();
         })));
   }
+
+  @Test
+  void onlyTheNewestLaunchedRunKeepsRollbackAndOlderOnesStillShowingItAreFound(VertxTestContext test) {
+    String second = "6f1c0d3e-0000-4000-8000-000000000002";
+    String other = "6f1c0d3e-0000-4000-8000-000000000003";
+    Tuple ids = Tuple.of(UUID.fromString(second), UUID.fromString(other));
+    sql("update deployments set launched_at = now() - interval '1 hour' where run_id = $1")
+        .compose(v -> pool.preparedQuery("insert into runs (id, kind, checklist_id, started_by, started_at, status, "
+            + "channel_id, service, environment) values ($1, 'deploy', 'predeploy', 'U0STARTER', now(), 'SUCCEEDED', "
+            + "'C0DEPLOYS', 'backend', 'production'), ($2, 'deploy', 'predeploy', 'U0STARTER', now(), 'SUCCEEDED', "
+            + "'C0DEPLOYS', 'backend', 'staging')").execute(ids))
+        .compose(v -> pool.preparedQuery("insert into deployments (run_id, service, environment, version, launched_at) "
+            + "values ($1, 'backend', 'production', 'v1.4.3', now()), ($2, 'backend', 'staging', 'v1.4.1', "
+            + "now() - interval '2 hours')").execute(ids))
+        .compose(v -> publications.newestLaunched(RUN))
+        .compose(first -> {
+          test.verify(() -> assertFalse(first, "a newer run of production launched"));
+          return publications.newestLaunched(second);
+        })
+        .compose(newest -> {
+          test.verify(() -> assertTrue(newest));
+          return publications.newestLaunched(other);
+        })
+        .compose(otherEnvironment -> {
+          test.verify(() -> assertTrue(otherEnvironment, "staging has its own newest run"));
+          return publications.shown(RUN, 1, true).compose(v -> publications.shown(other, 1, true))
+              .compose(v -> publications.olderOfferingRollback(second));
+        })
+        .compose(older -> {
+          test.verify(() -> assertEquals(List.of(RUN), older, "the older production run still shows Rollback"));
+          return publications.shown(RUN, 1, false).compose(v -> publications.olderOfferingRollback(second));
+        })
+        .onComplete(test.succeeding(older -> test.verify(() -> {
+          assertEquals(List.of(), older, "republished without it, it is not found again");
+          test.completeNow();
+        })));
+  }
 }

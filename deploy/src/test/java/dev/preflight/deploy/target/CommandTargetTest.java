@@ -68,6 +68,33 @@ class CommandTargetTest {
   }
 
   @Test
+  void previousVersionIsTheLastLineItsCommandPrints() throws Exception {
+    Target.Command reads = new Target.Command(List.of(script("deploy.sh"), "deploy"), List.of(script("deploy.sh"), "rollback"),
+        Map.of(), null, TIMEOUT, List.of("printf", "reading the release file\nv1.4.1\n"));
+
+    LiveVersion live = await(target.live(job(reads, "v1.4.2", Map.of()))).orElseThrow();
+
+    assertEquals("v1.4.1", live.version());
+    assertNull(live.revision());
+  }
+
+  @Test
+  void previousVersionThatFailsOrPrintsNoVersionIsUnknown() throws Exception {
+    List<List<String>> unusable = List.of(
+        List.of("sh", "-c", "echo v1.4.1; exit 3"),
+        List.of("printf", "not a version\n"),
+        List.of("true"),
+        List.of(dir.resolve("missing.sh").toString()));
+    for (List<String> argv : unusable) {
+      Target.Command reads = new Target.Command(List.of(script("deploy.sh"), "deploy"), List.of(script("deploy.sh")),
+          Map.of(), null, TIMEOUT, argv);
+      assertTrue(await(target.live(job(reads, "v1.4.2", Map.of()))).isEmpty(), argv.toString());
+    }
+    Target.Command none = command(List.of(script("deploy.sh")), List.of(script("deploy.sh")), Map.of());
+    assertTrue(await(target.live(job(none, "v1.4.2", Map.of()))).isEmpty(), "nothing configured, nothing run");
+  }
+
+  @Test
   void exitZeroSucceedsWithTheLastLinesAndRecordsTheEnd() throws Exception {
     Target.Command deploy = new Target.Command(List.of(script("deploy.sh"), "deploy", "{version}"), List.of(),
         Map.of(), dir.toString(), TIMEOUT);

@@ -22,4 +22,17 @@ class EcsImagesTest {
   void imageGetsTheVersionAsItsTag(String image, String expected) {
     assertEquals(expected, EcsImages.withTag(image, "v2"));
   }
+
+  @ParameterizedTest(name = "{0} runs {1}")
+  @CsvSource({
+      "nginx, latest",
+      "nginx:1.27, 1.27",
+      "registry.example.com:5000/acme/web, latest",
+      "registry.example.com:5000/acme/web:1.3.0, 1.3.0",
+      "acme/web:1.3.0@sha256:0123abcd, 1.3.0",
+      "localhost:5000/web@sha256:0123abcd, sha256:0123abcd",
+  })
+  void theVersionAnImageRunsIsItsTag(String image, String expected) {
+    assertEquals(expected, EcsImages.tagOf(image));
+  }
 }

@@ -130,6 +130,27 @@ class EcsTargetTest {
     return "arn:aws:ecs:us-east-1:123456789012:task-definition/" + revision;
   }
 
+  // --- what the service runs before a first deploy ----------------------------------------------
+
+  @Test
+  void whatRunsNowIsTheContainersImageTagInTheServicesTaskDefinition(VertxTestContext ctx) {
+    target.live(deployJob("v1.4.2", ecsTarget(Duration.ofMinutes(1)))).onComplete(ctx.succeeding(live -> ctx.verify(() -> {
+      assertEquals(Optional.of(new LiveVersion("1.3.0", web1)), live,
+          "the tag of the web container, not the registry port nor envoy's tag");
+      assertTrue(ecs.updateServiceCalls().isEmpty(), "reading changes nothing");
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void aServiceThatCannotBeReadLeavesWhatRunsNowUnknown(VertxTestContext ctx) {
+    Target.Ecs missing = new Target.Ecs("prod", "no-such-service", "web", null, "us-east-1", Duration.ofMinutes(1));
+    target.live(deployJob("v1.4.2", missing)).onComplete(ctx.succeeding(live -> ctx.verify(() -> {
+      assertTrue(live.isEmpty(), live::toString);
+      ctx.completeNow();
+    })));
+  }
+
   // --- a deploy from start to end ---------------------------------------------------------------
 
   @Test

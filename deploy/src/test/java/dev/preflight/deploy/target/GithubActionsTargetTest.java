@@ -67,6 +67,28 @@ class GithubActionsTargetTest {
   }
 
   @Test
+  void whatRunsNowIsTheCommitOfTheNewestSuccessfulRunOnTheRef() throws Exception {
+    Instant now = Instant.now();
+    github.finishedRun("main", now.minusSeconds(600), "success", "1111111111111111111111111111111111111111");
+    long good = github.finishedRun("main", now.minusSeconds(300), "success", "2222222222222222222222222222222222222222");
+    github.finishedRun("main", now.minusSeconds(60), "failure", "3333333333333333333333333333333333333333");
+
+    LiveVersion live = await(target.live(job(workflow("main", TIMEOUT), "v2.0.1"))).orElseThrow();
+
+    assertEquals("2222222222222222222222222222222222222222", live.version(), "the failed run after it does not count");
+    assertEquals(FakeGithub.htmlUrl(good), live.revision());
+    assertTrue(github.dispatches().isEmpty(), "reading starts nothing");
+  }
+
+  @Test
+  void withoutASuccessfulRunWhatRunsNowIsUnknown() throws Exception {
+    github.finishedRun("main", Instant.now().minusSeconds(60), "failure", "3333333333333333333333333333333333333333");
+    assertTrue(await(target.live(job(workflow("main", TIMEOUT), "v2.0.1"))).isEmpty());
+    assertTrue(await(target.live(job(workflow("main", TIMEOUT), "v2.0.1", "ghp_wrong"))).isEmpty(),
+        "a refused token reads as unknown, not as a failure");
+  }
+
+  @Test
   void dispatchesTheVersionAndFollowsTheRunToSuccess() throws Exception {
     MemoryJournal journal = new MemoryJournal();
 

@@ -107,8 +107,23 @@ public final class RunPublisher {
 
   private Future<Void> publish(String runId) {
     return source.find(runId)
-        .compose(tracked -> tracked.posted() ? edit(tracked) : postFirst(tracked))
+        .compose(tracked -> (tracked.posted() ? edit(tracked) : postFirst(tracked))
+            .andThen(published -> retireOlderRollbacks(tracked)))
         .onFailure(e -> LOG.warn("Publishing run {} failed: {}", runId, e.getMessage()));
+  }
+
+  /**
+   * Once a run has launched, the older runs of its environment are no longer where a rollback
+   * starts: their messages that still offer Rollback are published again without it.
+   */
+  private void retireOlderRollbacks(TrackedRun tracked) {
+    if (tracked.deployment() == null || !tracked.deployment().launched()) {
+      return;
+    }
+    source.olderOfferingRollback(tracked.id())
+        .onSuccess(older -> older.forEach(this::republish))
+        .onFailure(e -> LOG.warn("Older runs of run {}'s environment not looked up: {}", tracked.id(),
+            e.getMessage()));
   }
 
   private static SlackBudget.Priority priorityOf(TrackedRun tracked) {
@@ -119,14 +134,18 @@ public final class RunPublisher {
     String runId = tracked.id();
     notes.posted(runId, tracked.channelId(), tracked.messageTs());
     long[] version = {-1};
+    boolean[] rollback = {false};
     return slack.prepared("chat.update", tracked.channelId(), priorityOf(tracked), slack.policy(),
             () -> source.version(runId).compose(v -> {
               version[0] = v;
               return source.find(runId);
-            }).compose(latest -> render(latest).map(content -> (SlackCall<ChatUpdateResponse>) m -> m.chatUpdate(
+            }).compose(latest -> render(latest).map(content -> {
+              rollback[0] = RollbackOffer.offered(content);
+              return (SlackCall<ChatUpdateResponse>) m -> m.chatUpdate(
                 r -> r.channel(latest.channelId()).ts(latest.messageTs()).text(content.text())
-                    .blocks(content.blocks())))))
-        .transform(done -> settle(runId, version[0], done));
+                    .blocks(content.blocks()));
+            })))
+        .transform(done -> settle(runId, version[0], rollback[0], done));
   }
 
   /**
@@ -134,9 +153,9 @@ public final class RunPublisher {
    * for good (the message or channel is gone), that version too, so it is not tried again until
    * the run changes. A failure that may pass leaves the message behind for the reconciler.
    */
-  private Future<Void> settle(String runId, long version, AsyncResult<?> done) {
+  private Future<Void> settle(String runId, long version, boolean offersRollback, AsyncResult<?> done) {
     if (done.succeeded() || (done.cause() instanceof SlackCallException refused && !refused.retryable())) {
-      Future<Void> recorded = version < 0 ? Future.succeededFuture() : source.shown(runId, version);
+      Future<Void> recorded = version < 0 ? Future.succeededFuture() : source.shown(runId, version, offersRollback);
       return done.succeeded() ? recorded : recorded.transform(v -> Future.failedFuture(done.cause()));
     }
     return Future.failedFuture(done.cause());
@@ -156,8 +175,14 @@ public final class RunPublisher {
     Future<Optional<WatchState>> watch = deployment == null || tracked.run().status() != RunStatus.SUCCEEDED
         ? Future.succeededFuture(Optional.empty())
         : source.watchOf(tracked.id()).otherwise(Optional.empty());
-    return Future.all(lock, watch).map(both -> WatchLine.mark(
-        RunMessage.render(tracked, lock.result(), reactionName, clock.instant()), watch.result(), tracked));
+    // Rollback stays only on the environment's newest launched run; older ones would be refused.
+    Future<Boolean> newest = !RollbackOffer.possible(tracked) ? Future.succeededFuture(true)
+        : source.newestLaunched(tracked.id()).otherwise(true);
+    return Future.all(lock, watch, newest).map(all -> {
+      MessageContent content = WatchLine.mark(
+          RunMessage.render(tracked, lock.result(), reactionName, clock.instant()), watch.result(), tracked);
+      return newest.result() ? content : RollbackOffer.withoutRollback(content);
+    });
   }
 
   /**
@@ -196,6 +221,7 @@ public final class RunPublisher {
     String runId = tracked.id();
     Message.Metadata metadata = new Message.Metadata(METADATA_TYPE, Map.of(METADATA_RUN_ID, runId));
     long[] version = {-1};
+    boolean[] rollback = {false};
     // One attempt: a retry whose first answer was lost would post twice. The intent stays
     // recorded, so the next try (the reconciler's) looks the message up first.
     return source.intendToPost(runId)
@@ -203,11 +229,13 @@ public final class RunPublisher {
             slack.policy().once(), () -> source.version(runId).compose(v -> {
               version[0] = v;
               return source.find(runId);
-            }).compose(latest -> render(latest).map(content -> (SlackCall<ChatPostMessageResponse>) m ->
-                m.chatPostMessage(r -> r.channel(latest.channelId()).text(content.text()).blocks(content.blocks())
-                    .metadata(metadata))))))
+            }).compose(latest -> render(latest).map(content -> {
+              rollback[0] = RollbackOffer.offered(content);
+              return (SlackCall<ChatPostMessageResponse>) m -> m.chatPostMessage(r -> r.channel(latest.channelId())
+                  .text(content.text()).blocks(content.blocks()).metadata(metadata));
+            }))))
         .compose(posted -> attach(tracked, posted.getTs()))
-        .transform(done -> settle(runId, version[0], done))
+        .transform(done -> settle(runId, version[0], rollback[0], done))
         .onFailure(e -> tellStarterIfRefused(tracked, e));
   }
 

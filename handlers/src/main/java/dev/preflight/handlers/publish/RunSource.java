@@ -42,6 +42,21 @@ interface RunSource {
   /** The run's message now shows {@code version}. */
   Future<Void> shown(String runId, long version);
 
+  /** The run's message now shows {@code version}, with or without Rollback on it. */
+  default Future<Void> shown(String runId, long version, boolean offersRollback) {
+    return shown(runId, version);
+  }
+
+  /** Whether the run is its environment's newest launched run; see {@link RunPublications#newestLaunched}. */
+  default Future<Boolean> newestLaunched(String runId) {
+    return Future.succeededFuture(true);
+  }
+
+  /** Older runs of the environment whose message still offers Rollback; see {@link RunPublications#olderOfferingRollback}. */
+  default Future<List<String>> olderOfferingRollback(String runId) {
+    return Future.succeededFuture(List.of());
+  }
+
   /** A first post is about to start; answers when the earliest such attempt began. */
   Future<Instant> intendToPost(String runId);
 
@@ -61,6 +76,21 @@ interface RunSource {
       @Override
       public Future<Void> shown(String runId, long version) {
         return publications.shown(runId, version);
+      }
+
+      @Override
+      public Future<Void> shown(String runId, long version, boolean offersRollback) {
+        return publications.shown(runId, version, offersRollback);
+      }
+
+      @Override
+      public Future<Boolean> newestLaunched(String runId) {
+        return publications.newestLaunched(runId);
+      }
+
+      @Override
+      public Future<List<String>> olderOfferingRollback(String runId) {
+        return publications.olderOfferingRollback(runId);
       }
 
       @Override

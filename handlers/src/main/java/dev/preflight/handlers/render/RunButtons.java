@@ -78,8 +78,11 @@ public final class RunButtons {
         .confirm(confirm));
   }
 
+  /** Plain, not red: the confirm dialog carries the danger styling, so a channel is not a wall of red. */
   private static BlockElement rollback(String runId, Deployment d) {
-    return rollback(ActionIds.ROLLBACK, runId, d, restoring(d));
+    BlockElement button = rollback(ActionIds.ROLLBACK, runId, d, restoring(d));
+    ((com.slack.api.model.block.element.ButtonElement) button).setStyle(null);
+    return button;
   }
 
   /**

@@ -235,6 +235,48 @@ class RunPublisherTest {
   }
 
   @Test
+  void rollbackLeavesTheOlderRunsMessageOnceANewerDeployLandsAndStaysOnTheNewest(VertxTestContext test) {
+    stored.change(deployRun("r-1", RunStatus.SUCCEEDED, deploying().finished(LAUNCHED.plusSeconds(300))));
+    Deployment second = Deployment.requested("backend", "production", "v1.4.3")
+        .launched("U0LAUNCHER", LAUNCHED.plusSeconds(3600), null);
+    String[] firstTs = new String[1];
+
+    stored.attached("r-1")
+        .compose(ts -> {
+          firstTs[0] = ts;
+          test.verify(() -> assertEquals(List.of(ActionIds.ROLLBACK), runActions(fake.message(CHANNEL, ts).orElseThrow()),
+              "the newest release offers Rollback"));
+          stored.change(deployRun("r-2", RunStatus.DEPLOYING, second));
+          return stored.attached("r-2");
+        })
+        .compose(ts -> {
+          stored.change(deployRun("r-2", RunStatus.SUCCEEDED, second.finished(LAUNCHED.plusSeconds(3900))));
+          return publisher.flush().compose(v -> fake.awaitCall("chat.update",
+              call -> firstTs[0].equals(call.getString("ts")) && runActions(call).isEmpty()));
+        })
+        .compose(v -> publisher.flush())
+        .onComplete(test.succeeding(v -> test.verify(() -> {
+          String secondTs = stored.stored("r-2").orElseThrow().messageTs();
+          List<JsonObject> firstEdits = fake.calls("chat.update").stream()
+              .filter(call -> firstTs[0].equals(call.getString("ts"))).toList();
+          JsonObject lastOfFirst = firstEdits.get(firstEdits.size() - 1);
+          assertEquals(List.of(), runActions(lastOfFirst), "the older release no longer offers Rollback");
+          assertTrue(text(lastOfFirst).contains("✅ *Succeeded*"), "the rest of its message stays: " + text(lastOfFirst));
+          List<JsonObject> secondEdits = fake.calls("chat.update").stream()
+              .filter(call -> secondTs.equals(call.getString("ts"))).toList();
+          JsonObject lastOfSecond = secondEdits.get(secondEdits.size() - 1);
+          assertTrue(text(lastOfSecond).contains("✅ *Succeeded*"), text(lastOfSecond));
+          assertEquals(List.of(ActionIds.ROLLBACK), runActions(lastOfSecond), "the current release keeps it");
+          JsonObject button = lastOfSecond.getJsonArray("blocks").stream().map(JsonObject.class::cast)
+              .filter(block -> ActionIds.RUN_ACTIONS_BLOCK.equals(block.getString("block_id")))
+              .findFirst().orElseThrow().getJsonArray("elements").getJsonObject(0);
+          assertNull(button.getString("style"), "a plain button");
+          assertEquals("danger", button.getJsonObject("confirm").getString("style"), "the confirm dialog is red");
+          test.completeNow();
+        })));
+  }
+
+  @Test
   void aSucceededRunShowsItsWatchAndAFailingWatchMarksItAboveTheRollbackButton(VertxTestContext test) {
     java.time.Instant until = LAUNCHED.plus(java.time.Duration.ofHours(4));
     stored.watch(new dev.preflight.deploy.watch.WatchState("r-1", "backend", "production", "v1.4.2",

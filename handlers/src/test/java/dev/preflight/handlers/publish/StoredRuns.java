@@ -73,6 +73,42 @@ final class StoredRuns implements RunSource {
     return Future.succeededFuture();
   }
 
+  private final Map<String, Boolean> offersRollback = new ConcurrentHashMap<>();
+
+  @Override
+  public Future<Void> shown(String runId, long shownVersion, boolean offers) {
+    offersRollback.put(runId, offers);
+    return shown(runId, shownVersion);
+  }
+
+  /** As RunPublications answers it from the deployments table: no run of the environment launched later. */
+  @Override
+  public Future<Boolean> newestLaunched(String runId) {
+    TrackedRun me = runs.get(runId);
+    return Future.succeededFuture(me == null || me.deployment() == null || !me.deployment().launched()
+        || runs.values().stream().noneMatch(other -> sameEnvironment(me, other)
+            && other.deployment().launchedAt().isAfter(me.deployment().launchedAt())));
+  }
+
+  @Override
+  public Future<List<String>> olderOfferingRollback(String runId) {
+    TrackedRun me = runs.get(runId);
+    if (me == null || me.deployment() == null || !me.deployment().launched()) {
+      return Future.succeededFuture(List.of());
+    }
+    return Future.succeededFuture(runs.values().stream()
+        .filter(other -> sameEnvironment(me, other) && other.deployment().launchedAt().isBefore(me.deployment().launchedAt())
+            && offersRollback.getOrDefault(other.id(), false))
+        .map(TrackedRun::id)
+        .toList());
+  }
+
+  private static boolean sameEnvironment(TrackedRun me, TrackedRun other) {
+    return other.deployment() != null && other.deployment().launched()
+        && other.deployment().service().equals(me.deployment().service())
+        && other.deployment().environment().equals(me.deployment().environment());
+  }
+
   @Override
   public Future<Instant> intendToPost(String runId) {
     return Future.succeededFuture(postingSince.computeIfAbsent(runId, id -> Instant.now()));

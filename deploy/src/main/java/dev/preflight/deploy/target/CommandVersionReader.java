@@ -1,0 +1,88 @@
+package dev.preflight.deploy.target;
+
+import dev.preflight.checklists.deploy.DeployRules;
+import dev.preflight.deploy.process.ProcessOutput;
+import dev.preflight.deploy.process.ProcessTree;
+import dev.preflight.deploy.process.Program;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a command target's {@code previousVersion} argv and takes the last line it prints as the
+ * version running now. Exit code 0 and a line that could be a version are required; anything
+ * else (a failure, a timeout, a line with spaces) reads as "cannot tell".
+ */
+final class CommandVersionReader {
+
+  /** How long the program may take; it only reads, so this is short. */
+  static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private static final Logger LOG = LoggerFactory.getLogger(CommandVersionReader.class);
+  /** No whitespace, control characters or quotes: the line becomes one argument of the rollback. */
+  private static final Pattern VERSION = Pattern.compile("[^\\s\\p{Cntrl}`'\"]+");
+
+  private final Vertx vertx;
+
+  CommandVersionReader(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  Future<Optional<String>> read(Program program) {
+    Context context = vertx.getOrCreateContext();
+    return vertx.executeBlocking(() -> {
+          ProcessOutput output = ProcessOutput.create("preflight-version-");
+          try {
+            return new Running(program.start(output), output);
+          } catch (IOException e) {
+            output.delete();
+            throw e;
+          }
+        }, false)
+        .compose(running -> waitFor(running, context).eventually(() -> vertx.executeBlocking(() -> {
+          running.output().delete();
+          return null;
+        }, false)))
+        .recover(failure -> {
+          LOG.info("{} did not tell the version running now: {}", program.name(), failure.getMessage());
+          return Future.succeededFuture(Optional.empty());
+        });
+  }
+
+  private Future<Optional<String>> waitFor(Running running, Context context) {
+    AtomicBoolean timedOut = new AtomicBoolean();
+    long timer = vertx.setTimer(TIMEOUT.toMillis(), id -> {
+      timedOut.set(true);
+      vertx.executeBlocking(() -> ProcessTree.kill(running.process().toHandle(), Program.KILL_WAIT_LIMIT), false);
+    });
+    return Future.fromCompletionStage(running.process().onExit(), context)
+        .andThen(exited -> vertx.cancelTimer(timer))
+        .compose(process -> vertx.executeBlocking(() -> {
+          if (timedOut.get() || process.exitValue() != 0) {
+            LOG.info("{} ended {}", running.process().info().command().orElse("previousVersion"),
+                timedOut.get() ? "at its timeout" : "with exit " + process.exitValue());
+            return Optional.<String>empty();
+          }
+          return version(running.output().lastLine());
+        }, false));
+  }
+
+  /** The line as a version, if it can be one. */
+  static Optional<String> version(String line) {
+    if (line == null) {
+      return Optional.empty();
+    }
+    String version = line.strip();
+    return !version.isEmpty() && version.length() <= DeployRules.VERSION_LIMIT && !version.startsWith("-")
+        && VERSION.matcher(version).matches() ? Optional.of(version) : Optional.empty();
+  }
+
+  private record Running(Process process, ProcessOutput output) {}
+}
