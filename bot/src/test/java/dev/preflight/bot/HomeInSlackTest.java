@@ -85,12 +85,13 @@ class HomeInSlackTest {
     JsonObject unlock = Blocks.button(locked, ActionIds.HOME_UNLOCK).orElseThrow();
     assertTrue(unlock.containsKey("confirm"), "Unlock asks first: " + unlock.encode());
 
-    // Someone who is not a deployer of api in production is refused, in a direct message.
+    // Someone who is not a deployer of api in production is refused, in a modal over their Home tab.
     assertEquals(200, await(send(slack.homeBlockAction(ActionIds.HOME_UNLOCK, unlock.getString("value"), SRE)))
         .statusCode());
-    JsonObject refusal = await(fake.awaitCall("chat.postMessage", call -> SRE.equals(call.getString("channel"))));
-    assertEquals("Deploying *api* to *production* needs the *deployer* role, and you hold none of them.",
-        refusal.getString("text"));
+    JsonObject refusal = await(fake.awaitCall("views.open")).getJsonObject("view");
+    assertEquals("modal", refusal.getString("type"));
+    assertEquals("Deploying *api* to *production* needs the *deployer* role, and you hold none of them.\n",
+        Blocks.text(refusal));
     assertEquals(1L, count("select count(*) from environment_locks"), "the refusal changed nothing");
 
     List<JsonObject> before = fake.calls("views.publish");

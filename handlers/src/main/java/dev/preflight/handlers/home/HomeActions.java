@@ -13,6 +13,7 @@ import dev.preflight.handlers.render.Mrkdwn;
 import dev.preflight.handlers.render.RefusalText;
 import dev.preflight.handlers.slack.SlackApi;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * The buttons of the Home tab. "Open the run" is a link Slack follows itself; its click is only
  * acknowledged. "Unlock" (behind its confirm dialog) unlocks through {@link DeployRuns#unlock},
  * which refuses anyone who is not a deployer of the environment; the tab is then republished. A
- * click on the Home tab has no channel to answer in, so a refusal comes as a direct message.
+ * click on the Home tab has no channel to answer in, so a refusal opens as a small modal.
  */
 public final class HomeActions {
 
@@ -45,15 +46,16 @@ public final class HomeActions {
   public void register(App app) {
     app.blockAction(ActionIds.HOME_OPEN_RUN, (req, ctx) -> ctx.ack());
     app.blockAction(ActionIds.HOME_UNLOCK, (req, ctx) -> {
-      Click.of(req.getPayload()).ifPresent(click -> loop.runOnContext(v -> unlock(click)));
+      String trigger = req.getPayload().getTriggerId();
+      Click.of(req.getPayload()).ifPresent(click -> loop.runOnContext(v -> unlock(click, trigger)));
       return ctx.ack();
     });
   }
 
-  private void unlock(Click click) {
+  private void unlock(Click click, String trigger) {
     Optional<Map.Entry<String, String>> named = HomeView.readUnlockValue(click.value());
     if (named.isEmpty()) {
-      tell(click.user(), Replies.NOT_MINE);
+      tell(click.user(), trigger, Replies.NOT_MINE);
       return;
     }
     String service = named.get().getKey();
@@ -64,15 +66,15 @@ public final class HomeActions {
         .onSuccess(was -> {
           refresher.refresh(click.user());
           if (was.isEmpty()) {
-            tell(click.user(), notLocked(service, environment));
+            tell(click.user(), trigger, notLocked(service, environment));
           }
         })
         .onFailure(e -> {
           if (e instanceof RunRuleException refused) {
-            tell(click.user(), RefusalText.mrkdwn(refused.refusal()));
+            tell(click.user(), trigger, RefusalText.mrkdwn(refused.refusal()));
           } else {
             LOG.error("Unlocking {} in {} from the Home tab failed for {}", service, environment, click.user(), e);
-            tell(click.user(), "Something went wrong on my side, and nothing was unlocked. It has been logged.");
+            tell(click.user(), trigger, "Something went wrong on my side, and nothing was unlocked. It has been logged.");
           }
         });
   }
@@ -82,8 +84,15 @@ public final class HomeActions {
         + "* was not locked any more; nothing changed.";
   }
 
-  private void tell(String user, String text) {
-    slack.postMessage(user, text, null)
+  /**
+   * Answers in a modal over the Home tab while the click's trigger is fresh (Slack gives three
+   * seconds), else in a direct message.
+   */
+  private void tell(String user, String trigger, String text) {
+    Future<String> modal = trigger == null ? Future.failedFuture("no trigger")
+        : slack.openView(trigger, HomeView.answer(text));
+    modal
+        .recover(expired -> slack.postMessage(user, text, null))
         .onFailure(e -> LOG.warn("Could not answer {} about their Home tab click: {}", user, e.getMessage()));
   }
 }

@@ -50,7 +50,8 @@ public final class HomeRefresher {
 
   /** Publishes {@code userId}'s tab now, or at the end of their gap with the state then. */
   public void refresh(String userId) {
-    publishes.request("home:" + userId, () -> tab.publish(userId));
+    publishes.request("home:" + userId, () -> tab.publish(userId)
+        .onFailure(e -> LOG.warn("Could not publish the Home tab of {}: {}", userId, e.getMessage())));
   }
 
   /** Completes once every refresh asked for so far has been published (or has failed). */

@@ -8,6 +8,8 @@ import static com.slack.api.model.block.composition.BlockCompositions.confirmati
 import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
 import static com.slack.api.model.block.composition.BlockCompositions.plainText;
 import static com.slack.api.model.block.element.BlockElements.button;
+import static com.slack.api.model.view.Views.viewClose;
+import static com.slack.api.model.view.Views.viewTitle;
 
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.element.BlockElement;
@@ -104,6 +106,17 @@ public final class HomeView {
         .sorted(Comparator.comparing(EnvironmentFigures::service).thenComparing(EnvironmentFigures::environment))
         .map(HomeView::figuresEntry).toList(), NO_FIGURES, PACKED_BLOCKS));
     return View.builder().type("home").blocks(blocks).build();
+  }
+
+  /**
+   * The answer to a click on the Home tab, as a small modal: a Home tab has no channel to answer
+   * in, and a modal opens right where the person clicked.
+   */
+  public static View answer(String mrkdwn) {
+    String text = Mrkdwn.clipEscaped(mrkdwn, Mrkdwn.SECTION_TEXT_LIMIT);
+    return View.builder().type("modal")
+        .title(viewTitle(t -> t.type("plain_text").text(TITLE))).close(viewClose(c -> c.type("plain_text").text("OK")))
+        .blocks(List.of(section(s -> s.text(markdownText(text))))).build();
   }
 
   /** What an Unlock button carries: the service and environment, as JSON so no name can break it. */
