@@ -19,6 +19,7 @@ import dev.preflight.deploy.run.DeploymentStore;
 import dev.preflight.deploy.run.RunPublications;
 import dev.preflight.deploy.run.RunRepository;
 import dev.preflight.deploy.run.VerificationExecutor;
+import dev.preflight.deploy.home.HomeVisitors;
 import dev.preflight.deploy.stats.DeployStats;
 import dev.preflight.deploy.target.CommandTarget;
 import dev.preflight.deploy.target.Targets;
@@ -175,7 +176,8 @@ final class PreflightVerticle extends VerticleBase {
       SlackApi slack = new SlackApi(vertx, client, token, SlackApi.Policy.DEFAULT,
           new SlackBudget(vertx, settings.slackRateShare()), metrics.registry());
       surface = SlackSurface.build(config, new SlackSurface.Services(runs, deploys, stats, watches,
-          new AlertStore(pool), deployments::releases, new RunPublications(pool)), slack, client, token, context);
+          new AlertStore(pool), deployments::releases, new RunPublications(pool), new HomeVisitors(pool)), slack, client,
+          token, context);
       reports = ThreadReports.start(vertx, runs, new RunReports(pool, config::checklist), slack);
       if (settings.socketMode()) {
         socketMode = SocketMode.start(vertx, surface.app(), client, settings.slackAppToken().orElseThrow(),

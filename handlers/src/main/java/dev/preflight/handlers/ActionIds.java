@@ -43,6 +43,11 @@ public final class ActionIds {
   public static final String DEPLOY_VERSION_BLOCK = "deploy_version";
   public static final String DEPLOY_VERSION_ACTION = "deploy_version_input";
 
+  /** The link button on a Home tab item that opens its run's message. Slack still sends the click. */
+  public static final String HOME_OPEN_RUN = "home_open_run";
+  /** Unlock an environment from the Home tab. Value: {@link dev.preflight.handlers.render.HomeView#unlockValue}. */
+  public static final String HOME_UNLOCK = "home_unlock";
+
   /** The block that shows one item (its text, and its button when it has exactly one). */
   public static final String ITEM_BLOCK_PREFIX = "item:";
   /** The row of buttons under an item that has more than one. */

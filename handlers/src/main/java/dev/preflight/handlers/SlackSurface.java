@@ -22,8 +22,12 @@ import dev.preflight.handlers.command.DeployReplies;
 import dev.preflight.handlers.command.DeploysCommand;
 import dev.preflight.handlers.command.LockCommand;
 import dev.preflight.handlers.command.RollbackCommand;
+import dev.preflight.deploy.home.HomeVisitors;
+import dev.preflight.handlers.home.HomeActions;
 import dev.preflight.handlers.home.HomeFacts;
 import dev.preflight.handlers.home.HomeOpened;
+import dev.preflight.handlers.home.HomeRefresher;
+import dev.preflight.handlers.home.HomeTab;
 import dev.preflight.deploy.run.RunPublications;
 import dev.preflight.handlers.publish.Reconciler;
 import dev.preflight.handlers.publish.RunPublisher;
@@ -61,7 +65,7 @@ public final class SlackSurface {
 
   /** The services the Slack surface works through. */
   public record Services(ChecklistRuns runs, DeployRuns deploys, DeployStats stats, Watches watches,
-      AlertDeliveries alerts, ReleaseHistory releases, RunPublications publications) {}
+      AlertDeliveries alerts, ReleaseHistory releases, RunPublications publications, HomeVisitors visitors) {}
 
   /**
    * @param client the Slack client both Bolt and {@code slack} use, pointed at SLACK_API_URL
@@ -95,7 +99,7 @@ public final class SlackSurface {
     app.command(DeploysCommand.COMMAND, overview);
     app.command(DeploysCommand.STATUS, overview);
     new RunActions(deploys, roles, deployReplies, loop).register(app);
-    new HomeOpened(HomeFacts.of(deploys, services.stats()), roles, slack, clock, loop).register(app);
+    home(config, services, roles, slack, clock, loop, app);
 
     new AlertActions(deploys, roles, deployReplies, slack, loop).register(app);
     AlertPoster alerts = new AlertPoster(config, services.alerts(), services.releases(), slack);
@@ -109,6 +113,19 @@ public final class SlackSurface {
     services.watches().onRound(round -> runs.find(round.runId()).onSuccess(publisher::changed));
     Reconciler reconciler = new Reconciler(loop.owner(), publisher, Reconciler.DEFAULT_EVERY).start();
     return new SlackSurface(app, alerts, publisher, reconciler);
+  }
+
+  /** The Home tab: published on opening, then kept current for its visitors as runs and locks change. */
+  private static HomeRefresher home(PreflightConfig config, Services services, Roles roles, SlackApi slack,
+      Clock clock, Context loop, App app) {
+    HomeFacts facts = HomeFacts.of(services.deploys(), services.stats(), services.visitors());
+    HomeRefresher home = new HomeRefresher(config, facts, roles, new HomeTab(config, facts, roles, slack, clock), loop,
+        HomeRefresher.DEFAULT_GAP);
+    services.runs().onChange(home::runChanged);
+    services.deploys().onLockChange(home::lockChanged);
+    new HomeOpened(facts, home, clock, loop).register(app);
+    new HomeActions(services.deploys(), roles, slack, home, loop).register(app);
+    return home;
   }
 
   /**

@@ -28,6 +28,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -61,6 +63,7 @@ public final class DeployRuns {
   private final RunDriver driver;
   private final Clock clock;
   private final Duration lease;
+  private final List<BiConsumer<String, String>> lockListeners = new CopyOnWriteArrayList<>();
 
   /** @param lease how long a replica may go silent before another takes its deploys over */
   public DeployRuns(Vertx vertx, PreflightConfig config, ChecklistRuns runs, RunRepository repository,
@@ -88,6 +91,14 @@ public final class DeployRuns {
   /** Registers work to run in the transaction of every change of a run's status. */
   public void onStatusChange(StatusHook hook) {
     changes.onStatusChange(hook);
+  }
+
+  /**
+   * Called with the service and environment after a lock was put on or taken off by
+   * {@link #lock} or {@link #unlock}, on the event loop; listeners must not block.
+   */
+  public void onLockChange(BiConsumer<String, String> listener) {
+    lockListeners.add(listener);
   }
 
   /** Called with notes for a run's thread, on the event loop; listeners must not block. */
@@ -313,6 +324,7 @@ public final class DeployRuns {
 
   /** The messages of an environment's open runs show its lock; bring them up to date. */
   private void refreshEnvironment(String service, String environment) {
+    lockListeners.forEach(listener -> listener.accept(service, environment));
     store.activeDeployRunIds(service, environment)
         .onSuccess(ids -> ids.forEach(id -> repository.find(id).onSuccess(found -> found.ifPresent(runs::announce))));
   }

@@ -90,7 +90,7 @@ public final class OverviewMessage {
         + (release.at() == null ? "" : " · " + Mrkdwn.date(release.at()));
   }
 
-  private static String emoji(RunStatus status) {
+  static String emoji(RunStatus status) {
     return switch (status) {
       case PREPARING -> "📝";
       case READY -> "🟢";

@@ -136,6 +136,30 @@ public final class SlackRequests {
   }
 
   /**
+   * A click on a button ({@code actionId}, {@code value}) of {@code userId}'s App Home tab, from
+   * {@code block_actions.json} as Slack sends it for a view: the view is the container, and there
+   * is no channel, no message and no response_url.
+   */
+  public Signed homeBlockAction(String actionId, String value, String userId) {
+    JsonObject payload = new JsonObject(SlackSamples.BLOCK_ACTIONS);
+    payload.getJsonObject("user").put("id", userId).put("username", userId.toLowerCase(Locale.ROOT))
+        .put("name", userId.toLowerCase(Locale.ROOT)).put("team_id", TEAM_ID);
+    payload.put("api_app_id", APP_ID);
+    payload.getJsonObject("team").put("id", TEAM_ID).put("domain", TEAM_DOMAIN);
+    payload.remove("channel");
+    payload.remove("message");
+    payload.remove("response_url");
+    payload.put("container", new JsonObject().put("type", "view").put("view_id", "V0HOME" + userId));
+    payload.put("view", new JsonObject().put("id", "V0HOME" + userId).put("type", "home").put("team_id", TEAM_ID)
+        .put("app_id", APP_ID).put("blocks", new io.vertx.core.json.JsonArray()));
+    payload.put("trigger_id", nextTriggerId());
+    JsonObject action = payload.getJsonArray("actions").getJsonObject(0);
+    action.put("action_id", actionId).put("value", value)
+        .put("action_ts", clock.instant().getEpochSecond() + ".000100");
+    return interactive(payload);
+  }
+
+  /**
    * The modal {@code callbackId} submitted by {@code userId}, from {@code view_submission.json}.
    *
    * @param stateValues {@code view.state.values}: block id → action id → {type, value…}
