@@ -171,14 +171,30 @@ class DeployInSlackTest {
     JsonObject posted = await(fake.awaitCall("chat.postMessage", call -> Blocks.text(call).contains("5xx rate")));
     String text = Blocks.text(posted);
     assertTrue(text.contains("v1.1.0") && text.contains("<@" + DEPLOYER + ">"), "the last release and who shipped it: " + text);
+    assertTrue(text.contains("Critical · *api in production* · Webhook"), text);
+    assertTrue(text.contains("`v1.1.0` shipped "), "how long before the alert the release went out: " + text);
     JsonObject rollback = Blocks.button(posted, "alert_rollback").orElseThrow();
+    assertFalse(rollback.containsKey("style"), "the button itself is not red: " + rollback);
+    assertEquals("danger", rollback.getJsonObject("confirm").getString("style"));
 
-    String alertTs = await(fake.awaitCall("chat.postMessage", call -> Blocks.text(call).contains("5xx rate")))
-        .getString("ts", "0");
+    String alertTs = fake.messages(DEPLOYS).stream().filter(m -> Blocks.text(m).contains("5xx rate")).findFirst()
+        .orElseThrow().getString("ts");
     await(send(slack.blockAction("alert_rollback", rollback.getString("value"), DEPLOYER, DEPLOYS, alertTs,
         fake.responseUrl("alert-rollback"))));
+    // The alert says who is rolling back and links the run; the button is gone, so a second
+    // responder sees the rollback in hand instead of a button to click.
+    JsonObject started = awaitMessage(alertTs, t -> t.contains("started* by <@" + DEPLOYER + ">"));
+    assertTrue(Blocks.text(started).contains("5xx rate above 5%"), "the alert itself stays: " + Blocks.text(started));
+    assertTrue(Blocks.text(started).contains("|the run>"), "a link to the run: " + Blocks.text(started));
+    assertTrue(Blocks.button(started, "alert_rollback").isEmpty(), "the button is replaced: " + Blocks.text(started));
     awaitMessage(run.ts, text2 -> text2.contains("*Rolled back*"));
     assertEquals(2, ecs.updateServiceCalls().size(), "the alert's button rolled the deploy back");
+    // When the rollback ends the alert says so, with how long it took.
+    JsonObject ended = awaitMessage(alertTs, t -> t.contains("*Rolled back"));
+    String endedText = Blocks.text(ended);
+    assertTrue(endedText.matches("(?s).*\\*Rolled back[^*]*\\* in \\d+(\\.\\d)?(s| ms).*"), endedText);
+    assertTrue(endedText.contains("started by <@" + DEPLOYER + ">"), endedText);
+    assertTrue(Blocks.button(ended, "alert_rollback").isEmpty(), endedText);
   }
 
   @Test

@@ -101,8 +101,10 @@ public final class SlackSurface {
     new RunActions(deploys, roles, deployReplies, loop).register(app);
     home(config, services, roles, slack, clock, loop, app);
 
-    new AlertActions(deploys, roles, deployReplies, slack, loop).register(app);
     AlertPoster alerts = new AlertPoster(config, services.alerts(), services.releases(), slack);
+    new AlertActions(deploys, roles, deployReplies, slack, loop, alerts).register(app);
+    // An alert a rollback was started from shows how that rollback ended.
+    alerts.follow(runs);
     WatchAlerts watchAlerts = WatchAlerts.create(config, slack, roles, deploys, services.watches(), loop);
     watchAlerts.register(app);
     watchAlerts.start();

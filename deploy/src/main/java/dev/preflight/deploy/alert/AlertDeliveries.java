@@ -1,6 +1,8 @@
 package dev.preflight.deploy.alert;
 
 import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -36,6 +38,21 @@ public interface AlertDeliveries {
 
   /** Gives up a claim whose post failed, so the next delivery posts instead. */
   Future<Void> unclaim(String source, String groupKey, String claim);
+
+  /**
+   * Records that someone started a rollback of {@code rollback.runId()} from the alert message at
+   * {@code channel} and {@code messageTs}; answers the alert as it stands now, or empty when no
+   * alert of record has that message.
+   */
+  Future<Optional<AlertRecord>> rollbackStarted(String channel, String messageTs, AlertRollback rollback);
+
+  /**
+   * Records how a run's rollback ended on every alert it was started from; answers those alerts.
+   *
+   * @param toVersion the version it restored, when known now (else what was known at the start stays)
+   */
+  Future<List<AlertRecord>> rollbackEnded(String runId, AlertRollback.Outcome outcome, String toVersion,
+      String detail, Instant endedAt);
 
   /** The alert as recorded now, if it was ever delivered. */
   Future<Optional<AlertRecord>> find(String source, String groupKey);

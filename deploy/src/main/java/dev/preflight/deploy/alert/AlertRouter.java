@@ -10,6 +10,9 @@ import java.util.Optional;
  * fit the alert's labels. A generic alert that names a service and an environment itself goes
  * there when no route claims it first, so a script needs no route to reach its own service.
  * Whether the service and environment exist is checked by the caller against the config.
+ *
+ * <p>A Sentry route's {@code project} matches the project's slug or its numeric id, so a route
+ * written either way catches the issue alerts, the metric alerts and the issue webhooks.
  */
 public final class AlertRouter {
 
@@ -33,11 +36,19 @@ public final class AlertRouter {
       return false;
     }
     for (Map.Entry<String, String> wanted : route.match().entrySet()) {
-      if (!wanted.getValue().equals(alert.labels().get(wanted.getKey()))) {
+      if (!carries(alert, wanted.getKey(), wanted.getValue())) {
         return false;
       }
     }
     return true;
+  }
+
+  private static boolean carries(Alert alert, String name, String value) {
+    if (value.equals(alert.labels().get(name))) {
+      return true;
+    }
+    return SentryParser.SOURCE.equals(alert.source()) && "project".equals(name)
+        && value.equals(alert.labels().get("project_id"));
   }
 
   private static Optional<AlertRoute> selfRouted(Alert alert) {

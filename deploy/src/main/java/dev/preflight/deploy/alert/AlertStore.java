@@ -11,7 +11,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -21,6 +25,11 @@ import java.util.UUID;
  * exactly one of them posts the first message.
  */
 public final class AlertStore implements AlertDeliveries {
+
+  /** A new incident of the same alert starts without the last one's rollback. */
+  private static final String ROLLBACK_CLEARED = "rollback_run = null, rollback_by = null, rollback_to = null, "
+      + "rollback_link = null, rollback_started = null, rollback_outcome = null, rollback_detail = null, "
+      + "rollback_ended = null";
 
   private final Pool pool;
   private final Clock clock;
@@ -58,11 +67,12 @@ public final class AlertStore implements AlertDeliveries {
   private static Future<Optional<AlertRecord>> insertNew(SqlConnection conn, Alert alert, String service,
       String environment, String channel, Instant now, String claim) {
     return conn.preparedQuery("insert into alerts (source, group_key, service, environment, channel, status, severity, "
-            + "summary, count, first_seen, last_seen, claim, claimed_at) "
-            + "values ($1, $2, $3, $4, $5, 'firing', $6, $7, 1, $8, $8, $9, $8) "
+            + "summary, count, first_seen, last_seen, claim, claimed_at, description, links) "
+            + "values ($1, $2, $3, $4, $5, 'firing', $6, $7, 1, $8, $8, $9, $8, $10, $11) "
             + "on conflict (source, group_key) do nothing returning *")
         .execute(Tuple.from(Arrays.asList(alert.source(), alert.groupKey(), service, environment, channel,
-            alert.severity().wire(), alert.summary(), time(now), UUID.fromString(claim))))
+            alert.severity().wire(), alert.summary(), time(now), UUID.fromString(claim), alert.description(),
+            links(alert.links()))))
         .map(AlertStore::first);
   }
 
@@ -90,18 +100,22 @@ public final class AlertStore implements AlertDeliveries {
       // It fires again after it was resolved: a new incident, with a message of its own.
       return conn.preparedQuery("update alerts set service = $3, environment = $4, channel = $5, message_ts = null, "
               + "status = 'firing', severity = $6, summary = $7, count = 1, first_seen = $8, last_seen = $8, "
-              + "resolved_at = null, claim = $9, claimed_at = $8 where source = $1 and group_key = $2 returning *")
+              + "resolved_at = null, claim = $9, claimed_at = $8, description = $10, links = $11, "
+              + ROLLBACK_CLEARED + " where source = $1 and group_key = $2 returning *")
           .execute(Tuple.from(Arrays.asList(row.source(), row.groupKey(), service, environment, channel,
-              alert.severity().wire(), alert.summary(), time(now), UUID.fromString(claim))))
+              alert.severity().wire(), alert.summary(), time(now), UUID.fromString(claim), alert.description(),
+              links(alert.links()))))
           .map(rows -> new Recorded(first(rows).orElseThrow(), Action.POST, claim));
     }
     return conn.preparedQuery("update alerts set count = count + 1, last_seen = $3, severity = $4, summary = $5, "
+            + "description = $8, links = $9, "
             + "claim = case when message_ts is null and (claim is null or claimed_at < $6) then $7 else claim end, "
             + "claimed_at = case when message_ts is null and (claim is null or claimed_at < $6) then $3 "
             + "else claimed_at end "
             + "where source = $1 and group_key = $2 returning *, claim = $7 as mine")
         .execute(Tuple.from(Arrays.asList(row.source(), row.groupKey(), time(now), alert.severity().wire(),
-            alert.summary(), time(now.minus(staleClaim)), UUID.fromString(claim))))
+            alert.summary(), time(now.minus(staleClaim)), UUID.fromString(claim), alert.description(),
+            links(alert.links()))))
         .map(rows -> {
           Row updated = rows.iterator().next();
           AlertRecord record = record(updated);
@@ -135,6 +149,58 @@ public final class AlertStore implements AlertDeliveries {
         .map(AlertStore::first);
   }
 
+  @Override
+  public Future<Optional<AlertRecord>> rollbackStarted(String channel, String messageTs, AlertRollback rollback) {
+    return pool.preparedQuery("update alerts set rollback_run = $3, rollback_by = $4, rollback_to = $5, "
+            + "rollback_link = $6, rollback_started = $7, rollback_outcome = 'running', rollback_detail = null, "
+            + "rollback_ended = null where channel = $1 and message_ts = $2 returning *")
+        .execute(Tuple.from(Arrays.asList(channel, messageTs, UUID.fromString(rollback.runId()), rollback.by(),
+            rollback.toVersion(), rollback.runLink(), time(rollback.startedAt()))))
+        .map(AlertStore::first);
+  }
+
+  @Override
+  public Future<List<AlertRecord>> rollbackEnded(String runId, AlertRollback.Outcome outcome, String toVersion,
+      String detail, Instant endedAt) {
+    return pool.preparedQuery("update alerts set rollback_outcome = $2, rollback_detail = $3, rollback_ended = $4, "
+            + "rollback_to = coalesce($5, rollback_to) where rollback_run = $1 and rollback_outcome = 'running' "
+            + "returning *")
+        .execute(Tuple.from(Arrays.asList(UUID.fromString(runId), outcome.wire(), detail, time(endedAt), toVersion)))
+        .map(rows -> {
+          List<AlertRecord> ended = new ArrayList<>();
+          rows.forEach(row -> ended.add(record(row)));
+          return ended;
+        });
+  }
+
+  private static JsonArray links(List<Alert.Link> links) {
+    JsonArray array = new JsonArray();
+    links.forEach(link -> array.add(new JsonObject().put("title", link.title()).put("url", link.url())));
+    return array;
+  }
+
+  private static List<Alert.Link> links(Object stored) {
+    JsonArray array = stored instanceof JsonArray a ? a : stored instanceof String text ? new JsonArray(text)
+        : new JsonArray();
+    List<Alert.Link> links = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      JsonObject link = array.getJsonObject(i);
+      links.add(new Alert.Link(link.getString("title"), link.getString("url")));
+    }
+    return links;
+  }
+
+  private static AlertRollback rollback(Row row) {
+    UUID run = row.getUUID("rollback_run");
+    if (run == null) {
+      return null;
+    }
+    return new AlertRollback(run.toString(), row.getString("rollback_by"), row.getString("rollback_to"),
+        row.getString("rollback_link"), instant(row.getOffsetDateTime("rollback_started")),
+        AlertRollback.Outcome.fromWire(row.getString("rollback_outcome")), row.getString("rollback_detail"),
+        instant(row.getOffsetDateTime("rollback_ended")));
+  }
+
   private static Optional<AlertRecord> first(RowSet<Row> rows) {
     return rows.size() == 0 ? Optional.empty() : Optional.of(record(rows.iterator().next()));
   }
@@ -144,7 +210,8 @@ public final class AlertStore implements AlertDeliveries {
         row.getString("environment"), row.getString("channel"), row.getString("message_ts"),
         Alert.Status.fromWire(row.getString("status")), Alert.Severity.lenient(row.getString("severity")),
         row.getString("summary"), row.getInteger("count"), instant(row.getOffsetDateTime("first_seen")),
-        instant(row.getOffsetDateTime("last_seen")), instant(row.getOffsetDateTime("resolved_at")));
+        instant(row.getOffsetDateTime("last_seen")), instant(row.getOffsetDateTime("resolved_at")),
+        row.getString("description"), links(row.getValue("links")), rollback(row));
   }
 
   private static Instant instant(OffsetDateTime time) {

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Sentry's integration-platform webhooks: the issue alert ({@code event_alert}: {@code action}
@@ -14,7 +16,13 @@ import java.util.Set;
  * ({@code issue}: {@code data.issue}) fires again on "created"/"unresolved" and resolves on
  * "resolved"/"ignored"/"archived". Both are keyed by the Sentry issue id, so the issue's
  * resolution resolves the message its alert posted. Other issue actions (an assignment) carry
- * nothing to post.
+ * nothing to post. The metric alert ({@code metric_alert}: "critical", "warning", "resolved")
+ * is keyed by its incident.
+ *
+ * <p>Every alert carries the project's slug as {@code project} and, where the payload has it,
+ * the numeric id as {@code project_id}. An issue alert's event names only the numeric project;
+ * its slug is read from a {@code project_slug} field when there is one, else from the event's API
+ * URL ({@code /projects/<org>/<slug>/events/…}).
  */
 public final class SentryParser implements AlertParser {
 
@@ -22,6 +30,8 @@ public final class SentryParser implements AlertParser {
 
   private static final Set<String> FIRES = Set.of("triggered", "created", "unresolved");
   private static final Set<String> RESOLVES = Set.of("resolved", "ignored", "archived");
+  private static final Set<String> METRIC_ACTIONS = Set.of("critical", "warning", "resolved");
+  private static final Pattern PROJECT_IN_URL = Pattern.compile("/projects/[^/]+/([^/]+)/");
 
   @Override
   public String source() {
@@ -35,9 +45,13 @@ public final class SentryParser implements AlertParser {
     JsonObject data = Json.object(payload, "data", "", true);
     JsonObject event = Json.object(data, "event", "data.", false);
     JsonObject issue = Json.object(data, "issue", "data.", false);
-    if (event == null && issue == null) {
-      throw new AlertFormatException("data.event or data.issue is missing; Preflight reads Sentry's issue alert "
-          + "and issue webhooks");
+    JsonObject metric = Json.object(data, "metric_alert", "data.", false);
+    if (event == null && issue == null && metric == null) {
+      throw new AlertFormatException("data.event, data.issue or data.metric_alert is missing; Preflight reads "
+          + "Sentry's issue alert, metric alert and issue webhooks");
+    }
+    if (metric != null) {
+      return metric(action, metric, data);
     }
     boolean fires = FIRES.contains(action);
     if (!fires && !RESOLVES.contains(action)) {
@@ -55,9 +69,10 @@ public final class SentryParser implements AlertParser {
     String title = Json.requireString(event, "title", where);
     String level = Json.string(event, "level", where);
     Map<String, String> labels = new LinkedHashMap<>();
-    String project = Json.string(event, "project", where);
-    put(labels, "project", project);
-    put(labels, "project_id", project);
+    String projectId = Json.string(event, "project", where);
+    put(labels, "project", first(first(Json.string(event, "project_slug", where),
+        slugIn(Json.string(event, "url", where))), projectId));
+    put(labels, "project_id", projectId);
     put(labels, "level", level);
     put(labels, "issue_id", issueId);
     tags(Json.array(event, "tags", where, false), labels);
@@ -97,6 +112,53 @@ public final class SentryParser implements AlertParser {
     return new Alert(SOURCE, "issue:" + id, fires ? Alert.Status.FIRING : Alert.Status.RESOLVED,
         Alert.Severity.lenient(level), title, culprit(Json.string(issue, "culprit", where), null), links, labels,
         Json.instant(issue, "firstSeen", where), null);
+  }
+
+  /**
+   * A metric alert: "critical" and "warning" fire with that severity, "resolved" resolves. Its
+   * projects are slugs already; the first one is the alert's {@code project}.
+   */
+  private static AlertBatch metric(String action, JsonObject metric, JsonObject data) {
+    String where = "data.metric_alert.";
+    if (!METRIC_ACTIONS.contains(action)) {
+      return AlertBatch.nothing("Sentry metric alert action " + Json.clip(action) + " carries no alert");
+    }
+    Alert.Status status = "resolved".equals(action) ? Alert.Status.RESOLVED : Alert.Status.FIRING;
+    Alert.Severity severity = Alert.Severity.lenient(action);
+    String id = Json.requireString(metric, "id", where);
+    JsonObject rule = Json.object(metric, "alert_rule", where, false);
+    String ruleName = rule == null ? null : Json.string(rule, "name", where + "alert_rule.");
+    String title = first(Json.string(metric, "title", where), ruleName);
+    if (title == null) {
+      throw new AlertFormatException(where + "title is missing");
+    }
+    Map<String, String> labels = new LinkedHashMap<>();
+    JsonArray projects = Json.array(metric, "projects", where, false);
+    if (projects.isEmpty() && rule != null) {
+      projects = Json.array(rule, "projects", where + "alert_rule.", false);
+    }
+    if (!projects.isEmpty() && projects.getValue(0) instanceof String slug) {
+      put(labels, "project", slug);
+    }
+    put(labels, "rule", ruleName);
+    put(labels, "alert_rule_id", rule == null ? null : Json.string(rule, "id", where + "alert_rule."));
+    List<Alert.Link> links = new ArrayList<>();
+    String web = Json.string(data, "web_url", "data.");
+    if (web != null && !web.isBlank()) {
+      links.add(new Alert.Link("Sentry alert", web));
+    }
+    String description = Json.string(data, "description_text", "data.");
+    return AlertBatch.of(List.of(new Alert(SOURCE, "metric_alert:" + id, status, severity, title,
+        description == null ? "" : description, links, labels, Json.instant(metric, "date_started", where), null)));
+  }
+
+  /** The project slug in an API URL such as {@code https://sentry.io/api/0/projects/acme/backend/events/…}. */
+  static String slugIn(String url) {
+    if (url == null) {
+      return null;
+    }
+    Matcher matcher = PROJECT_IN_URL.matcher(url);
+    return matcher.find() ? matcher.group(1) : null;
   }
 
   /** Sentry sends tags as [key, value] pairs; the environment and release tags help routing. */

@@ -69,7 +69,8 @@ class AlertParsersTest {
     assertEquals(Alert.Status.FIRING, triggered.status());
     assertEquals(Alert.Severity.CRITICAL, triggered.severity());
     assertEquals("ReferenceError: heck is not defined", triggered.summary());
-    assertEquals("1", triggered.labels().get("project"));
+    assertEquals("front-end", triggered.labels().get("project"), "the slug, read from the event's API URL");
+    assertEquals("1", triggered.labels().get("project_id"));
     assertEquals("prod", triggered.labels().get("environment"));
     assertTrue(triggered.description().contains("Very Important Alert Rule!"));
 
@@ -77,6 +78,48 @@ class AlertParsersTest {
     assertEquals(triggered.groupKey(), resolved.groupKey());
     assertEquals(Alert.Status.RESOLVED, resolved.status());
     assertEquals("front-end", resolved.labels().get("project"));
+    assertEquals("1", resolved.labels().get("project_id"));
+  }
+
+  @Test
+  void sentryMetricAlertFiresWithItsSeverityAndResolvesTheSameIncident() {
+    Alert critical = parsers.parse("sentry", AlertSamples.read("sentry-metric-alert.json")).alerts().get(0);
+    assertEquals("metric_alert:4", critical.groupKey());
+    assertEquals(Alert.Status.FIRING, critical.status());
+    assertEquals(Alert.Severity.CRITICAL, critical.severity());
+    assertEquals("Too many errors", critical.summary());
+    assertEquals("front-end", critical.labels().get("project"));
+    assertTrue(critical.description().startsWith("1000 events in the last 10 minutes"), critical.description());
+    assertEquals(List.of("Sentry alert"), critical.links().stream().map(Alert.Link::title).toList());
+
+    String warning = AlertSamples.read("sentry-metric-alert.json").replace("\"action\": \"critical\"",
+        "\"action\": \"warning\"");
+    assertEquals(Alert.Severity.WARNING, parsers.parse("sentry", warning).alerts().get(0).severity());
+
+    Alert resolved = parsers.parse("sentry", AlertSamples.read("sentry-metric-resolved.json")).alerts().get(0);
+    assertEquals(critical.groupKey(), resolved.groupKey());
+    assertEquals(Alert.Status.RESOLVED, resolved.status());
+  }
+
+  @Test
+  void sentryRouteByProjectMatchesTheSlugAndTheIdOfEveryShape() {
+    AlertRouter bySlug = new AlertRouter(List.of(
+        new AlertRoute("sentry", Map.of("project", "front-end"), "web", "prod", null)));
+    AlertRouter byId = new AlertRouter(List.of(new AlertRoute("sentry", Map.of("project", "1"), "web", "prod", null)));
+    for (String sample : List.of("sentry-event-alert.json", "sentry-issue-resolved.json", "sentry-metric-alert.json")) {
+      Alert alert = parsers.parse("sentry", AlertSamples.read(sample)).alerts().get(0);
+      assertEquals("web", bySlug.route(alert).orElseThrow(() -> new AssertionError(sample + " by slug")).service());
+    }
+    for (String sample : List.of("sentry-event-alert.json", "sentry-issue-resolved.json")) {
+      Alert alert = parsers.parse("sentry", AlertSamples.read(sample)).alerts().get(0);
+      assertTrue(byId.route(alert).isPresent(), sample + " by id");
+    }
+    Alert other = parsers.parse("sentry", AlertSamples.read("sentry-event-alert.json").replace("front-end", "billing"))
+        .alerts().get(0);
+    assertTrue(bySlug.route(other).isEmpty(), "another project's slug does not match");
+    Alert alertmanager = parsers.parse("alertmanager", AlertSamples.read("alertmanager-firing.json")).alerts().get(0);
+    assertTrue(new AlertRouter(List.of(new AlertRoute(null, Map.of("project", "1"), "web", "prod", null)))
+        .route(alertmanager).isEmpty(), "only Sentry's project matches by id");
   }
 
   @Test
@@ -101,7 +144,8 @@ class AlertParsersTest {
       "cloudwatch   | {\"Type\":\"Notification\",\"Message\":\"{\\\"AlarmName\\\":\\\"a\\\",\\\"NewStateValue\\\":\\\"MAYBE\\\"}\"} | Message.NewStateValue must be ALARM, OK or INSUFFICIENT_DATA",
       "cloudwatch   | {\"Type\":\"Surprise\"}                          | Type Surprise is not an SNS message type",
       "cloudwatch   | {\"Type\":\"SubscriptionConfirmation\"}          | SubscribeURL is missing",
-      "sentry       | {\"action\":\"triggered\",\"data\":{}}           | data.event or data.issue is missing",
+      "sentry       | {\"action\":\"triggered\",\"data\":{}}           | data.event, data.issue or data.metric_alert is missing",
+      "sentry       | {\"action\":\"critical\",\"data\":{\"metric_alert\":{\"title\":\"t\"}}} | data.metric_alert.id is missing",
       "sentry       | {\"action\":\"triggered\",\"data\":{\"event\":{}}} | data.event.title is missing",
       "generic      | []                                         | the body is not a JSON object",
       "generic      | {\"key\":\"k\"}                                 | summary is missing",
@@ -126,8 +170,9 @@ class AlertParsersTest {
     assertEquals("alerts", router.route(alarm).orElseThrow().channel());
     Alert sentry = parsers.parse("sentry", AlertSamples.read("sentry-issue-resolved.json")).alerts().get(0);
     assertEquals("web", router.route(sentry).orElseThrow().service());
-    Alert unrouted = parsers.parse("sentry", AlertSamples.read("sentry-event-alert.json")).alerts().get(0);
-    assertTrue(router.route(unrouted).isEmpty(), "project 1 has no route");
+    Alert unrouted = parsers.parse("sentry", AlertSamples.read("sentry-event-alert.json").replace("front-end", "mobile"))
+        .alerts().get(0);
+    assertTrue(router.route(unrouted).isEmpty(), "project mobile has no route");
     Alert generic = parsers.parse("generic", AlertSamples.read("generic-firing.json")).alerts().get(0);
     assertEquals(new AlertRoute("generic", Map.of(), "api", "prod", null), router.route(generic).orElseThrow());
   }

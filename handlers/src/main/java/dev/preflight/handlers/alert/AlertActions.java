@@ -5,13 +5,17 @@ import com.slack.api.bolt.context.builtin.ActionContext;
 import com.slack.api.bolt.request.builtin.BlockActionRequest;
 import com.slack.api.bolt.response.Response;
 import dev.preflight.deploy.run.DeployRuns;
+import dev.preflight.deploy.alert.AlertRollback;
 import dev.preflight.deploy.run.Origin;
+import dev.preflight.deploy.run.TrackedRun;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Instant;
 import dev.preflight.handlers.Click;
 import dev.preflight.handlers.Roles;
 import dev.preflight.handlers.SlackIds;
 import dev.preflight.handlers.Replies;
 import dev.preflight.handlers.command.DeployReplies;
-import dev.preflight.handlers.render.Mrkdwn;
 import dev.preflight.handlers.slack.SlackApi;
 import io.vertx.core.Context;
 import java.net.URLDecoder;
@@ -25,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * The Rollback button on an alert. It names a service and environment, not a run, because an
  * alert is about what runs there now: a click rolls back the newest deploy exactly as
  * {@code /rollback} does, under the same rules (a deployer role, something to go back to, nothing
- * else in flight). Refusals are told to the person privately; a rollback that starts is noted in
- * the alert's thread so the channel sees who pulled the lever.
+ * else in flight). Refusals are told to the person privately; a rollback that starts replaces the
+ * button on the alert's message with who started it, back to which version, and a link to the
+ * run, so a second responder sees it is in hand instead of a button to click.
  */
 public final class AlertActions {
 
@@ -44,8 +49,18 @@ public final class AlertActions {
   private final DeployReplies replies;
   private final SlackApi slack;
   private final Context loop;
+  private final AlertPoster alerts;
+  private final Clock clock;
 
-  public AlertActions(DeployRuns deploys, Roles roles, DeployReplies replies, SlackApi slack, Context loop) {
+  public AlertActions(DeployRuns deploys, Roles roles, DeployReplies replies, SlackApi slack, Context loop,
+      AlertPoster alerts) {
+    this(deploys, roles, replies, slack, loop, alerts, Clock.systemUTC());
+  }
+
+  AlertActions(DeployRuns deploys, Roles roles, DeployReplies replies, SlackApi slack, Context loop,
+      AlertPoster alerts, Clock clock) {
+    this.alerts = alerts;
+    this.clock = clock;
     this.deploys = deploys;
     this.roles = roles;
     this.replies = replies;
@@ -114,12 +129,23 @@ public final class AlertActions {
             : deploys.rollback(runId, held, origin))
         .onSuccess(run -> {
           if (click.messageTs() != null) {
-            slack.postReply(channel, click.messageTs(), Mrkdwn.user(user) + " started a rollback of *"
-                    + Mrkdwn.escape(service) + "* in *" + Mrkdwn.escape(environment) + "* (run `" + run.id() + "`).")
-                .onFailure(e -> LOG.warn("Could not note the rollback in the alert's thread: {}", e.getMessage()));
+            showStarted(run, user, channel, click.messageTs());
           }
         })
         .onFailure(e -> replies.explain(channel, user, e));
+  }
+
+  /** Records the rollback with the alert and draws its message again without the button. */
+  private void showStarted(TrackedRun run, String user, String channel, String messageTs) {
+    Instant started = clock.instant();
+    String toVersion = run.deployment() == null || run.deployment().previous() == null ? null
+        : run.deployment().previous().version();
+    Future<String> link = run.posted()
+        ? slack.permalink(run.channelId(), run.messageTs()).otherwise((String) null)
+        : Future.succeededFuture(null);
+    link.compose(permalink -> alerts.rollbackStarted(channel, messageTs,
+            new AlertRollback(run.id(), user, toVersion, permalink, started, AlertRollback.Outcome.RUNNING, null, null)))
+        .onFailure(e -> LOG.warn("Could not show run {}'s rollback on its alert: {}", run.id(), e.getMessage()));
   }
 
   private static String encode(String text) {

@@ -6,6 +6,13 @@ import dev.preflight.checklists.config.Service;
 import dev.preflight.checklists.deploy.Release;
 import dev.preflight.deploy.alert.Alert;
 import dev.preflight.deploy.alert.AlertRecord;
+import dev.preflight.deploy.alert.AlertRollback;
+import dev.preflight.checklists.deploy.Deployment;
+import dev.preflight.checklists.run.RunStatus;
+import dev.preflight.deploy.run.ChecklistRuns;
+import dev.preflight.deploy.run.TrackedRun;
+import java.time.Clock;
+import java.time.Instant;
 import dev.preflight.deploy.alert.AlertRouter;
 import dev.preflight.deploy.alert.AlertDeliveries;
 import dev.preflight.deploy.api.ReleaseHistory;
@@ -40,14 +47,47 @@ public final class AlertPoster {
   private final AlertDeliveries store;
   private final ReleaseHistory releases;
   private final SlackApi slack;
+  private final Clock clock;
+  private ChecklistRuns runs;
   private final Map<String, Future<?>> queues = new ConcurrentHashMap<>();
 
   public AlertPoster(PreflightConfig config, AlertDeliveries store, ReleaseHistory releases, SlackApi slack) {
+    this(config, store, releases, slack, Clock.systemUTC());
+  }
+
+  public AlertPoster(PreflightConfig config, AlertDeliveries store, ReleaseHistory releases, SlackApi slack,
+      Clock clock) {
+    this.clock = clock;
     this.config = config;
     this.router = new AlertRouter(config.alertRoutes());
     this.store = store;
     this.releases = releases;
     this.slack = slack;
+  }
+
+  /**
+   * Follows the runs' changes, so an alert a rollback was started from shows how it ended.
+   * Without it, alerts show a rollback's start only.
+   */
+  public AlertPoster follow(ChecklistRuns runs) {
+    this.runs = runs;
+    runs.onChange(this::runChanged);
+    return this;
+  }
+
+  /**
+   * Records a rollback started from the alert message at {@code channel}/{@code messageTs} and
+   * shows it there in place of the button. A rollback quick enough to have ended before this was
+   * recorded is shown ended at once.
+   */
+  public Future<Void> rollbackStarted(String channel, String messageTs, AlertRollback rollback) {
+    return store.rollbackStarted(channel, messageTs, rollback)
+        .compose(alert -> alert.map(this::redraw).orElseGet(Future::succeededFuture))
+        .onSuccess(v -> {
+          if (runs != null) {
+            runs.find(rollback.runId()).onSuccess(this::runChanged);
+          }
+        });
   }
 
   /** Delivers each alert of one webhook call; fails when Slack or the database could not be reached. */
@@ -75,7 +115,7 @@ public final class AlertPoster {
     }
     return store.record(alert, service.name(), env.name(), channel.get())
         .compose(recorded -> switch (recorded.action()) {
-          case POST -> serially(alert, () -> post(alert, recorded, env));
+          case POST -> serially(alert, () -> post(recorded, env));
           case UPDATE -> serially(alert, () -> update(alert, env).map(Delivery.Outcome.UPDATED));
           case PENDING -> Future.succeededFuture(Delivery.Outcome.PENDING);
           case NONE -> Future.succeededFuture(Delivery.Outcome.IGNORED);
@@ -83,15 +123,15 @@ public final class AlertPoster {
         .map(outcome -> new Delivery(alert.groupKey(), outcome, channel.get(), null));
   }
 
-  private Future<Delivery.Outcome> post(Alert alert, AlertDeliveries.Recorded recorded, Service.Environment env) {
+  private Future<Delivery.Outcome> post(AlertDeliveries.Recorded recorded, Service.Environment env) {
     AlertRecord first = recorded.alert();
-    return render(first, alert, env)
+    return render(first, env)
         .compose(content -> slack.postMessage(first.channel(), content.text(), content.blocks()))
         .recover(e -> store.unclaim(first.source(), first.groupKey(), recorded.claim())
             .transform(v -> Future.failedFuture(e)))
         .compose(ts -> store.posted(first.source(), first.groupKey(), recorded.claim(), ts))
         .compose(now -> now.isPresent() && changedSince(first, now.get())
-            ? edit(now.get(), alert, env)
+            ? edit(now.get(), env)
             : Future.succeededFuture())
         .map(Delivery.Outcome.POSTED);
   }
@@ -102,29 +142,82 @@ public final class AlertPoster {
 
   private Future<Void> update(Alert alert, Service.Environment env) {
     return store.find(alert.source(), alert.groupKey())
-        .compose(now -> now.filter(AlertRecord::posted).map(row -> edit(row, alert, env))
+        .compose(now -> now.filter(AlertRecord::posted).map(row -> edit(row, env))
             .orElseGet(Future::succeededFuture));
   }
 
-  private Future<Void> edit(AlertRecord row, Alert alert, Service.Environment env) {
-    return render(row, alert, env).compose(content -> slack.update(row.channel(), row.messageTs(), content.text(),
+  private Future<Void> edit(AlertRecord row, Service.Environment env) {
+    return render(row, env).compose(content -> slack.update(row.channel(), row.messageTs(), content.text(),
         content.blocks()));
   }
 
-  private Future<MessageContent> render(AlertRecord row, Alert alert, Service.Environment env) {
-    return releases.releases(row.service(), row.environment(), 1)
-        .map(releases -> releases.stream().findFirst())
+  /**
+   * Draws an alert's message again from its row as stored (after a rollback was started from it
+   * or ended), in line with the edits repeats make.
+   */
+  public Future<Void> redraw(AlertRecord row) {
+    Optional<Service.Environment> env = Optional.ofNullable(config.services().get(row.service()))
+        .flatMap(service -> service.environment(row.environment()));
+    if (!row.posted() || env.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return serially(row.source(), row.groupKey(), () -> store.find(row.source(), row.groupKey())
+        .compose(now -> now.filter(AlertRecord::posted).map(latest -> edit(latest, env.get()))
+            .orElseGet(Future::succeededFuture)));
+  }
+
+  /**
+   * Shows how a run's rollback ended on the alerts it was started from; any other change of a
+   * run is none of the alerts' business.
+   */
+  public void runChanged(TrackedRun tracked) {
+    RunStatus status = tracked.run().status();
+    if (status != RunStatus.ROLLED_BACK && status != RunStatus.ROLLBACK_FAILED) {
+      return;
+    }
+    Deployment d = tracked.deployment();
+    Instant ended = d == null || d.finishedAt() == null ? clock.instant() : d.finishedAt();
+    AlertRollback.Outcome outcome = status == RunStatus.ROLLED_BACK ? AlertRollback.Outcome.ROLLED_BACK
+        : AlertRollback.Outcome.FAILED;
+    String why = outcome == AlertRollback.Outcome.FAILED && d != null ? d.failure() : null;
+    restored(tracked)
+        .compose(version -> store.rollbackEnded(tracked.id(), outcome, version, why, ended))
+        .compose(alerts -> Future.all(alerts.stream().map(this::redraw).toList()))
+        .onFailure(e -> LOG.warn("Could not show the end of run {}'s rollback on its alerts: {}", tracked.id(),
+            e.getMessage()));
+  }
+
+  /** The version the run's rollback restored, as its rollback release records it, when it made one. */
+  private Future<String> restored(TrackedRun tracked) {
+    Deployment d = tracked.deployment();
+    if (tracked.run().status() != RunStatus.ROLLED_BACK || d == null) {
+      return Future.succeededFuture(null);
+    }
+    return releases.releases(d.service(), d.environment(), 1)
+        .map(newest -> newest.stream()
+            .filter(r -> Release.ROLLBACK.equals(r.kind()) && tracked.id().equals(r.runId()))
+            .map(Release::version)
+            .findFirst().orElse(null))
+        .otherwise((String) null);
+  }
+
+  private Future<MessageContent> render(AlertRecord row, Service.Environment env) {
+    return releases.releases(row.service(), row.environment(), 2)
         // An alert still goes out when the release history cannot be read.
         .otherwise(e -> {
           LOG.warn("Could not read the last release of {}/{}: {}", row.service(), row.environment(), e.getMessage());
-          return Optional.<Release>empty();
+          return List.<Release>of();
         })
-        .map(last -> AlertMessage.render(row, alert, last, env.deployable()));
+        .map(last -> AlertMessage.render(row, last, env.deployable()));
   }
 
   /** Runs Slack work for one alert after the work already queued for it, on this replica. */
   private <T> Future<T> serially(Alert alert, Supplier<Future<T>> work) {
-    String key = alert.source() + "\u0000" + alert.groupKey();
+    return serially(alert.source(), alert.groupKey(), work);
+  }
+
+  private <T> Future<T> serially(String source, String groupKey, Supplier<Future<T>> work) {
+    String key = source + "\u0000" + groupKey;
     AtomicReference<Future<T>> mine = new AtomicReference<>();
     queues.compute(key, (k, tail) -> {
       Future<?> before = tail == null ? Future.succeededFuture() : tail;

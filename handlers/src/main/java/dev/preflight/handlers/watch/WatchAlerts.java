@@ -13,6 +13,8 @@ import com.slack.api.bolt.context.builtin.ActionContext;
 import com.slack.api.bolt.request.builtin.BlockActionRequest;
 import com.slack.api.bolt.response.Response;
 import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.block.element.ButtonElement;
+import dev.preflight.checklists.time.Spans;
 import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.checklists.config.Service;
 import dev.preflight.checklists.deploy.Deployment;
@@ -202,7 +204,9 @@ public final class WatchAlerts {
         Mrkdwn.SECTION_TEXT_LIMIT)))));
     String where = "Seen " + Mrkdwn.date(failure.at())
         + (permalink == null ? "" : " · <" + permalink + "|the deploy's message>")
-        + (d.launchedBy() == null ? "" : " · shipped by " + Mrkdwn.user(d.launchedBy()));
+        + (d.launchedBy() == null ? "" : " · shipped by " + Mrkdwn.user(d.launchedBy()))
+        + (d.launchedAt() == null ? "" : " · " + Mrkdwn.escape(d.version()) + " shipped "
+            + Spans.between(d.launchedAt(), failure.at(), "") + " before this failed");
     blocks.add(context(c -> c.elements(List.of(markdownText(where)))));
     blocks.add(actions(a -> a.blockId(WATCH_ACTIONS_BLOCK).elements(List.of(rollbackButton(failure.run().id(), d)))));
     return blocks;
@@ -216,10 +220,15 @@ public final class WatchAlerts {
     return failed.size() > FAILURES_SHOWN ? shown + "\n… and " + (failed.size() - FAILURES_SHOWN) + " more" : shown;
   }
 
+  /** The run's Rollback, plain on the alert: the red is kept for its confirm dialog. */
   private static com.slack.api.model.block.element.BlockElement rollbackButton(String runId, Deployment d) {
     String target = d.previous() == null || d.previous().version() == null
         ? "the release before " + d.version() : d.previous().version();
-    return RunButtons.rollback(WATCH_ROLLBACK, runId, d, target);
+    com.slack.api.model.block.element.BlockElement button = RunButtons.rollback(WATCH_ROLLBACK, runId, d, target);
+    if (button instanceof ButtonElement plain) {
+      plain.setStyle(null);
+    }
+    return button;
   }
 
   private Response click(BlockActionRequest req, ActionContext ctx) {

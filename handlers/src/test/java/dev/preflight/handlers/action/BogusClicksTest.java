@@ -62,7 +62,7 @@ class BogusClicksTest {
       ChecklistRuns noDatabase = new ChecklistRuns(vertx, new RunRepository(null, id -> Optional.empty()),
           spec -> Future.failedFuture("no checks here"), id -> Optional.empty(), Clock.systemUTC());
       new ItemActions(noDatabase, roles, setup.slack(), replies, loop).register(setup.app());
-      new AlertActions(null, roles, deployReplies, setup.slack(), loop).register(setup.app());
+      new AlertActions(null, roles, deployReplies, setup.slack(), loop, null).register(setup.app());
       setup.app().viewSubmission(ActionIds.WAIVE_MODAL, new WaiveSubmission(noDatabase, roles, replies, loop));
     }).onComplete(test.succeeding(started -> {
       harness = started;

@@ -3,6 +3,7 @@ package dev.preflight.handlers.watch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.preflight.checklists.checklist.Checklist;
@@ -147,12 +148,14 @@ class WatchAlertsTest {
       assertFalse(shown.contains("Version check"), "a check that passed is not listed: " + shown);
       assertTrue(shown.contains("https://fake.slack/archives/" + DEPLOYS + "/p" + runTs.replace(".", "")),
           "links the run's message: " + shown);
+      assertTrue(shown.contains("v1.5.0 shipped 30m before this failed"), shown);
 
       JsonObject button = button(alert.getJsonArray("blocks"));
       assertEquals(WatchAlerts.WATCH_ROLLBACK, button.getString("action_id"));
       assertEquals(RUN_ID, button.getString("value"));
-      assertEquals("danger", button.getString("style"));
+      assertNull(button.getString("style"), "the button on the alert is not red: " + button);
       assertNotNull(button.getJsonObject("confirm"), "the rollback asks first");
+      assertEquals("danger", button.getJsonObject("confirm").getString("style"), "the red is kept for the confirm");
       assertTrue(button.getJsonObject("confirm").encode().contains("back to v1.4.9"));
 
       assertTrue(note.getString("text").startsWith("⚠️ Post-deploy watch failed at <!date^"
