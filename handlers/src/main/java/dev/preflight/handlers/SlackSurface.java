@@ -28,6 +28,7 @@ import dev.preflight.deploy.run.RunPublications;
 import dev.preflight.handlers.publish.Reconciler;
 import dev.preflight.handlers.publish.RunPublisher;
 import dev.preflight.handlers.reaction.SignOffReaction;
+import dev.preflight.handlers.slack.BotTokenCheck;
 import dev.preflight.handlers.slack.Coalescer;
 import dev.preflight.handlers.slack.SlackApi;
 import dev.preflight.handlers.slack.SlackEndpoint;
@@ -51,12 +52,15 @@ public final class SlackSurface {
   private final AlertPoster alerts;
   private final RunPublisher publisher;
   private final Reconciler reconciler;
+  private final BotTokenCheck botToken;
 
-  private SlackSurface(App app, AlertPoster alerts, RunPublisher publisher, Reconciler reconciler) {
+  private SlackSurface(App app, AlertPoster alerts, RunPublisher publisher, Reconciler reconciler,
+      BotTokenCheck botToken) {
     this.app = app;
     this.alerts = alerts;
     this.publisher = publisher;
     this.reconciler = reconciler;
+    this.botToken = botToken;
   }
 
   /** The services the Slack surface works through. */
@@ -108,7 +112,8 @@ public final class SlackSurface {
     // The run's message shows its watch's latest round, passing or failing, not only the alert channel.
     services.watches().onRound(round -> runs.find(round.runId()).onSuccess(publisher::changed));
     Reconciler reconciler = new Reconciler(loop.owner(), publisher, Reconciler.DEFAULT_EVERY).start();
-    return new SlackSurface(app, alerts, publisher, reconciler);
+    BotTokenCheck tokenCheck = new BotTokenCheck(slack).start(loop.owner(), BotTokenCheck.EVERY);
+    return new SlackSurface(app, alerts, publisher, reconciler, tokenCheck);
   }
 
   /**
@@ -118,7 +123,13 @@ public final class SlackSurface {
    */
   public Future<Void> flush() {
     reconciler.close();
+    botToken.stop();
     return publisher.flush().timeout(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Whether Slack accepted the bot token at its last {@code auth.test}; readiness reads it. */
+  public BotTokenCheck botToken() {
+    return botToken;
   }
 
   public App app() {
