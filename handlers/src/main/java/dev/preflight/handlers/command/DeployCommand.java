@@ -58,7 +58,7 @@ public final class DeployCommand implements SlashCommandHandler {
       return ctx.ack(refused.reason());
     }
     DeployCheck.Passed passed = (DeployCheck.Passed) checked;
-    opener.open(passed, channel, user, "slash:" + COMMAND);
+    opener.open(passed, new Replies.To(channel, user, payload.getResponseUrl()), "slash:" + COMMAND);
     return ctx.ack(opener.opening(passed));
   }
 

@@ -3,6 +3,7 @@ package dev.preflight.handlers.command;
 import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.deploy.run.DeployRuns;
 import dev.preflight.deploy.run.Origin;
+import dev.preflight.handlers.Replies;
 import dev.preflight.handlers.Roles;
 import dev.preflight.handlers.render.Mrkdwn;
 import io.vertx.core.Context;
@@ -32,10 +33,16 @@ public final class DeployOpener {
    * privately in {@code answerChannel}. Returns at once.
    */
   public void open(DeployCheck.Passed passed, String answerChannel, String user, String source) {
+    open(passed, new Replies.To(answerChannel, user, null), source);
+  }
+
+  /** As {@link #open(DeployCheck.Passed, String, String, String)}, answering through the request's {@code response_url}. */
+  public void open(DeployCheck.Passed passed, Replies.To asker, String source) {
+    String user = asker.user();
     loop.runOnContext(v -> roles.of(user)
         .compose(held -> deploys.open(passed.service().name(), passed.version(), passed.environment().name(), held,
             new Origin(user, source)))
-        .onFailure(e -> replies.explain(answerChannel, user, e)));
+        .onFailure(e -> replies.explain(asker, e)));
   }
 
   /** What the person is told at once: what opens, and where. */

@@ -8,6 +8,7 @@ import com.slack.api.bolt.response.Response;
 import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.deploy.run.DeployRuns;
 import dev.preflight.deploy.run.Origin;
+import dev.preflight.handlers.Replies;
 import dev.preflight.handlers.Roles;
 import dev.preflight.handlers.render.Mrkdwn;
 import io.vertx.core.Context;
@@ -52,11 +53,11 @@ public final class RollbackCommand implements SlashCommandHandler {
     }
     DeployCheck.Passed passed = (DeployCheck.Passed) checked;
     String user = payload.getUserId();
-    String channel = payload.getChannelId();
+    Replies.To asker = new Replies.To(payload.getChannelId(), user, payload.getResponseUrl());
     loop.runOnContext(v -> roles.of(user)
         .compose(held -> deploys.rollbackLatest(passed.service().name(), passed.environment().name(), held,
             new Origin(user, "slash:" + COMMAND)))
-        .onFailure(e -> replies.explain(channel, user, e)));
+        .onFailure(e -> replies.explain(asker, e)));
     return ctx.ack("Rolling back *" + Mrkdwn.escape(passed.service().name()) + "* in *"
         + Mrkdwn.escape(passed.environment().name()) + "* to its last good release…");
   }
