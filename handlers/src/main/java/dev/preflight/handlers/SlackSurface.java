@@ -53,14 +53,16 @@ public final class SlackSurface {
   private final RunPublisher publisher;
   private final Reconciler reconciler;
   private final BotTokenCheck botToken;
+  private final Roles roles;
 
   private SlackSurface(App app, AlertPoster alerts, RunPublisher publisher, Reconciler reconciler,
-      BotTokenCheck botToken) {
+      BotTokenCheck botToken, Roles roles) {
     this.app = app;
     this.alerts = alerts;
     this.publisher = publisher;
     this.reconciler = reconciler;
     this.botToken = botToken;
+    this.roles = roles;
   }
 
   /** The services the Slack surface works through. */
@@ -79,7 +81,7 @@ public final class SlackSurface {
     Clock clock = Clock.systemUTC();
     Replies replies = new Replies(slack);
     DeployReplies deployReplies = new DeployReplies(replies, slack);
-    Roles roles = new Roles(config, slack, clock);
+    Roles roles = new Roles(config, slack, clock).refreshEvery(loop.owner(), Roles.REFRESH_EVERY);
 
     app.command(ChecklistCommand.COMMAND, new ChecklistCommand(config, runs, replies, loop));
     new ItemActions(runs, roles, slack, replies, loop).register(app);
@@ -113,7 +115,7 @@ public final class SlackSurface {
     services.watches().onRound(round -> runs.find(round.runId()).onSuccess(publisher::changed));
     Reconciler reconciler = new Reconciler(loop.owner(), publisher, Reconciler.DEFAULT_EVERY).start();
     BotTokenCheck tokenCheck = new BotTokenCheck(slack).start(loop.owner(), BotTokenCheck.EVERY);
-    return new SlackSurface(app, alerts, publisher, reconciler, tokenCheck);
+    return new SlackSurface(app, alerts, publisher, reconciler, tokenCheck, roles);
   }
 
   /**
@@ -124,6 +126,7 @@ public final class SlackSurface {
   public Future<Void> flush() {
     reconciler.close();
     botToken.stop();
+    roles.stop();
     return publisher.flush().timeout(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
