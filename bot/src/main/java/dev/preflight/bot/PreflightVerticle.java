@@ -286,8 +286,8 @@ final class PreflightVerticle extends VerticleBase {
   }
 
   /**
-   * Ready when the database answers, Slack is configured and, in Socket Mode, the connection is up;
-   * the body says what is missing.
+   * Ready when the database answers, Slack is configured and accepts the bot token and, in Socket
+   * Mode, the connection is up; the body says what is missing.
    */
   private void ready(RoutingContext ctx, Parts parts) {
     databaseUp(parts)
@@ -301,6 +301,9 @@ final class PreflightVerticle extends VerticleBase {
             problems.add(waiting + " changes are kept in memory until it does");
           }
           problems.addAll(settings.missingForSlack());
+          if (parts.surface() != null) {
+            parts.surface().botToken().problem().ifPresent(problems::add);
+          }
           SocketMode.State socket = socketState();
           if (parts.socketMode() != null && socket.status() != SocketMode.Status.CONNECTED) {
             problems.add("Socket Mode is not connected: " + socket.reason());
@@ -309,6 +312,7 @@ final class PreflightVerticle extends VerticleBase {
               .put("status", problems.isEmpty() ? "ready" : "not ready")
               .put("database", databaseUp ? "up" : "down")
               .put("slack", settings.slackConfigured() ? "configured" : "not configured")
+              .put("bot_token", parts.surface() == null ? "not configured" : parts.surface().botToken().state())
               .put("socket_mode", new JsonObject()
                   .put("state", socket.status().name().toLowerCase(java.util.Locale.ROOT))
                   .put("reason", socket.reason()))

@@ -246,9 +246,12 @@ class DeployInSlackTest {
         send(slack.blockAction(ActionIds.ROLLBACK, run.runId, DEPLOYER, DEPLOYS, run.ts, fake.responseUrl("r1"))),
         send(slack.blockAction(ActionIds.ROLLBACK, run.runId, DEPLOYER_TWO, DEPLOYS, run.ts, fake.responseUrl("r2")))));
     awaitMessage(run.ts, text -> text.contains("*Rolled back*"));
-    JsonObject refusal = await(fake.awaitCall("chat.postEphemeral",
-        call -> call.getString("text", "").contains("already roll")));
-    assertTrue(List.of(DEPLOYER, DEPLOYER_TWO).contains(refusal.getString("user")), refusal.encode());
+    // One of the two clickers is told, through their own click's response_url.
+    JsonObject refusal = await(Future.any(
+        fake.awaitResponse("r1", answer -> answer.getString("text", "").contains("already roll")),
+        fake.awaitResponse("r2", answer -> answer.getString("text", "").contains("already roll")))
+        .map(any -> any.succeeded(0) ? any.<JsonObject>resultAt(0) : any.<JsonObject>resultAt(1)));
+    assertEquals("ephemeral", refusal.getString("response_type"), refusal.encode());
 
     assertEquals(2, ecs.updateServiceCalls().size(), "one deploy and exactly one rollback");
     assertEquals(1L, one("select count(*) from audit_log where action = 'rollback.started'").getLong(0));
@@ -261,9 +264,11 @@ class DeployInSlackTest {
         send(slack.blockAction(ActionIds.LAUNCH, run.runId, DEPLOYER, DEPLOYS, run.ts, fake.responseUrl("l1"))),
         send(slack.blockAction(ActionIds.LAUNCH, run.runId, DEPLOYER_TWO, DEPLOYS, run.ts, fake.responseUrl("l2")))));
     awaitMessage(run.ts, text -> text.contains("*Succeeded*"));
-    JsonObject refusal = await(fake.awaitCall("chat.postEphemeral", call -> call.getString("text", "")
-        .matches("(?s).*(already deploying|cannot be launched again).*")));
-    assertTrue(List.of(DEPLOYER, DEPLOYER_TWO).contains(refusal.getString("user")), refusal.encode());
+    java.util.function.Predicate<JsonObject> refused = answer -> answer.getString("text", "")
+        .matches("(?s).*(already deploying|cannot be launched again).*");
+    JsonObject refusal = await(Future.any(fake.awaitResponse("l1", refused), fake.awaitResponse("l2", refused))
+        .map(any -> any.succeeded(0) ? any.<JsonObject>resultAt(0) : any.<JsonObject>resultAt(1)));
+    assertEquals("ephemeral", refusal.getString("response_type"), refusal.encode());
     assertEquals(1, ecs.updateServiceCalls().size());
     assertEquals(1L, one("select count(*) from audit_log where action = 'deploy.launched'").getLong(0));
   }
@@ -278,8 +283,8 @@ class DeployInSlackTest {
     assertTrue(Blocks.text(message).contains("<@" + DEPLOYER_TWO + ">"), "who locked it: " + Blocks.text(message));
 
     click(ActionIds.LAUNCH, run.runId, DEPLOYER, run.ts);
-    JsonObject refusal = await(fake.awaitCall("chat.postEphemeral",
-        call -> DEPLOYER.equals(call.getString("user")) && call.getString("text", "").contains("is locked by")));
+    JsonObject refusal = await(fake.awaitResponse(ActionIds.LAUNCH + DEPLOYER,
+        answer -> answer.getString("text", "").contains("is locked by")));
     assertTrue(refusal.getString("text").contains("freeze for the audit"), refusal.encode());
     assertTrue(ecs.updateServiceCalls().isEmpty());
     assertEquals("READY", one("select status from runs").getString("status"));
@@ -306,7 +311,7 @@ class DeployInSlackTest {
     Run run = openReadyRun("v1.1.0");
     await(send(slack.slashCommand("/deploy", "api v1.2.0 production", DEPLOYER_TWO, TYPED_IN,
         fake.responseUrl("second"))));
-    JsonObject answer = await(fake.awaitCall("chat.postEphemeral", call -> DEPLOYER_TWO.equals(call.getString("user"))));
+    JsonObject answer = await(fake.awaitResponse("second", call -> true));
     assertTrue(answer.getString("text").contains(run.ts.replace(".", "")), "a link to the active run: " + answer.encode());
     assertEquals(1L, one("select count(*) from runs").getLong(0));
   }

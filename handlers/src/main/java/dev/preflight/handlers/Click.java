@@ -10,8 +10,14 @@ import java.util.Optional;
  * @param channel where a private answer goes: the click's channel, else the person's own id
  * @param value the button's value, or null when it has none
  * @param messageTs the message the button is on, or null (a Home tab or a modal)
+ * @param responseUrl where a late private answer to the click goes, or null when Slack sent none
  */
-public record Click(String user, String channel, String actionId, String value, String messageTs) {
+public record Click(String user, String channel, String actionId, String value, String messageTs,
+    String responseUrl) {
+
+  public Click(String user, String channel, String actionId, String value, String messageTs) {
+    this(user, channel, actionId, value, messageTs, null);
+  }
 
   /**
    * The click in {@code payload}, or empty when it names no user or no action (Slack always sends
@@ -28,7 +34,9 @@ public record Click(String user, String channel, String actionId, String value, 
     BlockActionPayload.Action action = payload.getActions().get(0);
     String messageTs = payload.getMessage() != null ? payload.getMessage().getTs()
         : payload.getContainer() != null ? payload.getContainer().getMessageTs() : null;
+    String responseUrl = payload.getResponseUrl();
     return Optional.of(new Click(user, channel, action.getActionId(), action.getValue(),
-        SlackIds.isTs(messageTs) ? messageTs : null));
+        SlackIds.isTs(messageTs) ? messageTs : null,
+        responseUrl != null && responseUrl.startsWith("http") ? responseUrl : null));
   }
 }

@@ -12,7 +12,13 @@ import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Private answers to one person, for refusals and failures that happen after the ack. */
+/**
+ * Private answers to one person, for refusals and failures that happen after the ack. An answer
+ * goes through the command's or click's {@code response_url} when there is one (it reaches the
+ * person in direct messages and in channels the bot has not joined), else as an ephemeral
+ * message; when that fails (the URL expired after 30 minutes or five uses, the bot is not in the
+ * channel) it comes as a direct message from the bot instead, so the person always reads it.
+ */
 public final class Replies {
 
   private static final Logger LOG = LoggerFactory.getLogger(Replies.class);
@@ -28,6 +34,21 @@ public final class Replies {
     return "There is no run `" + Mrkdwn.echo(runId) + "`; nothing was changed.";
   }
 
+  /**
+   * Who is answered and how to reach them.
+   *
+   * @param channel where they asked (the person's own id when Slack named no channel)
+   * @param responseUrl the request's {@code response_url}, or null when it had none (a reaction,
+   *     a modal without one)
+   */
+  public record To(String channel, String user, String responseUrl) {
+
+    /** The person who clicked, through the click's {@code response_url}. */
+    public static To of(Click click) {
+      return new To(click.channel(), click.user(), click.responseUrl());
+    }
+  }
+
   private final SlackApi slack;
 
   public Replies(SlackApi slack) {
@@ -35,15 +56,32 @@ public final class Replies {
   }
 
   public Future<Void> tell(String channelId, String userId, String text) {
-    return slack.postEphemeral(channelId, userId, text)
-        .onFailure(e -> LOG.warn("Could not answer {} privately in {}: {}", userId, channelId, e.getMessage()))
+    return tell(new To(channelId, userId, null), text);
+  }
+
+  /** Tells {@code to.user()} privately; completes once the answer landed somewhere, or was logged as lost. */
+  public Future<Void> tell(To to, String text) {
+    Future<Void> inPlace = to.responseUrl() != null && !to.responseUrl().isBlank()
+        ? slack.responseUrls().ephemeral(to.responseUrl(), text)
+        : slack.postEphemeral(to.channel(), to.user(), text);
+    return inPlace
+        .recover(e -> {
+          LOG.info("Could not answer {} in {} ({}); sending a direct message", to.user(), to.channel(),
+              e.getMessage());
+          return slack.directMessage(to.user(), text).mapEmpty();
+        })
+        .onFailure(e -> LOG.warn("Could not answer {} privately in {}: {}", to.user(), to.channel(), e.getMessage()))
         .<Void>mapEmpty()
         .otherwiseEmpty();
   }
 
   /** Rule refusals are told as they are; anything else is logged and told in general terms. */
   public Future<Void> explain(String channelId, String userId, Throwable failure) {
-    return explain(channelId, userId, failure, "change");
+    return explain(new To(channelId, userId, null), failure, "change");
+  }
+
+  public Future<Void> explain(To to, Throwable failure) {
+    return explain(to, failure, "change");
   }
 
   /**
@@ -52,29 +90,35 @@ public final class Replies {
    * that is later refused or dropped is explained then.
    */
   public Future<Void> explain(String channelId, String userId, Throwable failure, String what) {
+    return explain(new To(channelId, userId, null), failure, what);
+  }
+
+  /** As {@link #explain(String, String, Throwable, String)}, through the request's {@code response_url} if any. */
+  public Future<Void> explain(To to, Throwable failure, String what) {
+    String userId = to.user();
     if (failure instanceof ChangeHeldException held) {
-      held.applied().onFailure(later -> explainLater(channelId, userId, later, what));
-      return tell(channelId, userId, "The database is unreachable right now; your " + what
+      held.applied().onFailure(later -> explainLater(to, later, what));
+      return tell(to, "The database is unreachable right now; your " + what
           + " is saved and will be applied when it returns.");
     }
     if (failure instanceof DatabaseUnavailableException || PendingWrites.unreachable(failure)) {
       LOG.warn("Could not save a {} for {}: {}", what, userId, failure.getMessage());
-      return tell(channelId, userId, "The database is unreachable right now, so your " + what
+      return tell(to, "The database is unreachable right now, so your " + what
           + " could not be saved. Please try again in a minute.");
     }
-    return explainNow(channelId, userId, failure);
+    return explainNow(to, failure);
   }
 
-  private Future<Void> explainLater(String channelId, String userId, Throwable failure, String what) {
+  private Future<Void> explainLater(To to, Throwable failure, String what) {
     if (failure instanceof RunRuleException) {
-      return tell(channelId, userId, "Your " + what + " from while the database was unreachable could not be "
+      return tell(to, "Your " + what + " from while the database was unreachable could not be "
           + "applied: " + said(failure));
     }
     if (failure instanceof DatabaseUnavailableException) {
-      return tell(channelId, userId, "Your " + what + " from while the database was unreachable was not saved: "
+      return tell(to, "Your " + what + " from while the database was unreachable was not saved: "
           + failure.getMessage() + " Please do it again.");
     }
-    return explainNow(channelId, userId, failure);
+    return explainNow(to, failure);
   }
 
   /** What a refused person is told: a rule's refusal in words, or the exception's own sentence. */
@@ -82,11 +126,11 @@ public final class Replies {
     return failure instanceof RunRuleException refused ? RefusalText.mrkdwn(refused.refusal()) : failure.getMessage();
   }
 
-  private Future<Void> explainNow(String channelId, String userId, Throwable failure) {
+  private Future<Void> explainNow(To to, Throwable failure) {
     if (failure instanceof RunRuleException || failure instanceof NoSuchRunException) {
-      return tell(channelId, userId, said(failure));
+      return tell(to, said(failure));
     }
-    LOG.error("A Slack action failed for {}", userId, failure);
-    return tell(channelId, userId, "Something went wrong on my side, and nothing was changed. It has been logged.");
+    LOG.error("A Slack action failed for {}", to.user(), failure);
+    return tell(to, "Something went wrong on my side, and nothing was changed. It has been logged.");
   }
 }

@@ -32,6 +32,7 @@ import dev.preflight.deploy.run.RunPublications;
 import dev.preflight.handlers.publish.Reconciler;
 import dev.preflight.handlers.publish.RunPublisher;
 import dev.preflight.handlers.reaction.SignOffReaction;
+import dev.preflight.handlers.slack.BotTokenCheck;
 import dev.preflight.handlers.slack.Coalescer;
 import dev.preflight.handlers.slack.SlackApi;
 import dev.preflight.handlers.slack.SlackEndpoint;
@@ -55,12 +56,17 @@ public final class SlackSurface {
   private final AlertPoster alerts;
   private final RunPublisher publisher;
   private final Reconciler reconciler;
+  private final BotTokenCheck botToken;
+  private final Roles roles;
 
-  private SlackSurface(App app, AlertPoster alerts, RunPublisher publisher, Reconciler reconciler) {
+  private SlackSurface(App app, AlertPoster alerts, RunPublisher publisher, Reconciler reconciler,
+      BotTokenCheck botToken, Roles roles) {
     this.app = app;
     this.alerts = alerts;
     this.publisher = publisher;
     this.reconciler = reconciler;
+    this.botToken = botToken;
+    this.roles = roles;
   }
 
   /** The services the Slack surface works through. */
@@ -79,7 +85,7 @@ public final class SlackSurface {
     Clock clock = Clock.systemUTC();
     Replies replies = new Replies(slack);
     DeployReplies deployReplies = new DeployReplies(replies, slack);
-    Roles roles = new Roles(config, slack, clock);
+    Roles roles = new Roles(config, slack, clock).refreshEvery(loop.owner(), Roles.REFRESH_EVERY);
 
     app.command(ChecklistCommand.COMMAND, new ChecklistCommand(config, runs, replies, loop));
     new ItemActions(runs, roles, slack, replies, loop).register(app);
@@ -114,7 +120,8 @@ public final class SlackSurface {
     // The run's message shows its watch's latest round, passing or failing, not only the alert channel.
     services.watches().onRound(round -> runs.find(round.runId()).onSuccess(publisher::changed));
     Reconciler reconciler = new Reconciler(loop.owner(), publisher, Reconciler.DEFAULT_EVERY).start();
-    return new SlackSurface(app, alerts, publisher, reconciler);
+    BotTokenCheck tokenCheck = new BotTokenCheck(slack).start(loop.owner(), BotTokenCheck.EVERY);
+    return new SlackSurface(app, alerts, publisher, reconciler, tokenCheck, roles);
   }
 
   /** The Home tab: published on opening, then kept current for its visitors as runs and locks change. */
@@ -137,7 +144,14 @@ public final class SlackSurface {
    */
   public Future<Void> flush() {
     reconciler.close();
+    botToken.stop();
+    roles.stop();
     return publisher.flush().timeout(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Whether Slack accepted the bot token at its last {@code auth.test}; readiness reads it. */
+  public BotTokenCheck botToken() {
+    return botToken;
   }
 
   public App app() {

@@ -46,6 +46,7 @@ class SlackManifestTest {
       Map.entry("chat.getPermalink", Set.of()),
       // A run message whose ts was lost in a crash is found again by its metadata, in public and private channels.
       Map.entry("conversations.history", Set.of("channels:history", "groups:history")),
+      Map.entry("conversations.open", Set.of("im:write")),
       Map.entry("views.open", Set.of()),
       Map.entry("views.publish", Set.of()),
       Map.entry("usergroups.users.list", Set.of("usergroups:read")),

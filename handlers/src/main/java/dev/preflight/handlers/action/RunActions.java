@@ -55,16 +55,16 @@ public final class RunActions {
     Click.of(req.getPayload()).ifPresent(click -> loop.runOnContext(v -> {
       String runId = click.value() == null ? "" : click.value().strip();
       if (runId.isEmpty()) {
-        replies.tell(click.channel(), click.user(), NOT_MINE);
+        replies.tell(Replies.To.of(click), NOT_MINE);
         return;
       }
       if (!SlackIds.isRunId(runId)) {
-        replies.tell(click.channel(), click.user(), Replies.noSuchRun(runId));
+        replies.tell(Replies.To.of(click), Replies.noSuchRun(runId));
         return;
       }
       roles.of(click.user())
           .compose(held -> change.apply(runId, held, new Origin(click.user(), "button:" + click.actionId())))
-          .onFailure(RunMdc.around(runId, null, e -> replies.explain(click.channel(), click.user(), e)));
+          .onFailure(RunMdc.around(runId, null, e -> replies.explain(Replies.To.of(click), e)));
     }));
     return ctx.ack();
   }

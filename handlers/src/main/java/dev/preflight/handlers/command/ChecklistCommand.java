@@ -63,7 +63,7 @@ public final class ChecklistCommand implements SlashCommandHandler {
     String channel = config.channelId(checklist.channel()).orElse(payload.getChannelId());
     String user = payload.getUserId();
     loop.runOnContext(v -> runs.start(id, channel, new Origin(user, "slash:" + COMMAND))
-        .onFailure(e -> replies.explain(payload.getChannelId(), user, e)));
+        .onFailure(e -> replies.explain(new Replies.To(payload.getChannelId(), user, payload.getResponseUrl()), e)));
     return ctx.ack("Starting *" + checklist.title() + "* in <#" + channel + ">…");
   }
 

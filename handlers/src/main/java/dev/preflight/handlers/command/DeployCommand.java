@@ -58,8 +58,13 @@ public final class DeployCommand implements SlashCommandHandler {
       return ctx.ack(refused.reason());
     }
     DeployCheck.Passed passed = (DeployCheck.Passed) checked;
-    opener.open(passed, channel, user, "slash:" + COMMAND);
-    return ctx.ack(opener.opening(passed));
+    java.util.Optional<String> refused = opener.refusedAtAck(passed, user);
+    if (refused.isPresent()) {
+      return ctx.ack(refused.get());
+    }
+    String ack = opener.ack(passed, user);
+    opener.open(passed, new Replies.To(channel, user, payload.getResponseUrl()), "slash:" + COMMAND);
+    return ctx.ack(ack);
   }
 
   /**

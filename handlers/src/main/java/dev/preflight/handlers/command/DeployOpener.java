@@ -3,8 +3,11 @@ package dev.preflight.handlers.command;
 import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.deploy.run.DeployRuns;
 import dev.preflight.deploy.run.Origin;
+import dev.preflight.handlers.Replies;
 import dev.preflight.handlers.Roles;
+import dev.preflight.checklists.deploy.DeployRules;
 import dev.preflight.handlers.render.Mrkdwn;
+import dev.preflight.handlers.render.RefusalText;
 import io.vertx.core.Context;
 
 /**
@@ -32,10 +35,41 @@ public final class DeployOpener {
    * privately in {@code answerChannel}. Returns at once.
    */
   public void open(DeployCheck.Passed passed, String answerChannel, String user, String source) {
+    open(passed, new Replies.To(answerChannel, user, null), source);
+  }
+
+  /** As {@link #open(DeployCheck.Passed, String, String, String)}, answering through the request's {@code response_url}. */
+  public void open(DeployCheck.Passed passed, Replies.To asker, String source) {
+    String user = asker.user();
     loop.runOnContext(v -> roles.of(user)
         .compose(held -> deploys.open(passed.service().name(), passed.version(), passed.environment().name(), held,
             new Origin(user, source)))
-        .onFailure(e -> replies.explain(answerChannel, user, e)));
+        .onFailure(e -> replies.explain(asker, e)));
+  }
+
+  /**
+   * The refusal the ack carries when the person's roles are already known (cached group members)
+   * and none of them may deploy to the environment; empty when they may, or when that is not
+   * known yet.
+   */
+  public java.util.Optional<String> refusedAtAck(DeployCheck.Passed passed, String user) {
+    return roles.known(user)
+        .flatMap(held -> DeployRules.deployerRefusal(passed.environment(), passed.service().name(), held))
+        .map(RefusalText::mrkdwn);
+  }
+
+  /**
+   * What the person is told at once: what opens, and where; or, while their roles are not known
+   * yet, that their role is being checked, so nothing is promised that a refusal takes back.
+   */
+  public String ack(DeployCheck.Passed passed, String user) {
+    if (roles.known(user).isPresent()) {
+      return opening(passed);
+    }
+    return "Checking your role for a deploy of *" + Mrkdwn.escape(passed.service().name()) + "* `"
+        + Mrkdwn.escape(passed.version()) + "` to *" + Mrkdwn.escape(passed.environment().name()) + "*… "
+        + "If you may deploy there, its message opens"
+        + passed.channelId(config).map(id -> " in <#" + id + ">").orElse("") + "; if not, I will tell you here.";
   }
 
   /** What the person is told at once: what opens, and where. */

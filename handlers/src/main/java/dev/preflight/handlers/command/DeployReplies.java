@@ -26,11 +26,19 @@ public final class DeployReplies {
     return replies.tell(channelId, userId, text);
   }
 
+  public Future<Void> tell(Replies.To to, String text) {
+    return replies.tell(to, text);
+  }
+
   public Future<Void> explain(String channelId, String userId, Throwable failure) {
+    return explain(new Replies.To(channelId, userId, null), failure);
+  }
+
+  public Future<Void> explain(Replies.To to, Throwable failure) {
     if (failure instanceof ActiveRunException active) {
-      return activeRun(active).compose(text -> replies.tell(channelId, userId, text));
+      return activeRun(active).compose(text -> replies.tell(to, text));
     }
-    return replies.explain(channelId, userId, failure);
+    return replies.explain(to, failure);
   }
 
   /** The refusal, followed by a link to the active run's message, or its id while it has none. */

@@ -64,7 +64,7 @@ public final class LockCommand implements SlashCommandHandler {
     }
     Change change = (Change) read;
     String user = payload.getUserId();
-    String channel = payload.getChannelId();
+    Replies.To asker = new Replies.To(payload.getChannelId(), user, payload.getResponseUrl());
     Origin origin = new Origin(user, "slash:" + (lock ? LOCK : UNLOCK));
     loop.runOnContext(v -> roles.of(user)
         .compose(held -> lock
@@ -72,8 +72,8 @@ public final class LockCommand implements SlashCommandHandler {
                 .map(LockCommand::locked)
             : deploys.unlock(change.service(), change.environment(), held, origin)
                 .map(was -> unlocked(change.service(), change.environment(), was)))
-        .compose(text -> replies.tell(channel, user, text))
-        .onFailure(e -> replies.explain(channel, user, e)));
+        .compose(text -> replies.tell(asker, text))
+        .onFailure(e -> replies.explain(asker, e)));
     return ctx.ack();
   }
 

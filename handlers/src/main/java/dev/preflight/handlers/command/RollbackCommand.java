@@ -8,8 +8,11 @@ import com.slack.api.bolt.response.Response;
 import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.deploy.run.DeployRuns;
 import dev.preflight.deploy.run.Origin;
+import dev.preflight.handlers.Replies;
 import dev.preflight.handlers.Roles;
+import dev.preflight.checklists.deploy.DeployRules;
 import dev.preflight.handlers.render.Mrkdwn;
+import dev.preflight.handlers.render.RefusalText;
 import io.vertx.core.Context;
 
 /**
@@ -52,13 +55,23 @@ public final class RollbackCommand implements SlashCommandHandler {
     }
     DeployCheck.Passed passed = (DeployCheck.Passed) checked;
     String user = payload.getUserId();
-    String channel = payload.getChannelId();
+    java.util.Optional<java.util.Set<String>> known = roles.known(user);
+    java.util.Optional<String> refused = known
+        .flatMap(held -> DeployRules.deployerRefusal(passed.environment(), passed.service().name(), held))
+        .map(RefusalText::mrkdwn);
+    if (refused.isPresent()) {
+      return ctx.ack(refused.get());
+    }
+    Replies.To asker = new Replies.To(payload.getChannelId(), user, payload.getResponseUrl());
     loop.runOnContext(v -> roles.of(user)
         .compose(held -> deploys.rollbackLatest(passed.service().name(), passed.environment().name(), held,
             new Origin(user, "slash:" + COMMAND)))
-        .onFailure(e -> replies.explain(channel, user, e)));
-    return ctx.ack("Rolling back *" + Mrkdwn.escape(passed.service().name()) + "* in *"
-        + Mrkdwn.escape(passed.environment().name()) + "* to its last good release…");
+        .onFailure(e -> replies.explain(asker, e)));
+    String what = "*" + Mrkdwn.escape(passed.service().name()) + "* in *" + Mrkdwn.escape(passed.environment().name())
+        + "*";
+    return ctx.ack(known.isPresent() ? "Rolling back " + what + " to its last good release…"
+        : "Checking your role for a rollback of " + what + "… If you may roll back there, it starts and its "
+            + "message shows it; if not, I will tell you here.");
   }
 
   static String help() {

@@ -106,6 +106,7 @@ public final class SlackApi {
   private final SlackBudget budget;
   private final AtomicLong rateLimited = new AtomicLong();
   private final MeterRegistry meters;
+  private ResponseUrls responseUrls;
 
   /**
    * @param budget the process's one rate budget; every client of the process must share it
@@ -255,6 +256,24 @@ public final class SlackApi {
   public Future<Void> postEphemeral(String channel, String user, String text) {
     return call("chat.postEphemeral", m -> m.chatPostEphemeral(r -> r.channel(channel).user(user).text(text)))
         .mapEmpty();
+  }
+
+  /**
+   * Sends {@code text} to {@code user} in their direct conversation with the bot, opening it
+   * first ({@code conversations.open}); answers the message's {@code ts}. For answers that have
+   * nowhere else to go.
+   */
+  public Future<String> directMessage(String user, String text) {
+    return call("conversations.open", m -> m.conversationsOpen(r -> r.users(List.of(user))))
+        .compose(opened -> postMessage(opened.getChannel().getId(), text, null));
+  }
+
+  /** The client that answers through {@code response_url}s, under this client's retry policy. */
+  public synchronized ResponseUrls responseUrls() {
+    if (responseUrls == null) {
+      responseUrls = new ResponseUrls(vertx, policy);
+    }
+    return responseUrls;
   }
 
   /** Opens a modal and answers its view id. */

@@ -15,6 +15,7 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -59,12 +60,31 @@ class RunActionsTest {
             harness.fake.responseUrl("click")))
         .compose(response -> {
           test.verify(() -> assertEquals(200, response.statusCode()));
-          return harness.fake.awaitCall("chat.postEphemeral");
+          return harness.fake.awaitResponse("click", answer -> true);
         })
-        .onComplete(test.succeeding(call -> test.verify(() -> {
-          assertEquals(CHANNEL, call.getString("channel"));
-          assertEquals(USER, call.getString("user"));
-          assertEquals(RunActions.NOT_MINE, call.getString("text"));
+        .onComplete(test.succeeding(answer -> test.verify(() -> {
+          assertEquals("ephemeral", answer.getString("response_type"), "only the clicker reads it");
+          assertEquals(false, answer.getBoolean("replace_original"), "the run's message stays as it is");
+          assertEquals(RunActions.NOT_MINE, answer.getString("text"));
+          assertEquals(List.of(), harness.fake.calls("chat.postEphemeral"),
+              "the answer goes through the click's response_url, which works where the bot is not a member");
+          test.completeNow();
+        })));
+  }
+
+  @org.junit.jupiter.api.Test
+  void anExpiredResponseUrlIsAnsweredByDirectMessage(VertxTestContext test) {
+    harness.fake.expireResponseUrl("old-click");
+    harness.send(harness.requests.blockAction(ActionIds.LAUNCH, "not-a-run", USER, CHANNEL, "1700000000.000100",
+            harness.fake.responseUrl("old-click")))
+        .compose(response -> harness.fake.awaitCall("chat.postMessage"))
+        .onComplete(test.succeeding(posted -> test.verify(() -> {
+          assertEquals(dev.preflight.handlers.fake.FakeSlack.dmChannel(USER), posted.getString("channel"));
+          assertEquals(List.of(USER), harness.fake.calls("conversations.open").stream()
+              .map(call -> call.getString("users")).toList());
+          assertEquals("There is no run `not-a-run`; nothing was changed.", posted.getString("text"),
+              "the person reads the answer in their direct messages with the bot");
+          assertEquals(List.of(), harness.fake.responses("old-click"));
           test.completeNow();
         })));
   }

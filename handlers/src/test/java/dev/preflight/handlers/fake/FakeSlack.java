@@ -59,6 +59,9 @@ public final class FakeSlack {
   private final Map<String, Integer> rateLimited = new HashMap<>();
   private final Map<String, List<String>> failures = new HashMap<>();
   private final Map<String, List<String>> userGroups = new HashMap<>();
+  // response_url ids that Slack no longer takes (expired after 30 minutes), and how often each was used.
+  private final Set<String> expiredResponseUrls = new java.util.HashSet<>();
+  private final Map<String, Integer> responseUrlUses = new HashMap<>();
   private final Map<String, JsonObject> messages = new HashMap<>();
   private final List<JsonObject> views = new ArrayList<>();
   private long lastTs;
@@ -161,8 +164,36 @@ public final class FakeSlack {
     return calls("response:" + id);
   }
 
+  /** Bodies posted to every response_url whose id starts with {@code idPrefix}, grouped by id. */
+  public synchronized List<JsonObject> responsesTo(String idPrefix) {
+    return calls.entrySet().stream()
+        .filter(e -> e.getKey().startsWith("response:" + idPrefix))
+        .sorted(Map.Entry.comparingByKey())
+        .flatMap(e -> e.getValue().stream())
+        .toList();
+  }
+
   public Future<JsonObject> awaitResponse(String id, Predicate<JsonObject> match) {
     return await("response:" + id, match);
+  }
+
+  /**
+   * From now on posts to {@link #responseUrl responseUrl(id)} are refused as Slack refuses an
+   * expired one (HTTP 404, {@code expired_url}) and kept out of {@link #responses}.
+   */
+  public synchronized FakeSlack expireResponseUrl(String id) {
+    expiredResponseUrls.add(id);
+    return this;
+  }
+
+  /** The direct conversation {@code conversations.open} answers for {@code userId}. */
+  public static String dmChannel(String userId) {
+    return "D" + userId.substring(1);
+  }
+
+  /** The messages the bot sent {@code userId} in their direct conversation, oldest first. */
+  public List<JsonObject> directMessages(String userId) {
+    return messages(dmChannel(userId));
   }
 
   /** The message as it stands now ({@code text}, {@code blocks}, …), after every update. */
@@ -432,12 +463,27 @@ public final class FakeSlack {
           request.response().setStatusCode(400).end("invalid_payload");
           return;
         }
-        record("response:" + path.substring("/response/".length()), posted);
+        String id = path.substring("/response/".length());
+        String refused = useResponseUrl(id);
+        if (refused != null) {
+          record("response-refused:" + id, posted);
+          json(request, 404, error(refused));
+          return;
+        }
+        record("response:" + id, posted);
         json(request, 200, new JsonObject().put("ok", true));
       } else {
         request.response().setStatusCode(404).end();
       }
     });
+  }
+
+  /** Null when a post to response_url {@code id} is taken; else Slack's error: expired, or used five times. */
+  private synchronized String useResponseUrl(String id) {
+    if (expiredResponseUrls.contains(id)) {
+      return "expired_url";
+    }
+    return responseUrlUses.merge(id, 1, Integer::sum) > 5 ? "used_url" : null;
   }
 
   private void api(HttpServerRequest request, String method, Buffer body) {
@@ -495,6 +541,9 @@ public final class FakeSlack {
           .put("user_id", BOT_USER_ID)
           .put("bot_id", BOT_ID)
           .put("is_enterprise_install", false);
+      case "conversations.open" -> params.getString("users") == null || params.getString("users").isBlank()
+          ? error("users_list_not_supplied")
+          : ok().put("channel", new JsonObject().put("id", dmChannel(params.getString("users").split(",")[0])));
       case "chat.postMessage" -> postMessage(params);
       case "chat.update" -> update(params);
       case "conversations.history" -> history(params);
