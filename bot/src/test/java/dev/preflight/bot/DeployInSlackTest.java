@@ -109,7 +109,7 @@ class DeployInSlackTest {
     // A message is edited at most once a second, so the rollout waits until its progress is shown.
     ecs.pace(0);
     click(ActionIds.LAUNCH, run.runId, DEPLOYER, run.ts);
-    awaitMessage(run.ts, text -> text.matches("(?s).*\\d/4 tasks running.*"));
+    awaitMessage(run.ts, text -> text.matches("(?s).*\\d of 4 new tasks running.*"));
     ecs.pace(1);
     // Edits are coalesced; holding the health answer keeps the run verifying until it is shown.
     awaitMessage(run.ts, text -> text.contains("*Verifying*"));
@@ -123,8 +123,9 @@ class DeployInSlackTest {
     List<String> states = statesShown(run.ts);
     assertEquals(List.of("Deploying", "Verifying", "Succeeded"),
         states.subList(Math.max(0, states.indexOf("Deploying")), states.size()), "every edit, in order: " + states);
-    assertTrue(editsOf(run.ts).stream().map(Blocks::text).anyMatch(text -> text.matches("(?s).*\\d/4 tasks running.*")),
-        "the rollout's progress was shown while it moved");
+    assertTrue(editsOf(run.ts).stream().map(Blocks::text)
+            .anyMatch(text -> text.matches("(?s).*\\d of 4 new tasks running.*")),
+        "the rollout's progress was shown in plain words while it moved");
     String text = Blocks.text(done);
     assertTrue(text.contains("API answers on /ready"), text);
     assertTrue(text.contains("<@" + DEPLOYER + ">"), "who launched: " + text);
@@ -281,6 +282,8 @@ class DeployInSlackTest {
     Run run = openReadyRun("v1.1.0");
     JsonObject message = awaitMessage(run.ts, text -> text.contains("freeze for the audit"));
     assertTrue(Blocks.text(message).contains("<@" + DEPLOYER_TWO + ">"), "who locked it: " + Blocks.text(message));
+    assertTrue(Blocks.text(message).contains("`/unlock api production` opens it again"), Blocks.text(message));
+    assertFalse(Blocks.button(message, ActionIds.LAUNCH).isPresent(), "no Launch that a click would refuse");
 
     click(ActionIds.LAUNCH, run.runId, DEPLOYER, run.ts);
     JsonObject refusal = await(fake.awaitResponse(ActionIds.LAUNCH + DEPLOYER,
@@ -290,7 +293,8 @@ class DeployInSlackTest {
     assertEquals("READY", one("select status from runs").getString("status"));
 
     await(send(slack.slashCommand("/unlock", "api production", DEPLOYER_TWO, TYPED_IN, fake.responseUrl("unlock"))));
-    awaitMessage(run.ts, text -> !text.contains("freeze for the audit"));
+    awaitMessage(run.ts, text -> !text.contains("freeze for the audit"),
+        unlocked -> Blocks.button(unlocked, ActionIds.LAUNCH).isPresent());
     click(ActionIds.LAUNCH, run.runId, DEPLOYER, run.ts);
     awaitMessage(run.ts, text -> text.contains("*Succeeded*"));
     assertEquals(1, ecs.updateServiceCalls().size());
@@ -318,10 +322,13 @@ class DeployInSlackTest {
 
   // Helpers
 
-  /** @param ready the edit that first offered Launch */
+  /** @param ready the edit that first showed every gate passed (Launch, or what holds it) */
   private record Run(String ts, String runId, JsonObject ready) {}
 
-  /** /deploy, the blocker ticked and the sign-off given: the run's message offers Launch. */
+  /**
+   * /deploy, the blocker ticked and the sign-off given: the run's message offers Launch, or, when
+   * the environment is locked, says the lock holds it.
+   */
   private Run openReadyRun(String version) throws Exception {
     HttpResponse<Buffer> ack = await(send(slack.slashCommand("/deploy", "api " + version + " to production", DEPLOYER,
         TYPED_IN, fake.responseUrl("deploy-" + version))));
@@ -336,8 +343,9 @@ class DeployInSlackTest {
     String ts = await(fake.awaitCall("chat.update", call -> DEPLOYS.equals(call.getString("channel"))
         && Blocks.text(call).contains(version) && Blocks.text(call).contains("Ticked by"))).getString("ts");
     await(send(slack.reactionAdded("Ev" + Math.abs(version.hashCode()), SRE, "white_check_mark", DEPLOYS, ts)));
-    JsonObject ready = awaitMessage(ts, text -> true, message -> Blocks.button(message, ActionIds.LAUNCH).isPresent());
-    return new Run(ts, Blocks.button(ready, ActionIds.LAUNCH).orElseThrow().getString("value"), ready);
+    JsonObject ready = awaitMessage(ts, text -> true, message -> Blocks.button(message, ActionIds.LAUNCH).isPresent()
+        || Blocks.text(message).contains("*Launch is held:*"));
+    return new Run(ts, Blocks.button(ready, ActionIds.CANCEL).orElseThrow().getString("value"), ready);
   }
 
   private void click(String actionId, String value, String user, String ts) throws Exception {

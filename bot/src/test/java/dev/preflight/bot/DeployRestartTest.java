@@ -82,7 +82,7 @@ class DeployRestartTest {
     await(send(slack.blockAction(ActionIds.LAUNCH, runId, DeployInSlackTest.DEPLOYER, DEPLOYS, ts, fake.responseUrl("l"))));
 
     // UpdateService went out and the bot is following the rollout when it dies.
-    awaitEdit(ts, text -> text.contains("*Deploying*") && text.contains("0/3 tasks running"));
+    awaitEdit(ts, text -> text.contains("*Deploying*") && text.contains("0 of 3 new tasks running"));
     assertEquals(1, ecs.updateServiceCalls().size());
     await(bots.get(0).kill(vertx));
 

@@ -97,7 +97,7 @@ class ShutdownTest {
     BotProcess second = startBot("second");
 
     String apiTs = launch(first, "api", "v1.1.0");
-    awaitEdit(apiTs, text -> text.contains("*Deploying*") && text.contains("0/3 tasks running"));
+    awaitEdit(apiTs, text -> text.contains("*Deploying*") && text.contains("0 of 3 new tasks running"));
     assertEquals(1, ecs.updateServiceCalls().size());
     String workerTs = launch(first, "worker", "v2.0.0");
     List<Long> script = awaitScriptAndChild();

@@ -9,7 +9,7 @@ import java.util.Map;
  * stored as it changes, so a restarted bot knows exactly how far the deploy got.
  *
  * @param step what is happening now, one short line ("Waiting for the rollout"), or null
- * @param progress live rollout progress ("2/3 tasks running · IN_PROGRESS"), or null
+ * @param progress live rollout progress in plain words ("2 of 3 new tasks running"), or null
  * @param deployState what the target recorded while deploying (e.g. the previous and new task
  *     definitions, whether UpdateService was sent, the GitHub run id); the target reads it back
  *     on resume so that nothing is sent twice

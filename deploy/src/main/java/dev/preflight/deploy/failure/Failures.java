@@ -2,6 +2,7 @@ package dev.preflight.deploy.failure;
 
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.pgclient.PgException;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -41,6 +42,32 @@ public final class Failures {
   /** The text cut to {@code limit} characters, with an ellipsis when it was longer. */
   public static String clip(String text, int limit) {
     return text == null || text.length() <= limit ? text : text.substring(0, limit - 1) + "…";
+  }
+
+  /**
+   * A short summary and the longer detail behind it as one line, without saying the same thing
+   * twice: a detail that already holds the summary ("Connection refused: host:443" after
+   * "connection refused") or that the summary already holds stands alone.
+   *
+   * @param separator what goes between the two when both say something of their own
+   */
+  public static String summaryWithDetail(String summary, String detail, String separator) {
+    boolean noSummary = summary == null || summary.isBlank();
+    boolean noDetail = detail == null || detail.isBlank();
+    if (noSummary || noDetail) {
+      return noSummary ? (noDetail ? "" : detail.strip()) : summary.strip();
+    }
+    String s = summary.strip();
+    String d = detail.strip();
+    String lowerS = s.toLowerCase(Locale.ROOT);
+    String lowerD = d.toLowerCase(Locale.ROOT);
+    if (lowerD.contains(lowerS)) {
+      return d;
+    }
+    if (lowerS.contains(lowerD)) {
+      return s;
+    }
+    return s + separator + d;
   }
 
   /** A failure's message, or its type when it has none. */

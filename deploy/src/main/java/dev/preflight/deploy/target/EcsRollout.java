@@ -222,7 +222,8 @@ final class EcsRollout implements Rollout {
       return Observation.succeeded(redactor.redact("Rollout COMPLETED: " + counts + " running ("
           + EcsNames.shortTaskDefinition(arn) + ")"), arn, null);
     }
-    lastSeen = counts + " tasks running · " + (rollout == null ? "no rollout state" : rollout);
+    // In plain words: the run's message shows this line as the rollout's progress.
+    lastSeen = running + " of " + desired + " new tasks running";
     return Observation.running("Waiting for the rollout", redactor.redact(lastSeen));
   }
 

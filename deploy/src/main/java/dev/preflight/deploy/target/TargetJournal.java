@@ -21,7 +21,7 @@ public interface TargetJournal {
 
   /**
    * Live progress for the run's message: the current step ("Waiting for the rollout") and a
-   * progress line ("2/3 tasks running · IN_PROGRESS", or null). Not stored step by step.
+   * progress line ("2 of 3 new tasks running", or null). Not stored step by step.
    */
   void progress(String step, String detail);
 

@@ -164,8 +164,8 @@ class EcsTargetTest {
           "Reading the ECS service: prod/web",
           "Registering a task definition: web:1 with registry.example.com:5000/acme/web:v1.4.2",
           "Updating the ECS service: prod/web → web:2",
-          "Waiting for the rollout: 1/3 tasks running · IN_PROGRESS",
-          "Waiting for the rollout: 2/3 tasks running · IN_PROGRESS"), journal.progress());
+          "Waiting for the rollout: 1 of 3 new tasks running",
+          "Waiting for the rollout: 2 of 3 new tasks running"), journal.progress());
       // The previous and the new task definition are stored together, before UpdateService.
       assertEquals(Map.of(PREVIOUS_TASK_DEFINITION, web1, TASK_DEFINITION, arn("web:2")), journal.records().get(0));
       assertEquals("true", journal.state().get(UPDATE_SENT));
@@ -252,7 +252,7 @@ class EcsTargetTest {
     ecs.pace(0);
     verify(target.deploy(deployJob("v1.4.2", ecsTarget(Duration.ofMillis(300))), new EcsTestJournal()), ctx, outcome -> {
       assertFalse(outcome.succeeded());
-      assertEquals("Timed out after 300 ms waiting for the rollout (0/3 tasks running · IN_PROGRESS)", outcome.summary());
+      assertEquals("Timed out after 300 ms waiting for the rollout (0 of 3 new tasks running)", outcome.summary());
       assertEquals(1, ecs.updateServiceCalls().size());
     });
   }
@@ -262,7 +262,7 @@ class EcsTargetTest {
     ecs.pace(0);
     EcsTestJournal journal = new EcsTestJournal();
     Future<TargetOutcome> deploy = target.deploy(deployJob("v1.4.2", ecsTarget(Duration.ofMinutes(5))), journal);
-    journal.progressed("0/3 tasks running").onSuccess(v -> journal.abort());
+    journal.progressed("0 of 3 new tasks running").onSuccess(v -> journal.abort());
     verify(deploy, ctx, outcome -> {
       assertFalse(outcome.succeeded());
       assertEquals("Aborted", outcome.summary());
@@ -355,7 +355,7 @@ class EcsTargetTest {
     EcsTestJournal first = new EcsTestJournal();
     Future<TargetOutcome> dead = target.deploy(job, first);
     // The first attempt is abandoned mid-rollout, as a killed process would leave it.
-    first.progressed("0/3 tasks running").onSuccess(v -> first.abort());
+    first.progressed("0 of 3 new tasks running").onSuccess(v -> first.abort());
     Future<TargetOutcome> resumed = dead.compose(abandoned -> {
       ecs.pace(1);
       return target.deploy(job, new EcsTestJournal(first.state()));
@@ -374,7 +374,7 @@ class EcsTargetTest {
     Future<TargetOutcome> resumed = sentAnHourAgo(job).compose(state -> target.deploy(job, new EcsTestJournal(state)));
     verify(resumed, ctx, outcome -> {
       assertFalse(outcome.succeeded());
-      assertEquals("Timed out after 15m waiting for the rollout (0/3 tasks running · IN_PROGRESS)", outcome.summary());
+      assertEquals("Timed out after 15m waiting for the rollout (0 of 3 new tasks running)", outcome.summary());
       assertEquals(1, ecs.updateServiceCalls().size());
     });
   }
@@ -397,7 +397,7 @@ class EcsTargetTest {
   private Future<Map<String, String>> sentAnHourAgo(DeployJob job) {
     EcsTestJournal first = new EcsTestJournal();
     Future<TargetOutcome> dead = target.deploy(job, first);
-    first.progressed("0/3 tasks running").onSuccess(v -> first.abort());
+    first.progressed("0 of 3 new tasks running").onSuccess(v -> first.abort());
     return dead.map(abandoned -> {
       Map<String, String> state = new HashMap<>(first.state());
       state.put(UPDATE_SENT_AT, Instant.now().minus(Duration.ofHours(1)).toString());

@@ -1,6 +1,7 @@
 package dev.preflight.handlers.publish;
 
 import dev.preflight.checklists.deploy.VerifyResult;
+import dev.preflight.deploy.failure.Failures;
 import dev.preflight.deploy.run.RunNote;
 import dev.preflight.handlers.render.Mrkdwn;
 import java.util.stream.Collectors;
@@ -37,10 +38,11 @@ final class NoteText {
   }
 
   private static String check(VerifyResult result) {
-    StringBuilder text = new StringBuilder("• " + result.title() + ": " + result.evidence().summary());
-    if (result.evidence().error() != null) {
-      text.append(" (").append(result.evidence().error()).append(')');
-    }
+    // The error in brackets only when it says something the summary does not.
+    String summary = result.evidence().summary();
+    String said = Failures.summaryWithDetail(summary, result.evidence().error(), " (");
+    boolean both = summary != null && !said.equals(summary.strip()) && said.startsWith(summary.strip() + " (");
+    StringBuilder text = new StringBuilder("• " + result.title() + ": " + said + (both ? ")" : ""));
     for (VerifyResult.StepResult step : result.steps()) {
       text.append("\n    ").append(step.evidence().passed() ? "✓ " : "✗ ").append(step.name()).append(": ")
           .append(step.evidence().summary());

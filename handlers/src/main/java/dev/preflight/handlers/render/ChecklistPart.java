@@ -1,6 +1,5 @@
 package dev.preflight.handlers.render;
 
-import static com.slack.api.model.block.Blocks.context;
 import static com.slack.api.model.block.Blocks.section;
 import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
 
@@ -25,13 +24,6 @@ final class ChecklistPart {
   private static final int BAR_CELLS = 10;
 
   private ChecklistPart() {}
-
-  static LayoutBlock started(ChecklistRun run, String more) {
-    return context(List.of(markdownText(
-        "Started by " + Mrkdwn.user(run.startedBy())
-            + (run.startedAt() == null ? "" : " · " + Mrkdwn.date(run.startedAt()))
-            + " · Run `" + Mrkdwn.inline(run.id(), 200) + "`" + more)));
-  }
 
   static LayoutBlock progress(GateStatus gates) {
     String progress = "*" + progressLine(gates) + "*\n" + bar(gates);

@@ -1,5 +1,6 @@
 package dev.preflight.handlers.render;
 
+import static com.slack.api.model.block.Blocks.context;
 import static com.slack.api.model.block.Blocks.divider;
 import static com.slack.api.model.block.Blocks.header;
 import static com.slack.api.model.block.Blocks.section;
@@ -7,11 +8,14 @@ import static com.slack.api.model.block.composition.BlockCompositions.markdownTe
 import static com.slack.api.model.block.composition.BlockCompositions.plainText;
 
 import com.slack.api.model.block.LayoutBlock;
+import dev.preflight.checklists.checklist.Item;
 import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.deploy.EnvLock;
+import dev.preflight.checklists.deploy.LaunchGate;
 import dev.preflight.checklists.deploy.Release;
 import dev.preflight.checklists.run.ChecklistRun;
 import dev.preflight.checklists.run.GateStatus;
+import dev.preflight.checklists.run.Refusal;
 import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.checklists.run.SignOff;
 import dev.preflight.checklists.time.Spans;
@@ -24,11 +28,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The one message of a deploy run, from the first second to the summary. What the deploy is
- * doing comes first (status, step, rollout progress, time running, what verification saw),
- * then the checklist that gated it, the sign-offs, the summary once it is over, and the
- * buttons that apply now. Only the checklist gives up room when the message gets long: once
- * the deploy has launched it shrinks to one line rather than crowd out the deploy.
+ * The one message of a deploy run, from the first second to the summary. The header says the
+ * state ("Deploying backend v1.4.2 to production"); what the deploy is doing comes first (step,
+ * rollout progress on its own line, time running, what verification saw), then the checklist
+ * that gated it, the sign-offs, the summary once it is over, and the buttons that apply now.
+ * Before launch the message says what holds the launch, if anything does, and offers Launch only
+ * when a click would launch. After launch the checklist is history: one line with its result and
+ * who signed it off. Dates appear only for the launch and the finish, and the run's id never.
  */
 final class DeployMessage {
 
@@ -41,14 +47,20 @@ final class DeployMessage {
   private static final int FAILURE_LIMIT = 1000;
   private static final int REASON_LIMIT = 600;
   private static final int FALLBACK_LIMIT = 300;
+  private static final int NAME_LIMIT = 150;
+  /** Open blockers named in the line that says what holds the launch; the rest are counted. */
+  private static final int BLOCKERS_NAMED = 5;
 
   private DeployMessage() {}
 
   static MessageContent render(ChecklistRun run, Deployment deployment, Optional<EnvLock> lock,
       String reactionName, Instant now) {
     GateStatus gates = run.gates();
-    List<LayoutBlock> top = top(run, deployment, lock, now);
-    List<LayoutBlock> bottom = bottom(run, deployment, gates, reactionName);
+    // Another run in flight is checked again at the click; the message shows what it knows.
+    Optional<Refusal> hold = run.status().open()
+        ? LaunchGate.refusal(run, lock, Optional.empty()) : Optional.empty();
+    List<LayoutBlock> top = top(run, deployment, lock, hold, reactionName, now);
+    List<LayoutBlock> bottom = bottom(run, deployment, gates, hold.isEmpty(), reactionName);
     // Two dividers frame the checklist, which needs at least one block; verification adds a third.
     int room = RunMessage.MAX_BLOCKS - top.size() - bottom.size() - 2;
     List<LayoutBlock> verification = VerificationPart.fit(deployment, room - 2);
@@ -70,50 +82,99 @@ final class DeployMessage {
     return "Deploy " + d.service() + " " + d.version() + " → " + d.environment();
   }
 
-  private static List<LayoutBlock> top(ChecklistRun run, Deployment d, Optional<EnvLock> lock, Instant now) {
+  /** The header: the state first, in words, then what is deployed where. */
+  static String headerText(RunStatus status, Deployment d, boolean held) {
+    String what = d.service() + " " + d.version();
+    String env = d.environment();
+    return switch (status) {
+      case PREPARING -> "Preparing " + what + " for " + env;
+      case READY -> (held ? "Waiting to deploy " : "Ready to deploy ") + what + " to " + env;
+      case DEPLOYING -> "Deploying " + what + " to " + env;
+      case VERIFYING -> "Verifying " + what + " in " + env;
+      case ABORTING -> "Aborting the deploy of " + what + " to " + env;
+      case SUCCEEDED -> "Deployed " + what + " to " + env;
+      case FAILED -> "Failed to deploy " + what + " to " + env;
+      case ROLLING_BACK -> "Rolling back " + what + " in " + env;
+      case ROLLED_BACK -> "Rolled back " + what + " in " + env;
+      case ROLLBACK_FAILED -> "Rollback of " + what + " in " + env + " failed";
+      case CANCELLED -> "Cancelled: " + what + " to " + env;
+    };
+  }
+
+  private static List<LayoutBlock> top(ChecklistRun run, Deployment d, Optional<EnvLock> lock,
+      Optional<Refusal> hold, String reactionName, Instant now) {
     List<LayoutBlock> blocks = new ArrayList<>();
-    String title = Mrkdwn.plain(title(d), Mrkdwn.HEADER_TEXT_LIMIT);
+    boolean lockHolds = hold.map(h -> h.code() == Refusal.Code.LOCKED).orElse(false);
+    String title = Mrkdwn.plain(headerText(run.status(), d, hold.isPresent()), Mrkdwn.HEADER_TEXT_LIMIT);
     blocks.add(header(h -> h.text(plainText(title))));
-    blocks.add(ChecklistPart.started(run, " · Checklist: " + Mrkdwn.inline(ChecklistPart.title(run), 150)));
-    String status = Mrkdwn.clipEscaped(status(run.status(), d, now), Mrkdwn.SECTION_TEXT_LIMIT);
+    blocks.add(context(List.of(markdownText("Started by " + Mrkdwn.user(run.startedBy()) + " · Checklist: "
+        + Mrkdwn.inline(ChecklistPart.title(run), NAME_LIMIT)))));
+    String status = Mrkdwn.clipEscaped(status(run.status(), d, now, lockHolds), Mrkdwn.SECTION_TEXT_LIMIT);
     blocks.add(section(s -> s.text(markdownText(status))));
-    lock.ifPresent(l -> {
+    if (MOVING.contains(run.status()) && d.progress() != null && !d.progress().isBlank()) {
+      String progress = "📊 *Rollout:* " + Mrkdwn.inline(d.progress(), PROGRESS_LIMIT);
+      blocks.add(section(s -> s.text(markdownText(progress))));
+    }
+    hold.ifPresent(h -> {
+      String line = Mrkdwn.clipEscaped(holdLine(h, run, d, reactionName), Mrkdwn.SECTION_TEXT_LIMIT);
+      blocks.add(section(s -> s.text(markdownText(line))));
+    });
+    lock.filter(l -> !lockHolds).ifPresent(l -> {
       String line = Mrkdwn.clipEscaped(lockLine(l), Mrkdwn.SECTION_TEXT_LIMIT);
       blocks.add(section(s -> s.text(markdownText(line))));
     });
     return blocks;
   }
 
-  private static List<LayoutBlock> bottom(ChecklistRun run, Deployment d, GateStatus gates, String reactionName) {
+  /** What keeps Launch away, and what the reader can do about it. */
+  static String holdLine(Refusal hold, ChecklistRun run, Deployment d, String reactionName) {
+    return switch (hold.code()) {
+      case LOCKED -> "🔒 *Launch is held:* " + StatusWords.sentence("*" + Mrkdwn.inline(d.environment(), NAME_LIMIT)
+          + "* is locked by " + Mrkdwn.user(hold.lock().by()) + lockCause(hold.lock())) + " " + unlock(d)
+          + " opens it again; Launch then appears here.";
+      case BLOCKERS_OPEN -> "⏳ *Launch waits for* " + blockers(run, hold.names())
+          + ": tick, re-run or waive " + (hold.names().size() == 1 ? "it" : "them") + " below.";
+      case SIGN_OFFS_MISSING -> "⏳ *Launch waits for* " + hold.count() + " more sign-off"
+          + (hold.count() == 1 ? "" : "s") + " from *" + Mrkdwn.inline(hold.detail(), NAME_LIMIT)
+          + "*: react with :" + ChecklistPart.reaction(reactionName) + ": to sign off.";
+      default -> "⏳ *Launch waits:* " + RefusalText.mrkdwn(hold);
+    };
+  }
+
+  private static String blockers(ChecklistRun run, List<String> ids) {
+    List<String> titles = ids.stream().limit(BLOCKERS_NAMED)
+        .map(id -> "*" + Mrkdwn.inline(run.checklist().item(id).map(Item::title).orElse(id), NAME_LIMIT) + "*")
+        .toList();
+    String more = ids.size() > BLOCKERS_NAMED ? " and " + (ids.size() - BLOCKERS_NAMED) + " more" : "";
+    return ids.size() + " open blocker" + (ids.size() == 1 ? "" : "s") + " (" + String.join(", ", titles) + more
+        + ")";
+  }
+
+  private static List<LayoutBlock> bottom(ChecklistRun run, Deployment d, GateStatus gates, boolean launchable,
+      String reactionName) {
     List<LayoutBlock> blocks = new ArrayList<>();
-    ChecklistPart.signOffs(run, gates, reactionName, blocks);
+    if (!d.launched()) {
+      ChecklistPart.signOffs(run, gates, reactionName, blocks);
+    }
     if (RunStatus.FINISHED.contains(run.status()) && d.launched()) {
       TextPacker text = new TextPacker(blocks);
-      summary(run, d).forEach(text::line);
+      summary(d).forEach(text::line);
       text.flush();
     }
-    RunButtons.of(run.id(), run.status(), d).ifPresent(blocks::add);
+    RunButtons.of(run.id(), run.status(), d, launchable).ifPresent(blocks::add);
     return blocks;
   }
 
   /**
    * Before launch the checklist is the point of the message and is summarised as a checklist
-   * run's is; after launch it is history, shown whole if it fits and as one line if not.
+   * run's is; after launch it is history, one line with its result and who signed it off.
    */
   private static List<LayoutBlock> checklist(ChecklistRun run, Deployment d, GateStatus gates, int budget,
       Instant now) {
     List<LayoutBlock> blocks = new ArrayList<>();
     if (d.launched()) {
-      Optional<List<LayoutBlock>> items = budget > 1
-          ? ChecklistPart.wholeItems(run, budget - 1, now) : Optional.empty();
-      if (items.isEmpty()) {
-        String line = "📋 *" + Mrkdwn.inline(ChecklistPart.title(run), 200) + "* — "
-            + ChecklistPart.progressLine(gates) + " _(items not listed, to leave room for the deploy)_";
-        blocks.add(section(s -> s.text(markdownText(line))));
-        return blocks;
-      }
-      blocks.add(ChecklistPart.progress(gates));
-      blocks.addAll(items.get());
+      String line = Mrkdwn.clipEscaped(collapsed(run, gates), Mrkdwn.SECTION_TEXT_LIMIT);
+      blocks.add(section(s -> s.text(markdownText(line))));
       return blocks;
     }
     blocks.add(ChecklistPart.progress(gates));
@@ -121,14 +182,31 @@ final class DeployMessage {
     return blocks;
   }
 
+  /** "📋 Checklist passed 12/12 · signed off by @a, @b": the whole checklist once it is history. */
+  static String collapsed(ChecklistRun run, GateStatus gates) {
+    String count = gates.done() + "/" + gates.total();
+    String result;
+    if (!gates.passed()) {
+      result = count + " done";
+    } else {
+      // Items that are not blockers may still be open when it passed.
+      result = gates.done() == gates.total() ? "passed " + count : "passed · " + count + " items done";
+    }
+    List<SignOff> signOffs = run.signOffs();
+    String signed = signOffs.isEmpty() ? "" : " · signed off by "
+        + String.join(", ", signOffs.stream().map(s -> Mrkdwn.user(s.user())).toList());
+    return "📋 Checklist " + result + signed;
+  }
+
   static String status(RunStatus status, Deployment d, Instant now) {
+    return status(status, d, now, false);
+  }
+
+  private static String status(RunStatus status, Deployment d, Instant now, boolean lockHolds) {
     List<String> lines = new ArrayList<>();
     boolean moving = MOVING.contains(status);
     String step = moving && d.step() != null && !d.step().isBlank() ? Mrkdwn.inline(d.step(), STEP_LIMIT) : null;
-    lines.add(headline(status, d) + (step == null ? "" : " — " + step));
-    if (moving && d.progress() != null && !d.progress().isBlank()) {
-      lines.add("📊 " + Mrkdwn.inline(d.progress(), PROGRESS_LIMIT));
-    }
+    lines.add(headline(status, d, lockHolds) + (step == null ? "" : " — " + step));
     if (status == RunStatus.ROLLING_BACK && d.rollbackAt() != null) {
       lines.add("⏱️ " + Spans.format(Duration.between(d.rollbackAt(), now)) + " since the rollback started");
     } else if (moving && d.launchedAt() != null) {
@@ -143,13 +221,15 @@ final class DeployMessage {
     return String.join("\n", lines);
   }
 
-  private static String headline(RunStatus status, Deployment d) {
-    String version = "`" + Mrkdwn.inline(d.version(), 150) + "`";
-    String environment = "*" + Mrkdwn.inline(d.environment(), 150) + "*";
+  private static String headline(RunStatus status, Deployment d, boolean lockHolds) {
+    String version = "`" + Mrkdwn.inline(d.version(), NAME_LIMIT) + "`";
+    String environment = "*" + Mrkdwn.inline(d.environment(), NAME_LIMIT) + "*";
     String restoring = restoring(d);
     return switch (status) {
       case PREPARING -> "📝 *Preparing* — the checklist and sign-offs must pass before launch";
-      case READY -> "🟢 *Ready to launch* — every gate passes";
+      case READY -> lockHolds
+          ? "🔒 *Held* — the checklist and sign-offs are in, but " + environment + " is locked"
+          : "🟢 *Ready to launch* — every gate passes";
       case DEPLOYING -> "🚀 *Deploying* " + version + " to " + environment;
       case VERIFYING -> "🔎 *Verifying* " + version + " in " + environment;
       case ABORTING -> "🛑 *Aborting* " + version + " in " + environment + " — waiting for the step to stop";
@@ -165,7 +245,7 @@ final class DeployMessage {
 
   private static String restoring(Deployment d) {
     String target = RunButtons.restoring(d);
-    return target.equals(RunButtons.NO_PREVIOUS_RELEASE) ? target : "`" + Mrkdwn.inline(target, 150) + "`";
+    return RunButtons.unnamed(target) ? target : "`" + Mrkdwn.inline(target, NAME_LIMIT) + "`";
   }
 
   private static String rollbackLine(Deployment d) {
@@ -174,24 +254,36 @@ final class DeployMessage {
         : "↩️ Rollback asked for by " + Mrkdwn.user(d.rollbackBy());
     String reason = d.rollbackReason() == null || d.rollbackReason().isBlank()
         ? "" : ": “" + Mrkdwn.inline(d.rollbackReason(), REASON_LIMIT) + "”";
-    return who + " · " + Mrkdwn.date(d.rollbackAt()) + reason;
+    return who + reason;
   }
 
+  /** The environment's lock once the run has launched (a rollback sets one): who, why, how to open it. */
   static String lockLine(EnvLock lock) {
-    String cause = LockText.cause(lock, REASON_LIMIT);
-    String reason = cause.isBlank() ? "" : ": " + cause;
-    return "🔒 Locked by " + Mrkdwn.user(lock.by()) + reason + (lock.at() == null ? "" : " · " + Mrkdwn.date(lock.at()));
+    return StatusWords.sentence("🔒 *" + Mrkdwn.inline(lock.environment(), NAME_LIMIT) + "* is locked by "
+        + Mrkdwn.user(lock.by()) + lockCause(lock)) + " " + unlock(lock.service(), lock.environment())
+        + " opens it again.";
   }
 
-  private static List<String> summary(ChecklistRun run, Deployment d) {
+  private static String lockCause(EnvLock lock) {
+    String cause = LockText.cause(lock, REASON_LIMIT);
+    return cause.isBlank() ? "" : ": " + cause;
+  }
+
+  private static String unlock(Deployment d) {
+    return unlock(d.service(), d.environment());
+  }
+
+  private static String unlock(String service, String environment) {
+    return "`/unlock " + Mrkdwn.echo(service) + " " + Mrkdwn.echo(environment) + "`";
+  }
+
+  private static List<String> summary(Deployment d) {
     List<String> lines = new ArrayList<>();
     lines.add("*Summary*");
     String took = d.finishedAt() == null ? "" : "⏱️ Took *" + Spans.format(Duration.between(d.launchedAt(),
         d.finishedAt())) + "* · ";
-    lines.add(took + "launched by " + Mrkdwn.user(d.launchedBy()) + " · " + Mrkdwn.date(d.launchedAt()));
-    List<SignOff> signOffs = run.signOffs();
-    lines.add(signOffs.isEmpty() ? "✍️ No sign-offs" : "✍️ Signed off by " + String.join(", ", signOffs.stream()
-        .map(s -> Mrkdwn.user(s.user()) + " (" + Mrkdwn.inline(s.role(), 100) + ")").toList()));
+    lines.add(took + "launched by " + Mrkdwn.user(d.launchedBy()) + " " + Mrkdwn.date(d.launchedAt())
+        + (d.finishedAt() == null ? "" : " · finished " + Mrkdwn.date(d.finishedAt())));
     lines.add("📦 Before this: " + previous(d.previous()));
     return lines;
   }
@@ -201,14 +293,12 @@ final class DeployMessage {
       return "no release on record";
     }
     String how = Release.ROLLBACK.equals(release.kind()) ? "restored by a rollback" : "deployed";
-    return "`" + Mrkdwn.inline(release.version(), 150) + "`, " + how
-        + (release.by() == null ? "" : " by " + Mrkdwn.user(release.by()))
-        + (release.at() == null ? "" : " · " + Mrkdwn.date(release.at()));
+    return "`" + Mrkdwn.inline(release.version(), NAME_LIMIT) + "`, " + how
+        + (release.by() == null ? "" : " by " + Mrkdwn.user(release.by()));
   }
 
   private static String fallback(ChecklistRun run, Deployment d) {
-    String state = run.status().name().toLowerCase().replace('_', ' ');
     String step = MOVING.contains(run.status()) && d.step() != null && !d.step().isBlank() ? " · " + d.step() : "";
-    return Mrkdwn.inline(title(d) + ": " + state + step, FALLBACK_LIMIT);
+    return Mrkdwn.inline(title(d) + ": " + StatusWords.of(run.status()) + step, FALLBACK_LIMIT);
   }
 }

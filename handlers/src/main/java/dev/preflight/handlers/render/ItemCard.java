@@ -14,6 +14,7 @@ import dev.preflight.checklists.run.ChecklistRun;
 import dev.preflight.checklists.run.Evidence;
 import dev.preflight.checklists.run.ItemProgress;
 import dev.preflight.checklists.run.ItemState;
+import dev.preflight.deploy.failure.Failures;
 import dev.preflight.handlers.ActionIds;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -115,10 +116,12 @@ record ItemCard(Item item, ItemProgress progress, String line, List<ButtonElemen
     if (evidence == null) {
       return otherwise;
     }
-    String summary = evidence.summary() == null || evidence.summary().isBlank()
-        ? otherwise : Mrkdwn.inline(evidence.summary(), SUMMARY_LIMIT);
-    boolean showError = !evidence.passed() && evidence.error() != null && !evidence.error().isBlank();
-    return showError ? summary + " — " + Mrkdwn.inline(evidence.error(), ERROR_LIMIT) : summary;
+    String summary = evidence.summary() == null || evidence.summary().isBlank() ? otherwise : evidence.summary();
+    if (evidence.passed()) {
+      return Mrkdwn.inline(summary, SUMMARY_LIMIT);
+    }
+    // The error often restates the summary ("expected 200, got 500" twice): say it once.
+    return Mrkdwn.inline(Failures.summaryWithDetail(summary, evidence.error(), " — "), SUMMARY_LIMIT + ERROR_LIMIT);
   }
 
   private static List<ButtonElement> buttons(ChecklistRun run, Item item, ItemProgress progress, boolean overdue) {

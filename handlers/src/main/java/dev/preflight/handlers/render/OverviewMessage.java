@@ -1,6 +1,5 @@
 package dev.preflight.handlers.render;
 
-import static com.slack.api.model.block.Blocks.context;
 import static com.slack.api.model.block.Blocks.divider;
 import static com.slack.api.model.block.Blocks.header;
 import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
@@ -24,7 +23,7 @@ import java.util.List;
 /**
  * What {@code /deploys} answers: what is under way, what is locked, and what runs where. Meant
  * to be read at a glance before deciding to deploy, so each entry is one line, and an empty
- * section says so rather than disappearing.
+ * section says so rather than disappearing. Runs are named by what they deploy, never by id.
  */
 public final class OverviewMessage {
 
@@ -43,7 +42,6 @@ public final class OverviewMessage {
   public static MessageContent render(Overview overview, Instant now) {
     List<LayoutBlock> blocks = new ArrayList<>();
     blocks.add(header(h -> h.text(plainText(TITLE))));
-    blocks.add(context(List.of(markdownText("As of " + Mrkdwn.date(now)))));
     blocks.addAll(group("Under way", overview.active().stream().map(run -> activeLine(run, now)).toList(),
         NO_ACTIVE_RUNS));
     blocks.add(divider());
@@ -67,10 +65,9 @@ public final class OverviewMessage {
     Instant since = d != null && d.launchedAt() != null ? d.launchedAt() : run.startedAt();
     String verb = d != null && d.launchedAt() != null ? "launched" : "started";
     String by = d != null && d.launchedAt() != null ? d.launchedBy() : run.startedBy();
-    return what + " · " + run.status().name().toLowerCase().replace('_', ' ')
+    return what + " · " + StatusWords.of(run.status())
         + " · " + verb + " by " + Mrkdwn.user(by)
-        + (since == null ? "" : " " + Spans.format(Duration.between(since, now)) + " ago")
-        + " · run `" + Mrkdwn.inline(run.id(), 200) + "`";
+        + (since == null ? "" : " " + Spans.format(Duration.between(since, now)) + " ago");
   }
 
   static String lockLine(EnvLock lock, Instant now) {
@@ -78,8 +75,7 @@ public final class OverviewMessage {
     String reason = cause.isBlank() ? "" : ": " + cause;
     return "🔒 *" + Mrkdwn.inline(lock.service(), NAME_LIMIT) + "* in *" + Mrkdwn.inline(lock.environment(), NAME_LIMIT)
         + "* — by " + Mrkdwn.user(lock.by()) + reason
-        + (lock.at() == null ? "" : " · " + Mrkdwn.date(lock.at())
-            + " (" + Spans.format(Duration.between(lock.at(), now)) + " ago)");
+        + (lock.at() == null ? "" : " · " + Spans.format(Duration.between(lock.at(), now)) + " ago");
   }
 
   static String releaseLine(Release release) {

@@ -42,8 +42,8 @@ public final class RefusalText {
           + String.join(", ", r.names().stream().map(RefusalText::code).toList()) + ").";
       case SIGN_OFFS_MISSING -> "Not yet: it needs " + r.count() + " more sign-off" + (r.count() == 1 ? "" : "s")
           + " from " + bold(r.detail()) + ".";
-      case LOCKED -> place(r) + " is locked by " + Mrkdwn.user(r.user()) + ": " + LockText.cause(r.lock())
-          + ". " + unlock(r) + " opens it again.";
+      case LOCKED -> StatusWords.sentence(place(r) + " is locked by " + Mrkdwn.user(r.user()) + ": "
+          + LockText.cause(r.lock())) + " " + unlock(r) + " opens it again.";
       case OTHER_RUN_IN_FLIGHT -> otherRunInFlight(r);
       case VERSION_MISSING -> "A deploy needs a version, e.g. `v1.4.2`.";
       case VERSION_TOO_LONG -> "That version is " + r.count() + " characters long; the limit is " + r.limit() + ".";
@@ -69,7 +69,7 @@ public final class RefusalText {
           + ". Finish or cancel it before opening another.";
       case NOT_A_DEPLOY_RUN -> "This is a checklist run, not a deploy; it has nothing to launch or roll back.";
       case NEWER_DEPLOY -> "A newer deploy of " + bold(r.service()) + " to " + bold(r.environment())
-          + " launched after this one (run " + code(r.otherRun()) + "); this button is stale. `/rollback "
+          + " launched after this one; this button is stale. `/rollback "
           + Mrkdwn.echo(r.service()) + " " + Mrkdwn.echo(r.environment()) + "` rolls back the newest deploy.";
       case NOTHING_DEPLOYED -> "Preflight has not deployed " + bold(r.service()) + " to " + bold(r.environment())
           + " yet, so it has no release to roll back to.";
@@ -102,16 +102,13 @@ public final class RefusalText {
     };
   }
 
+  /** The other run is not named by its id: the channel shows it, and its id means nothing to a reader. */
   private static String otherRunInFlight(Refusal r) {
-    if (r.otherRun() == null) {
-      return "Another run of this service and environment is deploying right now; nothing was started.";
+    if (r.event() == RunEvent.ROLLBACK && r.service() != null) {
+      return "Another run of " + place(r) + " is in flight; wait for it before rolling back.";
     }
-    if (r.event() == RunEvent.ROLLBACK) {
-      return "Another run of " + place(r) + " is in flight (run " + code(r.otherRun())
-          + "); wait for it before rolling back.";
-    }
-    return "Another run of this service and environment is deploying right now (run " + code(r.otherRun())
-        + "). Wait for it to finish.";
+    return "Another run of this service and environment is deploying right now; nothing was started. Wait for it "
+        + "to finish.";
   }
 
   private static String noDeployers(Refusal r) {
@@ -157,7 +154,7 @@ public final class RefusalText {
 
   private static String status(Refusal r) {
     RunStatus status = r.status();
-    return status == null ? "in another state" : status.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    return status == null ? "in another state" : StatusWords.of(status);
   }
 
   private static String itemState(Refusal r) {

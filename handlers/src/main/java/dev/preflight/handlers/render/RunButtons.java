@@ -12,6 +12,7 @@ import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.run.RunEvent;
 import dev.preflight.checklists.run.RunLifecycle;
 import dev.preflight.checklists.run.RunStatus;
+import dev.preflight.deploy.target.EcsTarget;
 import dev.preflight.handlers.ActionIds;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,12 +20,17 @@ import java.util.Optional;
 
 /**
  * The row of run-level buttons on a deploy message. Only what can be done in the run's current
- * state is offered, so a button disappears the moment it stops making sense; the two that act
- * on a live environment (Abort, Rollback) are red and ask first.
+ * state is offered, so a button disappears the moment it stops making sense: Launch only while
+ * {@link dev.preflight.checklists.deploy.LaunchGate} says a launch would go through. Every button
+ * that cannot be taken back (Cancel, Abort, Rollback) asks first; the two that act on a live
+ * environment (Abort, Rollback) are red.
  */
 public final class RunButtons {
 
-  static final String NO_PREVIOUS_RELEASE = "the previous task definition";
+  /** What an ECS rollback restores when the release before it is not on record. */
+  static final String PREVIOUS_TASK_DEFINITION = "the previous task definition";
+  /** The same for a command or a workflow, which deploy versions. */
+  static final String PREVIOUS_VERSION = "the previous version";
 
   // Slack's limits for a confirmation dialog.
   private static final int CONFIRM_TITLE_LIMIT = 100;
@@ -36,13 +42,20 @@ public final class RunButtons {
   /**
    * The actions block for this state, or empty when nothing can be done any more: one button for
    * each event {@link RunLifecycle#offered} allows, in the order Launch, Cancel, Abort, Rollback.
+   *
+   * @param launchable whether a click on Launch would launch now (the launch gate found nothing
+   *     holding it); when not, Launch is left out and the message says what holds it
    */
-  static Optional<LayoutBlock> of(String runId, RunStatus status, Deployment deployment) {
+  static Optional<LayoutBlock> of(String runId, RunStatus status, Deployment deployment, boolean launchable) {
     List<BlockElement> buttons = new ArrayList<>();
     for (RunEvent event : RunLifecycle.offered(status)) {
       switch (event) {
-        case LAUNCH -> buttons.add(launch(runId));
-        case CANCEL -> buttons.add(cancel(runId));
+        case LAUNCH -> {
+          if (launchable) {
+            buttons.add(launch(runId));
+          }
+        }
+        case CANCEL -> buttons.add(cancel(runId, deployment));
         case ABORT -> buttons.add(abort(runId, deployment));
         case ROLLBACK -> buttons.add(rollback(runId, deployment));
         default -> throw new IllegalStateException(event + " is not a button");
@@ -57,16 +70,35 @@ public final class RunButtons {
   /** What a rollback of this deploy restores, as a reader would name it. */
   static String restoring(Deployment deployment) {
     return deployment.previous() == null || deployment.previous().version() == null
-        ? NO_PREVIOUS_RELEASE
+        ? unnamedPrevious(deployment)
         : deployment.previous().version();
+  }
+
+  /** True when {@link #restoring} had no version to name and said what kind of thing it restores. */
+  static boolean unnamed(String restoring) {
+    return restoring.equals(PREVIOUS_TASK_DEFINITION) || restoring.equals(PREVIOUS_VERSION);
+  }
+
+  /**
+   * The words follow the target: only ECS deploys task definitions, and only the ECS target
+   * records them in the deploy's journal; commands and workflows deploy versions.
+   */
+  private static String unnamedPrevious(Deployment d) {
+    boolean ecs = d.deployState().containsKey(EcsTarget.TASK_DEFINITION)
+        || d.deployState().containsKey(EcsTarget.PREVIOUS_TASK_DEFINITION);
+    return ecs ? PREVIOUS_TASK_DEFINITION : PREVIOUS_VERSION;
   }
 
   private static BlockElement launch(String runId) {
     return button(b -> b.actionId(ActionIds.LAUNCH).text(plainText("Launch")).value(runId).style("primary"));
   }
 
-  private static BlockElement cancel(String runId) {
-    return button(b -> b.actionId(ActionIds.CANCEL).text(plainText("Cancel")).value(runId));
+  private static BlockElement cancel(String runId, Deployment d) {
+    ConfirmationDialogObject confirm = confirm("Cancel this deploy?",
+        "Closes this run for good: " + d.version() + " is not deployed to " + d.environment()
+            + ", and its checklist and sign-offs cannot be used again. A new /deploy starts over.",
+        "Cancel the deploy", "Keep it");
+    return button(b -> b.actionId(ActionIds.CANCEL).text(plainText("Cancel")).value(runId).confirm(confirm));
   }
 
   private static BlockElement abort(String runId, Deployment d) {

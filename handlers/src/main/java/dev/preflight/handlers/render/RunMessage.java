@@ -1,5 +1,6 @@
 package dev.preflight.handlers.render;
 
+import static com.slack.api.model.block.Blocks.context;
 import static com.slack.api.model.block.Blocks.divider;
 import static com.slack.api.model.block.Blocks.header;
 import static com.slack.api.model.block.Blocks.section;
@@ -21,7 +22,8 @@ import java.util.Optional;
  * The one message a run has, rebuilt from the run each time it changes. A checklist run shows
  * its header, progress, the items with the buttons that apply now, sign-offs, and whether it is
  * complete; a deploy run is drawn by {@link DeployMessage} around the same checklist. Always
- * within Slack's limits; a long checklist is summarised rather than refused.
+ * within Slack's limits; a long checklist is summarised rather than refused. The run's id is
+ * not shown: the report keeps it, and a reader has no use for it.
  */
 public final class RunMessage {
 
@@ -77,7 +79,7 @@ public final class RunMessage {
     List<LayoutBlock> blocks = new ArrayList<>();
     String title = Mrkdwn.plain(ChecklistPart.title(run), Mrkdwn.HEADER_TEXT_LIMIT);
     blocks.add(header(h -> h.text(plainText(title))));
-    blocks.add(ChecklistPart.started(run, ""));
+    blocks.add(context(List.of(markdownText("Started by " + Mrkdwn.user(run.startedBy())))));
     blocks.add(ChecklistPart.progress(gates));
     if (!run.status().open()) {
       blocks.add(section(s -> s.text(markdownText(statusLine(run.status())))));
@@ -114,7 +116,7 @@ public final class RunMessage {
   private static String fallback(ChecklistRun run, GateStatus gates) {
     String state = run.status().open()
         ? (ChecklistPart.complete(run, gates) ? " · complete" : "")
-        : " · " + run.status().name().toLowerCase().replace('_', ' ');
+        : " · " + StatusWords.of(run.status());
     return Mrkdwn.inline(ChecklistPart.title(run), FALLBACK_TITLE_LIMIT) + ": "
         + ChecklistPart.progressLine(gates) + state;
   }

@@ -70,6 +70,18 @@ class NoteTextTest {
   }
 
   @Test
+  void aFailedChecksErrorIsNotRepeatedWhenItSaysWhatTheSummarySaid() {
+    VerifyResult same = new VerifyResult("ready", "API answers on /ready", Verification.Kind.HEALTH,
+        Evidence.failure("expected 200, got 500", "expected 200, got 500", 1), List.of());
+    VerifyResult longer = new VerifyResult("db", "Database reachable", Verification.Kind.HEALTH,
+        Evidence.failure("connection refused", "Connection refused: db.internal/10.0.0.9:5432", 1), List.of());
+
+    assertEquals("Verification failed:\n• API answers on /ready: expected 200, got 500\n"
+        + "• Database reachable: Connection refused: db.internal/10.0.0.9:5432",
+        NoteText.of(RunNote.verificationFailed("r-1", false, List.of(same, longer))));
+  }
+
+  @Test
   void aRunGivenUpSaysWhyInPlainWords() {
     assertEquals("Preflight could not carry this deploy on: the config no longer deploys api to prod",
         NoteText.of(RunNote.givenUp("r-1", "Preflight could not carry this deploy on: "

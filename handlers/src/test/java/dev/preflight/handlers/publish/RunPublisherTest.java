@@ -12,6 +12,7 @@ import dev.preflight.checklists.checklist.SignOffRule;
 import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.deploy.EnvLock;
 import dev.preflight.checklists.run.ChecklistRun;
+import dev.preflight.checklists.run.ItemEvent;
 import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.deploy.run.RunNote;
 import dev.preflight.deploy.run.TrackedRun;
@@ -80,7 +81,7 @@ class RunPublisherTest {
   private static Deployment deploying() {
     return Deployment.requested("backend", "production", "v1.4.2")
         .launched("U0LAUNCHER", LAUNCHED, null)
-        .withStep("Waiting for the rollout", "2/3 tasks running · IN_PROGRESS");
+        .withStep("Waiting for the rollout", "2 of 3 new tasks running");
   }
 
   /** Every reply posted into a thread so far, in order. */
@@ -214,10 +215,10 @@ class RunPublisherTest {
           test.verify(() -> {
             JsonObject message = fake.message(CHANNEL, ts).orElseThrow();
             String text = text(message);
-            assertTrue(text.contains("Deploy backend v1.4.2 → production"), text);
+            assertTrue(text.contains("Deploying backend v1.4.2 to production"), text);
             assertTrue(text.contains("Waiting for the rollout"), text);
             assertTrue(text.contains("⏱️ 3m 20s since launch"), "the clock comes from the publisher: " + text);
-            assertTrue(text.contains("🔒 Locked by <@U0SRE>: release freeze"), text);
+            assertTrue(text.contains("🔒 *production* is locked by <@U0SRE>: release freeze."), text);
             assertEquals(List.of(ActionIds.ABORT), runActions(message));
           });
           stored.change(deployRun("r-1", RunStatus.SUCCEEDED, deploying().finished(LAUNCHED.plusSeconds(300))));
@@ -349,11 +350,14 @@ class RunPublisherTest {
   @Test
   void aDeployRunIsStillPublishedWhenItsLockCannotBeRead(VertxTestContext test) {
     stored.failLockLookups();
-    stored.change(deployRun("r-1", RunStatus.READY, Deployment.requested("backend", "production", "v1.4.2")));
+    // Every gate passes, so only the lock could hold Launch back, and it cannot be read.
+    ChecklistRun ticked = ChecklistRun.start("r-1", CHECKLIST, "U0STARTER", STARTED)
+        .move("backup", ItemEvent.TICK, "U0ALICE", STARTED, null, null).withStatus(RunStatus.READY);
+    stored.change(new TrackedRun(ticked, CHANNEL, null, Deployment.requested("backend", "production", "v1.4.2")));
 
     stored.attached("r-1").onComplete(test.succeeding(ts -> test.verify(() -> {
       JsonObject message = fake.message(CHANNEL, ts).orElseThrow();
-      assertFalse(text(message).contains("Locked"), text(message));
+      assertFalse(text(message).contains("locked"), text(message));
       assertEquals(List.of(ActionIds.LAUNCH, ActionIds.CANCEL), runActions(message));
       test.completeNow();
     })));

@@ -1,7 +1,6 @@
 package dev.preflight.handlers.render;
 
 import static dev.preflight.handlers.render.Fixtures.LATER;
-import static dev.preflight.handlers.render.Fixtures.LATER_DATE;
 import static dev.preflight.handlers.render.Fixtures.LAUNCHED;
 import static dev.preflight.handlers.render.Fixtures.LAUNCHER;
 import static dev.preflight.handlers.render.Fixtures.automated;
@@ -29,15 +28,20 @@ import dev.preflight.checklists.checklist.Checklist;
 import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.deploy.EnvLock;
 import dev.preflight.checklists.deploy.Release;
+import dev.preflight.checklists.deploy.Verification;
+import dev.preflight.checklists.deploy.VerifyResult;
 import dev.preflight.checklists.run.ChecklistRun;
+import dev.preflight.checklists.run.Evidence;
 import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.checklists.run.SignOff;
 import dev.preflight.deploy.run.TrackedRun;
+import dev.preflight.deploy.target.EcsTarget;
 import dev.preflight.handlers.ActionIds;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -68,14 +72,14 @@ class DeployMessageTest {
   }
 
   private static Deployment deploying() {
-    return launched().withStep("Waiting for the rollout", "2/3 tasks running · IN_PROGRESS");
+    return launched().withStep("Waiting for the rollout", "2 of 3 new tasks running");
   }
 
   private static Deployment succeeded() {
     return deploying()
         .withVerification(List.of(health("api", true, "200 OK in 84 ms"),
             smoke("chat", step("greeting", true, "200 OK in 90 ms"), step("chat", true, "200 OK in 1200 ms"))))
-        .withStep("Verified", "3/3 tasks running · COMPLETED")
+        .withStep("Verified", "3 of 3 new tasks running")
         .finished(FINISHED);
   }
 
@@ -125,16 +129,53 @@ class DeployMessageTest {
     assertEquals(status.open(), itemButtons, "item buttons exist exactly while the checklist is open");
   }
 
+  static Stream<Arguments> headerPerState() {
+    return Stream.of(
+        Arguments.of(RunStatus.PREPARING, "Preparing backend v1.4.2 for production"),
+        Arguments.of(RunStatus.READY, "Ready to deploy backend v1.4.2 to production"),
+        Arguments.of(RunStatus.DEPLOYING, "Deploying backend v1.4.2 to production"),
+        Arguments.of(RunStatus.VERIFYING, "Verifying backend v1.4.2 in production"),
+        Arguments.of(RunStatus.ABORTING, "Aborting the deploy of backend v1.4.2 to production"),
+        Arguments.of(RunStatus.SUCCEEDED, "Deployed backend v1.4.2 to production"),
+        Arguments.of(RunStatus.FAILED, "Failed to deploy backend v1.4.2 to production"),
+        Arguments.of(RunStatus.ROLLING_BACK, "Rolling back backend v1.4.2 in production"),
+        Arguments.of(RunStatus.ROLLED_BACK, "Rolled back backend v1.4.2 in production"),
+        Arguments.of(RunStatus.ROLLBACK_FAILED, "Rollback of backend v1.4.2 in production failed"),
+        Arguments.of(RunStatus.CANCELLED, "Cancelled: backend v1.4.2 to production"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("headerPerState")
+  void theHeaderSaysTheStateAndNoTextShowsTheRunIdOrAStatusName(RunStatus status, String header) {
+    String uuid = "3f2a9c1e-7b4d-4e8f-9a6b-1c2d3e4f5a6b";
+    ChecklistRun run = status == RunStatus.PREPARING ? preparing() : ready().withStatus(status);
+    Deployment deployment = status.open() || status == RunStatus.CANCELLED ? requested() : succeeded();
+    TrackedRun tracked = deployRun(run, deployment);
+    TrackedRun withUuid = new TrackedRun(new ChecklistRun(uuid, run.checklist(), run.startedBy(),
+        run.startedAt(), run.status(), run.items(), run.signOffs()), tracked.channelId(), tracked.messageTs(), deployment);
+
+    Rendered message = Rendered.of(RunMessage.render(withUuid, Optional.empty(), "white_check_mark", NOW));
+
+    assertEquals(header, message.blocks.get(0).getJsonObject("text").getString("text"));
+    String text = message.allText() + "\n" + message.content.text();
+    assertFalse(text.contains(uuid) || text.contains(uuid.substring(0, 8)), text);
+    // An enum name reads as itself in capitals, or lower-cased with its underscore ("rolled_back").
+    assertFalse(text.contains(status.name()), text);
+    assertFalse(status.name().contains("_") && text.contains(status.name().toLowerCase()), text);
+  }
+
   @Test
   void preparingShowsTheDeployInTheHeaderTheChecklistAndOnlyCancel() {
     Rendered message = render(preparing(), requested());
 
     assertEquals("header", message.blocks.get(0).getString("type"));
-    assertEquals("Deploy backend v1.4.2 → production", message.blocks.get(0).getJsonObject("text").getString("text"));
+    assertEquals("Preparing backend v1.4.2 for production", message.blocks.get(0).getJsonObject("text").getString("text"));
     assertTrue(status(message).startsWith("📝 *Preparing*"), status(message));
     assertFalse(status(message).contains("since launch"), "nothing has launched: " + status(message));
     String text = message.allText();
-    assertTrue(text.contains("Started by <@U0STARTER>") && text.contains("Run `r-1`"), text);
+    assertEquals("Started by <@U0STARTER> · Checklist: Pre-deploy Fluxion", message.blocks.get(1)
+        .getJsonArray("elements").getJsonObject(0).getString("text"), "no run id and no date before launch");
+    assertFalse(text.contains("r-1"), "the run's id is not for readers: " + text);
     assertTrue(text.contains("Checklist: Pre-deploy Fluxion"), text);
     assertTrue(text.contains("0/2 done · 2 blockers open"), text);
     assertTrue(text.contains("Needs 1 more sign-off from *sre*"), text);
@@ -142,12 +183,32 @@ class DeployMessageTest {
     assertFalse(text.contains("Summary"), text);
     assertEquals(List.of(ActionIds.TICK, ActionIds.WAIVE), message.actionsFor(BACKUP));
     JsonObject cancel = message.runButton(ActionIds.CANCEL);
-    assertNull(cancel.getString("style"));
-    assertNull(cancel.getJsonObject("confirm"));
+    assertNull(cancel.getString("style"), "only the confirm is red");
+    JsonObject confirm = cancel.getJsonObject("confirm");
+    assertNotNull(confirm, "Cancel cannot be undone, so it asks first");
+    assertEquals("Cancel this deploy?", confirm.getJsonObject("title").getString("text"));
+    assertEquals("Closes this run for good: v1.4.2 is not deployed to production, and its checklist and sign-offs "
+        + "cannot be used again. A new /deploy starts over.", confirm.getJsonObject("text").getString("text"));
+    assertEquals("Cancel the deploy", confirm.getJsonObject("confirm").getString("text"));
+    assertEquals("Keep it", confirm.getJsonObject("deny").getString("text"));
     assertEquals("actions", message.blocks.get(message.blocks.size() - 1).getString("type"),
         "the run's buttons come last");
     assertTrue(message.content.text().startsWith("Deploy backend v1.4.2 → production: preparing"),
         message.content.text());
+    assertTrue(text.contains("⏳ *Launch waits for* 2 open blockers (*Backup taken*, *API healthy*): tick, re-run or "
+        + "waive them below."), text);
+    assertFalse(message.runActions().contains(ActionIds.LAUNCH), message.runActions().toString());
+  }
+
+  @Test
+  void aMissingSignOffHoldsLaunchAndTheMessageNamesTheRoleAndHowToSign() {
+    ChecklistRun waiting = pass(tick(preparing(), "backup", "U0ALICE"), "health", "200 OK in 84 ms");
+
+    Rendered message = render(waiting, requested());
+
+    assertTrue(message.texts().contains("⏳ *Launch waits for* 1 more sign-off from *sre*: react with "
+        + ":white_check_mark: to sign off."), message.texts().toString());
+    assertEquals(List.of(ActionIds.CANCEL), message.runActions());
   }
 
   @Test
@@ -161,6 +222,9 @@ class DeployMessageTest {
     assertEquals("r-1", launch.getString("value"));
     assertNull(launch.getJsonObject("confirm"), "launching is what the gates were for; no second question");
     assertTrue(message.allText().contains("<@U0BOB> for *sre*"));
+    assertFalse(message.allText().contains("Launch waits"), "nothing holds it");
+    assertEquals("Ready to deploy backend v1.4.2 to production",
+        message.blocks.get(0).getJsonObject("text").getString("text"));
   }
 
   @Test
@@ -169,17 +233,24 @@ class DeployMessageTest {
 
     String status = status(message);
     assertTrue(status.startsWith("🚀 *Deploying* `v1.4.2` to *production* — Waiting for the rollout"), status);
-    assertTrue(status.contains("📊 2/3 tasks running · IN_PROGRESS"), status);
+    assertFalse(status.contains("📊"), "the rollout has a line of its own: " + status);
+    assertEquals("📊 *Rollout:* 2 of 3 new tasks running", message.blocks.get(3).getJsonObject("text").getString("text"));
     assertTrue(status.contains("⏱️ 3m 20s since launch"), status);
+    assertEquals("Deploying backend v1.4.2 to production", message.blocks.get(0).getJsonObject("text").getString("text"));
     JsonObject abort = message.runButton(ActionIds.ABORT);
     assertEquals("danger", abort.getString("style"));
     JsonObject confirm = abort.getJsonObject("confirm");
     assertNotNull(confirm, "Abort asks first");
     assertEquals("danger", confirm.getString("style"));
     assertTrue(confirm.getJsonObject("text").getString("text").contains("v1.4.2"), confirm.encode());
-    assertTrue(message.allText().contains("Backup taken"), "the checklist still fits and stays readable");
+    String text = message.allText();
+    assertTrue(message.texts().contains("📋 Checklist passed 2/2 · signed off by <@U0BOB>"), text);
+    assertFalse(text.contains("Backup taken"), "after launch the checklist is one line: " + text);
+    assertFalse(text.contains("*Sign-offs*"), "sign-offs are in the checklist line, not listed again: " + text);
+    assertEquals(1, text.split("U0BOB", -1).length - 1, "one mention of the sign-off: " + text);
+    assertFalse(text.contains("<!date"), "no timestamps while deploying: " + text);
     assertTrue(message.actionsFor(BACKUP).isEmpty(), "no item buttons once launched");
-    assertFalse(message.allText().contains("React with"), "sign-offs are closed");
+    assertFalse(text.contains("React with"), "sign-offs are closed");
     assertTrue(message.content.text().contains("deploying · Waiting for the rollout"), message.content.text());
   }
 
@@ -201,7 +272,7 @@ class DeployMessageTest {
     assertTrue(text.contains("      ✅ greeting — 200 OK in 90 ms"), text);
     assertTrue(text.contains("      ✅ validate — 200 OK in 40 ms"), text);
     assertTrue(text.contains("      ❌ chat — 200 in 2400 ms — took 2400 ms, more than 2000 ms"), text);
-    assertTrue(text.indexOf("*Verification*") < text.indexOf("Backup taken"), "what the deploy saw comes first");
+    assertTrue(text.indexOf("*Verification*") < text.indexOf("📋 Checklist passed"), "what the deploy saw comes first");
     assertEquals(List.of(ActionIds.ABORT), message.runActions());
   }
 
@@ -213,11 +284,13 @@ class DeployMessageTest {
     assertEquals("✅ *Succeeded* — `v1.4.2` is live in *production*", status);
     String text = message.allText();
     assertTrue(text.contains("*Summary*"), text);
-    assertTrue(text.contains("⏱️ Took *12m* · launched by <@" + LAUNCHER + "> · "
-        + Mrkdwn.date(LAUNCHED)), text);
-    assertTrue(text.contains("✍️ Signed off by <@U0BOB> (sre)"), text);
-    assertTrue(text.contains("📦 Before this: `v1.4.1`, deployed by <@U0PREV> · " + Mrkdwn.date(Fixtures.PREVIOUS_AT)),
-        text);
+    assertTrue(text.contains("⏱️ Took *12m* · launched by <@" + LAUNCHER + "> " + Mrkdwn.date(LAUNCHED)
+        + " · finished " + Mrkdwn.date(FINISHED)), text);
+    assertEquals(2, text.split("<!date", -1).length - 1, "only the launch and the finish carry a date: " + text);
+    assertTrue(text.contains("📋 Checklist passed 2/2 · signed off by <@U0BOB>"), text);
+    assertEquals(1, text.split("U0BOB", -1).length - 1, "sign-offs are not shown twice: " + text);
+    assertTrue(text.contains("📦 Before this: `v1.4.1`, deployed by <@U0PREV>"), text);
+    assertEquals("Deployed backend v1.4.2 to production", message.blocks.get(0).getJsonObject("text").getString("text"));
     JsonObject rollback = message.runButton(ActionIds.ROLLBACK);
     assertNull(rollback.getString("style"), "the button is plain; only its confirm dialog is red");
     assertEquals("Rollback", rollback.getJsonObject("text").getString("text"));
@@ -228,14 +301,36 @@ class DeployMessageTest {
   }
 
   @Test
-  void rollbackWithoutAReleaseOnRecordRestoresThePreviousTaskDefinition() {
-    Deployment first = requested().launched(LAUNCHER, LAUNCHED, null).finished(FINISHED);
+  void rollbackWithoutAReleaseOnRecordRestoresThePreviousTaskDefinitionOnEcs() {
+    Deployment first = requested().launched(LAUNCHER, LAUNCHED, null)
+        .withDeployState(Map.of(EcsTarget.PREVIOUS_TASK_DEFINITION, "arn:aws:ecs:eu-west-1:1:task-definition/api:6",
+            EcsTarget.TASK_DEFINITION, "arn:aws:ecs:eu-west-1:1:task-definition/api:7"))
+        .finished(FINISHED);
 
     Rendered message = render(ready().withStatus(RunStatus.SUCCEEDED), first);
 
     String confirm = message.runButton(ActionIds.ROLLBACK).getJsonObject("confirm").getJsonObject("text").getString("text");
     assertTrue(confirm.contains("back to the previous task definition"), confirm);
     assertTrue(message.allText().contains("📦 Before this: no release on record"), message.allText());
+  }
+
+  @Test
+  void aCommandOrWorkflowTargetSpeaksOfVersionsNotTaskDefinitions() {
+    Deployment first = requested().launched(LAUNCHER, LAUNCHED, null)
+        .withDeployState(Map.of("pid", "4242", "exitCode", "0")).finished(FINISHED);
+
+    Rendered succeeded = render(ready().withStatus(RunStatus.SUCCEEDED), first);
+    Rendered rolledBack = render(ready().withStatus(RunStatus.ROLLED_BACK),
+        first.rollbackRequested("U0SRE", FINISHED, null).finished(FINISHED.plusSeconds(60)));
+
+    String confirm = succeeded.runButton(ActionIds.ROLLBACK).getJsonObject("confirm").getJsonObject("text")
+        .getString("text");
+    assertEquals("Rolls backend in production back to the previous version, then checks its health again. "
+        + "production stays locked until someone unlocks it.", confirm);
+    assertTrue(status(rolledBack).startsWith("↩️ *Rolled back* — *production* is back on the previous version"),
+        status(rolledBack));
+    assertFalse(succeeded.allText().contains("task definition") || rolledBack.allText().contains("task definition")
+        || confirm.contains("task definition"));
   }
 
   @Test
@@ -256,20 +351,40 @@ class DeployMessageTest {
   }
 
   @Test
+  void aFailedChecksEvidenceIsPrintedOnceWhenItsErrorRepeatsTheSummary() {
+    Evidence same = new Evidence(false, "expected 200, got 500", 500, 40L, null, "expected 200, got 500", 1);
+    Evidence longer = new Evidence(false, "connection refused", null, null, null,
+        "Connection refused: api.internal/10.0.0.7:443", 1);
+    Deployment failed = deploying().withVerification(List.of(
+            new VerifyResult("api", "Health api", Verification.Kind.HEALTH, same, List.of()),
+            new VerifyResult("db", "Health db", Verification.Kind.HEALTH, longer, List.of())))
+        .failed("Health check api failed").finished(FINISHED);
+
+    Rendered message = render(ready().withStatus(RunStatus.FAILED), failed);
+
+    String text = message.allText();
+    assertTrue(text.contains("❌ *Health api* · health — expected 200, got 500\n"), text);
+    assertFalse(text.contains("expected 200, got 500 — expected 200, got 500"), text);
+    assertTrue(text.contains("❌ *Health db* · health — Connection refused: api.internal/10.0.0.7:443"), text);
+    assertFalse(text.toLowerCase().contains("connection refused — connection refused"), text);
+  }
+
+  @Test
   void rollingBackShowsWhoAskedAndForHowLongAndOffersNothing() {
     Instant asked = LAUNCHED.plus(Duration.ofMinutes(2));
     Deployment rolling = succeeded().rollbackRequested("U0SRE", asked, "error rate doubled")
-        .withStep("Waiting for the rollback to settle", "1/3 tasks running · IN_PROGRESS");
+        .withStep("Waiting for the rollback to settle", "1 of 3 new tasks running");
 
     Rendered message = render(ready().withStatus(RunStatus.ROLLING_BACK), rolling);
 
     String status = status(message);
     assertTrue(status.startsWith("↩️ *Rolling back* *production* to `v1.4.1` — Waiting for the rollback to settle"),
         status);
-    assertTrue(status.contains("📊 1/3 tasks running · IN_PROGRESS"), status);
+    assertTrue(message.texts().contains("📊 *Rollout:* 1 of 3 new tasks running"), message.texts().toString());
     assertTrue(status.contains("⏱️ 1m 20s since the rollback started"), status);
-    assertTrue(status.contains("↩️ Rollback asked for by <@U0SRE> · " + Mrkdwn.date(asked) + ": “error rate doubled”"),
-        status);
+    assertTrue(status.contains("↩️ Rollback asked for by <@U0SRE>: “error rate doubled”"), status);
+    assertEquals("Rolling back backend v1.4.2 in production",
+        message.blocks.get(0).getJsonObject("text").getString("text"));
     assertTrue(message.runActions().isEmpty());
     assertFalse(message.allText().contains("*Summary*"), "not over yet");
   }
@@ -318,13 +433,18 @@ class DeployMessageTest {
   }
 
   @Test
-  void aLockedEnvironmentIsShownUnderTheStatus() {
-    Rendered message = render(ready(), requested(), Optional.of(lock("U0SRE", "Black Friday freeze")));
+  void aLockHoldsLaunchAndTheMessageSaysWhoWhyAndHowToUnlock() {
+    Rendered message = render(ready(), requested(), Optional.of(lock("U0SRE", "Black Friday freeze.")));
 
-    assertEquals("🔒 Locked by <@U0SRE>: Black Friday freeze · " + LATER_DATE,
+    assertEquals("Waiting to deploy backend v1.4.2 to production",
+        message.blocks.get(0).getJsonObject("text").getString("text"));
+    assertEquals("🔒 *Held* — the checklist and sign-offs are in, but *production* is locked", status(message));
+    assertEquals("🔒 *Launch is held:* *production* is locked by <@U0SRE>: Black Friday freeze. "
+        + "`/unlock backend production` opens it again; Launch then appears here.",
         message.blocks.get(3).getJsonObject("text").getString("text"));
-    assertEquals(List.of(ActionIds.LAUNCH, ActionIds.CANCEL), message.runActions(),
-        "Launch stays; a click on it explains the lock");
+    assertFalse(message.allText().contains("Ready to launch"), message.allText());
+    assertFalse(message.allText().contains(".."), message.allText());
+    assertEquals(List.of(ActionIds.CANCEL), message.runActions(), "no Launch a click on would refuse");
   }
 
   @Test
@@ -344,10 +464,9 @@ class DeployMessageTest {
 
     Rendered message = render(ready().withStatus(RunStatus.ROLLING_BACK), rolling, Optional.of(lock));
 
-    assertTrue(status(message).endsWith("↩️ Rollback asked for by <@U0SRE> · " + Mrkdwn.date(asked)),
-        status(message));
-    assertEquals("🔒 Locked by <@U0SRE>: Rolled back from `v1.4.2`, asked for by <@U0SRE>. Unlock when the cause "
-        + "is understood · " + LATER_DATE, lockBlock(message));
+    assertTrue(status(message).endsWith("↩️ Rollback asked for by <@U0SRE>"), status(message));
+    assertEquals("🔒 *production* is locked by <@U0SRE>: Rolled back from `v1.4.2`, asked for by <@U0SRE>. Unlock "
+        + "when the cause is understood. `/unlock backend production` opens it again.", lockBlock(message));
     assertFalse(message.allText().contains("&lt;@"), "a mention is a mention, not escaped text");
   }
 
@@ -358,10 +477,11 @@ class DeployMessageTest {
 
     Rendered message = render(ready().withStatus(RunStatus.ROLLING_BACK), rolling, Optional.of(lock));
 
-    assertTrue(status(message).contains("↩️ Rollback started automatically · " + LATER_DATE
-        + ": “health &lt;api&gt; &amp; db failed”"), status(message));
-    assertEquals("🔒 Locked by Preflight: Rolled back from `v1.4.2` automatically: health &lt;api&gt; &amp; db "
-        + "failed. Unlock when the cause is understood · " + LATER_DATE, lockBlock(message));
+    assertTrue(status(message).contains("↩️ Rollback started automatically: “health &lt;api&gt; &amp; db failed”"),
+        status(message));
+    assertEquals("🔒 *production* is locked by Preflight: Rolled back from `v1.4.2` automatically: health "
+        + "&lt;api&gt; &amp; db failed. Unlock when the cause is understood. `/unlock backend production` opens it "
+        + "again.", lockBlock(message));
   }
 
   private static String lockBlock(Rendered message) {

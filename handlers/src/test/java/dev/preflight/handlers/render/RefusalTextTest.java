@@ -37,6 +37,34 @@ class RefusalTextTest {
     assertTrue(text.endsWith(".") || code == Code.WORDED, text);
   }
 
+  @ParameterizedTest
+  @EnumSource(Code.class)
+  void noRefusalShowsARunIdAStatusNameOrTwoFullStops(Code code) {
+    String uuid = "3f2a9c1e-7b4d-4e8f-9a6b-1c2d3e4f5a6b";
+    EnvLock endsInAStop = EnvLock.manual("api", "prod", "Black Friday freeze.", "U0SRE", AT);
+    for (RunStatus status : RunStatus.values()) {
+      Refusal refusal = new Refusal(code, "api", "prod", "v1.2", status, RunEvent.ROLLBACK, "U0SRE", uuid,
+          endsInAStop, List.of("sre", "lead"), 2, 128, "detail", ItemState.PASSED);
+
+      String text = RefusalText.mrkdwn(refusal);
+
+      assertFalse(text.contains(uuid) || text.contains(uuid.substring(0, 8)), text);
+      assertFalse(text.contains(status.name()), text);
+      assertFalse(text.contains(status.name().toLowerCase()) && status.name().contains("_"), text);
+      // `..` quoted as a character a version may not hold is fine; a doubled full stop is not.
+      assertFalse(text.endsWith("..") || text.contains(".. "), text);
+    }
+  }
+
+  @Test
+  void aLockReasonThatEndsInAFullStopGetsNoSecond() {
+    EnvLock lock = EnvLock.manual("api", "prod", "Black Friday freeze.", "U0SRE", AT);
+    assertEquals("*api* in *prod* is locked by <@U0SRE>: Black Friday freeze. `/unlock api prod` opens it again.",
+        RefusalText.mrkdwn(Refusal.locked(lock)));
+    assertEquals("This run is rolled back; it cannot launch now.",
+        RefusalText.mrkdwn(Refusal.ofStatus(Code.NOT_IN_THIS_STATE, RunStatus.ROLLED_BACK, RunEvent.LAUNCH)));
+  }
+
   @Test
   void theSentencesPeopleKnowStayTheSame() {
     assertEquals("This run is already deploying.",
@@ -51,8 +79,8 @@ class RefusalTextTest {
         RefusalText.mrkdwn(Refusal.notADeployer("api", "production", List.of("sre", "lead"))));
     assertEquals("`1.4` does not match the version pattern of *api*: `v\\d+\\.\\d+\\.\\d+`.",
         RefusalText.mrkdwn(Refusal.versionPattern("api", "1.4", "v\\d+\\.\\d+\\.\\d+")));
-    assertEquals("Another run of this service and environment is deploying right now (run `r0`). Wait for it to "
-        + "finish.", RefusalText.mrkdwn(Refusal.otherRunInFlight(null, null, "r0", RunEvent.LAUNCH)));
+    assertEquals("Another run of this service and environment is deploying right now; nothing was started. Wait for "
+        + "it to finish.", RefusalText.mrkdwn(Refusal.otherRunInFlight(null, null, "r0", RunEvent.LAUNCH)));
   }
 
   @Test

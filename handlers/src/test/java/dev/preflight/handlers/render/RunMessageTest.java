@@ -56,7 +56,7 @@ class RunMessageTest {
     assertEquals("Release Fluxion v2.0", message.blocks.get(0).getJsonObject("text").getString("text"));
     String text = message.allText();
     assertTrue(text.contains("Started by <@U0STARTER>"), text);
-    assertTrue(text.contains("`r-1`"), text);
+    assertFalse(text.contains("r-1"), "the run's id is not for readers: " + text);
     assertTrue(text.contains("0/3 done · 2 blockers open"), text);
     assertTrue(text.contains("▱▱▱▱▱▱▱▱▱▱"), text);
 
@@ -289,10 +289,15 @@ class RunMessageTest {
   }
 
   @Test
-  void startedAtIsShownAsASlackDate() {
-    ChecklistRun run = ChecklistRun.start("r-9", release(SignOffRule.NONE, List.of()), "U0S",
-        Instant.parse("2024-05-01T14:03:00Z"));
+  void theContextLineNamesTheStarterWithoutTheRunIdOrADate() {
+    ChecklistRun run = ChecklistRun.start("3f2a9c1e-7b4d-4e8f-9a6b-1c2d3e4f5a6b", release(SignOffRule.NONE, List.of()),
+        "U0S", Instant.parse("2024-05-01T14:03:00Z"));
 
-    assertTrue(render(run).allText().contains("Started by <@U0S> · " + LATER_DATE + " · Run `r-9`"));
+    Rendered message = render(run);
+
+    assertEquals("Started by <@U0S>", message.blocks.get(1).getJsonArray("elements").getJsonObject(0)
+        .getString("text"));
+    assertFalse(message.allText().contains("3f2a9c1e"), message.allText());
+    assertFalse(message.allText().contains(LATER_DATE), message.allText());
   }
 }
