@@ -188,6 +188,20 @@ class LongChecklistTest {
     assertNull(all.block("items_pages"));
   }
 
+  @Test
+  void anItemWhoseIdsAreTooLongForAMenuOptionKeepsItsButtons() {
+    String id = "x".repeat(140);
+    ChecklistRun run = start(checklist("Long ids", List.of(new Section("Only", List.of(manual(id, "Long id", true)))),
+        needs("sre", 1), List.of("sre")));
+
+    Rendered message = Rendered.of(RunMessage.render(run));
+
+    assertTrue(ActionIds.itemMenuValue(ActionIds.WAIVE, run.id(), id).isEmpty(), "over Slack's 150 characters");
+    assertEquals(List.of(ActionIds.TICK, ActionIds.WAIVE), message.actionsFor(ActionIds.itemValue(run.id(), id)));
+    assertTrue(message.buttons().stream().noneMatch(b -> b.getBoolean("in_menu", false)), "no option would be valid");
+    assertNotNull(message.block(ActionIds.ITEM_ACTIONS_BLOCK_PREFIX + id), "the buttons sit in a row under the item");
+  }
+
   /** Prints the message and the modal as a person reads them (run with -Dlong.print=true). */
   @Test
   void printForTheReport() {
