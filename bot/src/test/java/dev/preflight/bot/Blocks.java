@@ -9,7 +9,10 @@ final class Blocks {
 
   private Blocks() {}
 
-  /** The value of the button {@code actionId} for {@code itemId}, if the message shows one. */
+  /**
+   * The value of the button {@code actionId} for {@code itemId}, if the message shows one; an
+   * overflow menu option for that action counts, and answers the item's button value.
+   */
   static Optional<String> buttonValue(JsonObject message, String actionId, String itemId) {
     return find(message.getValue("blocks"), actionId, itemId);
   }
@@ -43,6 +46,12 @@ final class Blocks {
     if (node instanceof JsonObject object) {
       if (actionId.equals(object.getString("action_id")) && object.getString("value", "").endsWith("/" + itemId)) {
         return Optional.of(object.getString("value"));
+      }
+      // An option of an item's overflow menu: "<action> <run>/<item>" stands for that button.
+      String option = object.getString("value", "");
+      if (object.getValue("text") instanceof JsonObject && option.startsWith(actionId + " ")
+          && option.endsWith("/" + itemId)) {
+        return Optional.of(option.substring(actionId.length() + 1));
       }
       for (String key : object.fieldNames()) {
         Optional<String> found = find(object.getValue(key), actionId, itemId);

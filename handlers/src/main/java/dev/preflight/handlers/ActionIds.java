@@ -60,6 +60,22 @@ public final class ActionIds {
   /** action_id of the reason input in the waiver modal. */
   public static final String WAIVE_REASON_ACTION = "waive_reason_input";
 
+  /**
+   * The overflow menu beside an item with more than one action. Each option's value is an
+   * {@link #itemMenuValue}: the action it stands for and the item.
+   */
+  public static final String ITEM_MENU = "item_menu";
+  /** Opens the modal listing every item of a run. Value: the run id. */
+  public static final String ITEMS_SHOW_ALL = "items_show_all";
+  /** Turn the all-items modal to the page before or after. Value: that page's number, from 0. */
+  public static final String ITEMS_PREVIOUS = "items_page_previous";
+  public static final String ITEMS_NEXT = "items_page_next";
+  /** callback_id of the all-items modal; its private_metadata is {@link #itemsModalMetadata}. */
+  public static final String ITEMS_MODAL = "items_modal";
+
+  /** Slack refuses an overflow option value longer than this. */
+  public static final int MAX_OPTION_VALUE_LENGTH = 150;
+
   /** Slack refuses a button value longer than this. */
   public static final int MAX_VALUE_LENGTH = 2000;
   /** Slack refuses a block_id longer than this. */
@@ -109,6 +125,52 @@ public final class ActionIds {
       throw malformed(value, "the run id or the item id is empty");
     }
     return new ItemRef(runId, itemId);
+  }
+
+  /** One option of an item's overflow menu: which item action it stands for, then the item. */
+  public record MenuChoice(String actionId, ItemRef item) {}
+
+  private static final char MENU_SEPARATOR = ' ';
+
+  /**
+   * The value of an overflow option that does {@code actionId} to an item; empty when it would
+   * exceed Slack's option value limit (the item then keeps its buttons).
+   */
+  public static java.util.Optional<String> itemMenuValue(String actionId, String runId, String itemId) {
+    String value = actionId + MENU_SEPARATOR + itemValue(runId, itemId);
+    return value.length() <= MAX_OPTION_VALUE_LENGTH ? java.util.Optional.of(value) : java.util.Optional.empty();
+  }
+
+  /**
+   * Reads a value built by {@link #itemMenuValue}.
+   *
+   * @throws IllegalArgumentException when it is not one
+   */
+  public static MenuChoice parseItemMenuValue(String value) {
+    int split = value == null ? -1 : value.indexOf(MENU_SEPARATOR);
+    if (split <= 0) {
+      throw malformed(value, "it must start with an action and a space");
+    }
+    return new MenuChoice(value.substring(0, split), parseItemValue(value.substring(split + 1)));
+  }
+
+  /** The all-items modal remembers its run and the page it shows. */
+  public static String itemsModalMetadata(String runId, int page) {
+    return itemValue(runId, Integer.toString(page));
+  }
+
+  /** The run id of an all-items modal's metadata; the page is {@link #itemsModalPage}. */
+  public static ItemRef parseItemsModalMetadata(String metadata) {
+    return parseItemValue(metadata);
+  }
+
+  /** The page an all-items modal's metadata names, or 0 when it names none. */
+  public static int itemsModalPage(ItemRef metadata) {
+    try {
+      return Math.max(0, Integer.parseInt(metadata.itemId()));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   /** A block_id for an item, within Slack's length limit. */

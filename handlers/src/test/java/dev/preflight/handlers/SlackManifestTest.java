@@ -49,6 +49,8 @@ class SlackManifestTest {
       Map.entry("conversations.open", Set.of("im:write")),
       Map.entry("views.open", Set.of()),
       Map.entry("views.publish", Set.of()),
+      Map.entry("views.update", Set.of()),
+      Map.entry("views.push", Set.of()),
       Map.entry("usergroups.users.list", Set.of("usergroups:read")),
       Map.entry("files.getUploadURLExternal", Set.of("files:write")),
       Map.entry("files.completeUploadExternal", Set.of("files:write")));

@@ -2,12 +2,16 @@ package dev.preflight.handlers.render;
 
 import static com.slack.api.model.block.Blocks.section;
 import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
+import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+import static com.slack.api.model.block.element.BlockElements.button;
 
 import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.block.element.ButtonElement;
 import dev.preflight.checklists.run.ChecklistRun;
 import dev.preflight.checklists.run.GateStatus;
 import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.checklists.run.SignOff;
+import dev.preflight.handlers.ActionIds;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -38,6 +42,12 @@ final class ChecklistPart {
   /** The items only if every one of them fits as it is, without counting some instead of listing them. */
   static Optional<List<LayoutBlock>> wholeItems(ChecklistRun run, int budget, Instant now) {
     return ItemsLayout.of(run, now).whole(budget);
+  }
+
+  /** The button that opens the modal listing every item of the run. */
+  static ButtonElement showAll(String runId, int items) {
+    return button(b -> b.actionId(ActionIds.ITEMS_SHOW_ALL).value(runId)
+        .text(plainText("Show all " + items + " items")));
   }
 
   /** Appends the sign-offs given and still missing; nothing when the checklist asks for none. */

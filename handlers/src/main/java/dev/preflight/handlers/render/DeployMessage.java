@@ -75,7 +75,7 @@ final class DeployMessage {
     blocks.addAll(checklist(run, deployment, gates, room, now));
     blocks.add(divider());
     blocks.addAll(bottom);
-    return new MessageContent(fallback(run, deployment), blocks);
+    return new MessageContent(fallback(run, deployment, hold.isPresent()), blocks);
   }
 
   static String title(Deployment d) {
@@ -297,8 +297,10 @@ final class DeployMessage {
         + (release.by() == null ? "" : " by " + Mrkdwn.user(release.by()));
   }
 
-  private static String fallback(ChecklistRun run, Deployment d) {
+  /** The notification text: a READY run whose launch is held (by a lock) does not say "ready to launch". */
+  private static String fallback(ChecklistRun run, Deployment d, boolean held) {
     String step = MOVING.contains(run.status()) && d.step() != null && !d.step().isBlank() ? " · " + d.step() : "";
-    return Mrkdwn.inline(title(d) + ": " + StatusWords.of(run.status()) + step, FALLBACK_LIMIT);
+    String status = held && run.status() == RunStatus.READY ? "launch held" : StatusWords.of(run.status());
+    return Mrkdwn.inline(title(d) + ": " + status + step, FALLBACK_LIMIT);
   }
 }

@@ -5,8 +5,10 @@ import static com.slack.api.model.block.Blocks.section;
 import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
 import static com.slack.api.model.block.composition.BlockCompositions.plainText;
 import static com.slack.api.model.block.element.BlockElements.button;
+import static com.slack.api.model.block.element.BlockElements.overflowMenu;
 
 import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.block.composition.OptionObject;
 import com.slack.api.model.block.element.BlockElement;
 import com.slack.api.model.block.element.ButtonElement;
 import dev.preflight.checklists.checklist.Item;
@@ -19,6 +21,7 @@ import dev.preflight.handlers.ActionIds;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One item as the run message shows it: a line of text and the buttons that apply to it now.
@@ -26,7 +29,7 @@ import java.util.List;
  * @param line escaped mrkdwn, one or two lines
  * @param buttons empty when nothing can be done to the item (or the run is closed)
  */
-record ItemCard(Item item, ItemProgress progress, String line, List<ButtonElement> buttons) {
+record ItemCard(String runId, Item item, ItemProgress progress, String line, List<ButtonElement> buttons) {
 
   private static final int TITLE_LIMIT = 300;
   private static final int SUMMARY_LIMIT = 200;
@@ -44,7 +47,8 @@ record ItemCard(Item item, ItemProgress progress, String line, List<ButtonElemen
   static ItemCard of(ChecklistRun run, Item item, Instant now) {
     ItemProgress progress = run.progress(item.id());
     boolean overdue = run.overdue(item.id(), now);
-    return new ItemCard(item, progress, line(item, progress, overdue), buttons(run, item, progress, overdue));
+    return new ItemCard(run.id(), item, progress, line(item, progress, overdue),
+        buttons(run, item, progress, overdue));
   }
 
   boolean done() {
@@ -55,14 +59,24 @@ record ItemCard(Item item, ItemProgress progress, String line, List<ButtonElemen
     return !buttons.isEmpty();
   }
 
+  boolean failed() {
+    return progress.state() == ItemState.FAILED;
+  }
+
   /**
-   * The item's own blocks: a lone button sits beside the text; two go in a row beneath it,
-   * since a section holds only one accessory.
+   * The item's own block: a lone button sits beside the text, several actions are the options of
+   * an overflow menu beside it, so every item costs one block of Slack's fifty. Only when the
+   * item's ids are too long for a menu option do its buttons go in a row beneath the text.
    */
   List<LayoutBlock> blocks(BlockIds ids) {
     String textBlockId = ids.unique(ActionIds.itemBlockId(ActionIds.ITEM_BLOCK_PREFIX, item.id()));
     if (buttons.size() == 1) {
       return List.of(section(s -> s.blockId(textBlockId).text(markdownText(line)).accessory(buttons.get(0))));
+    }
+    Optional<List<OptionObject>> menu = menu();
+    if (menu.isPresent()) {
+      return List.of(section(s -> s.blockId(textBlockId).text(markdownText(line))
+          .accessory(overflowMenu(o -> o.actionId(ActionIds.ITEM_MENU).options(menu.get())))));
     }
     List<LayoutBlock> blocks = new ArrayList<>();
     blocks.add(section(s -> s.blockId(textBlockId).text(markdownText(line))));
@@ -72,6 +86,22 @@ record ItemCard(Item item, ItemProgress progress, String line, List<ButtonElemen
       blocks.add(actions(a -> a.blockId(rowId).elements(elements)));
     }
     return blocks;
+  }
+
+  /** The buttons as overflow options, or empty when one of their values would be too long for an option. */
+  private Optional<List<OptionObject>> menu() {
+    if (buttons.size() < 2) {
+      return Optional.empty();
+    }
+    List<OptionObject> options = new ArrayList<>();
+    for (ButtonElement button : buttons) {
+      Optional<String> value = ActionIds.itemMenuValue(button.getActionId(), runId, item.id());
+      if (value.isEmpty()) {
+        return Optional.empty();
+      }
+      options.add(OptionObject.builder().text(plainText(button.getText().getText())).value(value.get()).build());
+    }
+    return Optional.of(options);
   }
 
   static String emoji(ItemState state) {

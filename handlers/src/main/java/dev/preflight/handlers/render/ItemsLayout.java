@@ -8,8 +8,12 @@ import dev.preflight.checklists.checklist.Section;
 import dev.preflight.checklists.run.ChecklistRun;
 import dev.preflight.checklists.run.ItemState;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The items part of a run message, fitted to a number of blocks. A long checklist is
@@ -17,14 +21,18 @@ import java.util.Optional;
  * <ol>
  *   <li>every item with its buttons, items without buttons packed together as text;
  *   <li>sections whose items are all passed or waived collapse to one line;
- *   <li>only open items are listed, as many as fit, and a last line counts the rest.
+ *   <li>only open items are listed, as many as fit, failed ones and blockers first, and a last
+ *       line counts the rest beside a "Show all" button that opens every item in a modal.
  * </ol>
+ * An item with several actions carries them in an overflow menu, so each item costs one block.
  */
 final class ItemsLayout {
 
+  private final String runId;
   private final List<SectionCards> sections;
 
-  private ItemsLayout(List<SectionCards> sections) {
+  private ItemsLayout(String runId, List<SectionCards> sections) {
+    this.runId = runId;
     this.sections = sections;
   }
 
@@ -37,7 +45,7 @@ final class ItemsLayout {
         sections.add(new SectionCards(section.title(), cards));
       }
     }
-    return new ItemsLayout(sections);
+    return new ItemsLayout(run.id(), sections);
   }
 
   List<LayoutBlock> fit(int budget) {
@@ -93,12 +101,15 @@ final class ItemsLayout {
     return out;
   }
 
-  /** Open items first, at most {@code shown} of them; everything else is counted, not listed. */
+  /**
+   * Open items only, at most {@code shown} of them, failed ones and blockers chosen first; the
+   * rest is counted on a last line beside a button that opens every item in a modal.
+   */
   private List<LayoutBlock> openFirst(int shown) {
+    Set<ItemCard> listed = chosen(shown);
     List<LayoutBlock> out = new ArrayList<>();
     TextPacker text = new TextPacker(out);
     BlockIds ids = new BlockIds();
-    int left = shown;
     int hiddenOpen = 0;
     int hiddenDone = 0;
     for (SectionCards section : sections) {
@@ -107,25 +118,71 @@ final class ItemsLayout {
       }
       List<ItemCard> open = section.open();
       hiddenDone += section.cards().size() - open.size();
-      if (left == 0) {
-        hiddenOpen += open.size();
+      List<ItemCard> here = open.stream().filter(listed::contains).toList();
+      hiddenOpen += open.size() - here.size();
+      if (here.isEmpty()) {
         continue;
       }
       text.gap().line(section.progressLine());
-      for (ItemCard card : open) {
-        if (left == 0) {
-          hiddenOpen++;
-          continue;
-        }
-        left--;
-        add(card, out, text, ids);
-      }
+      here.forEach(card -> add(card, out, text, ids));
     }
     text.gap();
     sections.stream().filter(SectionCards::allDone).forEach(section -> text.line(section.collapsedLine()));
+    text.flush();
     int hidden = hiddenOpen + hiddenDone;
     if (hidden > 0) {
-      text.gap().line(moreLine(hidden, hiddenOpen));
+      out.add(moreBlock(moreLine(hidden, hiddenOpen)));
+    }
+    return out;
+  }
+
+  /** The {@code shown} open items a short message lists: failed ones, then blockers, then the rest. */
+  private Set<ItemCard> chosen(int shown) {
+    List<ItemCard> open = sections.stream().flatMap(s -> s.open().stream()).toList();
+    List<ItemCard> ranked = new ArrayList<>(open);
+    ranked.sort(Comparator.comparingInt(ItemsLayout::rank));
+    Set<ItemCard> chosen = Collections.newSetFromMap(new IdentityHashMap<>());
+    chosen.addAll(ranked.subList(0, Math.min(shown, ranked.size())));
+    return chosen;
+  }
+
+  private static int rank(ItemCard card) {
+    if (card.failed()) {
+      return 0;
+    }
+    return card.item().blocker() ? 1 : 2;
+  }
+
+  /** The line that counts what is not listed, with the button that lists everything. */
+  private LayoutBlock moreBlock(String line) {
+    return section(s -> s.text(markdownText(line)).accessory(ChecklistPart.showAll(runId, total())));
+  }
+
+  int total() {
+    return sections.stream().mapToInt(s -> s.cards().size()).sum();
+  }
+
+  /**
+   * The items from the {@code from}-th up to the {@code to}-th, counted in checklist order, each
+   * with its state and actions and under its section's title: a page of the all-items modal.
+   */
+  List<LayoutBlock> slice(int from, int to) {
+    List<LayoutBlock> out = new ArrayList<>();
+    TextPacker text = new TextPacker(out);
+    BlockIds ids = new BlockIds();
+    int index = 0;
+    for (SectionCards section : sections) {
+      boolean titled = false;
+      for (ItemCard card : section.cards()) {
+        if (index >= from && index < to) {
+          if (!titled) {
+            text.gap().line(section.progressLine());
+            titled = true;
+          }
+          add(card, out, text, ids);
+        }
+        index++;
+      }
     }
     text.flush();
     return out;
@@ -141,9 +198,9 @@ final class ItemsLayout {
   }
 
   /** The last resort for absurd checklists (thousands of sections): keep the start, say so. */
-  private static List<LayoutBlock> cut(List<LayoutBlock> blocks, int budget) {
+  private List<LayoutBlock> cut(List<LayoutBlock> blocks, int budget) {
     List<LayoutBlock> kept = new ArrayList<>(blocks.subList(0, Math.min(blocks.size(), budget - 1)));
-    kept.add(section(s -> s.text(markdownText("_…and more items not shown here._"))));
+    kept.add(moreBlock("_…and more items not shown here._"));
     return kept;
   }
 

@@ -99,6 +99,8 @@ public final class FakeSlack {
       Map.entry("chat.getPermalink", 100),
       Map.entry("views.open", 100),
       Map.entry("views.publish", 100),
+      Map.entry("views.update", 100),
+      Map.entry("views.push", 100),
       Map.entry("files.getUploadURLExternal", 100),
       Map.entry("files.completeUploadExternal", 100),
       Map.entry("conversations.history", 50),
@@ -556,6 +558,12 @@ public final class FakeSlack {
       case "chat.getPermalink" -> permalink(params);
       case "files.getUploadURLExternal" -> uploadUrl(params);
       case "files.completeUploadExternal" -> completeUpload(params);
+      case "views.update" -> params.getString("view_id") == null && params.getString("external_id") == null
+          ? error("invalid_arguments")
+          : updated(params);
+      case "views.push" -> params.getString("trigger_id") == null
+          ? error("invalid_arguments")
+          : view(params);
       case "views.publish" -> params.getString("user_id") == null
           ? error("invalid_arguments")
           : view(params);
@@ -646,6 +654,13 @@ public final class FakeSlack {
 
   private JsonObject opened(JsonObject answer) {
     views.add(answer.getJsonObject("view").copy());
+    return answer;
+  }
+
+  /** A modal replaced in place: it keeps its id, as Slack's does. */
+  private JsonObject updated(JsonObject params) {
+    JsonObject answer = view(params);
+    answer.getJsonObject("view").put("id", params.getString("view_id")).put("root_view_id", params.getString("view_id"));
     return answer;
   }
 

@@ -160,6 +160,48 @@ public final class SlackRequests {
   }
 
   /**
+   * An option picked from the overflow menu {@code actionId} in the message {@code messageTs}:
+   * Slack sends the option as {@code selected_option} and no {@code value}.
+   */
+  public Signed overflowAction(String actionId, JsonObject option, String userId, String channelId, String messageTs,
+      String responseUrl) {
+    JsonObject payload = payloadOf(blockAction(actionId, "", userId, channelId, messageTs, responseUrl));
+    overflow(payload, option);
+    return interactive(payload);
+  }
+
+  /**
+   * A click inside the open modal {@code view} (as Slack showed it, with its id): the payload has
+   * no channel and no message, its container is the view and it carries the whole view. A button
+   * when {@code option} is null, else an overflow option.
+   */
+  public Signed actionInView(String actionId, String value, JsonObject option, String userId, JsonObject view) {
+    JsonObject payload = payloadOf(blockAction(actionId, value, userId, "C0UNUSED0", "1700000000.000100", null));
+    payload.remove("channel");
+    payload.remove("message");
+    payload.remove("response_url");
+    payload.put("container", new JsonObject().put("type", "view").put("view_id", view.getString("id")));
+    payload.put("view", view.copy());
+    if (option != null) {
+      overflow(payload, option);
+    }
+    return interactive(payload);
+  }
+
+  private static void overflow(JsonObject payload, JsonObject option) {
+    JsonObject action = payload.getJsonArray("actions").getJsonObject(0);
+    action.remove("value");
+    action.remove("text");
+    action.put("type", "overflow").put("selected_option", option.copy());
+  }
+
+  private static JsonObject payloadOf(Signed signed) {
+    String body = signed.bodyText();
+    String encoded = body.substring(body.indexOf("payload=") + "payload=".length());
+    return new JsonObject(java.net.URLDecoder.decode(encoded, StandardCharsets.UTF_8));
+  }
+
+  /**
    * The modal {@code callbackId} submitted by {@code userId}, from {@code view_submission.json}.
    *
    * @param stateValues {@code view.state.values}: block id → action id → {type, value…}

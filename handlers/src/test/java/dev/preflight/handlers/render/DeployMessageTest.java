@@ -445,6 +445,8 @@ class DeployMessageTest {
     assertFalse(message.allText().contains("Ready to launch"), message.allText());
     assertFalse(message.allText().contains(".."), message.allText());
     assertEquals(List.of(ActionIds.CANCEL), message.runActions(), "no Launch a click on would refuse");
+    assertEquals("Deploy backend v1.4.2 → production: launch held", message.content.text(),
+        "the notification does not promise a launch either");
   }
 
   @Test

@@ -46,7 +46,11 @@ final class Rendered {
     return String.join("\n", texts());
   }
 
-  /** Every button, each with the block_id of the block it sits in. */
+  /**
+   * Every button, each with the block_id of the block it sits in. An option of an item's
+   * overflow menu counts as the button it stands for (its action and the item's value), with
+   * {@code "in_menu": true}.
+   */
   List<JsonObject> buttons() {
     List<JsonObject> buttons = new ArrayList<>();
     for (JsonObject block : blocks) {
@@ -54,12 +58,35 @@ final class Rendered {
       if (accessory != null && "button".equals(accessory.getString("type"))) {
         buttons.add(accessory.copy().put("block_id", block.getString("block_id")));
       }
+      if (accessory != null && "overflow".equals(accessory.getString("type"))) {
+        accessory.getJsonArray("options").forEach(o -> {
+          JsonObject option = (JsonObject) o;
+          ActionIds.MenuChoice choice = ActionIds.parseItemMenuValue(option.getString("value"));
+          buttons.add(new JsonObject().put("type", "button").put("in_menu", true)
+              .put("action_id", choice.actionId())
+              .put("value", ActionIds.itemValue(choice.item().runId(), choice.item().itemId()))
+              .put("text", option.getJsonObject("text"))
+              .put("block_id", block.getString("block_id")));
+        });
+      }
       if ("actions".equals(block.getString("type"))) {
         block.getJsonArray("elements").forEach(e ->
             buttons.add(((JsonObject) e).copy().put("block_id", block.getString("block_id"))));
       }
     }
     return buttons;
+  }
+
+  /** The ids of the items that have a block of their own (block_id {@code item:<id>}), in order. */
+  java.util.Set<String> itemsWithTheirOwnBlock() {
+    java.util.Set<String> items = new java.util.LinkedHashSet<>();
+    for (JsonObject block : blocks) {
+      String id = block.getString("block_id");
+      if (id != null && id.startsWith(ActionIds.ITEM_BLOCK_PREFIX)) {
+        items.add(id.substring(ActionIds.ITEM_BLOCK_PREFIX.length()));
+      }
+    }
+    return items;
   }
 
   /** The action_ids of the buttons carrying this value, in order. */

@@ -16,10 +16,7 @@ import dev.preflight.checklists.checklist.Section;
 import dev.preflight.checklists.checklist.SignOffRule;
 import dev.preflight.checklists.run.ChecklistRun;
 import dev.preflight.checklists.run.SignOff;
-import dev.preflight.handlers.ActionIds;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -49,17 +46,6 @@ class RunMessageLimitsTest {
     SlackLimits.assertWithinSlackLimits(message);
   }
 
-  private static Set<String> itemsWithTheirOwnBlock(Rendered message) {
-    Set<String> items = new HashSet<>();
-    for (JsonObject block : message.blocks) {
-      String id = block.getString("block_id");
-      if (id != null && id.startsWith(ActionIds.ITEM_BLOCK_PREFIX)) {
-        items.add(id.substring(ActionIds.ITEM_BLOCK_PREFIX.length()));
-      }
-    }
-    return items;
-  }
-
   @Test
   void hundredTwentyItemsAreSummarisedWithinFiftyBlocksOpenItemsFirst() {
     ChecklistRun run = start(longChecklist(12, 10, needs("sre", 2), List.of("sre")));
@@ -73,7 +59,7 @@ class RunMessageLimitsTest {
     assertTrue(text.contains("▰▱▱▱▱▱▱▱▱▱"), "the first tick moves the bar: " + text);
     assertTrue(text.contains("Needs 2 more sign-offs from *sre*"), text);
     assertTrue(text.contains("React with :white_check_mark: to sign off"), text);
-    Set<String> shown = itemsWithTheirOwnBlock(message);
+    Set<String> shown = message.itemsWithTheirOwnBlock();
     assertFalse(shown.isEmpty(), "open items keep their buttons");
     assertFalse(shown.contains("s1-i1"), "a done item gives its place to open ones");
     assertTrue(shown.contains("s1-i2"), "the first open item comes first");
@@ -119,7 +105,7 @@ class RunMessageLimitsTest {
     for (int s = 1; s <= 4; s++) {
       assertTrue(text.contains("✅ *Section " + s + "* — 5/5 done"), text);
     }
-    Set<String> shown = itemsWithTheirOwnBlock(message);
+    Set<String> shown = message.itemsWithTheirOwnBlock();
     for (int s = 5; s <= 8; s++) {
       for (int i = 1; i <= 5; i++) {
         assertTrue(shown.contains("s" + s + "-i" + i), "open item s" + s + "-i" + i + " keeps its block");

@@ -14,6 +14,7 @@ import static dev.preflight.handlers.render.Fixtures.waive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.preflight.checklists.checklist.Checklist;
@@ -129,7 +130,7 @@ class RunMessageTest {
   }
 
   @Test
-  void failedCheckShowsSummaryAndErrorWithReRunAndWaiveInOneRow() {
+  void failedCheckShowsSummaryAndErrorWithReRunAndWaiveInItsOverflowMenu() {
     ChecklistRun run = fail(start(release(SignOffRule.NONE, List.of("sre"))), "health",
         "503 Service Unavailable after 3 attempts", "upstream connect error");
 
@@ -139,9 +140,11 @@ class RunMessageTest {
     assertTrue(health.startsWith("❌"), health);
     assertTrue(health.contains("503 Service Unavailable after 3 attempts — upstream connect error"), health);
     assertEquals(List.of(ActionIds.RERUN, ActionIds.WAIVE), message.actionsFor(HEALTH));
-    JsonObject row = message.block("item_actions:health");
-    assertNotNull(row, "two buttons sit in an actions row under the item");
-    assertEquals("actions", row.getString("type"));
+    JsonObject menu = message.block("item:health").getJsonObject("accessory");
+    assertEquals("overflow", menu.getString("type"), "two actions sit in a menu beside the item, in its one block");
+    assertEquals(List.of("Re-run", "Waive…"), menu.getJsonArray("options").stream()
+        .map(o -> ((JsonObject) o).getJsonObject("text").getString("text")).toList());
+    assertNull(message.block("item_actions:health"), "no second block for the item");
   }
 
   @Test
@@ -275,8 +278,8 @@ class RunMessageTest {
         assertTrue(seen.add(id), "duplicate block_id " + id);
       }
     }
-    assertTrue(seen.containsAll(List.of("item:backup", "item:health", "item:notes",
-        "item_actions:backup", "item_actions:health", "item_actions:notes")), seen.toString());
+    assertTrue(seen.containsAll(List.of("item:backup", "item:health", "item:notes")), seen.toString());
+    assertTrue(seen.stream().noneMatch(id -> id.startsWith("item_actions:")), "one block per item: " + seen);
   }
 
   @Test
