@@ -112,9 +112,10 @@ class HomeInSlackTest {
     assertEquals(200, await(send(slack.slashCommand("/deploy", "api v1.1.0 to production", DEPLOYER, TYPED_IN,
         fake.responseUrl("deploy")))).statusCode());
     await(fake.awaitCall("chat.postMessage", call -> DEPLOYS.equals(call.getString("channel"))));
-    String ts = fake.messages(DEPLOYS).get(0).getString("ts");
 
     JsonObject home = awaitHome(SRE, text -> text.contains("✍️ *api* `v1.1.0` → *production*\nSign off as *sre*"));
+    // Read once Home links to it: the fake records a call as it arrives and keeps the message as it answers.
+    String ts = fake.messages(DEPLOYS).get(0).getString("ts");
     JsonObject open = Blocks.button(home, ActionIds.HOME_OPEN_RUN).orElseThrow();
     assertEquals("https://fake.slack/archives/" + DEPLOYS + "/p" + ts.replace(".", ""), open.getString("url"),
         "the message to react on, as chat.getPermalink gives it");
