@@ -41,6 +41,8 @@ public record Service(String name, Pattern versionPattern, Map<String, Environme
    * @param abort when a deploy is given up and whether it is rolled back by itself
    * @param alertChannel a channel name for alerts and watch failures, or null for {@code channel}
    * @param watch how a successful deploy is watched afterwards, or null for not at all
+   * @param pipeline the actions around the deploy and around its rollback
+   * @param rollout at once, or in canary stages
    */
   public record Environment(
       String name,
@@ -52,12 +54,22 @@ public record Service(String name, Pattern versionPattern, Map<String, Environme
       Verification verify,
       AbortRule abort,
       String alertChannel,
-      Watch watch) {
+      Watch watch,
+      Pipeline pipeline,
+      RolloutPlan rollout) {
 
     public Environment {
       deployers = List.copyOf(deployers);
       verify = verify == null ? Verification.NONE : verify;
       abort = abort == null ? AbortRule.DEFAULT : abort;
+      pipeline = pipeline == null ? Pipeline.NONE : pipeline;
+      rollout = rollout == null ? RolloutPlan.AT_ONCE : rollout;
+    }
+
+    /** An environment with no actions around its deploys, which deploy at once. */
+    public Environment(String name, String checklist, String channel, List<String> deployers, boolean autoLaunch,
+        Target target, Verification verify, AbortRule abort, String alertChannel, Watch watch) {
+      this(name, checklist, channel, deployers, autoLaunch, target, verify, abort, alertChannel, watch, null, null);
     }
 
     public Environment(String name, String checklist, String channel) {

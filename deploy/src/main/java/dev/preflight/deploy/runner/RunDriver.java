@@ -60,10 +60,7 @@ public final class RunDriver {
   private final Variables variables;
   private final Clock clock;
   private final Duration lease;
-  private final Step deploy;
-  private final Step verify;
-  private final Step rollback;
-  private final Step verifyRollback;
+  private final DeployPlan plan;
   private final NextMove next;
   private final String owner = "replica-" + UUID.randomUUID();
   private final List<Consumer<RunNote>> noteListeners = new CopyOnWriteArrayList<>();
@@ -84,10 +81,8 @@ public final class RunDriver {
     this.variables = variables;
     this.clock = clock;
     this.lease = lease;
-    this.deploy = new DeployStep(targets);
-    this.verify = new VerifyStep(verifier, false);
-    this.rollback = new RollbackStep(targets);
-    this.verifyRollback = new VerifyStep(verifier, true);
+    this.plan = new DeployPlan(new DeployStep(targets), new VerifyStep(verifier, false), new RollbackStep(targets),
+        new VerifyStep(verifier, true));
     this.next = new NextMove(clock);
   }
 
@@ -268,13 +263,13 @@ public final class RunDriver {
         .compose(found -> {
           TrackedRun tracked = found.orElseThrow(() -> new RunRepository.NoSuchRunException(drive.runId));
           drive.deployment = tracked.deployment();
-          Step step = stepFor(tracked);
-          if (step == null) {
+          if (!RunStatus.IN_FLIGHT.contains(tracked.run().status())) {
             return Future.succeededFuture(false);
           }
           RunMdc.Scope scope = RunMdc.enter(tracked);
           try {
             Service.Environment env = environmentOf(tracked.deployment());
+            Step step = plan.next(tracked, env);
             return step.run(new StepContext(vertx, this, drive, tracked, env))
                 .compose(result -> driven(drive, step.finishedAction(),
                     (conn, now) -> next.after(conn, now, step, result, drive.abortedBy, env)))
@@ -296,18 +291,6 @@ public final class RunDriver {
           }
         }))
         .onFailure(drive.logged(e -> failed(drive, e)));
-  }
-
-  /** The step the run is at, from its stored status and journals; null when it is not in flight. */
-  private Step stepFor(TrackedRun tracked) {
-    return switch (tracked.run().status()) {
-      case DEPLOYING -> deploy;
-      case VERIFYING -> verify;
-      // The step the abort stops: the deploy until its outcome is recorded, the verification after.
-      case ABORTING -> tracked.deployment().deployState().containsKey("outcome") ? verify : deploy;
-      case ROLLING_BACK -> tracked.deployment().rollbackState().containsKey("outcome") ? verifyRollback : rollback;
-      default -> null;
-    };
   }
 
   private void failed(Drive drive, Throwable e) {
