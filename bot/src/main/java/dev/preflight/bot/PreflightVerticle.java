@@ -11,6 +11,7 @@ import dev.preflight.deploy.alert.AlertParsers;
 import dev.preflight.deploy.alert.AlertStore;
 import dev.preflight.deploy.aws.AwsClients;
 import dev.preflight.deploy.check.CheckRunner;
+import dev.preflight.deploy.check.MetricBaselines;
 import dev.preflight.deploy.inbox.DeliveryTable;
 import dev.preflight.deploy.report.RunReports;
 import dev.preflight.deploy.run.ChecklistRuns;
@@ -146,7 +147,7 @@ final class PreflightVerticle extends VerticleBase {
   private Parts wire() {
     Pool pool = Database.pool(vertx, database, settings);
     AwsClients aws = new AwsClients(settings.awsEndpoint(), null, metrics.registry());
-    CheckRunner checks = new CheckRunner(vertx, aws, metrics.registry());
+    CheckRunner checks = new CheckRunner(vertx, aws, metrics.registry(), new MetricBaselines(pool));
     RunRepository repository = new RunRepository(pool, config::checklist);
     ChecklistRuns runs = new ChecklistRuns(vertx, repository, spec -> checks.run(spec, variables), config::checklist,
         Clock.systemUTC());

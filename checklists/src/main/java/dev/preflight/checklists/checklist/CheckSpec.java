@@ -1,5 +1,6 @@
 package dev.preflight.checklists.checklist;
 
+import dev.preflight.checklists.analysis.MetricRule;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -154,6 +155,66 @@ public sealed interface CheckSpec {
         expectJson = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(expectJson));
         capture = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(capture));
       }
+    }
+  }
+
+  /** A check judged by {@link dev.preflight.checklists.analysis.Analysis} over the series a metric source returns. */
+  sealed interface Metric extends CheckSpec {
+
+    MetricRule rule();
+  }
+
+  /**
+   * A PromQL query against a Prometheus-compatible HTTP API (Prometheus, Thanos, Mimir,
+   * VictoriaMetrics).
+   *
+   * @param source the base URL, e.g. {@code ${PROMETHEUS_URL}}; the API lives under {@code /api/v1}
+   * @param auth where the credentials are, or null for none
+   */
+  record Prometheus(String source, String query, PrometheusAuth auth, MetricRule rule, Timing timing)
+      implements Metric {
+
+    @Override
+    public String kind() {
+      return "prometheus";
+    }
+  }
+
+  /**
+   * Names environment variables, never values: either a bearer token, or a user name and password
+   * for basic auth.
+   */
+  record PrometheusAuth(String bearerTokenEnv, String usernameEnv, String passwordEnv) {}
+
+  /**
+   * CloudWatch {@code GetMetricData}: one metric, or a metric-math {@code expression} over several
+   * (an ALB 5xx rate as {@code 100 * errors / requests}). The period is {@link MetricRule#step()}.
+   *
+   * @param metrics the metrics queried, each with the id an expression names it by
+   * @param expression metric math over the metrics' ids, or null to judge the single metric
+   * @param region an AWS region, or null for the default one
+   */
+  record CloudWatchMetric(List<MetricStat> metrics, String expression, String region, MetricRule rule, Timing timing)
+      implements Metric {
+
+    public CloudWatchMetric {
+      metrics = List.copyOf(metrics);
+    }
+
+    @Override
+    public String kind() {
+      return "cloudwatch-metric";
+    }
+  }
+
+  /**
+   * @param statistic {@code Sum}, {@code Average}, {@code Minimum}, {@code Maximum},
+   *     {@code SampleCount} or a percentile such as {@code p95}
+   */
+  record MetricStat(String id, String namespace, String metric, Map<String, String> dimensions, String statistic) {
+
+    public MetricStat {
+      dimensions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(dimensions));
     }
   }
 }

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 /**
  * Reads an item's {@code check:} into the {@link CheckSpec} of its kind: the kind and its timing
  * here, with sql, command, aws-secret and ecs-service; http in {@link HttpCheckReader}, smoke in
- * {@link SmokeCheckReader}. The small readers other config readers share live here too.
+ * {@link SmokeCheckReader}, prometheus and cloudwatch-metric in {@link MetricCheckReader}. The small readers other config readers share live here too.
  */
 final class CheckReader {
 
@@ -24,8 +24,11 @@ final class CheckReader {
       "command", Duration.ofSeconds(60),
       "aws-secret", Duration.ofSeconds(10),
       "ecs-service", Duration.ofSeconds(10),
-      "smoke", Duration.ofSeconds(30));
-  private static final List<String> KINDS = List.of("http", "sql", "command", "aws-secret", "ecs-service", "smoke");
+      "smoke", Duration.ofSeconds(30),
+      "prometheus", Duration.ofSeconds(10),
+      "cloudwatch-metric", Duration.ofSeconds(10));
+  private static final List<String> KINDS =
+      List.of("http", "sql", "command", "aws-secret", "ecs-service", "smoke", "prometheus", "cloudwatch-metric");
   private static final int MAX_RETRIES = 20;
   private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
 
@@ -36,7 +39,9 @@ final class CheckReader {
       "command", List.of("argv", "workdir", "env", "expect"),
       "aws-secret", List.of("secretId", "region"),
       "ecs-service", List.of("cluster", "service", "region"),
-      "smoke", List.of("steps"));
+      "smoke", List.of("steps"),
+      "prometheus", MetricCheckReader.PROMETHEUS_KEYS,
+      "cloudwatch-metric", MetricCheckReader.CLOUDWATCH_KEYS);
 
   private static final Pattern URL = Pattern.compile("https?://[^\\s/?#]+\\S*");
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
@@ -61,6 +66,8 @@ final class CheckReader {
       case "command" -> command(fields, timing);
       case "aws-secret" -> awsSecret(fields, timing);
       case "smoke" -> SmokeCheckReader.smoke(fields, timing);
+      case "prometheus" -> MetricCheckReader.prometheus(fields, timing);
+      case "cloudwatch-metric" -> MetricCheckReader.cloudWatch(fields, timing);
       default -> ecsService(fields, timing);
     };
   }

@@ -18,6 +18,7 @@ import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.ecs.EcsAsyncClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerAsyncClient;
 
@@ -49,6 +50,7 @@ public final class AwsClients implements AutoCloseable {
   private final AwsCallMetrics metrics;
   private final Map<Region, EcsAsyncClient> ecs = new ConcurrentHashMap<>();
   private final Map<Region, SecretsManagerAsyncClient> secretsManager = new ConcurrentHashMap<>();
+  private final Map<Region, CloudWatchAsyncClient> cloudWatch = new ConcurrentHashMap<>();
   private SdkAsyncHttpClient http;
   private Region defaultRegion;
   private boolean closed;
@@ -81,6 +83,11 @@ public final class AwsClients implements AutoCloseable {
   /** @param region a region name, or null for the default region */
   public SecretsManagerAsyncClient secretsManager(String region) {
     return secretsManager.computeIfAbsent(region(region), r -> configure(SecretsManagerAsyncClient.builder(), r).build());
+  }
+
+  /** @param region a region name, or null for the default region */
+  public CloudWatchAsyncClient cloudWatch(String region) {
+    return cloudWatch.computeIfAbsent(region(region), r -> configure(CloudWatchAsyncClient.builder(), r).build());
   }
 
   /** The named region, or the default chain's, or {@code us-east-1} when nothing is configured. */
@@ -142,6 +149,8 @@ public final class AwsClients implements AutoCloseable {
     secretsManager.values().forEach(SecretsManagerAsyncClient::close);
     ecs.clear();
     secretsManager.clear();
+    cloudWatch.values().forEach(CloudWatchAsyncClient::close);
+    cloudWatch.clear();
     // The SDK leaves a client it was handed to its owner, so the shared one is closed here.
     if (http != null) {
       http.close();

@@ -14,4 +14,9 @@ import io.vertx.core.Future;
 public interface Check<S extends CheckSpec> {
 
   Future<Evidence> attempt(S spec, Variables variables, Redactor redactor);
+
+  /** For checks that judge a run's metrics (a baseline before its deploy); others ignore the context. */
+  default Future<Evidence> attempt(S spec, Variables variables, Redactor redactor, MetricContext context) {
+    return attempt(spec, variables, redactor);
+  }
 }

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,7 @@ public final class CheckRunner {
   private final Map<Class<? extends CheckSpec>, Check<?>> checks;
   private final HttpCheck http;
   private final SmokeCheck smoke;
+  private final PrometheusCheck prometheus;
   private final MeterRegistry meters;
 
   public CheckRunner(Vertx vertx, AwsClients aws) {
@@ -55,16 +57,24 @@ public final class CheckRunner {
 
   /** @param meters times every check, retries included, by kind and outcome ({@code preflight.check}) */
   public CheckRunner(Vertx vertx, AwsClients aws, MeterRegistry meters) {
+    this(vertx, aws, meters, BaselineStore.inMemory());
+  }
+
+  /** @param baselines where metric checks keep a run's baselines ({@link MetricBaselines} in PostgreSQL) */
+  public CheckRunner(Vertx vertx, AwsClients aws, MeterRegistry meters, BaselineStore baselines) {
     this.vertx = vertx;
     this.meters = meters;
     this.http = new HttpCheck(vertx);
     this.smoke = new SmokeCheck(http);
+    this.prometheus = new PrometheusCheck(vertx, Clock.systemUTC(), baselines);
     this.checks = Map.of(
         CheckSpec.Http.class, http,
         CheckSpec.Sql.class, new SqlCheck(vertx),
         CheckSpec.Command.class, new CommandCheck(vertx),
         CheckSpec.AwsSecret.class, new AwsSecretCheck(vertx, aws),
-        CheckSpec.EcsService.class, new EcsServiceCheck(vertx, aws));
+        CheckSpec.EcsService.class, new EcsServiceCheck(vertx, aws),
+        CheckSpec.Prometheus.class, prometheus,
+        CheckSpec.CloudWatchMetric.class, new CloudWatchMetricCheck(vertx, aws, Clock.systemUTC(), baselines));
   }
 
   /** For tests that put a check of their own behind the runner. */
@@ -72,19 +82,38 @@ public final class CheckRunner {
     this.vertx = vertx;
     this.http = null;
     this.smoke = null;
+    this.prometheus = null;
     this.meters = new CompositeMeterRegistry();
     this.checks = Map.copyOf(checks);
   }
 
   public Future<Evidence> run(CheckSpec spec, Variables variables) {
+    return run(spec, variables, MetricContext.none());
+  }
+
+  /**
+   * Like {@link #run(CheckSpec, Variables)}, telling a metric check which run it judges (for its
+   * baseline); every other kind ignores the context. A metric check that could not decide
+   * (noData: inconclusive) comes back as failed evidence here; {@link #analyse} tells it apart.
+   */
+  public Future<Evidence> run(CheckSpec spec, Variables variables, MetricContext context) {
     if (spec instanceof CheckSpec.Smoke test) {
       return runSmoke(test, Map.of(), variables).map(SmokeOutcome::evidence);
     }
     // One redactor per run: a value substituted in attempt 1 stays masked in attempt 3.
     Redactor redactor = new Redactor();
     long started = System.nanoTime();
-    return repeat(spec, redactor, () -> once(spec, variables, redactor), 1).map(Outcome::evidence)
+    return repeat(spec, redactor, () -> once(spec, variables, redactor, context), 1).map(Outcome::evidence)
         .onSuccess(evidence -> timed(spec, evidence, started));
+  }
+
+  /**
+   * Runs a metric check (with its retries) and says what it concluded: pass, fail, or
+   * inconclusive when the source had no data and the spec's {@code noData} is
+   * {@code inconclusive}. A check that could not reach its source is a failure. Never fails.
+   */
+  public Future<MetricOutcome> analyse(CheckSpec.Metric spec, Variables variables, MetricContext context) {
+    return run(spec, variables, context).map(evidence -> MetricOutcome.of(evidence, context.judged().get()));
   }
 
   /**
@@ -124,6 +153,9 @@ public final class CheckRunner {
     if (http != null) {
       http.close();
     }
+    if (prometheus != null) {
+      prometheus.close();
+    }
   }
 
   private Future<Outcome> repeat(CheckSpec spec, Redactor redactor, Supplier<Future<Outcome>> once, int number) {
@@ -145,8 +177,10 @@ public final class CheckRunner {
         .compose(v -> repeat(spec, redactor, once, number + 1));
   }
 
-  private Future<Outcome> once(CheckSpec spec, Variables variables, Redactor redactor) {
-    return bounded(spec, redactor, () -> start(spec, variables, redactor).map(evidence -> evidence == null
+  private Future<Outcome> once(CheckSpec spec, Variables variables, Redactor redactor, MetricContext context) {
+    // A judgement left by an earlier attempt must not outlive an attempt that never reached one.
+    context.judged().set(null);
+    return bounded(spec, redactor, () -> start(spec, variables, redactor, context).map(evidence -> evidence == null
         ? new Outcome(Evidence.failure("check failed: it returned no evidence", null, 1), true)
         : new Outcome(evidence, true)));
   }
@@ -166,10 +200,11 @@ public final class CheckRunner {
             CheckFailures.evidence(failure, timeout, redactor), CheckFailures.retryable(failure))));
   }
 
-  private <S extends CheckSpec> Future<Evidence> start(S spec, Variables variables, Redactor redactor) {
+  private <S extends CheckSpec> Future<Evidence> start(S spec, Variables variables, Redactor redactor,
+      MetricContext context) {
     try {
       Check<S> check = checkFor(spec);
-      Future<Evidence> attempt = check.attempt(spec, variables, redactor);
+      Future<Evidence> attempt = check.attempt(spec, variables, redactor, context);
       return attempt == null ? Future.failedFuture(new IllegalStateException("the check returned nothing")) : attempt;
     } catch (RuntimeException e) {
       // A check that throws instead of failing its future is still just a failed attempt.

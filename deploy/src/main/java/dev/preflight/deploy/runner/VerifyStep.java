@@ -7,6 +7,7 @@ import dev.preflight.checklists.deploy.Release;
 import dev.preflight.checklists.deploy.VerifyResult;
 import dev.preflight.checklists.run.RunEvent;
 import dev.preflight.deploy.run.RunNote;
+import dev.preflight.deploy.check.MetricContext;
 import dev.preflight.deploy.run.VerificationExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -65,7 +66,8 @@ final class VerifyStep implements Step {
     AtomicReference<Future<Void>> writes = new AtomicReference<>(Future.succeededFuture());
     return ctx.record(now -> results(now, List.of())
             .withStep(afterRollback ? "Verifying the rollback" : "Verifying", now.progress()))
-        .compose(v -> verifier.verify(ctx.environment().verify(), placeholders(d), result -> {
+        .compose(v -> verifier.verify(ctx.environment().verify(),
+            MetricContext.placeholders(placeholders(d), ctx.run().id().toString(), d.launchedAt()), result -> {
           seen.add(result);
           List<VerifyResult> sofar = List.copyOf(seen);
           writes.updateAndGet(previous -> previous.compose(x -> ctx.record(now -> results(now, sofar))));

@@ -47,6 +47,16 @@ public final class CheckSpecs {
       return new CheckSpec.EcsService(fill(ecs.cluster(), values), fill(ecs.service(), values),
           fill(ecs.region(), values), ecs.timing());
     }
+    if (spec instanceof CheckSpec.Prometheus prometheus) {
+      return new CheckSpec.Prometheus(fill(prometheus.source(), values), fill(prometheus.query(), values),
+          prometheus.auth(), prometheus.rule(), prometheus.timing());
+    }
+    if (spec instanceof CheckSpec.CloudWatchMetric cloudWatch) {
+      return new CheckSpec.CloudWatchMetric(cloudWatch.metrics().stream()
+          .map(stat -> new CheckSpec.MetricStat(stat.id(), stat.namespace(), stat.metric(),
+              fillValues(stat.dimensions(), values), stat.statistic()))
+          .toList(), cloudWatch.expression(), fill(cloudWatch.region(), values), cloudWatch.rule(), cloudWatch.timing());
+    }
     // Sealed, but an if-chain cannot prove it covers every kind; a new kind must be added above.
     throw new IllegalArgumentException("no placeholder filling for check kind " + spec.kind());
   }

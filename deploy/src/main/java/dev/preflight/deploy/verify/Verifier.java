@@ -7,6 +7,7 @@ import dev.preflight.checklists.deploy.VerifyResult;
 import dev.preflight.checklists.run.Evidence;
 import dev.preflight.checklists.secret.Variables;
 import dev.preflight.deploy.check.CheckRunner;
+import dev.preflight.deploy.check.MetricContext;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +96,8 @@ public final class Verifier {
           result = runner.runSmoke(smoke, placeholders, variables)
               .map(outcome -> new VerifyResult(check.id(), check.title(), check.kind(), outcome.evidence(), outcome.steps()));
         } else {
-          result = runner.run(spec, variables)
+          // The run's id and deploy start ride in the placeholders for metric checks' baselines.
+          result = runner.run(spec, variables, MetricContext.from(placeholders))
               .map(evidence -> new VerifyResult(check.id(), check.title(), check.kind(), evidence, List.of()));
         }
       } catch (RuntimeException e) {

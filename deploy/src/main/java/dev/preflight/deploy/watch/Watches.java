@@ -9,6 +9,7 @@ import dev.preflight.checklists.deploy.Watch;
 import dev.preflight.deploy.run.DeployRuns;
 import dev.preflight.deploy.run.RunRepository;
 import dev.preflight.deploy.run.TrackedRun;
+import dev.preflight.deploy.check.MetricContext;
 import dev.preflight.deploy.run.VerificationExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -256,7 +257,9 @@ public final class Watches implements WatchEvents {
           + " in " + claimed.environment());
     }
     return verifier.verify(env.get().verify(),
-            Placeholders.of(claimed.service(), claimed.version(), claimed.environment()), result -> { },
+            // The run's id lets a metric check read the baseline its verification kept.
+            MetricContext.placeholders(Placeholders.of(claimed.service(), claimed.version(), claimed.environment()),
+                claimed.runId(), null), result -> { },
             closing.future())
         // A round cut short by a shutdown says nothing about the deploy: its claim was given back.
         .compose(results -> closed ? Future.<Void>succeededFuture() : record(claimed, results))
