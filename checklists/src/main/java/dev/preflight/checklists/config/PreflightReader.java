@@ -31,7 +31,8 @@ final class PreflightReader {
   private static final List<String> ROLE_KEYS = List.of("users", "groups");
   private static final List<String> SERVICE_KEYS = List.of("versionPattern", "environments");
   private static final List<String> ENVIRONMENT_KEYS =
-      List.of("checklist", "channel", "alertChannel", "deployers", "autoLaunch", "target", "verify", "abort", "watch");
+      List.of("checklist", "channel", "alertChannel", "deployers", "autoLaunch", "target", "verify", "abort", "watch",
+          "rollout");
 
   /**
    * What preflight.yaml says, as far as it could be read.
@@ -214,8 +215,11 @@ final class PreflightReader {
             .flatMap(value -> WatchReader.read(value, targetValue.isPresent(),
                 verifyValue.filter(VerificationReader::listsChecks).isPresent()))
             .orElse(null);
-        environments.put(entry.name(), new Service.Environment(
-            entry.name(), checklist, channel, deployers, autoLaunch, target, verify, abort, alertChannel, watch));
+        RolloutPlan rollout = fields.get("rollout", RolloutReader.HINT)
+            .flatMap(value -> RolloutReader.read(value, target))
+            .orElse(null);
+        environments.put(entry.name(), new Service.Environment(entry.name(), checklist, channel, deployers,
+            autoLaunch, target, verify, abort, alertChannel, watch, null, rollout));
       });
     }
     return environments;

@@ -83,6 +83,11 @@ public record Refusal(
     NOTHING_DEPLOYED("nothing was deployed to the environment yet"),
     NO_ROLLBACK_COMMAND("the environment has no rollback command"),
     NO_EARLIER_RELEASE("there is no earlier release to roll back to"),
+    // Canary stages.
+    NO_CANARY_STAGE("the run is not holding a canary stage"),
+    CANARY_PROMOTED_ALREADY("the canary stage was already promoted"),
+    CANARY_PAUSED_ALREADY("the canary stage's hold is already paused"),
+    CANARY_NOT_PAUSED("the canary stage's hold is not paused"),
     LOCK_NEEDS_REASON("a lock needs a reason"),
     // Items.
     NO_SUCH_ITEM("the checklist has no such item"),

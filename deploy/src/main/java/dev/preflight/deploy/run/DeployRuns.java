@@ -17,6 +17,7 @@ import dev.preflight.checklists.run.RunEvent;
 import dev.preflight.checklists.run.RunLifecycle;
 import dev.preflight.checklists.secret.Variables;
 import dev.preflight.deploy.runner.RollbackStart;
+import dev.preflight.deploy.runner.CanaryStageState;
 import dev.preflight.deploy.runner.RunDriver;
 import dev.preflight.deploy.target.Targets;
 import io.vertx.core.Future;
@@ -231,6 +232,54 @@ public final class DeployRuns {
         return tracked.with(aborting).with(d.withStep("Aborting", d.progress()));
       });
     }).onSuccess(after -> driver.aborted(runId, origin.actor()));
+  }
+
+  // Canary stages
+
+  /** Ends the hold of the canary stage the run holds now; the next stage follows (or verification, after the last). */
+  public Future<TrackedRun> promoteStage(String runId, Set<String> actorRoles, Origin origin) {
+    return canaryChange(runId, actorRoles, origin, "canary.promoted", (d, held) -> {
+      if (CanaryStageState.promoted(d, held.stage())) {
+        refuse(Refusal.of(Refusal.Code.CANARY_PROMOTED_ALREADY));
+      }
+      return d.withDeployState(held.promotedBy(d.deployState(), origin.actor()));
+    });
+  }
+
+  /** Stops the clock of the canary stage's hold; the analysis keeps running. */
+  public Future<TrackedRun> pauseStage(String runId, Set<String> actorRoles, Origin origin) {
+    return canaryChange(runId, actorRoles, origin, "canary.paused", (d, held) -> {
+      if (held.paused()) {
+        refuse(Refusal.of(Refusal.Code.CANARY_PAUSED_ALREADY));
+      }
+      return d.withDeployState(held.pausedAt(d.deployState(), clock.instant()));
+    });
+  }
+
+  /** Starts the clock of a paused hold again, with the time that was left when it stopped. */
+  public Future<TrackedRun> resumeStage(String runId, Set<String> actorRoles, Origin origin) {
+    return canaryChange(runId, actorRoles, origin, "canary.resumed", (d, held) -> {
+      if (!held.paused()) {
+        refuse(Refusal.of(Refusal.Code.CANARY_NOT_PAUSED));
+      }
+      return d.withDeployState(held.resumedAt(d.deployState(), clock.instant()));
+    });
+  }
+
+  /** A deployer's change to the stage the run holds, audited; the replica driving the stage looks at once. */
+  private Future<TrackedRun> canaryChange(String runId, Set<String> actorRoles, Origin origin, String action,
+      BiFunction<Deployment, CanaryStageState, Deployment> change) {
+    return change(runId, origin, action, (conn, tracked) -> {
+      Deployment d = deploymentOf(tracked);
+      Service.Environment env = environment(service(d.service()), d.environment());
+      DeployRules.deployerRefusal(env, d.service(), actorRoles).ifPresent(DeployRuns::refuse);
+      CanaryStageState held = tracked.run().status() != RunStatus.DEPLOYING ? null
+          : CanaryStageState.of(d, env.rollout()).orElse(null);
+      if (held == null) {
+        refuse(Refusal.of(Refusal.Code.NO_CANARY_STAGE).about(d.service(), d.environment()));
+      }
+      return Future.succeededFuture(tracked.with(change.apply(d, held)));
+    }).onSuccess(after -> driver.canaryChanged(runId));
   }
 
   // Rollback

@@ -4,9 +4,11 @@ import dev.preflight.checklists.config.Service;
 import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.run.RunEvent;
 import dev.preflight.deploy.run.TrackedRun;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 /**
  * The order of a run's steps, and which one is next. DEPLOYING runs the actions before the
@@ -28,12 +30,26 @@ final class DeployPlan {
   private final Step verify;
   private final Step rollback;
   private final Step verifyRollback;
+  private final IntFunction<Step> canaryStage;
 
   DeployPlan(Step deploy, Step verify, Step rollback, Step verifyRollback) {
+    this(deploy, verify, rollback, verifyRollback, stage -> {
+      throw new IllegalStateException("this plan has no canary stages");
+    });
+  }
+
+  /** @param canaryStage the step of the canary stage with this index, counted from 0 */
+  DeployPlan(Step deploy, Step verify, Step rollback, Step verifyRollback, IntFunction<Step> canaryStage) {
     this.deploy = deploy;
     this.verify = verify;
     this.rollback = rollback;
     this.verifyRollback = verifyRollback;
+    this.canaryStage = canaryStage;
+  }
+
+  /** The key a canary stage writes when it ends. */
+  static String stageDone(int stage) {
+    return CanaryStageState.key(stage, "outcome");
   }
 
   /** A step of DEPLOYING or ROLLING_BACK and the state key that marks it done. */
@@ -41,7 +57,12 @@ final class DeployPlan {
 
   /** The steps of DEPLOYING in the environment, in order. */
   List<Planned> deploying(Service.Environment env) {
-    return List.of(new Planned(deploy, TARGET_DONE));
+    List<Planned> steps = new ArrayList<>();
+    steps.add(new Planned(deploy, TARGET_DONE));
+    for (int i = 0; i < env.rollout().stages().size(); i++) {
+      steps.add(new Planned(canaryStage.apply(i), stageDone(i)));
+    }
+    return steps;
   }
 
   /** The steps of ROLLING_BACK in the environment, in order; its verification follows them. */

@@ -23,6 +23,8 @@ final class Drive {
   /** Known once the run has been read; names the service in the log lines of this drive. */
   volatile Deployment deployment;
   long renewTimer = -1;
+  /** Completes when someone changed the run's canary stage (promoted, paused, resumed) on this replica. */
+  private Promise<Void> nudge = Promise.promise();
 
   Drive(String runId, String token) {
     this.runId = runId;
@@ -39,6 +41,21 @@ final class Drive {
       abortedBy = by == null ? PREFLIGHT : by;
     }
     abort.tryComplete();
+  }
+
+  /** Completes at the next {@link #nudge()}. */
+  synchronized Future<Void> nudged() {
+    return nudge.future();
+  }
+
+  /** Tells the step under way that the run was changed for it to look at. */
+  void nudge() {
+    Promise<Void> fired;
+    synchronized (this) {
+      fired = nudge;
+      nudge = Promise.promise();
+    }
+    fired.tryComplete();
   }
 
   boolean aborted() {

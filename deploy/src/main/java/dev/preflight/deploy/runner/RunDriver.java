@@ -82,7 +82,7 @@ public final class RunDriver {
     this.clock = clock;
     this.lease = lease;
     this.plan = new DeployPlan(new DeployStep(targets), new VerifyStep(verifier, false), new RollbackStep(targets),
-        new VerifyStep(verifier, true));
+        new VerifyStep(verifier, true), stage -> new CanaryStageStep(targets, verifier, stage));
     this.next = new NextMove(clock);
   }
 
@@ -115,6 +115,22 @@ public final class RunDriver {
     if (drive != null) {
       drive.abort(by);
     }
+  }
+
+  /**
+   * A person changed the run's canary stage (promoted, paused, resumed): the stage, if this
+   * replica holds it, looks at once. Another replica's stage sees the change at its next look.
+   */
+  public void canaryChanged(String runId) {
+    Drive drive = drives.get(runId);
+    if (drive != null) {
+      drive.nudge();
+    }
+  }
+
+  Future<TrackedRun> stored(String runId) {
+    return repository.find(runId)
+        .map(found -> found.orElseThrow(() -> new RunRepository.NoSuchRunException(runId)));
   }
 
   // Leases: taking over, renewing, giving back

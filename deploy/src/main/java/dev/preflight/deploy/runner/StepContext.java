@@ -29,6 +29,10 @@ public final class StepContext {
     this.environment = environment;
   }
 
+  Vertx vertx() {
+    return vertx;
+  }
+
   /** The run as stored when the step began. */
   public TrackedRun run() {
     return run;
@@ -77,6 +81,20 @@ public final class StepContext {
   public Future<Void> record(UnaryOperator<Deployment> change) {
     return driver.driven(drive, null, (conn, now) -> Future.succeededFuture(now.with(change.apply(now.deployment()))))
         .mapEmpty();
+  }
+
+  /** The run as stored now; a person may have changed it (promoted or paused a canary stage) since the step began. */
+  public Future<TrackedRun> current() {
+    return driver.stored(run.id());
+  }
+
+  /**
+   * Completes when someone changes the run for the step to look at (a canary stage promoted,
+   * paused or resumed) through this replica; a step also reads {@link #current()} now and then
+   * for changes made through another.
+   */
+  public Future<Void> changed() {
+    return drive.nudged();
   }
 
   /** Text for the run's thread. */

@@ -53,6 +53,7 @@ public final class CommandTarget implements DeployTarget {
 
   private final Vertx vertx;
   private final FollowRunner runner;
+  private final CommandCanary canary;
 
   public CommandTarget(Vertx vertx) {
     this(vertx, DEFAULT_PROGRESS_INTERVAL);
@@ -62,6 +63,13 @@ public final class CommandTarget implements DeployTarget {
   public CommandTarget(Vertx vertx, Duration progressInterval) {
     this.vertx = vertx;
     this.runner = new FollowRunner(vertx, progressInterval);
+    this.canary = new CommandCanary(vertx);
+  }
+
+  /** Runs the rollout's {@code traffic.weight} argv at each stage, with {@code {weight}} filled in. */
+  @Override
+  public Optional<Canary> canary() {
+    return Optional.of(canary);
   }
 
   @Override

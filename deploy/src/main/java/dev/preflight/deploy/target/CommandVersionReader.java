@@ -1,16 +1,11 @@
 package dev.preflight.deploy.target;
 
 import dev.preflight.checklists.deploy.DeployRules;
-import dev.preflight.deploy.process.ProcessOutput;
-import dev.preflight.deploy.process.ProcessTree;
 import dev.preflight.deploy.process.Program;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,42 +31,18 @@ final class CommandVersionReader {
   }
 
   Future<Optional<String>> read(Program program) {
-    Context context = vertx.getOrCreateContext();
-    return vertx.executeBlocking(() -> {
-          ProcessOutput output = ProcessOutput.create("preflight-version-");
-          try {
-            return new Running(program.start(output), output);
-          } catch (IOException e) {
-            output.delete();
-            throw e;
+    return new ShortProgram(vertx).run(program, TIMEOUT, 1, "preflight-version-")
+        .map(ended -> {
+          if (!ended.succeeded()) {
+            LOG.info("{} ended {}", program.name(), ended.timedOut() ? "at its timeout" : "with exit " + ended.exitCode());
+            return Optional.<String>empty();
           }
-        }, false)
-        .compose(running -> waitFor(running, context).eventually(() -> vertx.executeBlocking(() -> {
-          running.output().delete();
-          return null;
-        }, false)))
+          return version(ended.lastLines().isEmpty() ? null : ended.lastLines().get(0));
+        })
         .recover(failure -> {
           LOG.info("{} did not tell the version running now: {}", program.name(), failure.getMessage());
           return Future.succeededFuture(Optional.empty());
         });
-  }
-
-  private Future<Optional<String>> waitFor(Running running, Context context) {
-    AtomicBoolean timedOut = new AtomicBoolean();
-    long timer = vertx.setTimer(TIMEOUT.toMillis(), id -> {
-      timedOut.set(true);
-      vertx.executeBlocking(() -> ProcessTree.kill(running.process().toHandle(), Program.KILL_WAIT_LIMIT), false);
-    });
-    return Future.fromCompletionStage(running.process().onExit(), context)
-        .andThen(exited -> vertx.cancelTimer(timer))
-        .compose(process -> vertx.executeBlocking(() -> {
-          if (timedOut.get() || process.exitValue() != 0) {
-            LOG.info("{} ended {}", running.process().info().command().orElse("previousVersion"),
-                timedOut.get() ? "at its timeout" : "with exit " + process.exitValue());
-            return Optional.<String>empty();
-          }
-          return version(running.output().lastLine());
-        }, false));
   }
 
   /** The line as a version, if it can be one. */
@@ -84,5 +55,4 @@ final class CommandVersionReader {
         && VERSION.matcher(version).matches() ? Optional.of(version) : Optional.empty();
   }
 
-  private record Running(Process process, ProcessOutput output) {}
 }

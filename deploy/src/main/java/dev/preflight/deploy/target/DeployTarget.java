@@ -24,4 +24,9 @@ public interface DeployTarget {
   default Future<Optional<LiveVersion>> live(DeployJob job) {
     return Future.succeededFuture(Optional.empty());
   }
+
+  /** How the target shifts traffic for canary stages; empty when it cannot. */
+  default Optional<Canary> canary() {
+    return Optional.empty();
+  }
 }

@@ -75,6 +75,10 @@ public final class RefusalText {
           + " yet, so it has no release to roll back to.";
       case NO_ROLLBACK_COMMAND -> place(r) + " has no rollback command in the config.";
       case NO_EARLIER_RELEASE -> "There is no earlier release of " + place(r) + " on record to roll back to.";
+      case NO_CANARY_STAGE -> "This run is not holding a canary stage now; nothing was changed.";
+      case CANARY_PROMOTED_ALREADY -> "This canary stage was already promoted; it moves on in a moment.";
+      case CANARY_PAUSED_ALREADY -> "This canary stage's hold is already paused; use Resume to start its clock again.";
+      case CANARY_NOT_PAUSED -> "This canary stage's hold is not paused; its clock is running.";
       case LOCK_NEEDS_REASON -> "A lock needs a reason: `/lock " + Mrkdwn.echo(r.service()) + " "
           + Mrkdwn.echo(r.environment()) + " &lt;reason&gt;`.";
       case NO_SUCH_ITEM -> "This checklist has no item " + code(r.detail()) + ".";

@@ -1,0 +1,247 @@
+package dev.preflight.checklists.config;
+
+import dev.preflight.checklists.checklist.CheckSpec;
+import dev.preflight.checklists.config.RolloutPlan.Promote;
+import dev.preflight.checklists.config.RolloutPlan.Stage;
+import dev.preflight.checklists.config.RolloutPlan.Traffic;
+import dev.preflight.checklists.deploy.Target;
+import dev.preflight.checklists.deploy.Verification;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+/**
+ * Reads an environment's {@code rollout:}: the canary stages (weight and hold), the analysis
+ * checks run during each hold, how often they run, whether stages are promoted by themselves,
+ * and how the environment's target shifts traffic.
+ */
+final class RolloutReader {
+
+  static final String HINT = "write rollout: { stages: [{ weight: 5, hold: 30m }, { weight: 100 }], "
+      + "analysis: [...], interval: 1m, promote: auto }";
+  /** The shortest interval between two analysis rounds: each round calls the checks' sources. */
+  static final Duration SHORTEST_INTERVAL = Duration.ofSeconds(1);
+  private static final List<String> KEYS = List.of("stages", "analysis", "interval", "promote", "traffic");
+  private static final List<String> STAGE_KEYS = List.of("weight", "hold");
+  private static final List<String> CHECK_KEYS = List.of("id", "title", "check");
+  private static final Map<String, List<String>> TRAFFIC_KEYS = Map.of(
+      "command", List.of("weight", "promote", "abort"),
+      "ecs", List.of("listenerRule", "stableTargetGroup", "canaryTargetGroup", "region"),
+      "github-actions", List.of("input"));
+  private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
+  private static final Pattern INPUT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
+  private static final String WEIGHT_ARGV_HINT =
+      "write weight: [\"./deploy.sh\", \"canary\", \"{version}\", \"{weight}\"], run at each stage";
+  /** What a canary command may use besides the three every deploy fills. */
+  private static final List<String> TRAFFIC_PLACEHOLDERS = List.of("service", "version", "environment", "weight");
+
+  private RolloutReader() {}
+
+  /** @param target the environment's target, or null when it has none */
+  static Optional<RolloutPlan> read(Value value, Target target) {
+    Optional<Mapping> read = value.mapping();
+    if (read.isEmpty()) {
+      return Optional.empty();
+    }
+    Mapping fields = read.get().allow(KEYS);
+    if (target == null) {
+      value.error("nothing to roll out: the environment has no target",
+          "canary stages shift traffic through the target: add a target, or leave rollout out");
+    }
+    Optional<List<Stage>> stages = fields.require("stages", "write stages: [{ weight: 5, hold: 30m }, { weight: 100 }]")
+        .flatMap(Value::nonEmptyList)
+        .flatMap(RolloutReader::stages);
+    Promote promote = fields.get("promote", "write promote: auto, or promote: manual")
+        .flatMap(RolloutReader::promote)
+        .orElse(Promote.AUTO);
+    Optional<Value> analysisValue = fields.get("analysis",
+        "write analysis: [{ id: error-rate, check: { kind: http, url: \"${APP_URL}/health\" } }]");
+    if (analysisValue.isEmpty() && promote == Promote.AUTO) {
+      fields.require("analysis", "a stage promoted by itself needs analysis checks to pass: add analysis: "
+          + "[{ id: error-rate, check: {...} }], or write promote: manual");
+    }
+    List<Verification.VerifyCheck> analysis = analysisValue.flatMap(Value::list).map(RolloutReader::analysis)
+        .orElse(List.of());
+    Duration interval = fields.get("interval", "write interval: 1m")
+        .flatMap(v -> v.duration(d -> d.compareTo(SHORTEST_INTERVAL) >= 0,
+            "must be at least " + Durations.format(SHORTEST_INTERVAL)))
+        .orElse(RolloutPlan.DEFAULT_INTERVAL);
+    Traffic traffic = target == null ? null : traffic(fields, target);
+    if (stages.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new RolloutPlan(stages.get(), analysis, interval, promote, traffic));
+  }
+
+  /**
+   * Each stage's weight is a percentage, higher than the one before; the last one is 100. Every
+   * stage but the last holds for a while; the last may hold too, with its analysis.
+   */
+  private static Optional<List<Stage>> stages(List<Value> values) {
+    List<Stage> stages = new ArrayList<>();
+    boolean complete = true;
+    int before = 0;
+    for (int i = 0; i < values.size(); i++) {
+      Value value = values.get(i);
+      boolean last = i == values.size() - 1;
+      Optional<Mapping> fields = value.mapping();
+      if (fields.isEmpty()) {
+        complete = false;
+        continue;
+      }
+      fields.get().allow(STAGE_KEYS);
+      Optional<Value> weightValue = fields.get().require("weight", "write weight: 5, the percentage of traffic");
+      Optional<Integer> weight = weightValue.flatMap(v -> v.integer(1, 100));
+      if (weight.isPresent() && weight.get() <= before) {
+        weightValue.get().error("must be higher than the stage before (" + before + "), not " + weight.get(),
+            "stages shift more traffic one after another: order them by weight");
+        weight = Optional.empty();
+      }
+      if (weight.isPresent() && last && weight.get() != 100) {
+        weightValue.get().error("the last stage must send all traffic to the new version, not " + weight.get() + "%",
+            "end with { weight: 100 }");
+        weight = Optional.empty();
+      }
+      Optional<Value> holdValue = last ? fields.get().get("hold", "write hold: 30m")
+          : fields.get().require("hold", "write hold: 30m, how long the stage runs before the next");
+      Optional<Duration> hold = holdValue.flatMap(v -> v.duration(d -> !d.isZero(), "must be longer than 0"));
+      if (weight.isEmpty() || (holdValue.isPresent() && hold.isEmpty()) || (!last && hold.isEmpty())) {
+        complete = false;
+      }
+      if (weight.isPresent()) {
+        before = weight.get();
+        stages.add(new Stage(weight.get(), hold.orElse(null)));
+      }
+    }
+    return complete ? Optional.of(stages) : Optional.empty();
+  }
+
+  private static Optional<Promote> promote(Value value) {
+    return value.text().flatMap(text -> switch (text) {
+      case "auto" -> Optional.of(Promote.AUTO);
+      case "manual" -> Optional.of(Promote.MANUAL);
+      default -> {
+        value.error("expected auto or manual, found `" + text + "`",
+            "write promote: auto to move on when the analysis passes, or promote: manual to wait for a Promote click");
+        yield Optional.empty();
+      }
+    });
+  }
+
+  private static List<Verification.VerifyCheck> analysis(List<Value> values) {
+    Map<String, Integer> ids = new LinkedHashMap<>();
+    List<Verification.VerifyCheck> checks = new ArrayList<>();
+    for (Value value : values) {
+      value.mapping().ifPresent(check -> {
+        check.allow(CHECK_KEYS);
+        Optional<String> id = check.require("id", "write id: error-rate")
+            .flatMap(v -> v.matching(ID, "is not a valid id",
+                "use lowercase letters, digits and -, starting with a letter or digit").filter(text -> {
+                  Integer earlier = ids.putIfAbsent(text, v.line());
+                  if (earlier != null) {
+                    v.error("duplicate analysis id `" + text + "`", "already used at line " + earlier);
+                  }
+                  return earlier == null;
+                }));
+        Optional<String> title = check.get("title", "write title: 5xx rate below 0.5%").flatMap(Value::text);
+        Optional<CheckSpec> spec = check.require("check", "write check: { kind: http, url: \"${APP_URL}/health\" }")
+            .flatMap(CheckReader::read);
+        if (id.isPresent() && spec.isPresent()) {
+          checks.add(new Verification.VerifyCheck(id.get(), title.orElse(id.get()), Verification.Kind.HEALTH,
+              spec.get()));
+        }
+      });
+    }
+    return checks;
+  }
+
+  /** How the environment's kind of target shifts traffic; required except for GitHub Actions. */
+  private static Traffic traffic(Mapping fields, Target target) {
+    String kind = target.kind();
+    Optional<Value> value = target instanceof Target.GithubActions
+        ? fields.get("traffic", "write traffic: { input: weight }")
+        : fields.require("traffic", trafficHint(kind));
+    if (value.isEmpty()) {
+      return target instanceof Target.GithubActions ? new Traffic.WorkflowInput("weight") : null;
+    }
+    Optional<Mapping> mapping = value.get().mapping();
+    if (mapping.isEmpty()) {
+      return null;
+    }
+    Mapping traffic = mapping.get().allow(TRAFFIC_KEYS.get(kind));
+    if (target instanceof Target.Command) {
+      return commandTraffic(traffic);
+    }
+    if (target instanceof Target.Ecs ecs) {
+      return elbTraffic(traffic, ecs);
+    }
+    return traffic.get("input", "write input: weight")
+        .flatMap(v -> v.matching(INPUT_NAME, "is not a workflow input name", "use letters, digits, _ and -"))
+        .map(Traffic.WorkflowInput::new)
+        .orElse(new Traffic.WorkflowInput("weight"));
+  }
+
+  private static Traffic commandTraffic(Mapping traffic) {
+    Optional<Value> weightValue = traffic.require("weight", WEIGHT_ARGV_HINT);
+    Optional<List<String>> weight = weightValue.flatMap(RolloutReader::argv);
+    Optional<Optional<List<String>>> promote = traffic.get("promote",
+        "write promote: [\"./deploy.sh\", \"promote\", \"{version}\"]").map(RolloutReader::argv);
+    Optional<Optional<List<String>>> abort = traffic.get("abort",
+        "write abort: [\"./deploy.sh\", \"abort\", \"{version}\"]").map(RolloutReader::argv);
+    if (weight.isEmpty() || promote.map(Optional::isEmpty).orElse(false)
+        || abort.map(Optional::isEmpty).orElse(false)) {
+      return null;
+    }
+    if (weight.get().stream().noneMatch(arg -> PlaceholderUses.in(arg).contains("weight"))) {
+      weightValue.get().error("never passes `{weight}`",
+          "the command learns each stage's share of traffic from {weight}: " + WEIGHT_ARGV_HINT);
+      return null;
+    }
+    return new Traffic.Command(weight.get(), promote.flatMap(p -> p).orElse(List.of()),
+        abort.flatMap(a -> a).orElse(List.of()));
+  }
+
+  private static Traffic elbTraffic(Mapping traffic, Target.Ecs ecs) {
+    Optional<String> rule = traffic.require("listenerRule",
+        "write listenerRule: arn:aws:elasticloadbalancing:...:listener-rule/app/...").flatMap(Value::text);
+    Optional<String> stable = traffic.require("stableTargetGroup",
+        "write stableTargetGroup: arn:aws:elasticloadbalancing:...:targetgroup/app-stable/...").flatMap(Value::text);
+    Optional<String> canary = traffic.require("canaryTargetGroup",
+        "write canaryTargetGroup: arn:aws:elasticloadbalancing:...:targetgroup/app-canary/...").flatMap(Value::text);
+    String region = CheckReader.region(traffic);
+    if (rule.isEmpty() || stable.isEmpty() || canary.isEmpty()) {
+      return null;
+    }
+    return new Traffic.Elb(rule.get(), stable.get(), canary.get(), region != null ? region : ecs.region());
+  }
+
+  private static String trafficHint(String kind) {
+    return switch (kind) {
+      case "command" -> "a command target shifts traffic with its own program: write traffic: "
+          + "{ weight: [\"./deploy.sh\", \"canary\", \"{version}\", \"{weight}\"] }";
+      case "ecs" -> "an ECS canary needs the listener rule and its two target groups: write traffic: "
+          + "{ listenerRule: ..., stableTargetGroup: ..., canaryTargetGroup: ... }";
+      default -> "write traffic: { input: weight }";
+    };
+  }
+
+  private static Optional<List<String>> argv(Value value) {
+    Optional<List<Value>> elements = value.nonEmptyList();
+    elements.ifPresent(list -> {
+      for (Value scalar : value.scalars()) {
+        for (String name : PlaceholderUses.in(((ScalarNode) scalar.node()).getValue())) {
+          if (!TRAFFIC_PLACEHOLDERS.contains(name)) {
+            scalar.error("unknown placeholder `{" + name + "}`", "the placeholders are {service}, {version}, "
+                + "{environment} and {weight}");
+          }
+        }
+      }
+    });
+    return elements.flatMap(CheckReader::strings);
+  }
+}

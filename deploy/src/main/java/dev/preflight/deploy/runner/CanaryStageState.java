@@ -1,0 +1,148 @@
+package dev.preflight.deploy.runner;
+
+import dev.preflight.checklists.config.RolloutPlan;
+import dev.preflight.checklists.deploy.Deployment;
+import dev.preflight.checklists.deploy.VerifyResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The canary stage a run is holding, as its deploy state stores it: which stage, its weight, when
+ * its hold ends (or how much of it was left when it was paused), whether it waits for a Promote,
+ * and the last analysis values. Stored so that a restarted bot, or another replica, holds the
+ * same stage for the rest of its hold; read by the run's message.
+ *
+ * @param stage counted from 0
+ * @param deadline when the hold ends; null for a stage without a hold
+ * @param pausedAt when the hold was paused, or null while its clock runs
+ * @param awaitingPromote the hold ended well and the stage waits for a Promote click
+ */
+public record CanaryStageState(int stage, int stages, int weight, Instant deadline, Instant pausedAt,
+    boolean awaitingPromote, Instant analysedAt, List<Analysis> analysis) {
+
+  static final String STARTED_AT = "startedAt";
+  static final String DEADLINE = "deadline";
+  static final String PAUSED_AT = "pausedAt";
+  static final String PROMOTED_BY = "promotedBy";
+  static final String AWAITING = "awaitingPromote";
+  static final String WEIGHT = "canary.weight";
+  static final String ANALYSED_AT = "analysis.at";
+  static final String ANALYSIS_IDS = "analysis.ids";
+
+  public CanaryStageState {
+    analysis = List.copyOf(analysis);
+  }
+
+  /** What one analysis check saw in its last round. */
+  public record Analysis(String id, String title, boolean passed, String summary) {}
+
+  /** The deploy state key of one field of a stage. */
+  static String key(int stage, String field) {
+    return "stage." + stage + "." + field;
+  }
+
+  /** The stage the run holds now: started and not ended; empty when none is. */
+  public static Optional<CanaryStageState> of(Deployment d, RolloutPlan plan) {
+    if (d == null || !plan.staged()) {
+      return Optional.empty();
+    }
+    Map<String, String> state = d.deployState();
+    for (int i = 0; i < plan.stages().size(); i++) {
+      if (state.containsKey(key(i, "outcome"))) {
+        continue;
+      }
+      if (!state.containsKey(key(i, STARTED_AT))) {
+        return Optional.empty();
+      }
+      return Optional.of(new CanaryStageState(i, plan.stages().size(), plan.stages().get(i).weight(),
+          instant(state.get(key(i, DEADLINE))), instant(state.get(key(i, PAUSED_AT))),
+          state.containsKey(key(i, AWAITING)), instant(state.get(ANALYSED_AT)), analysis(state)));
+    }
+    return Optional.empty();
+  }
+
+  public boolean paused() {
+    return pausedAt != null;
+  }
+
+  /** How much of the hold is left at {@code now}: frozen while paused; null for a stage without a hold. */
+  public Duration remaining(Instant now) {
+    if (deadline == null) {
+      return null;
+    }
+    Duration left = Duration.between(paused() ? pausedAt : now, deadline);
+    return left.isNegative() ? Duration.ZERO : left;
+  }
+
+  /** The stage's number as people count, from 1. */
+  public int number() {
+    return stage + 1;
+  }
+
+  /** Whether a deployer already promoted the stage; the stage ends at its next look. */
+  public static boolean promoted(Deployment d, int stage) {
+    return d.deployState().containsKey(key(stage, PROMOTED_BY));
+  }
+
+  /** The deploy state with this stage promoted by {@code by}: its hold ends at once. */
+  public Map<String, String> promotedBy(Map<String, String> state, String by) {
+    Map<String, String> changed = new LinkedHashMap<>(state);
+    changed.put(key(stage, PROMOTED_BY), by);
+    return changed;
+  }
+
+  /** The deploy state with the hold's clock stopped at {@code now}. */
+  public Map<String, String> pausedAt(Map<String, String> state, Instant now) {
+    Map<String, String> changed = new LinkedHashMap<>(state);
+    changed.put(key(stage, PAUSED_AT), now.toString());
+    return changed;
+  }
+
+  /** The deploy state with the hold's clock running again: the deadline moves on by the time it was paused. */
+  public Map<String, String> resumedAt(Map<String, String> state, Instant now) {
+    Map<String, String> changed = new LinkedHashMap<>(state);
+    changed.remove(key(stage, PAUSED_AT));
+    Duration left = remaining(now);
+    if (left != null) {
+      changed.put(key(stage, DEADLINE), now.plus(left).toString());
+    }
+    return changed;
+  }
+
+  /** The deploy state entries that store these analysis results as the newest. */
+  static Map<String, String> analysisEntries(List<VerifyResult> results, Instant at) {
+    Map<String, String> entries = new LinkedHashMap<>();
+    entries.put(ANALYSED_AT, at.toString());
+    entries.put(ANALYSIS_IDS, String.join(",", results.stream().map(VerifyResult::id).toList()));
+    for (VerifyResult result : results) {
+      entries.put("analysis." + result.id() + ".title", result.title());
+      entries.put("analysis." + result.id() + ".passed", Boolean.toString(result.passed()));
+      entries.put("analysis." + result.id() + ".summary",
+          result.evidence().summary() == null ? "" : result.evidence().summary());
+    }
+    return entries;
+  }
+
+  private static List<Analysis> analysis(Map<String, String> state) {
+    List<Analysis> analysis = new ArrayList<>();
+    String ids = state.get(ANALYSIS_IDS);
+    if (ids == null || ids.isEmpty()) {
+      return analysis;
+    }
+    for (String id : ids.split(",")) {
+      analysis.add(new Analysis(id, state.getOrDefault("analysis." + id + ".title", id),
+          Boolean.parseBoolean(state.get("analysis." + id + ".passed")),
+          state.getOrDefault("analysis." + id + ".summary", "")));
+    }
+    return analysis;
+  }
+
+  private static Instant instant(String text) {
+    return text == null ? null : Instant.parse(text);
+  }
+}

@@ -1,0 +1,275 @@
+package dev.preflight.deploy.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.preflight.checklists.checklist.CheckSpec;
+import dev.preflight.checklists.checklist.Checklist;
+import dev.preflight.checklists.checklist.Item;
+import dev.preflight.checklists.checklist.Section;
+import dev.preflight.checklists.checklist.SignOffRule;
+import dev.preflight.checklists.config.PreflightConfig;
+import dev.preflight.checklists.config.Role;
+import dev.preflight.checklists.config.RolloutPlan;
+import dev.preflight.checklists.config.Service;
+import dev.preflight.checklists.deploy.AbortRule;
+import dev.preflight.checklists.deploy.Target;
+import dev.preflight.checklists.deploy.Verification;
+import dev.preflight.checklists.run.Refusal;
+import dev.preflight.checklists.run.RunRuleException;
+import dev.preflight.checklists.run.RunStatus;
+import dev.preflight.checklists.secret.Variables;
+import dev.preflight.deploy.TestDatabase;
+import dev.preflight.deploy.aws.AwsClients;
+import dev.preflight.deploy.check.CheckRunner;
+import dev.preflight.deploy.runner.CanaryStageState;
+import dev.preflight.deploy.target.CommandTarget;
+import dev.preflight.deploy.verify.Verifier;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Canary stages end to end below Slack: a real command target whose script records every call
+ * (deploy, each weight, promote, abort, rollback), a real HTTP service as the analysis check's
+ * source, the real runner and PostgreSQL. Holds are short (2 s) and the analysis runs every second.
+ */
+class CanaryStagesTest {
+
+  private static final Origin DEPLOYER = new Origin("U1", "test");
+  private static final Set<String> DEPLOYER_ROLES = Set.of("deployer");
+  private static final Checklist CHECKLIST = new Checklist("gate", "Gate", "gate.yaml", null,
+      List.of(new Section("Before", List.of(new Item("ready", "Ready", true, null)))), SignOffRule.NONE, List.of());
+
+  @TempDir
+  Path dir;
+  private Vertx vertx;
+  private TestDatabase database;
+  private AwsClients aws;
+  private final List<Pool> pools = new ArrayList<>();
+  private final List<DeployRuns> replicas = new ArrayList<>();
+  private ChecklistRuns runs;
+  private Pool pool;
+  private Path calls;
+  private Path script;
+  /** The status the analysis endpoint answers with: 200 while the canary is healthy. */
+  private final AtomicInteger health = new AtomicInteger(200);
+  private int port;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    vertx = Vertx.vertx();
+    database = TestDatabase.create();
+    aws = new AwsClients();
+    calls = dir.resolve("calls.log");
+    Files.writeString(calls, "");
+    script = dir.resolve("deploy.sh");
+    Files.writeString(script, "#!/bin/sh\necho \"$*\" >> '" + calls + "'\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    port = get(vertx.createHttpServer()
+        .requestHandler(request -> request.response().setStatusCode(health.get()).end("errors"))
+        .listen(0, "127.0.0.1")).actualPort();
+  }
+
+  @AfterEach
+  void tearDown() {
+    replicas.forEach(DeployRuns::close);
+    pools.forEach(Pool::close);
+    aws.close();
+    vertx.close().toCompletionStage().toCompletableFuture().join();
+  }
+
+  @Test
+  void aHealthyCanaryIsPromotedThroughEveryStage() throws Exception {
+    DeployRuns deploys = replica(config(plan(RolloutPlan.Promote.AUTO, Duration.ofSeconds(2))), Duration.ofSeconds(30));
+    String runId = launch(deploys, "v2");
+
+    TrackedRun done = await(runId, run -> run.run().status() == RunStatus.SUCCEEDED);
+
+    assertEquals(List.of("deploy v2", "weight v2 10", "weight v2 50", "weight v2 100", "promote v2"), calls());
+    Map<String, String> state = done.deployment().deployState();
+    assertEquals("passed", state.get("stage.0.outcome"));
+    assertEquals("passed", state.get("stage.1.outcome"));
+    assertEquals("passed", state.get("stage.2.outcome"));
+    assertEquals("true", state.get("analysis.errors.passed"), "the analysis ran during the holds");
+  }
+
+  @Test
+  void anAnalysisFailureInStageTwoSendsTrafficBackAndRollsBack() throws Exception {
+    DeployRuns deploys = replica(config(plan(RolloutPlan.Promote.AUTO, Duration.ofSeconds(2))), Duration.ofSeconds(30));
+    String runId = launch(deploys, "v2");
+    await(runId, run -> CanaryStageState.of(run.deployment(), plan(RolloutPlan.Promote.AUTO, Duration.ofSeconds(2)))
+        .map(held -> held.number() == 2).orElse(false));
+    health.set(503);
+
+    TrackedRun done = await(runId, run -> run.run().status() == RunStatus.ROLLED_BACK);
+
+    assertEquals(List.of("deploy v2", "weight v2 10", "weight v2 50", "abort v2 0", "rollback"), calls(),
+        "the weight goes back to 0 at once, then the target rolls back");
+    assertEquals("Canary stage 2 of 3: 5xx rate: expected 200, got 503", done.deployment().failure());
+    assertEquals("0", done.deployment().deployState().get("canary.weight"));
+    assertEquals("failed", done.deployment().deployState().get("stage.1.outcome"));
+  }
+
+  @Test
+  void aRestartMidHoldResumesTheSameStageWithTheRestOfItsHold() throws Exception {
+    RolloutPlan plan = plan(RolloutPlan.Promote.AUTO, Duration.ofSeconds(4));
+    DeployRuns first = replica(config(plan), Duration.ofMillis(800));
+    String runId = launch(first, "v2");
+    TrackedRun holding = await(runId, run -> CanaryStageState.of(run.deployment(), plan)
+        .map(held -> held.number() == 2).orElse(false));
+    String deadline = holding.deployment().deployState().get("stage.1.deadline");
+    first.close(); // the replica dies mid-hold: its lease runs out
+
+    DeployRuns second = replica(config(plan), Duration.ofMillis(800));
+    second.resume();
+    TrackedRun taken = await(runId, run -> second.leasesHeld() == 1);
+    assertEquals(2, CanaryStageState.of(taken.deployment(), plan).orElseThrow().number(),
+        "the second replica holds stage 2, not stage 1 again");
+    TrackedRun done = await(runId, run -> run.run().status() == RunStatus.SUCCEEDED);
+
+    assertEquals(deadline, done.deployment().deployState().get("stage.1.deadline"), "the stored deadline is kept");
+    assertEquals(List.of("deploy v2", "weight v2 10", "weight v2 50", "weight v2 100", "promote v2"), calls(),
+        "stage 2's weight is not sent again after the restart");
+  }
+
+  @Test
+  void aManualStageWaitsForPromoteAndPauseStopsItsClock() throws Exception {
+    RolloutPlan plan = new RolloutPlan(List.of(new RolloutPlan.Stage(10, Duration.ofHours(1)),
+        new RolloutPlan.Stage(100, null)), List.of(), Duration.ofSeconds(1), RolloutPlan.Promote.MANUAL, traffic());
+    DeployRuns deploys = replica(config(plan), Duration.ofSeconds(30));
+    String runId = launch(deploys, "v2");
+    await(runId, run -> CanaryStageState.of(run.deployment(), plan).isPresent());
+
+    TrackedRun paused = get(deploys.pauseStage(runId, DEPLOYER_ROLES, DEPLOYER));
+    CanaryStageState held = CanaryStageState.of(paused.deployment(), plan).orElseThrow();
+    assertTrue(held.paused());
+    Duration left = held.remaining(Instant.now().plusSeconds(600));
+    assertTrue(left.compareTo(Duration.ofMinutes(59)) > 0, "a paused hold's clock stands still: " + left);
+    assertEquals(Refusal.Code.CANARY_PAUSED_ALREADY, refusal(deploys.pauseStage(runId, DEPLOYER_ROLES, DEPLOYER)));
+    TrackedRun resumed = get(deploys.resumeStage(runId, DEPLOYER_ROLES, DEPLOYER));
+    assertTrue(!CanaryStageState.of(resumed.deployment(), plan).orElseThrow().paused());
+    assertEquals(Refusal.Code.NOT_A_DEPLOYER, refusal(deploys.promoteStage(runId, Set.of("viewer"),
+        new Origin("U9", "test"))));
+
+    get(deploys.promoteStage(runId, DEPLOYER_ROLES, DEPLOYER));
+    TrackedRun done = await(runId, run -> run.run().status() == RunStatus.SUCCEEDED);
+
+    assertEquals("U1", done.deployment().deployState().get("stage.0.promotedBy"));
+    assertEquals(List.of("deploy v2", "weight v2 10", "weight v2 100", "promote v2"), calls());
+    assertEquals(List.of("canary.paused", "canary.resumed", "canary.promoted"), audited(runId));
+    assertEquals(Refusal.Code.NO_CANARY_STAGE, refusal(deploys.promoteStage(runId, DEPLOYER_ROLES, DEPLOYER)));
+  }
+
+  // Helpers
+
+  private RolloutPlan plan(RolloutPlan.Promote promote, Duration hold) {
+    CheckSpec.Http errors = new CheckSpec.Http("GET", "http://127.0.0.1:" + port + "/errors", Map.of(), null,
+        List.of(200), Map.of(), null, null, new CheckSpec.Timing(Duration.ofSeconds(2), 0, Duration.ZERO));
+    return new RolloutPlan(List.of(new RolloutPlan.Stage(10, hold), new RolloutPlan.Stage(50, hold),
+        new RolloutPlan.Stage(100, null)),
+        List.of(new Verification.VerifyCheck("errors", "5xx rate", Verification.Kind.HEALTH, errors)),
+        Duration.ofSeconds(1), promote, traffic());
+  }
+
+  private RolloutPlan.Traffic traffic() {
+    return new RolloutPlan.Traffic.Command(List.of(script.toString(), "weight", "{version}", "{weight}"),
+        List.of(script.toString(), "promote", "{version}"), List.of(script.toString(), "abort", "{version}",
+            "{weight}"));
+  }
+
+  private PreflightConfig config(RolloutPlan plan) {
+    Service.Environment prod = new Service.Environment("prod", "gate", "deploys", List.of("deployer"), false,
+        new Target.Command(List.of(script.toString(), "deploy", "{version}"), List.of(script.toString(), "rollback"),
+            Map.of(), null, Duration.ofSeconds(20)),
+        Verification.NONE, new AbortRule(Set.of(AbortRule.DEPLOY), true), null, null, null, plan);
+    return new PreflightConfig("preflight.yaml", "white_check_mark",
+        Map.of("deployer", new Role("deployer", List.of("U1"), List.of())), Map.of("deploys", "C0DEPLOYS1"),
+        Map.of("api", new Service("api", Map.of("prod", prod))), Map.of("gate", CHECKLIST));
+  }
+
+  private DeployRuns replica(PreflightConfig config, Duration lease) {
+    pool = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
+    pools.add(pool);
+    RunRepository repository = new RunRepository(pool, config::checklist);
+    runs = new ChecklistRuns(vertx, repository, spec -> Future.failedFuture("unused"), config::checklist,
+        Clock.systemUTC());
+    CommandTarget command = new CommandTarget(vertx);
+    Verifier verifier = new Verifier(new CheckRunner(vertx, aws));
+    DeployRuns replica = new DeployRuns(vertx, config, runs, repository, target -> command,
+        (checks, placeholders, onResult, aborted) -> verifier.verify(checks, placeholders, Variables.of(Map.of()),
+            onResult, aborted), Variables.of(Map.of()), Clock.systemUTC(), lease);
+    replicas.add(replica);
+    return replica;
+  }
+
+  private String launch(DeployRuns deploys, String version) throws Exception {
+    TrackedRun run = get(deploys.open("api", version, "prod", DEPLOYER_ROLES, DEPLOYER));
+    get(runs.tick(run.id(), "ready", DEPLOYER));
+    get(deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
+    return run.id();
+  }
+
+  /** Reads the stored run every 50 ms until {@code until} holds, for up to 30 s. */
+  private TrackedRun await(String runId, Predicate<TrackedRun> until) throws Exception {
+    Promise<TrackedRun> seen = Promise.promise();
+    long[] timer = new long[1];
+    timer[0] = vertx.setPeriodic(50, id -> runs.find(runId).onSuccess(run -> {
+      if (until.test(run)) {
+        vertx.cancelTimer(timer[0]);
+        seen.tryComplete(run);
+      }
+    }));
+    try {
+      return seen.future().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } finally {
+      vertx.cancelTimer(timer[0]);
+    }
+  }
+
+  private List<String> calls() throws Exception {
+    return Files.readAllLines(calls).stream().map(String::strip).toList();
+  }
+
+  private List<String> audited(String runId) throws Exception {
+    List<String> actions = new ArrayList<>();
+    get(pool.preparedQuery("select action from audit_log where run_id = $1 and action like 'canary.%' "
+        + "and action <> 'canary.stage_finished' order by id").execute(Tuple.of(UUID.fromString(runId))))
+        .forEach(row -> actions.add(row.getString(0)));
+    return actions;
+  }
+
+  private static Refusal.Code refusal(Future<?> future) {
+    ExecutionException failure = assertThrows(ExecutionException.class, () -> get(future));
+    return assertInstanceOf(RunRuleException.class, failure.getCause()).refusal().code();
+  }
+
+  private static <T> T get(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+}
