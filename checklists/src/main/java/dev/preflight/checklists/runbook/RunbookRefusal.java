@@ -25,9 +25,6 @@ public record RunbookRefusal(Code code, String runbook, String parameter, List<S
     INVALID_PARAMETER,
     ROLE_MISSING,
     ENVIRONMENT_LOCKED,
-    OWN_APPROVAL,
-    NOT_AN_APPROVER,
-    ALREADY_APPROVED,
     NOT_WAITING,
     NO_SUCH_RUN
   }
