@@ -66,7 +66,7 @@ final class ChecklistReader {
         .orElse(List.of());
     SignOffRule signOff = fields.get("signOff", "write signOff: { requires: [{ role: sre, count: 1 }] }")
         .flatMap(Value::mapping)
-        .map(this::signOff)
+        .map(rule -> signOff(rule, references))
         .orElse(SignOffRule.NONE);
     List<Section> sections = fields.require("sections", "write sections: [{ title: Database, items: [...] }]")
         .flatMap(Value::nonEmptyList)
@@ -87,12 +87,13 @@ final class ChecklistReader {
     return names;
   }
 
-  private SignOffRule signOff(Mapping fields) {
+  /** A {@code signOff:} mapping; also a runbook's, which has the same keys. */
+  static SignOffRule signOff(Mapping fields, References references) {
     fields.allow(SIGN_OFF_KEYS);
     List<SignOffRequirement> requirements = fields
         .require("requires", "write requires: [{ role: sre, count: 1 }]")
         .flatMap(Value::nonEmptyList)
-        .map(this::requirements)
+        .map(values -> requirements(values, references))
         .orElse(List.of());
     boolean allowRunStarter = fields.get("allowRunStarter", "write allowRunStarter: true")
         .flatMap(Value::bool)
@@ -100,7 +101,7 @@ final class ChecklistReader {
     return new SignOffRule(requirements, allowRunStarter);
   }
 
-  private List<SignOffRequirement> requirements(List<Value> values) {
+  private static List<SignOffRequirement> requirements(List<Value> values, References references) {
     List<SignOffRequirement> requirements = new ArrayList<>();
     Map<String, Integer> roleLines = new HashMap<>();
     for (Value value : values) {

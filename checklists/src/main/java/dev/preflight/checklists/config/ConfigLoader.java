@@ -98,7 +98,7 @@ public final class ConfigLoader {
     }
     return new Outcome(
         new PreflightConfig(source, config.signOffReaction(), config.roles(), config.channels(), config.services(), checklists,
-            config.alertRoutes()),
+            config.alertRoutes(), config.runbooks()),
         List.of());
   }
 

@@ -2,6 +2,7 @@ package dev.preflight.checklists.config;
 
 import dev.preflight.checklists.alert.AlertRoute;
 import dev.preflight.checklists.checklist.Checklist;
+import dev.preflight.checklists.runbook.Runbook;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import java.util.Optional;
  * @param signOffReaction the reaction name (without colons) that counts as a sign-off
  * @param channels channel name → Slack channel id
  * @param alertRoutes where alerts from monitoring go, first match wins
+ * @param runbooks the procedures people start with {@code /run}, by id, in the order written
  */
 public record PreflightConfig(
     String source,
@@ -21,7 +23,8 @@ public record PreflightConfig(
     Map<String, String> channels,
     Map<String, Service> services,
     Map<String, Checklist> checklists,
-    List<AlertRoute> alertRoutes) {
+    List<AlertRoute> alertRoutes,
+    Map<String, Runbook> runbooks) {
 
   public static final String DEFAULT_SIGN_OFF_REACTION = "white_check_mark";
 
@@ -31,6 +34,17 @@ public record PreflightConfig(
     services = Map.copyOf(services);
     checklists = Map.copyOf(checklists);
     alertRoutes = List.copyOf(alertRoutes);
+    runbooks = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(runbooks));
+  }
+
+  /** A config without runbooks. */
+  public PreflightConfig(String source, String signOffReaction, Map<String, Role> roles, Map<String, String> channels,
+      Map<String, Service> services, Map<String, Checklist> checklists, List<AlertRoute> alertRoutes) {
+    this(source, signOffReaction, roles, channels, services, checklists, alertRoutes, Map.of());
+  }
+
+  public Optional<Runbook> runbook(String id) {
+    return Optional.ofNullable(runbooks.get(id));
   }
 
   /** A config without alert routes. */

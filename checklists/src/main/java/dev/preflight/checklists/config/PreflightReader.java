@@ -27,7 +27,7 @@ final class PreflightReader {
   private static final Pattern REACTION = Pattern.compile("[a-z0-9_+'-]+");
   static final String EMPTY_HINT = "a config needs at least checklists:, and usually roles:, channels: and services:";
 
-  private static final List<String> KEYS = List.of("signOffReaction", "roles", "channels", "checklists", "services", "alerts");
+  private static final List<String> KEYS = List.of("signOffReaction", "roles", "channels", "checklists", "services", "alerts", "runbooks");
   private static final List<String> ROLE_KEYS = List.of("users", "groups");
   private static final List<String> SERVICE_KEYS = List.of("versionPattern", "environments");
   private static final List<String> ENVIRONMENT_KEYS =
@@ -46,7 +46,8 @@ final class PreflightReader {
       Map<String, String> channels,
       List<Value> checklistPaths,
       Map<String, Service> services,
-      List<AlertRoute> alertRoutes) {}
+      List<AlertRoute> alertRoutes,
+      Map<String, dev.preflight.checklists.runbook.Runbook> runbooks) {}
 
   private final Problems problems;
   private final References references;
@@ -65,7 +66,7 @@ final class PreflightReader {
   private Read read(Node root) {
     Optional<Mapping> top = new Value(root, "", EMPTY_HINT, problems).mapping();
     if (top.isEmpty()) {
-      return new Read(PreflightConfig.DEFAULT_SIGN_OFF_REACTION, Map.of(), Map.of(), List.of(), Map.of(), List.of());
+      return new Read(PreflightConfig.DEFAULT_SIGN_OFF_REACTION, Map.of(), Map.of(), List.of(), Map.of(), List.of(), Map.of());
     }
     Mapping fields = top.get().allow(KEYS);
     String reaction = fields.get("signOffReaction", "write signOffReaction: white_check_mark")
@@ -90,7 +91,11 @@ final class PreflightReader {
         .flatMap(Value::mapping)
         .map(alerts -> AlertsReader.read(alerts, services, environmentNames, references))
         .orElse(List.of());
-    return new Read(reaction, roles, channels, checklistPaths, services, alertRoutes);
+    Map<String, dev.preflight.checklists.runbook.Runbook> runbooks = fields.get("runbooks", RunbookReader.HINT)
+        .flatMap(Value::mapping)
+        .map(mapping -> RunbookReader.read(mapping, references, services))
+        .orElse(Map.of());
+    return new Read(reaction, roles, channels, checklistPaths, services, alertRoutes, runbooks);
   }
 
   private static Optional<String> reaction(Value value) {

@@ -79,6 +79,23 @@ class ExamplesTest {
   }
 
   @Test
+  void fluxionRunbooksFromSeed001ScaleTheBackendAndForceANewDeployment() {
+    PreflightConfig fluxion = ConfigLoader.load(SYSTEMS.resolve("fluxion-ecs.yaml"));
+    assertEquals(List.of("scale-backend", "redeploy-backend"), List.copyOf(fluxion.runbooks().keySet()));
+    dev.preflight.checklists.runbook.Runbook scale = fluxion.runbook("scale-backend").orElseThrow();
+    assertEquals(List.of(new dev.preflight.checklists.runbook.Parameter.Count("count",
+        "how many backend tasks should run", 2, 4)), scale.parameters());
+    assertEquals("production", scale.environment());
+    EcsScaleAction step = assertInstanceOf(EcsScaleAction.class, scale.steps().get(0));
+    assertEquals("fluxion-cluster", step.cluster());
+    assertEquals("{count}", step.desiredCount());
+    EcsForceNewDeploymentAction redeploy = assertInstanceOf(EcsForceNewDeploymentAction.class,
+        fluxion.runbook("redeploy-backend").orElseThrow().steps().get(0));
+    assertEquals("FluxionStackV2-FluxionBackendServiceE051E4B7-3D0YfNUbXnmp", redeploy.service());
+    assertEquals(List.of("sre"), fluxion.runbook("redeploy-backend").orElseThrow().roles());
+  }
+
+  @Test
   void alojamientosDeploysWithItsScriptFromSeed002() {
     Service.Environment production = system("alojamientos-compose.yaml", "alojamientos", "production");
     assertEquals("alojamientos-production", production.checklist());

@@ -38,8 +38,12 @@ public final class FakeEcs {
   /** UpdateService as ECS applied it (a throttled or refused call is not in the list). */
   public record UpdateServiceCall(String cluster, String service, String taskDefinition) {}
 
+  /** The desiredCount (null when not sent) and forceNewDeployment of each applied UpdateService. */
+  public record ScaleCall(String cluster, String service, Integer desiredCount, boolean forceNewDeployment) {}
+
   private final FakeAws aws;
   private final List<UpdateServiceCall> updates = new CopyOnWriteArrayList<>();
+  private final List<ScaleCall> scales = new CopyOnWriteArrayList<>();
   private final List<String> calls = new CopyOnWriteArrayList<>();
   private final Map<String, JsonObject> taskDefinitions = new LinkedHashMap<>();
   private final Map<String, JsonArray> tags = new HashMap<>();
@@ -85,6 +89,7 @@ public final class FakeEcs {
    */
   public synchronized FakeEcs reset() {
     updates.clear();
+    scales.clear();
     calls.clear();
     taskDefinitions.clear();
     tags.clear();
@@ -186,6 +191,17 @@ public final class FakeEcs {
   }
 
   // --- inspection -------------------------------------------------------------------------
+
+  /** Every UpdateService ECS applied, in order, with its desiredCount and forceNewDeployment. */
+  public List<ScaleCall> scaleCalls() {
+    return List.copyOf(scales);
+  }
+
+  /** The service's desired count and its running tasks, as the next DescribeServices would show before it moves. */
+  public synchronized int[] counts(String cluster, String name) {
+    FakeService service = clusters.get(cluster).get(name);
+    return new int[] {service.desiredCount, service.deployments.stream().mapToInt(d -> d.running).sum()};
+  }
 
   /** Every UpdateService ECS applied, in order. */
   public List<UpdateServiceCall> updateServiceCalls() {
@@ -316,7 +332,13 @@ public final class FakeEcs {
     }
     if (!arn.equals(service.primary().taskDefinition) || input.getBoolean("forceNewDeployment", false)) {
       service.start(new FakeDeployment(nextDeploymentId(), arn, service.desiredCount, failureReason));
+    } else if (service.primary().desired != service.desiredCount) {
+      // Scaling alone: the PRIMARY deployment moves its tasks toward the new count, pace per look.
+      service.primary().desired = service.desiredCount;
+      service.primary().rolloutState = "IN_PROGRESS";
     }
+    scales.add(new ScaleCall(cluster, name, input.containsKey("desiredCount") ? input.getInteger("desiredCount") : null,
+        input.getBoolean("forceNewDeployment", false)));
     updates.add(new UpdateServiceCall(cluster, name, arn));
     return Reply.ok(new JsonObject().put("service", service.toJson()));
   }
@@ -380,7 +402,9 @@ public final class FakeEcs {
         }
         return;
       }
-      primary.running = Math.min(primary.desired, primary.running + pace);
+      primary.running = primary.running <= primary.desired
+          ? Math.min(primary.desired, primary.running + pace)
+          : Math.max(primary.desired, primary.running - pace);
       int stopping = primary.running;
       for (FakeDeployment older : deployments.subList(1, deployments.size())) {
         int stopped = Math.min(older.running, stopping);
@@ -428,7 +452,7 @@ public final class FakeEcs {
   private static final class FakeDeployment {
     final String id;
     final String taskDefinition;
-    final int desired;
+    int desired;
     final String failureReason;
     final double createdAt = FakeAws.epochSeconds(Instant.now());
     String status = "PRIMARY";
