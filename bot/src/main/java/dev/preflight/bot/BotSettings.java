@@ -76,12 +76,13 @@ public record BotSettings(
   static final int MAX_HTTP_LOOPS = 64;
 
   /**
-   * How many event loops at least serve HTTP (PREFLIGHT_HTTP_LOOPS); unset, one, as before. Set
-   * to the CPU count, acknowledgements of different connections no longer queue behind one thread.
+   * How many event loops at least serve HTTP (PREFLIGHT_HTTP_LOOPS); unset, the CPU count and at
+   * least two ({@link HttpLoops#defaultLoops}), so acknowledgements of different connections do
+   * not queue behind one thread.
    */
   private static int httpLoops(String value) {
     if (value == null || value.isBlank()) {
-      return 1;
+      return Math.min(MAX_HTTP_LOOPS, HttpLoops.defaultLoops(Runtime.getRuntime().availableProcessors()));
     }
     try {
       int loops = Integer.parseInt(value.trim());
@@ -91,7 +92,7 @@ public record BotSettings(
       return loops;
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("PREFLIGHT_HTTP_LOOPS must be a whole number from 1 to " + MAX_HTTP_LOOPS
-          + " (event loops serving HTTP; unset: one), not `" + value + "`");
+          + " (event loops serving HTTP; unset: one per CPU, at least 2), not `" + value + "`");
     }
   }
 

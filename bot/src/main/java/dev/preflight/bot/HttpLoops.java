@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The bot's HTTP server on several event loops. Vert.x hands the connections of one port in
@@ -57,32 +58,43 @@ final class HttpLoops {
    * different ones; the first server's loop may be among them (it has no say in where the
    * deployment lands), so at least {@code loops} loops serve.
    *
-   * <p>They are undeployed with the deployment that called this, before its own stop: each first
-   * runs {@code stopping} (so the routes refuse new work from then on, as they do once the bot
-   * stops), then takes no new connections and waits up to {@code drain} for the requests it is
-   * answering.
+   * <p>They are undeployed with the deployment that called this, before its own stop. Each
+   * keeps listening until {@code drained} completes, which is the bot's own first stop step
+   * (refuse new work with an answer, wait for the requests in flight): closing a server earlier
+   * would drop the connections it had just accepted, since Vert.x treats a connection whose
+   * request it has not read yet as idle and closes it unanswered. Only then does it take no new
+   * connections and wait up to {@code drain} for what it is still answering.
    */
   static Future<?> deployMore(Vertx vertx, Handler<HttpServerRequest> handler, int port, int loops, Duration drain,
-      Runnable stopping) {
+      Supplier<Future<?>> drained) {
     if (loops <= 1) {
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(() -> new Loop(handler, port, drain, stopping),
+    return vertx.deployVerticle(() -> new Loop(handler, port, drain, drained),
         new DeploymentOptions().setInstances(loops));
+  }
+
+  /**
+   * The number of loops when PREFLIGHT_HTTP_LOOPS is unset: one per CPU, so acknowledgements of
+   * different connections use every core, and at least two, so one slow handler does not hold
+   * every acknowledgement behind it.
+   */
+  static int defaultLoops(int processors) {
+    return Math.max(2, processors);
   }
 
   private static final class Loop extends VerticleBase {
     private final Handler<HttpServerRequest> handler;
     private final int port;
     private final Duration drain;
-    private final Runnable stopping;
+    private final Supplier<Future<?>> drained;
     private HttpServer server;
 
-    Loop(Handler<HttpServerRequest> handler, int port, Duration drain, Runnable stopping) {
+    Loop(Handler<HttpServerRequest> handler, int port, Duration drain, Supplier<Future<?>> drained) {
       this.handler = handler;
       this.port = port;
       this.drain = drain;
-      this.stopping = stopping;
+      this.drained = drained;
     }
 
     @Override
@@ -93,8 +105,9 @@ final class HttpLoops {
 
     @Override
     public Future<?> stop() {
-      stopping.run();
-      return server == null ? Future.succeededFuture() : server.shutdown(drain.toMillis(), TimeUnit.MILLISECONDS);
+      return drained.get().transform(v -> server == null
+          ? Future.succeededFuture()
+          : server.shutdown(drain.toMillis(), TimeUnit.MILLISECONDS));
     }
   }
 }

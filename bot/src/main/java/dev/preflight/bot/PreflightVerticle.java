@@ -92,6 +92,8 @@ final class PreflightVerticle extends VerticleBase {
   private HttpServer server;
   /** Set when the bot begins to stop: from then on new requests are refused. */
   private volatile boolean stopping;
+  /** Set by the first {@link #drain}: when every server may close. */
+  private Future<Void> drained;
   private final AtomicInteger requestsInFlight = new AtomicInteger();
   private final Promise<Void> requestsDone = Promise.promise();
 
@@ -124,7 +126,7 @@ final class PreflightVerticle extends VerticleBase {
           LOG.info("Preflight is listening on port {}", listening.actualPort());
         })
         .compose(listening -> HttpLoops.deployMore(vertx, routes, settings.port(), settings.httpLoops(), ACK_WAIT,
-                () -> stopping = true)
+                this::drain)
             .onSuccess(more -> LOG.info("HTTP is served by at least {} event loop(s)", settings.httpLoops())))
         .compose(listening -> parts.runs().resume())
         .onSuccess(resumed -> LOG.info("Resumed {} open runs", resumed))
@@ -340,6 +342,11 @@ final class PreflightVerticle extends VerticleBase {
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
   }
 
+  /** Requests being answered right now, on any loop. */
+  int requestsInFlight() {
+    return requestsInFlight.get();
+  }
+
   /** The port actually bound; differs from the setting when that is 0. */
   int port() {
     return server.actualPort();
@@ -361,13 +368,27 @@ final class PreflightVerticle extends VerticleBase {
     // Slack's Socket Mode deliveries stop first, as HTTP ones do once the server refuses them.
     Future<?> socketClosed = parts.socketMode() == null ? Future.succeededFuture() : parts.socketMode().close();
     return socketClosed
-        .transform(v -> requestsFinished())
+        .transform(v -> drain())
         .transform(v -> server == null ? Future.succeededFuture() : server.close())
         .transform(v -> stopWork(parts))
         // Pending edits of run messages go out now: the stopped work has queued its last ones, and
         // the Slack client and the pool are still open.
         .transform(v -> parts.surface() == null ? Future.succeededFuture() : parts.surface().flush())
         .transform(v -> closeClients(parts));
+  }
+
+  /**
+   * The first step of the stop, shared by every HTTP server of the bot (the extra ones of
+   * {@link HttpLoops} stop before this verticle does, and must not close their connections
+   * before it): new requests are refused from now on, and the future completes once the
+   * requests in flight on any loop are answered, or after {@link #ACK_WAIT}.
+   */
+  private synchronized Future<Void> drain() {
+    stopping = true;
+    if (drained == null) {
+      drained = requestsFinished();
+    }
+    return drained;
   }
 
   /** Completes when no request is in flight, or after {@link #ACK_WAIT}. */

@@ -58,7 +58,8 @@ class BotSettingsTest {
 
   @Test
   void httpIsServedByOneEventLoopUnlessToldAndANonsenseCountIsExplained() {
-    assertEquals(1, BotSettings.fromEnvironment(Map.of()).httpLoops());
+    assertEquals(Math.max(2, Runtime.getRuntime().availableProcessors()),
+        BotSettings.fromEnvironment(Map.of()).httpLoops());
     assertEquals(3, BotSettings.fromEnvironment(Map.of("PREFLIGHT_HTTP_LOOPS", "3")).httpLoops());
     for (String bad : new String[] {"0", "-2", "65", "two", "1.5"}) {
       IllegalArgumentException error = assertThrows(IllegalArgumentException.class,

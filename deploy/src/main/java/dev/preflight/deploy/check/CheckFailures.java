@@ -47,7 +47,8 @@ public final class CheckFailures {
   }
 
   private static String summary(Throwable cause, Duration timeout) {
-    if (cause instanceof MissingVariableException || cause instanceof InvalidSpecException) {
+    if (cause instanceof MissingVariableException || cause instanceof InvalidSpecException
+        || cause instanceof HostBusyException) {
       return cause.getMessage();
     }
     if (message(cause).contains("Acquire operation took longer")) {

@@ -8,6 +8,7 @@ import dev.preflight.checklists.time.Spans;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.DecodeException;
@@ -29,18 +30,34 @@ import java.util.stream.Collectors;
 /** Sends one request and compares the answer with what the spec expects. */
 final class HttpCheck implements Check<CheckSpec.Http> {
 
-  static final int MAX_CONNECTIONS_PER_HOST = 50;
+  /**
+   * Connections the checks may have open to one host (scheme, host and port) at once. A request
+   * holds its connection until the answer is in, so this is how many checks of one host run side
+   * by side; with 50, a thousand checks of one health endpoint ran in twenty waves, each a
+   * check's latency long, and the waves counted against their timeouts. Checks of different
+   * hosts do not share it.
+   */
+  static final int MAX_CONNECTIONS_PER_HOST = 1_024;
+  /** Checks that may wait for a connection to one host; the next ones fail at once, saying why. */
+  static final int MAX_WAITING_PER_HOST = 4_096;
 
   private final WebClient client;
+  private final int maxConnections;
+  private final int maxWaiting;
 
   HttpCheck(Vertx vertx) {
+    this(vertx, MAX_CONNECTIONS_PER_HOST, MAX_WAITING_PER_HOST);
+  }
+
+  /** With other limits than the bot's, for tests that fill them. */
+  HttpCheck(Vertx vertx, int maxConnections, int maxWaiting) {
+    this.maxConnections = maxConnections;
+    this.maxWaiting = maxWaiting;
     this.client = WebClient.create(vertx, new WebClientOptions()
             .setUserAgent("Preflight-Check")
             // The status a spec expects is the one its URL answers: a login page's 302 is a result.
             .setFollowRedirects(false),
-        // A checklist may point dozens of checks at one host at once (seed 003 has eight); queueing
-        // behind a small pool would count as their latency and eat into their timeouts.
-        new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_HOST));
+        new PoolOptions().setHttp1MaxSize(maxConnections).setMaxWaitQueueSize(maxWaiting));
   }
 
   /**
@@ -74,7 +91,9 @@ final class HttpCheck implements Check<CheckSpec.Http> {
     headers.forEach(request::putHeader);
 
     long started = System.nanoTime();
-    Future<HttpResponse<Buffer>> sent = body == null ? request.send() : request.sendBuffer(Buffer.buffer(body));
+    Future<HttpResponse<Buffer>> sent = (body == null ? request.send() : request.sendBuffer(Buffer.buffer(body)))
+        .recover(failure -> Future.failedFuture(failure instanceof ConnectionPoolTooBusyException
+            ? new HostBusyException(busy(url)) : failure));
     return sent.map(response -> new Exchange(
         judge(spec, bodyContains, expectations, response, Latency.millisSince(started), redactor),
         Optional.ofNullable(response.bodyAsString()).orElse("")));
@@ -137,6 +156,15 @@ final class HttpCheck implements Check<CheckSpec.Http> {
 
   private static HttpMethod method(String method) {
     return method == null || method.isBlank() ? HttpMethod.GET : HttpMethod.valueOf(method.trim().toUpperCase(Locale.ROOT));
+  }
+
+  /** Why a check was not sent when its host's queue is full: names the host, never the whole URL. */
+  private String busy(String url) {
+    URI uri = URI.create(url);
+    String host = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+    return String.format(Locale.ROOT,
+        "not sent: %,d checks of %s were already waiting for one of its %,d connections", maxWaiting, host,
+        maxConnections);
   }
 
   private static String validUrl(String url, Redactor redactor) {

@@ -1,0 +1,139 @@
+package dev.preflight.deploy.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.preflight.checklists.checklist.CheckSpec;
+import dev.preflight.checklists.run.Evidence;
+import dev.preflight.checklists.secret.Variables;
+import dev.preflight.deploy.aws.AwsClients;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Many checks of one host run side by side rather than queueing behind a few connections, and
+ * when even the queue for a host is full, the checks beyond it fail at once with a reason a
+ * person can act on. The server here answers nothing until it holds as many requests as the
+ * test expects at the same time: a client that serializes them never gets an answer.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
+class HttpCheckPoolTest {
+
+  /** Four times the pool the check client used to have. */
+  private static final int CHECKS = 200;
+
+  @Test
+  void twoHundredChecksOfOneHostAreAllAtTheServerAtOnce(Vertx vertx, VertxTestContext test) {
+    AwsClients aws = new AwsClients();
+    CheckRunner runner = new CheckRunner(vertx, aws);
+    Held held = new Held(CHECKS);
+    listen(vertx, held)
+        .compose(port -> {
+          List<Future<Evidence>> checks = new ArrayList<>();
+          for (int i = 0; i < CHECKS; i++) {
+            // Bounded, so a client that cannot send them all at once fails the test rather than hangs it.
+            checks.add(runner.run(HttpSpec.get("http://127.0.0.1:" + port + "/held/" + i)
+                .timeout(Duration.ofSeconds(30)).build(), Variables.of(Map.of())));
+          }
+          return Future.all(checks).map(all -> checks);
+        })
+        .onComplete(test.succeeding(checks -> test.verify(() -> {
+          runner.close();
+          aws.close();
+          for (Future<Evidence> check : checks) {
+            assertTrue(check.result().passed(), check.result()::toString);
+            assertEquals("released", check.result().excerpt());
+          }
+          assertEquals(CHECKS, held.most, "requests the server held at the same time");
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void checksBeyondAHostsQueueFailAtOnceSayingWhyWhileTheOthersGoThrough(Vertx vertx, VertxTestContext test) {
+    // Two connections and three waiting. A check waits until it holds a connection, including
+    // while that connection is being opened, so of seven checks sent together three are taken
+    // (two at once, one after) and four are refused before anything is sent. The server answers
+    // once it holds two.
+    HttpCheck small = new HttpCheck(vertx, 2, 3);
+    CheckRunner runner = new CheckRunner(vertx, Map.of(CheckSpec.Http.class, small));
+    Held held = new Held(2);
+    listen(vertx, held)
+        .compose(port -> {
+          List<Future<Evidence>> checks = new ArrayList<>();
+          for (int i = 0; i < 7; i++) {
+            checks.add(runner.run(HttpSpec.get("http://127.0.0.1:" + port + "/held/" + i)
+                .timeout(Duration.ofSeconds(30)).build(), Variables.of(Map.of())));
+          }
+          return Future.all(checks).map(all -> new Object[] {port, checks});
+        })
+        .onComplete(test.succeeding(result -> test.verify(() -> {
+          small.close();
+          int port = (Integer) result[0];
+          @SuppressWarnings("unchecked")
+          List<Future<Evidence>> checks = (List<Future<Evidence>>) result[1];
+          List<Evidence> passed = new ArrayList<>();
+          List<Evidence> refused = new ArrayList<>();
+          for (Future<Evidence> check : checks) {
+            (check.result().passed() ? passed : refused).add(check.result());
+          }
+          assertTrue(passed.size() >= 3 && passed.size() <= 5, passed::toString);
+          assertEquals(7 - passed.size(), refused.size(), refused::toString);
+          for (Evidence evidence : refused) {
+            assertEquals("not sent: 3 checks of 127.0.0.1:" + port
+                + " were already waiting for one of its 2 connections", evidence.summary());
+          }
+          assertEquals(passed.size(), held.received, "requests that reached the server");
+          test.completeNow();
+        })));
+  }
+
+  private static Future<Integer> listen(Vertx vertx, Held held) {
+    return vertx.createHttpServer().requestHandler(held::hold).listen(0, "127.0.0.1")
+        .map(server -> server.actualPort());
+  }
+
+  /**
+   * Holds requests until {@code together} of them are waiting at once, then answers those; any
+   * request after that is answered at once. Runs on the server's one event loop.
+   */
+  private static final class Held {
+    private final int together;
+    private final List<HttpServerRequest> waiting = new ArrayList<>();
+    private boolean released;
+    private int received;
+    private int most;
+
+    Held(int together) {
+      this.together = together;
+    }
+
+    void hold(HttpServerRequest request) {
+      received++;
+      if (released) {
+        request.response().end("released");
+        return;
+      }
+      waiting.add(request);
+      request.connection().closeHandler(v -> waiting.remove(request));
+      most = Math.max(most, waiting.size());
+      if (waiting.size() >= together) {
+        released = true;
+        waiting.forEach(held -> held.response().end("released"));
+        waiting.clear();
+      }
+    }
+  }
+}
