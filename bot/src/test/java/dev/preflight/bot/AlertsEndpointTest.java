@@ -27,6 +27,7 @@ import dev.preflight.handlers.alert.AlertActions;
 import dev.preflight.handlers.alert.AlertPoster;
 import dev.preflight.handlers.command.DeployReplies;
 import dev.preflight.handlers.command.SlackHarness;
+import dev.preflight.handlers.fake.FakeSlack;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -383,16 +384,22 @@ class AlertsEndpointTest {
 
     await(slack.send(slack.requests.blockAction(AlertActions.ROLLBACK, value, "U0VISITOR", ALERTS,
         alarm.getString("ts"), slack.fake.responseUrl("click"))));
-    JsonObject refusal = await(slack.fake.awaitCall("chat.postEphemeral", c -> "U0VISITOR".equals(c.getString("user"))));
+    // The refusal comes through the click's response_url, which reaches the person wherever the alert is.
+    JsonObject refusal = await(slack.fake.awaitResponse("click", body -> true));
+    assertEquals("ephemeral", refusal.getString("response_type"));
+    assertEquals(false, refusal.getBoolean("replace_original"), "the alert stays as it is");
     // Someone without a deployer role is refused before anything is looked up.
     assertTrue(refusal.getString("text").contains("needs the *"), refusal.getString("text"));
 
+    // A click whose response_url has expired (an alert clicked 30 minutes on) is answered by direct message.
+    slack.fake.expireResponseUrl("old-click");
     await(slack.send(slack.requests.blockAction(AlertActions.ROLLBACK, value, "U0DEPLOYER", ALERTS,
-        alarm.getString("ts"), slack.fake.responseUrl("click"))));
-    JsonObject deployer = await(slack.fake.awaitCall("chat.postEphemeral",
-        c -> "U0DEPLOYER".equals(c.getString("user"))));
+        alarm.getString("ts"), slack.fake.responseUrl("old-click"))));
+    JsonObject deployer = await(slack.fake.awaitCall("chat.postMessage",
+        c -> FakeSlack.dmChannel("U0DEPLOYER").equals(c.getString("channel"))));
     // The release on record was not deployed by a Preflight run, so there is nothing to roll back.
     assertTrue(deployer.getString("text").contains("has not deployed *api* to *prod* yet"), deployer.getString("text"));
+    assertTrue(slack.fake.calls("chat.postEphemeral").isEmpty(), "never an ephemeral first");
     assertEquals(0L, (long) await(pool.query("select count(*) from runs where status = 'ROLLING_BACK'").execute())
         .iterator().next().getLong(0));
     assertTrue(slack.fake.calls("chat.update").isEmpty(), "a refused rollback leaves the alert as it was");

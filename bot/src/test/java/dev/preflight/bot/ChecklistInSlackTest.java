@@ -118,9 +118,9 @@ class ChecklistInSlackTest {
         // The same click again is a stale button: a private answer, nothing changes.
         .compose(message -> send(slack.blockAction(ActionIds.TICK, posted.tick, LEAD, OPS, posted.ts(),
             fake.responseUrl("tick2"))))
-        .compose(again -> fake.awaitCall("chat.postEphemeral", call -> LEAD.equals(call.getString("user"))))
-        .compose(ephemeral -> {
-          test.verify(() -> assertTrue(ephemeral.getString("text").contains("already"), ephemeral.encode()));
+        .compose(again -> fake.awaitResponse("tick2", answer -> true))
+        .compose(answer -> {
+          test.verify(() -> assertTrue(answer.getString("text").contains("already"), answer.encode()));
           // The person who started the run may not sign it off.
           return send(slack.reactionAdded("Ev00000001", STARTER, "white_check_mark", OPS, posted.ts()));
         })
@@ -250,7 +250,7 @@ class ChecklistInSlackTest {
           // Someone outside the waiver roles is told who may waive, and no modal opens.
           return send(slack.blockAction(ActionIds.WAIVE, value, LEAD, OPS, posted.ts(), fake.responseUrl("w1")));
         })
-        .compose(clicked -> fake.awaitCall("chat.postEphemeral", call -> LEAD.equals(call.getString("user"))))
+        .compose(clicked -> fake.awaitResponse("w1", answer -> true))
         .compose(refusal -> {
           test.verify(() -> {
             assertTrue(refusal.getString("text").contains("sre"), refusal.encode());
@@ -273,6 +273,78 @@ class ChecklistInSlackTest {
         })
         .onComplete(test.succeeding(message -> test.verify(() -> {
           assertTrue(Blocks.text(message).contains("Snapshot taken by the provider at 02:00"));
+          test.completeNow();
+        })));
+  }
+
+  /**
+   * Answers after the ack reach the person where they are. A click's answer goes through its
+   * response_url, never an ephemeral first, and by direct message once that URL has expired. A
+   * refused sign-off reaction has no response_url: it is answered beside the run's message, in the
+   * channel the bot posted it in, or by direct message when Slack refuses that.
+   */
+  @Test
+  void lateAnswersToClicksAndReactionsReachThePersonWhereTheyAre(VertxTestContext test) {
+    Posted posted = new Posted();
+    String already = "This item is already passed.";
+    startRun()
+        .compose(ts -> {
+          posted.ts = ts;
+          return fake.awaitCall("chat.postMessage");
+        })
+        .compose(message -> {
+          posted.tick = Blocks.buttonValue(message, ActionIds.TICK, "backup").orElseThrow();
+          return send(slack.blockAction(ActionIds.TICK, posted.tick, LEAD, OPS, posted.ts(), fake.responseUrl("t1")));
+        })
+        .compose(ticked -> awaitMessage(text -> text.contains("Ticked by <@" + LEAD + ">")))
+        // The same tick again, picked from the item's overflow menu: a stale choice, answered in place.
+        .compose(message -> {
+          String[] ref = posted.tick.split("/");
+          JsonObject option = new JsonObject().put("text", new JsonObject().put("type", "plain_text").put("text", "Tick"))
+              .put("value", ActionIds.itemMenuValue(ActionIds.TICK, ref[0], ref[1]).orElseThrow());
+          return send(slack.overflowAction(ActionIds.ITEM_MENU, option, LEAD, OPS, posted.ts(), fake.responseUrl("menu")));
+        })
+        .compose(picked -> fake.awaitResponse("menu", answer -> true))
+        .compose(answer -> {
+          test.verify(() -> {
+            assertEquals(already, answer.getString("text"));
+            assertEquals("ephemeral", answer.getString("response_type"), "only the clicker reads it");
+            assertEquals(false, answer.getBoolean("replace_original"), "the run's message stays as it is");
+          });
+          fake.expireResponseUrl("expired");
+          return send(slack.blockAction(ActionIds.TICK, posted.tick, LEAD, OPS, posted.ts(),
+              fake.responseUrl("expired")));
+        })
+        .compose(clicked -> fake.awaitCall("chat.postMessage",
+            call -> FakeSlack.dmChannel(LEAD).equals(call.getString("channel"))))
+        .compose(dm -> {
+          test.verify(() -> {
+            assertEquals(already, dm.getString("text"), "the expired response_url's answer comes by direct message");
+            assertTrue(fake.calls("chat.postEphemeral").isEmpty(), "a click is never answered by an ephemeral");
+          });
+          // The bot was removed from the run's channel: Slack refuses the ephemeral.
+          fake.failNext("chat.postEphemeral", "not_in_channel");
+          return send(slack.reactionAdded("Ev0ANSWER1", STARTER, "white_check_mark", OPS, posted.ts()));
+        })
+        .compose(reacted -> fake.awaitCall("chat.postMessage",
+            call -> FakeSlack.dmChannel(STARTER).equals(call.getString("channel"))))
+        .compose(dm -> {
+          test.verify(() -> {
+            assertTrue(dm.getString("text").startsWith("You started this run")
+                && dm.getString("text").endsWith("Your reaction was not counted as a sign-off."), dm.encode());
+            List<JsonObject> tried = fake.calls("chat.postEphemeral");
+            assertEquals(1, tried.size(), "the refused ephemeral, and no click: " + tried);
+            assertEquals(OPS, tried.get(0).getString("channel"), "beside the run's message, where the bot posted it");
+          });
+          Set<JsonObject> before = Collections.newSetFromMap(new IdentityHashMap<>());
+          before.addAll(fake.calls("chat.postEphemeral"));
+          return send(slack.reactionAdded("Ev0ANSWER2", STARTER, "white_check_mark", OPS, posted.ts()))
+              .compose(reacted -> fake.awaitCall("chat.postEphemeral", call -> !before.contains(call)));
+        })
+        .onComplete(test.succeeding(ephemeral -> test.verify(() -> {
+          assertEquals(OPS, ephemeral.getString("channel"));
+          assertEquals(STARTER, ephemeral.getString("user"));
+          assertTrue(ephemeral.getString("text").startsWith("You started this run"), ephemeral.encode());
           test.completeNow();
         })));
   }

@@ -162,7 +162,7 @@ class DatabaseOutageTest {
         })
         .compose(clicked -> {
           test.verify(() -> assertEquals(200, clicked.statusCode(), "a click is answered, never a 5xx"));
-          return fake.awaitCall("chat.postEphemeral", call -> LEAD.equals(call.getString("user")));
+          return fake.awaitResponse("tick", answer -> true);
         })
         .compose(told -> {
           test.verify(() -> assertTrue(told.getString("text").contains("your tick is saved and will be applied"),

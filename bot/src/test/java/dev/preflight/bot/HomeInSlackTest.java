@@ -90,8 +90,8 @@ class HomeInSlackTest {
         .statusCode());
     JsonObject refusal = await(fake.awaitCall("views.open")).getJsonObject("view");
     assertEquals("modal", refusal.getString("type"));
-    assertEquals("Deploying *api* to *production* needs the *deployer* role, and you hold none of them.\n",
-        Blocks.text(refusal));
+    assertEquals("Unlocking *api* in *production* needs the *deployer* role, and you do not hold it.\n",
+        Blocks.text(refusal), "an unlock is refused in its own words, not as a deploy");
     assertEquals(1L, count("select count(*) from environment_locks"), "the refusal changed nothing");
 
     List<JsonObject> before = fake.calls("views.publish");

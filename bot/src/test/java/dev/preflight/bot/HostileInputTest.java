@@ -541,7 +541,7 @@ class HostileInputTest {
     return answers();
   }
 
-  /** Run buttons answer through the click's response_url; item buttons still as an ephemeral. */
+  /** Buttons answer through the click's response_url; anything answered as an ephemeral is counted too. */
   private List<JsonObject> answers() {
     List<JsonObject> all = new ArrayList<>(fake.responsesTo("click-"));
     all.addAll(fake.calls("chat.postEphemeral"));

@@ -9,12 +9,14 @@ import dev.preflight.deploy.TestDatabase;
 import dev.preflight.handlers.ActionIds;
 import dev.preflight.handlers.fake.FakeSlack;
 import dev.preflight.handlers.fake.SlackRequests;
+import dev.preflight.handlers.watch.WatchAlerts;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -36,6 +38,7 @@ class WatchInSlackTest {
   private static final String DEPLOYS = "C0DEPLOYS1";
   private static final String ALERTS = "C0ALERTS01";
   private static final String DEPLOYER = "U0DEPLOY1";
+  private static final String STRANGER = "U0VISITOR1";
 
   private final SlackRequests slack = new SlackRequests();
   private Vertx vertx;
@@ -85,6 +88,7 @@ class WatchInSlackTest {
     assertTrue(alert.getJsonArray("blocks").encode().contains("API answers on /ready: expected 200, got 503"),
         alert.getJsonArray("blocks").encode());
     awaitEdit(ts, text -> text.contains("Post-deploy watch failing") && text.contains("1 failing in a row · 1 round, failed"));
+    refusedRollbackClicksAreAnsweredWhereThePersonIs(alert);
     awaitEdit(ts, text -> text.contains("Post-deploy watch failing")
         && text.contains("2 failing in a row · 2 rounds, all failed"));
 
@@ -100,6 +104,31 @@ class WatchInSlackTest {
     assertEquals(1, fake.messages(ALERTS).size(), "one alert for the two failing rounds");
     assertEquals(1, fake.replies(ALERTS, alertTs).size(), "the recovery, in the alert's thread");
     assertEquals(1, fake.messages(DEPLOYS).size(), "one message for the run");
+  }
+
+  /**
+   * Someone without the deployer role clicks the alert's Rollback: the refusal comes through the
+   * click's response_url (the alert channel need not have them, or the bot, as a member); when
+   * that URL has expired, as a direct message.
+   */
+  private void refusedRollbackClicksAreAnsweredWhereThePersonIs(JsonObject alert) throws Exception {
+    String runId = Blocks.button(alert, WatchAlerts.WATCH_ROLLBACK).orElseThrow().getString("value");
+    String alertTs = firstMessageTs(ALERTS);
+    await(slack.blockAction(WatchAlerts.WATCH_ROLLBACK, runId, STRANGER, ALERTS, alertTs,
+        fake.responseUrl("watch-click")).send(client, "127.0.0.1", bot.port()));
+    JsonObject answer = await(fake.awaitResponse("watch-click", body -> true));
+    assertEquals("ephemeral", answer.getString("response_type"));
+    assertEquals(false, answer.getBoolean("replace_original"), "the alert stays as it is");
+    assertEquals("Deploying *api* to *production* needs the *deployer* role, and you hold none of them.",
+        answer.getString("text"));
+
+    fake.expireResponseUrl("watch-old-click");
+    await(slack.blockAction(WatchAlerts.WATCH_ROLLBACK, runId, STRANGER, ALERTS, alertTs,
+        fake.responseUrl("watch-old-click")).send(client, "127.0.0.1", bot.port()));
+    JsonObject dm = await(fake.awaitCall("chat.postMessage",
+        call -> FakeSlack.dmChannel(STRANGER).equals(call.getString("channel"))));
+    assertEquals(answer.getString("text"), dm.getString("text"));
+    assertEquals(List.of(), fake.calls("chat.postEphemeral"), "never an ephemeral first");
   }
 
   /** The fake stores a message as it answers the call the test saw: look until it has. */

@@ -15,9 +15,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Private answers to one person, for refusals and failures that happen after the ack. An answer
  * goes through the command's or click's {@code response_url} when there is one (it reaches the
- * person in direct messages and in channels the bot has not joined), else as an ephemeral
- * message; when that fails (the URL expired after 30 minutes or five uses, the bot is not in the
- * channel) it comes as a direct message from the bot instead, so the person always reads it.
+ * person in direct messages and in channels the bot has not joined). Without one it is an
+ * ephemeral message only where the bot is known to be a member (the channel of a message it
+ * posted: it has no {@code chat:write.public}, so it posts only where it was invited), and a
+ * direct message from the bot otherwise. When the first way fails (the URL expired after 30
+ * minutes or five uses, the bot was removed from the channel) the answer comes as a direct
+ * message instead, so the person always reads it.
  */
 public final class Replies {
 
@@ -34,18 +37,41 @@ public final class Replies {
     return "There is no run `" + Mrkdwn.echo(runId) + "`; nothing was changed.";
   }
 
+  /** The answer to a run id that is well formed but names no run: the id itself means nothing to a reader. */
+  public static final String RUN_GONE = "I cannot find that run any more; nothing was changed.";
+
   /**
    * Who is answered and how to reach them.
    *
    * @param channel where they asked (the person's own id when Slack named no channel)
    * @param responseUrl the request's {@code response_url}, or null when it had none (a reaction,
-   *     a modal without one)
+   *     a click in a modal or on the Home tab)
+   * @param botInChannel whether an ephemeral message may be tried in {@code channel} when there is
+   *     no {@code response_url}: true only where the bot is known to be a member
    */
-  public record To(String channel, String user, String responseUrl) {
+  public record To(String channel, String user, String responseUrl, boolean botInChannel) {
 
-    /** The person who clicked, through the click's {@code response_url}. */
+    /** A command's asker: its {@code response_url}, else an ephemeral in the channel it was typed in. */
+    public To(String channel, String user, String responseUrl) {
+      this(channel, user, responseUrl, true);
+    }
+
+    /**
+     * The person who clicked, through the click's {@code response_url}; a click without one (in a
+     * modal, on the Home tab) is answered by direct message, never by an ephemeral first.
+     */
     public static To of(Click click) {
-      return new To(click.channel(), click.user(), click.responseUrl());
+      return new To(click.channel(), click.user(), click.responseUrl(), false);
+    }
+
+    /** Someone in a channel the bot posted in (a run's message is there), who gave no {@code response_url}. */
+    public static To inBotChannel(String channel, String user) {
+      return new To(channel, user, null, true);
+    }
+
+    /** Someone to answer by direct message only. */
+    public static To direct(String user) {
+      return new To(user, user, null, false);
     }
   }
 
@@ -61,15 +87,27 @@ public final class Replies {
 
   /** Tells {@code to.user()} privately; completes once the answer landed somewhere, or was logged as lost. */
   public Future<Void> tell(To to, String text) {
-    Future<Void> inPlace = to.responseUrl() != null && !to.responseUrl().isBlank()
-        ? slack.responseUrls().ephemeral(to.responseUrl(), text)
-        : slack.postEphemeral(to.channel(), to.user(), text);
+    Future<Void> inPlace;
+    if (to.responseUrl() != null && !to.responseUrl().isBlank()) {
+      inPlace = slack.responseUrls().ephemeral(to.responseUrl(), text);
+    } else if (to.botInChannel() && to.channel() != null && !to.channel().equals(to.user())) {
+      inPlace = slack.postEphemeral(to.channel(), to.user(), text);
+    } else {
+      return direct(to, text);
+    }
     return inPlace
         .recover(e -> {
           LOG.info("Could not answer {} in {} ({}); sending a direct message", to.user(), to.channel(),
               e.getMessage());
           return slack.directMessage(to.user(), text).mapEmpty();
         })
+        .onFailure(e -> LOG.warn("Could not answer {} privately in {}: {}", to.user(), to.channel(), e.getMessage()))
+        .<Void>mapEmpty()
+        .otherwiseEmpty();
+  }
+
+  private Future<Void> direct(To to, String text) {
+    return slack.directMessage(to.user(), text)
         .onFailure(e -> LOG.warn("Could not answer {} privately in {}: {}", to.user(), to.channel(), e.getMessage()))
         .<Void>mapEmpty()
         .otherwiseEmpty();
@@ -123,6 +161,9 @@ public final class Replies {
 
   /** What a refused person is told: a rule's refusal in words, or the exception's own sentence. */
   private static String said(Throwable failure) {
+    if (failure instanceof NoSuchRunException) {
+      return RUN_GONE;
+    }
     return failure instanceof RunRuleException refused ? RefusalText.mrkdwn(refused.refusal()) : failure.getMessage();
   }
 

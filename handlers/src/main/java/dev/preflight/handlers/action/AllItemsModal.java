@@ -85,13 +85,13 @@ final class AllItemsModal {
     Click.of(req.getPayload()).ifPresent(click -> loop.runOnContext(v -> {
       String runId = click.value();
       if (!SlackIds.isRunId(runId)) {
-        replies.tell(click.channel(), click.user(), Replies.noSuchRun(runId));
+        replies.tell(Replies.To.of(click), Replies.noSuchRun(runId));
         return;
       }
       runs.find(runId)
           .compose(tracked -> slack.openView(triggerId, ItemsModal.build(tracked.run(), 0, clock.instant())))
           .onFailure(RunMdc.around(runId, null,
-              e -> replies.explain(click.channel(), click.user(), e, "list of items")));
+              e -> replies.explain(Replies.To.of(click), e, "list of items")));
     }));
     return ctx.ack();
   }
@@ -110,17 +110,17 @@ final class AllItemsModal {
         modal = ActionIds.parseItemsModalMetadata(req.getPayload().getView().getPrivateMetadata());
         page = Integer.parseInt(click.value());
       } catch (IllegalArgumentException e) {
-        replies.tell(click.channel(), click.user(), Replies.NOT_MINE);
+        replies.tell(Replies.To.of(click), Replies.NOT_MINE);
         return;
       }
       if (!SlackIds.isRunId(modal.runId())) {
-        replies.tell(click.channel(), click.user(), Replies.noSuchRun(modal.runId()));
+        replies.tell(Replies.To.of(click), Replies.noSuchRun(modal.runId()));
         return;
       }
       runs.find(modal.runId())
           .compose(tracked -> refresh(new Open(open.get().viewId(), page), tracked.run()))
           .onFailure(RunMdc.around(modal.runId(), null,
-              e -> replies.explain(click.channel(), click.user(), e, "list of items")));
+              e -> replies.explain(Replies.To.of(click), e, "list of items")));
     });
     return ctx.ack();
   }

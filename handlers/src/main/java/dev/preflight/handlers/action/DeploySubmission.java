@@ -11,15 +11,23 @@ import dev.preflight.handlers.SlackIds;
 import dev.preflight.handlers.command.DeployCheck;
 import dev.preflight.handlers.command.DeployOpener;
 import dev.preflight.handlers.render.DeployModal;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The deploy modal's submit. It is checked exactly like the typed command, and what the config
- * refuses is shown under the field at fault while the modal stays open; what passes opens the
- * run, and the modal turns into a note saying where it went.
+ * refuses is shown under the field at fault while the modal stays open, as is a person who holds
+ * none of the environment's deployer roles (under the environment); what passes opens the run,
+ * and the modal turns into a note saying where it went.
  */
 public final class DeploySubmission implements ViewSubmissionHandler {
+
+  /**
+   * How long the submit waits for the person's roles when they are not known yet (they are read
+   * when the form opens): Slack wants the answer within 3 s.
+   */
+  static final Duration ROLE_WAIT = Duration.ofMillis(1500);
 
   private final PreflightConfig config;
   private final DeployOpener opener;
@@ -42,11 +50,15 @@ public final class DeploySubmission implements ViewSubmissionHandler {
       return ctx.ackWithErrors(errors(refused));
     }
     DeployCheck.Passed passed = (DeployCheck.Passed) checked;
+    Optional<String> notADeployer = opener.refusedAtSubmit(passed, user, ROLE_WAIT);
+    if (notADeployer.isPresent()) {
+      return ctx.ackWithErrors(errors(new DeployCheck.Refused(DeployCheck.Field.ENVIRONMENT, notADeployer.get())));
+    }
     String metadata = payload.getView().getPrivateMetadata();
     // A modal has no channel of its own: refusals go where /deploy was typed, else to the person.
     String answerChannel = SlackIds.isId(metadata) ? metadata : user;
     opener.open(passed, answerChannel, user, "view:" + ActionIds.DEPLOY_MODAL);
-    return ctx.ackWithUpdate(DeployModal.opening(opener.opening(passed)));
+    return ctx.ackWithUpdate(DeployModal.opening(opener.ack(passed, user)));
   }
 
   static DeployCheck check(PreflightConfig config, DeployModal.Submitted submitted) {

@@ -31,7 +31,8 @@ import java.util.Optional;
  * The buttons on a run's message: tick, untick, re-run and waive, as buttons or as the options
  * of an item's overflow menu, in the message or in the all-items modal. Each click is acknowledged
  * at once; the change is then made against the run as stored, so a click on a button that no
- * longer applies is refused with a private explanation instead of acting twice.
+ * longer applies is refused with a private explanation instead of acting twice. Answers go
+ * through the click's {@code response_url} (a click in the modal has none: a direct message).
  */
 public final class ItemActions {
 
@@ -75,11 +76,12 @@ public final class ItemActions {
       try {
         choice = ActionIds.parseItemMenuValue(selected);
       } catch (IllegalArgumentException e) {
-        loop.runOnContext(v -> replies.tell(click.channel(), click.user(), Replies.NOT_MINE));
+        loop.runOnContext(v -> replies.tell(Replies.To.of(click), Replies.NOT_MINE));
         return;
       }
       String value = ActionIds.itemValue(choice.item().runId(), choice.item().itemId());
-      act(new Click(click.user(), click.channel(), choice.actionId(), value, click.messageTs()), "menu:", payload);
+      act(new Click(click.user(), click.channel(), choice.actionId(), value, click.messageTs(), click.responseUrl()),
+          "menu:", payload);
     });
     return ctx.ack();
   }
@@ -92,7 +94,7 @@ public final class ItemActions {
       case ActionIds.UNTICK -> change(click, source, "untick", runs::untick, modal);
       case ActionIds.RERUN -> change(click, source, "re-run", runs::rerun, modal);
       case ActionIds.WAIVE -> openWaiver(click, payload.getTriggerId(), modal.isPresent());
-      default -> loop.runOnContext(v -> replies.tell(click.channel(), click.user(), Replies.NOT_MINE));
+      default -> loop.runOnContext(v -> replies.tell(Replies.To.of(click), Replies.NOT_MINE));
     }
   }
 
@@ -119,7 +121,7 @@ public final class ItemActions {
         .compose(tracked -> roles.of(click.user()).compose(held -> {
           var refusal = tracked.run().checklist().waiverRefusal(held);
           if (refusal.isPresent()) {
-            return replies.tell(click.channel(), click.user(), RefusalText.mrkdwn(refusal.get()));
+            return replies.tell(Replies.To.of(click), RefusalText.mrkdwn(refusal.get()));
           }
           Item item = item(tracked, ref.itemId());
           View form = WaiveModal.build(ref.runId(), item.id(), item.title());
@@ -134,16 +136,16 @@ public final class ItemActions {
       try {
         ref = ActionIds.parseItemValue(click.value());
       } catch (IllegalArgumentException e) {
-        replies.tell(click.channel(), click.user(), Replies.NOT_MINE);
+        replies.tell(Replies.To.of(click), Replies.NOT_MINE);
         return;
       }
       Optional<String> refusal = refusal(ref);
       if (refusal.isPresent()) {
-        replies.tell(click.channel(), click.user(), refusal.get());
+        replies.tell(Replies.To.of(click), refusal.get());
         return;
       }
       work.apply(ref).onFailure(RunMdc.around(ref.runId(), null,
-          e -> replies.explain(click.channel(), click.user(), e, what)));
+          e -> replies.explain(Replies.To.of(click), e, what)));
     });
   }
 

@@ -62,7 +62,8 @@ public final class WaiveSubmission implements ViewSubmissionHandler {
     loop.runOnContext(v -> roles.of(user)
         .compose(held -> runs.waive(ref.runId(), ref.itemId(), reason, held, new Origin(user, "view:" + ActionIds.WAIVE_MODAL)))
         .onFailure(e -> runs.channelOf(ref.runId())
-            .onSuccess(channel -> replies.explain(channel, user, e, "waiver"))));
+            .onSuccess(channel -> replies.explain(Replies.To.inBotChannel(channel, user), e, "waiver"))
+            .onFailure(lost -> replies.explain(Replies.To.direct(user), e, "waiver"))));
     return ctx.ack();
   }
 }

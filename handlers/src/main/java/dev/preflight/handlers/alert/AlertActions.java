@@ -113,14 +113,14 @@ public final class AlertActions {
     String channel = click.channel();
     Optional<String[]> target = target(click.value());
     if (target.isEmpty() || !SlackIds.isConfigName(target.get()[0]) || !SlackIds.isConfigName(target.get()[1])) {
-      replies.tell(channel, user, NOT_MINE);
+      replies.tell(Replies.To.of(click), NOT_MINE);
       return;
     }
     String service = target.get()[0];
     String environment = target.get()[1];
     String runId = target.get()[2];
     if (runId != null && !SlackIds.isRunId(runId)) {
-      replies.tell(channel, user, Replies.noSuchRun(runId));
+      replies.tell(Replies.To.of(click), Replies.noSuchRun(runId));
       return;
     }
     Origin origin = new Origin(user, "button:" + ROLLBACK);
@@ -132,7 +132,7 @@ public final class AlertActions {
             showStarted(run, user, channel, click.messageTs());
           }
         })
-        .onFailure(e -> replies.explain(channel, user, e));
+        .onFailure(e -> replies.explain(Replies.To.of(click), e));
   }
 
   /** Records the rollback with the alert and draws its message again without the button. */

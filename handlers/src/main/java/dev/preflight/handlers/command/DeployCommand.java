@@ -48,7 +48,7 @@ public final class DeployCommand implements SlashCommandHandler {
     String channel = payload.getChannelId();
     String user = payload.getUserId();
     if (text.isEmpty()) {
-      return openModal(payload.getTriggerId(), channel, user, ctx);
+      return openModal(payload.getTriggerId(), new Replies.To(channel, user, payload.getResponseUrl()), ctx);
     }
     if (text.equals("help")) {
       return ctx.ack(help());
@@ -88,13 +88,15 @@ public final class DeployCommand implements SlashCommandHandler {
     return DeployCheck.deploy(config, service, version, environment);
   }
 
-  private Response openModal(String triggerId, String channel, String user, SlashCommandContext ctx) {
+  private Response openModal(String triggerId, Replies.To asker, SlashCommandContext ctx) {
     if (DeployModal.choices(config).isEmpty()) {
       return ctx.ack("No environment has a deploy target yet, so there is nothing to deploy to. "
           + "docs/config.md shows how to give one a `target:`.");
     }
-    loop.runOnContext(v -> slack.openView(triggerId, DeployModal.build(config, channel))
-        .onFailure(e -> replies.tell(channel, user, "I could not open the deploy form (" + e.getMessage()
+    // The form's role check at submit reads the roles found now, while the person fills it in.
+    opener.lookUpRoles(asker.user());
+    loop.runOnContext(v -> slack.openView(triggerId, DeployModal.build(config, asker.channel()))
+        .onFailure(e -> replies.tell(asker, "I could not open the deploy form (" + e.getMessage()
             + "). Type " + USAGE + " instead.")));
     return ctx.ack();
   }

@@ -9,6 +9,13 @@ import dev.preflight.checklists.deploy.DeployRules;
 import dev.preflight.handlers.render.Mrkdwn;
 import dev.preflight.handlers.render.RefusalText;
 import io.vertx.core.Context;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Opens a deploy run for a request that passed the config's checks, whether it was typed or
@@ -52,10 +59,44 @@ public final class DeployOpener {
    * and none of them may deploy to the environment; empty when they may, or when that is not
    * known yet.
    */
-  public java.util.Optional<String> refusedAtAck(DeployCheck.Passed passed, String user) {
+  public Optional<String> refusedAtAck(DeployCheck.Passed passed, String user) {
     return roles.known(user)
         .flatMap(held -> DeployRules.deployerRefusal(passed.environment(), passed.service().name(), held))
         .map(RefusalText::mrkdwn);
+  }
+
+  /** Starts reading the person's roles now, so a deploy form they submit soon is judged at its ack. */
+  public void lookUpRoles(String user) {
+    loop.runOnContext(v -> roles.of(user));
+  }
+
+  /**
+   * The refusal a deploy form's submit answers with when the person may not deploy there: judged on
+   * the roles known now, else on a fresh read that is waited for up to {@code wait}. Only a worker
+   * thread waits (Bolt runs listeners on one); on an event loop only known roles count. Empty when
+   * they may deploy, or when their roles could not be read in time: the run's own check then
+   * decides, and its refusal comes privately.
+   */
+  public Optional<String> refusedAtSubmit(DeployCheck.Passed passed, String user, Duration wait) {
+    Optional<Set<String>> held = roles.known(user);
+    if (held.isEmpty() && !Context.isOnEventLoopThread()) {
+      held = readWithin(user, wait);
+    }
+    return held.flatMap(known -> DeployRules.deployerRefusal(passed.environment(), passed.service().name(), known))
+        .map(RefusalText::mrkdwn);
+  }
+
+  private Optional<Set<String>> readWithin(String user, Duration wait) {
+    CompletableFuture<Set<String>> read = new CompletableFuture<>();
+    loop.runOnContext(v -> roles.of(user).onSuccess(read::complete).onFailure(read::completeExceptionally));
+    try {
+      return Optional.of(read.get(wait.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (TimeoutException | ExecutionException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
   }
 
   /**

@@ -41,7 +41,10 @@ public final class DeployReplies {
     return replies.explain(to, failure);
   }
 
-  /** The refusal, followed by a link to the active run's message, or its id while it has none. */
+  /**
+   * The refusal, followed by a link to the active run's message, or its channel while it has no
+   * link; never the run's id, which means nothing to a reader.
+   */
   Future<String> activeRun(ActiveRunException refusal) {
     TrackedRun active = refusal.active();
     String said = RefusalText.mrkdwn(refusal.refusal());
@@ -49,12 +52,11 @@ public final class DeployReplies {
       return Future.succeededFuture(said);
     }
     if (!active.posted()) {
-      return Future.succeededFuture(said + " Its message in <#" + active.channelId() + "> is on its way (run `"
-          + active.id() + "`).");
+      return Future.succeededFuture(said + " Its message in <#" + active.channelId() + "> is on its way.");
     }
     return slack.permalink(active.channelId(), active.messageTs())
         .map(link -> said + " <" + link + "|Open the active run>.")
         // Without a link the channel still tells them where to look.
-        .otherwise(e -> said + " It is in <#" + active.channelId() + "> (run `" + active.id() + "`).");
+        .otherwise(e -> said + " It is in <#" + active.channelId() + ">.");
   }
 }

@@ -69,8 +69,9 @@ public final class DeploysCommand implements SlashCommandHandler {
     String[] words = DeployWords.of(payload.getText());
     String channel = payload.getChannelId();
     String user = payload.getUserId();
+    Replies.To asker = new Replies.To(channel, user, payload.getResponseUrl());
     if (words.length > 0 && HISTORY.equalsIgnoreCase(words[0])) {
-      return history(words, channel, user, ctx);
+      return history(words, asker, ctx);
     }
     if (words.length != 0) {
       return ctx.ack(help(payload.getCommand()));
@@ -78,11 +79,13 @@ public final class DeploysCommand implements SlashCommandHandler {
     loop.runOnContext(v -> deploys.overview()
         .map(overview -> OverviewMessage.render(overview, clock.instant()))
         .compose(content -> show(channel, user, content))
-        .onFailure(e -> replies.explain(channel, user, e)));
+        .onFailure(e -> replies.explain(asker, e)));
     return ctx.ack();
   }
 
-  private Response history(String[] words, String channel, String user, SlashCommandContext ctx) {
+  private Response history(String[] words, Replies.To asker, SlashCommandContext ctx) {
+    String channel = asker.channel();
+    String user = asker.user();
     if (config == null || history == null) {
       return ctx.ack("The deploy history is not available on this bot.");
     }
@@ -99,7 +102,7 @@ public final class DeploysCommand implements SlashCommandHandler {
     loop.runOnContext(v -> history.of(service, environment, HistoryMessage.LIMIT)
         .map(entries -> HistoryMessage.render(service, environment, entries, clock.instant()))
         .compose(content -> show(channel, user, content))
-        .onFailure(e -> replies.explain(channel, user, e)));
+        .onFailure(e -> replies.explain(asker, e)));
     return ctx.ack();
   }
 

@@ -9,7 +9,9 @@ import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.checklists.deploy.EnvLock;
 import dev.preflight.deploy.run.DeployRuns;
 import dev.preflight.deploy.run.Origin;
+import dev.preflight.checklists.run.RunRuleException;
 import dev.preflight.handlers.Replies;
+import dev.preflight.handlers.render.RefusalText;
 import dev.preflight.handlers.Roles;
 import dev.preflight.handlers.render.LockText;
 import dev.preflight.handlers.render.Mrkdwn;
@@ -73,7 +75,13 @@ public final class LockCommand implements SlashCommandHandler {
             : deploys.unlock(change.service(), change.environment(), held, origin)
                 .map(was -> unlocked(change.service(), change.environment(), was)))
         .compose(text -> replies.tell(asker, text))
-        .onFailure(e -> replies.explain(asker, e)));
+        .onFailure(e -> {
+          if (e instanceof RunRuleException refused) {
+            replies.tell(asker, RefusalText.locking(refused.refusal(), !lock));
+          } else {
+            replies.explain(asker, e);
+          }
+        }));
     return ctx.ack();
   }
 

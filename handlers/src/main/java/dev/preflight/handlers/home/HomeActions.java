@@ -71,7 +71,7 @@ public final class HomeActions {
         })
         .onFailure(e -> {
           if (e instanceof RunRuleException refused) {
-            tell(click.user(), trigger, RefusalText.mrkdwn(refused.refusal()));
+            tell(click.user(), trigger, RefusalText.locking(refused.refusal(), true));
           } else {
             LOG.error("Unlocking {} in {} from the Home tab failed for {}", service, environment, click.user(), e);
             tell(click.user(), trigger, "Something went wrong on my side, and nothing was unlocked. It has been logged.");

@@ -101,21 +101,39 @@ public final class SignOffReaction {
     return elapsed.future();
   }
 
+  /**
+   * A reaction has no {@code response_url}. Its message is the run's, which the bot posted, so the
+   * bot is a member of that channel (it holds no {@code chat:write.public}) and the answer is an
+   * ephemeral there, beside the message, falling back to a direct message. While the run is not
+   * known (the lookup failed) the channel may be any, so the answer is a direct message.
+   */
   private void added(String channel, String ts, String user) {
+    boolean[] found = new boolean[1];
     runOf(channel, ts, 0, FIRST_RETRY_MILLIS)
-        .compose(found -> found.isEmpty() ? Future.succeededFuture() : roles.of(user)
-            .compose(held -> runs.signOff(found.get(), user, held, new Origin(user, "reaction_added")))
-            .compose(outcome -> outcome.decision() instanceof SignOffDecision.Rejected rejected
-                ? replies.tell(channel, user, RefusalText.mrkdwn(rejected.reason())
-                    + " Your reaction was not counted as a sign-off.")
-                : Future.succeededFuture()))
-        .onFailure(e -> replies.explain(channel, user, e, "sign-off"));
+        .compose(run -> {
+          found[0] = run.isPresent();
+          return run.isEmpty() ? Future.succeededFuture() : roles.of(user)
+              .compose(held -> runs.signOff(run.get(), user, held, new Origin(user, "reaction_added")))
+              .compose(outcome -> outcome.decision() instanceof SignOffDecision.Rejected rejected
+                  ? replies.tell(Replies.To.inBotChannel(channel, user), RefusalText.mrkdwn(rejected.reason())
+                      + " Your reaction was not counted as a sign-off.")
+                  : Future.succeededFuture());
+        })
+        .onFailure(e -> replies.explain(to(found[0], channel, user), e, "sign-off"));
   }
 
   private void removed(String channel, String ts, String user) {
+    boolean[] found = new boolean[1];
     runOf(channel, ts, 0, FIRST_RETRY_MILLIS)
-        .compose(found -> found.isEmpty() ? Future.succeededFuture()
-            : runs.withdrawSignOff(found.get(), user, new Origin(user, "reaction_removed")))
-        .onFailure(e -> replies.explain(channel, user, e, "withdrawn sign-off"));
+        .compose(run -> {
+          found[0] = run.isPresent();
+          return run.isEmpty() ? Future.succeededFuture()
+              : runs.withdrawSignOff(run.get(), user, new Origin(user, "reaction_removed"));
+        })
+        .onFailure(e -> replies.explain(to(found[0], channel, user), e, "withdrawn sign-off"));
+  }
+
+  private static Replies.To to(boolean onARunsMessage, String channel, String user) {
+    return onARunsMessage ? Replies.To.inBotChannel(channel, user) : Replies.To.direct(user);
   }
 }

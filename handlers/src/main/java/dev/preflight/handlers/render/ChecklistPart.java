@@ -58,8 +58,8 @@ final class ChecklistPart {
     TextPacker text = new TextPacker(out);
     text.line("*Sign-offs*");
     for (SignOff signOff : run.signOffs()) {
-      text.line("✅ " + Mrkdwn.user(signOff.user()) + " for *" + Mrkdwn.inline(signOff.role(), 100) + "*"
-          + (signOff.at() == null ? "" : " · " + Mrkdwn.date(signOff.at())));
+      // Undated, as items are: the audit and the report keep when each sign-off came.
+      text.line("✅ " + Mrkdwn.user(signOff.user()) + " for *" + Mrkdwn.inline(signOff.role(), 100) + "*");
     }
     for (GateStatus.MissingSignOff missing : gates.missingSignOffs()) {
       int more = missing.need() - missing.have();

@@ -125,17 +125,20 @@ record ItemCard(String runId, Item item, ItemProgress progress, String line, Lis
     return detail.isEmpty() ? first : first + "\n      " + detail;
   }
 
+  /**
+   * Who did what to the item, without a date: a run's message dates only its launch and finish,
+   * and the audit and the report keep when each item changed.
+   */
   private static String detail(Item item, ItemProgress progress) {
-    String when = progress.at() == null ? "" : " · " + Mrkdwn.date(progress.at());
     return switch (progress.state()) {
       case PENDING -> "";
       case RUNNING -> "Running" + (progress.attempt() > 1 ? " (attempt " + progress.attempt() + ")" : "")
-          + "…" + (progress.actor() == null ? "" : " started by " + Mrkdwn.user(progress.actor())) + when;
+          + "…" + (progress.actor() == null ? "" : " started by " + Mrkdwn.user(progress.actor()));
       case PASSED -> item.automated()
-          ? evidence(progress.evidence(), "Passed") + when
-          : "Ticked by " + Mrkdwn.user(progress.actor()) + when;
-      case FAILED -> evidence(progress.evidence(), "Failed") + when;
-      case WAIVED -> "Waived by " + Mrkdwn.user(progress.actor()) + when
+          ? evidence(progress.evidence(), "Passed")
+          : "Ticked by " + Mrkdwn.user(progress.actor());
+      case FAILED -> evidence(progress.evidence(), "Failed");
+      case WAIVED -> "Waived by " + Mrkdwn.user(progress.actor())
           + (progress.note() == null || progress.note().isBlank()
               ? "" : ": “" + Mrkdwn.inline(progress.note(), REASON_LIMIT) + "”");
     };

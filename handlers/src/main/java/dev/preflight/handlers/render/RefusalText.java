@@ -106,6 +106,25 @@ public final class RefusalText {
     };
   }
 
+  /**
+   * A refusal of {@code /lock}, {@code /unlock} or the Home tab's Unlock: a missing role is worded
+   * for what was asked ("Unlocking … needs the *sre* role"), not as a deploy; anything else as
+   * {@link #mrkdwn}.
+   *
+   * @param unlocking true for an unlock, false for a lock
+   */
+  public static String locking(Refusal r, boolean unlocking) {
+    String doing = unlocking ? "Unlocking " : "Locking ";
+    return switch (r.code()) {
+      case NOT_A_DEPLOYER -> doing + place(r) + " needs the "
+          + String.join(" or ", r.names().stream().map(RefusalText::bold).toList()) + " role"
+          + (r.names().size() == 1 ? ", and you do not hold it." : ", and you hold none of them.");
+      case NO_DEPLOYERS -> "Nobody may " + (unlocking ? "unlock " : "lock ") + place(r)
+          + ": its config names no deployers.";
+      default -> mrkdwn(r);
+    };
+  }
+
   /** The other run is not named by its id: the channel shows it, and its id means nothing to a reader. */
   private static String otherRunInFlight(Refusal r) {
     if (r.event() == RunEvent.ROLLBACK && r.service() != null) {

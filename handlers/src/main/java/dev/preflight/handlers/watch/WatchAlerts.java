@@ -239,11 +239,11 @@ public final class WatchAlerts {
   private void rollBack(Click click) {
     String runId = click.value() == null ? "" : click.value().strip();
     if (runId.isEmpty()) {
-      replies.tell(click.channel(), click.user(), NOT_MINE);
+      replies.tell(Replies.To.of(click), NOT_MINE);
       return;
     }
     if (!SlackIds.isRunId(runId)) {
-      replies.tell(click.channel(), click.user(), Replies.noSuchRun(runId));
+      replies.tell(Replies.To.of(click), Replies.noSuchRun(runId));
       return;
     }
     roles.of(click.user())
@@ -255,6 +255,6 @@ public final class WatchAlerts {
                 .onFailure(e -> LOG.warn("Could not note the rollback under the alert: {}", e.getMessage()));
           }
         })
-        .onFailure(e -> replies.explain(click.channel(), click.user(), e));
+        .onFailure(e -> replies.explain(Replies.To.of(click), e));
   }
 }

@@ -96,18 +96,20 @@ class BogusClicksTest {
     JsonObject payload = payloadOf(click);
     payload.remove("channel");
     payload.remove("message");
-    // A Home tab's buttons come without a response_url: the answer is an ephemeral to the person.
+    // A Home tab's buttons come without a response_url: the answer is a direct message to the person.
     payload.remove("response_url");
     payload.getJsonObject("container").clear().put("type", "view").put("view_id", "V0HOME");
     harness.send(harness.requests.sign("application/x-www-form-urlencoded",
             ("payload=" + URLEncoder.encode(payload.encode(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)))
         .compose(response -> {
           test.verify(() -> assertEquals(200, response.statusCode()));
-          return harness.fake.awaitCall("chat.postEphemeral");
+          return harness.fake.awaitCall("chat.postMessage");
         })
         .onComplete(test.succeeding(call -> test.verify(() -> {
-          assertEquals(USER, call.getString("channel"), "no channel: the answer goes to the person");
+          assertEquals(dev.preflight.handlers.fake.FakeSlack.dmChannel(USER), call.getString("channel"),
+              "no channel: the answer goes to the person");
           assertTrue(call.getString("text").startsWith("There is no run `not-a-run`"), call.getString("text"));
+          assertEquals(List.of(), harness.fake.calls("chat.postEphemeral"), "never an ephemeral first");
           test.completeNow();
         })));
   }
@@ -116,7 +118,7 @@ class BogusClicksTest {
   void anItemButtonWhoseRunIdIsNoUuidIsAnsweredWithoutALookup(VertxTestContext test) {
     String value = URLEncoder.encode(HOSTILE, StandardCharsets.UTF_8).substring(0, 300) + "/backup";
     harness.send(harness.requests.blockAction(ActionIds.TICK, value, USER, CHANNEL, TS, harness.fake.responseUrl("c")))
-        .compose(response -> harness.fake.awaitCall("chat.postEphemeral"))
+        .compose(response -> harness.fake.awaitResponse("c", answer -> true))
         .onComplete(test.succeeding(call -> test.verify(() -> {
           assertShortCleanNoSuchRun(call.getString("text"));
           test.completeNow();
@@ -127,7 +129,7 @@ class BogusClicksTest {
   void anItemButtonWhoseItemIdIsNotAConfigIdIsNotMine(VertxTestContext test) {
     String value = ActionIds.itemValue("00000000-0000-4000-8000-000000000000", "Backup; drop table runs");
     harness.send(harness.requests.blockAction(ActionIds.RERUN, value, USER, CHANNEL, TS, harness.fake.responseUrl("c")))
-        .compose(response -> harness.fake.awaitCall("chat.postEphemeral"))
+        .compose(response -> harness.fake.awaitResponse("c", answer -> true))
         .onComplete(test.succeeding(call -> test.verify(() -> {
           assertEquals(Replies.NOT_MINE, call.getString("text"));
           test.completeNow();
@@ -139,7 +141,7 @@ class BogusClicksTest {
     String value = AlertActions.value("backend", "production", HOSTILE.substring(0, 200));
     harness.send(harness.requests.blockAction(AlertActions.ROLLBACK, value, USER, CHANNEL, TS,
             harness.fake.responseUrl("c")))
-        .compose(response -> harness.fake.awaitCall("chat.postEphemeral"))
+        .compose(response -> harness.fake.awaitResponse("c", answer -> true))
         .onComplete(test.succeeding(call -> test.verify(() -> {
           assertShortCleanNoSuchRun(call.getString("text"));
           assertEquals(List.of(), harness.fake.calls("chat.postMessage"), "nothing was noted in the thread");

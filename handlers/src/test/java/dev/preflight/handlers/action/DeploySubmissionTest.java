@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.preflight.checklists.config.PreflightConfig;
+import dev.preflight.checklists.config.Role;
+import dev.preflight.handlers.Roles;
 import dev.preflight.handlers.ActionIds;
 import dev.preflight.handlers.command.DeployCheck;
 import dev.preflight.handlers.command.DeployConfigs;
@@ -17,6 +19,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -34,13 +38,20 @@ class DeploySubmissionTest {
 
   private static final String USER = DeployConfigs.DEPLOYER;
 
-  private final PreflightConfig config = DeployConfigs.config();
+  private static final String GROUP = "S0DEPLOYERS";
+  private static final String OUTSIDER = "U0OUTSIDER";
+
+  private final PreflightConfig config = withDeployerGroup(DeployConfigs.config());
   private SlackHarness harness;
+  private Roles roles;
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext test) {
-    SlackHarness.start(vertx, setup -> setup.app().viewSubmission(ActionIds.DEPLOY_MODAL,
-            new DeploySubmission(config, new DeployOpener(config, null, null, null, vertx.getOrCreateContext()))))
+    SlackHarness.start(vertx, setup -> {
+      roles = new Roles(config, setup.slack(), Clock.systemUTC());
+      setup.app().viewSubmission(ActionIds.DEPLOY_MODAL,
+          new DeploySubmission(config, new DeployOpener(config, null, roles, null, vertx.getOrCreateContext())));
+    })
         .onComplete(test.succeeding(started -> {
           harness = started;
           test.completeNow();
@@ -115,13 +126,61 @@ class DeploySubmissionTest {
         })));
   }
 
+  /**
+   * Someone outside the deployer role is refused in the submit's own answer, under the environment,
+   * and the form stays open: nothing is accepted to be refused later. Their roles were not known
+   * yet (the group had never been read), so the submit read them before answering.
+   */
+  @Test
+  void someoneWithoutTheDeployerRoleIsRefusedUnderTheEnvironmentEvenBeforeTheirGroupWasRead(VertxTestContext test) {
+    harness.fake.userGroup(GROUP, List.of(USER));
+    harness.send(submission("backend", "backend/production", "v1.4.2", OUTSIDER))
+        .onComplete(test.succeeding(response -> test.verify(() -> {
+          assertRoleRefusal(response.bodyAsJsonObject());
+          assertEquals(1, harness.fake.calls("usergroups.users.list").size(), "the group was read to answer");
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void someoneWithoutTheDeployerRoleIsRefusedFromTheRolesAlreadyKnown(VertxTestContext test) {
+    harness.fake.userGroup(GROUP, List.of(USER));
+    roles.refreshAll()
+        .compose(read -> harness.send(submission("backend", "backend/production", "v1.4.2", OUTSIDER)))
+        .onComplete(test.succeeding(response -> test.verify(() -> {
+          assertRoleRefusal(response.bodyAsJsonObject());
+          assertEquals(1, harness.fake.calls("usergroups.users.list").size(), "answered from the group read before");
+          test.completeNow();
+        })));
+  }
+
+  private void assertRoleRefusal(JsonObject body) {
+    assertEquals("errors", body.getString("response_action"), body.encode());
+    assertEquals(Map.of(ActionIds.DEPLOY_ENVIRONMENT_BLOCK,
+            "Deploying backend to production needs the deployer role, and you hold none of them."),
+        body.getJsonObject("errors").getMap(), body.encode());
+    assertEquals(List.of(), harness.fake.calls("chat.postEphemeral"), "no later refusal");
+    assertEquals(List.of(), harness.fake.calls("chat.postMessage"), "no later refusal");
+  }
+
+  /** The config's deployer role, held by its user and by the members of a Slack user group. */
+  private static PreflightConfig withDeployerGroup(PreflightConfig plain) {
+    return new PreflightConfig(plain.source(), plain.signOffReaction(),
+        Map.of("deployer", new Role("deployer", List.of(USER), List.of(GROUP))), plain.channels(), plain.services(),
+        plain.checklists());
+  }
+
   private SlackRequests.Signed submission(String service, String environmentValue, String version) {
+    return submission(service, environmentValue, version, USER);
+  }
+
+  private SlackRequests.Signed submission(String service, String environmentValue, String version, String user) {
     JsonObject values = new JsonObject()
         .put(ActionIds.DEPLOY_SERVICE_BLOCK, select(ActionIds.DEPLOY_SERVICE_ACTION, service, service))
         .put(ActionIds.DEPLOY_ENVIRONMENT_BLOCK, select(ActionIds.DEPLOY_ENVIRONMENT_ACTION,
             environmentValue.replace("/", " → "), environmentValue))
         .mergeIn(SlackRequests.textInput(ActionIds.DEPLOY_VERSION_BLOCK, ActionIds.DEPLOY_VERSION_ACTION, version));
-    return harness.requests.viewSubmission(ActionIds.DEPLOY_MODAL, USER, values, "C0TYPEDIN01");
+    return harness.requests.viewSubmission(ActionIds.DEPLOY_MODAL, user, values, "C0TYPEDIN01");
   }
 
   /** A static_select's state as Slack sends it: the chosen option, text and value. */

@@ -106,6 +106,21 @@ class RefusalTextTest {
   }
 
   @Test
+  void aLockOrAnUnlockWithoutTheRoleIsRefusedInItsOwnWordsNotAsADeploy() {
+    Refusal one = Refusal.notADeployer("api", "production", List.of("sre"));
+    Refusal two = Refusal.notADeployer("api", "production", List.of("sre", "lead"));
+
+    assertEquals("Unlocking *api* in *production* needs the *sre* role, and you do not hold it.",
+        RefusalText.locking(one, true));
+    assertEquals("Locking *api* in *production* needs the *sre* or *lead* role, and you hold none of them.",
+        RefusalText.locking(two, false));
+    assertEquals("Nobody may unlock *api* in *production*: its config names no deployers.",
+        RefusalText.locking(Refusal.noDeployers("api", "production"), true));
+    Refusal reason = Refusal.lockNeedsReason("api", "production");
+    assertEquals(RefusalText.mrkdwn(reason), RefusalText.locking(reason, false), "other refusals read as always");
+  }
+
+  @Test
   void aRollbackAlreadyUnderWayMentionsWhoStartedIt() {
     Refusal refusal = RunLifecycle.refusal(RunStatus.ROLLING_BACK, RunEvent.ROLLBACK).withUser("U0ANA");
     assertEquals("This run is already rolling back (started by <@U0ANA>); nothing more was started.",

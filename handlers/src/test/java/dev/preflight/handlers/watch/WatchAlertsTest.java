@@ -228,10 +228,10 @@ class WatchAlertsTest {
   void aRefusedRollbackIsExplainedPrivatelyAndNothingIsRolledBack(VertxTestContext test) {
     harness.send(harness.requests.blockAction(WatchAlerts.WATCH_ROLLBACK, RUN_ID, "U0SOMEONE", ALERTS,
             "1700000100.000200", harness.fake.responseUrl("click")))
-        .compose(response -> harness.fake.awaitCall("chat.postEphemeral"))
+        .compose(response -> harness.fake.awaitResponse("click", answer -> true))
         .onComplete(test.succeeding(call -> test.verify(() -> {
-          assertEquals("U0SOMEONE", call.getString("user"));
-          assertEquals(ALERTS, call.getString("channel"));
+          assertEquals("ephemeral", call.getString("response_type"), "through the click's response_url");
+          assertEquals(false, call.getBoolean("replace_original"), "the alert stays as it is");
           assertTrue(call.getString("text").contains("needs the *deployer* role"), call.getString("text"));
           assertEquals(null, rolled.get());
           test.completeNow();
@@ -243,7 +243,7 @@ class WatchAlertsTest {
     String forged = "x".repeat(500) + "'; drop table runs; --";
     harness.send(harness.requests.blockAction(WatchAlerts.WATCH_ROLLBACK, forged, DEPLOYER, ALERTS,
             "1700000100.000200", harness.fake.responseUrl("click")))
-        .compose(response -> harness.fake.awaitCall("chat.postEphemeral"))
+        .compose(response -> harness.fake.awaitResponse("click", answer -> true))
         .onComplete(test.succeeding(call -> test.verify(() -> {
           String text = call.getString("text");
           assertTrue(text.startsWith("There is no run `xxxx"), text);
