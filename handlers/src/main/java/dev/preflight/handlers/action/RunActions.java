@@ -19,7 +19,8 @@ import io.vertx.core.Future;
 import java.util.Set;
 
 /**
- * The run-level buttons: Launch, Cancel, Abort and Rollback, each carrying the run id. A click
+ * The run-level buttons: Launch, Cancel, Abort and Rollback (the one {@link RollbackAction}),
+ * each carrying the run id. A click
  * is acknowledged at once and then judged by {@link DeployRuns} against the run as stored, under
  * its lock, so a stale button or a second click is refused there; the refusal is passed on to
  * the person privately, never dropped.
@@ -32,19 +33,22 @@ public final class RunActions {
   private final Roles roles;
   private final DeployReplies replies;
   private final Context loop;
+  private final RollbackAction rollback;
 
   public RunActions(DeployRuns deploys, Roles roles, DeployReplies replies, Context loop) {
     this.deploys = deploys;
     this.roles = roles;
     this.replies = replies;
     this.loop = loop;
+    this.rollback = new RollbackAction(RollbackAction.through(deploys), roles, replies, loop);
   }
 
   public void register(App app) {
     on(app, ActionIds.LAUNCH, (run, held, origin) -> deploys.launch(run, held, origin));
     on(app, ActionIds.CANCEL, (run, held, origin) -> deploys.cancel(run, held, origin));
     on(app, ActionIds.ABORT, (run, held, origin) -> deploys.abort(run, held, origin));
-    on(app, ActionIds.ROLLBACK, (run, held, origin) -> deploys.rollback(run, held, origin));
+    rollback.register(app, new RollbackAction.Surface(ActionIds.ROLLBACK, RollbackAction::runValue,
+        RollbackAction.Answer.RESPONSE_URL));
   }
 
   private void on(App app, String actionId, RunChange change) {
