@@ -161,13 +161,8 @@ class DeployInSlackTest {
     click(ActionIds.LAUNCH, run.runId, DEPLOYER, run.ts);
     awaitMessage(run.ts, text -> text.contains("*Succeeded*"));
 
-    JsonObject alert = new JsonObject().put("key", "api-5xx").put("status", "firing").put("severity", "critical")
-        .put("summary", "5xx rate above 5%").put("service", "api").put("environment", "production");
-    HttpResponse<Buffer> wrongToken = await(client.post(bot.port(), "127.0.0.1", "/alerts/generic")
-        .putHeader("Authorization", "Bearer nope").sendJsonObject(alert));
-    assertEquals(401, wrongToken.statusCode());
-    HttpResponse<Buffer> accepted = await(client.post(bot.port(), "127.0.0.1", "/alerts/generic")
-        .putHeader("Authorization", "Bearer " + ALERTS_TOKEN).sendJsonObject(alert));
+    assertEquals(401, await(sendAlert("nope")).statusCode());
+    HttpResponse<Buffer> accepted = await(sendAlert(ALERTS_TOKEN));
     assertEquals(200, accepted.statusCode(), accepted.bodyAsString());
     JsonObject posted = await(fake.awaitCall("chat.postMessage", call -> Blocks.text(call).contains("5xx rate")));
     String text = Blocks.text(posted);
@@ -320,6 +315,118 @@ class DeployInSlackTest {
     assertEquals(1L, one("select count(*) from runs").getLong(0));
   }
 
+  @Test
+  void aLockHoldingTheLaunchOffersUnlockWhichADeployerClicksToGetLaunch() throws Exception {
+    await(send(slack.slashCommand("/lock", "api production freeze for the audit", DEPLOYER_TWO, TYPED_IN,
+        fake.responseUrl("lock"))));
+    Run run = openReadyRun("v1.1.0");
+    JsonObject held = run.ready;
+    assertTrue(Blocks.text(held).contains("*Launch is held:*"), Blocks.text(held));
+    assertEquals(List.of(ActionIds.RUN_UNLOCK, ActionIds.CANCEL), runButtons(held),
+        "Unlock stands where Launch will be: " + Blocks.text(held));
+    JsonObject unlock = Blocks.button(held, ActionIds.RUN_UNLOCK).orElseThrow();
+    assertEquals("Unlock", unlock.getJsonObject("text").getString("text"));
+    JsonObject confirm = unlock.getJsonObject("confirm");
+    assertEquals("Unlock api in production?", confirm.getJsonObject("title").getString("text"));
+    assertEquals("Deploys can launch in api in production again, this one first. Make sure the reason for the lock "
+        + "is settled.", confirm.getJsonObject("text").getString("text"));
+
+    // Someone without the deployer role is refused through their click's response_url, or by DM once it expired.
+    await(send(slack.blockAction(ActionIds.RUN_UNLOCK, unlock.getString("value"), SRE, DEPLOYS, run.ts,
+        fake.responseUrl("sre-unlock"))));
+    JsonObject refusal = await(fake.awaitResponse("sre-unlock", answer -> true));
+    assertEquals("ephemeral", refusal.getString("response_type"), refusal.encode());
+    assertTrue(refusal.getString("text").contains("needs the *deployer* role"), refusal.encode());
+    fake.expireResponseUrl("sre-unlock-late");
+    await(send(slack.blockAction(ActionIds.RUN_UNLOCK, unlock.getString("value"), SRE, DEPLOYS, run.ts,
+        fake.responseUrl("sre-unlock-late"))));
+    JsonObject dm = await(fake.awaitCall("chat.postMessage", call -> FakeSlack.dmChannel(SRE)
+        .equals(call.getString("channel"))));
+    assertTrue(dm.getString("text").contains("needs the *deployer* role"), dm.encode());
+    assertEquals(1L, one("select count(*) from environment_locks").getLong(0), "still locked");
+    assertTrue(fake.calls("chat.postEphemeral").isEmpty(), "never an ephemeral first");
+
+    click(ActionIds.RUN_UNLOCK, unlock.getString("value"), DEPLOYER, run.ts);
+    JsonObject open = awaitMessage(run.ts, text -> !text.contains("freeze for the audit"),
+        message -> Blocks.button(message, ActionIds.LAUNCH).isPresent());
+    assertEquals(List.of(ActionIds.LAUNCH, ActionIds.CANCEL), runButtons(open), Blocks.text(open));
+    JsonObject told = await(fake.awaitResponse(ActionIds.RUN_UNLOCK + DEPLOYER, answer -> true));
+    assertTrue(told.getString("text").contains("*api* in *production* is open again. It had been locked by <@"
+        + DEPLOYER_TWO + ">"), told.encode());
+    assertEquals(0L, one("select count(*) from environment_locks").getLong(0));
+    assertEquals(DEPLOYER + " button:" + ActionIds.RUN_UNLOCK,
+        one("select actor || ' ' || source from audit_log where action = 'environment.unlocked'").getString(0),
+        "audited as /unlock is, with the button as its source");
+    click(ActionIds.LAUNCH, run.runId, DEPLOYER, run.ts);
+    awaitMessage(run.ts, text -> text.contains("*Succeeded*"));
+  }
+
+  @Test
+  void theReconcilerShowsTheEndOfAnAlertsRollbackThatTheRunListenerNeverRecorded() throws Exception {
+    Run run = openReadyRun("v1.1.0");
+    click(ActionIds.LAUNCH, run.runId, DEPLOYER, run.ts);
+    awaitMessage(run.ts, text -> text.contains("*Succeeded*"));
+    assertEquals(200, await(sendAlert(ALERTS_TOKEN)).statusCode());
+    JsonObject posted = await(fake.awaitCall("chat.postMessage", call -> Blocks.text(call).contains("5xx rate")));
+    String alertTs = fake.messages(DEPLOYS).stream().filter(m -> Blocks.text(m).contains("5xx rate")).findFirst()
+        .orElseThrow().getString("ts");
+    // The replica following the run dies before it records how the rollback ended: its write is lost.
+    await(db.query("create table lost_alert_writes (at timestamptz)").execute());
+    await(db.query("create function lose_alert_end() returns trigger language plpgsql as $$ begin "
+        + "insert into lost_alert_writes values (now()); return null; end; $$").execute());
+    await(db.query("create trigger lose_alert_end before update on alerts for each row "
+        + "when (new.rollback_outcome is distinct from old.rollback_outcome and new.rollback_outcome <> 'running') "
+        + "execute function lose_alert_end()").execute());
+
+    await(send(slack.blockAction("alert_rollback", Blocks.button(posted, "alert_rollback").orElseThrow()
+        .getString("value"), DEPLOYER, DEPLOYS, alertTs, fake.responseUrl("alert-rollback"))));
+    awaitMessage(alertTs, t -> t.contains("started* by <@" + DEPLOYER + ">"));
+    awaitMessage(run.ts, text -> text.contains("*Rolled back*"));
+    awaitTrue("select count(*) > 0 from lost_alert_writes");
+    assertEquals("running", one("select rollback_outcome from alerts").getString(0), "the end was never stored");
+    String stale = Blocks.text(fake.message(DEPLOYS, alertTs).orElseThrow());
+    assertFalse(stale.contains("*Rolled back"), "the alert still says the rollback is running: " + stale);
+
+    await(db.query("drop trigger lose_alert_end on alerts").execute());
+    // A reconcile round (every 15 s) finds the alert behind its run and draws the outcome.
+    JsonObject ended = awaitMessage(alertTs, t -> t.contains("*Rolled back"));
+    String text = Blocks.text(ended);
+    assertTrue(text.contains("5xx rate above 5%"), "the alert itself stays: " + text);
+    assertTrue(text.contains("started by <@" + DEPLOYER + ">"), text);
+    assertTrue(Blocks.button(ended, "alert_rollback").isEmpty(), text);
+    awaitTrue("select rollback_outcome = 'rolled_back' and rollback_shown = rollback_outcome from alerts");
+  }
+
+  @Test
+  void theReconcilerTakesRollbackOffAnOlderRunsMessageThatANewerReleaseLeftBehind() throws Exception {
+    Run first = openReadyRun("v1.1.0");
+    click(ActionIds.LAUNCH, first.runId, DEPLOYER, first.ts);
+    JsonObject succeeded = awaitMessage(first.ts, text -> text.contains("*Succeeded*"));
+    assertTrue(Blocks.button(succeeded, ActionIds.ROLLBACK).isPresent(), "the current release offers Rollback");
+    // The replica that publishes the newer release dies before it retires the older message's button:
+    // while v1.2.0 lands, its look for older messages offering Rollback finds none.
+    awaitShown(first.runId);
+    String hide = "update run_publications set offers_rollback = %s where run_id = '" + first.runId + "'";
+    await(db.query(String.format(hide, "false")).execute());
+    Run second = openReadyRun("v1.2.0");
+    click(ActionIds.LAUNCH, second.runId, DEPLOYER, second.ts);
+    awaitMessage(second.ts, text -> text.contains("*Succeeded*"));
+    assertTrue(Blocks.button(fake.message(DEPLOYS, first.ts).orElseThrow(), ActionIds.ROLLBACK).isPresent(),
+        "the older message still shows Rollback");
+    awaitShown(second.runId);
+    int editsBefore = editsOf(first.ts).size();
+    await(db.query(String.format(hide, "true")).execute());
+
+    // A reconcile round (every 15 s) republishes it without the button; the rest of it stays.
+    JsonObject retired = awaitMessage(first.ts, text -> text.contains("*Succeeded*"),
+        message -> Blocks.button(message, ActionIds.ROLLBACK).isEmpty());
+    assertTrue(editsOf(first.ts).size() > editsBefore);
+    assertTrue(Blocks.text(retired).contains("v1.1.0"), Blocks.text(retired));
+    assertTrue(Blocks.button(fake.message(DEPLOYS, second.ts).orElseThrow(), ActionIds.ROLLBACK).isPresent(),
+        "the newest release keeps it");
+    awaitTrue("select not offers_rollback from run_publications where run_id = '" + first.runId + "'");
+  }
+
   // Helpers
 
   /** @param ready the edit that first showed every gate passed (Launch, or what holds it) */
@@ -361,6 +468,38 @@ class DeployInSlackTest {
   private JsonObject awaitMessage(String ts, Predicate<String> text, Predicate<JsonObject> message) throws Exception {
     return await(fake.awaitCall("chat.update", call -> ts.equals(call.getString("ts"))
         && text.test(Blocks.text(call)) && message.test(call)));
+  }
+
+  /** The action ids of the run's own row of buttons (Launch or Unlock, Cancel, Abort, Rollback). */
+  private static List<String> runButtons(JsonObject message) {
+    return message.getJsonArray("blocks").stream().map(JsonObject.class::cast)
+        .filter(block -> ActionIds.RUN_ACTIONS_BLOCK.equals(block.getString("block_id")))
+        .flatMap(block -> block.getJsonArray("elements").stream().map(JsonObject.class::cast))
+        .map(element -> element.getString("action_id")).toList();
+  }
+
+  /** A critical "5xx rate above 5%" alert about api in production, through the generic webhook. */
+  private Future<HttpResponse<Buffer>> sendAlert(String token) {
+    JsonObject alert = new JsonObject().put("key", "api-5xx").put("status", "firing").put("severity", "critical")
+        .put("summary", "5xx rate above 5%").put("service", "api").put("environment", "production");
+    return client.post(bot.port(), "127.0.0.1", "/alerts/generic").putHeader("Authorization", "Bearer " + token)
+        .sendJsonObject(alert);
+  }
+
+  /** Waits until the run's message is recorded as showing the run's stored state. */
+  private void awaitShown(String runId) throws Exception {
+    String shown = "select coalesce(p.shown_seq, -1) >= greatest(r.state_seq, coalesce(d.state_seq, 0), "
+        + "coalesce(w.state_seq, 0)) from runs r left join deployments d on d.run_id = r.id "
+        + "left join watches w on w.run_id = r.id left join run_publications p on p.run_id = r.id "
+        + "where r.id = '" + runId + "'";
+    awaitTrue(shown);
+  }
+
+  /** Waits until {@code query}, a yes-or-no question to the database, answers yes. */
+  private void awaitTrue(String query) throws Exception {
+    while (!one(query).getBoolean(0)) {
+      await(Future.<Void>future(done -> vertx.setTimer(50, id -> done.complete())));
+    }
   }
 
   private List<JsonObject> editsOf(String ts) {

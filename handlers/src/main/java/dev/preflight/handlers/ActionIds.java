@@ -28,7 +28,12 @@ public final class ActionIds {
   public static final String ABORT = "run_abort";
   /** Roll a deploy run back to the release before it. Value: the run id. */
   public static final String ROLLBACK = "run_rollback";
-  /** The row of run-level buttons (Launch, Cancel, Abort, Rollback). */
+  /**
+   * Unlock the environment whose lock holds a run's launch, from the run's message. Value:
+   * {@link dev.preflight.handlers.render.HomeView#unlockValue}.
+   */
+  public static final String RUN_UNLOCK = "run_unlock";
+  /** The row of run-level buttons (Launch or Unlock, Cancel, Abort, Rollback). */
   public static final String RUN_ACTIONS_BLOCK = "run_actions";
 
   /** callback_id of the /deploy modal. */

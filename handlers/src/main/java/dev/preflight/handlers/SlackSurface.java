@@ -119,7 +119,9 @@ public final class SlackSurface {
         new Coalescer(loop), config.signOffReaction()).start();
     // The run's message shows its watch's latest round, passing or failing, not only the alert channel.
     services.watches().onRound(round -> runs.find(round.runId()).onSuccess(publisher::changed));
-    Reconciler reconciler = new Reconciler(loop.owner(), publisher, Reconciler.DEFAULT_EVERY).start();
+    // Alerts a rollback was started from converge on its stored outcome, as run messages do.
+    Reconciler reconciler = new Reconciler(loop.owner(), publisher, Reconciler.DEFAULT_EVERY)
+        .with(alerts::reconcile).start();
     BotTokenCheck tokenCheck = new BotTokenCheck(slack).start(loop.owner(), BotTokenCheck.EVERY);
     return new SlackSurface(app, alerts, publisher, reconciler, tokenCheck, roles);
   }

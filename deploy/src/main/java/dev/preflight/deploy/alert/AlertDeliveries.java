@@ -54,6 +54,16 @@ public interface AlertDeliveries {
   Future<List<AlertRecord>> rollbackEnded(String runId, AlertRollback.Outcome outcome, String toVersion,
       String detail, Instant endedAt);
 
+  /** Records that the alert's message now shows its rollback with {@code outcome}. */
+  Future<Void> rollbackShown(String source, String groupKey, AlertRollback.Outcome outcome);
+
+  /**
+   * Up to {@code limit} posted alerts whose message may not show their rollback as it stands:
+   * the message last showed another outcome than the one stored, or the row still says running
+   * although the run's rollback has ended. Oldest rollback first.
+   */
+  Future<List<AlertRecord>> rollbacksBehind(int limit);
+
   /** The alert as recorded now, if it was ever delivered. */
   Future<Optional<AlertRecord>> find(String source, String groupKey);
 }

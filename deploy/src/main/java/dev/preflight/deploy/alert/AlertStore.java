@@ -29,7 +29,7 @@ public final class AlertStore implements AlertDeliveries {
   /** A new incident of the same alert starts without the last one's rollback. */
   private static final String ROLLBACK_CLEARED = "rollback_run = null, rollback_by = null, rollback_to = null, "
       + "rollback_link = null, rollback_started = null, rollback_outcome = null, rollback_detail = null, "
-      + "rollback_ended = null";
+      + "rollback_ended = null, rollback_shown = null";
 
   private final Pool pool;
   private final Clock clock;
@@ -166,11 +166,25 @@ public final class AlertStore implements AlertDeliveries {
             + "rollback_to = coalesce($5, rollback_to) where rollback_run = $1 and rollback_outcome = 'running' "
             + "returning *")
         .execute(Tuple.from(Arrays.asList(UUID.fromString(runId), outcome.wire(), detail, time(endedAt), toVersion)))
-        .map(rows -> {
-          List<AlertRecord> ended = new ArrayList<>();
-          rows.forEach(row -> ended.add(record(row)));
-          return ended;
-        });
+        .map(AlertStore::records);
+  }
+
+  @Override
+  public Future<Void> rollbackShown(String source, String groupKey, AlertRollback.Outcome outcome) {
+    return pool.preparedQuery("update alerts set rollback_shown = $3 where source = $1 and group_key = $2")
+        .execute(Tuple.of(source, groupKey, outcome.wire()))
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<List<AlertRecord>> rollbacksBehind(int limit) {
+    return pool.preparedQuery("select a.* from alerts a left join runs r on r.id = a.rollback_run "
+            + "where a.rollback_run is not null and a.message_ts is not null "
+            + "and (a.rollback_shown is distinct from a.rollback_outcome "
+            + "or (a.rollback_outcome = 'running' and r.status in ('ROLLED_BACK', 'ROLLBACK_FAILED'))) "
+            + "order by a.rollback_started limit $1")
+        .execute(Tuple.of(limit))
+        .map(AlertStore::records);
   }
 
   private static JsonArray links(List<Alert.Link> links) {
@@ -199,6 +213,12 @@ public final class AlertStore implements AlertDeliveries {
         row.getString("rollback_link"), instant(row.getOffsetDateTime("rollback_started")),
         AlertRollback.Outcome.fromWire(row.getString("rollback_outcome")), row.getString("rollback_detail"),
         instant(row.getOffsetDateTime("rollback_ended")));
+  }
+
+  private static List<AlertRecord> records(RowSet<Row> rows) {
+    List<AlertRecord> records = new ArrayList<>();
+    rows.forEach(row -> records.add(record(row)));
+    return records;
   }
 
   private static Optional<AlertRecord> first(RowSet<Row> rows) {

@@ -129,18 +129,23 @@ public final class RunPublications {
   /**
    * Claims up to {@code limit} runs whose message is behind their stored state (or was never
    * posted, once {@link #FIRST_POST_GRACE} has passed since the run started or its first post
-   * began) for {@code hold}, skipping runs another replica claimed and still holds. Answers
-   * their ids, oldest change first.
+   * began, or still offers Rollback although a newer run of its environment launched since) for
+   * {@code hold}, skipping runs another replica claimed and still holds. Answers their ids,
+   * oldest change first.
    */
   public Future<List<String>> claimBehind(String owner, Duration hold, int limit) {
     return pool.preparedQuery("with behind as ("
             + "select r.id, " + VERSION + " as version from " + RUN_WITH_PARTS
             + " left join run_publications p on p.run_id = r.id "
-            + "where r.channel_id is not null and " + VERSION + " > coalesce(p.shown_seq, -1) "
+            + "where r.channel_id is not null and ((" + VERSION + " > coalesce(p.shown_seq, -1) "
             // A run not posted yet is left to the replica posting it for a while: a second
             // replica looking it up while the first post is under way would post it again.
             + "and (r.message_ts is not null or coalesce(p.posting_since, r.started_at) < now() - "
-            + "make_interval(secs => $4)) "
+            + "make_interval(secs => $4))) "
+            // Its message offers Rollback although a newer release of its environment landed.
+            + "or (r.message_ts is not null and p.offers_rollback and exists (select 1 from deployments newer "
+            + "where newer.service = d.service and newer.environment = d.environment "
+            + "and newer.launched_at > d.launched_at))) "
             + "and (p.claim_until is null or p.claim_until < now() or p.claim_owner = $1) "
             + "order by version limit $3) "
             + "insert into run_publications (run_id, claim_owner, claim_until) "

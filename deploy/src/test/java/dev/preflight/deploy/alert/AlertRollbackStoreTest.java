@@ -77,6 +77,41 @@ class AlertRollbackStoreTest {
     assertNull(await(store.record(alert, "api", "prod", CHANNEL)).alert().rollback());
   }
 
+  @Test
+  void anAlertIsBehindUntilItsMessageShowsTheStoredOutcomeAndWhileItsRunEndedUnrecorded() {
+    Alert alert = alert(Alert.Status.FIRING);
+    AlertDeliveries.Recorded first = await(store.record(alert, "api", "prod", CHANNEL));
+    await(store.posted(alert.source(), alert.groupKey(), first.claim(), TS));
+    assertEquals(List.of(), await(store.rollbacksBehind(10)), "no rollback, nothing to show");
+    await(pool.query("insert into runs (id, kind, checklist_id, started_by, started_at, status, service, environment) "
+        + "values ('" + RUN + "', 'deploy', 'gate', 'U0RESPONDER', now(), 'ROLLING_BACK', 'api', 'prod')").execute());
+
+    await(store.rollbackStarted(CHANNEL, TS, new AlertRollback(RUN, "U0RESPONDER", "v1.0.0", null, STARTED,
+        AlertRollback.Outcome.RUNNING, null, null)));
+    assertEquals(List.of(alert.groupKey()), keys(await(store.rollbacksBehind(10))),
+        "stored, but its message was not drawn with it yet");
+    await(store.rollbackShown(alert.source(), alert.groupKey(), AlertRollback.Outcome.RUNNING));
+    assertEquals(List.of(), await(store.rollbacksBehind(10)), "the message shows the rollback under way");
+
+    await(pool.query("update runs set status = 'ROLLED_BACK' where id = '" + RUN + "'").execute());
+    assertEquals(List.of(alert.groupKey()), keys(await(store.rollbacksBehind(10))),
+        "the run's rollback ended and nobody recorded it on the alert");
+    await(store.rollbackEnded(RUN, AlertRollback.Outcome.ROLLED_BACK, null, null, STARTED.plusSeconds(60)));
+    assertEquals(List.of(alert.groupKey()), keys(await(store.rollbacksBehind(10))), "recorded, not drawn yet");
+    await(store.rollbackShown(alert.source(), alert.groupKey(), AlertRollback.Outcome.ROLLED_BACK));
+    assertEquals(List.of(), await(store.rollbacksBehind(10)));
+
+    // Firing anew after it was resolved clears the rollback, and what its message showed of it.
+    await(store.record(alert(Alert.Status.RESOLVED), "api", "prod", CHANNEL));
+    AlertDeliveries.Recorded again = await(store.record(alert, "api", "prod", CHANNEL));
+    await(store.posted(alert.source(), alert.groupKey(), again.claim(), "1700000001.000100"));
+    assertEquals(List.of(), await(store.rollbacksBehind(10)));
+  }
+
+  private static List<String> keys(List<AlertRecord> alerts) {
+    return alerts.stream().map(AlertRecord::groupKey).toList();
+  }
+
   private static Alert alert(Alert.Status status) {
     return new Alert("alertmanager", "fp-1", status, Alert.Severity.CRITICAL, "Probe failure", "Probe failed for 5m",
         List.of(new Alert.Link("Runbook", "https://runbooks.example.org/probe")), java.util.Map.of("service", "api"),

@@ -178,4 +178,38 @@ class RunPublicationsTest {
           test.completeNow();
         })));
   }
+
+  @Test
+  void anOlderRunStillOfferingRollbackIsClaimedUntilItIsRepublishedWithoutIt(VertxTestContext test) {
+    String newer = "6f1c0d3e-0000-4000-8000-000000000004";
+    Tuple id = Tuple.of(UUID.fromString(newer));
+    sql("update runs set status = 'SUCCEEDED', message_ts = '1700000000.000100' where id = $1")
+        .compose(v -> sql("update deployments set launched_at = now() - interval '1 hour' where run_id = $1"))
+        .compose(v -> publications.version(RUN))
+        // Its message is up to date and shows Rollback, as the newest release's did.
+        .compose(version -> publications.shown(RUN, version, true))
+        .compose(v -> publications.claimBehind("replica-a", HOLD, 10))
+        .compose(claimed -> {
+          test.verify(() -> assertEquals(List.of(), claimed, "the newest release keeps its button"));
+          // A newer run lands; whoever published it did not retire the older message's button.
+          return pool.preparedQuery("insert into runs (id, kind, checklist_id, started_by, started_at, status, "
+                  + "channel_id, message_ts, service, environment) values ($1, 'deploy', 'predeploy', 'U0STARTER', "
+                  + "now(), 'SUCCEEDED', 'C0DEPLOYS', '1700000000.000200', 'backend', 'production')").execute(id)
+              .compose(v -> pool.preparedQuery("insert into deployments (run_id, service, environment, version, "
+                  + "launched_at) values ($1, 'backend', 'production', 'v1.4.3', now())").execute(id))
+              .compose(v -> publications.version(newer))
+              .compose(version -> publications.shown(newer, version, true));
+        })
+        .compose(v -> publications.claimBehind("replica-a", HOLD, 10))
+        .compose(claimed -> {
+          test.verify(() -> assertEquals(List.of(RUN), claimed,
+              "the older run's message is behind: it offers a Rollback a click would refuse"));
+          return publications.version(RUN).compose(version -> publications.shown(RUN, version, false));
+        })
+        .compose(v -> publications.claimBehind("replica-a", HOLD, 10))
+        .onComplete(test.succeeding(claimed -> test.verify(() -> {
+          assertEquals(List.of(), claimed, "republished without the button, it is up to date");
+          test.completeNow();
+        })));
+  }
 }

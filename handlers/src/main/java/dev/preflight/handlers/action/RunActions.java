@@ -14,12 +14,17 @@ import dev.preflight.handlers.SlackIds;
 import dev.preflight.handlers.Roles;
 import dev.preflight.handlers.Replies;
 import dev.preflight.handlers.command.DeployReplies;
+import dev.preflight.handlers.command.LockCommand;
+import dev.preflight.handlers.render.HomeView;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * The run-level buttons: Launch, Cancel, Abort and Rollback, each carrying the run id. A click
+ * The run-level buttons: Launch, Cancel, Abort and Rollback (the one {@link RollbackAction}),
+ * each carrying the run id, and Unlock, carrying the environment whose lock holds the launch. A click
  * is acknowledged at once and then judged by {@link DeployRuns} against the run as stored, under
  * its lock, so a stale button or a second click is refused there; the refusal is passed on to
  * the person privately, never dropped.
@@ -32,19 +37,47 @@ public final class RunActions {
   private final Roles roles;
   private final DeployReplies replies;
   private final Context loop;
+  private final RollbackAction rollback;
 
   public RunActions(DeployRuns deploys, Roles roles, DeployReplies replies, Context loop) {
     this.deploys = deploys;
     this.roles = roles;
     this.replies = replies;
     this.loop = loop;
+    this.rollback = new RollbackAction(RollbackAction.through(deploys), roles, replies, loop);
   }
 
   public void register(App app) {
     on(app, ActionIds.LAUNCH, (run, held, origin) -> deploys.launch(run, held, origin));
     on(app, ActionIds.CANCEL, (run, held, origin) -> deploys.cancel(run, held, origin));
     on(app, ActionIds.ABORT, (run, held, origin) -> deploys.abort(run, held, origin));
-    on(app, ActionIds.ROLLBACK, (run, held, origin) -> deploys.rollback(run, held, origin));
+    app.blockAction(ActionIds.RUN_UNLOCK, this::unlock);
+    rollback.register(app, new RollbackAction.Surface(ActionIds.ROLLBACK, RollbackAction::runValue,
+        RollbackAction.Answer.RESPONSE_URL));
+  }
+
+  /**
+   * Unlock on a message whose launch a lock holds: the same rules, audit and answer as
+   * {@code /unlock}, through the click's {@code response_url}. Unlocking republishes the
+   * environment's open runs, so the message then offers Launch.
+   */
+  private Response unlock(BlockActionRequest req, ActionContext ctx) {
+    Click.of(req.getPayload()).ifPresent(click -> loop.runOnContext(v -> {
+      Replies.To to = Replies.To.of(click);
+      Optional<Map.Entry<String, String>> named = HomeView.readUnlockValue(click.value());
+      if (named.isEmpty()) {
+        replies.tell(to, NOT_MINE);
+        return;
+      }
+      String service = named.get().getKey();
+      String environment = named.get().getValue();
+      roles.of(click.user())
+          .compose(held -> deploys.unlock(service, environment, held, new Origin(click.user(),
+              "button:" + ActionIds.RUN_UNLOCK)))
+          .compose(was -> replies.tell(to, LockCommand.unlocked(service, environment, was)))
+          .onFailure(e -> replies.explain(to, e));
+    }));
+    return ctx.ack();
   }
 
   private void on(App app, String actionId, RunChange change) {

@@ -1,17 +1,13 @@
 package dev.preflight.handlers.alert;
 
 import com.slack.api.bolt.App;
-import com.slack.api.bolt.context.builtin.ActionContext;
-import com.slack.api.bolt.request.builtin.BlockActionRequest;
-import com.slack.api.bolt.response.Response;
 import dev.preflight.deploy.run.DeployRuns;
 import dev.preflight.deploy.alert.AlertRollback;
-import dev.preflight.deploy.run.Origin;
+import dev.preflight.handlers.action.RollbackAction;
 import dev.preflight.deploy.run.TrackedRun;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Instant;
-import dev.preflight.handlers.Click;
 import dev.preflight.handlers.Roles;
 import dev.preflight.handlers.SlackIds;
 import dev.preflight.handlers.Replies;
@@ -26,7 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Rollback button on an alert. It names a service and environment, not a run, because an
+ * The Rollback button on an alert, one surface of {@link RollbackAction}. It names a service and
+ * environment (and the run it was posted beside, when there was one), because an
  * alert is about what runs there now: a click rolls back the newest deploy exactly as
  * {@code /rollback} does, under the same rules (a deployer role, something to go back to, nothing
  * else in flight). Refusals are told to the person privately; a rollback that starts replaces the
@@ -69,7 +66,9 @@ public final class AlertActions {
   }
 
   public void register(App app) {
-    app.blockAction(ROLLBACK, this::click);
+    new RollbackAction(RollbackAction.through(deploys), roles, replies, loop).register(app,
+        new RollbackAction.Surface(ROLLBACK, AlertActions::rollbackTarget, RollbackAction.Answer.RESPONSE_URL,
+            (click, run) -> showStarted(run, click.user(), click.channel(), click.messageTs())));
   }
 
   /** The button's value for a service and environment. */
@@ -103,36 +102,21 @@ public final class AlertActions {
     }
   }
 
-  private Response click(BlockActionRequest req, ActionContext ctx) {
-    Click.of(req.getPayload()).ifPresent(click -> loop.runOnContext(v -> rollback(click)));
-    return ctx.ack();
-  }
-
-  private void rollback(Click click) {
-    String user = click.user();
-    String channel = click.channel();
-    Optional<String[]> target = target(click.value());
+  /**
+   * What an alert's button asks for: the service and environment it names, or the run it was
+   * posted beside when there was one.
+   */
+  static RollbackAction.Target rollbackTarget(String value) {
+    Optional<String[]> target = target(value);
     if (target.isEmpty() || !SlackIds.isConfigName(target.get()[0]) || !SlackIds.isConfigName(target.get()[1])) {
-      replies.tell(Replies.To.of(click), NOT_MINE);
-      return;
+      return RollbackAction.Target.unreadable(NOT_MINE);
     }
-    String service = target.get()[0];
-    String environment = target.get()[1];
     String runId = target.get()[2];
-    if (runId != null && !SlackIds.isRunId(runId)) {
-      replies.tell(Replies.To.of(click), Replies.noSuchRun(runId));
-      return;
+    if (runId == null) {
+      return RollbackAction.Target.latest(target.get()[0], target.get()[1]);
     }
-    Origin origin = new Origin(user, "button:" + ROLLBACK);
-    roles.of(user)
-        .compose(held -> runId == null ? deploys.rollbackLatest(service, environment, held, origin)
-            : deploys.rollback(runId, held, origin))
-        .onSuccess(run -> {
-          if (click.messageTs() != null) {
-            showStarted(run, user, channel, click.messageTs());
-          }
-        })
-        .onFailure(e -> replies.explain(Replies.To.of(click), e));
+    return SlackIds.isRunId(runId) ? RollbackAction.Target.run(runId)
+        : RollbackAction.Target.unreadable(Replies.noSuchRun(runId));
   }
 
   /** Records the rollback with the alert and draws its message again without the button. */

@@ -146,9 +146,12 @@ public final class AlertPoster {
             .orElseGet(Future::succeededFuture));
   }
 
+  /** Edits the message to show {@code row}, and records which rollback outcome it now shows, if any. */
   private Future<Void> edit(AlertRecord row, Service.Environment env) {
-    return render(row, env).compose(content -> slack.update(row.channel(), row.messageTs(), content.text(),
-        content.blocks()));
+    return render(row, env)
+        .compose(content -> slack.update(row.channel(), row.messageTs(), content.text(), content.blocks()))
+        .compose(v -> row.rollback() == null ? Future.succeededFuture()
+            : store.rollbackShown(row.source(), row.groupKey(), row.rollback().outcome()));
   }
 
   /**
@@ -171,20 +174,51 @@ public final class AlertPoster {
    * run is none of the alerts' business.
    */
   public void runChanged(TrackedRun tracked) {
-    RunStatus status = tracked.run().status();
-    if (status != RunStatus.ROLLED_BACK && status != RunStatus.ROLLBACK_FAILED) {
-      return;
+    rollbackEnded(tracked).onFailure(e -> LOG.warn("Could not show the end of run {}'s rollback on its alerts: {}",
+        tracked.id(), e.getMessage()));
+  }
+
+  /**
+   * Brings alert messages that fell behind their rows to what is stored: a rollback whose end
+   * the run-change listener never recorded (the replica died before it), or a start or end that
+   * was stored but whose edit was lost. Answers how many alerts it looked at.
+   */
+  public Future<Integer> reconcile(int limit) {
+    return store.rollbacksBehind(limit)
+        .compose(behind -> Future.join(behind.stream().map(this::converge).toList()).map(behind.size())
+            .recover(e -> Future.succeededFuture(behind.size())));
+  }
+
+  private Future<Void> converge(AlertRecord alert) {
+    Future<Boolean> ended = runs == null || alert.rollback().outcome() != AlertRollback.Outcome.RUNNING
+        ? Future.succeededFuture(false)
+        : runs.find(alert.rollback().runId())
+            .compose(run -> ended(run) ? rollbackEnded(run).map(true) : Future.succeededFuture(false));
+    // A rollback that ended is drawn by rollbackEnded; anything else is drawn as stored.
+    return ended.compose(drawn -> drawn ? Future.<Void>succeededFuture() : redraw(alert))
+        .onFailure(e -> LOG.warn("Could not bring the alert {} from {} up to its rollback: {}", alert.groupKey(),
+            alert.source(), e.getMessage()));
+  }
+
+  /** Stores how the run's rollback ended on its alerts and draws them again; nothing while it has not ended. */
+  private Future<Void> rollbackEnded(TrackedRun tracked) {
+    if (!ended(tracked)) {
+      return Future.succeededFuture();
     }
+    RunStatus status = tracked.run().status();
     Deployment d = tracked.deployment();
     Instant ended = d == null || d.finishedAt() == null ? clock.instant() : d.finishedAt();
     AlertRollback.Outcome outcome = status == RunStatus.ROLLED_BACK ? AlertRollback.Outcome.ROLLED_BACK
         : AlertRollback.Outcome.FAILED;
     String why = outcome == AlertRollback.Outcome.FAILED && d != null ? d.failure() : null;
-    restored(tracked)
+    return restored(tracked)
         .compose(version -> store.rollbackEnded(tracked.id(), outcome, version, why, ended))
         .compose(alerts -> Future.all(alerts.stream().map(this::redraw).toList()))
-        .onFailure(e -> LOG.warn("Could not show the end of run {}'s rollback on its alerts: {}", tracked.id(),
-            e.getMessage()));
+        .mapEmpty();
+  }
+
+  private static boolean ended(TrackedRun tracked) {
+    return tracked.run().status() == RunStatus.ROLLED_BACK || tracked.run().status() == RunStatus.ROLLBACK_FAILED;
   }
 
   /** The version the run's rollback restored, as its rollback release records it, when it made one. */

@@ -128,7 +128,8 @@ public final class LockCommand implements SlashCommandHandler {
         + Mrkdwn.escape(lock.environment()) + "`.";
   }
 
-  static String unlocked(String service, String environment, Optional<EnvLock> was) {
+  /** The answer to an unlock, typed or clicked on a run's message. */
+  public static String unlocked(String service, String environment, Optional<EnvLock> was) {
     if (was.isEmpty()) {
       return place(service, environment) + " was not locked; nothing changed.";
     }

@@ -3,6 +3,7 @@ package dev.preflight.handlers.publish;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -13,7 +14,12 @@ import org.slf4j.LoggerFactory;
  * Slack outage longer than one call's retries, a crash between posting a message and storing
  * where it went, a restart. Now and then (and once at start) it claims the runs whose message
  * shows less than what is stored, skipping those another replica has claimed, and republishes
- * them through the publisher, so they take their turn in the rate budget like any edit.
+ * them through the publisher, so they take their turn in the rate budget like any edit. An older
+ * run's message that still offers Rollback after a newer release of its environment landed is
+ * behind too, and is republished without the button.
+ *
+ * <p>Other messages drawn from stored state join the round as {@link Sweep}s: alerts whose
+ * message does not show how the rollback started from them stands.
  */
 public final class Reconciler {
 
@@ -28,8 +34,16 @@ public final class Reconciler {
   private final RunPublisher publisher;
   private final Duration every;
   private final String owner = "replica-" + UUID.randomUUID();
+  private final List<Sweep> sweeps = new ArrayList<>();
   private long timer = -1;
   private boolean running;
+
+  /** Other messages brought to their stored state each round, at most {@code limit} at a time. */
+  @FunctionalInterface
+  public interface Sweep {
+    /** Answers how many messages it looked at. */
+    Future<Integer> round(int limit);
+  }
 
   public Reconciler(Vertx vertx, RunPublisher publisher, Duration every) {
     if (every.isNegative() || every.isZero()) {
@@ -38,6 +52,12 @@ public final class Reconciler {
     this.vertx = vertx;
     this.publisher = publisher;
     this.every = every;
+  }
+
+  /** Adds {@code sweep} to every round from now on. */
+  public Reconciler with(Sweep sweep) {
+    sweeps.add(sweep);
+    return this;
   }
 
   /** Runs a round now and then every period, until {@link #close}. */
@@ -61,11 +81,17 @@ public final class Reconciler {
     }
     running = true;
     // A claim outlives the round, so a republish still waiting for its turn is not claimed twice.
-    return publisher.source().claimBehind(owner, every.multipliedBy(4), BATCH)
+    Future<Integer> runs = publisher.source().claimBehind(owner, every.multipliedBy(4), BATCH)
         .onSuccess(this::republish)
         .map(List::size)
-        .onFailure(e -> LOG.warn("Could not look for run messages behind their runs: {}", e.getMessage()))
-        .onComplete(done -> running = false);
+        .onFailure(e -> LOG.warn("Could not look for run messages behind their runs: {}", e.getMessage()));
+    List<Future<Integer>> others = sweeps.stream().map(this::sweep).toList();
+    return Future.join(others).transform(done -> runs).onComplete(done -> running = false);
+  }
+
+  private Future<Integer> sweep(Sweep sweep) {
+    return sweep.round(BATCH)
+        .onFailure(e -> LOG.warn("Could not look for messages behind their stored state: {}", e.getMessage()));
   }
 
   private void republish(List<String> runIds) {

@@ -60,7 +60,8 @@ final class DeployMessage {
     Optional<Refusal> hold = run.status().open()
         ? LaunchGate.refusal(run, lock, Optional.empty()) : Optional.empty();
     List<LayoutBlock> top = top(run, deployment, lock, hold, reactionName, now);
-    List<LayoutBlock> bottom = bottom(run, deployment, gates, hold.isEmpty(), reactionName);
+    boolean lockHolds = hold.map(h -> h.code() == Refusal.Code.LOCKED).orElse(false);
+    List<LayoutBlock> bottom = bottom(run, deployment, gates, hold.isEmpty(), lockHolds, reactionName);
     // Two dividers frame the checklist, which needs at least one block; verification adds a third.
     int room = RunMessage.MAX_BLOCKS - top.size() - bottom.size() - 2;
     List<LayoutBlock> verification = VerificationPart.fit(deployment, room - 2);
@@ -151,7 +152,7 @@ final class DeployMessage {
   }
 
   private static List<LayoutBlock> bottom(ChecklistRun run, Deployment d, GateStatus gates, boolean launchable,
-      String reactionName) {
+      boolean lockHolds, String reactionName) {
     List<LayoutBlock> blocks = new ArrayList<>();
     if (!d.launched()) {
       ChecklistPart.signOffs(run, gates, reactionName, blocks);
@@ -161,7 +162,7 @@ final class DeployMessage {
       summary(d).forEach(text::line);
       text.flush();
     }
-    RunButtons.of(run.id(), run.status(), d, launchable).ifPresent(blocks::add);
+    RunButtons.of(run.id(), run.status(), d, launchable, lockHolds).ifPresent(blocks::add);
     return blocks;
   }
 

@@ -21,7 +21,8 @@ import java.util.Optional;
 /**
  * The row of run-level buttons on a deploy message. Only what can be done in the run's current
  * state is offered, so a button disappears the moment it stops making sense: Launch only while
- * {@link dev.preflight.checklists.deploy.LaunchGate} says a launch would go through. Every button
+ * {@link dev.preflight.checklists.deploy.LaunchGate} says a launch would go through, and Unlock in
+ * its place while the environment's lock is what holds it. Every button
  * that cannot be taken back (Cancel, Abort, Rollback) asks first; the two that act on a live
  * environment (Abort, Rollback) are red.
  */
@@ -45,14 +46,19 @@ public final class RunButtons {
    *
    * @param launchable whether a click on Launch would launch now (the launch gate found nothing
    *     holding it); when not, Launch is left out and the message says what holds it
+   * @param lockHolds whether it is the environment's lock that holds the launch; Unlock is then
+   *     offered in Launch's place, and Launch follows once the environment is open
    */
-  static Optional<LayoutBlock> of(String runId, RunStatus status, Deployment deployment, boolean launchable) {
+  static Optional<LayoutBlock> of(String runId, RunStatus status, Deployment deployment, boolean launchable,
+      boolean lockHolds) {
     List<BlockElement> buttons = new ArrayList<>();
     for (RunEvent event : RunLifecycle.offered(status)) {
       switch (event) {
         case LAUNCH -> {
           if (launchable) {
             buttons.add(launch(runId));
+          } else if (lockHolds) {
+            buttons.add(unlock(deployment));
           }
         }
         case CANCEL -> buttons.add(cancel(runId, deployment));
@@ -91,6 +97,19 @@ public final class RunButtons {
 
   private static BlockElement launch(String runId) {
     return button(b -> b.actionId(ActionIds.LAUNCH).text(plainText("Launch")).value(runId).style("primary"));
+  }
+
+  /** Plain: unlocking is what the reader came for, and the dialog asks them to be sure first. */
+  private static BlockElement unlock(Deployment d) {
+    String where = d.service() + " in " + d.environment();
+    ConfirmationDialogObject confirm = confirmationDialog(c -> c
+        .title(plainText(Mrkdwn.plain("Unlock " + where + "?", CONFIRM_TITLE_LIMIT)))
+        .text(plainText(Mrkdwn.plain("Deploys can launch in " + where + " again, this one first. Make sure the "
+            + "reason for the lock is settled.", CONFIRM_TEXT_LIMIT)))
+        .confirm(plainText("Unlock"))
+        .deny(plainText("Keep it locked")));
+    return button(b -> b.actionId(ActionIds.RUN_UNLOCK).text(plainText("Unlock"))
+        .value(HomeView.unlockValue(d.service(), d.environment())).confirm(confirm));
   }
 
   private static BlockElement cancel(String runId, Deployment d) {

@@ -9,9 +9,6 @@ import static com.slack.api.model.block.composition.BlockCompositions.plainText;
 import static com.slack.api.model.block.element.BlockElements.button;
 
 import com.slack.api.bolt.App;
-import com.slack.api.bolt.context.builtin.ActionContext;
-import com.slack.api.bolt.request.builtin.BlockActionRequest;
-import com.slack.api.bolt.response.Response;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.element.ButtonElement;
 import dev.preflight.checklists.time.Spans;
@@ -30,7 +27,8 @@ import dev.preflight.deploy.watch.Watches;
 import dev.preflight.handlers.Click;
 import dev.preflight.handlers.Replies;
 import dev.preflight.handlers.Roles;
-import dev.preflight.handlers.SlackIds;
+import dev.preflight.handlers.action.RollbackAction;
+import dev.preflight.handlers.command.DeployReplies;
 import dev.preflight.handlers.render.Mrkdwn;
 import dev.preflight.handlers.render.RunButtons;
 import dev.preflight.handlers.slack.SlackApi;
@@ -52,9 +50,10 @@ import org.slf4j.LoggerFactory;
  * streak: the rounds that keep failing after it add nothing, and the first round that passes
  * again answers in the alert's thread (and the run's) that it recovered.
  *
- * <p>The button carries the run id and rolls back that run through the same rules as the run
- * message's own Rollback (deployer roles, a stale button refused when a newer deploy launched
- * since), so an old alert can never roll back a deploy it was not about.
+ * <p>The button carries the run id and rolls back that run through the one {@link RollbackAction},
+ * under the same rules as the run message's own Rollback (deployer roles, a stale button refused
+ * when a newer deploy launched since), so an old alert can never roll back a deploy it was not
+ * about.
  */
 public final class WatchAlerts {
 
@@ -102,7 +101,9 @@ public final class WatchAlerts {
 
   /** Answers the alert's Rollback button. */
   public void register(App app) {
-    app.blockAction(WATCH_ROLLBACK, this::click);
+    new RollbackAction((target, held, origin) -> rollback.apply(target.runId(), held, origin), roles,
+        new DeployReplies(replies, slack), loop).register(app, new RollbackAction.Surface(WATCH_ROLLBACK,
+            RollbackAction::runValue, RollbackAction.Answer.RESPONSE_URL, this::started));
   }
 
   /** Starts posting the watches' failures and recoveries. */
@@ -231,30 +232,10 @@ public final class WatchAlerts {
     return button;
   }
 
-  private Response click(BlockActionRequest req, ActionContext ctx) {
-    Click.of(req.getPayload()).ifPresent(click -> loop.runOnContext(v -> rollBack(click)));
-    return ctx.ack();
-  }
-
-  private void rollBack(Click click) {
-    String runId = click.value() == null ? "" : click.value().strip();
-    if (runId.isEmpty()) {
-      replies.tell(Replies.To.of(click), NOT_MINE);
-      return;
-    }
-    if (!SlackIds.isRunId(runId)) {
-      replies.tell(Replies.To.of(click), Replies.noSuchRun(runId));
-      return;
-    }
-    roles.of(click.user())
-        .compose(held -> rollback.apply(runId, held, new Origin(click.user(), "button:" + WATCH_ROLLBACK)))
-        .onSuccess(run -> {
-          if (click.messageTs() != null) {
-            slack.postReply(click.channel(), click.messageTs(), "Rollback of " + run.deployment().version()
-                + " started by " + Mrkdwn.user(click.user()) + "; the deploy's message follows it.")
-                .onFailure(e -> LOG.warn("Could not note the rollback under the alert: {}", e.getMessage()));
-          }
-        })
-        .onFailure(e -> replies.explain(Replies.To.of(click), e));
+  /** Notes under the alert that the rollback started; the deploy's message follows the rest. */
+  private void started(Click click, TrackedRun run) {
+    slack.postReply(click.channel(), click.messageTs(), "Rollback of " + run.deployment().version()
+        + " started by " + Mrkdwn.user(click.user()) + "; the deploy's message follows it.")
+        .onFailure(e -> LOG.warn("Could not note the rollback under the alert: {}", e.getMessage()));
   }
 }

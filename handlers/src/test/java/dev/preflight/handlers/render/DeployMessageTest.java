@@ -444,9 +444,29 @@ class DeployMessageTest {
         message.blocks.get(3).getJsonObject("text").getString("text"));
     assertFalse(message.allText().contains("Ready to launch"), message.allText());
     assertFalse(message.allText().contains(".."), message.allText());
-    assertEquals(List.of(ActionIds.CANCEL), message.runActions(), "no Launch a click on would refuse");
+    assertEquals(List.of(ActionIds.RUN_UNLOCK, ActionIds.CANCEL), message.runActions(),
+        "no Launch a click on would refuse; Unlock in its place");
     assertEquals("Deploy backend v1.4.2 → production: launch held", message.content.text(),
         "the notification does not promise a launch either");
+  }
+
+  @Test
+  void theLockThatHoldsLaunchCanBeUnlockedFromTheMessageAfterAConfirm() {
+    Rendered message = render(ready(), requested(), Optional.of(lock("U0SRE", "Black Friday freeze.")));
+
+    JsonObject unlock = message.runButton(ActionIds.RUN_UNLOCK);
+    assertEquals("Unlock", unlock.getJsonObject("text").getString("text"));
+    assertNull(unlock.getString("style"), "a plain button");
+    assertEquals(Optional.of(java.util.Map.entry("backend", "production")),
+        HomeView.readUnlockValue(unlock.getString("value")), "it names the environment, as Home's Unlock does");
+    JsonObject confirm = unlock.getJsonObject("confirm");
+    assertEquals("Unlock backend in production?", confirm.getJsonObject("title").getString("text"));
+    assertEquals("Deploys can launch in backend in production again, this one first. Make sure the reason for the "
+        + "lock is settled.", confirm.getJsonObject("text").getString("text"));
+    assertEquals("Unlock", confirm.getJsonObject("confirm").getString("text"));
+    assertEquals("Keep it locked", confirm.getJsonObject("deny").getString("text"));
+    // Once unlocked the same run offers Launch and no Unlock.
+    assertEquals(List.of(ActionIds.LAUNCH, ActionIds.CANCEL), render(ready(), requested()).runActions());
   }
 
   @Test
