@@ -73,6 +73,10 @@ class RunbookInSlackTest {
       List.of("lead"), SignOffRule.NONE, null, null, null,
       List.of(new EcsScaleAction("Scale to 2", Duration.ofMinutes(1), CLUSTER, "backend", null, "2", 2, 4)));
 
+  private static final Runbook IN_PRODUCTION = new Runbook("scale-production", "Scale production", null, List.of(),
+      List.of("sre"), SignOffRule.NONE, null, "backend", "production",
+      List.of(new EcsScaleAction("Scale to 3", Duration.ofMinutes(1), CLUSTER, "backend", null, "3", 2, 4)));
+
   private Vertx vertx;
   private TestDatabase database;
   private Pool pool;
@@ -85,7 +89,7 @@ class RunbookInSlackTest {
   void start(Vertx vertx, VertxTestContext ctx) {
     this.vertx = vertx;
     Map<String, Runbook> runbooks = new LinkedHashMap<>();
-    List.of(SCALE, APPROVED_SCALE, LEAD_ONLY).forEach(r -> runbooks.put(r.id(), r));
+    List.of(SCALE, APPROVED_SCALE, LEAD_ONLY, IN_PRODUCTION).forEach(r -> runbooks.put(r.id(), r));
     PreflightConfig config = new PreflightConfig("preflight.yaml", PreflightConfig.DEFAULT_SIGN_OFF_REACTION,
         Map.of("sre", new Role("sre", List.of(SRE, LEAD), List.of()), "lead", new Role("lead", List.of(LEAD, LEAD2), List.of()),
             "qa", new Role("qa", List.of(QA), List.of())),
@@ -157,6 +161,23 @@ class RunbookInSlackTest {
   }
 
   @Test
+  void aLockedEnvironmentIsRefusedInTheAckAndNothingStarts(VertxTestContext ctx) {
+    DeploymentStore.putLock(pool, dev.preflight.checklists.deploy.EnvLock.manual("backend", "production",
+            "DB migration", LEAD, java.time.Instant.parse("2026-02-09T14:00:00Z")))
+        .compose(v -> harness.command("/run", "scale-production", SRE, CHANNEL))
+        .compose(response -> pool.query("select count(*) from runbook_runs").execute().map(rows -> {
+          ctx.verify(() -> {
+            assertEquals("*backend* in *production* is locked by <@" + LEAD + ">: DB migration. Run it again once "
+                + "`/unlock` opens the environment.\nNothing was started.", response.bodyAsJsonObject().getString("text"));
+            assertEquals(0L, rows.iterator().next().getLong(0));
+            assertEquals(List.of(), ecs.scaleCalls());
+          });
+          return rows;
+        }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
   void listShowsOnlyTheRunbooksTheUserMayRun(VertxTestContext ctx) {
     harness.command("/run", "list", SRE, CHANNEL)
         .compose(sre -> harness.command("/run", "list", QA, CHANNEL).map(qa -> List.of(sre, qa)))
@@ -167,7 +188,8 @@ class RunbookInSlackTest {
                   "    count: a whole number from 2 to 4 (backend tasks)",
                   "• `/run scale-approved count=…` Scale the backend, approved",
                   "    count: a whole number from 2 to 4",
-                  "    needs approval from 1 × *lead*"),
+                  "    needs approval from 1 × *lead*",
+                  "• `/run scale-production` Scale production"),
               answers.get(0).bodyAsJsonObject().getString("text"));
           assertEquals("There are no runbooks you may run.", answers.get(1).bodyAsJsonObject().getString("text"));
           ctx.completeNow();

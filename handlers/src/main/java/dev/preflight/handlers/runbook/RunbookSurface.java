@@ -42,6 +42,8 @@ import java.util.Set;
 public final class RunbookSurface {
 
   public static final String COMMAND = "/run";
+  /** How long the acknowledgement waits for the environment's lock; Slack gives up on it after 3 s. */
+  static final java.time.Duration LOCK_WAIT = java.time.Duration.ofMillis(1000);
 
   private final PreflightConfig config;
   private final RunbookRuns runs;
@@ -113,6 +115,7 @@ public final class RunbookSurface {
       return open(payload.getTriggerId(), RunbookModal.of(runbook, channel, Map.of()), asker, ctx);
     }
     refusals.addAll(parsed.problems(runbook));
+    lockNow(runbook).ifPresent(lock -> refusals.add(RunbookRefusal.locked(runbook.id(), lock)));
     if (!refusals.isEmpty()) {
       return ctx.ack(RunbookText.refusals(refusals) + "\nNothing was started.");
     }
@@ -170,6 +173,26 @@ public final class RunbookSurface {
     }
     start(runbook, values, user, channel, new Replies.To(channel, user, null));
     return ctx.ackWithUpdate(RunbookModal.started(starting(runbook)));
+  }
+
+  /**
+   * The environment's lock, asked of the database while the acknowledgement waits (Bolt runs this
+   * on a worker), for at most {@link #LOCK_WAIT}; empty when it is open or the answer is late, and
+   * then the check as the run is stored answers instead.
+   */
+  private Optional<dev.preflight.checklists.deploy.EnvLock> lockNow(Runbook runbook) {
+    if (!runbook.belongsToEnvironment() || Context.isOnEventLoopThread()) {
+      return Optional.empty();
+    }
+    try {
+      return runs.lockOf(runbook).toCompletionStage().toCompletableFuture()
+          .get(LOCK_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return Optional.empty();
+    }
   }
 
   private void start(Runbook runbook, Map<String, String> values, String user, String channel, Replies.To asker) {

@@ -39,7 +39,7 @@ final class RunbookText {
           + r.names().stream().map(name -> "*" + Mrkdwn.escape(name) + "*").collect(Collectors.joining(", ")) + ".";
       case ENVIRONMENT_LOCKED -> "*" + Mrkdwn.escape(r.lock().service()) + "* in *" + Mrkdwn.escape(r.lock().environment())
           + "* is locked by " + Mrkdwn.user(r.lock().by()) + ": " + LockText.cause(r.lock(), 300)
-          + ". Nothing was started; it runs once `/unlock` opens it.";
+          + ". Run it again once `/unlock` opens the environment.";
       case NOT_WAITING -> "This run is no longer waiting for approval; nothing changed.";
       case NO_SUCH_RUN -> "That runbook run no longer exists; nothing changed.";
     };
