@@ -191,7 +191,8 @@ final class PreflightVerticle extends VerticleBase {
           new AlertStore(pool), deployments::releases, new RunPublications(pool), new HomeVisitors(pool)), slack, client,
           token, context);
       reports = ThreadReports.start(vertx, runs, new RunReports(pool, config::checklist), slack);
-      new RunbookSurface(config, runbookRuns, surface.roles(), slack, context, Clock.systemUTC()).register(surface.app());
+      new RunbookSurface(config, runbookRuns, surface.roles(), slack, context, Clock.systemUTC()).register(surface.app())
+          .refreshEvery(Duration.ofSeconds(20));
       if (settings.socketMode()) {
         socketMode = SocketMode.start(vertx, surface.app(), client, settings.slackAppToken().orElseThrow(),
             processedEvents, metrics.registry(), socketTiming);

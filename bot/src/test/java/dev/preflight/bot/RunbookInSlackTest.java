@@ -22,6 +22,7 @@ import dev.preflight.deploy.runbook.RunbookRuns;
 import dev.preflight.deploy.runbook.RunbookStore;
 import dev.preflight.handlers.Roles;
 import dev.preflight.handlers.command.SlackHarness;
+import dev.preflight.handlers.fake.SlackRequests;
 import dev.preflight.handlers.runbook.RunbookIds;
 import dev.preflight.handlers.runbook.RunbookSurface;
 import io.vertx.core.Future;
@@ -253,6 +254,68 @@ class RunbookInSlackTest {
           assertTrue(done.getString("text").contains("\nApproved by <@" + LEAD2 + ">.\n"), done.getString("text"));
           assertEquals(List.of(), harness.fake.responses("other"), "a counted approval needs no answer");
           assertEquals(1, done.getJsonArray("blocks").size(), "no Approve button once it runs");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void runAloneOpensAPickerOfWhatTheUserMayRunAndPickingShowsTheRunbooksForm(VertxTestContext ctx) {
+    harness.command("/run", "", SRE, CHANNEL)
+        .compose(ack -> harness.fake.awaitCall("views.open"))
+        .compose(open -> {
+          JsonObject view = open.getJsonObject("view");
+          ctx.verify(() -> {
+            assertEquals(RunbookIds.PICK_MODAL, view.getString("callback_id"));
+            assertEquals(CHANNEL, view.getString("private_metadata"));
+            assertEquals(List.of("scale-backend", "scale-approved", "scale-production"),
+                view.getJsonArray("blocks").getJsonObject(0).getJsonObject("element").getJsonArray("options").stream()
+                    .map(o -> ((JsonObject) o).getString("value")).toList());
+          });
+          JsonObject picked = new JsonObject().put(RunbookIds.PICK_BLOCK, new JsonObject().put(RunbookIds.PICK_ACTION,
+              new JsonObject().put("type", "static_select").put("selected_option",
+                  new JsonObject().put("value", "scale-backend").put("text",
+                      new JsonObject().put("type", "plain_text").put("text", "Scale the backend")))));
+          return harness.send(harness.requests.viewSubmission(RunbookIds.PICK_MODAL, SRE, picked, CHANNEL));
+        })
+        .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+          JsonObject answer = response.bodyAsJsonObject();
+          assertEquals("update", answer.getString("response_action"));
+          JsonObject form = answer.getJsonObject("view");
+          assertEquals(RunbookIds.RUN_MODAL, form.getString("callback_id"));
+          assertEquals(CHANNEL + " scale-backend", form.getString("private_metadata"));
+          assertEquals(RunbookIds.PARAMETER_BLOCK + "count", form.getJsonArray("blocks").getJsonObject(0).getString("block_id"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void theFormRefusesAnOutOfBoundsCountUnderItsFieldAndRunsAValidOne(VertxTestContext ctx) {
+    harness.command("/run", "scale-backend", SRE, CHANNEL)
+        .compose(ack -> harness.fake.awaitCall("views.open"))
+        .compose(open -> {
+          ctx.verify(() -> assertEquals(RunbookIds.RUN_MODAL, open.getJsonObject("view").getString("callback_id")));
+          return harness.send(harness.requests.viewSubmission(RunbookIds.RUN_MODAL, SRE,
+              SlackRequests.textInput(RunbookIds.PARAMETER_BLOCK + "count", RunbookIds.PARAMETER_ACTION, "9"),
+              CHANNEL + " scale-backend"));
+        })
+        .compose(refused -> {
+          ctx.verify(() -> {
+            JsonObject answer = refused.bodyAsJsonObject();
+            assertEquals("errors", answer.getString("response_action"));
+            assertEquals(new JsonObject().put(RunbookIds.PARAMETER_BLOCK + "count",
+                "`count` `9` is out of bounds: it must be from 2 to 4."), answer.getJsonObject("errors"));
+            assertEquals(List.of(), ecs.scaleCalls());
+          });
+          return harness.send(harness.requests.viewSubmission(RunbookIds.RUN_MODAL, SRE,
+              SlackRequests.textInput(RunbookIds.PARAMETER_BLOCK + "count", RunbookIds.PARAMETER_ACTION, "3"),
+              CHANNEL + " scale-backend"));
+        })
+        .compose(accepted -> {
+          ctx.verify(() -> assertEquals("update", accepted.bodyAsJsonObject().getString("response_action")));
+          return message(text -> text.contains("*Succeeded*"));
+        })
+        .onComplete(ctx.succeeding(done -> ctx.verify(() -> {
+          assertEquals(List.of(new FakeEcs.ScaleCall(CLUSTER, "backend", 3, false)), ecs.scaleCalls());
           ctx.completeNow();
         })));
   }

@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -33,6 +34,10 @@ final class RunbookPublisher {
   private final Map<String, Future<Void>> sending = new HashMap<>();
   private final Map<String, String> messages = new HashMap<>();
   private final Set<String> noted = new HashSet<>();
+  /** The latest of each running run, so its running step's elapsed time is shown as it grows. */
+  private final Map<String, RunbookRun> live = new HashMap<>();
+  /** The newest change seen of each run: an older one arriving late (a refresh) is not shown over it. */
+  private final Map<String, java.time.Instant> newest = new HashMap<>();
 
   RunbookPublisher(PreflightConfig config, RunbookRuns runs, SlackApi slack, Context loop, Clock clock) {
     this.config = config;
@@ -42,8 +47,26 @@ final class RunbookPublisher {
     this.clock = clock;
   }
 
+  /** Refreshes the messages of running runs every {@code every}; touched on the loop. */
+  RunbookPublisher refreshEvery(java.time.Duration every) {
+    loop.owner().setPeriodic(every.toMillis(), id -> loop.runOnContext(v -> List.copyOf(live.values()).forEach(this::changed)));
+    return this;
+  }
+
   void changed(RunbookRun run) {
     loop.runOnContext(v -> {
+      java.time.Instant seen = newest.get(run.id());
+      if (seen != null && run.updatedAt() != null && run.updatedAt().isBefore(seen)) {
+        return;
+      }
+      if (run.updatedAt() != null) {
+        newest.put(run.id(), run.updatedAt());
+      }
+      if (run.status() == dev.preflight.deploy.runbook.RunbookStatus.RUNNING) {
+        live.put(run.id(), run);
+      } else {
+        live.remove(run.id());
+      }
       Future<Void> before = sending.getOrDefault(run.id(), Future.succeededFuture());
       Future<Void> next = before.eventually(() -> send(run))
           .onFailure(e -> LOG.warn("Could not show runbook run {} in Slack: {}", run.id(), e.getMessage()));

@@ -63,6 +63,12 @@ public final class RunbookSurface {
     this.publisher = new RunbookPublisher(config, runs, slack, loop, clock);
   }
 
+  /** Also re-renders the message of each running run every {@code every}, so its elapsed time grows. */
+  public RunbookSurface refreshEvery(java.time.Duration every) {
+    publisher.refreshEvery(every);
+    return this;
+  }
+
   /** Registers the listeners and starts keeping run messages current. */
   public RunbookSurface register(App app) {
     app.command(RunbookSurface.COMMAND, this::command);
