@@ -324,29 +324,24 @@ class RunbookInSlackTest {
     return message.getJsonArray("blocks").getJsonObject(1).getJsonArray("elements").getJsonObject(0).getString("value");
   }
 
-  /** The run's message once its text passes {@code test}, looked at every 50 ms. */
+  /** The run's message once its text passes {@code test}. */
   private Future<JsonObject> message(Predicate<String> test) {
-    Promise<JsonObject> found = Promise.promise();
-    vertx.setPeriodic(50, id -> {
-      Optional<JsonObject> message = harness.fake.messages(CHANNEL).stream()
-          .filter(m -> test.test(m.getString("text", ""))).findFirst();
-      if (message.isPresent()) {
-        vertx.cancelTimer(id);
-        found.tryComplete(message.get());
-      }
-    });
-    return found.future();
+    return eventually(() -> harness.fake.messages(CHANNEL).stream()
+        .filter(m -> test.test(m.getString("text", ""))).findFirst());
   }
 
   private Future<List<JsonObject>> replies(JsonObject message, int count) {
-    Promise<List<JsonObject>> found = Promise.promise();
-    vertx.setPeriodic(50, id -> {
-      List<JsonObject> replies = harness.fake.replies(CHANNEL, message.getString("ts"));
-      if (replies.size() >= count) {
-        vertx.cancelTimer(id);
-        found.tryComplete(replies);
-      }
-    });
+    return eventually(() -> Optional.of(harness.fake.replies(CHANNEL, message.getString("ts")))
+        .filter(replies -> replies.size() >= count));
+  }
+
+  /** What {@code look} finds, looked for every 50 ms until it finds something. */
+  private <T> Future<T> eventually(java.util.function.Supplier<Optional<T>> look) {
+    Promise<T> found = Promise.promise();
+    vertx.setPeriodic(50, id -> look.get().ifPresent(value -> {
+      vertx.cancelTimer(id);
+      found.tryComplete(value);
+    }));
     return found.future();
   }
 }
