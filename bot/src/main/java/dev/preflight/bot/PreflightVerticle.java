@@ -29,6 +29,15 @@ import dev.preflight.deploy.target.GithubActionsTarget;
 import dev.preflight.deploy.verify.Verifier;
 import dev.preflight.deploy.watch.Watches;
 import dev.preflight.handlers.SlackSurface;
+import dev.preflight.handlers.runbook.RunbookSurface;
+import dev.preflight.checklists.config.EcsForceNewDeploymentAction;
+import dev.preflight.checklists.config.EcsScaleAction;
+import dev.preflight.deploy.action.Actions;
+import dev.preflight.deploy.action.EcsForceNewDeploymentRunner;
+import dev.preflight.deploy.action.EcsScaleRunner;
+import dev.preflight.deploy.runbook.RunbookDriver;
+import dev.preflight.deploy.runbook.RunbookRuns;
+import dev.preflight.deploy.runbook.RunbookStore;
 import dev.preflight.handlers.report.ThreadReports;
 import dev.preflight.handlers.slack.ProcessedEvents;
 import dev.preflight.handlers.slack.SlackApi;
@@ -89,6 +98,7 @@ final class PreflightVerticle extends VerticleBase {
   private SocketMode.Timing socketTiming = SocketMode.Timing.SLACK;
   /** Everything {@link #wire} built; null until then. */
   private Parts parts;
+  private RunbookDriver runbookDriver;
   private HttpServer server;
   /** Set when the bot begins to stop: from then on new requests are refused. */
   private volatile boolean stopping;
@@ -137,6 +147,7 @@ final class PreflightVerticle extends VerticleBase {
             : Future.succeededFuture())
         .compose(v -> parts.deploys().resume())
         .onSuccess(resumed -> LOG.info("Took over {} deploys in flight", resumed))
+        .compose(v -> runbookDriver.resumeEvery(settings.lease()).resume())
         .compose(v -> parts.watches().start())
         .onSuccess(watching -> LOG.info("Watching {} deploys", watching));
   }
@@ -169,6 +180,7 @@ final class PreflightVerticle extends VerticleBase {
     watches.attach(deploys);
     DeployStats stats = new DeployStats(pool, config::checklist, Clock.systemUTC());
     ProcessedEvents processedEvents = new ProcessedEvents(new DeliveryTable(pool), runs.pendingWrites());
+    RunbookRuns runbookRuns = runbooks(pool, aws);
 
     SlackSurface surface = null;
     ThreadReports reports = null;
@@ -182,6 +194,8 @@ final class PreflightVerticle extends VerticleBase {
           new AlertStore(pool), deployments::releases, new RunPublications(pool), new HomeVisitors(pool)), slack, client,
           token, context);
       reports = ThreadReports.start(vertx, runs, new RunReports(pool, config::checklist), slack);
+      new RunbookSurface(config, runbookRuns, surface.roles(), slack, context, Clock.systemUTC()).register(surface.app())
+          .refreshEvery(Duration.ofSeconds(20));
       if (settings.socketMode()) {
         socketMode = SocketMode.start(vertx, surface.app(), client, settings.slackAppToken().orElseThrow(),
             processedEvents, metrics.registry(), socketTiming);
@@ -195,6 +209,20 @@ final class PreflightVerticle extends VerticleBase {
         surface == null ? null : surface.alerts(), alertsWeb);
     return new Parts(pool, aws, runs, deploys, deployments, githubActions, watches, processedEvents, surface,
         reports, socketMode, slackEndpoint, alertsWeb, alerts);
+  }
+
+  /** Runbook runs ({@code /run}) with the ECS service actions, driven under this replica's own lease. */
+  private RunbookRuns runbooks(Pool pool, AwsClients aws) {
+    RunbookStore store = new RunbookStore(pool);
+    DeploymentStore locks = new DeploymentStore(pool);
+    RunbookRuns runbookRuns = new RunbookRuns(store, locks::lockOf, Clock.systemUTC());
+    Actions actions = Actions.builder()
+        .with(EcsScaleAction.class, new EcsScaleRunner(vertx, aws, settings.pollInterval()))
+        .with(EcsForceNewDeploymentAction.class, new EcsForceNewDeploymentRunner(vertx, aws, settings.pollInterval()))
+        .build();
+    runbookDriver = new RunbookDriver(vertx, store, actions, config::runbook, variables,
+        "replica-" + java.util.UUID.randomUUID(), settings.lease(), Clock.systemUTC(), runbookRuns::changed);
+    return runbookRuns.drivenBy(runbookDriver);
   }
 
   /** How {@code /slack/events} answers: with the surface, or with why this bot does not take Slack's requests. */
@@ -371,6 +399,7 @@ final class PreflightVerticle extends VerticleBase {
         .transform(v -> drain())
         .transform(v -> server == null ? Future.succeededFuture() : server.close())
         .transform(v -> stopWork(parts))
+        .transform(v -> runbookDriver.stop())
         // Pending edits of run messages go out now: the stopped work has queued its last ones, and
         // the Slack client and the pool are still open.
         .transform(v -> parts.surface() == null ? Future.succeededFuture() : parts.surface().flush())

@@ -160,6 +160,11 @@ public final class SlackSurface {
     return app;
   }
 
+  /** Who holds which role, kept current from Slack; for listeners registered outside this class. */
+  public Roles roles() {
+    return roles;
+  }
+
   /** Posts alerts from monitoring into their channels; the alert webhooks hand them over. */
   public AlertPoster alerts() {
     return alerts;

@@ -31,7 +31,7 @@ public final class EcsScaleRunner implements ActionRunner<EcsScaleAction> {
     try {
       count = Integer.parseInt(filled.trim());
     } catch (NumberFormatException e) {
-      return Future.succeededFuture(ActionOutcome.failed("Desired count `" + filled + "` is not a whole number", null, null));
+      return Future.succeededFuture(ActionOutcome.failed("Desired count " + filled + " is not a whole number", null, null));
     }
     if (count < spec.min() || count > spec.max()) {
       return Future.succeededFuture(ActionOutcome.failed(

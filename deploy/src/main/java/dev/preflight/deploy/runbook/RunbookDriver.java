@@ -53,6 +53,7 @@ public final class RunbookDriver {
   private final Clock clock;
   private final Consumer<RunbookRun> changed;
   private final Set<Drive> driving = ConcurrentHashMap.newKeySet();
+  private long rescan = -1;
 
   /**
    * @param owner this replica's name in leases
@@ -73,6 +74,9 @@ public final class RunbookDriver {
 
   /** Takes the run's lease and runs its remaining steps; completes when it ended or was handed on. */
   public Future<Void> drive(String runId) {
+    if (driving.stream().anyMatch(drive -> drive.run.id().equals(runId))) {
+      return Future.succeededFuture();
+    }
     return store.claim(runId, owner, lease).compose(claimed -> {
       if (claimed.isEmpty()) {
         return Future.succeededFuture();
@@ -101,8 +105,15 @@ public final class RunbookDriver {
     });
   }
 
+  /** Looks for runs nobody holds every {@code every}, so one a dead replica left is taken over. */
+  public RunbookDriver resumeEvery(Duration every) {
+    rescan = vertx.setPeriodic(every.toMillis(), id -> resume());
+    return this;
+  }
+
   /** Stops following every run (the bot is stopping); their leases are given back for a successor. */
   public Future<Void> stop() {
+    vertx.cancelTimer(rescan);
     List<Future<Void>> ends = new ArrayList<>();
     for (Drive drive : driving) {
       drive.stopping.tryComplete();

@@ -95,6 +95,12 @@ public final class RunbookRuns {
     });
   }
 
+  /** The lock of the environment the runbook belongs to; empty when it belongs to none or it is open. */
+  public Future<Optional<EnvLock>> lockOf(Runbook runbook) {
+    return runbook.belongsToEnvironment() ? locks.apply(runbook.service(), runbook.environment())
+        : Future.succeededFuture(Optional.empty());
+  }
+
   /** May {@code userRoles} run it at all (for {@code /run list}): the roles alone, no parameters. */
   public static boolean mayRun(Runbook runbook, Set<String> userRoles) {
     return runbook.roles().stream().anyMatch(userRoles::contains);
