@@ -53,7 +53,7 @@ class DeployCommandsOverHttpTest {
       LockCommand lock = new LockCommand(config, deploys, roles, replies, loop);
       setup.app().command(LockCommand.LOCK, lock);
       setup.app().command(LockCommand.UNLOCK, lock);
-      DeploysCommand overview = new DeploysCommand(deploys, setup.slack(), replies, Clock.systemUTC(), loop);
+      DeploysCommand overview = new DeploysCommand(deploys, replies, Clock.systemUTC(), loop);
       setup.app().command(DeploysCommand.COMMAND, overview);
       setup.app().command(DeploysCommand.STATUS, overview);
     }).onComplete(test.succeeding(started -> {
