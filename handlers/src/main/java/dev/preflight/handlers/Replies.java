@@ -1,5 +1,6 @@
 package dev.preflight.handlers;
 
+import com.slack.api.model.block.LayoutBlock;
 import dev.preflight.checklists.run.RunRuleException;
 import dev.preflight.deploy.api.NoSuchRunException;
 import dev.preflight.deploy.run.ChangeHeldException;
@@ -8,7 +9,6 @@ import dev.preflight.deploy.run.PendingWrites;
 import dev.preflight.handlers.render.Mrkdwn;
 import dev.preflight.handlers.render.RefusalText;
 import dev.preflight.handlers.slack.SlackApi;
-import com.slack.api.model.block.LayoutBlock;
 import io.vertx.core.Future;
 import java.util.List;
 import org.slf4j.Logger;
