@@ -123,7 +123,8 @@ class DeployCommandsOverHttpTest {
           assertTrue(call.getString("trigger_id").contains(".T0PREFLIGHT."), call.encode());
           JsonObject view = call.getJsonObject("view");
           assertEquals(ActionIds.DEPLOY_MODAL, view.getString("callback_id"));
-          assertEquals(CHANNEL, view.getString("private_metadata"), "refusals go back where /deploy was typed");
+          assertEquals(CHANNEL + " " + harness.fake.responseUrl("cmd"), view.getString("private_metadata"),
+              "refusals go back where /deploy was typed, through its response_url");
           JsonArray blocks = view.getJsonArray("blocks");
           JsonObject service = block(blocks, ActionIds.DEPLOY_SERVICE_BLOCK);
           assertEquals(ActionIds.DEPLOY_SERVICE_ACTION, service.getJsonObject("element").getString("action_id"));
