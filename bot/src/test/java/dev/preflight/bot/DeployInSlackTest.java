@@ -292,6 +292,10 @@ class DeployInSlackTest {
     assertTrue(ecs.updateServiceCalls().isEmpty());
     assertEquals("READY", one("select status from runs").getString("status"));
 
+    // Someone who is not a deployer there is refused in words about unlocking, not deploying.
+    await(send(slack.slashCommand("/unlock", "api production", SRE, TYPED_IN, fake.responseUrl("unlock-sre"))));
+    assertEquals("Unlocking *api* in *production* needs the *deployer* role, and you do not hold it.",
+        await(fake.awaitResponse("unlock-sre", answer -> true)).getString("text"));
     await(send(slack.slashCommand("/unlock", "api production", DEPLOYER_TWO, TYPED_IN, fake.responseUrl("unlock"))));
     awaitMessage(run.ts, text -> !text.contains("freeze for the audit"),
         unlocked -> Blocks.button(unlocked, ActionIds.LAUNCH).isPresent());
