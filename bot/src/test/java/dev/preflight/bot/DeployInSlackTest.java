@@ -287,6 +287,10 @@ class DeployInSlackTest {
     assertTrue(ecs.updateServiceCalls().isEmpty());
     assertEquals("READY", one("select status from runs").getString("status"));
 
+    // Someone who is not a deployer there is refused in words about unlocking, not deploying.
+    await(send(slack.slashCommand("/unlock", "api production", SRE, TYPED_IN, fake.responseUrl("unlock-sre"))));
+    assertEquals("Unlocking *api* in *production* needs the *deployer* role, and you do not hold it.",
+        await(fake.awaitResponse("unlock-sre", answer -> true)).getString("text"));
     await(send(slack.slashCommand("/unlock", "api production", DEPLOYER_TWO, TYPED_IN, fake.responseUrl("unlock"))));
     awaitMessage(run.ts, text -> !text.contains("freeze for the audit"),
         unlocked -> Blocks.button(unlocked, ActionIds.LAUNCH).isPresent());
@@ -303,6 +307,38 @@ class DeployInSlackTest {
     assertTrue(ack.bodyAsString().contains("is not a version"), ack.bodyAsString());
     assertEquals(0L, one("select count(*) from runs").getLong(0));
     assertTrue(fake.calls("chat.postMessage").isEmpty());
+  }
+
+  /**
+   * The deploy form's late answer (the run it would open collides with one already open) comes
+   * through the response_url of the /deploy that opened the form, where it was typed, not as an
+   * ephemeral in a channel that may not have the bot.
+   */
+  @Test
+  void aSecondDeployFromTheFormIsAnsweredThroughTheCommandsResponseUrl() throws Exception {
+    Run run = openReadyRun("v1.1.0");
+    await(send(slack.slashCommand("/deploy", "", DEPLOYER_TWO, TYPED_IN, fake.responseUrl("form"))));
+    JsonObject form = await(fake.awaitCall("views.open")).getJsonObject("view");
+    JsonObject values = new JsonObject()
+        .put(ActionIds.DEPLOY_SERVICE_BLOCK, new JsonObject().put(ActionIds.DEPLOY_SERVICE_ACTION, selected("api")))
+        .put(ActionIds.DEPLOY_ENVIRONMENT_BLOCK, new JsonObject()
+            .put(ActionIds.DEPLOY_ENVIRONMENT_ACTION, selected("api/production")))
+        .mergeIn(SlackRequests.textInput(ActionIds.DEPLOY_VERSION_BLOCK, ActionIds.DEPLOY_VERSION_ACTION, "v1.2.0"));
+    HttpResponse<Buffer> submitted = await(send(slack.viewSubmission(ActionIds.DEPLOY_MODAL, DEPLOYER_TWO, values,
+        form.getString("private_metadata"))));
+    assertEquals("update", submitted.bodyAsJsonObject().getString("response_action"), submitted.bodyAsString());
+
+    JsonObject answer = await(fake.awaitResponse("form", call -> true));
+    assertEquals("ephemeral", answer.getString("response_type"));
+    assertTrue(answer.getString("text").contains("already has an active run"), answer.encode());
+    assertTrue(answer.getString("text").contains(run.ts.replace(".", "")), "a link to the active run: " + answer.encode());
+    assertTrue(fake.calls("chat.postEphemeral").isEmpty(), "never an ephemeral first");
+    assertEquals(1L, one("select count(*) from runs").getLong(0));
+  }
+
+  private static JsonObject selected(String value) {
+    return new JsonObject().put("type", "static_select").put("selected_option", new JsonObject()
+        .put("text", new JsonObject().put("type", "plain_text").put("text", value)).put("value", value));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.preflight.handlers;
 
+import com.slack.api.model.block.LayoutBlock;
 import dev.preflight.checklists.run.RunRuleException;
 import dev.preflight.deploy.api.NoSuchRunException;
 import dev.preflight.deploy.run.ChangeHeldException;
@@ -9,6 +10,7 @@ import dev.preflight.handlers.render.Mrkdwn;
 import dev.preflight.handlers.render.RefusalText;
 import dev.preflight.handlers.slack.SlackApi;
 import io.vertx.core.Future;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,27 +89,35 @@ public final class Replies {
 
   /** Tells {@code to.user()} privately; completes once the answer landed somewhere, or was logged as lost. */
   public Future<Void> tell(To to, String text) {
+    return tell(to, text, List.of());
+  }
+
+  /**
+   * As {@link #tell(To, String)}, showing {@code blocks} (a message such as {@code /deploys}' overview);
+   * {@code text} is what notifications show.
+   */
+  public Future<Void> tell(To to, String text, List<LayoutBlock> blocks) {
     Future<Void> inPlace;
     if (to.responseUrl() != null && !to.responseUrl().isBlank()) {
-      inPlace = slack.responseUrls().ephemeral(to.responseUrl(), text);
+      inPlace = slack.responseUrls().ephemeral(to.responseUrl(), text, blocks);
     } else if (to.botInChannel() && to.channel() != null && !to.channel().equals(to.user())) {
-      inPlace = slack.postEphemeral(to.channel(), to.user(), text);
+      inPlace = slack.postEphemeral(to.channel(), to.user(), text, blocks);
     } else {
-      return direct(to, text);
+      return direct(to, text, blocks);
     }
     return inPlace
         .recover(e -> {
           LOG.info("Could not answer {} in {} ({}); sending a direct message", to.user(), to.channel(),
               e.getMessage());
-          return slack.directMessage(to.user(), text).mapEmpty();
+          return slack.directMessage(to.user(), text, blocks).mapEmpty();
         })
         .onFailure(e -> LOG.warn("Could not answer {} privately in {}: {}", to.user(), to.channel(), e.getMessage()))
         .<Void>mapEmpty()
         .otherwiseEmpty();
   }
 
-  private Future<Void> direct(To to, String text) {
-    return slack.directMessage(to.user(), text)
+  private Future<Void> direct(To to, String text, List<LayoutBlock> blocks) {
+    return slack.directMessage(to.user(), text, blocks)
         .onFailure(e -> LOG.warn("Could not answer {} privately in {}: {}", to.user(), to.channel(), e.getMessage()))
         .<Void>mapEmpty()
         .otherwiseEmpty();

@@ -100,7 +100,7 @@ public final class SlackSurface {
     LockCommand lock = new LockCommand(config, deploys, roles, replies, loop);
     app.command(LockCommand.LOCK, lock);
     app.command(LockCommand.UNLOCK, lock);
-    DeploysCommand overview = new DeploysCommand(config, services.stats()::history, deploys, slack, replies, clock,
+    DeploysCommand overview = new DeploysCommand(config, services.stats()::history, deploys, replies, clock,
         loop);
     app.command(DeploysCommand.COMMAND, overview);
     app.command(DeploysCommand.STATUS, overview);

@@ -7,6 +7,7 @@ import com.slack.api.bolt.request.builtin.ViewSubmissionRequest;
 import com.slack.api.bolt.response.Response;
 import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.handlers.ActionIds;
+import dev.preflight.handlers.Replies;
 import dev.preflight.handlers.SlackIds;
 import dev.preflight.handlers.command.DeployCheck;
 import dev.preflight.handlers.command.DeployOpener;
@@ -54,11 +55,20 @@ public final class DeploySubmission implements ViewSubmissionHandler {
     if (notADeployer.isPresent()) {
       return ctx.ackWithErrors(errors(new DeployCheck.Refused(DeployCheck.Field.ENVIRONMENT, notADeployer.get())));
     }
-    String metadata = payload.getView().getPrivateMetadata();
-    // A modal has no channel of its own: refusals go where /deploy was typed, else to the person.
-    String answerChannel = SlackIds.isId(metadata) ? metadata : user;
-    opener.open(passed, answerChannel, user, "view:" + ActionIds.DEPLOY_MODAL);
+    opener.open(passed, asker(payload.getView().getPrivateMetadata(), user), "view:" + ActionIds.DEPLOY_MODAL);
     return ctx.ackWithUpdate(DeployModal.opening(opener.ack(passed, user)));
+  }
+
+  /**
+   * Where a refusal that comes after the form closed goes. A modal has no channel of its own: it
+   * goes through the response_url of the {@code /deploy} that opened the form, which reaches the
+   * person where they typed it; without one (or once it expired), by direct message, since that
+   * channel may not have the bot.
+   */
+  static Replies.To asker(String metadata, String user) {
+    DeployModal.Origin origin = DeployModal.origin(metadata);
+    String channel = SlackIds.isId(origin.channel()) ? origin.channel() : user;
+    return new Replies.To(channel, user, origin.responseUrl(), false);
   }
 
   static DeployCheck check(PreflightConfig config, DeployModal.Submitted submitted) {

@@ -95,7 +95,7 @@ public final class DeployCommand implements SlashCommandHandler {
     }
     // The form's role check at submit reads the roles found now, while the person fills it in.
     opener.lookUpRoles(asker.user());
-    loop.runOnContext(v -> slack.openView(triggerId, DeployModal.build(config, asker.channel()))
+    loop.runOnContext(v -> slack.openView(triggerId, DeployModal.build(config, asker.channel(), asker.responseUrl()))
         .onFailure(e -> replies.tell(asker, "I could not open the deploy form (" + e.getMessage()
             + "). Type " + USAGE + " instead.")));
     return ctx.ack();

@@ -38,14 +38,9 @@ public final class DeployOpener {
   }
 
   /**
-   * Looks the person's roles up and opens the run, on the event loop; a refusal is told
-   * privately in {@code answerChannel}. Returns at once.
+   * Looks the person's roles up and opens the run, on the event loop; a refusal is told privately
+   * to {@code asker}. Returns at once.
    */
-  public void open(DeployCheck.Passed passed, String answerChannel, String user, String source) {
-    open(passed, new Replies.To(answerChannel, user, null), source);
-  }
-
-  /** As {@link #open(DeployCheck.Passed, String, String, String)}, answering through the request's {@code response_url}. */
   public void open(DeployCheck.Passed passed, Replies.To asker, String source) {
     String user = asker.user();
     loop.runOnContext(v -> roles.of(user)

@@ -12,7 +12,6 @@ import dev.preflight.handlers.Replies;
 import dev.preflight.handlers.render.HistoryMessage;
 import dev.preflight.handlers.render.MessageContent;
 import dev.preflight.handlers.render.OverviewMessage;
-import dev.preflight.handlers.slack.SlackApi;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -39,22 +38,20 @@ public final class DeploysCommand implements SlashCommandHandler {
   private final PreflightConfig config;
   private final History history;
   private final DeployRuns deploys;
-  private final SlackApi slack;
   private final Replies replies;
   private final Clock clock;
   private final Context loop;
 
   /** Without a config and history, {@code history} is answered as not available. */
-  public DeploysCommand(DeployRuns deploys, SlackApi slack, Replies replies, Clock clock, Context loop) {
-    this(null, null, deploys, slack, replies, clock, loop);
+  public DeploysCommand(DeployRuns deploys, Replies replies, Clock clock, Context loop) {
+    this(null, null, deploys, replies, clock, loop);
   }
 
-  public DeploysCommand(PreflightConfig config, History history, DeployRuns deploys, SlackApi slack, Replies replies,
-      Clock clock, Context loop) {
+  public DeploysCommand(PreflightConfig config, History history, DeployRuns deploys, Replies replies, Clock clock,
+      Context loop) {
     this.config = config;
     this.history = history;
     this.deploys = deploys;
-    this.slack = slack;
     this.replies = replies;
     this.clock = clock;
     this.loop = loop;
@@ -78,14 +75,12 @@ public final class DeploysCommand implements SlashCommandHandler {
     }
     loop.runOnContext(v -> deploys.overview()
         .map(overview -> OverviewMessage.render(overview, clock.instant()))
-        .compose(content -> show(channel, user, content))
+        .compose(content -> show(asker, content))
         .onFailure(e -> replies.explain(asker, e)));
     return ctx.ack();
   }
 
   private Response history(String[] words, Replies.To asker, SlashCommandContext ctx) {
-    String channel = asker.channel();
-    String user = asker.user();
     if (config == null || history == null) {
       return ctx.ack("The deploy history is not available on this bot.");
     }
@@ -101,15 +96,14 @@ public final class DeploysCommand implements SlashCommandHandler {
     String environment = passed.environment().name();
     loop.runOnContext(v -> history.of(service, environment, HistoryMessage.LIMIT)
         .map(entries -> HistoryMessage.render(service, environment, entries, clock.instant()))
-        .compose(content -> show(channel, user, content))
+        .compose(content -> show(asker, content))
         .onFailure(e -> replies.explain(asker, e)));
     return ctx.ack();
   }
 
-  private Future<Void> show(String channel, String user, MessageContent content) {
-    return slack.call("chat.postEphemeral", m -> m.chatPostEphemeral(r -> r.channel(channel).user(user)
-            .text(content.text()).blocks(content.blocks())))
-        .mapEmpty();
+  /** Through the command's response_url, which works in direct messages and where the bot is not a member. */
+  private Future<Void> show(Replies.To asker, MessageContent content) {
+    return replies.tell(asker, content.text(), content.blocks());
   }
 
   static String help(String command) {

@@ -249,7 +249,8 @@ public final class RunPublisher {
     if (!(e instanceof SlackCallException refused) || refused.retryable()) {
       return; // Slack is down or slow: the reconciler posts it later, nobody can act on this now
     }
-    slack.postEphemeral(tracked.channelId(), tracked.run().startedBy(),
+    // A direct message: an ephemeral in the channel Slack just refused would be refused too.
+    slack.directMessage(tracked.run().startedBy(),
             "I could not post the run's message in <#" + tracked.channelId() + ">: " + e.getMessage()
                 + ". If I am not in that channel, invite me with `/invite @Preflight`.")
         .onFailure(again -> LOG.warn("Could not tell {} either: {}", tracked.run().startedBy(), again.getMessage()));

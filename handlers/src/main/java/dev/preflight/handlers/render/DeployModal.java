@@ -30,7 +30,8 @@ import java.util.Optional;
 /**
  * The modal {@code /deploy} opens when typed on its own, for people who do not remember the
  * names. Only environments with a deploy target are offered. The channel the command was typed
- * in travels in private_metadata, so a refusal after the modal closes is answered there.
+ * in and the command's {@code response_url} travel in private_metadata, so a refusal after the
+ * modal closes is answered where the command was typed, even where the bot is not a member.
  */
 public final class DeployModal {
 
@@ -80,6 +81,25 @@ public final class DeployModal {
    * @throws IllegalArgumentException when no environment is deployable: a select needs options
    */
   public static View build(PreflightConfig config, String originChannel) {
+    return build(config, originChannel, null);
+  }
+
+  /** Where a late answer to the form goes: the channel {@code /deploy} was typed in, and its {@code response_url}. */
+  public record Origin(String channel, String responseUrl) {}
+
+  /** The origin a form's private_metadata names; null parts when it names none (a form opened before they were kept). */
+  public static Origin origin(String metadata) {
+    String[] parts = metadata == null ? new String[0] : metadata.strip().split(" ", 2);
+    String channel = parts.length > 0 && !parts[0].isEmpty() ? parts[0] : null;
+    String url = parts.length > 1 && parts[1].startsWith("http") ? parts[1] : null;
+    return new Origin(channel, url);
+  }
+
+  /**
+   * As {@link #build(PreflightConfig, String)}, keeping the command's {@code response_url} (or
+   * null) for the answer that comes after the form is submitted.
+   */
+  public static View build(PreflightConfig config, String originChannel, String responseUrl) {
     List<Choice> choices = choices(config);
     if (choices.isEmpty()) {
       throw new IllegalArgumentException(
@@ -111,7 +131,8 @@ public final class DeployModal {
     blocks.add(context(c -> c.elements(List.of(markdownText(shown)))));
     return view(v -> v.type("modal")
         .callbackId(ActionIds.DEPLOY_MODAL)
-        .privateMetadata(originChannel == null ? "" : originChannel)
+        .privateMetadata((originChannel == null ? "" : originChannel)
+            + (responseUrl == null || responseUrl.isBlank() ? "" : " " + responseUrl))
         .title(viewTitle(t -> t.type("plain_text").text("Deploy")))
         .submit(viewSubmit(s -> s.type("plain_text").text("Open run")))
         .close(viewClose(c -> c.type("plain_text").text("Cancel")))

@@ -1,15 +1,19 @@
 package dev.preflight.handlers.slack;
 
+import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.util.json.GsonFactory;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,10 +49,18 @@ public final class ResponseUrls {
 
   /** Posts {@code text} to {@code url} as an answer only the asker sees, leaving the original message as it is. */
   public Future<Void> ephemeral(String url, String text) {
+    return ephemeral(url, text, List.of());
+  }
+
+  /** As {@link #ephemeral(String, String)}, with blocks; {@code text} is then the notification's text. */
+  public Future<Void> ephemeral(String url, String text, List<LayoutBlock> blocks) {
     JsonObject body = new JsonObject()
         .put("response_type", "ephemeral")
         .put("replace_original", false)
         .put("text", text);
+    if (!blocks.isEmpty()) {
+      body.put("blocks", new JsonArray(GsonFactory.createSnakeCase().toJson(blocks)));
+    }
     return attempt(url, body, 1, System.nanoTime());
   }
 

@@ -254,7 +254,13 @@ public final class SlackApi {
   }
 
   public Future<Void> postEphemeral(String channel, String user, String text) {
-    return call("chat.postEphemeral", m -> m.chatPostEphemeral(r -> r.channel(channel).user(user).text(text)))
+    return postEphemeral(channel, user, text, List.of());
+  }
+
+  /** An ephemeral with blocks; none when {@code blocks} is empty. */
+  public Future<Void> postEphemeral(String channel, String user, String text, List<LayoutBlock> blocks) {
+    return call("chat.postEphemeral", m -> m.chatPostEphemeral(r -> r.channel(channel).user(user).text(text)
+            .blocks(blocks.isEmpty() ? null : blocks)))
         .mapEmpty();
   }
 
@@ -264,8 +270,13 @@ public final class SlackApi {
    * nowhere else to go.
    */
   public Future<String> directMessage(String user, String text) {
+    return directMessage(user, text, List.of());
+  }
+
+  /** As {@link #directMessage(String, String)}, with blocks; none when {@code blocks} is empty. */
+  public Future<String> directMessage(String user, String text, List<LayoutBlock> blocks) {
     return call("conversations.open", m -> m.conversationsOpen(r -> r.users(List.of(user))))
-        .compose(opened -> postMessage(opened.getChannel().getId(), text, null));
+        .compose(opened -> postMessage(opened.getChannel().getId(), text, blocks.isEmpty() ? null : blocks));
   }
 
   /** The client that answers through {@code response_url}s, under this client's retry policy. */

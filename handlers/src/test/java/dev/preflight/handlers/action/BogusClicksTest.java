@@ -125,6 +125,27 @@ class BogusClicksTest {
         })));
   }
 
+  /** A click in the all-items modal has no response_url: its answer is a direct message, never an ephemeral. */
+  @Test
+  void aClickInTheAllItemsModalIsAnsweredByDirectMessage(VertxTestContext test) {
+    JsonObject view = new JsonObject().put("id", "V0ITEMS01").put("type", "modal")
+        .put("callback_id", ActionIds.ITEMS_MODAL)
+        .put("private_metadata", ActionIds.itemsModalMetadata("00000000-0000-4000-8000-000000000000", 0))
+        .put("blocks", new io.vertx.core.json.JsonArray());
+    String value = ActionIds.itemValue("00000000-0000-4000-8000-000000000000", "Backup; drop table runs");
+    harness.send(harness.requests.actionInView(ActionIds.TICK, value, null, USER, view))
+        .compose(response -> {
+          test.verify(() -> assertEquals(200, response.statusCode()));
+          return harness.fake.awaitCall("chat.postMessage");
+        })
+        .onComplete(test.succeeding(call -> test.verify(() -> {
+          assertEquals(dev.preflight.handlers.fake.FakeSlack.dmChannel(USER), call.getString("channel"));
+          assertEquals(Replies.NOT_MINE, call.getString("text"));
+          assertEquals(List.of(), harness.fake.calls("chat.postEphemeral"), "never an ephemeral first");
+          test.completeNow();
+        })));
+  }
+
   @Test
   void anItemButtonWhoseItemIdIsNotAConfigIdIsNotMine(VertxTestContext test) {
     String value = ActionIds.itemValue("00000000-0000-4000-8000-000000000000", "Backup; drop table runs");

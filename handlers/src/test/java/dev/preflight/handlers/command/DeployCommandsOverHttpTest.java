@@ -53,7 +53,7 @@ class DeployCommandsOverHttpTest {
       LockCommand lock = new LockCommand(config, deploys, roles, replies, loop);
       setup.app().command(LockCommand.LOCK, lock);
       setup.app().command(LockCommand.UNLOCK, lock);
-      DeploysCommand overview = new DeploysCommand(deploys, setup.slack(), replies, Clock.systemUTC(), loop);
+      DeploysCommand overview = new DeploysCommand(deploys, replies, Clock.systemUTC(), loop);
       setup.app().command(DeploysCommand.COMMAND, overview);
       setup.app().command(DeploysCommand.STATUS, overview);
     }).onComplete(test.succeeding(started -> {
@@ -123,7 +123,8 @@ class DeployCommandsOverHttpTest {
           assertTrue(call.getString("trigger_id").contains(".T0PREFLIGHT."), call.encode());
           JsonObject view = call.getJsonObject("view");
           assertEquals(ActionIds.DEPLOY_MODAL, view.getString("callback_id"));
-          assertEquals(CHANNEL, view.getString("private_metadata"), "refusals go back where /deploy was typed");
+          assertEquals(CHANNEL + " " + harness.fake.responseUrl("cmd"), view.getString("private_metadata"),
+              "refusals go back where /deploy was typed, through its response_url");
           JsonArray blocks = view.getJsonArray("blocks");
           JsonObject service = block(blocks, ActionIds.DEPLOY_SERVICE_BLOCK);
           assertEquals(ActionIds.DEPLOY_SERVICE_ACTION, service.getJsonObject("element").getString("action_id"));

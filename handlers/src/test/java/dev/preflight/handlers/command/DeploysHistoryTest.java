@@ -53,7 +53,7 @@ class DeploysHistoryTest {
               Release.ROLLBACK), Duration.ofMinutes(5), "v1.1.0")));
     };
     SlackHarness.start(vertx, setup -> {
-      DeploysCommand command = new DeploysCommand(config, history, null, setup.slack(), new Replies(setup.slack()),
+      DeploysCommand command = new DeploysCommand(config, history, null, new Replies(setup.slack()),
           Clock.systemUTC(), vertx.getOrCreateContext());
       setup.app().command(DeploysCommand.COMMAND, command);
       setup.app().command(DeploysCommand.STATUS, command);
@@ -73,10 +73,12 @@ class DeploysHistoryTest {
     harness.command("/deploys", "history backend production", USER, CHANNEL)
         .compose(response -> {
           test.verify(() -> assertEquals(200, response.statusCode()));
-          return harness.fake.awaitCall("chat.postEphemeral", call -> USER.equals(call.getString("user")));
+          return harness.fake.awaitResponse("cmd", answer -> true);
         })
         .onComplete(test.succeeding(call -> test.verify(() -> {
-          assertEquals(CHANNEL, call.getString("channel"));
+          assertEquals("ephemeral", call.getString("response_type"),
+              "through the command's response_url, which works in a direct message too");
+          assertEquals(List.of(), harness.fake.calls("chat.postEphemeral"));
           assertEquals(List.of("backend/production/" + HistoryMessage.LIMIT), asked);
           String text = call.getJsonArray("blocks").stream().map(JsonObject.class::cast)
               .map(b -> b.getJsonObject("text")).filter(t -> t != null).map(t -> t.getString("text"))
@@ -91,9 +93,23 @@ class DeploysHistoryTest {
   }
 
   @Test
+  void historyWhoseResponseUrlExpiredComesAsADirectMessageWithItsBlocks(VertxTestContext test) {
+    harness.fake.expireResponseUrl("cmd");
+    harness.command("/deploys", "history backend production", USER, CHANNEL)
+        .compose(response -> harness.fake.awaitCall("chat.postMessage"))
+        .onComplete(test.succeeding(call -> test.verify(() -> {
+          assertEquals(dev.preflight.handlers.fake.FakeSlack.dmChannel(USER), call.getString("channel"));
+          assertTrue(call.getJsonArray("blocks").encode().contains("History of backend in production"),
+              call.encode());
+          assertEquals(List.of(), harness.fake.calls("chat.postEphemeral"), "never an ephemeral first");
+          test.completeNow();
+        })));
+  }
+
+  @Test
   void statusHistoryIsTheSameCommand(VertxTestContext test) {
     harness.command("/status", "HISTORY backend staging", USER, CHANNEL)
-        .compose(response -> harness.fake.awaitCall("chat.postEphemeral"))
+        .compose(response -> harness.fake.awaitResponse("cmd", answer -> true))
         .onComplete(test.succeeding(call -> test.verify(() -> {
           assertEquals(List.of("backend/staging/" + HistoryMessage.LIMIT), asked);
           test.completeNow();
@@ -122,6 +138,7 @@ class DeploysHistoryTest {
           assertEquals(expected, response.bodyAsJsonObject().getString("text"));
           assertEquals(List.of(), asked);
           assertEquals(List.of(), harness.fake.calls("chat.postEphemeral"));
+          assertEquals(List.of(), harness.fake.responses("cmd"));
           test.completeNow();
         })));
   }

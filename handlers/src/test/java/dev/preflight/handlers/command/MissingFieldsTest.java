@@ -67,7 +67,7 @@ class MissingFieldsTest {
     app.command(DeployCommand.COMMAND, new DeployCommand(config, opener, slack, replies, loop));
     app.command(RollbackCommand.COMMAND, new RollbackCommand(config, null, roles, deployReplies, loop));
     app.command(LockCommand.LOCK, new LockCommand(config, null, roles, replies, loop));
-    app.command(DeploysCommand.COMMAND, new DeploysCommand(null, slack, replies, Clock.systemUTC(), loop));
+    app.command(DeploysCommand.COMMAND, new DeploysCommand(null, replies, Clock.systemUTC(), loop));
     new SignOffReaction(config.signOffReaction(), null, roles, replies, loop,
         channel -> Future.succeededFuture(false)).register(app);
   }

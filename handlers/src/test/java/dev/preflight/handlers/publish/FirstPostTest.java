@@ -120,12 +120,15 @@ class FirstPostTest {
     stored.change(PublishedRuns.started(RUN, CHECKLIST, CHANNEL));
 
     publisher.flush()
-        .compose(v -> fake.awaitCall("chat.postEphemeral"))
+        .compose(v -> fake.awaitCall("chat.postMessage", call -> FakeSlack.dmChannel("U0STARTER")
+            .equals(call.getString("channel"))))
         .compose(told -> new Reconciler(vertx, publisher, Duration.ofMinutes(1)).round().map(told))
         .onComplete(test.succeeding(told -> test.verify(() -> {
-          assertEquals("U0STARTER", told.getString("user"));
           assertTrue(told.getString("text").contains("/invite @Preflight"), told.getString("text"));
-          assertEquals(1, fake.calls("chat.postMessage").size(), "a refusal for good is not retried");
+          assertEquals(List.of(), fake.calls("chat.postEphemeral"),
+              "not an ephemeral in the channel Slack just refused: a direct message to the starter");
+          assertEquals(1, fake.calls("chat.postMessage").stream()
+              .filter(call -> CHANNEL.equals(call.getString("channel"))).count(), "a refusal for good is not retried");
           assertEquals(List.of(), stored.behind(), "nothing left behind to retry until the run changes");
           test.completeNow();
         })));
