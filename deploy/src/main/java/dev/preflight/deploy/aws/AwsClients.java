@@ -18,7 +18,9 @@ import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.cloudfront.CloudFrontAsyncClient;
 import software.amazon.awssdk.services.ecs.EcsAsyncClient;
+import software.amazon.awssdk.services.rds.RdsAsyncClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerAsyncClient;
 
 /**
@@ -49,6 +51,8 @@ public final class AwsClients implements AutoCloseable {
   private final AwsCallMetrics metrics;
   private final Map<Region, EcsAsyncClient> ecs = new ConcurrentHashMap<>();
   private final Map<Region, SecretsManagerAsyncClient> secretsManager = new ConcurrentHashMap<>();
+  private final Map<Region, RdsAsyncClient> rds = new ConcurrentHashMap<>();
+  private CloudFrontAsyncClient cloudFront;
   private SdkAsyncHttpClient http;
   private Region defaultRegion;
   private boolean closed;
@@ -81,6 +85,19 @@ public final class AwsClients implements AutoCloseable {
   /** @param region a region name, or null for the default region */
   public SecretsManagerAsyncClient secretsManager(String region) {
     return secretsManager.computeIfAbsent(region(region), r -> configure(SecretsManagerAsyncClient.builder(), r).build());
+  }
+
+  /** @param region a region name, or null for the default region */
+  public RdsAsyncClient rds(String region) {
+    return rds.computeIfAbsent(region(region), r -> configure(RdsAsyncClient.builder(), r).build());
+  }
+
+  /** CloudFront is global: its one endpoint is signed for us-east-1. */
+  public synchronized CloudFrontAsyncClient cloudFront() {
+    if (cloudFront == null) {
+      cloudFront = configure(CloudFrontAsyncClient.builder(), Region.AWS_GLOBAL).build();
+    }
+    return cloudFront;
   }
 
   /** The named region, or the default chain's, or {@code us-east-1} when nothing is configured. */
@@ -140,8 +157,14 @@ public final class AwsClients implements AutoCloseable {
     closed = true;
     ecs.values().forEach(EcsAsyncClient::close);
     secretsManager.values().forEach(SecretsManagerAsyncClient::close);
+    rds.values().forEach(RdsAsyncClient::close);
     ecs.clear();
     secretsManager.clear();
+    rds.clear();
+    if (cloudFront != null) {
+      cloudFront.close();
+      cloudFront = null;
+    }
     // The SDK leaves a client it was handed to its owner, so the shared one is closed here.
     if (http != null) {
       http.close();
