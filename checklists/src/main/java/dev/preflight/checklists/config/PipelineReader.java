@@ -35,8 +35,6 @@ final class PipelineReader {
       before.addAll(list(steps, "before", false));
       after.addAll(list(steps, "after", false));
     });
-    before.forEach(s -> deployStepNames.add(s.name()));
-    after.forEach(s -> deployStepNames.add(s.name()));
     List<ActionSpec> rollbackBefore = new ArrayList<>();
     List<ActionSpec> rollbackAfter = new ArrayList<>();
     environment.get("rollback", ROLLBACK_HINT).flatMap(Value::mapping).ifPresent(rollback -> {
@@ -61,15 +59,19 @@ final class PipelineReader {
       value.mapping().ifPresent(fields -> {
         Optional<ActionSpec> spec = ActionReader.read(fields, PLACEHOLDERS, rollback ? List.of("when") : List.of());
         Optional<String> failedStep = rollback ? when(fields) : Optional.empty();
-        fields.get("name", "").ifPresent(this::unique);
+        fields.get("name", "").ifPresent(name -> unique(name, rollback));
         spec.ifPresent(s -> read.add(failedStep.<ActionSpec>map(step -> new WhenFailed(step, s)).orElse(s)));
       });
     }
     return read;
   }
 
-  private void unique(Value name) {
+  /** Names of the deploy's steps count even when the rest of the step is broken, so they are not reported again. */
+  private void unique(Value name, boolean rollback) {
     name.text().ifPresent(text -> {
+      if (!rollback && ActionReader.NAME.matcher(text).matches() && !RESERVED.contains(text)) {
+        deployStepNames.add(text);
+      }
       if (RESERVED.contains(text)) {
         name.error("`" + text + "` is reserved", "abort.on uses deploy, health, smoke and steps for whole groups: "
             + "choose another name");

@@ -101,7 +101,7 @@ public final class CloudFrontInvalidationRunner implements ActionRunner<CloudFro
       return AwsCall.call(vertx, () -> clients.cloudFront().getInvalidation(r -> r.distributionId(distribution).id(id)))
           .map(found -> {
             String status = found.invalidation().status();
-            if ("Completed".equals(status)) {
+            if ("Completed".equalsIgnoreCase(status)) {
               return Observation.succeeded("Invalidation " + id + " of " + String.join(", ", spec.paths())
                   + " completed after " + Spans.format(Duration.between(startedAt, Instant.now())), null, null);
             }
