@@ -14,7 +14,6 @@ import dev.preflight.deploy.failure.Failures;
 import dev.preflight.deploy.run.RunNote;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
@@ -41,6 +40,8 @@ final class PipelineStep implements Step {
   static final String PASSED = "passed";
   static final String FAILED = "failed";
   static final String SKIPPED = "skipped";
+  /** When the step began; apart from the runners' own entries (a command's startedAt). */
+  static final String BEGAN = "began";
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
   private static final int SUMMARY_LIMIT = 300;
 
@@ -114,8 +115,8 @@ final class PipelineStep implements Step {
     start.put("name", spec.name());
     start.put("kind", spec.kind());
     start.put("time", time);
-    if (!own.containsKey("startedAt")) {
-      start.put("startedAt", ctx.clock().instant().toString());
+    if (!own.containsKey(BEGAN)) {
+      start.put(BEGAN, ctx.clock().instant().toString());
     }
     return journal.record(start)
         .compose(v -> {
@@ -175,14 +176,5 @@ final class PipelineStep implements Step {
   /** Whether the target's deploy started: it records entries of its own, outside the steps' prefixes. */
   static boolean targetStarted(Map<String, String> deployState) {
     return deployState.keySet().stream().anyMatch(key -> !key.startsWith(BEFORE + "."));
-  }
-
-  /** When the step started, from its entries; for the live message's elapsed time. */
-  static Optional<Instant> startedAt(Map<String, String> own) {
-    try {
-      return Optional.ofNullable(own.get("startedAt")).map(Instant::parse);
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
   }
 }

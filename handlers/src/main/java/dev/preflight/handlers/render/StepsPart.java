@@ -50,7 +50,7 @@ final class StepsPart {
     String link = state.containsKey(p + "link") ? " · " + Mrkdwn.link(state.get(p + "link"), "logs") : "";
     String outcome = state.get(p + "outcome");
     if (outcome == null) {
-      String took = instant(state.get(p + "startedAt")).map(at -> " for " + Spans.format(Duration.between(at, now)))
+      String took = instant(state.get(p + "began")).map(at -> " for " + Spans.format(Duration.between(at, now)))
           .orElse("");
       return "⏳ " + name + " running" + took;
     }
