@@ -72,15 +72,7 @@ class PipelineInSlackTest {
     client = WebClient.create(vertx);
     fake = await(FakeSlack.start(vertx));
     ecs = await(FakeEcs.start(vertx));
-    ecs.cluster(DeployInSlackTest.CLUSTER);
-    String first = ecs.registerTaskDefinition("api", Map.of("app", DeployInSlackTest.FIRST_IMAGE));
-    ecs.service(DeployInSlackTest.CLUSTER, "api", first, 2);
-    ecs.registerTaskDefinition(new JsonObject().put("family", "migrate").put("networkMode", "awsvpc")
-        .put("containerDefinitions", new JsonArray().add(new JsonObject().put("name", "app")
-            .put("image", DeployInSlackTest.FIRST_IMAGE).put("essential", true)
-            .put("logConfiguration", new JsonObject().put("logDriver", "awslogs").put("options", new JsonObject()
-                .put("awslogs-group", "/ecs/migrate").put("awslogs-region", "us-east-1")
-                .put("awslogs-stream-prefix", "ecs"))))));
+    seed(ecs);
     stepsLog = dir.resolve("steps.log");
     Files.writeString(stepsLog, "");
     BotSettings settings = BotSettings.fromEnvironment(Map.of(
@@ -160,6 +152,19 @@ class PipelineInSlackTest {
     assertTrue(text.contains("✅ *step migration* passed: Task "), text);
     assertEquals(1, ecs.updateServiceCalls().size());
     assertEquals(List.of("backup v2.1.0"), Files.readAllLines(stepsLog), "the restore runs only after a failed migration");
+  }
+
+  /** The api service on ECS, and the migrate task definition whose app container logs with awslogs. */
+  static void seed(FakeEcs ecs) {
+    ecs.cluster(DeployInSlackTest.CLUSTER);
+    String first = ecs.registerTaskDefinition("api", Map.of("app", DeployInSlackTest.FIRST_IMAGE));
+    ecs.service(DeployInSlackTest.CLUSTER, "api", first, 2);
+    ecs.registerTaskDefinition(new JsonObject().put("family", "migrate").put("networkMode", "awsvpc")
+        .put("containerDefinitions", new JsonArray().add(new JsonObject().put("name", "app")
+            .put("image", DeployInSlackTest.FIRST_IMAGE).put("essential", true)
+            .put("logConfiguration", new JsonObject().put("logDriver", "awslogs").put("options", new JsonObject()
+                .put("awslogs-group", "/ecs/migrate").put("awslogs-region", "us-east-1")
+                .put("awslogs-stream-prefix", "ecs"))))));
   }
 
   private record Run(String ts, String runId) {}

@@ -337,8 +337,7 @@ public final class RunReport {
       String outcome = state.getOrDefault(p + "outcome", "running");
       outcome(out, "Step " + state.get(p + "name") + " (" + phase + ")", outcome, state.get(p + "summary"));
       if (state.get(p + "link") != null) {
-        out.append("  - Logs: ").append(text(state.get(p + "link"))).append('
-');
+        out.append("  - Logs: ").append(text(state.get(p + "link"))).append('\n');
       }
     }
   }
