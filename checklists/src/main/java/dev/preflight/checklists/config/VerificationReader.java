@@ -113,8 +113,10 @@ final class VerificationReader {
   private Set<String> criteria(List<Value> values) {
     List<String> known = new ArrayList<>(GROUPS);
     known.addAll(ids.keySet());
-    known.add(AbortRule.STEPS);
-    known.addAll(steps);
+    if (!steps.isEmpty()) {
+      known.add(AbortRule.STEPS);
+      known.addAll(steps);
+    }
     Set<String> criteria = new LinkedHashSet<>();
     for (Value value : values) {
       value.text().ifPresent(name -> {
