@@ -122,6 +122,12 @@ class PipelineInSlackTest {
     assertTrue(backupNote.getString("text").contains("backup of v2.0.0 done"), backupNote.encode());
     assertEquals("ROLLED_BACK", await(db.query("select status from runs").execute()).iterator().next()
         .getString("status"));
+    // The report in the thread lists the steps with their outcomes.
+    await(fake.awaitCall("files.completeUploadExternal", call -> run.ts.equals(call.getString("thread_ts"))));
+    String report = new String(fake.filesInThread(DEPLOYS, run.ts).get(0).bytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(report.contains("- Step backup (before): **PASSED** sh exited with code 0"), report);
+    assertTrue(report.matches("(?s).*- Step migration \\(after\\): \\*\\*FAILED\\*\\* Task \\w+: app exited 3.*"), report);
+    assertTrue(report.contains("- Step restore (after): **PASSED** sh exited with code 0"), report);
   }
 
   @Test
