@@ -5,6 +5,8 @@ import dev.preflight.deploy.aws.AwsFutures;
 import dev.preflight.deploy.failure.Failures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -40,6 +42,15 @@ final class AwsCall {
     Throwable cause = AwsFutures.unwrap(failure);
     return cause instanceof AwsServiceException aws && aws.awsErrorDetails() != null
         ? aws.awsErrorDetails().errorCode() : null;
+  }
+
+  /** When an earlier attempt recorded that the action started, or now for a first attempt. */
+  static Instant recordedOrNow(String recorded) {
+    try {
+      return recorded == null ? Instant.now() : Instant.parse(recorded);
+    } catch (DateTimeParseException e) {
+      return Instant.now();
+    }
   }
 
   /** One masked line: the operation and what AWS (or the network) said. */

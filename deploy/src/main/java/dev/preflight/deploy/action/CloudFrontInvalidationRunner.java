@@ -12,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -62,7 +61,7 @@ public final class CloudFrontInvalidationRunner implements ActionRunner<CloudFro
     @Override
     public Future<Observation> start() {
       Map<String, String> state = context.journal().state();
-      startedAt = instant(state.get(STARTED_AT));
+      startedAt = AwsCall.recordedOrNow(state.get(STARTED_AT));
       List<String> paths;
       try {
         distribution = new Fill(context).variables(spec.distribution());
@@ -122,14 +121,6 @@ public final class CloudFrontInvalidationRunner implements ActionRunner<CloudFro
     @Override
     public TargetOutcome failed(Throwable failure) {
       return TargetOutcome.failure(AwsCall.line("CloudFront invalidation", failure, context.redactor()), null);
-    }
-  }
-
-  private static Instant instant(String text) {
-    try {
-      return text == null ? Instant.now() : Instant.parse(text);
-    } catch (DateTimeParseException e) {
-      return Instant.now();
     }
   }
 }

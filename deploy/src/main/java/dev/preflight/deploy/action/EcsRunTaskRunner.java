@@ -14,7 +14,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +81,7 @@ public final class EcsRunTaskRunner implements ActionRunner<EcsRunTaskAction> {
     @Override
     public Future<Observation> start() {
       Map<String, String> state = context.journal().state();
-      startedAt = instant(state.get(STARTED_AT)).orElse(Instant.now());
+      startedAt = AwsCall.recordedOrNow(state.get(STARTED_AT));
       taskArn = state.get(TASK_ARN);
       if (taskArn != null) {
         return Future.succeededFuture(Observation.running("Following task " + shortId(taskArn), null));
@@ -254,13 +253,5 @@ public final class EcsRunTaskRunner implements ActionRunner<EcsRunTaskAction> {
   /** The console escapes a path part twice over, with $ for %. */
   private static String consolePart(String text) {
     return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("%", "$25");
-  }
-
-  private static Optional<Instant> instant(String text) {
-    try {
-      return Optional.ofNullable(text).map(Instant::parse);
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
   }
 }

@@ -12,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import software.amazon.awssdk.services.rds.RdsAsyncClient;
 import software.amazon.awssdk.services.rds.model.DBSnapshot;
@@ -102,7 +101,7 @@ public final class RdsSnapshotRunner implements ActionRunner<RdsSnapshotAction> 
         return Future.succeededFuture(Observation.failed(e.getMessage(), null));
       }
       boolean again = state.containsKey(SNAPSHOT);
-      startedAt = instant(state.get(STARTED_AT));
+      startedAt = AwsCall.recordedOrNow(state.get(STARTED_AT));
       return context.journal().record(Map.of(SNAPSHOT, snapshot, STARTED_AT, startedAt.toString()))
           .compose(v -> AwsCall.call(vertx, () -> rds().createDBSnapshot(r -> r.dbInstanceIdentifier(instance)
               .dbSnapshotIdentifier(snapshot))))
@@ -159,14 +158,6 @@ public final class RdsSnapshotRunner implements ActionRunner<RdsSnapshotAction> 
     @Override
     public TargetOutcome failed(Throwable failure) {
       return TargetOutcome.failure(AwsCall.line("RDS snapshot", failure, context.redactor()), null);
-    }
-  }
-
-  private static Instant instant(String text) {
-    try {
-      return text == null ? Instant.now() : Instant.parse(text);
-    } catch (DateTimeParseException e) {
-      return Instant.now();
     }
   }
 }
