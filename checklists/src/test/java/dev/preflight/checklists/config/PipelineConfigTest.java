@@ -93,6 +93,11 @@ class PipelineConfigTest {
         new AbortDecision.Outcome.StepFailed("purge", "timed out", false), true).basis());
     assertEquals(AbortDecision.Basis.NOTHING_DEPLOYED, AbortDecision.decide(env.abort(),
         new AbortDecision.Outcome.StepFailed("backup", "denied", true), true).basis());
+    // Aborted while the steps before the deploy ran: the target never started, nothing to roll back.
+    assertEquals(AbortDecision.Basis.NOTHING_DEPLOYED, AbortDecision.decide(env.abort(),
+        new AbortDecision.Outcome.Aborted("U0AAAAAA02"), true, false).basis());
+    assertTrue(AbortDecision.decide(env.abort(), new AbortDecision.Outcome.Aborted("U0AAAAAA02"), true, true)
+        .rollsBack());
   }
 
   @Test
