@@ -9,6 +9,7 @@ import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.checklists.secret.Variables;
 import dev.preflight.deploy.alert.AlertParsers;
 import dev.preflight.deploy.alert.AlertStore;
+import dev.preflight.deploy.action.ActionKinds;
 import dev.preflight.deploy.aws.AwsClients;
 import dev.preflight.deploy.check.CheckRunner;
 import dev.preflight.deploy.check.MetricBaselines;
@@ -171,8 +172,11 @@ final class PreflightVerticle extends VerticleBase {
     Verifier verifier = new Verifier(checks);
     VerificationExecutor verification = (spec, placeholders, onResult, aborted) ->
         verifier.verify(spec, placeholders, variables, onResult, aborted);
+    WebClient stepsWeb = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(5_000).setIdleTimeout(15)
+        .setUserAgent("Preflight"));
     DeployRuns deploys = new DeployRuns(vertx, config, runs, repository, targets, verification, variables,
-        Clock.systemUTC(), settings.lease());
+        Clock.systemUTC(), settings.lease(),
+        ActionKinds.pipeline(vertx, aws, stepsWeb, settings.pollInterval()).build());
     DeploymentStore deployments = new DeploymentStore(pool);
     metrics.refreshBeforeScrape(RunGauges.register(metrics.registry(), deploys, deployments::countInFlight)::refresh);
     // A pass must be claimed for longer than its slowest verification (health retries included).

@@ -32,7 +32,7 @@ final class PreflightReader {
   private static final List<String> SERVICE_KEYS = List.of("versionPattern", "environments");
   private static final List<String> ENVIRONMENT_KEYS =
       List.of("checklist", "channel", "alertChannel", "deployers", "autoLaunch", "target", "verify", "abort", "watch",
-          "rollout");
+          "rollout", "steps", "rollback");
 
   /**
    * What preflight.yaml says, as far as it could be read.
@@ -207,6 +207,9 @@ final class PreflightReader {
         List<String> deployers = deployers(fields, targetValue.isPresent());
         boolean autoLaunch = fields.get("autoLaunch", "write autoLaunch: true").flatMap(Value::bool).orElse(false);
         VerificationReader verification = new VerificationReader();
+        PipelineReader pipelineReader = new PipelineReader();
+        Pipeline pipeline = pipelineReader.read(fields);
+        verification.steps(pipelineReader.deployStepNames());
         Optional<Value> verifyValue = fields.get("verify", "write verify: { health: [...], smoke: [...] }");
         Verification verify = verifyValue
             .flatMap(Value::mapping)
@@ -224,7 +227,7 @@ final class PreflightReader {
             .flatMap(value -> RolloutReader.read(value, target))
             .orElse(null);
         environments.put(entry.name(), new Service.Environment(entry.name(), checklist, channel, deployers,
-            autoLaunch, target, verify, abort, alertChannel, watch, null, rollout));
+            autoLaunch, target, verify, abort, alertChannel, watch, pipeline, rollout));
       });
     }
     return environments;

@@ -33,6 +33,14 @@ final class VerificationReader {
 
   /** Every well-formed id, even of a check with other errors, so that abort.on does not report it again. */
   private final Map<String, Integer> ids = new LinkedHashMap<>();
+  /** The environment's deploy step names, which abort.on may name too (and {@code steps} for all of them). */
+  private final Set<String> steps = new LinkedHashSet<>();
+
+  /** The names of the environment's {@code before} and {@code after} steps, read before its abort rule. */
+  void steps(Set<String> names) {
+    steps.clear();
+    steps.addAll(names);
+  }
 
   /**
    * Whether {@code verify:} lists any check at all, even one too broken to read (its own errors
@@ -105,6 +113,10 @@ final class VerificationReader {
   private Set<String> criteria(List<Value> values) {
     List<String> known = new ArrayList<>(GROUPS);
     known.addAll(ids.keySet());
+    if (!steps.isEmpty()) {
+      known.add(AbortRule.STEPS);
+      known.addAll(steps);
+    }
     Set<String> criteria = new LinkedHashSet<>();
     for (Value value : values) {
       value.text().ifPresent(name -> {

@@ -26,7 +26,9 @@ public record AbortDecision(Action action, Basis basis) {
     /** The environment does not roll back unasked ({@code automaticRollback: false}). */
     NO_AUTOMATIC_ROLLBACK,
     /** No earlier release (or rollback command) is on record to go back to. */
-    NOTHING_TO_ROLL_BACK_TO
+    NOTHING_TO_ROLL_BACK_TO,
+    /** The run failed before the target started (a step before the deploy), so nothing changed. */
+    NOTHING_DEPLOYED
   }
 
   /** What went wrong with the deploy. */
@@ -45,6 +47,12 @@ public record AbortDecision(Action action, Basis basis) {
       }
     }
 
+    /**
+     * A pipeline step failed; {@code step} is its name, {@code summary} its one line.
+     * {@code beforeDeploy} when it ran before the target, which then never started.
+     */
+    record StepFailed(String step, String summary, boolean beforeDeploy) implements Outcome {}
+
     /** Someone stopped the run in flight; {@code by} is their user id, null when Preflight stopped it. */
     record Aborted(String by) implements Outcome {}
   }
@@ -58,10 +66,23 @@ public record AbortDecision(Action action, Basis basis) {
    * @param rollbackPossible whether the environment has something to roll back to
    */
   public static AbortDecision decide(AbortRule rule, Outcome outcome, boolean rollbackPossible) {
+    return decide(rule, outcome, rollbackPossible, !(outcome instanceof Outcome.StepFailed s && s.beforeDeploy()));
+  }
+
+  /**
+   * @param targetStarted whether the target's deploy started; a run that failed or was aborted
+   *     before it did changed nothing, so there is nothing to roll back
+   */
+  public static AbortDecision decide(AbortRule rule, Outcome outcome, boolean rollbackPossible,
+      boolean targetStarted) {
+    if (!targetStarted) {
+      return new AbortDecision(Action.FAIL, Basis.NOTHING_DEPLOYED);
+    }
     boolean aborted = outcome instanceof Outcome.Aborted;
     boolean criterion = aborted
         || outcome instanceof Outcome.DeployFailed && rule.abortsOnDeployFailure()
-        || outcome instanceof Outcome.VerificationFailed v && v.failed().stream().anyMatch(rule::abortsOn);
+        || outcome instanceof Outcome.VerificationFailed v && v.failed().stream().anyMatch(rule::abortsOn)
+        || outcome instanceof Outcome.StepFailed s && rule.abortsOnStep(s.step());
     if (!criterion) {
       return new AbortDecision(Action.FAIL, Basis.NOT_A_CRITERION);
     }

@@ -57,8 +57,27 @@ class ExamplesTest {
 
   @Test
   void everySeedSystemHasItsConfig() throws IOException {
-    assertEquals(List.of("alojamientos-compose.yaml", "fluxion-ecs.yaml", "sti-chat.yaml"),
+    assertEquals(List.of("alojamientos-compose.yaml", "alojamientos-pipeline.yaml", "fluxion-ecs.yaml", "sti-chat.yaml"),
         systems().map(file -> file.getFileName().toString()).toList());
+  }
+
+  @Test
+  void alojamientosBacksUpDeploysMigratesAndRestoresOnlyAfterAFailedMigrationFromSeed002() {
+    Service.Environment production = system("alojamientos-pipeline.yaml", "alojamientos", "production");
+    Pipeline pipeline = production.pipeline();
+    CommandAction backup = assertInstanceOf(CommandAction.class, pipeline.before().get(0));
+    assertEquals(List.of("docker", "exec", "postgres", "pg_dump", "-U", "alojamientos", "-f",
+        "/backups/pre-{version}.sql", "alojamientos_db"), backup.argv());
+    CommandAction migration = assertInstanceOf(CommandAction.class, pipeline.after().get(0));
+    assertEquals(List.of("alembic", "upgrade", "head"), migration.argv().subList(migration.argv().size() - 3,
+        migration.argv().size()));
+    assertEquals(List.of(), pipeline.rollbackBefore());
+    WhenFailed restore = assertInstanceOf(WhenFailed.class, pipeline.rollbackAfter().get(0));
+    assertEquals("migration", restore.step());
+    assertEquals("/backups/pre-{version}.sql",
+        ((CommandAction) restore.action()).argv().get(((CommandAction) restore.action()).argv().size() - 1));
+    assertTrue(production.abort().abortsOnStep("migration"));
+    assertTrue(production.abort().automaticRollback());
   }
 
   @Test

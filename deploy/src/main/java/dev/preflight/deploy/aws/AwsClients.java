@@ -19,7 +19,9 @@ import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
+import software.amazon.awssdk.services.cloudfront.CloudFrontAsyncClient;
 import software.amazon.awssdk.services.ecs.EcsAsyncClient;
+import software.amazon.awssdk.services.rds.RdsAsyncClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerAsyncClient;
 
 /**
@@ -51,6 +53,8 @@ public final class AwsClients implements AutoCloseable {
   private final Map<Region, EcsAsyncClient> ecs = new ConcurrentHashMap<>();
   private final Map<Region, SecretsManagerAsyncClient> secretsManager = new ConcurrentHashMap<>();
   private final Map<Region, CloudWatchAsyncClient> cloudWatch = new ConcurrentHashMap<>();
+  private final Map<Region, RdsAsyncClient> rds = new ConcurrentHashMap<>();
+  private CloudFrontAsyncClient cloudFront;
   private SdkAsyncHttpClient http;
   private Region defaultRegion;
   private boolean closed;
@@ -88,6 +92,19 @@ public final class AwsClients implements AutoCloseable {
   /** @param region a region name, or null for the default region */
   public CloudWatchAsyncClient cloudWatch(String region) {
     return cloudWatch.computeIfAbsent(region(region), r -> configure(CloudWatchAsyncClient.builder(), r).build());
+  }
+
+  /** @param region a region name, or null for the default region */
+  public RdsAsyncClient rds(String region) {
+    return rds.computeIfAbsent(region(region), r -> configure(RdsAsyncClient.builder(), r).build());
+  }
+
+  /** CloudFront is global: its one endpoint is signed for us-east-1. */
+  public synchronized CloudFrontAsyncClient cloudFront() {
+    if (cloudFront == null) {
+      cloudFront = configure(CloudFrontAsyncClient.builder(), Region.AWS_GLOBAL).build();
+    }
+    return cloudFront;
   }
 
   /** The named region, or the default chain's, or {@code us-east-1} when nothing is configured. */
@@ -147,10 +164,16 @@ public final class AwsClients implements AutoCloseable {
     closed = true;
     ecs.values().forEach(EcsAsyncClient::close);
     secretsManager.values().forEach(SecretsManagerAsyncClient::close);
+    rds.values().forEach(RdsAsyncClient::close);
     ecs.clear();
     secretsManager.clear();
     cloudWatch.values().forEach(CloudWatchAsyncClient::close);
     cloudWatch.clear();
+    rds.clear();
+    if (cloudFront != null) {
+      cloudFront.close();
+      cloudFront = null;
+    }
     // The SDK leaves a client it was handed to its owner, so the shared one is closed here.
     if (http != null) {
       http.close();

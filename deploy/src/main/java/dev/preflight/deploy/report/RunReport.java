@@ -22,6 +22,7 @@ import dev.preflight.deploy.run.TrackedRun;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -197,7 +198,9 @@ public final class RunReport {
     Release previous = d.previous();
     out.append("- Previous release: ").append(previous == null ? "none on record"
         : text(previous.version()) + " by " + who(previous.by()) + " at " + time(previous.at())).append('\n');
+    steps(out, d.deployState(), "before");
     outcome(out, "Target", d.deployState().get("outcome"), d.deployState().get("summary"));
+    steps(out, d.deployState(), "after");
     if (d.deployState().get("revision") != null) {
       out.append("- Revision: ").append(code(d.deployState().get("revision"))).append('\n');
     }
@@ -240,7 +243,9 @@ public final class RunReport {
     Release previous = d.previous();
     out.append("- Restoring: ").append(previous == null || previous.version() == null
         ? "the release before this deploy" : text(previous.version())).append('\n');
+    steps(out, d.rollbackState(), "before");
     outcome(out, "Target", d.rollbackState().get("outcome"), d.rollbackState().get("summary"));
+    steps(out, d.rollbackState(), "after");
     out.append("- Result: **").append(tracked.run().status().name()).append("**\n\n");
     verification(out, "Rollback verification", d.rollbackVerification(), true);
   }
@@ -322,6 +327,18 @@ public final class RunReport {
     }
     if (seen.excerpt() != null && !seen.excerpt().isBlank()) {
       out.append('\n').append(block(seen.excerpt(), indent + "  ")).append('\n');
+    }
+  }
+
+  /** The pipeline steps of one phase that started, each with its outcome (RUNNING while under way) and link. */
+  private static void steps(StringBuilder out, Map<String, String> state, String phase) {
+    for (int i = 0; state.containsKey(phase + "." + i + ".name"); i++) {
+      String p = phase + "." + i + ".";
+      String outcome = state.getOrDefault(p + "outcome", "running");
+      outcome(out, "Step " + state.get(p + "name") + " (" + phase + ")", outcome, state.get(p + "summary"));
+      if (state.get(p + "link") != null) {
+        out.append("  - Logs: ").append(text(state.get(p + "link"))).append('\n');
+      }
     }
   }
 

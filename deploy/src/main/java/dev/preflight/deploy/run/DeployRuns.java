@@ -18,6 +18,7 @@ import dev.preflight.checklists.run.RunLifecycle;
 import dev.preflight.checklists.secret.Variables;
 import dev.preflight.deploy.runner.RollbackStart;
 import dev.preflight.deploy.runner.CanaryStageState;
+import dev.preflight.deploy.action.Actions;
 import dev.preflight.deploy.runner.RunDriver;
 import dev.preflight.deploy.target.Targets;
 import io.vertx.core.Future;
@@ -69,12 +70,20 @@ public final class DeployRuns {
   /** @param lease how long a replica may go silent before another takes its deploys over */
   public DeployRuns(Vertx vertx, PreflightConfig config, ChecklistRuns runs, RunRepository repository,
       Targets targets, VerificationExecutor verifier, Variables variables, Clock clock, Duration lease) {
+    this(vertx, config, runs, repository, targets, verifier, variables, clock, lease, Actions.builder().build());
+  }
+
+  /** @param actions runs the steps of the environments' pipelines ({@code steps:}), by kind */
+  public DeployRuns(Vertx vertx, PreflightConfig config, ChecklistRuns runs, RunRepository repository,
+      Targets targets, VerificationExecutor verifier, Variables variables, Clock clock, Duration lease,
+      Actions actions) {
     this.config = config;
     this.runs = runs;
     this.repository = repository;
     this.store = new DeploymentStore(repository.pool());
     this.changes = new RunChanges(repository, runs);
-    this.driver = new RunDriver(vertx, config, changes, repository, store, targets, verifier, variables, clock, lease);
+    this.driver = new RunDriver(vertx, config, changes, repository, store, targets, verifier, variables, clock, lease,
+        actions);
     this.clock = clock;
     this.lease = lease;
     runs.onChange(this::launchWhenReady);

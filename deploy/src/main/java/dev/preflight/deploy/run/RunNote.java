@@ -13,8 +13,11 @@ import java.util.List;
  * @param text one line: the target's summary, or why the run was given up
  * @param output what the target printed or reported at length, as raw text; or null
  * @param failed for a failed verification, the checks that failed; empty otherwise
+ * @param step for a pipeline step's note, the step's name; null otherwise
+ * @param link for a pipeline step's note, where to see more (a task's logs); or null
  */
-public record RunNote(String runId, Kind kind, String actor, String text, String output, List<VerifyResult> failed) {
+public record RunNote(String runId, Kind kind, String actor, String text, String output, List<VerifyResult> failed,
+    String step, String link) {
 
   /** What the note tells. */
   public enum Kind {
@@ -27,11 +30,25 @@ public record RunNote(String runId, Kind kind, String actor, String text, String
     /** The step an abort asked to stop has stopped; the run failed (and may roll back). */
     ABORTED,
     /** Preflight could not carry the run on and ended it. */
-    GIVEN_UP
+    GIVEN_UP,
+    /** A pipeline step (before or after the deploy or its rollback) passed; its output. */
+    STEP_OUTPUT,
+    /** A pipeline step failed: why, and its output. */
+    STEP_FAILED
   }
 
   public RunNote {
     failed = List.copyOf(failed);
+  }
+
+  public RunNote(String runId, Kind kind, String actor, String text, String output, List<VerifyResult> failed) {
+    this(runId, kind, actor, text, output, failed, null, null);
+  }
+
+  /** A pipeline step's ending: its name, its one line, its output (or null) and its link (or null). */
+  public static RunNote step(String runId, boolean passed, String step, String summary, String output, String link) {
+    return new RunNote(runId, passed ? Kind.STEP_OUTPUT : Kind.STEP_FAILED, null, summary, output, List.of(), step,
+        link);
   }
 
   /** A target's ending: its summary and, when it has one, its output. */

@@ -1,10 +1,12 @@
 package dev.preflight.deploy.runner;
 
+import dev.preflight.checklists.config.ActionSpec;
 import dev.preflight.checklists.config.Service;
+import dev.preflight.deploy.action.Actions;
+import java.util.ArrayList;
 import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.run.RunEvent;
 import dev.preflight.deploy.run.TrackedRun;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,21 +32,21 @@ final class DeployPlan {
   private final Step verify;
   private final Step rollback;
   private final Step verifyRollback;
+  private final Actions actions;
   private final IntFunction<Step> canaryStage;
 
-  DeployPlan(Step deploy, Step verify, Step rollback, Step verifyRollback) {
-    this(deploy, verify, rollback, verifyRollback, stage -> {
-      throw new IllegalStateException("this plan has no canary stages");
-    });
-  }
-
-  /** @param canaryStage the step of the canary stage with this index, counted from 0 */
-  DeployPlan(Step deploy, Step verify, Step rollback, Step verifyRollback, IntFunction<Step> canaryStage) {
+  /**
+   * @param actions runs the pipeline's actions
+   * @param canaryStage the step of the canary stage with this index, counted from 0
+   */
+  DeployPlan(Step deploy, Step verify, Step rollback, Step verifyRollback, Actions actions,
+      IntFunction<Step> canaryStage) {
+    this.actions = actions;
+    this.canaryStage = canaryStage;
     this.deploy = deploy;
     this.verify = verify;
     this.rollback = rollback;
     this.verifyRollback = verifyRollback;
-    this.canaryStage = canaryStage;
   }
 
   /** The key a canary stage writes when it ends. */
@@ -58,16 +60,32 @@ final class DeployPlan {
   /** The steps of DEPLOYING in the environment, in order. */
   List<Planned> deploying(Service.Environment env) {
     List<Planned> steps = new ArrayList<>();
+    steps.addAll(pipeline(env.pipeline().before(), PipelineStep.BEFORE, false));
     steps.add(new Planned(deploy, TARGET_DONE));
     for (int i = 0; i < env.rollout().stages().size(); i++) {
       steps.add(new Planned(canaryStage.apply(i), stageDone(i)));
+    }
+    steps.addAll(pipeline(env.pipeline().after(), PipelineStep.AFTER, false));
+    return steps;
+  }
+
+  /** The pipeline's actions as steps, each done once its {@code <phase>.<i>.outcome} is stored. */
+  private List<Planned> pipeline(List<ActionSpec> specs, String phase, boolean rollback) {
+    List<Planned> steps = new ArrayList<>();
+    for (int i = 0; i < specs.size(); i++) {
+      PipelineStep step = new PipelineStep(actions, specs.get(i), phase, i, rollback);
+      steps.add(new Planned(step, step.doneKey()));
     }
     return steps;
   }
 
   /** The steps of ROLLING_BACK in the environment, in order; its verification follows them. */
   List<Planned> rollingBack(Service.Environment env) {
-    return List.of(new Planned(rollback, TARGET_DONE));
+    List<Planned> steps = new ArrayList<>();
+    steps.addAll(pipeline(env.pipeline().rollbackBefore(), PipelineStep.BEFORE, true));
+    steps.add(new Planned(rollback, TARGET_DONE));
+    steps.addAll(pipeline(env.pipeline().rollbackAfter(), PipelineStep.AFTER, true));
+    return steps;
   }
 
   /** The step the run is at, from its stored status and state; null when it is not in flight. */

@@ -65,7 +65,7 @@ final class DeployStep implements Step {
   private static Future<Void> previousRecorded(StepContext ctx, DeployTarget target, DeployJob job) {
     Deployment d = ctx.deployment();
     Release previous = d.previous();
-    if ((previous != null && previous.version() != null) || !d.deployState().isEmpty()) {
+    if ((previous != null && previous.version() != null) || PipelineStep.targetStarted(d.deployState())) {
       return Future.succeededFuture();
     }
     return target.live(job)

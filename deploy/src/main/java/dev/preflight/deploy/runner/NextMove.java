@@ -50,13 +50,25 @@ final class NextMove {
     String by = abortedBy == null || Drive.PREFLIGHT.equals(abortedBy) ? null : abortedBy;
     AbortDecision.Outcome outcome = aborted ? new AbortDecision.Outcome.Aborted(by) : result.failure();
     String why = aborted ? abortText(by) : result.summary();
-    AbortDecision decision = AbortDecision.decide(env.abort(), outcome, RollbackStart.possible(env, seen));
+    AbortDecision decision = AbortDecision.decide(env.abort(), outcome, RollbackStart.possible(env, seen),
+        !nothingDeployed(outcome, env, seen));
     // An aborted step has stopped; a step that failed before the abort reached it failed all the same.
     RunEvent end = aborting ? RunEvent.STOPPED : RunEvent.FAILED;
     TrackedRun failed = now.with(move(now, end)).with(seen.failed(why));
     return decision.rollsBack()
         ? RollbackStart.begin(conn, failed, env, null, why, clock.instant())
         : Future.succeededFuture(finished(failed));
+  }
+
+  /**
+   * Whether the run ended before its target started: a step before the deploy failed, or the run
+   * was aborted while those steps ran. Then nothing changed and nothing is rolled back.
+   */
+  private static boolean nothingDeployed(AbortDecision.Outcome outcome, Service.Environment env, Deployment seen) {
+    if (outcome instanceof AbortDecision.Outcome.StepFailed failed) {
+      return failed.beforeDeploy();
+    }
+    return !env.pipeline().before().isEmpty() && !PipelineStep.targetStarted(seen.deployState());
   }
 
   /** A run the driver cannot carry on ends, saying why. */

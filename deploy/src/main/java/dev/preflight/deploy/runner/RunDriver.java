@@ -6,6 +6,7 @@ import dev.preflight.checklists.config.Service;
 import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.checklists.secret.Variables;
+import dev.preflight.deploy.action.Actions;
 import dev.preflight.deploy.run.DeploymentStore;
 import dev.preflight.deploy.run.Origin;
 import dev.preflight.deploy.run.RunChanges;
@@ -73,6 +74,14 @@ public final class RunDriver {
   public RunDriver(Vertx vertx, PreflightConfig config, RunChanges changes, RunRepository repository,
       DeploymentStore store, Targets targets, VerificationExecutor verifier, Variables variables, Clock clock,
       Duration lease) {
+    this(vertx, config, changes, repository, store, targets, verifier, variables, clock, lease,
+        Actions.builder().build());
+  }
+
+  /** @param actions runs the steps of the environments' pipelines, by kind */
+  public RunDriver(Vertx vertx, PreflightConfig config, RunChanges changes, RunRepository repository,
+      DeploymentStore store, Targets targets, VerificationExecutor verifier, Variables variables, Clock clock,
+      Duration lease, Actions actions) {
     this.vertx = vertx;
     this.config = config;
     this.changes = changes;
@@ -82,7 +91,7 @@ public final class RunDriver {
     this.clock = clock;
     this.lease = lease;
     this.plan = new DeployPlan(new DeployStep(targets), new VerifyStep(verifier, false), new RollbackStep(targets),
-        new VerifyStep(verifier, true), stage -> new CanaryStageStep(targets, verifier, stage));
+        new VerifyStep(verifier, true), actions, stage -> new CanaryStageStep(targets, verifier, stage));
     this.next = new NextMove(clock);
   }
 

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * is "has it exited?" plus the newest line of output, and stopping kills the whole process tree.
  * The exit wakes the runner at once rather than at the next look.
  */
-final class CommandRollout implements Rollout {
+public final class CommandRollout implements Rollout {
 
   private static final int PROGRESS_LINE_LIMIT = 200;
   private static final Logger LOG = LoggerFactory.getLogger(CommandRollout.class);
@@ -58,7 +58,7 @@ final class CommandRollout implements Rollout {
   private Process process;
   private ProcessOutput output;
 
-  CommandRollout(Vertx vertx, Program program, Duration timeout, TargetJournal journal, Redactor redactor) {
+  public CommandRollout(Vertx vertx, Program program, Duration timeout, TargetJournal journal, Redactor redactor) {
     this.vertx = vertx;
     this.program = program;
     this.name = redactor.redact(program.name());

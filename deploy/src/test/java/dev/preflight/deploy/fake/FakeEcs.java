@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,6 +62,135 @@ public final class FakeEcs {
     handle("DescribeTaskDefinition", this::describeTaskDefinition);
     handle("RegisterTaskDefinition", this::answerRegisterTaskDefinition);
     handle("UpdateService", this::updateService);
+    handle("RunTask", this::runTask);
+    handle("DescribeTasks", this::describeTasks);
+    handle("StopTask", this::stopTask);
+  }
+
+  // --- one-off tasks (RunTask, DescribeTasks, StopTask), which moto cannot run with awsvpc ----
+
+  /** A RunTask as ECS accepted it: the task it started, the token and the command override. */
+  public record RunTaskCall(String cluster, String taskDefinition, String clientToken, JsonArray command, String taskArn) {}
+
+  private final List<RunTaskCall> runTasks = new CopyOnWriteArrayList<>();
+  private final Map<String, FakeTask> tasks = new LinkedHashMap<>();
+  private final Map<String, String> tasksByToken = new HashMap<>();
+  private int taskExitCode;
+  private long taskRunsMillis = 2000;
+
+  private static final class FakeTask {
+    final String arn;
+    final String cluster;
+    final String definitionArn;
+    final List<String> containers;
+    Instant stopsAt;
+    Integer exitCode;
+    String stoppedReason = "Essential container in task exited";
+
+    FakeTask(String arn, String cluster, String definitionArn, List<String> containers, Instant stopsAt, int exitCode) {
+      this.arn = arn;
+      this.cluster = cluster;
+      this.definitionArn = definitionArn;
+      this.containers = containers;
+      this.stopsAt = stopsAt;
+      this.exitCode = exitCode;
+    }
+  }
+
+  /** Tasks started from now on run for {@code runFor}, then stop with {@code exitCode}. */
+  public synchronized FakeEcs tasks(Duration runFor, int exitCode) {
+    taskRunsMillis = runFor.toMillis();
+    taskExitCode = exitCode;
+    return this;
+  }
+
+  public List<RunTaskCall> runTaskCalls() {
+    return List.copyOf(runTasks);
+  }
+
+  private Reply runTask(JsonObject input) {
+    String cluster = FakeAws.shortName(input.getString("cluster", "default"));
+    if (!clusters.containsKey(cluster)) {
+      return Reply.error(400, "ClusterNotFoundException", "Cluster not found.");
+    }
+    String token = input.getString("clientToken");
+    if (token != null && tasksByToken.containsKey(token)) {
+      // ECS answers a repeated request with the task it started for the token.
+      return Reply.ok(new JsonObject().put("tasks", new JsonArray().add(taskJson(tasks.get(tasksByToken.get(token)))))
+          .put("failures", new JsonArray()));
+    }
+    String definitionArn = resolve(input.getString("taskDefinition", ""));
+    JsonObject definition = taskDefinitions.get(definitionArn);
+    if (definition == null) {
+      return Reply.error(400, "ClientException", "TaskDefinition not found.");
+    }
+    List<String> containers = new ArrayList<>();
+    for (Object c : definition.getJsonArray("containerDefinitions")) {
+      containers.add(((JsonObject) c).getString("name"));
+    }
+    String arn = ARN_PREFIX + "task/" + cluster + "/" + java.util.UUID.randomUUID().toString().replace("-", "");
+    FakeTask task = new FakeTask(arn, cluster, definitionArn, containers,
+        Instant.now().plusMillis(taskRunsMillis), taskExitCode);
+    tasks.put(arn, task);
+    if (token != null) {
+      tasksByToken.put(token, arn);
+    }
+    JsonArray command = null;
+    for (Object o : input.getJsonObject("overrides", new JsonObject()).getJsonArray("containerOverrides", new JsonArray())) {
+      command = ((JsonObject) o).getJsonArray("command");
+    }
+    runTasks.add(new RunTaskCall(cluster, definitionArn, token, command, arn));
+    return Reply.ok(new JsonObject().put("tasks", new JsonArray().add(taskJson(task))).put("failures", new JsonArray()));
+  }
+
+  private Reply describeTasks(JsonObject input) {
+    JsonArray found = new JsonArray();
+    JsonArray failures = new JsonArray();
+    for (Object requested : input.getJsonArray("tasks", new JsonArray())) {
+      FakeTask task = tasks.get(String.valueOf(requested));
+      if (task == null) {
+        failures.add(new JsonObject().put("arn", String.valueOf(requested)).put("reason", "MISSING"));
+      } else {
+        found.add(taskJson(task));
+      }
+    }
+    return Reply.ok(new JsonObject().put("tasks", found).put("failures", failures));
+  }
+
+  private Reply stopTask(JsonObject input) {
+    FakeTask task = tasks.get(input.getString("task", ""));
+    if (task == null) {
+      return Reply.error(400, "InvalidParameterException", "The referenced task was not found.");
+    }
+    if (Instant.now().isBefore(task.stopsAt)) {
+      task.stopsAt = Instant.now();
+      task.exitCode = 137;
+      task.stoppedReason = input.getString("reason", "Task stopped by user");
+    }
+    return Reply.ok(new JsonObject().put("task", taskJson(task)));
+  }
+
+  private static JsonObject taskJson(FakeTask task) {
+    boolean stopped = !Instant.now().isBefore(task.stopsAt);
+    JsonArray containers = new JsonArray();
+    for (String name : task.containers) {
+      JsonObject c = new JsonObject().put("name", name).put("lastStatus", stopped ? "STOPPED" : "RUNNING")
+          .put("taskArn", task.arn);
+      if (stopped && task.exitCode != null) {
+        c.put("exitCode", task.exitCode);
+      }
+      containers.add(c);
+    }
+    JsonObject json = new JsonObject().put("taskArn", task.arn)
+        .put("clusterArn", ARN_PREFIX + "cluster/" + task.cluster)
+        .put("taskDefinitionArn", task.definitionArn)
+        .put("lastStatus", stopped ? "STOPPED" : "RUNNING")
+        .put("desiredStatus", stopped ? "STOPPED" : "RUNNING")
+        .put("containers", containers);
+    if (stopped) {
+      json.put("stoppedReason", task.stoppedReason).put("stopCode", "EssentialContainerExited");
+    }
+    return json;
   }
 
   public static Future<FakeEcs> start(Vertx vertx) {
@@ -99,6 +229,11 @@ public final class FakeEcs {
     denied.clear();
     pace = 1;
     failureReason = null;
+    runTasks.clear();
+    tasks.clear();
+    tasksByToken.clear();
+    taskExitCode = 0;
+    taskRunsMillis = 2000;
     return this;
   }
 

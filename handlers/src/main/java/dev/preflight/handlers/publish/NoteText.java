@@ -26,11 +26,17 @@ final class NoteText {
       case ROLLBACK_VERIFICATION_FAILED -> checks("Verification after the rollback failed", note);
       case ABORTED -> "Aborted by " + Mrkdwn.user(note.actor()) + "; the step has stopped.";
       case GIVEN_UP -> note.text();
+      case STEP_OUTPUT -> step("Step " + note.step() + " passed", note);
+      case STEP_FAILED -> step("Step " + note.step() + " failed", note);
     };
   }
 
   private static String target(String headline, RunNote note) {
     return headline + ": " + note.text() + (note.output() == null ? "" : "\n" + codeBlock(note.output()));
+  }
+
+  private static String step(String headline, RunNote note) {
+    return target(headline, note) + (note.link() == null ? "" : "\n" + Mrkdwn.link(note.link(), "Logs"));
   }
 
   private static String checks(String headline, RunNote note) {

@@ -116,6 +116,7 @@ final class DeployMessage {
       String progress = "📊 *Rollout:* " + Mrkdwn.inline(d.progress(), PROGRESS_LIMIT);
       blocks.add(section(s -> s.text(markdownText(progress))));
     }
+    StepsPart.lines(d, now).ifPresent(text -> blocks.add(section(s -> s.text(markdownText(text)))));
     hold.ifPresent(h -> {
       String line = Mrkdwn.clipEscaped(holdLine(h, run, d, reactionName), Mrkdwn.SECTION_TEXT_LIMIT);
       blocks.add(section(s -> s.text(markdownText(line))));

@@ -26,6 +26,14 @@ public final class Mrkdwn {
 
   private Mrkdwn() {}
 
+  /** A link with its label; a URL holding a character that would end the link is left out. */
+  public static String link(String url, String label) {
+    if (url == null || url.contains(">") || url.contains("|") || url.contains("<") || url.contains(" ")) {
+      return escape(label);
+    }
+    return "<" + url.replace("&", "&amp;") + "|" + escape(label) + ">";
+  }
+
   /** Escapes the three characters Slack treats as markup; null becomes empty. */
   public static String escape(String raw) {
     if (raw == null) {

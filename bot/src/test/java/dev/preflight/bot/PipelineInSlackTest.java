@@ -1,0 +1,216 @@
+package dev.preflight.bot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.preflight.checklists.config.ConfigLoader;
+import dev.preflight.checklists.secret.Variables;
+import dev.preflight.deploy.TestDatabase;
+import dev.preflight.deploy.fake.FakeEcs;
+import dev.preflight.handlers.ActionIds;
+import dev.preflight.handlers.fake.FakeSlack;
+import dev.preflight.handlers.fake.SlackRequests;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Seed 002's procedure end to end over signed Slack requests: a backup step before the deploy,
+ * the migration as a one-off ECS task after it, and a rollback that restores the backup only
+ * when the migration failed. The steps' lines in the run's message, their notes in its thread,
+ * the calls ECS saw and the commands that ran come out.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class PipelineInSlackTest {
+
+  static final Path CONFIG = Path.of("src/test/resources/e2e-pipeline/preflight.yaml");
+  static final String DEPLOYS = DeployInSlackTest.DEPLOYS;
+  static final String DEPLOYER = DeployInSlackTest.DEPLOYER;
+
+  @TempDir
+  Path dir;
+
+  private final SlackRequests slack = new SlackRequests();
+  private Vertx vertx;
+  private FakeSlack fake;
+  private FakeEcs ecs;
+  private PreflightVerticle bot;
+  private WebClient client;
+  private Pool db;
+  private Path stepsLog;
+
+  @BeforeAll
+  static void awsCredentials() {
+    System.setProperty("aws.accessKeyId", "AKIDE2ETEST");
+    System.setProperty("aws.secretAccessKey", "e2e-secret");
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    TestDatabase database = TestDatabase.create();
+    db = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
+    client = WebClient.create(vertx);
+    fake = await(FakeSlack.start(vertx));
+    ecs = await(FakeEcs.start(vertx));
+    seed(ecs);
+    stepsLog = dir.resolve("steps.log");
+    Files.writeString(stepsLog, "");
+    BotSettings settings = BotSettings.fromEnvironment(Map.of(
+        "PORT", "0",
+        "PREFLIGHT_CONFIG", CONFIG.toString(),
+        "SLACK_BOT_TOKEN", "xoxb-e2e-pipeline-token",
+        "SLACK_SIGNING_SECRET", SlackRequests.SIGNING_SECRET,
+        "SLACK_API_URL", fake.url(),
+        "AWS_ENDPOINT_URL", ecs.endpoint().toString(),
+        "PREFLIGHT_POLL_INTERVAL", "200ms"));
+    bot = new PreflightVerticle(settings, ConfigLoader.load(CONFIG), database.connectOptions(),
+        Variables.of(Map.of("STEPS_LOG", stepsLog.toString())));
+    await(vertx.deployVerticle(bot));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    await(vertx.close());
+  }
+
+  @Test
+  void aFailedMigrationRollsBackAndRestoresTheBackup() throws Exception {
+    ecs.tasks(Duration.ofMillis(600), 3);
+    Run run = openReadyRun("v2.0.0");
+    click(ActionIds.LAUNCH, run.runId, run.ts);
+    JsonObject done = awaitMessage(run.ts, text -> text.contains("*Rolled back*")
+        && text.contains("rollback step restore* passed"));
+
+    String text = Blocks.text(done);
+    assertTrue(text.contains("✅ *step backup* passed: sh exited with code 0"), text);
+    assertTrue(text.matches("(?s).*❌ \\*step migration\\* failed: Task \\w+: app exited 3 after [^\\n]*"
+        + " · <https://us-east-1\\.console\\.aws\\.amazon\\.com/cloudwatch/home\\?region=us-east-1"
+        + "#logsV2:log-groups/log-group/\\$252Fecs\\$252Fmigrate/log-events/ecs\\$252Fapp\\$252F\\w+\\|logs>.*"), text);
+    assertTrue(text.contains("✅ *rollback step restore* passed: sh exited with code 0"), text);
+    // The backup ran before the deploy, the restore after its rollback; each once.
+    assertEquals(List.of("backup v2.0.0", "restore v2.0.0"), Files.readAllLines(stepsLog));
+    List<FakeEcs.RunTaskCall> tasks = ecs.runTaskCalls();
+    assertEquals(1, tasks.size());
+    assertEquals(new JsonArray().add("alembic").add("upgrade").add("head"), tasks.get(0).command());
+    List<FakeEcs.UpdateServiceCall> updates = ecs.updateServiceCalls();
+    assertEquals(2, updates.size(), "the deploy, then its rollback");
+    JsonObject note = await(fake.awaitCall("chat.postMessage", call -> run.ts.equals(call.getString("thread_ts"))
+        && call.getString("text", "").startsWith("Step migration failed")));
+    assertTrue(note.getString("text").contains("app exited 3"), note.encode());
+    JsonObject backupNote = await(fake.awaitCall("chat.postMessage", call -> run.ts.equals(call.getString("thread_ts"))
+        && call.getString("text", "").startsWith("Step backup passed")));
+    assertTrue(backupNote.getString("text").contains("backup of v2.0.0 done"), backupNote.encode());
+    assertEquals("ROLLED_BACK", await(db.query("select status from runs").execute()).iterator().next()
+        .getString("status"));
+    // The report in the thread lists the steps with their outcomes.
+    await(fake.awaitCall("files.completeUploadExternal", call -> run.ts.equals(call.getString("thread_ts"))));
+    String report = new String(fake.filesInThread(DEPLOYS, run.ts).get(0).bytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(report.contains("- Step backup (before): **PASSED** sh exited with code 0"), report);
+    assertTrue(report.matches("(?s).*- Step migration \\(after\\): \\*\\*FAILED\\*\\* Task \\w+: app exited 3.*"), report);
+    assertTrue(report.contains("- Step restore (after): **PASSED** sh exited with code 0"), report);
+  }
+
+  @Test
+  void aFailedBackupStopsTheRunWithNothingDeployed() throws Exception {
+    Run run = openReadyRun("v6.6.6");
+    click(ActionIds.LAUNCH, run.runId, run.ts);
+    JsonObject done = awaitMessage(run.ts, text -> text.contains("*Failed*"));
+
+    String text = Blocks.text(done);
+    assertTrue(text.contains("❌ *step backup* failed: sh exited with code 2"), text);
+    assertEquals(List.of(), ecs.updateServiceCalls(), "nothing was deployed");
+    assertEquals(List.of(), ecs.runTaskCalls(), "no step after the deploy ran");
+    assertEquals(List.of("backup v6.6.6"), Files.readAllLines(stepsLog), "and no rollback step either");
+    JsonObject note = await(fake.awaitCall("chat.postMessage", call -> run.ts.equals(call.getString("thread_ts"))
+        && call.getString("text", "").startsWith("Step backup failed")));
+    assertTrue(note.getString("text").contains("pg_dump: connection refused"), note.encode());
+    assertEquals("FAILED", await(db.query("select status from runs").execute()).iterator().next().getString("status"));
+  }
+
+  @Test
+  void aPassingPipelineEndsSucceededWithEveryStepPassed() throws Exception {
+    ecs.tasks(Duration.ofMillis(300), 0);
+    Run run = openReadyRun("v2.1.0");
+    click(ActionIds.LAUNCH, run.runId, run.ts);
+    JsonObject done = awaitMessage(run.ts, text -> text.contains("*Succeeded*"));
+    String text = Blocks.text(done);
+    assertTrue(text.contains("✅ *step backup* passed"), text);
+    assertTrue(text.contains("✅ *step migration* passed: Task "), text);
+    assertEquals(1, ecs.updateServiceCalls().size());
+    assertEquals(List.of("backup v2.1.0"), Files.readAllLines(stepsLog), "the restore runs only after a failed migration");
+  }
+
+  /** The api service on ECS, and the migrate task definition whose app container logs with awslogs. */
+  static void seed(FakeEcs ecs) {
+    ecs.cluster(DeployInSlackTest.CLUSTER);
+    String first = ecs.registerTaskDefinition("api", Map.of("app", DeployInSlackTest.FIRST_IMAGE));
+    ecs.service(DeployInSlackTest.CLUSTER, "api", first, 2);
+    ecs.registerTaskDefinition(new JsonObject().put("family", "migrate").put("networkMode", "awsvpc")
+        .put("containerDefinitions", new JsonArray().add(new JsonObject().put("name", "app")
+            .put("image", DeployInSlackTest.FIRST_IMAGE).put("essential", true)
+            .put("logConfiguration", new JsonObject().put("logDriver", "awslogs").put("options", new JsonObject()
+                .put("awslogs-group", "/ecs/migrate").put("awslogs-region", "us-east-1")
+                .put("awslogs-stream-prefix", "ecs"))))));
+  }
+
+  private record Run(String ts, String runId) {}
+
+  /** /deploy, the blocker ticked and the sign-off given: the run's message offers Launch. */
+  private Run openReadyRun(String version) throws Exception {
+    await(send(slack.slashCommand("/deploy", "api " + version + " to production", DEPLOYER,
+        DeployInSlackTest.TYPED_IN, fake.responseUrl("deploy-" + version))));
+    JsonObject posted = await(fake.awaitCall("chat.postMessage",
+        call -> DEPLOYS.equals(call.getString("channel")) && Blocks.text(call).contains(version)));
+    String tick = Blocks.buttonValue(posted, ActionIds.TICK, "migrations").orElseThrow();
+    await(send(slack.blockAction(ActionIds.TICK, tick, DEPLOYER, DEPLOYS, "0", fake.responseUrl("tick"))));
+    String ts = await(fake.awaitCall("chat.update", call -> DEPLOYS.equals(call.getString("channel"))
+        && Blocks.text(call).contains("Ticked by"))).getString("ts");
+    await(send(slack.reactionAdded("Ev" + Math.abs(version.hashCode()), DeployInSlackTest.SRE, "white_check_mark",
+        DEPLOYS, ts)));
+    JsonObject ready = awaitMessage(ts, text -> true, message -> Blocks.button(message, ActionIds.LAUNCH).isPresent());
+    return new Run(ts, Blocks.button(ready, ActionIds.LAUNCH).orElseThrow().getString("value"));
+  }
+
+  private void click(String actionId, String value, String ts) throws Exception {
+    HttpResponse<Buffer> ack = await(send(slack.blockAction(actionId, value, DEPLOYER, DEPLOYS, ts,
+        fake.responseUrl(actionId))));
+    assertEquals(200, ack.statusCode());
+  }
+
+  private JsonObject awaitMessage(String ts, Predicate<String> text) throws Exception {
+    return awaitMessage(ts, text, message -> true);
+  }
+
+  private JsonObject awaitMessage(String ts, Predicate<String> text, Predicate<JsonObject> message) throws Exception {
+    return await(fake.awaitCall("chat.update", call -> ts.equals(call.getString("ts"))
+        && text.test(Blocks.text(call)) && message.test(call)));
+  }
+
+  private Future<HttpResponse<Buffer>> send(SlackRequests.Signed request) {
+    return request.send(client, "127.0.0.1", bot.port());
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+}
