@@ -238,6 +238,8 @@ else:
 if ecs:
     w(f"| ECS: {ecs[0]['services']} deploys of one cluster followed at once (poll every 1 s): "
       f"most `DescribeServices` calls in one round | {spread([x['max_describe_calls_per_round'] for x in ecs])} |")
+    w(f"| ECS: `DescribeServices` calls in each 1 s poll round of the first run, in order | "
+      f"{' '.join(str(n) for n in ecs[0]['describe_calls_per_round'])} |")
     w(f"| ECS: `DescribeServices` calls in all / seconds until every deploy ended | "
       f"{spread([x['describe_services_calls'] for x in ecs])} / {spread([x['seconds'] for x in ecs], '{:.1f}')} |")
     w(f"| ECS: deploys succeeded of {ecs[0]['services']} (failures by reason, all rounds) | "

@@ -79,7 +79,10 @@ public final class EcsFollowing {
       if (outcome.succeeded()) {
         succeeded++;
       } else {
-        failures.merge(String.valueOf(outcome.summary()), 1, Integer::sum);
+        // The detail says which limit was hit (the SDK's own words), clipped to stay one line.
+        String detail = String.valueOf(outcome.detail()).lines().findFirst().orElse("");
+        failures.merge(outcome.summary() + " (" + (detail.length() > 140 ? detail.substring(0, 139) + "…" : detail)
+            + ")", 1, Integer::sum);
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
