@@ -240,6 +240,9 @@ if ecs:
       f"most `DescribeServices` calls in one round | {spread([x['max_describe_calls_per_round'] for x in ecs])} |")
     w(f"| ECS: `DescribeServices` calls in each 1 s poll round of the first run, in order | "
       f"{' '.join(str(n) for n in ecs[0]['describe_calls_per_round'])} |")
+    if all(x.get("services_per_describe_call") for x in ecs):
+        w(f"| ECS: services named per `DescribeServices` call (10 is full batches) | "
+          f"{spread([x['services_per_describe_call'] for x in ecs], '{:.2f}')} |")
     w(f"| ECS: `DescribeServices` calls in all / seconds until every deploy ended | "
       f"{spread([x['describe_services_calls'] for x in ecs])} / {spread([x['seconds'] for x in ecs], '{:.1f}')} |")
     w(f"| ECS: deploys succeeded of {ecs[0]['services']} (failures by reason, all rounds) | "
@@ -266,6 +269,8 @@ if fan:
     target("fan-out: every message final", spread([x["final_messages"] for x in fan]) + f" of {fan[0]['runs']}",
            all(x["all_final"] for x in fan))
 if ecs:
+    # The busiest 1 s round; the table also gives how full the batches were on average (the last
+    # polls of a rollout that ends early make a few partial batches).
     per10 = [x["max_describe_calls_per_round"] / (x["services_per_cluster"] / 10) for x in ecs]
     followed = all(x["succeeded"] == x["services"] for x in ecs)
     target("ECS following: ≤ 1 DescribeServices call per 10 services per cluster per round",
