@@ -255,6 +255,9 @@ if chk:
       f"{spread([x['wall_ms'] for x in chk])} / {spread([x['slowest_alone_ms'] for x in chk])} |")
     w(f"| {chk[0]['checks']} HTTP checks at once: wall time ÷ slowest single check | "
       f"{spread([x['ratio'] for x in chk], '{:.2f}')} |")
+    if all("cpu_ms" in x for x in chk):
+        w(f"| the same: CPU time of the batch, the endpoint's included (ms, {chk[0]['cores']} cores) | "
+          f"{spread([x['cpu_ms'] for x in chk])} |")
     if all("cold_ratio" in x for x in chk):
         w(f"| the same, first batch of the process (JIT still compiling) | "
           f"{spread([x['cold_ratio'] for x in chk], '{:.2f}')} |")
