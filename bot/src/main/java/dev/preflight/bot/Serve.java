@@ -8,6 +8,8 @@ import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.checklists.secret.Variables;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,15 +39,28 @@ final class Serve {
     SecretMask.install(SecretMask.of(settings, config, environment));
     SentryReporting.init(settings.sentryDsn(), settings.sentryEnvironment());
 
-    Database database;
-    try {
-      database = Database.open(settings);
-    } catch (Exception e) {
-      LOG.error("The database could not be opened: {}", e.getMessage(), e);
-      return 1;
-    }
+    // Opening the database (an embedded server's start, the migrations) mostly waits on
+    // PostgreSQL; Vert.x starts meanwhile instead of after it.
+    CompletableFuture<Database> opening = new CompletableFuture<>();
+    Thread opener = new Thread(() -> {
+      try {
+        opening.complete(Database.open(settings));
+      } catch (Throwable e) {
+        opening.completeExceptionally(e);
+      }
+    }, "preflight-database-open");
+    opener.start();
     Vertx vertx = Vertx.vertx();
     SentryReporting.catchUnhandled(vertx);
+    Database database;
+    try {
+      database = opening.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      LOG.error("The database could not be opened: {}", cause.getMessage(), cause);
+      vertx.close();
+      return 1;
+    }
     try {
       vertx.deployVerticle(new PreflightVerticle(settings, config, database.connectOptions(), environment))
           .toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);

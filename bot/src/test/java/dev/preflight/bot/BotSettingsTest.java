@@ -57,7 +57,7 @@ class BotSettingsTest {
   }
 
   @Test
-  void httpIsServedByOneEventLoopUnlessToldAndANonsenseCountIsExplained() {
+  void httpIsServedByAnEventLoopPerCpuUnlessToldAndANonsenseCountIsExplained() {
     assertEquals(Math.max(2, Runtime.getRuntime().availableProcessors()),
         BotSettings.fromEnvironment(Map.of()).httpLoops());
     assertEquals(3, BotSettings.fromEnvironment(Map.of("PREFLIGHT_HTTP_LOOPS", "3")).httpLoops());

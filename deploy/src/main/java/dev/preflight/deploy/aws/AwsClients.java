@@ -46,6 +46,18 @@ public final class AwsClients implements AutoCloseable {
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(15);
   private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
+  /**
+   * Connections open to AWS at once, all services and regions together (the SDK's default is
+   * 50). A thousand deploys starting together make a few thousand calls; with 50 connections and
+   * a 5 s wait for one, most failed as "timed out" before they were sent.
+   */
+  static final int MAX_CONNECTIONS = 200;
+  /**
+   * How long a call may wait for a free connection: as long as an attempt may take, since the
+   * wait is part of the attempt. A queue of calls is not a host that does not answer; that is
+   * what {@link #CONNECT_TIMEOUT} is for.
+   */
+  private static final Duration CONNECTION_WAIT = ATTEMPT_TIMEOUT;
 
   private final Optional<URI> endpoint;
   private final AwsCredentialsProvider credentials;
@@ -151,7 +163,8 @@ public final class AwsClients implements AutoCloseable {
     if (http == null) {
       http = NettyNioAsyncHttpClient.builder()
           .connectionTimeout(CONNECT_TIMEOUT)
-          .connectionAcquisitionTimeout(CONNECT_TIMEOUT)
+          .maxConcurrency(MAX_CONNECTIONS)
+          .connectionAcquisitionTimeout(CONNECTION_WAIT)
           .readTimeout(READ_TIMEOUT)
           .writeTimeout(READ_TIMEOUT)
           .build();

@@ -57,7 +57,10 @@ final class HttpCheck implements Check<CheckSpec.Http> {
             .setUserAgent("Preflight-Check")
             // The status a spec expects is the one its URL answers: a login page's 302 is a result.
             .setFollowRedirects(false),
-        new PoolOptions().setHttp1MaxSize(maxConnections).setMaxWaitQueueSize(maxWaiting));
+        new PoolOptions().setHttp1MaxSize(maxConnections).setMaxWaitQueueSize(maxWaiting)
+            // Checks start on the bot's one verticle loop; their connections (connect, parse,
+            // read) are spread over one loop per CPU instead, and only the answer comes back.
+            .setEventLoopSize(Runtime.getRuntime().availableProcessors()));
   }
 
   /**

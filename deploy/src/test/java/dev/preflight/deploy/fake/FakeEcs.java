@@ -53,6 +53,8 @@ public final class FakeEcs {
   private final Map<String, AtomicInteger> throttled = new HashMap<>();
   private final Map<String, String> denied = new HashMap<>();
   private int pace = 1;
+  /** Services named in all DescribeServices calls answered so far. */
+  private long servicesDescribed;
   private String failureReason;
   private long deploymentIds;
 
@@ -348,6 +350,11 @@ public final class FakeEcs {
     return List.copyOf(calls);
   }
 
+  /** How many services all DescribeServices calls answered so far named, found or not. */
+  public synchronized long servicesDescribed() {
+    return servicesDescribed;
+  }
+
   public long callCount(String operation) {
     return calls().stream().filter(operation::equals).count();
   }
@@ -398,6 +405,7 @@ public final class FakeEcs {
     JsonArray found = new JsonArray();
     JsonArray failures = new JsonArray();
     for (Object requested : input.getJsonArray("services", new JsonArray())) {
+      servicesDescribed++;
       String name = FakeAws.shortName(String.valueOf(requested));
       FakeService service = services.get(name);
       if (service == null) {

@@ -79,17 +79,24 @@ public final class EcsFollowing {
       if (outcome.succeeded()) {
         succeeded++;
       } else {
-        failures.merge(String.valueOf(outcome.summary()), 1, Integer::sum);
+        // The detail says which limit was hit (the SDK's own words), clipped to stay one line.
+        String detail = String.valueOf(outcome.detail()).lines().findFirst().orElse("");
+        failures.merge(outcome.summary() + " (" + (detail.length() > 140 ? detail.substring(0, 139) + "…" : detail)
+            + ")", 1, Integer::sum);
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     vertx.cancelTimer(sampler);
     long describes = ecs.callCount("DescribeServices") - before;
+    // Every poll of a service names it once, so this is the services per call a round makes:
+    // 10 when every round of a cluster's services is batched fully.
+    double servicesPerCall = describes == 0 ? 0 : (double) ecs.servicesDescribed() / describes;
     // Rounds in which every rollout was still under way: all but the first and last samples.
     List<Long> steady = perRound.size() > 2 ? perRound.subList(1, perRound.size() - 1) : perRound;
     JsonObject result = new JsonObject()
         .put("services", services).put("succeeded", succeeded).put("unfinished_after_90_s", unfinished).put("seconds", seconds)
         .put("describe_services_calls", describes)
+        .put("services_per_describe_call", servicesPerCall)
         .put("update_service_calls", ecs.updateServiceCalls().size())
         .put("describe_calls_per_round", new JsonArray(new ArrayList<>(perRound)))
         .put("max_describe_calls_per_round", steady.stream().mapToLong(Long::longValue).max().orElse(0))
