@@ -57,8 +57,19 @@ class ExamplesTest {
 
   @Test
   void everySeedSystemHasItsConfig() throws IOException {
-    assertEquals(List.of("alojamientos-compose.yaml", "fluxion-ecs.yaml", "sti-chat.yaml"),
+    assertEquals(List.of("alojamientos-compose.yaml", "fluxion-ecs.yaml", "sti-chat-canary.yaml", "sti-chat.yaml"),
         systems().map(file -> file.getFileName().toString()).toList());
+  }
+
+  @Test
+  void stiChatsCanaryFollowsSeed004sPlan() {
+    Service.Environment production = system("sti-chat-canary.yaml", "sti-chat", "production");
+    assertEquals(List.of(new RolloutPlan.Stage(1, Duration.ofMinutes(30)), new RolloutPlan.Stage(5, Duration.ofMinutes(30)),
+        new RolloutPlan.Stage(25, Duration.ofMinutes(30)), new RolloutPlan.Stage(100, null)), production.rollout().stages());
+    assertEquals(RolloutPlan.Promote.AUTO, production.rollout().promote());
+    assertEquals(List.of("api-health", "chat-latency"),
+        production.rollout().analysis().stream().map(Verification.VerifyCheck::id).toList());
+    assertTrue(production.abort().automaticRollback());
   }
 
   @Test

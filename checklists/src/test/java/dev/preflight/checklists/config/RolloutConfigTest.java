@@ -120,6 +120,17 @@ class RolloutConfigTest {
             """),
             ENV.formatted(18) + "rollout.traffic: required (a command target shifts traffic with its own program: "
                 + "write traffic: { weight: [\"./deploy.sh\", \"canary\", \"{version}\", \"{weight}\"] })"),
+        bad("canary stages on an ECS target", ConfigErrorsTest.withEnvironment("""
+            checklist: api-release
+            deployers: [sre]
+            target: { ecs: { cluster: main, service: api, container: app } }
+            rollout:
+              stages: [{ weight: 5, hold: 1m }, { weight: 100 }]
+              promote: manual
+            """),
+            ENV.formatted(15) + "rollout.stages: canary stages need a command target; a ecs target cannot shift "
+                + "traffic between two versions here (deploy with target: { command: {...} } and a traffic.weight "
+                + "program, or leave rollout out)"),
         bad("an interval under a second", withRollout("""
             stages: [{ weight: 5, hold: 1m }, { weight: 100 }]
             interval: 500ms

@@ -115,6 +115,7 @@ final class DeployMessage {
       String progress = "📊 *Rollout:* " + Mrkdwn.inline(d.progress(), PROGRESS_LIMIT);
       blocks.add(section(s -> s.text(markdownText(progress))));
     }
+    CanaryPart.stage(run.status(), d, now).ifPresent(blocks::add);
     hold.ifPresent(h -> {
       String line = Mrkdwn.clipEscaped(holdLine(h, run, d, reactionName), Mrkdwn.SECTION_TEXT_LIMIT);
       blocks.add(section(s -> s.text(markdownText(line))));
@@ -161,6 +162,7 @@ final class DeployMessage {
       summary(d).forEach(text::line);
       text.flush();
     }
+    CanaryPart.buttons(run.id(), run.status(), d).ifPresent(blocks::add);
     RunButtons.of(run.id(), run.status(), d, launchable).ifPresent(blocks::add);
     return blocks;
   }
