@@ -71,5 +71,8 @@ public record RolloutPlan(List<Stage> stages, List<Verification.VerifyCheck> ana
         abort = List.copyOf(abort);
       }
     }
+
+    /** A GitHub Actions canary: the workflow is dispatched at each stage with this input set to the weight. */
+    record WorkflowInput(String input) implements Traffic {}
   }
 }

@@ -30,6 +30,8 @@ final class RolloutReader {
   private static final List<String> STAGE_KEYS = List.of("weight", "hold");
   private static final List<String> CHECK_KEYS = List.of("id", "title", "check");
   private static final List<String> TRAFFIC_KEYS = List.of("weight", "promote", "abort");
+  private static final String DEFAULT_INPUT = "weight";
+  private static final Pattern INPUT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
   private static final String TRAFFIC_HINT = "a command target shifts traffic with its own program: write traffic: "
       + "{ weight: [\"./deploy.sh\", \"canary\", \"{version}\", \"{weight}\"] }";
@@ -159,13 +161,23 @@ final class RolloutReader {
   }
 
   /**
-   * How the target shifts traffic. Only a command target can in this version: it runs the team's
-   * own program with each stage's weight.
+   * How the target shifts traffic: a command target runs the team's own program with each
+   * stage's weight; a GitHub Actions target dispatches its workflow with the weight as an input.
+   * An ECS target cannot in this version.
    */
   private static Traffic traffic(Mapping fields, Target target) {
+    if (target instanceof Target.GithubActions) {
+      return fields.get("traffic", "write traffic: { input: weight }")
+          .flatMap(Value::mapping)
+          .map(traffic -> traffic.allow(List.of("input")).get("input", "write input: weight")
+              .flatMap(v -> v.matching(INPUT_NAME, "is not a workflow input name", "use letters, digits, _ and -"))
+              .orElse(DEFAULT_INPUT))
+          .map(RolloutPlan.Traffic.WorkflowInput::new)
+          .orElse(new RolloutPlan.Traffic.WorkflowInput(DEFAULT_INPUT));
+    }
     if (!(target instanceof Target.Command)) {
-      fields.get("stages", "").ifPresent(stages -> stages.error("canary stages need a command target; a "
-          + target.kind() + " target cannot shift traffic between two versions here",
+      fields.get("stages", "").ifPresent(stages -> stages.error("canary stages need a command or github-actions "
+          + "target; a " + target.kind() + " target cannot shift traffic between two versions here",
           "deploy with target: { command: {...} } and a traffic.weight program, or leave rollout out"));
       return null;
     }

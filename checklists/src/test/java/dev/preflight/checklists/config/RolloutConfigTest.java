@@ -64,6 +64,22 @@ class RolloutConfigTest {
   }
 
   @Test
+  void aWorkflowCanaryPassesTheWeightAsAnInput(@TempDir Path dir) throws IOException {
+    PreflightConfig config = ConfigLoader.load(write(dir, ConfigErrorsTest.withEnvironment("""
+        checklist: api-release
+        deployers: [sre]
+        target:
+          github-actions: { owner: acme, repo: api, workflow: deploy.yml, token: "${GITHUB_TOKEN}" }
+        rollout:
+          stages: [{ weight: 10, hold: 5m }, { weight: 100 }]
+          promote: manual
+          traffic: { input: traffic_weight }
+        """)));
+    assertEquals(new Traffic.WorkflowInput("traffic_weight"),
+        config.services().get("api").environments().get("production").rollout().traffic());
+  }
+
+  @Test
   void anEnvironmentWithoutRolloutDeploysAtOnce(@TempDir Path dir) throws IOException {
     PreflightConfig config = ConfigLoader.load(write(dir, ConfigErrorsTest.withCommandTarget("")));
     assertEquals(RolloutPlan.AT_ONCE, config.services().get("api").environments().get("production").rollout());
@@ -128,8 +144,8 @@ class RolloutConfigTest {
               stages: [{ weight: 5, hold: 1m }, { weight: 100 }]
               promote: manual
             """),
-            ENV.formatted(15) + "rollout.stages: canary stages need a command target; a ecs target cannot shift "
-                + "traffic between two versions here (deploy with target: { command: {...} } and a traffic.weight "
+            ENV.formatted(15) + "rollout.stages: canary stages need a command or github-actions target; a ecs target "
+                + "cannot shift traffic between two versions here (deploy with target: { command: {...} } and a traffic.weight "
                 + "program, or leave rollout out)"),
         bad("an interval under a second", withRollout("""
             stages: [{ weight: 5, hold: 1m }, { weight: 100 }]
