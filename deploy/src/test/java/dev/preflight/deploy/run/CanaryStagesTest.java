@@ -137,6 +137,21 @@ class CanaryStagesTest {
   }
 
   @Test
+  void anAbortMidHoldSendsTrafficBackAtOnceAndTheAbortRuleRollsBack() throws Exception {
+    RolloutPlan plan = plan(RolloutPlan.Promote.AUTO, Duration.ofMinutes(10));
+    DeployRuns deploys = replica(config(plan), Duration.ofSeconds(30));
+    String runId = launch(deploys, "v2");
+    await(runId, run -> CanaryStageState.of(run.deployment()).isPresent());
+
+    get(deploys.abort(runId, DEPLOYER_ROLES, DEPLOYER));
+    TrackedRun done = await(runId, run -> run.run().status() == RunStatus.ROLLED_BACK);
+
+    assertEquals(List.of("deploy v2", "weight v2 10", "abort v2 0", "rollback"), calls(),
+        "the canary's traffic goes back before the target rolls back");
+    assertEquals("aborted", done.deployment().deployState().get("stage.0.outcome"));
+  }
+
+  @Test
   void aRestartMidHoldResumesTheSameStageWithTheRestOfItsHold() throws Exception {
     RolloutPlan plan = plan(RolloutPlan.Promote.AUTO, Duration.ofSeconds(4));
     DeployRuns first = replica(config(plan), Duration.ofMillis(800));
