@@ -35,6 +35,16 @@ public final class ActionIds {
   public static final String RUN_UNLOCK = "run_unlock";
   /** The row of run-level buttons (Launch or Unlock, Cancel, Abort, Rollback). */
   public static final String RUN_ACTIONS_BLOCK = "run_actions";
+  /** Ends the hold of the canary stage a run holds; the value is the run id. */
+  public static final String CANARY_PROMOTE = "canary_promote";
+  /** Stops the clock of a canary stage's hold. */
+  public static final String CANARY_PAUSE = "canary_pause";
+  /** Starts the clock of a paused hold again. */
+  public static final String CANARY_RESUME = "canary_resume";
+  /** Sends the traffic back to the stable version and aborts the run. */
+  public static final String CANARY_ROLLBACK = "canary_rollback";
+  /** The row of canary buttons on a run's message. */
+  public static final String CANARY_ACTIONS_BLOCK = "canary_actions";
 
   /** callback_id of the /deploy modal. */
   public static final String DEPLOY_MODAL = "deploy_modal";

@@ -72,13 +72,6 @@ public record RolloutPlan(List<Stage> stages, List<Verification.VerifyCheck> ana
       }
     }
 
-    /**
-     * An ECS canary: the listener rule forwards to the stable and the canary target group with
-     * weights; the new version runs as a second service registered to the canary target group.
-     */
-    record Elb(String listenerRule, String stableTargetGroup, String canaryTargetGroup, String region)
-        implements Traffic {}
-
     /** A GitHub Actions canary: the workflow is dispatched at each stage with this input set to the weight. */
     record WorkflowInput(String input) implements Traffic {}
   }

@@ -29,12 +29,12 @@ final class RolloutReader {
   private static final List<String> KEYS = List.of("stages", "analysis", "interval", "promote", "traffic");
   private static final List<String> STAGE_KEYS = List.of("weight", "hold");
   private static final List<String> CHECK_KEYS = List.of("id", "title", "check");
-  private static final Map<String, List<String>> TRAFFIC_KEYS = Map.of(
-      "command", List.of("weight", "promote", "abort"),
-      "ecs", List.of("listenerRule", "stableTargetGroup", "canaryTargetGroup", "region"),
-      "github-actions", List.of("input"));
-  private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
+  private static final List<String> TRAFFIC_KEYS = List.of("weight", "promote", "abort");
+  private static final String DEFAULT_INPUT = "weight";
   private static final Pattern INPUT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
+  private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
+  private static final String TRAFFIC_HINT = "a command target shifts traffic with its own program: write traffic: "
+      + "{ weight: [\"./deploy.sh\", \"canary\", \"{version}\", \"{weight}\"] }";
   private static final String WEIGHT_ARGV_HINT =
       "write weight: [\"./deploy.sh\", \"canary\", \"{version}\", \"{weight}\"], run at each stage";
   /** What a canary command may use besides the three every deploy fills. */
@@ -160,30 +160,31 @@ final class RolloutReader {
     return checks;
   }
 
-  /** How the environment's kind of target shifts traffic; required except for GitHub Actions. */
+  /**
+   * How the target shifts traffic: a command target runs the team's own program with each
+   * stage's weight; a GitHub Actions target dispatches its workflow with the weight as an input.
+   * An ECS target cannot in this version.
+   */
   private static Traffic traffic(Mapping fields, Target target) {
-    String kind = target.kind();
-    Optional<Value> value = target instanceof Target.GithubActions
-        ? fields.get("traffic", "write traffic: { input: weight }")
-        : fields.require("traffic", trafficHint(kind));
-    if (value.isEmpty()) {
-      return target instanceof Target.GithubActions ? new Traffic.WorkflowInput("weight") : null;
+    if (target instanceof Target.GithubActions) {
+      return fields.get("traffic", "write traffic: { input: weight }")
+          .flatMap(Value::mapping)
+          .map(traffic -> traffic.allow(List.of("input")).get("input", "write input: weight")
+              .flatMap(v -> v.matching(INPUT_NAME, "is not a workflow input name", "use letters, digits, _ and -"))
+              .orElse(DEFAULT_INPUT))
+          .map(RolloutPlan.Traffic.WorkflowInput::new)
+          .orElse(new RolloutPlan.Traffic.WorkflowInput(DEFAULT_INPUT));
     }
-    Optional<Mapping> mapping = value.get().mapping();
-    if (mapping.isEmpty()) {
+    if (!(target instanceof Target.Command)) {
+      fields.get("stages", "").ifPresent(stages -> stages.error("canary stages need a command or github-actions "
+          + "target; a " + target.kind() + " target cannot shift traffic between two versions here",
+          "deploy with target: { command: {...} } and a traffic.weight program, or leave rollout out"));
       return null;
     }
-    Mapping traffic = mapping.get().allow(TRAFFIC_KEYS.get(kind));
-    if (target instanceof Target.Command) {
-      return commandTraffic(traffic);
-    }
-    if (target instanceof Target.Ecs ecs) {
-      return elbTraffic(traffic, ecs);
-    }
-    return traffic.get("input", "write input: weight")
-        .flatMap(v -> v.matching(INPUT_NAME, "is not a workflow input name", "use letters, digits, _ and -"))
-        .map(Traffic.WorkflowInput::new)
-        .orElse(new Traffic.WorkflowInput("weight"));
+    return fields.require("traffic", TRAFFIC_HINT)
+        .flatMap(Value::mapping)
+        .map(traffic -> commandTraffic(traffic.allow(TRAFFIC_KEYS)))
+        .orElse(null);
   }
 
   private static Traffic commandTraffic(Mapping traffic) {
@@ -204,30 +205,6 @@ final class RolloutReader {
     }
     return new Traffic.Command(weight.get(), promote.flatMap(p -> p).orElse(List.of()),
         abort.flatMap(a -> a).orElse(List.of()));
-  }
-
-  private static Traffic elbTraffic(Mapping traffic, Target.Ecs ecs) {
-    Optional<String> rule = traffic.require("listenerRule",
-        "write listenerRule: arn:aws:elasticloadbalancing:...:listener-rule/app/...").flatMap(Value::text);
-    Optional<String> stable = traffic.require("stableTargetGroup",
-        "write stableTargetGroup: arn:aws:elasticloadbalancing:...:targetgroup/app-stable/...").flatMap(Value::text);
-    Optional<String> canary = traffic.require("canaryTargetGroup",
-        "write canaryTargetGroup: arn:aws:elasticloadbalancing:...:targetgroup/app-canary/...").flatMap(Value::text);
-    String region = CheckReader.region(traffic);
-    if (rule.isEmpty() || stable.isEmpty() || canary.isEmpty()) {
-      return null;
-    }
-    return new Traffic.Elb(rule.get(), stable.get(), canary.get(), region != null ? region : ecs.region());
-  }
-
-  private static String trafficHint(String kind) {
-    return switch (kind) {
-      case "command" -> "a command target shifts traffic with its own program: write traffic: "
-          + "{ weight: [\"./deploy.sh\", \"canary\", \"{version}\", \"{weight}\"] }";
-      case "ecs" -> "an ECS canary needs the listener rule and its two target groups: write traffic: "
-          + "{ listenerRule: ..., stableTargetGroup: ..., canaryTargetGroup: ... }";
-      default -> "write traffic: { input: weight }";
-    };
   }
 
   private static Optional<List<String>> argv(Value value) {

@@ -57,7 +57,8 @@ class ExamplesTest {
 
   @Test
   void everySeedSystemHasItsConfig() throws IOException {
-    assertEquals(List.of("alojamientos-compose.yaml", "alojamientos-pipeline.yaml", "fluxion-ecs.yaml", "sti-chat.yaml"),
+    assertEquals(List.of("alojamientos-compose.yaml", "alojamientos-pipeline.yaml", "fluxion-ecs.yaml",
+        "sti-chat-canary.yaml", "sti-chat.yaml"),
         systems().map(file -> file.getFileName().toString()).toList());
   }
 
@@ -77,6 +78,17 @@ class ExamplesTest {
     assertEquals("/backups/pre-{version}.sql",
         ((CommandAction) restore.action()).argv().get(((CommandAction) restore.action()).argv().size() - 1));
     assertTrue(production.abort().abortsOnStep("migration"));
+    assertTrue(production.abort().automaticRollback());
+  }
+
+  @Test
+  void stiChatsCanaryFollowsSeed004sPlan() {
+    Service.Environment production = system("sti-chat-canary.yaml", "sti-chat", "production");
+    assertEquals(List.of(new RolloutPlan.Stage(1, Duration.ofMinutes(30)), new RolloutPlan.Stage(5, Duration.ofMinutes(30)),
+        new RolloutPlan.Stage(25, Duration.ofMinutes(30)), new RolloutPlan.Stage(100, null)), production.rollout().stages());
+    assertEquals(RolloutPlan.Promote.AUTO, production.rollout().promote());
+    assertEquals(List.of("api-health", "chat-latency"),
+        production.rollout().analysis().stream().map(Verification.VerifyCheck::id).toList());
     assertTrue(production.abort().automaticRollback());
   }
 

@@ -64,6 +64,22 @@ class RolloutConfigTest {
   }
 
   @Test
+  void aWorkflowCanaryPassesTheWeightAsAnInput(@TempDir Path dir) throws IOException {
+    PreflightConfig config = ConfigLoader.load(write(dir, ConfigErrorsTest.withEnvironment("""
+        checklist: api-release
+        deployers: [sre]
+        target:
+          github-actions: { owner: acme, repo: api, workflow: deploy.yml, token: "${GITHUB_TOKEN}" }
+        rollout:
+          stages: [{ weight: 10, hold: 5m }, { weight: 100 }]
+          promote: manual
+          traffic: { input: traffic_weight }
+        """)));
+    assertEquals(new Traffic.WorkflowInput("traffic_weight"),
+        config.services().get("api").environments().get("production").rollout().traffic());
+  }
+
+  @Test
   void anEnvironmentWithoutRolloutDeploysAtOnce(@TempDir Path dir) throws IOException {
     PreflightConfig config = ConfigLoader.load(write(dir, ConfigErrorsTest.withCommandTarget("")));
     assertEquals(RolloutPlan.AT_ONCE, config.services().get("api").environments().get("production").rollout());
@@ -120,6 +136,17 @@ class RolloutConfigTest {
             """),
             ENV.formatted(18) + "rollout.traffic: required (a command target shifts traffic with its own program: "
                 + "write traffic: { weight: [\"./deploy.sh\", \"canary\", \"{version}\", \"{weight}\"] })"),
+        bad("canary stages on an ECS target", ConfigErrorsTest.withEnvironment("""
+            checklist: api-release
+            deployers: [sre]
+            target: { ecs: { cluster: main, service: api, container: app } }
+            rollout:
+              stages: [{ weight: 5, hold: 1m }, { weight: 100 }]
+              promote: manual
+            """),
+            ENV.formatted(15) + "rollout.stages: canary stages need a command or github-actions target; a ecs target "
+                + "cannot shift traffic between two versions here (deploy with target: { command: {...} } and a traffic.weight "
+                + "program, or leave rollout out)"),
         bad("an interval under a second", withRollout("""
             stages: [{ weight: 5, hold: 1m }, { weight: 100 }]
             interval: 500ms

@@ -283,7 +283,7 @@ public final class DeployRuns {
       Service.Environment env = environment(service(d.service()), d.environment());
       DeployRules.deployerRefusal(env, d.service(), actorRoles).ifPresent(DeployRuns::refuse);
       CanaryStageState held = tracked.run().status() != RunStatus.DEPLOYING ? null
-          : CanaryStageState.of(d, env.rollout()).orElse(null);
+          : CanaryStageState.of(d).orElse(null);
       if (held == null) {
         refuse(Refusal.of(Refusal.Code.NO_CANARY_STAGE).about(d.service(), d.environment()));
       }

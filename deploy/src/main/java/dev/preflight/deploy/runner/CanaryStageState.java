@@ -1,6 +1,5 @@
 package dev.preflight.deploy.runner;
 
-import dev.preflight.checklists.config.RolloutPlan;
 import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.deploy.VerifyResult;
 import java.time.Duration;
@@ -31,6 +30,9 @@ public record CanaryStageState(int stage, int stages, int weight, Instant deadli
   static final String PROMOTED_BY = "promotedBy";
   static final String AWAITING = "awaitingPromote";
   static final String WEIGHT = "canary.weight";
+  /** How many stages the rollout has, stored when its first stage begins, so the state reads without the config. */
+  static final String STAGES = "canary.stages";
+  static final String STAGE_WEIGHT = "weight";
   static final String ANALYSED_AT = "analysis.at";
   static final String ANALYSIS_IDS = "analysis.ids";
 
@@ -47,23 +49,30 @@ public record CanaryStageState(int stage, int stages, int weight, Instant deadli
   }
 
   /** The stage the run holds now: started and not ended; empty when none is. */
-  public static Optional<CanaryStageState> of(Deployment d, RolloutPlan plan) {
-    if (d == null || !plan.staged()) {
+  public static Optional<CanaryStageState> of(Deployment d) {
+    if (d == null || !d.deployState().containsKey(STAGES)) {
       return Optional.empty();
     }
     Map<String, String> state = d.deployState();
-    for (int i = 0; i < plan.stages().size(); i++) {
+    int stages = Integer.parseInt(state.get(STAGES));
+    for (int i = 0; i < stages; i++) {
       if (state.containsKey(key(i, "outcome"))) {
         continue;
       }
       if (!state.containsKey(key(i, STARTED_AT))) {
         return Optional.empty();
       }
-      return Optional.of(new CanaryStageState(i, plan.stages().size(), plan.stages().get(i).weight(),
+      return Optional.of(new CanaryStageState(i, stages, Integer.parseInt(state.get(key(i, STAGE_WEIGHT))),
           instant(state.get(key(i, DEADLINE))), instant(state.get(key(i, PAUSED_AT))),
           state.containsKey(key(i, AWAITING)), instant(state.get(ANALYSED_AT)), analysis(state)));
     }
     return Optional.empty();
+  }
+
+  /** The share of traffic on the new version as last set, or empty before the first stage. */
+  public static Optional<Integer> weight(Deployment d) {
+    String weight = d == null ? null : d.deployState().get(WEIGHT);
+    return weight == null ? Optional.empty() : Optional.of(Integer.parseInt(weight));
   }
 
   public boolean paused() {

@@ -150,9 +150,15 @@ final class CanaryStageStep implements Step {
             state.put(key(stage, CanaryStageState.DEADLINE), now.plus(spec.hold()).toString());
           }
           state.put(CanaryStageState.WEIGHT, Integer.toString(spec.weight()));
-          return cur.withDeployState(state).withStep("Canary", outcome.summary());
+          state.put(CanaryStageState.STAGES, Integer.toString(plan.stages().size()));
+          state.put(key(stage, CanaryStageState.STAGE_WEIGHT), Integer.toString(spec.weight()));
+          return cur.withDeployState(state).withStep(stageName(), outcome.summary());
         });
       });
+    }
+
+    private String stageName() {
+      return "Canary stage " + (stage + 1) + " of " + plan.stages().size();
     }
 
     private void listen() {
@@ -230,7 +236,7 @@ final class CanaryStageStep implements Step {
         pass("Promoted by a deployer");
         return null;
       }
-      CanaryStageState held = CanaryStageState.of(now.deployment(), plan).orElse(null);
+      CanaryStageState held = CanaryStageState.of(now.deployment()).orElse(null);
       Instant instant = ctx.clock().instant();
       Duration left = held == null ? null : held.remaining(instant);
       boolean holdOver = left == null || left.isZero();
@@ -266,7 +272,7 @@ final class CanaryStageStep implements Step {
         }
         String line = last() ? "Canary promoted to all traffic" : summary;
         result.tryComplete(StepResult.passed(line, cur -> ended(cur, "passed", line)
-            .withStep(last() ? "Verifying" : "Canary", line), null));
+            .withStep(last() ? "Verifying" : stageName(), line), null));
       });
     }
 
@@ -285,6 +291,11 @@ final class CanaryStageStep implements Step {
         return;
       }
       vertx.cancelTimer(timer);
+      if (!ctx.abortRequested()) {
+        // Not an abort: this drive lost the run's lease, and the drive holding it now carries the stage on.
+        result.tryFail(new Drive.LeaseLost(ctx.run().id()));
+        return;
+      }
       back().onComplete(done -> result.tryComplete(StepResult.failed("Aborted during canary stage " + (stage + 1),
           cur -> ended(cur, "aborted", "Aborted"), null)));
     }
@@ -304,7 +315,7 @@ final class CanaryStageStep implements Step {
         return ctx.record(cur -> {
           Map<String, String> state = new LinkedHashMap<>(cur.deployState());
           state.put(CanaryStageState.WEIGHT, "0");
-          return cur.withDeployState(state).withStep("Canary", outcome.summary());
+          return cur.withDeployState(state).withStep(stageName(), outcome.summary());
         }).otherwiseEmpty();
       });
     }

@@ -1,5 +1,6 @@
 package dev.preflight.deploy.target;
 
+import dev.preflight.checklists.config.RolloutPlan;
 import dev.preflight.checklists.deploy.Placeholders;
 import dev.preflight.checklists.deploy.Target;
 import dev.preflight.checklists.secret.Redactor;
@@ -84,6 +85,50 @@ public final class GithubActionsTarget implements DeployTarget {
           LOG.info("Could not read the last successful run of {}: {}", target.workflow(), e.getMessage());
           return Future.succeededFuture(Optional.empty());
         });
+  }
+
+  /**
+   * Each stage dispatches the workflow again with the rollout's weight input set to the stage's
+   * percentage (and the deploy's other inputs), and waits for that run to succeed. Giving the
+   * canary up dispatches it with 0; after the last stage nothing more is dispatched, since its run
+   * already sent all traffic to the new version.
+   */
+  @Override
+  public Optional<Canary> canary() {
+    return Optional.of(new Canary() {
+      @Override
+      public Future<TargetOutcome> shift(DeployJob job, RolloutPlan.Traffic traffic, int weight) {
+        return dispatchWeight(job, traffic, weight, "Traffic at " + weight + "%");
+      }
+
+      @Override
+      public Future<TargetOutcome> promote(DeployJob job, RolloutPlan.Traffic traffic) {
+        return Future.succeededFuture(TargetOutcome.success("Promoted", null, null));
+      }
+
+      @Override
+      public Future<TargetOutcome> abort(DeployJob job, RolloutPlan.Traffic traffic) {
+        return dispatchWeight(job, traffic, 0, "Traffic back on the stable version");
+      }
+    });
+  }
+
+  private Future<TargetOutcome> dispatchWeight(DeployJob job, RolloutPlan.Traffic traffic, int weight, String done) {
+    if (!(traffic instanceof RolloutPlan.Traffic.WorkflowInput input)) {
+      throw new IllegalArgumentException("a workflow shifts traffic with a weight input, not " + traffic);
+    }
+    Target.GithubActions target = githubActions(job);
+    Map<String, String> inputs = new LinkedHashMap<>(target.inputs());
+    inputs.put(input.input(), "{weight}");
+    Target.GithubActions withWeight = new Target.GithubActions(target.apiUrl(), target.token(), target.owner(),
+        target.repo(), target.workflow(), target.ref(), inputs, target.timeout());
+    DeployJob stage = new DeployJob(job.runId(), job.service(), job.environment(), job.version(), null, withWeight,
+        job.variables());
+    Map<String, String> placeholders = new LinkedHashMap<>(job.placeholders());
+    placeholders.put("weight", Integer.toString(weight));
+    return start(stage, placeholders, new StageJournal())
+        .map(outcome -> outcome.succeeded() ? TargetOutcome.success(done, outcome.revision(), outcome.detail())
+            : outcome);
   }
 
   public void close() {

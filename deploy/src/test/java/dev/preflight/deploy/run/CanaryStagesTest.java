@@ -123,7 +123,7 @@ class CanaryStagesTest {
   void anAnalysisFailureInStageTwoSendsTrafficBackAndRollsBack() throws Exception {
     DeployRuns deploys = replica(config(plan(RolloutPlan.Promote.AUTO, Duration.ofSeconds(2))), Duration.ofSeconds(30));
     String runId = launch(deploys, "v2");
-    await(runId, run -> CanaryStageState.of(run.deployment(), plan(RolloutPlan.Promote.AUTO, Duration.ofSeconds(2)))
+    await(runId, run -> CanaryStageState.of(run.deployment())
         .map(held -> held.number() == 2).orElse(false));
     health.set(503);
 
@@ -137,11 +137,26 @@ class CanaryStagesTest {
   }
 
   @Test
+  void anAbortMidHoldSendsTrafficBackAtOnceAndTheAbortRuleRollsBack() throws Exception {
+    RolloutPlan plan = plan(RolloutPlan.Promote.AUTO, Duration.ofMinutes(10));
+    DeployRuns deploys = replica(config(plan), Duration.ofSeconds(30));
+    String runId = launch(deploys, "v2");
+    await(runId, run -> CanaryStageState.of(run.deployment()).isPresent());
+
+    get(deploys.abort(runId, DEPLOYER_ROLES, DEPLOYER));
+    TrackedRun done = await(runId, run -> run.run().status() == RunStatus.ROLLED_BACK);
+
+    assertEquals(List.of("deploy v2", "weight v2 10", "abort v2 0", "rollback"), calls(),
+        "the canary's traffic goes back before the target rolls back");
+    assertEquals("aborted", done.deployment().deployState().get("stage.0.outcome"));
+  }
+
+  @Test
   void aRestartMidHoldResumesTheSameStageWithTheRestOfItsHold() throws Exception {
     RolloutPlan plan = plan(RolloutPlan.Promote.AUTO, Duration.ofSeconds(4));
     DeployRuns first = replica(config(plan), Duration.ofMillis(800));
     String runId = launch(first, "v2");
-    TrackedRun holding = await(runId, run -> CanaryStageState.of(run.deployment(), plan)
+    TrackedRun holding = await(runId, run -> CanaryStageState.of(run.deployment())
         .map(held -> held.number() == 2).orElse(false));
     String deadline = holding.deployment().deployState().get("stage.1.deadline");
     first.close(); // the replica dies mid-hold: its lease runs out
@@ -149,7 +164,7 @@ class CanaryStagesTest {
     DeployRuns second = replica(config(plan), Duration.ofMillis(800));
     second.resume();
     TrackedRun taken = await(runId, run -> second.leasesHeld() == 1);
-    assertEquals(2, CanaryStageState.of(taken.deployment(), plan).orElseThrow().number(),
+    assertEquals(2, CanaryStageState.of(taken.deployment()).orElseThrow().number(),
         "the second replica holds stage 2, not stage 1 again");
     TrackedRun done = await(runId, run -> run.run().status() == RunStatus.SUCCEEDED);
 
@@ -164,16 +179,16 @@ class CanaryStagesTest {
         new RolloutPlan.Stage(100, null)), List.of(), Duration.ofSeconds(1), RolloutPlan.Promote.MANUAL, traffic());
     DeployRuns deploys = replica(config(plan), Duration.ofSeconds(30));
     String runId = launch(deploys, "v2");
-    await(runId, run -> CanaryStageState.of(run.deployment(), plan).isPresent());
+    await(runId, run -> CanaryStageState.of(run.deployment()).isPresent());
 
     TrackedRun paused = get(deploys.pauseStage(runId, DEPLOYER_ROLES, DEPLOYER));
-    CanaryStageState held = CanaryStageState.of(paused.deployment(), plan).orElseThrow();
+    CanaryStageState held = CanaryStageState.of(paused.deployment()).orElseThrow();
     assertTrue(held.paused());
     Duration left = held.remaining(Instant.now().plusSeconds(600));
     assertTrue(left.compareTo(Duration.ofMinutes(59)) > 0, "a paused hold's clock stands still: " + left);
     assertEquals(Refusal.Code.CANARY_PAUSED_ALREADY, refusal(deploys.pauseStage(runId, DEPLOYER_ROLES, DEPLOYER)));
     TrackedRun resumed = get(deploys.resumeStage(runId, DEPLOYER_ROLES, DEPLOYER));
-    assertTrue(!CanaryStageState.of(resumed.deployment(), plan).orElseThrow().paused());
+    assertTrue(!CanaryStageState.of(resumed.deployment()).orElseThrow().paused());
     assertEquals(Refusal.Code.NOT_A_DEPLOYER, refusal(deploys.promoteStage(runId, Set.of("viewer"),
         new Origin("U9", "test"))));
 

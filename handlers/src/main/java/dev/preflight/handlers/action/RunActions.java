@@ -51,6 +51,11 @@ public final class RunActions {
     on(app, ActionIds.LAUNCH, (run, held, origin) -> deploys.launch(run, held, origin));
     on(app, ActionIds.CANCEL, (run, held, origin) -> deploys.cancel(run, held, origin));
     on(app, ActionIds.ABORT, (run, held, origin) -> deploys.abort(run, held, origin));
+    // A canary stage's buttons; Rollback on a canary sends the traffic back and aborts the run.
+    on(app, ActionIds.CANARY_PROMOTE, (run, held, origin) -> deploys.promoteStage(run, held, origin));
+    on(app, ActionIds.CANARY_PAUSE, (run, held, origin) -> deploys.pauseStage(run, held, origin));
+    on(app, ActionIds.CANARY_RESUME, (run, held, origin) -> deploys.resumeStage(run, held, origin));
+    on(app, ActionIds.CANARY_ROLLBACK, (run, held, origin) -> deploys.abort(run, held, origin));
     app.blockAction(ActionIds.RUN_UNLOCK, this::unlock);
     rollback.register(app, new RollbackAction.Surface(ActionIds.ROLLBACK, RollbackAction::runValue,
         RollbackAction.Answer.RESPONSE_URL));

@@ -117,6 +117,7 @@ final class DeployMessage {
       blocks.add(section(s -> s.text(markdownText(progress))));
     }
     StepsPart.lines(d, now).ifPresent(text -> blocks.add(section(s -> s.text(markdownText(text)))));
+    CanaryPart.stage(run.status(), d, now).ifPresent(blocks::add);
     hold.ifPresent(h -> {
       String line = Mrkdwn.clipEscaped(holdLine(h, run, d, reactionName), Mrkdwn.SECTION_TEXT_LIMIT);
       blocks.add(section(s -> s.text(markdownText(line))));
@@ -163,6 +164,7 @@ final class DeployMessage {
       summary(d).forEach(text::line);
       text.flush();
     }
+    CanaryPart.buttons(run.id(), run.status(), d).ifPresent(blocks::add);
     RunButtons.of(run.id(), run.status(), d, launchable, lockHolds).ifPresent(blocks::add);
     return blocks;
   }

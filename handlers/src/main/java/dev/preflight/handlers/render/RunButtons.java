@@ -151,7 +151,7 @@ public final class RunButtons {
   }
 
   /** A dialog in plain text: Slack shows it literally, so nothing in it needs escaping. */
-  private static ConfirmationDialogObject confirm(String title, String text, String yes, String no) {
+  static ConfirmationDialogObject confirm(String title, String text, String yes, String no) {
     return confirmationDialog(c -> c
         .title(plainText(Mrkdwn.plain(title, CONFIRM_TITLE_LIMIT)))
         .text(plainText(Mrkdwn.plain(text, CONFIRM_TEXT_LIMIT)))
