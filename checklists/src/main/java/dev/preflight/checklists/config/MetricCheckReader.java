@@ -167,7 +167,7 @@ final class MetricCheckReader {
         try {
           return Optional.of(Condition.parse(text));
         } catch (Condition.InvalidConditionException e) {
-          value.error(e.getMessage(), e.hint());
+          value.error(e.aboutTheText() ? "`" + text.strip() + "` " + e.getMessage() : e.getMessage(), e.hint());
           return Optional.empty();
         }
       });
