@@ -92,7 +92,7 @@ class MetricVerificationTest {
     }));
     Verifier verifier = new Verifier(checks);
     Variables variables = Variables.of(Map.of("PROMETHEUS_URL", prometheus.url()));
-    deploys = new DeployRuns(vertx, config, runs, repository, target -> new CommandTarget(vertx),
+    deploys = new DeployRuns(vertx, config, runs, repository, target -> new CommandTarget(vertx, Duration.ofMillis(200)),
         (verification, placeholders, onResult, aborted) -> verifier.verify(verification, placeholders, variables, onResult,
             aborted),
         variables, Clock.systemUTC(), Duration.ofSeconds(30));
@@ -116,7 +116,7 @@ class MetricVerificationTest {
     // the rollback's verification sees the restored version once Prometheus has scraped it.
     CheckSpec.Prometheus errorRate = new CheckSpec.Prometheus("${PROMETHEUS_URL}", "app_error_ratio", null,
         new MetricRule(Condition.parse("< 0.1"), Per.SERIES, null, Duration.ofSeconds(1), null, NoData.FAIL),
-        new CheckSpec.Timing(Duration.ofSeconds(5), 5, Duration.ofSeconds(1)));
+        new CheckSpec.Timing(Duration.ofSeconds(5), 3, Duration.ofSeconds(1)));
     Verification verify = new Verification(
         List.of(new Verification.VerifyCheck("error-rate", "Error rate", Verification.Kind.HEALTH, errorRate)), List.of());
     // The script switches the app's version, then gives Prometheus (scraping every second) time to
