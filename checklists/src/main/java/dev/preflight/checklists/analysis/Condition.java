@@ -44,13 +44,16 @@ public record Condition(Op op, double low, double high, double baselineFactor) {
       + "or between: [0.1, 0.5]";
 
   private static final String NUMBER = "([-+]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][-+]?\\d+)?)";
-  private static final Pattern PLAIN = Pattern.compile("(<=|>=|<|>)\\s*" + NUMBER);
-  private static final Pattern FACTOR_FIRST = Pattern.compile("(<=|>=|<|>)\\s*" + NUMBER + "\\s*\\*\\s*baseline");
-  private static final Pattern BASELINE_FIRST = Pattern.compile("(<=|>=|<|>)\\s*baseline(?:\\s*\\*\\s*" + NUMBER + ")?");
+  private static final String OP = "(<=|>=|<|>)";
+  private static final String SPACE = "\\s*";
+  private static final String TIMES = SPACE + "[*]" + SPACE;
+  private static final Pattern PLAIN = Pattern.compile(OP + SPACE + NUMBER);
+  private static final Pattern FACTOR_FIRST = Pattern.compile(OP + SPACE + NUMBER + TIMES + "baseline");
+  private static final Pattern BASELINE_FIRST = Pattern.compile(OP + SPACE + "baseline(?:" + TIMES + NUMBER + ")?");
 
   public static Condition between(double low, double high) {
     if (!(low <= high)) {
-      throw new InvalidConditionException("the lower end " + format(low) + " is above the upper end " + format(high),
+      throw new InvalidConditionException(false, "the lower end " + format(low) + " is above the upper end " + format(high),
           "write between: [low, high]");
     }
     return new Condition(Op.BETWEEN, low, high, Double.NaN);
@@ -75,16 +78,16 @@ public record Condition(Op op, double low, double high, double baselineFactor) {
     if (baselineFirst.matches()) {
       return relative(baselineFirst.group(1), baselineFirst.group(2) == null ? "1" : baselineFirst.group(2));
     }
-    if (written.startsWith("=") || written.startsWith("==") || written.startsWith("!=")) {
-      throw new InvalidConditionException("`" + text.strip() + "`: equality is not a metric condition", HINT);
+    if (written.startsWith("=") || written.startsWith("!=")) {
+      throw new InvalidConditionException(true, "equality is not a metric condition", HINT);
     }
-    throw new InvalidConditionException("`" + (text == null ? "" : text.strip()) + "` is not a condition", HINT);
+    throw new InvalidConditionException(true, "is not a condition", HINT);
   }
 
   private static Condition relative(String op, String factor) {
     double value = Double.parseDouble(factor);
     if (!(value > 0)) {
-      throw new InvalidConditionException("the baseline factor must be above 0, not " + factor,
+      throw new InvalidConditionException(false, "the baseline factor must be above 0, not " + factor,
           "write \"<= 2 * baseline\"");
     }
     return new Condition(Op.of(op), Double.NaN, Double.NaN, value);
@@ -150,15 +153,26 @@ public record Condition(Op op, double low, double high, double baselineFactor) {
     return text;
   }
 
-  /** A condition that cannot be read; the message names what was written. */
+  /**
+   * A condition that cannot be read.
+   *
+   * @param aboutTheText whether the message is about the text as a whole (the reader puts the
+   *     text before it: "`about 5` is not a condition") or stands on its own
+   */
   public static final class InvalidConditionException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    private final boolean aboutTheText;
     private final String hint;
 
-    public InvalidConditionException(String message, String hint) {
+    public InvalidConditionException(boolean aboutTheText, String message, String hint) {
       super(message);
+      this.aboutTheText = aboutTheText;
       this.hint = hint;
+    }
+
+    public boolean aboutTheText() {
+      return aboutTheText;
     }
 
     public String hint() {

@@ -167,7 +167,7 @@ final class MetricCheckReader {
         try {
           return Optional.of(Condition.parse(text));
         } catch (Condition.InvalidConditionException e) {
-          value.error(e.getMessage(), e.hint());
+          value.error(e.aboutTheText() ? "`" + text.strip() + "` " + e.getMessage() : e.getMessage(), e.hint());
           return Optional.empty();
         }
       });
@@ -224,6 +224,8 @@ final class MetricCheckReader {
   private static Optional<CheckSpec.PrometheusAuth> auth(Value value) {
     return value.mapping().flatMap(auth -> {
       auth.allow(List.of("bearerTokenEnv", "usernameEnv", "passwordEnv"));
+      boolean written = auth.get("bearerTokenEnv", null).isPresent() || auth.get("usernameEnv", null).isPresent()
+          || auth.get("passwordEnv", null).isPresent();
       Optional<String> token = auth.get("bearerTokenEnv", "write bearerTokenEnv: PROMETHEUS_TOKEN").flatMap(MetricCheckReader::envName);
       Optional<String> user = auth.get("usernameEnv", "write usernameEnv: PROMETHEUS_USER").flatMap(MetricCheckReader::envName);
       Optional<String> password = auth.get("passwordEnv", "write passwordEnv: PROMETHEUS_PASSWORD").flatMap(MetricCheckReader::envName);
@@ -238,6 +240,9 @@ final class MetricCheckReader {
         return Optional.empty();
       }
       if (token.isEmpty() && user.isEmpty()) {
+        if (written) {
+          return Optional.empty();
+        }
         value.error("names no credentials", "write auth: { bearerTokenEnv: PROMETHEUS_TOKEN }, or leave auth out");
         return Optional.empty();
       }

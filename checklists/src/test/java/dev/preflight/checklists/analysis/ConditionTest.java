@@ -45,11 +45,11 @@ class ConditionTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "less than 5       | `less than 5` is not a condition",
-      "== 5              | `== 5`: equality is not a metric condition",
-      "< five            | `< five` is not a condition",
+      "less than 5       | is not a condition",
+      "== 5              | equality is not a metric condition",
+      "< five            | is not a condition",
       "<= 0 * baseline   | the baseline factor must be above 0, not 0",
-      "''                | `` is not a condition",
+      "''                | is not a condition",
   })
   void refusesWhatItCannotRead(String written, String message) {
     Condition.InvalidConditionException thrown =

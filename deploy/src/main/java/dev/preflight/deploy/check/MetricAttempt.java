@@ -1,15 +1,11 @@
 package dev.preflight.deploy.check;
 
 import dev.preflight.checklists.analysis.Analysis;
-import dev.preflight.checklists.analysis.Condition;
 import dev.preflight.checklists.analysis.Judgement;
 import dev.preflight.checklists.analysis.MetricRule;
 import dev.preflight.checklists.analysis.Series;
-import dev.preflight.checklists.analysis.Sparkline;
-import dev.preflight.checklists.analysis.Verdict;
 import dev.preflight.checklists.run.Evidence;
 import dev.preflight.checklists.secret.Redactor;
-import dev.preflight.checklists.time.Spans;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -56,7 +52,7 @@ final class MetricAttempt {
             .map(series -> Analysis.judge(rule, series, baseline)))
         .map(judgement -> {
           context.judged().set(judgement);
-          return evidence(rule, judgement, shown, Latency.millisSince(started), redactor);
+          return MetricEvidence.of(rule, judgement, shown.what(), shown.graph(), Latency.millisSince(started), redactor);
         });
   }
 
@@ -94,38 +90,5 @@ final class MetricAttempt {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
     }
-  }
-
-  static Evidence evidence(MetricRule rule, Judgement judgement, Shown shown, long millis, Redactor redactor) {
-    StringBuilder excerpt = new StringBuilder("query: ").append(shown.what());
-    if (shown.graph() != null) {
-      excerpt.append("\ngraph: ").append(shown.graph());
-    }
-    judgement.baseline().ifPresent(value -> excerpt.append("\nbaseline: ").append(Condition.format(value))
-        .append(" over the ").append(Spans.format(rule.baselineWindow())).append(" before the deploy"));
-    for (Judgement.SeriesSeen seen : judgement.series()) {
-      excerpt.append('\n').append(seen.name()).append(' ').append(Sparkline.of(seen.values()))
-          .append(" min ").append(Condition.format(seen.min()))
-          .append(" max ").append(Condition.format(seen.max()))
-          .append(" last ").append(Condition.format(seen.last()));
-    }
-    String summary = switch (judgement.verdict()) {
-      case PASS -> judgement.reason() + last(judgement);
-      case FAIL -> judgement.reason();
-      case INCONCLUSIVE -> "inconclusive: " + judgement.reason();
-    };
-    boolean passed = judgement.verdict() == Verdict.PASS;
-    return new Evidence(passed, redactor.redact(summary), null, millis, redactor.redact(excerpt.toString()),
-        passed ? null : redactor.redact(judgement.reason()), 1);
-  }
-
-  private static String last(Judgement judgement) {
-    if (judgement.series().isEmpty()) {
-      return "";
-    }
-    double highest = judgement.series().stream().mapToDouble(Judgement.SeriesSeen::last).max().orElseThrow();
-    return judgement.series().size() == 1
-        ? "; last " + Condition.format(highest)
-        : "; highest last value " + Condition.format(highest);
   }
 }

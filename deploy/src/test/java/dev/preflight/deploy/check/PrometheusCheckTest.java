@@ -135,9 +135,13 @@ class PrometheusCheckTest {
         .compose(first -> {
           // Another process, told a later start, must compare with the baseline kept, not measure anew.
           return afterRestart.analyse(spec, Variables.of(Map.of()), new MetricContext(runId, Instant.now()))
-              .compose(second -> pool.preparedQuery("select value from metric_baselines where run_id = $1")
-                  .execute(Tuple.of(UUID.fromString(runId)))
-                  .map(rows -> new Object[] {first, second, rows.iterator().next().getDouble("value"), rows.size()}));
+              // The watch knows the run but not its start: it reads the baseline verification kept.
+              .compose(second -> runner.analyse(spec, Variables.of(Map.of()),
+                      MetricContext.from(MetricContext.placeholders(Map.of(), runId, null)))
+                  .compose(watched -> pool.preparedQuery("select value from metric_baselines where run_id = $1")
+                      .execute(Tuple.of(UUID.fromString(runId)))
+                      .map(rows -> new Object[] {first, second, rows.iterator().next().getDouble("value"), rows.size(),
+                          watched})));
         })
         .eventually(() -> {
           afterRestart.close();
@@ -153,9 +157,12 @@ class PrometheusCheckTest {
           assertTrue(first.evidence().excerpt().contains("\nbaseline: 0.2 over the 3s before the deploy"),
               first.evidence().excerpt());
           assertEquals(Verdict.FAIL, second.verdict());
-          assertEquals(0.2, second.judgement().baseline().getAsDouble());
-          assertEquals(0.2, (double) seen[2]);
+          assertEquals(0.2, second.judgement().baseline().getAsDouble(), 1e-9);
+          assertEquals(0.2, (double) seen[2], 1e-9);
           assertEquals(1, (int) seen[3]);
+          MetricOutcome watched = (MetricOutcome) seen[4];
+          assertEquals(Verdict.FAIL, watched.verdict());
+          assertEquals(0.2, watched.judgement().baseline().getAsDouble(), 1e-9);
           ctx.completeNow();
         })));
   }

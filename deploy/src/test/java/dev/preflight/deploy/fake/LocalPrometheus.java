@@ -26,7 +26,8 @@ import java.util.function.Predicate;
  * {@code prometheus} binary) started on a free port. The app serves gauges the test sets and a
  * request counter it advances itself ({@code app_requests_total{code}}, 1,000 requests every 100 ms
  * with the test's error share), so {@code rate()} queries see real traffic. The same app
- * records every request made to its {@code /api/v1/*} routes (for tests that need to see what a
+ * serves {@code /deploy/<version>} for deploy scripts (the version's error ratio becomes the
+ * {@code app_error_ratio} gauge), and records every request made to its {@code /api/v1/*} routes (for tests that need to see what a
  * check sent) and answers them as Prometheus refuses a query.
  *
  * <p>Needs the binary: {@link #available()} says whether it is on this machine.
@@ -38,6 +39,8 @@ public final class LocalPrometheus {
   private final Vertx vertx;
   private final Map<String, Double> gauges = new ConcurrentHashMap<>();
   private final List<Map<String, String>> apiRequests = new CopyOnWriteArrayList<>();
+  private final Map<String, Double> errorRatios = new ConcurrentHashMap<>();
+  private final List<String> deployed = new CopyOnWriteArrayList<>();
   private volatile double errorShare;
   private long okTotal;
   private long errorTotal;
@@ -61,6 +64,13 @@ public final class LocalPrometheus {
     Router router = Router.router(vertx);
     router.get("/metrics").handler(rc -> rc.response().putHeader("content-type", "text/plain; version=0.0.4")
         .end(exposition()));
+    // What a deploy script calls: the app now runs that version, with that version's error ratio.
+    router.get("/deploy/:version").handler(rc -> {
+      String version = rc.pathParam("version");
+      deployed.add(version);
+      gauge("app_error_ratio", errorRatios.getOrDefault(version, 0.0));
+      rc.response().end("running " + version);
+    });
     router.route("/api/v1/*").handler(rc -> {
       apiRequests.add(Map.of("path", rc.request().path(),
           "authorization", String.valueOf(rc.request().getHeader("Authorization"))));
@@ -137,6 +147,16 @@ public final class LocalPrometheus {
           }
           return vertx.timer(250, TimeUnit.MILLISECONDS).compose(v -> until(query, wanted, deadline));
         });
+  }
+
+  /** The {@code app_error_ratio} the app reports once {@code /deploy/<version>} has been called. */
+  public void errorRatio(String version, double ratio) {
+    errorRatios.put(version, ratio);
+  }
+
+  /** The versions deployed through {@code /deploy/<version>}, in order. */
+  public List<String> deployed() {
+    return List.copyOf(deployed);
   }
 
   public void gauge(String name, double value) {
