@@ -54,32 +54,18 @@ public final class RollbackAction {
     Future<TrackedRun> apply(Target target, Set<String> actorRoles, Origin origin);
   }
 
-  /** How a clicker is answered privately. */
-  public enum Answer {
-    /** Through the click's {@code response_url}, which works where the bot is not a member. */
-    RESPONSE_URL,
-    /** As an ephemeral message in the click's channel. */
-    IN_CHANNEL;
-
-    Replies.To to(Click click) {
-      return this == RESPONSE_URL ? Replies.To.of(click) : new Replies.To(click.channel(), click.user(), null);
-    }
-  }
-
   /**
    * What differs between the places a Rollback button sits.
    *
    * @param actionId the button's action id; the audit records the click as {@code button:<id>}
    * @param target reads the button's value, before anything is looked up
-   * @param answer how refusals reach the clicker (a direct message when that fails)
    * @param started what the surface shows once a rollback started from a click on a message
    */
-  public record Surface(String actionId, Function<String, Target> target, Answer answer,
-      BiConsumer<Click, TrackedRun> started) {
+  public record Surface(String actionId, Function<String, Target> target, BiConsumer<Click, TrackedRun> started) {
 
     /** A surface that shows nothing more itself: the run's message follows its run. */
-    public Surface(String actionId, Function<String, Target> target, Answer answer) {
-      this(actionId, target, answer, (click, run) -> {});
+    public Surface(String actionId, Function<String, Target> target) {
+      this(actionId, target, (click, run) -> {});
     }
   }
 
@@ -123,7 +109,8 @@ public final class RollbackAction {
   }
 
   private void click(Surface surface, Click click) {
-    Replies.To to = surface.answer().to(click);
+    // Through the click's response_url, which works where the bot is not a member; a DM when that fails.
+    Replies.To to = Replies.To.of(click);
     Target target = surface.target().apply(click.value());
     if (target.unreadable() != null) {
       replies.tell(to, target.unreadable());

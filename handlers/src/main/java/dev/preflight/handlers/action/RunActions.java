@@ -57,8 +57,7 @@ public final class RunActions {
     on(app, ActionIds.CANARY_RESUME, (run, held, origin) -> deploys.resumeStage(run, held, origin));
     on(app, ActionIds.CANARY_ROLLBACK, (run, held, origin) -> deploys.abort(run, held, origin));
     app.blockAction(ActionIds.RUN_UNLOCK, this::unlock);
-    rollback.register(app, new RollbackAction.Surface(ActionIds.ROLLBACK, RollbackAction::runValue,
-        RollbackAction.Answer.RESPONSE_URL));
+    rollback.register(app, new RollbackAction.Surface(ActionIds.ROLLBACK, RollbackAction::runValue));
   }
 
   /**

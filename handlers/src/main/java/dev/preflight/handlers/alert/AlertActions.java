@@ -67,7 +67,7 @@ public final class AlertActions {
 
   public void register(App app) {
     new RollbackAction(RollbackAction.through(deploys), roles, replies, loop).register(app,
-        new RollbackAction.Surface(ROLLBACK, AlertActions::rollbackTarget, RollbackAction.Answer.RESPONSE_URL,
+        new RollbackAction.Surface(ROLLBACK, AlertActions::rollbackTarget,
             (click, run) -> showStarted(run, click.user(), click.channel(), click.messageTs())));
   }
 

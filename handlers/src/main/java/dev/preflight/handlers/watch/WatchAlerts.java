@@ -103,7 +103,7 @@ public final class WatchAlerts {
   public void register(App app) {
     new RollbackAction((target, held, origin) -> rollback.apply(target.runId(), held, origin), roles,
         new DeployReplies(replies, slack), loop).register(app, new RollbackAction.Surface(WATCH_ROLLBACK,
-            RollbackAction::runValue, RollbackAction.Answer.RESPONSE_URL, this::started));
+            RollbackAction::runValue, this::started));
   }
 
   /** Starts posting the watches' failures and recoveries. */
