@@ -372,13 +372,15 @@ class DeployInSlackTest {
         fake.responseUrl("sre-unlock"))));
     JsonObject refusal = await(fake.awaitResponse("sre-unlock", answer -> true));
     assertEquals("ephemeral", refusal.getString("response_type"), refusal.encode());
-    assertTrue(refusal.getString("text").contains("needs the *deployer* role"), refusal.encode());
+    assertEquals("Unlocking *api* in *production* needs the *deployer* role, and you do not hold it.",
+        refusal.getString("text"), "an unlock is refused in the words of an unlock, not of a deploy");
     fake.expireResponseUrl("sre-unlock-late");
     await(send(slack.blockAction(ActionIds.RUN_UNLOCK, unlock.getString("value"), SRE, DEPLOYS, run.ts,
         fake.responseUrl("sre-unlock-late"))));
     JsonObject dm = await(fake.awaitCall("chat.postMessage", call -> FakeSlack.dmChannel(SRE)
         .equals(call.getString("channel"))));
-    assertTrue(dm.getString("text").contains("needs the *deployer* role"), dm.encode());
+    assertTrue(dm.getString("text").startsWith("Unlocking *api* in *production* needs the *deployer* role"),
+        dm.encode());
     assertEquals(1L, one("select count(*) from environment_locks").getLong(0), "still locked");
     assertTrue(fake.calls("chat.postEphemeral").isEmpty(), "never an ephemeral first");
 

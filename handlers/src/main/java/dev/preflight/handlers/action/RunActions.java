@@ -7,6 +7,7 @@ import com.slack.api.bolt.response.Response;
 import dev.preflight.deploy.run.DeployRuns;
 import dev.preflight.deploy.run.Origin;
 import dev.preflight.deploy.run.RunMdc;
+import dev.preflight.checklists.run.RunRuleException;
 import dev.preflight.deploy.run.TrackedRun;
 import dev.preflight.handlers.ActionIds;
 import dev.preflight.handlers.Click;
@@ -16,6 +17,7 @@ import dev.preflight.handlers.Replies;
 import dev.preflight.handlers.command.DeployReplies;
 import dev.preflight.handlers.command.LockCommand;
 import dev.preflight.handlers.render.HomeView;
+import dev.preflight.handlers.render.RefusalText;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.util.Map;
@@ -79,7 +81,14 @@ public final class RunActions {
           .compose(held -> deploys.unlock(service, environment, held, new Origin(click.user(),
               "button:" + ActionIds.RUN_UNLOCK)))
           .compose(was -> replies.tell(to, LockCommand.unlocked(service, environment, was)))
-          .onFailure(e -> replies.explain(to, e));
+          .onFailure(e -> {
+            // A refusal here is about unlocking, and says so; not the deploy sentence.
+            if (e instanceof RunRuleException refused) {
+              replies.tell(to, RefusalText.locking(refused.refusal(), true));
+            } else {
+              replies.explain(to, e);
+            }
+          });
     }));
     return ctx.ack();
   }
