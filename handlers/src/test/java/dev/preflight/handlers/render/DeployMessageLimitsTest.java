@@ -183,6 +183,6 @@ class DeployMessageLimitsTest {
     assertTrue(message.allText().contains("0/0 done"), message.allText());
     assertTrue(message.allText().contains("🔒 *Launch is held:* *production* is locked by <@U0SRE>"),
         message.allText());
-    assertEquals(List.of(ActionIds.CANCEL), message.runActions(), "the lock holds Launch");
+    assertEquals(List.of(ActionIds.RUN_UNLOCK, ActionIds.CANCEL), message.runActions(), "the lock holds Launch; Unlock is offered");
   }
 }
