@@ -157,6 +157,20 @@ class PipelineInSlackTest {
   }
 
   @Test
+  void aRunbookRunsAPipelineKindThroughTheBotsOneRegistry() throws Exception {
+    ecs.tasks(Duration.ofMillis(300), 0);
+    HttpResponse<Buffer> ack = await(send(slack.slashCommand("/run", "migrate-by-hand", DEPLOYER, DEPLOYS,
+        fake.responseUrl("run-migrate"))));
+    assertEquals("Starting *Run the migrations by hand*. Its message follows in this channel.",
+        ack.bodyAsJsonObject().getString("text"));
+    JsonObject done = await(fake.awaitCall("chat.update", call -> call.getString("text", "").contains("*Succeeded*")));
+    assertTrue(done.getString("text").contains(":white_check_mark: 1. Migrate "), done.getString("text"));
+    assertEquals(1, ecs.runTaskCalls().size());
+    assertEquals(new JsonArray().add("alembic").add("upgrade").add("head"), ecs.runTaskCalls().get(0).command());
+    assertEquals(List.of(), ecs.updateServiceCalls(), "a runbook deploys nothing");
+  }
+
+  @Test
   void aPassingPipelineEndsSucceededWithEveryStepPassed() throws Exception {
     ecs.tasks(Duration.ofMillis(300), 0);
     Run run = openReadyRun("v2.1.0");
