@@ -31,11 +31,7 @@ import dev.preflight.deploy.verify.Verifier;
 import dev.preflight.deploy.watch.Watches;
 import dev.preflight.handlers.SlackSurface;
 import dev.preflight.handlers.runbook.RunbookSurface;
-import dev.preflight.checklists.config.EcsForceNewDeploymentAction;
-import dev.preflight.checklists.config.EcsScaleAction;
 import dev.preflight.deploy.action.Actions;
-import dev.preflight.deploy.action.EcsForceNewDeploymentRunner;
-import dev.preflight.deploy.action.EcsScaleRunner;
 import dev.preflight.deploy.runbook.RunbookDriver;
 import dev.preflight.deploy.runbook.RunbookRuns;
 import dev.preflight.deploy.runbook.RunbookStore;
@@ -174,9 +170,10 @@ final class PreflightVerticle extends VerticleBase {
         verifier.verify(spec, placeholders, variables, onResult, aborted);
     WebClient stepsWeb = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(5_000).setIdleTimeout(15)
         .setUserAgent("Preflight"));
+    // One registry for every action kind: deploy, rollback and runbook steps run through it alike.
+    Actions actions = ActionKinds.all(vertx, aws, stepsWeb, settings.pollInterval()).build();
     DeployRuns deploys = new DeployRuns(vertx, config, runs, repository, targets, verification, variables,
-        Clock.systemUTC(), settings.lease(),
-        ActionKinds.pipeline(vertx, aws, stepsWeb, settings.pollInterval()).build());
+        Clock.systemUTC(), settings.lease(), actions);
     DeploymentStore deployments = new DeploymentStore(pool);
     metrics.refreshBeforeScrape(RunGauges.register(metrics.registry(), deploys, deployments::countInFlight)::refresh);
     // A pass must be claimed for longer than its slowest verification (health retries included).
@@ -184,7 +181,7 @@ final class PreflightVerticle extends VerticleBase {
     watches.attach(deploys);
     DeployStats stats = new DeployStats(pool, config::checklist, Clock.systemUTC());
     ProcessedEvents processedEvents = new ProcessedEvents(new DeliveryTable(pool), runs.pendingWrites());
-    RunbookRuns runbookRuns = runbooks(pool, aws);
+    RunbookRuns runbookRuns = runbooks(pool, actions);
 
     SlackSurface surface = null;
     ThreadReports reports = null;
@@ -215,15 +212,11 @@ final class PreflightVerticle extends VerticleBase {
         reports, socketMode, slackEndpoint, alertsWeb, alerts);
   }
 
-  /** Runbook runs ({@code /run}) with the ECS service actions, driven under this replica's own lease. */
-  private RunbookRuns runbooks(Pool pool, AwsClients aws) {
+  /** Runbook runs ({@code /run}) with every action kind, driven under this replica's own lease. */
+  private RunbookRuns runbooks(Pool pool, Actions actions) {
     RunbookStore store = new RunbookStore(pool);
     DeploymentStore locks = new DeploymentStore(pool);
     RunbookRuns runbookRuns = new RunbookRuns(store, locks::lockOf, Clock.systemUTC());
-    Actions actions = Actions.builder()
-        .with(EcsScaleAction.class, new EcsScaleRunner(vertx, aws, settings.pollInterval()))
-        .with(EcsForceNewDeploymentAction.class, new EcsForceNewDeploymentRunner(vertx, aws, settings.pollInterval()))
-        .build();
     runbookDriver = new RunbookDriver(vertx, store, actions, config::runbook, variables,
         "replica-" + java.util.UUID.randomUUID(), settings.lease(), Clock.systemUTC(), runbookRuns::changed);
     return runbookRuns.drivenBy(runbookDriver);

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -145,6 +146,28 @@ class PipelineInSlackTest {
         && call.getString("text", "").startsWith("Step backup failed")));
     assertTrue(note.getString("text").contains("pg_dump: connection refused"), note.encode());
     assertEquals("FAILED", await(db.query("select status from runs").execute()).iterator().next().getString("status"));
+    // Nothing was deployed, so the failed run offers no Rollback, and a click from an older copy is refused.
+    assertEquals(Optional.empty(), Blocks.button(done, ActionIds.ROLLBACK));
+    click(ActionIds.ROLLBACK, run.runId, run.ts);
+    JsonObject refused = await(fake.awaitResponse(ActionIds.ROLLBACK, answer -> true));
+    assertEquals("This run stopped in a step before the deploy of *api* in *production* started, so nothing was "
+        + "deployed and there is nothing to roll back.", refused.getString("text"), refused.encode());
+    assertEquals("FAILED", await(db.query("select status from runs").execute()).iterator().next().getString("status"));
+    assertEquals(List.of(), ecs.updateServiceCalls(), "still nothing deployed");
+  }
+
+  @Test
+  void aRunbookRunsAPipelineKindThroughTheBotsOneRegistry() throws Exception {
+    ecs.tasks(Duration.ofMillis(300), 0);
+    HttpResponse<Buffer> ack = await(send(slack.slashCommand("/run", "migrate-by-hand", DEPLOYER, DEPLOYS,
+        fake.responseUrl("run-migrate"))));
+    assertEquals("Starting *Run the migrations by hand*. Its message follows in this channel.",
+        ack.bodyAsJsonObject().getString("text"));
+    JsonObject done = await(fake.awaitCall("chat.update", call -> call.getString("text", "").contains("*Succeeded*")));
+    assertTrue(done.getString("text").contains(":white_check_mark: 1. Migrate "), done.getString("text"));
+    assertEquals(1, ecs.runTaskCalls().size());
+    assertEquals(new JsonArray().add("alembic").add("upgrade").add("head"), ecs.runTaskCalls().get(0).command());
+    assertEquals(List.of(), ecs.updateServiceCalls(), "a runbook deploys nothing");
   }
 
   @Test

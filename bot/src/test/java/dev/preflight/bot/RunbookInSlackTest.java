@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.preflight.checklists.checklist.SignOffRule;
 import dev.preflight.checklists.checklist.SignOffRule.SignOffRequirement;
+import dev.preflight.checklists.config.EcsRunTaskAction;
 import dev.preflight.checklists.config.EcsScaleAction;
 import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.checklists.config.Role;
@@ -13,7 +14,7 @@ import dev.preflight.checklists.runbook.Runbook;
 import dev.preflight.checklists.secret.Variables;
 import dev.preflight.deploy.TestDatabase;
 import dev.preflight.deploy.action.Actions;
-import dev.preflight.deploy.action.EcsScaleRunner;
+import dev.preflight.deploy.action.ActionKinds;
 import dev.preflight.deploy.aws.AwsClients;
 import dev.preflight.deploy.fake.FakeEcs;
 import dev.preflight.deploy.run.DeploymentStore;
@@ -28,7 +29,9 @@ import dev.preflight.handlers.runbook.RunbookSurface;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -78,6 +81,14 @@ class RunbookInSlackTest {
       List.of("sre"), SignOffRule.NONE, null, "backend", "production",
       List.of(new EcsScaleAction("Scale to 3", Duration.ofMinutes(1), CLUSTER, "backend", null, "3", 2, 4)));
 
+  /** Seed 001's "run the ETL by hand": a one-off task whose etl container's exit code decides. */
+  private static final Runbook RUN_ETL = new Runbook("run-etl", "Run an ETL by hand", null,
+      List.of(new Parameter.Choice("script", null, List.of("etl_inventario.py", "etl_ventas_postgres.py"))),
+      List.of("lead"), SignOffRule.NONE, null, null, null,
+      List.of(new EcsRunTaskAction("ETL {script}", CLUSTER, "FluxionETLTask", "etl",
+          List.of("python", "{script}", "--todas"), Map.of(), "FARGATE", List.of("subnet-0b1"), List.of("sg-0e7"), false,
+          "us-east-1", Duration.ofMinutes(1))));
+
   private Vertx vertx;
   private TestDatabase database;
   private Pool pool;
@@ -90,7 +101,7 @@ class RunbookInSlackTest {
   void start(Vertx vertx, VertxTestContext ctx) {
     this.vertx = vertx;
     Map<String, Runbook> runbooks = new LinkedHashMap<>();
-    List.of(SCALE, APPROVED_SCALE, LEAD_ONLY, IN_PRODUCTION).forEach(r -> runbooks.put(r.id(), r));
+    List.of(SCALE, APPROVED_SCALE, LEAD_ONLY, IN_PRODUCTION, RUN_ETL).forEach(r -> runbooks.put(r.id(), r));
     PreflightConfig config = new PreflightConfig("preflight.yaml", PreflightConfig.DEFAULT_SIGN_OFF_REACTION,
         Map.of("sre", new Role("sre", List.of(SRE, LEAD), List.of()), "lead", new Role("lead", List.of(LEAD, LEAD2), List.of()),
             "qa", new Role("qa", List.of(QA), List.of())),
@@ -102,11 +113,17 @@ class RunbookInSlackTest {
       clients = fake.clients();
       String definition = ecs.registerTaskDefinition("backend", Map.of("backend", "fluxion-backend:1.0"));
       ecs.service(CLUSTER, "backend", definition, 2);
+      ecs.registerTaskDefinition(new JsonObject().put("family", "FluxionETLTask").put("networkMode", "awsvpc")
+          .put("containerDefinitions", new JsonArray().add(new JsonObject().put("name", "etl")
+              .put("image", "fluxion-etl:latest").put("essential", true)
+              .put("logConfiguration", new JsonObject().put("logDriver", "awslogs").put("options", new JsonObject()
+                  .put("awslogs-group", "/ecs/fluxion-etl").put("awslogs-region", "us-east-1")
+                  .put("awslogs-stream-prefix", "ecs"))))));
       RunbookStore store = new RunbookStore(pool);
       DeploymentStore locks = new DeploymentStore(pool);
       RunbookRuns runs = new RunbookRuns(store, locks::lockOf, Clock.systemUTC());
-      Actions actions = Actions.builder().with(EcsScaleAction.class, new EcsScaleRunner(vertx, clients,
-          Duration.ofMillis(30))).build();
+      // The registry the bot wires: every action kind, not only the ECS service ones.
+      Actions actions = ActionKinds.all(vertx, clients, WebClient.create(vertx), Duration.ofMillis(30)).build();
       driver = new RunbookDriver(vertx, store, actions, config::runbook, Variables.of(Map.of()), "test-replica",
           Duration.ofSeconds(10), Clock.systemUTC(), runs::changed);
       runs.drivenBy(driver);
@@ -221,6 +238,51 @@ class RunbookInSlackTest {
           return thread;
         }))
         .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void anEtlRunbookRunsItsOneOffTaskAndTheExitCodeDecides(VertxTestContext ctx) {
+    ecs.tasks(Duration.ofMillis(200), 0);
+    harness.command("/run", "run-etl script=etl_inventario.py", LEAD2, CHANNEL)
+        .compose(ack -> {
+          ctx.verify(() -> assertEquals("Starting *Run an ETL by hand*. Its message follows in this channel.",
+              ack.bodyAsJsonObject().getString("text")));
+          return message(text -> text.contains("*Succeeded*"));
+        })
+        .compose(message -> replies(message, 2).map(thread -> {
+          ctx.verify(() -> {
+            assertEquals(1, ecs.runTaskCalls().size());
+            FakeEcs.RunTaskCall call = ecs.runTaskCalls().get(0);
+            assertEquals(CLUSTER, call.cluster());
+            assertTrue(call.taskDefinition().contains("FluxionETLTask"), call.taskDefinition());
+            assertEquals(new JsonArray().add("python").add("etl_inventario.py").add("--todas"), call.command());
+            String text = message.getString("text");
+            assertTrue(text.contains("\n:white_check_mark: 1. ETL etl_inventario.py passed in "), text);
+            assertTrue(text.contains(": etl exited 0 after "), text);
+            String note = thread.get(0).getString("text");
+            assertTrue(note.matches("(?s):white_check_mark: Step 1, ETL etl_inventario\\.py: Task \\w+: etl exited 0 after .* · "
+                + "<https://us-east-1\\.console\\.aws\\.amazon\\.com/cloudwatch/home\\?region=us-east-1"
+                + "#logsV2:log-groups/log-group/\\$252Fecs\\$252Ffluxion-etl/log-events/ecs\\$252Fetl\\$252F\\w+\\|logs>.*"),
+                note);
+          });
+          return thread;
+        }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void anEtlTaskThatExitsNonZeroFailsTheRun(VertxTestContext ctx) {
+    ecs.tasks(Duration.ofMillis(200), 3);
+    harness.command("/run", "run-etl script=etl_ventas_postgres.py", LEAD2, CHANNEL)
+        .compose(ack -> message(text -> text.contains("*Failed*")))
+        .onComplete(ctx.succeeding(message -> ctx.verify(() -> {
+          assertEquals(1, ecs.runTaskCalls().size());
+          String text = message.getString("text");
+          assertTrue(text.startsWith(":x: *Run an ETL by hand* (`run-etl`), run by <@" + LEAD2 + ">\n"
+              + "Parameters: `script=etl_ventas_postgres.py`\n:x: 1. ETL etl_ventas_postgres.py failed after "), text);
+          assertTrue(text.contains(": etl exited 3 after "), text);
+          ctx.completeNow();
+        })));
   }
 
   @Test

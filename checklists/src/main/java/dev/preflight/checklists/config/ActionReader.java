@@ -4,6 +4,7 @@ import dev.preflight.checklists.secret.Variables;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,9 +16,10 @@ import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
- * Reads one action: a deploy's step or a runbook's. Every action is a mapping with
- * {@code name}, {@code kind} and {@code timeout} and the fields of its kind, which a reader per
- * kind reads ({@link #KINDS}). Placeholders are checked against those the caller fills.
+ * Reads one action: a deploy's step, a rollback's, or a runbook's — the one dispatch for every
+ * kind, wherever it is written. Every action is a mapping with {@code name}, {@code kind} and
+ * {@code timeout} and the fields of its kind, which a reader per kind reads ({@link #KINDS}).
+ * Placeholders are checked against those the caller fills ({@link ActionScope}).
  */
 final class ActionReader {
 
@@ -32,8 +34,21 @@ final class ActionReader {
   /** A kind: its own keys, its default timeout, and how its fields are read. */
   record Kind(List<String> keys, Duration defaultTimeout, BiFunction<Fields, Duration, Optional<ActionSpec>> reader) {}
 
-  /** What a kind's reader gets: the mapping, the action's name, the placeholders it may use. */
-  record Fields(Mapping mapping, String name, Collection<String> placeholders) {}
+  /** What a kind's reader gets: the mapping, the action's name, the placeholders (and counts) it may use. */
+  record Fields(Mapping mapping, String name, ActionScope scope) {
+
+    Collection<String> placeholders() {
+      return scope.placeholders();
+    }
+  }
+
+  /** How an action's {@code name} is written where it is read. */
+  enum Names {
+    /** A short id ({@link #NAME}) that {@code abort.on} and {@code when.failedStep} can name: deploy steps. */
+    IDS,
+    /** Free text for the runbook's message, which may use the runbook's placeholders: "Scale to {count}". */
+    TITLES
+  }
 
   static final Map<String, Kind> KINDS = kinds();
 
@@ -58,18 +73,28 @@ final class ActionReader {
         ActionReader::rdsSnapshot));
     kinds.put(CloudFrontInvalidationAction.KIND, new Kind(List.of("distribution", "paths"), Duration.ofMinutes(15),
         ActionReader::cloudFrontInvalidation));
-    return Map.copyOf(kinds);
+    kinds.put(EcsScaleAction.KIND, new Kind(EcsActionReaders.SCALE_KEYS, EcsActionReaders.SCALE_TIMEOUT,
+        EcsActionReaders::scale));
+    kinds.put(EcsForceNewDeploymentAction.KIND, new Kind(EcsActionReaders.FORCE_KEYS, EcsActionReaders.FORCE_TIMEOUT,
+        EcsActionReaders::forceNewDeployment));
+    return Collections.unmodifiableMap(kinds);
   }
 
   /**
    * Reads an action whose mapping the caller opened (it may read keys of its own, listed in
    * {@code extraKeys}, from the same mapping).
    *
-   * @param placeholders the {@code {name}}s the action's fields may use
+   * @param scope the {@code {name}}s the action's fields may use, and the bounds of the whole numbers among them
+   * @param names whether the name is an id (deploy steps) or a title (runbook steps)
    */
-  static Optional<ActionSpec> read(Mapping fields, Collection<String> placeholders, List<String> extraKeys) {
-    Optional<String> name = fields.require("name", "write name: migration, a short id the messages show")
-        .flatMap(v -> v.matching(NAME, "is not a valid step name", NAME_RULE));
+  static Optional<ActionSpec> read(Mapping fields, ActionScope scope, List<String> extraKeys, Names names) {
+    Optional<String> name = names == Names.IDS
+        ? fields.require("name", "write name: migration, a short id the messages show")
+            .flatMap(v -> v.matching(NAME, "is not a valid step name", NAME_RULE))
+        : fields.require("name", "write name: Scale the backend to {count} tasks").flatMap(v -> {
+          placeholders(v, scope.placeholders());
+          return v.text();
+        });
     Optional<Value> kindValue = fields.require("kind", "write kind: one of " + String.join(", ", KINDS.keySet()));
     Optional<Kind> kind = kindValue.flatMap(v -> v.text().flatMap(k -> {
       Kind known = KINDS.get(k);
@@ -91,7 +116,7 @@ final class ActionReader {
         .map(v -> v.duration(d -> !d.isZero() && d.compareTo(LONGEST) <= 0,
             "must be longer than 0 and at most " + Durations.format(LONGEST)))
         .orElse(Optional.of(fallback));
-    Optional<ActionSpec> spec = kind.get().reader().apply(new Fields(fields, name.orElse(""), placeholders),
+    Optional<ActionSpec> spec = kind.get().reader().apply(new Fields(fields, name.orElse(""), scope),
         timeout.orElse(fallback));
     return name.isPresent() && timeout.isPresent() ? spec : Optional.empty();
   }

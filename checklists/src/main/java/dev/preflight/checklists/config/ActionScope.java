@@ -18,18 +18,4 @@ record ActionScope(List<String> placeholders, Map<String, Bounds> counts) {
   }
 
   record Bounds(int min, int max) {}
-
-  /** Reports every placeholder inside {@code value} that this scope does not know. */
-  void checkPlaceholders(Value value) {
-    for (Value scalar : value.scalars()) {
-      for (String name : PlaceholderUses.in(((org.yaml.snakeyaml.nodes.ScalarNode) scalar.node()).getValue())) {
-        if (!placeholders.contains(name)) {
-          scalar.error("unknown placeholder `{" + name + "}`", PlaceholderUses.closest(name, placeholders)
-              .map(match -> "did you mean `{" + match + "}`?")
-              .orElse(placeholders.isEmpty() ? "declare it under parameters:"
-                  : "the placeholders here are " + String.join(", ", placeholders.stream().map(p -> "{" + p + "}").toList())));
-        }
-      }
-    }
-  }
 }

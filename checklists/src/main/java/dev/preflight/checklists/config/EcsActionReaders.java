@@ -23,9 +23,11 @@ final class EcsActionReaders {
 
   private EcsActionReaders() {}
 
-  static Optional<ActionSpec> scale(Mapping fields, String name, Duration timeout, ActionScope scope) {
-    Optional<String> cluster = fields.require("cluster", "write cluster: fluxion-cluster").flatMap(Value::text);
-    Optional<String> service = fields.require("service", "write service: my-service").flatMap(Value::text);
+  static Optional<ActionSpec> scale(ActionReader.Fields f, Duration timeout) {
+    Mapping fields = f.mapping();
+    ActionScope scope = f.scope();
+    Optional<String> cluster = where(f, "cluster", "write cluster: fluxion-cluster");
+    Optional<String> service = where(f, "service", "write service: my-service");
     String region = CheckReader.region(fields);
     Optional<Integer> min = fields.require("min", "write min: 1, the fewest tasks this step may ask for")
         .flatMap(v -> v.integer(0, MOST_TASKS));
@@ -40,19 +42,26 @@ final class EcsActionReaders {
     if (cluster.isEmpty() || service.isEmpty() || min.isEmpty() || max.isEmpty() || count.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new EcsScaleAction(name, timeout == null ? SCALE_TIMEOUT : timeout, cluster.get(), service.get(),
+    return Optional.of(new EcsScaleAction(f.name(), timeout, cluster.get(), service.get(),
         region, count.get(), min.get(), max.get()));
   }
 
-  static Optional<ActionSpec> forceNewDeployment(Mapping fields, String name, Duration timeout, ActionScope scope) {
-    Optional<String> cluster = fields.require("cluster", "write cluster: fluxion-cluster").flatMap(Value::text);
-    Optional<String> service = fields.require("service", "write service: my-service").flatMap(Value::text);
-    String region = CheckReader.region(fields);
+  static Optional<ActionSpec> forceNewDeployment(ActionReader.Fields f, Duration timeout) {
+    Optional<String> cluster = where(f, "cluster", "write cluster: fluxion-cluster");
+    Optional<String> service = where(f, "service", "write service: my-service");
+    String region = CheckReader.region(f.mapping());
     if (cluster.isEmpty() || service.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new EcsForceNewDeploymentAction(name, timeout == null ? FORCE_TIMEOUT : timeout, cluster.get(),
-        service.get(), region));
+    return Optional.of(new EcsForceNewDeploymentAction(f.name(), timeout, cluster.get(), service.get(), region));
+  }
+
+  /** The cluster or service: filled with placeholders and {@code ${NAME}} references when the step runs. */
+  private static Optional<String> where(ActionReader.Fields f, String key, String hint) {
+    return f.mapping().require(key, hint).flatMap(v -> {
+      ActionReader.placeholders(v, f.placeholders());
+      return v.text();
+    });
   }
 
   /**
@@ -74,7 +83,7 @@ final class EcsActionReaders {
     }
     String parameter = whole.group(1);
     if (!scope.placeholders().contains(parameter)) {
-      // Reported with every other unknown placeholder of the step.
+      ActionReader.placeholders(value, scope.placeholders());
       return Optional.empty();
     }
     ActionScope.Bounds bounds = scope.counts().get(parameter);

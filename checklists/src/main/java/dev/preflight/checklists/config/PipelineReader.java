@@ -16,6 +16,8 @@ final class PipelineReader {
 
   /** What every step's fields may use: the deploy's three, and when the step starts, e.g. 20250114-143022. */
   static final List<String> PLACEHOLDERS = List.of("service", "version", "environment", "time");
+  /** Deploy steps have no parameters, so no whole-number placeholders: a count in them is literal. */
+  private static final ActionScope SCOPE = new ActionScope(PLACEHOLDERS, Map.of());
   /** The abort criterion that stands for every {@code after} step. */
   static final String ANY_STEP = "steps";
   static final String STEPS_HINT = "write steps: { before: [...], after: [...] }";
@@ -57,7 +59,8 @@ final class PipelineReader {
     List<ActionSpec> read = new ArrayList<>();
     for (Value value : steps.get(key, STEPS_HINT).flatMap(Value::list).orElse(List.of())) {
       value.mapping().ifPresent(fields -> {
-        Optional<ActionSpec> spec = ActionReader.read(fields, PLACEHOLDERS, rollback ? List.of("when") : List.of());
+        Optional<ActionSpec> spec = ActionReader.read(fields, SCOPE, rollback ? List.of("when") : List.of(),
+            ActionReader.Names.IDS);
         Optional<String> failedStep = rollback ? when(fields) : Optional.empty();
         fields.get("name", "").ifPresent(name -> unique(name, rollback));
         spec.ifPresent(s -> read.add(failedStep.<ActionSpec>map(step -> new WhenFailed(step, s)).orElse(s)));

@@ -15,6 +15,8 @@ import java.util.regex.PatternSyntaxException;
 final class RunbookReader {
 
   static final String HINT = "write runbooks: { scale-backend: { title: Scale the backend, roles: [sre], steps: [...] } }";
+  static final String STEPS_HINT = "write steps: [{ name: Scale up, kind: ecs-scale, cluster: my-cluster, "
+      + "service: my-service, desiredCount: 3, min: 1, max: 6 }]";
   /** Filled by the bot in every runbook step besides the parameters: today's UTC date as 20260209. */
   static final List<String> BUILT_IN = List.of("date");
 
@@ -82,10 +84,12 @@ final class RunbookReader {
         counts.put(count.name(), new ActionScope.Bounds(count.min(), count.max()));
       }
     }
-    Optional<List<Value>> stepValues = fields.require("steps", RunbookSteps.HINT).flatMap(Value::nonEmptyList);
-    List<dev.preflight.checklists.config.ActionSpec> steps = stepValues
-        .map(values -> RunbookSteps.read(values, new ActionScope(placeholders, counts)))
-        .orElse(List.of());
+    Optional<List<Value>> stepValues = fields.require("steps", STEPS_HINT).flatMap(Value::nonEmptyList);
+    ActionScope scope = new ActionScope(placeholders, counts);
+    List<ActionSpec> steps = new ArrayList<>();
+    stepValues.ifPresent(values -> values.forEach(step -> step.mapping()
+        .flatMap(stepFields -> ActionReader.read(stepFields, scope, List.of(), ActionReader.Names.TITLES))
+        .ifPresent(steps::add)));
     if (title.isEmpty() || stepValues.isEmpty() || steps.size() != stepValues.get().size()) {
       return Optional.empty();
     }

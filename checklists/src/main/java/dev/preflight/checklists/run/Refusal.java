@@ -81,6 +81,7 @@ public record Refusal(
     NOT_A_DEPLOY_RUN("the run is a checklist run, not a deploy"),
     NEWER_DEPLOY("a newer deploy launched after this one"),
     NOTHING_DEPLOYED("nothing was deployed to the environment yet"),
+    RUN_DEPLOYED_NOTHING("the run stopped before its deploy started, so it changed nothing"),
     NO_ROLLBACK_COMMAND("the environment has no rollback command"),
     NO_EARLIER_RELEASE("there is no earlier release to roll back to"),
     // Canary stages.

@@ -112,7 +112,8 @@ class ExamplesTest {
   @Test
   void fluxionRunbooksFromSeed001ScaleTheBackendAndForceANewDeployment() {
     PreflightConfig fluxion = ConfigLoader.load(SYSTEMS.resolve("fluxion-ecs.yaml"));
-    assertEquals(List.of("scale-backend", "redeploy-backend"), List.copyOf(fluxion.runbooks().keySet()));
+    assertEquals(List.of("scale-backend", "redeploy-backend", "run-etl", "snapshot-database"),
+        List.copyOf(fluxion.runbooks().keySet()));
     dev.preflight.checklists.runbook.Runbook scale = fluxion.runbook("scale-backend").orElseThrow();
     assertEquals(List.of(new dev.preflight.checklists.runbook.Parameter.Count("count",
         "how many backend tasks should run", 2, 4)), scale.parameters());
@@ -124,6 +125,29 @@ class ExamplesTest {
         fluxion.runbook("redeploy-backend").orElseThrow().steps().get(0));
     assertEquals("FluxionStackV2-FluxionBackendServiceE051E4B7-3D0YfNUbXnmp", redeploy.service());
     assertEquals(List.of("sre"), fluxion.runbook("redeploy-backend").orElseThrow().roles());
+  }
+
+  @Test
+  void fluxionRunbooksFromSeed001RunTheEtlTaskAndSnapshotTheDatabase() {
+    PreflightConfig fluxion = ConfigLoader.load(SYSTEMS.resolve("fluxion-ecs.yaml"));
+    dev.preflight.checklists.runbook.Runbook etl = fluxion.runbook("run-etl").orElseThrow();
+    assertEquals(List.of(new dev.preflight.checklists.runbook.Parameter.Choice("script",
+        "which ETL script the task runs", List.of("etl_inventario.py", "etl_ventas_postgres.py"))), etl.parameters());
+    EcsRunTaskAction task = assertInstanceOf(EcsRunTaskAction.class, etl.steps().get(0));
+    assertEquals("ETL {script}", task.name());
+    assertEquals("FluxionETLTask", task.taskDefinition());
+    assertEquals("etl", task.container());
+    assertEquals(List.of("python", "{script}", "--todas"), task.command());
+    assertEquals(List.of("${FLUXION_ETL_SUBNET}"), task.subnets());
+    assertFalse(task.assignPublicIp());
+    assertEquals(Duration.ofHours(2), task.timeout());
+
+    dev.preflight.checklists.runbook.Runbook snapshot = fluxion.runbook("snapshot-database").orElseThrow();
+    RdsSnapshotAction rds = assertInstanceOf(RdsSnapshotAction.class, snapshot.steps().get(0));
+    assertEquals("fluxion-postgres-v2", rds.dbInstance());
+    assertEquals("manual-backup-{date}", rds.snapshot());
+    assertEquals(List.of("sre"), snapshot.roles());
+    assertEquals("Take a manual snapshot of fluxion-postgres-v2?", snapshot.confirm());
   }
 
   @Test

@@ -101,6 +101,34 @@ class PipelineConfigTest {
   }
 
   @Test
+  void aDeployStepMayScaleOrRedeployAnEcsServiceWithALiteralCount(@TempDir Path dir) throws IOException {
+    PreflightConfig config = ConfigLoader.load(write(dir, config("""
+        steps:
+          before:
+            - { name: scale-up, kind: ecs-scale, cluster: prod, service: worker, desiredCount: 4, min: 2, max: 6 }
+          after:
+            - { name: fresh-workers, kind: ecs-force-new-deployment, cluster: prod, service: worker }
+        """), CHECKLIST));
+    Pipeline pipeline = config.services().get("api").environments().get("production").pipeline();
+    assertEquals(new EcsScaleAction("scale-up", Duration.ofMinutes(10), "prod", "worker", null, "4", 2, 6),
+        pipeline.before().get(0));
+    assertEquals(new EcsForceNewDeploymentAction("fresh-workers", Duration.ofMinutes(15), "prod", "worker", null),
+        pipeline.after().get(0));
+  }
+
+  @Test
+  void aDeployStepsCountCannotBeAPlaceholderForItHasNoBounds(@TempDir Path dir) throws IOException {
+    Path preflight = write(dir, config("""
+        steps:
+          before:
+            - { name: scale-up, kind: ecs-scale, cluster: prod, service: worker, desiredCount: "{version}", min: 2, max: 6 }
+        """), CHECKLIST);
+    assertEquals(List.of("preflight.yaml:15: services.api.environments.production.steps.before[0].desiredCount: "
+        + "parameter `version` is used as a count but has no bounds (declare it as type: integer with min: and max:)"),
+        errors(dir, ConfigLoader.validate(preflight)));
+  }
+
+  @Test
   void validateNamesFileLineAndFieldOfEachMistake(@TempDir Path dir) throws IOException {
     Path preflight = write(dir, config("""
         steps:

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,6 +92,32 @@ class RunbookConfigTest {
         runbook.steps().get(1));
   }
 
+  @Test
+  void aRunbookStepTakesEveryKindADeployStepTakes(@TempDir Path dir) throws IOException {
+    Runbook runbook = ConfigLoader.load(write(dir, config("""
+        maintenance:
+          title: Maintenance
+          parameters:
+            script: { type: enum, values: [etl.py, report.py] }
+          roles: [sre]
+          steps:
+            - { name: Snapshot, kind: rds-snapshot, dbInstance: api-db, snapshot: "before-{date}" }
+            - { name: "Run {script}", kind: ecs-run-task, cluster: main, taskDefinition: etl, container: etl,
+                command: [python, "{script}"], subnets: [subnet-1] }
+            - { name: Tell the team, kind: http, url: "https://hooks.example.com/x", body: "{script} ran" }
+            - { name: Purge, kind: cloudfront-invalidation, distribution: E2QWRUHAPOMQZL, paths: ["/*"] }
+            - { name: Local report, kind: command, argv: [./report.sh, "{script}"], timeout: 3h }
+        """))).runbook("maintenance").orElseThrow();
+    assertEquals(new RdsSnapshotAction("Snapshot", "api-db", "before-{date}", null, Duration.ofMinutes(30)),
+        runbook.steps().get(0));
+    assertEquals(new EcsRunTaskAction("Run {script}", "main", "etl", "etl", List.of("python", "{script}"), Map.of(),
+        "FARGATE", List.of("subnet-1"), List.of(), false, null, Duration.ofMinutes(30)), runbook.steps().get(1));
+    assertEquals(HttpAction.KIND, runbook.steps().get(2).kind());
+    assertEquals(CloudFrontInvalidationAction.KIND, runbook.steps().get(3).kind());
+    assertEquals(new CommandAction("Local report", List.of("./report.sh", "{script}"), Map.of(), null,
+        Duration.ofHours(3)), runbook.steps().get(4));
+  }
+
   static Stream<Arguments> mistakes() {
     String at = "preflight.yaml:%d: runbooks.scale-api.";
     return Stream.of(
@@ -120,6 +147,12 @@ class RunbookConfigTest {
         Arguments.of("unknown environment", SCALE.replace("environment: production }", "environment: prod }"),
             List.of(at.formatted(22) + "environment.environment: service `api` has no environment `prod` "
                 + "(known environments: production)")),
+        Arguments.of("a deploy-step kind with a misspelt key", SCALE.replace(
+            "{ name: Fresh tasks, kind: ecs-force-new-deployment, cluster: main, service: api }",
+            "{ name: Snapshot, kind: rds-snapshot, instance: api-db, snapshot: \"s-{dat}\" }"),
+            List.of(at.formatted(32) + "steps[1].instance: unknown key (did you mean `dbInstance`?)",
+                at.formatted(32) + "steps[1].dbInstance: required (write dbInstance: reservas-prod)",
+                at.formatted(32) + "steps[1].snapshot: unknown placeholder `{dat}` (did you mean `{date}`?)")),
         Arguments.of("a literal count outside the step's bounds", SCALE.replace("\"{count}\"", "9"),
             List.of(at.formatted(28) + "steps[0].desiredCount: must be from 1 to 6, not 9 (write desiredCount: 3, or desiredCount: \"{count}\" with an integer parameter count)")));
   }

@@ -16,9 +16,9 @@ import dev.preflight.checklists.run.Refusal;
 import dev.preflight.checklists.run.RunEvent;
 import dev.preflight.checklists.run.RunLifecycle;
 import dev.preflight.checklists.secret.Variables;
-import dev.preflight.deploy.runner.RollbackStart;
 import dev.preflight.deploy.runner.CanaryStageState;
 import dev.preflight.deploy.action.Actions;
+import dev.preflight.deploy.runner.RollbackStart;
 import dev.preflight.deploy.runner.RunDriver;
 import dev.preflight.deploy.target.Targets;
 import io.vertx.core.Future;
@@ -305,6 +305,9 @@ public final class DeployRuns {
             .withUser(d.rollbackBy()).withVersion(d.previous() == null ? null : d.previous().version()));
       }
       DeployRules.deployerRefusal(env, d.service(), actorRoles).ifPresent(DeployRuns::refuse);
+      if (RollbackStart.nothingDeployed(d)) {
+        refuse(Refusal.of(Refusal.Code.RUN_DEPLOYED_NOTHING).about(d.service(), d.environment()));
+      }
       return DeploymentStore.lockEnvironment(conn, d.service(), d.environment())
           .compose(v -> DeploymentStore.activeRun(conn, d.service(), d.environment(), RunStatus.IN_FLIGHT))
           .compose(other -> {

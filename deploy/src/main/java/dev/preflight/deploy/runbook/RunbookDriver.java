@@ -204,7 +204,7 @@ public final class RunbookDriver {
               return Future.succeededFuture(false);
             }
             steps.set(index, steps.get(index).ended(outcome.passed(), oneLine(outcome.summary()), outcome.output(),
-                clock.instant()));
+                outcome.link(), clock.instant()));
             return write(RunbookStatus.RUNNING)
                 .compose(v -> store.audit(run.id(), null, outcome.passed() ? "runbook.step-passed" : "runbook.step-failed",
                     new JsonObject().put("step", index).put("summary", oneLine(outcome.summary()))))

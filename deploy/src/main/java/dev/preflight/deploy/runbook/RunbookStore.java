@@ -144,7 +144,7 @@ public final class RunbookStore {
       step.getJsonObject("journal", new JsonObject()).forEach(e -> journal.put(e.getKey(), String.valueOf(e.getValue())));
       steps.add(new StepState(step.getString("name"), StepState.Phase.valueOf(step.getString("phase")),
           instant(step.getString("startedAt")), instant(step.getString("endedAt")), step.getString("summary"),
-          step.getString("output"), journal));
+          step.getString("output"), step.getString("link"), journal));
     }
     List<RunbookRun.Approval> approvals = new ArrayList<>();
     for (Object o : (JsonArray) row.getValue("approvals")) {
@@ -168,6 +168,7 @@ public final class RunbookStore {
           .put("endedAt", step.endedAt() == null ? null : step.endedAt().toString())
           .put("summary", step.summary())
           .put("output", step.output())
+          .put("link", step.link())
           .put("journal", new JsonObject(new LinkedHashMap<>(step.journal()))));
     }
     return array;

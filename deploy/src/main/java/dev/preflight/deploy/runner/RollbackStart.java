@@ -48,6 +48,15 @@ public final class RollbackStart {
         .map(v -> tracked.with(rolling).with(requested));
   }
 
+  /**
+   * Whether the run ended before its target started: it has steps before the deploy on record and
+   * nothing of the target's (a {@code before} step failed, or the run was aborted while they ran).
+   * Nothing changed then, so there is nothing to roll back.
+   */
+  public static boolean nothingDeployed(Deployment d) {
+    return d.deployState().containsKey(PipelineStep.BEFORE + ".0.name") && !PipelineStep.targetStarted(d.deployState());
+  }
+
   /** Whether the environment has something to go back to. */
   public static boolean possible(Service.Environment env, Deployment d) {
     return refusal(env, d).isEmpty();

@@ -73,6 +73,8 @@ public final class RefusalText {
           + Mrkdwn.echo(r.service()) + " " + Mrkdwn.echo(r.environment()) + "` rolls back the newest deploy.";
       case NOTHING_DEPLOYED -> "Preflight has not deployed " + bold(r.service()) + " to " + bold(r.environment())
           + " yet, so it has no release to roll back to.";
+      case RUN_DEPLOYED_NOTHING -> "This run stopped in a step before the deploy of " + place(r)
+          + " started, so nothing was deployed and there is nothing to roll back.";
       case NO_ROLLBACK_COMMAND -> place(r) + " has no rollback command in the config.";
       case NO_EARLIER_RELEASE -> "There is no earlier release of " + place(r) + " on record to roll back to.";
       case NO_CANARY_STAGE -> "This run is not holding a canary stage now; nothing was changed.";

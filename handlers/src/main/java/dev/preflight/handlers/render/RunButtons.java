@@ -12,6 +12,7 @@ import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.run.RunEvent;
 import dev.preflight.checklists.run.RunLifecycle;
 import dev.preflight.checklists.run.RunStatus;
+import dev.preflight.deploy.runner.RollbackStart;
 import dev.preflight.deploy.target.EcsTarget;
 import dev.preflight.handlers.ActionIds;
 import java.util.ArrayList;
@@ -22,7 +23,8 @@ import java.util.Optional;
  * The row of run-level buttons on a deploy message. Only what can be done in the run's current
  * state is offered, so a button disappears the moment it stops making sense: Launch only while
  * {@link dev.preflight.checklists.deploy.LaunchGate} says a launch would go through, and Unlock in
- * its place while the environment's lock is what holds it. Every button
+ * its place while the environment's lock is what holds it, and Rollback only once the target started
+ * (a run whose {@code before} step failed deployed nothing). Every button
  * that cannot be taken back (Cancel, Abort, Rollback) asks first; the two that act on a live
  * environment (Abort, Rollback) are red.
  */
@@ -63,7 +65,12 @@ public final class RunButtons {
         }
         case CANCEL -> buttons.add(cancel(runId, deployment));
         case ABORT -> buttons.add(abort(runId, deployment));
-        case ROLLBACK -> buttons.add(rollback(runId, deployment));
+        case ROLLBACK -> {
+          // A run that failed in a step before the deploy changed nothing: there is nothing to roll back.
+          if (!RollbackStart.nothingDeployed(deployment)) {
+            buttons.add(rollback(runId, deployment));
+          }
+        }
         default -> throw new IllegalStateException(event + " is not a button");
       }
     }

@@ -125,7 +125,8 @@ final class RunbookMessage {
   /** A step's output for the run's thread. */
   static String threadNote(int number, StepState step) {
     String head = (step.phase() == StepState.Phase.PASSED ? ":white_check_mark: " : ":x: ") + "Step " + number + ", "
-        + Mrkdwn.inline(step.name(), Mrkdwn.ECHO_LIMIT) + ": " + Mrkdwn.inline(step.summary(), LINE_LIMIT);
+        + Mrkdwn.inline(step.name(), Mrkdwn.ECHO_LIMIT) + ": " + Mrkdwn.inline(step.summary(), LINE_LIMIT)
+        + (step.link() == null ? "" : " · " + Mrkdwn.link(step.link(), "logs"));
     if (step.output() == null || step.output().isBlank()) {
       return head;
     }

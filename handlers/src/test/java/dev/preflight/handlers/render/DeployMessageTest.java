@@ -370,6 +370,29 @@ class DeployMessageTest {
   }
 
   @Test
+  void aRunWhoseBeforeStepFailedDeployedNothingAndOffersNoRollback() {
+    Deployment failed = launched().withDeployState(Map.of("before.0.name", "backup", "before.0.outcome", "failed",
+            "before.0.summary", "sh exited with code 2"))
+        .failed("Step backup failed: sh exited with code 2").finished(FINISHED);
+
+    Rendered message = render(ready().withStatus(RunStatus.FAILED), failed);
+
+    assertTrue(message.allText().contains("❌ *step backup* failed: sh exited with code 2"), message.allText());
+    assertEquals(List.of(), message.runActions());
+  }
+
+  @Test
+  void aRunThatFailedAfterItsTargetStartedStillOffersRollback() {
+    Deployment failed = launched().withDeployState(Map.of("before.0.name", "backup", "before.0.outcome", "passed",
+            "before.0.summary", "sh exited with code 0", "taskDefinition", "arn:aws:ecs:task-definition/api:8"))
+        .failed("Health check api failed 5 times").finished(FINISHED);
+
+    Rendered message = render(ready().withStatus(RunStatus.FAILED), failed);
+
+    assertEquals(List.of(ActionIds.ROLLBACK), message.runActions());
+  }
+
+  @Test
   void rollingBackShowsWhoAskedAndForHowLongAndOffersNothing() {
     Instant asked = LAUNCHED.plus(Duration.ofMinutes(2));
     Deployment rolling = succeeded().rollbackRequested("U0SRE", asked, "error rate doubled")

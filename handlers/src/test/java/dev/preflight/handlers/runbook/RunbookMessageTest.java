@@ -19,9 +19,9 @@ class RunbookMessageTest {
   void aFailedStepShowsItsSummaryAndTheStepsAfterItDidNotRun() {
     RunbookRun run = run(RunbookStatus.FAILED, List.of(
         new StepState("Scale to 3", StepState.Phase.PASSED, T0, T0.plusSeconds(42), "backend steady at 3 tasks", null,
-            Map.of()),
+            null, Map.of()),
         new StepState("New deployment", StepState.Phase.FAILED, T0.plusSeconds(42), T0.plusSeconds(102),
-            "New deployment FAILED: circuit breaker", "task exited 1", Map.of()),
+            "New deployment FAILED: circuit breaker", "task exited 1", null, Map.of()),
         StepState.pending("Scale back to 2")));
 
     assertEquals(String.join("\n",
@@ -37,9 +37,17 @@ class RunbookMessageTest {
   }
 
   @Test
+  void aStepWithALinkNamesItsLogsInTheThread() {
+    StepState etl = new StepState("ETL etl_inventario.py", StepState.Phase.PASSED, T0, T0.plusSeconds(90),
+        "Task abc exited 0", null, "https://console.aws.amazon.com/cloudwatch/home#logsV2:x", Map.of());
+    assertEquals(":white_check_mark: Step 1, ETL etl_inventario.py: Task abc exited 0 · "
+        + "<https://console.aws.amazon.com/cloudwatch/home#logsV2:x|logs>", RunbookMessage.threadNote(1, etl));
+  }
+
+  @Test
   void aRunningStepShowsHowLongItHasRun() {
     RunbookRun run = run(RunbookStatus.RUNNING, List.of(
-        new StepState("Scale to 3", StepState.Phase.RUNNING, T0, null, null, null, Map.of())));
+        new StepState("Scale to 3", StepState.Phase.RUNNING, T0, null, null, null, null, Map.of())));
 
     assertEquals(":arrows_counterclockwise: 1. Scale to 3 running for 1m 5s",
         RunbookMessage.text(run, null, T0.plusSeconds(65)).split("\n")[2]);
