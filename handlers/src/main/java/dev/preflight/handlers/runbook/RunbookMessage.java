@@ -140,7 +140,7 @@ final class RunbookMessage {
     lines.add("*Report* of " + Mrkdwn.inline(run.title(), Mrkdwn.HEADER_TEXT_LIMIT) + ": " + run.status().name().toLowerCase()
         + ". Run by " + Mrkdwn.user(run.startedBy()) + (run.approvals().isEmpty() ? "" : ", approved by "
         + run.approvals().stream().map(a -> Mrkdwn.user(a.user())).collect(Collectors.joining(", ")))
-        + "; run id `" + Mrkdwn.escape(run.id()) + "`.");
+        + ".");
     for (int i = 0; i < run.steps().size(); i++) {
       StepState step = run.steps().get(i);
       lines.add((i + 1) + ". " + Mrkdwn.inline(step.name(), Mrkdwn.ECHO_LIMIT) + ": " + step.phase().name().toLowerCase()

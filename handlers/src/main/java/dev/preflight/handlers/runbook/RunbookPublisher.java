@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps each run's one message current: posted at its first change, edited at every later one;
- * each ended step's output goes in the thread once. Changes of one run are sent in order, one
- * at a time, on the loop.
+ * Keeps each run's one message current: posted at its first change, then edited, at most once a
+ * second (changes that arrive meanwhile are folded into the next edit, which shows the newest);
+ * each ended step's output goes in the thread once. One run's sends go one at a time, on the loop.
  */
 final class RunbookPublisher {
 
@@ -31,7 +31,14 @@ final class RunbookPublisher {
   private final SlackApi slack;
   private final Context loop;
   private final Clock clock;
-  private final Map<String, Future<Void>> sending = new HashMap<>();
+  /** Slack's rate for editing one message: about one edit a second. */
+  static final long EDIT_GAP_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
+  /** The newest change of each run not shown yet. */
+  private final Map<String, RunbookRun> pending = new HashMap<>();
+  /** Runs with a send under way, or waiting for the gap between two edits. */
+  private final Set<String> busy = new HashSet<>();
+  private final Map<String, Long> lastSent = new HashMap<>();
   private final Map<String, String> messages = new HashMap<>();
   private final Set<String> noted = new HashSet<>();
   /** The latest of each running run, so its running step's elapsed time is shown as it grows. */
@@ -67,11 +74,37 @@ final class RunbookPublisher {
       } else {
         live.remove(run.id());
       }
-      Future<Void> before = sending.getOrDefault(run.id(), Future.succeededFuture());
-      Future<Void> next = before.eventually(() -> send(run))
-          .onFailure(e -> LOG.warn("Could not show runbook run {} in Slack: {}", run.id(), e.getMessage()));
-      sending.put(run.id(), next.otherwiseEmpty());
+      pending.put(run.id(), run);
+      drain(run.id());
     });
+  }
+
+  /** Sends the newest pending change of a run, once the one before has gone and a second has passed. */
+  private void drain(String runId) {
+    if (busy.contains(runId) || !pending.containsKey(runId)) {
+      return;
+    }
+    busy.add(runId);
+    Long last = lastSent.get(runId);
+    long wait = last == null ? 0 : EDIT_GAP_NANOS - (System.nanoTime() - last);
+    if (wait > 0) {
+      loop.owner().setTimer(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(wait)), t -> {
+        busy.remove(runId);
+        drain(runId);
+      });
+      return;
+    }
+    RunbookRun run = pending.remove(runId);
+    send(run)
+        .onFailure(e -> LOG.warn("Could not show runbook run {} in Slack: {}", run.id(), e.getMessage()))
+        .onComplete(done -> {
+          lastSent.put(runId, System.nanoTime());
+          busy.remove(runId);
+          if (!pending.containsKey(runId) && run.status().finished()) {
+            lastSent.remove(runId);
+          }
+          drain(runId);
+        });
   }
 
   private Future<Void> send(RunbookRun run) {
