@@ -8,6 +8,7 @@ import dev.preflight.checklists.config.ConfigLoader;
 import dev.preflight.checklists.secret.Variables;
 import dev.preflight.deploy.TestDatabase;
 import dev.preflight.deploy.fake.LocalPrometheus;
+import dev.preflight.handlers.ActionIds;
 import dev.preflight.handlers.fake.FakeSlack;
 import dev.preflight.handlers.fake.SlackRequests;
 import io.vertx.core.Future;
@@ -150,9 +151,38 @@ class CanaryPrometheusInSlackTest {
     assertTrue(reacted < 3000, "rolled back within an analysis interval of the spike showing: " + reacted + " ms");
   }
 
+  @Test
+  void aStageWhoseAnalysisHasNoDataPausesForAPersonAndResumeCarriesOn() throws Exception {
+    String ts = deploy("v7.3.0", "staging");
+
+    JsonObject paused = awaitMessage(ts, text -> text.contains("⏸️ paused with"));
+    String text = Blocks.text(paused);
+    System.out.println("The run's message when the analysis had no data:\n" + text);
+    assertTrue(text.matches("(?s).*🐤 \\*Canary stage 1 of 2\\* · 10% of traffic · ⏸️ paused with \\ds of the hold left: "
+        + "analysis inconclusive: no data for Queue depth under 100; Resume or Rollback\n.*"), text);
+    assertTrue(text.contains("❔ Queue depth under 100: inconclusive: no data"), text);
+    assertEquals(List.of(ActionIds.CANARY_PROMOTE, ActionIds.CANARY_RESUME, ActionIds.CANARY_ROLLBACK,
+        ActionIds.ABORT), Blocks.actionIds(paused));
+    assertEquals(List.of("deploy v7.3.0", "weight v7.3.0 10"), calls(), "the traffic stays where it was");
+
+    prometheus.gauge("app_queue_depth", 12);
+    await(prometheus.until("app_queue_depth", value -> value == 12));
+    String runId = Blocks.button(paused, ActionIds.CANARY_RESUME).orElseThrow().getString("value");
+    HttpResponse<Buffer> ack = await(slack.blockAction(ActionIds.CANARY_RESUME, runId, DEPLOYER, DEPLOYS,
+        paused.getString("ts"), fake.responseUrl("resume")).send(client, "127.0.0.1", bot.port()));
+    assertEquals(200, ack.statusCode());
+
+    awaitMessage(ts, t -> t.contains("*Succeeded*"));
+    assertEquals(List.of("deploy v7.3.0", "weight v7.3.0 10", "weight v7.3.0 100", "promote v7.3.0"), calls());
+  }
+
   /** /deploy of the version; the environment launches by itself. Answers the version, which names the run's message. */
   private String deploy(String version) throws Exception {
-    HttpResponse<Buffer> ack = await(slack.slashCommand("/deploy", "chat " + version + " to production",
+    return deploy(version, "production");
+  }
+
+  private String deploy(String version, String environment) throws Exception {
+    HttpResponse<Buffer> ack = await(slack.slashCommand("/deploy", "chat " + version + " to " + environment,
         DEPLOYER, DEPLOYS, fake.responseUrl("deploy-" + version)).send(client, "127.0.0.1", bot.port()));
     assertEquals(200, ack.statusCode());
     await(fake.awaitCall("chat.postMessage",
