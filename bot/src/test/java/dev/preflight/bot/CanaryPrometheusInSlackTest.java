@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.preflight.checklists.config.ConfigLoader;
-import dev.preflight.checklists.secret.Variables;
 import dev.preflight.deploy.TestDatabase;
 import dev.preflight.deploy.fake.LocalPrometheus;
 import dev.preflight.handlers.ActionIds;
@@ -74,20 +72,9 @@ class CanaryPrometheusInSlackTest {
     db = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
     client = WebClient.create(vertx);
     fake = await(FakeSlack.start(vertx));
-    Path script = dir.resolve("canary.sh");
     calls = dir.resolve("calls.log");
-    Files.writeString(calls, "");
-    Files.writeString(script, "echo \"$*\" >> '" + calls + "'\n");
-    BotSettings settings = BotSettings.fromEnvironment(Map.of(
-        "PORT", "0",
-        "PREFLIGHT_CONFIG", CONFIG.toString(),
-        "SLACK_BOT_TOKEN", "xoxb-e2e-canary-token",
-        "SLACK_SIGNING_SECRET", SlackRequests.SIGNING_SECRET,
-        "SLACK_API_URL", fake.url(),
-        "PREFLIGHT_POLL_INTERVAL", "400ms"));
-    bot = new PreflightVerticle(settings, ConfigLoader.load(CONFIG), database.connectOptions(),
-        Variables.of(Map.of("PROMETHEUS_URL", prometheus.url(), "CANARY_SCRIPT", script.toString())));
-    await(vertx.deployVerticle(bot));
+    bot = CanaryInSlackTest.startBot(vertx, CONFIG, database, fake, Map.of("PROMETHEUS_URL", prometheus.url(),
+        "CANARY_SCRIPT", CanaryInSlackTest.recordingScript(dir, calls).toString()));
   }
 
   @AfterEach
