@@ -63,20 +63,33 @@ class CanaryInSlackTest {
     client = WebClient.create(vertx);
     fake = await(FakeSlack.start(vertx));
     health = await(HealthTarget.start(vertx));
-    Path script = dir.resolve("canary.sh");
     calls = dir.resolve("calls.log");
+    bot = startBot(vertx, CONFIG, database, fake,
+        Map.of("E2E_BASE_URL", health.baseUrl(), "CANARY_SCRIPT", recordingScript(dir, calls).toString()));
+  }
+
+  /** A script that appends its arguments, one call a line, to {@code calls}. */
+  static Path recordingScript(Path dir, Path calls) throws Exception {
+    Path script = dir.resolve("canary.sh");
     Files.writeString(calls, "");
     Files.writeString(script, "echo \"$*\" >> '" + calls + "'\n");
+    return script;
+  }
+
+  /** Starts the bot on {@code config} against the fake Slack, with {@code variables} for the config. */
+  static PreflightVerticle startBot(Vertx vertx, Path config, TestDatabase database, FakeSlack fake,
+      Map<String, String> variables) throws Exception {
     BotSettings settings = BotSettings.fromEnvironment(Map.of(
         "PORT", "0",
-        "PREFLIGHT_CONFIG", CONFIG.toString(),
+        "PREFLIGHT_CONFIG", config.toString(),
         "SLACK_BOT_TOKEN", "xoxb-e2e-canary-token",
         "SLACK_SIGNING_SECRET", SlackRequests.SIGNING_SECRET,
         "SLACK_API_URL", fake.url(),
         "PREFLIGHT_POLL_INTERVAL", "400ms"));
-    bot = new PreflightVerticle(settings, ConfigLoader.load(CONFIG), database.connectOptions(),
-        Variables.of(Map.of("E2E_BASE_URL", health.baseUrl(), "CANARY_SCRIPT", script.toString())));
+    PreflightVerticle bot = new PreflightVerticle(settings, ConfigLoader.load(config), database.connectOptions(),
+        Variables.of(variables));
     await(vertx.deployVerticle(bot));
+    return bot;
   }
 
   @AfterEach

@@ -1,5 +1,6 @@
 package dev.preflight.deploy.run;
 
+import dev.preflight.checklists.analysis.Verdict;
 import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.deploy.Release;
 import dev.preflight.checklists.deploy.Verification;
@@ -44,7 +45,8 @@ public final class DeploymentJson {
           .put("title", result.title())
           .put("kind", result.kind().name())
           .put("evidence", EvidenceJson.toJson(result.evidence()))
-          .put("steps", steps));
+          .put("steps", steps)
+          .put("verdict", result.verdict().name()));
     }
     return array;
   }
@@ -65,7 +67,7 @@ public final class DeploymentJson {
       }
       results.add(new VerifyResult(json.getString("id"), json.getString("title"),
           Verification.Kind.valueOf(json.getString("kind")), EvidenceJson.fromJson(json.getJsonObject("evidence")),
-          steps));
+          steps, json.containsKey("verdict") ? Verdict.valueOf(json.getString("verdict")) : null));
     }
     return results;
   }

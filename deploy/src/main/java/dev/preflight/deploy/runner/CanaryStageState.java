@@ -20,13 +20,17 @@ import java.util.Optional;
  * @param deadline when the hold ends; null for a stage without a hold
  * @param pausedAt when the hold was paused, or null while its clock runs
  * @param awaitingPromote the hold ended well and the stage waits for a Promote click
+ * @param inconclusive the titles of the analysis checks whose lack of data paused the stage; empty
+ *     when it runs, or when a person paused it
  */
 public record CanaryStageState(int stage, int stages, int weight, Instant deadline, Instant pausedAt,
-    boolean awaitingPromote, Instant analysedAt, List<Analysis> analysis) {
+    boolean awaitingPromote, Instant analysedAt, List<Analysis> analysis, List<String> inconclusive) {
 
   static final String STARTED_AT = "startedAt";
   static final String DEADLINE = "deadline";
   static final String PAUSED_AT = "pausedAt";
+  /** The ids of the analysis checks that could not decide, when that paused the stage. */
+  static final String PAUSED_INCONCLUSIVE = "pausedInconclusive";
   static final String PROMOTED_BY = "promotedBy";
   static final String AWAITING = "awaitingPromote";
   static final String WEIGHT = "canary.weight";
@@ -38,10 +42,20 @@ public record CanaryStageState(int stage, int stages, int weight, Instant deadli
 
   public CanaryStageState {
     analysis = List.copyOf(analysis);
+    inconclusive = List.copyOf(inconclusive);
   }
 
-  /** What one analysis check saw in its last round. */
-  public record Analysis(String id, String title, boolean passed, String summary) {}
+  /**
+   * What one analysis check saw in its last round.
+   *
+   * @param inconclusive the check had no data and left the decision to a person
+   */
+  public record Analysis(String id, String title, boolean passed, String summary, boolean inconclusive) {
+
+    public Analysis(String id, String title, boolean passed, String summary) {
+      this(id, title, passed, summary, false);
+    }
+  }
 
   /** The deploy state key of one field of a stage. */
   static String key(int stage, String field) {
@@ -64,7 +78,8 @@ public record CanaryStageState(int stage, int stages, int weight, Instant deadli
       }
       return Optional.of(new CanaryStageState(i, stages, Integer.parseInt(state.get(key(i, STAGE_WEIGHT))),
           instant(state.get(key(i, DEADLINE))), instant(state.get(key(i, PAUSED_AT))),
-          state.containsKey(key(i, AWAITING)), instant(state.get(ANALYSED_AT)), analysis(state)));
+          state.containsKey(key(i, AWAITING)), instant(state.get(ANALYSED_AT)), analysis(state),
+          inconclusive(state, state.get(key(i, PAUSED_INCONCLUSIVE)))));
     }
     return Optional.empty();
   }
@@ -116,6 +131,7 @@ public record CanaryStageState(int stage, int stages, int weight, Instant deadli
   public Map<String, String> resumedAt(Map<String, String> state, Instant now) {
     Map<String, String> changed = new LinkedHashMap<>(state);
     changed.remove(key(stage, PAUSED_AT));
+    changed.remove(key(stage, PAUSED_INCONCLUSIVE));
     Duration left = remaining(now);
     if (left != null) {
       changed.put(key(stage, DEADLINE), now.plus(left).toString());
@@ -131,6 +147,7 @@ public record CanaryStageState(int stage, int stages, int weight, Instant deadli
     for (VerifyResult result : results) {
       entries.put("analysis." + result.id() + ".title", result.title());
       entries.put("analysis." + result.id() + ".passed", Boolean.toString(result.passed()));
+      entries.put("analysis." + result.id() + ".inconclusive", Boolean.toString(result.inconclusive()));
       entries.put("analysis." + result.id() + ".summary",
           result.evidence().summary() == null ? "" : result.evidence().summary());
     }
@@ -146,9 +163,22 @@ public record CanaryStageState(int stage, int stages, int weight, Instant deadli
     for (String id : ids.split(",")) {
       analysis.add(new Analysis(id, state.getOrDefault("analysis." + id + ".title", id),
           Boolean.parseBoolean(state.get("analysis." + id + ".passed")),
-          state.getOrDefault("analysis." + id + ".summary", "")));
+          state.getOrDefault("analysis." + id + ".summary", ""),
+          Boolean.parseBoolean(state.get("analysis." + id + ".inconclusive"))));
     }
     return analysis;
+  }
+
+  /** The titles of the checks {@code ids} names, as the last analysis stored them. */
+  private static List<String> inconclusive(Map<String, String> state, String ids) {
+    if (ids == null || ids.isEmpty()) {
+      return List.of();
+    }
+    List<String> titles = new ArrayList<>();
+    for (String id : ids.split(",")) {
+      titles.add(state.getOrDefault("analysis." + id + ".title", id));
+    }
+    return titles;
   }
 
   private static Instant instant(String text) {

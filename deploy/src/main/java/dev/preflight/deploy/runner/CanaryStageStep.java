@@ -7,6 +7,7 @@ import dev.preflight.checklists.deploy.AbortDecision;
 import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.deploy.VerifyResult;
 import dev.preflight.checklists.run.RunEvent;
+import dev.preflight.deploy.check.MetricContext;
 import dev.preflight.deploy.run.RunNote;
 import dev.preflight.deploy.run.TrackedRun;
 import dev.preflight.deploy.run.VerificationExecutor;
@@ -202,20 +203,34 @@ final class CanaryStageStep implements Step {
           });
     }
 
-    /** Runs every analysis check once; answers whether none failed, and fails the stage when one did. */
+    /**
+     * Runs every analysis check once, with the run's id and deploy start so a baseline is measured
+     * before the deploy and kept with the run. Answers whether none failed, and fails the stage
+     * when one did. A check that could not decide (no data, {@code noData: inconclusive}) pauses
+     * the stage for a person to Resume or Rollback, as a failure would be a guess either way.
+     */
     private Future<Boolean> analyse() {
-      return verifier.verify(plan.analysisChecks(), ctx.deployment().placeholders(), r -> {}, ctx.aborted())
+      Deployment d = ctx.deployment();
+      Map<String, String> placeholders = MetricContext.placeholders(d.placeholders(), ctx.run().id().toString(),
+          d.launchedAt());
+      return verifier.verify(plan.analysisChecks(), placeholders, r -> {}, ctx.aborted())
           .compose(results -> {
             Instant at = ctx.clock().instant();
             Map<String, String> entries = CanaryStageState.analysisEntries(results, at);
+            List<VerifyResult> failed = failed(results);
+            List<String> undecided = results.stream().filter(VerifyResult::inconclusive).map(VerifyResult::id).toList();
             return ctx.record(cur -> {
               Map<String, String> state = new LinkedHashMap<>(cur.deployState());
               state.putAll(entries);
+              if (failed.isEmpty() && !undecided.isEmpty() && !state.containsKey(key(stage, CanaryStageState.PAUSED_AT))) {
+                state.put(key(stage, CanaryStageState.PAUSED_AT), at.toString());
+                state.put(key(stage, CanaryStageState.PAUSED_INCONCLUSIVE), String.join(",", undecided));
+              }
               return cur.withDeployState(state);
             }).map(results);
           })
           .map(results -> {
-            List<VerifyResult> failed = results.stream().filter(r -> !r.passed()).toList();
+            List<VerifyResult> failed = failed(results);
             if (failed.isEmpty()) {
               return true;
             }
@@ -225,6 +240,11 @@ final class CanaryStageStep implements Step {
                 + first.evidence().summary());
             return false;
           });
+    }
+
+    /** The results that failed outright; an inconclusive one pauses rather than fails. */
+    private static List<VerifyResult> failed(List<VerifyResult> results) {
+      return results.stream().filter(r -> !r.passed() && !r.inconclusive()).toList();
     }
 
     private Void decide(TrackedRun now) {

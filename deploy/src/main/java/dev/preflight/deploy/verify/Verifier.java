@@ -95,8 +95,13 @@ public final class Verifier {
         } else if (spec instanceof CheckSpec.Smoke smoke) {
           result = runner.runSmoke(smoke, placeholders, variables)
               .map(outcome -> new VerifyResult(check.id(), check.title(), check.kind(), outcome.evidence(), outcome.steps()));
+        } else if (spec instanceof CheckSpec.Metric metric) {
+          // The run's id and deploy start ride in the placeholders for metric checks' baselines;
+          // the verdict tells a check without data (inconclusive) from a failed one.
+          result = runner.analyse(metric, variables, MetricContext.from(placeholders))
+              .map(outcome -> new VerifyResult(check.id(), check.title(), check.kind(), outcome.evidence(), List.of(),
+                  outcome.verdict()));
         } else {
-          // The run's id and deploy start ride in the placeholders for metric checks' baselines.
           result = runner.run(spec, variables, MetricContext.from(placeholders))
               .map(evidence -> new VerifyResult(check.id(), check.title(), check.kind(), evidence, List.of()));
         }

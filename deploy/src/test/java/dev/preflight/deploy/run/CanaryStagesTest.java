@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.preflight.checklists.analysis.Condition;
+import dev.preflight.checklists.analysis.MetricRule;
+import dev.preflight.checklists.analysis.NoData;
+import dev.preflight.checklists.analysis.Per;
 import dev.preflight.checklists.checklist.CheckSpec;
 import dev.preflight.checklists.checklist.Checklist;
 import dev.preflight.checklists.checklist.Item;
@@ -25,11 +30,14 @@ import dev.preflight.checklists.secret.Variables;
 import dev.preflight.deploy.TestDatabase;
 import dev.preflight.deploy.aws.AwsClients;
 import dev.preflight.deploy.check.CheckRunner;
+import dev.preflight.deploy.check.MetricBaselines;
+import dev.preflight.deploy.fake.LocalPrometheus;
 import dev.preflight.deploy.runner.CanaryStageState;
 import dev.preflight.deploy.target.CommandTarget;
 import dev.preflight.deploy.verify.Verifier;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
@@ -73,6 +81,7 @@ class CanaryStagesTest {
   private AwsClients aws;
   private final List<Pool> pools = new ArrayList<>();
   private final List<DeployRuns> replicas = new ArrayList<>();
+  private final List<LocalPrometheus> started = new ArrayList<>();
   private ChecklistRuns runs;
   private Pool pool;
   private Path calls;
@@ -99,6 +108,7 @@ class CanaryStagesTest {
   @AfterEach
   void tearDown() {
     replicas.forEach(DeployRuns::close);
+    started.forEach(LocalPrometheus::stop);
     pools.forEach(Pool::close);
     aws.close();
     vertx.close().toCompletionStage().toCompletableFuture().join();
@@ -201,7 +211,85 @@ class CanaryStagesTest {
     assertEquals(Refusal.Code.NO_CANARY_STAGE, refusal(deploys.promoteStage(runId, DEPLOYER_ROLES, DEPLOYER)));
   }
 
+  @Test
+  void anInconclusiveAnalysisPausesTheStageForAPersonAndResumeCarriesOn() throws Exception {
+    LocalPrometheus prometheus = prometheus();
+    RolloutPlan plan = metricPlan(prometheus, "app_canary_errors", "< 1", Duration.ofSeconds(2));
+    DeployRuns deploys = replica(config(plan), Duration.ofSeconds(30));
+    String runId = launch(deploys, "v2");
+
+    // The app does not report app_canary_errors yet: the check has no data, and noData is inconclusive.
+    TrackedRun paused = await(runId, run -> CanaryStageState.of(run.deployment())
+        .map(CanaryStageState::paused).orElse(false));
+
+    CanaryStageState held = CanaryStageState.of(paused.deployment()).orElseThrow();
+    assertEquals(1, held.number());
+    assertEquals(List.of("Canary errors"), held.inconclusive(), "the stage says which check could not decide");
+    assertTrue(held.analysis().get(0).inconclusive());
+    assertEquals(RunStatus.DEPLOYING, paused.run().status(), "neither promoted nor rolled back");
+    assertEquals(List.of("deploy v2", "weight v2 10"), calls(), "the traffic stays where it was");
+    assertTrue(held.remaining(Instant.now().plusSeconds(60)).toMillis() > 0, "the hold's clock stands still");
+
+    prometheus.gauge("app_canary_errors", 0);
+    get(prometheus.until("app_canary_errors", value -> value == 0));
+    TrackedRun resumed = get(deploys.resumeStage(runId, DEPLOYER_ROLES, DEPLOYER));
+    assertEquals(List.of(), CanaryStageState.of(resumed.deployment()).orElseThrow().inconclusive());
+    TrackedRun done = await(runId, run -> run.run().status() == RunStatus.SUCCEEDED);
+
+    assertEquals(List.of("deploy v2", "weight v2 10", "weight v2 50", "weight v2 100", "promote v2"), calls());
+    assertEquals("true", done.deployment().deployState().get("analysis.errors.passed"));
+    assertEquals(List.of("canary.resumed"), audited(runId));
+  }
+
+  @Test
+  void theAnalysisBaselineIsTakenBeforeTheDeployKeptWithTheRunAndABreachRollsBack() throws Exception {
+    LocalPrometheus prometheus = prometheus();
+    prometheus.gauge("app_canary_latency", 2);
+    get(prometheus.until("app_canary_latency", value -> value == 2));
+    RolloutPlan plan = metricPlan(prometheus, "app_canary_latency", "<= 2 * baseline", Duration.ofSeconds(2));
+    DeployRuns deploys = replica(config(plan), Duration.ofSeconds(30));
+    String runId = launch(deploys, "v2");
+    await(runId, run -> CanaryStageState.of(run.deployment()).map(held -> held.number() == 2).orElse(false));
+
+    assertEquals(List.of(2.0), baselines(runId), "one baseline, measured before the deploy and stored");
+    prometheus.gauge("app_canary_latency", 9);
+    TrackedRun done = await(runId, run -> run.run().status() == RunStatus.ROLLED_BACK);
+
+    assertEquals(List.of("deploy v2", "weight v2 10", "weight v2 50", "abort v2 0", "rollback"), calls());
+    assertTrue(done.deployment().failure().startsWith("Canary stage 2 of 3: Canary errors: "),
+        done.deployment().failure());
+    assertTrue(done.deployment().failure().contains("was 9 at "), "the failure names the value seen: "
+        + done.deployment().failure());
+    assertEquals(List.of(2.0), baselines(runId), "the stored baseline did not move");
+  }
+
   // Helpers
+
+  /** A real Prometheus scraping an app the test controls; the test is skipped without the binary. */
+  private LocalPrometheus prometheus() throws Exception {
+    assumeTrue(LocalPrometheus.available(), "needs /usr/bin/prometheus (Debian package prometheus)");
+    LocalPrometheus prometheus = get(new LocalPrometheus(vertx).start());
+    started.add(prometheus);
+    return prometheus;
+  }
+
+  /** Three stages (10, 50, 100) whose analysis is one prometheus check; no data is inconclusive. */
+  private RolloutPlan metricPlan(LocalPrometheus prometheus, String query, String condition, Duration hold) {
+    CheckSpec.Prometheus errors = new CheckSpec.Prometheus(prometheus.url(), query, null,
+        new MetricRule(Condition.parse(condition), Per.SERIES, null, Duration.ofSeconds(1), null, NoData.INCONCLUSIVE),
+        new CheckSpec.Timing(Duration.ofSeconds(2), 0, Duration.ZERO));
+    return new RolloutPlan(List.of(new RolloutPlan.Stage(10, hold), new RolloutPlan.Stage(50, hold),
+        new RolloutPlan.Stage(100, null)),
+        List.of(new Verification.VerifyCheck("errors", "Canary errors", Verification.Kind.HEALTH, errors)),
+        Duration.ofSeconds(1), RolloutPlan.Promote.AUTO, traffic());
+  }
+
+  private List<Double> baselines(String runId) throws Exception {
+    List<Double> values = new ArrayList<>();
+    get(pool.preparedQuery("select value from metric_baselines where run_id = $1")
+        .execute(Tuple.of(UUID.fromString(runId)))).forEach(row -> values.add(row.getDouble(0)));
+    return values;
+  }
 
   private RolloutPlan plan(RolloutPlan.Promote promote, Duration hold) {
     CheckSpec.Http errors = new CheckSpec.Http("GET", "http://127.0.0.1:" + port + "/errors", Map.of(), null,
@@ -235,7 +323,8 @@ class CanaryStagesTest {
     runs = new ChecklistRuns(vertx, repository, spec -> Future.failedFuture("unused"), config::checklist,
         Clock.systemUTC());
     CommandTarget command = new CommandTarget(vertx);
-    Verifier verifier = new Verifier(new CheckRunner(vertx, aws));
+    Verifier verifier = new Verifier(new CheckRunner(vertx, aws, new CompositeMeterRegistry(),
+        new MetricBaselines(pool)));
     DeployRuns replica = new DeployRuns(vertx, config, runs, repository, target -> command,
         (checks, placeholders, onResult, aborted) -> verifier.verify(checks, placeholders, Variables.of(Map.of()),
             onResult, aborted), Variables.of(Map.of()), Clock.systemUTC(), lease);

@@ -50,13 +50,20 @@ final class CanaryPart {
       String at = stage.analysedAt() == null ? ""
           : " (" + Spans.format(Duration.ofSeconds(Duration.between(stage.analysedAt(), now).getSeconds())) + " ago)";
       lines.add("*Analysis*" + at + ":");
-      stage.analysis().stream().limit(ANALYSIS_SHOWN).forEach(check -> lines.add((check.passed() ? "✅ " : "❌ ")
+      stage.analysis().stream().limit(ANALYSIS_SHOWN).forEach(check -> lines.add(icon(check)
           + Mrkdwn.inline(check.title(), TITLE_LIMIT) + ": " + Mrkdwn.inline(check.summary(), SUMMARY_LIMIT)));
       if (stage.analysis().size() > ANALYSIS_SHOWN) {
         lines.add("…and " + (stage.analysis().size() - ANALYSIS_SHOWN) + " more");
       }
     }
     return lines;
+  }
+
+  private static String icon(CanaryStageState.Analysis check) {
+    if (check.passed()) {
+      return "✅ ";
+    }
+    return check.inconclusive() ? "❔ " : "❌ ";
   }
 
   private static String hold(CanaryStageState stage, Instant now) {
@@ -69,7 +76,15 @@ final class CanaryPart {
     }
     // Whole seconds: the message is edited now and then, and tenths would only flicker.
     String span = Spans.format(Duration.ofSeconds(left.getSeconds())) + " of the hold left";
-    return stage.paused() ? "⏸️ paused with " + span : span;
+    if (!stage.paused()) {
+      return span;
+    }
+    if (stage.inconclusive().isEmpty()) {
+      return "⏸️ paused with " + span;
+    }
+    List<String> titles = stage.inconclusive().stream().map(title -> Mrkdwn.inline(title, TITLE_LIMIT)).toList();
+    return "⏸️ paused with " + span + ": analysis inconclusive: no data for " + String.join(", ", titles)
+        + "; Resume or Rollback";
   }
 
   /** Promote, Pause or Resume, Rollback, while the run holds a stage. */
