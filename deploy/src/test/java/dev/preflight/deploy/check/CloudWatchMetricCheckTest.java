@@ -79,7 +79,8 @@ class CloudWatchMetricCheckTest {
       data.add(MetricDatum.builder()
           .metricName(metric)
           .dimensions(Dimension.builder().name("LoadBalancer").value(LOAD_BALANCER.get("LoadBalancer")).build())
-          .timestamp(now.minus(Duration.ofMinutes(values.size() - 1 - i)).plusSeconds(5))
+          // A few seconds in the past: a datapoint after the end of the query's window would not be read.
+          .timestamp(now.minus(Duration.ofMinutes(values.size() - 1 - i)).minusSeconds(5))
           .value(values.get(i))
           .build());
     }
