@@ -3,7 +3,6 @@ package dev.preflight.deploy.check;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.preflight.checklists.analysis.Condition;
 import dev.preflight.checklists.analysis.MetricRule;
@@ -33,13 +32,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The prometheus check against a real Prometheus scraping a local app every second, whose error
- * share and latency the test sets (see {@link LocalPrometheus}).
+ * share and latency the test sets (see {@link LocalPrometheus}; its fake when the binary is
+ * missing). {@link PrometheusCheckOnFakePrometheusTest} runs the same tests against the fake.
  */
 @ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class PrometheusCheckTest {
 
@@ -50,19 +52,22 @@ class PrometheusCheckTest {
   /** The highest error rate over the last few seconds: a window judged after it is quiet holds no spike. */
   private static final String RECENT_WORST = "max_over_time((" + ERROR_RATE + ")[5s:1s])";
 
-  private static LocalPrometheus prometheus;
-  private static Pool pool;
-  private static AwsClients aws;
-  private static CheckRunner runner;
+  LocalPrometheus prometheus;
+  private Pool pool;
+  private AwsClients aws;
+  private CheckRunner runner;
+
+  /** The Prometheus these tests ask: the real one when the binary is here. */
+  LocalPrometheus newPrometheus(Vertx vertx) {
+    return new LocalPrometheus(vertx);
+  }
 
   @BeforeAll
-  static void start(Vertx vertx, VertxTestContext ctx) {
-    assumeTrue(LocalPrometheus.available(),
-        "the prometheus binary is missing (apt-get install -y prometheus): these tests need a real Prometheus");
+  void start(Vertx vertx, VertxTestContext ctx) {
     pool = PgBuilder.pool().connectingTo(TestDatabase.create().connectOptions()).using(vertx).build();
     aws = new AwsClients();
     runner = new CheckRunner(vertx, aws, new CompositeMeterRegistry(), new MetricBaselines(pool));
-    prometheus = new LocalPrometheus(vertx);
+    prometheus = newPrometheus(vertx);
     prometheus.errorShare(0.001);
     prometheus.gauge("app_latency_p95_seconds", 0.2);
     prometheus.start()
@@ -71,7 +76,7 @@ class PrometheusCheckTest {
   }
 
   @AfterAll
-  static void stop() {
+  void stop() {
     if (prometheus != null) {
       prometheus.stop();
       runner.close();
@@ -218,7 +223,7 @@ class PrometheusCheckTest {
     })));
   }
 
-  private static Future<Void> insertRun(String runId) {
+  private Future<Void> insertRun(String runId) {
     return pool.preparedQuery("insert into runs (id, kind, checklist_id, started_by, started_at, status) "
             + "values ($1, 'deploy', 'api-release', 'U0TEST', now(), 'VERIFYING')")
         .execute(Tuple.of(UUID.fromString(runId)))

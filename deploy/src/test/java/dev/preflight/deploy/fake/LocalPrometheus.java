@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /**
@@ -30,11 +31,18 @@ import java.util.function.Predicate;
  * {@code app_error_ratio} gauge), and records every request made to its {@code /api/v1/*} routes (for tests that need to see what a
  * check sent) and answers them as Prometheus refuses a query.
  *
- * <p>Needs the binary: {@link #available()} says whether it is on this machine.
+ * <p>Without the binary ({@link #available()}), or when the system property
+ * {@value #FORCE_FAKE} or the environment variable {@code PREFLIGHT_TEST_PROMETHEUS} is
+ * {@code fake}, a {@link FakePrometheus} scrapes the same app and answers the same HTTP API
+ * instead, and one line on standard output says so. With the binary the default stays the real
+ * Prometheus.
  */
 public final class LocalPrometheus {
 
   private static final Duration STARTUP_LIMIT = Duration.ofSeconds(30);
+  /** The system property that makes every fixture use {@link FakePrometheus}, binary or not. */
+  public static final String FORCE_FAKE = "preflight.test.prometheus";
+  private static final AtomicBoolean SAID = new AtomicBoolean();
 
   private final Vertx vertx;
   private final Map<String, Double> gauges = new ConcurrentHashMap<>();
@@ -50,9 +58,36 @@ public final class LocalPrometheus {
   private Path data;
   private int port;
   private WebClient client;
+  private final boolean useFake;
+  private FakePrometheus fake;
 
+  /** The real Prometheus when the binary is here and the fake is not asked for; otherwise the fake. */
   public LocalPrometheus(Vertx vertx) {
+    this(vertx, fakeAskedFor() || !available());
+  }
+
+  private LocalPrometheus(Vertx vertx, boolean useFake) {
     this.vertx = vertx;
+    this.useFake = useFake;
+  }
+
+  /** Always the fake: for the test that keeps the fallback path from rotting on machines that have the binary. */
+  public static LocalPrometheus fake(Vertx vertx) {
+    return new LocalPrometheus(vertx, true);
+  }
+
+  private static boolean fakeAskedFor() {
+    return "fake".equals(System.getProperty(FORCE_FAKE, System.getenv("PREFLIGHT_TEST_PROMETHEUS")));
+  }
+
+  /** Whether this fixture runs {@link FakePrometheus} rather than Debian's binary. */
+  public boolean isFake() {
+    return useFake;
+  }
+
+  /** The fake behind this fixture, when {@link #isFake()}. */
+  public FakePrometheus fakeServer() {
+    return fake;
   }
 
   public static boolean available() {
@@ -83,10 +118,25 @@ public final class LocalPrometheus {
         .compose(server -> {
           app = server;
           traffic = vertx.setPeriodic(100, id -> advance());
-          return vertx.executeBlocking(this::launch, false);
+          return useFake ? startFake() : vertx.executeBlocking(this::launch, false);
         })
         .compose(v -> ready(System.nanoTime() + STARTUP_LIMIT.toNanos()))
         .map(this);
+  }
+
+  private Future<Void> startFake() {
+    if (!SAID.getAndSet(true)) {
+      System.out.println(available()
+          ? "Prometheus tests: using FakePrometheus, a local fake of the Prometheus HTTP API (asked for by "
+              + FORCE_FAKE + "=fake or PREFLIGHT_TEST_PROMETHEUS=fake, or by the test)"
+          : "Prometheus tests: /usr/bin/prometheus is missing, so they run against FakePrometheus, a local fake of "
+              + "the Prometheus HTTP API (apt-get install -y prometheus for the real one)");
+    }
+    fake = new FakePrometheus(vertx, "127.0.0.1:" + app.actualPort());
+    return fake.start().map(started -> {
+      port = started.port();
+      return null;
+    });
   }
 
   private Void launch() throws IOException {
@@ -117,7 +167,7 @@ public final class LocalPrometheus {
     return client.getAbs(url() + "/-/ready").timeout(1000).send()
         .compose(response -> response.statusCode() == 200 ? Future.<Void>succeededFuture() : Future.failedFuture("not ready"))
         .recover(failure -> {
-          if (!process.isAlive()) {
+          if (process != null && !process.isAlive()) {
             return Future.failedFuture("prometheus exited with " + process.exitValue() + "; see " + data.resolve("prometheus.log"));
           }
           if (System.nanoTime() > deadline) {
@@ -185,6 +235,9 @@ public final class LocalPrometheus {
     vertx.cancelTimer(traffic);
     if (process != null) {
       process.destroyForcibly();
+    }
+    if (fake != null) {
+      fake.stop();
     }
     if (app != null) {
       app.close();
