@@ -128,8 +128,8 @@ class CanaryPrometheusInSlackTest {
         .equals(call.getString("thread_ts")) && call.getString("text", "").contains("5xx share under 0.5%")));
     String thread = note.getString("text");
     System.out.println("The note in the run's thread:\n" + thread);
-    assertTrue(thread.matches("(?s).*5xx share under 0\\.5%.*was 0\\.\\d+ at .*"),
-        "the thread names the value that failed: " + thread);
+    assertTrue(thread.matches("Canary stage 2 of 3 failed:\n• 5xx share under 0\\.5%: was 0\\.\\d+ at (?s).*"),
+        "the thread says which stage failed and the value that failed it: " + thread);
     // The stage's first failing look acts: the analysis runs every second, the check answers in
     // milliseconds, and Prometheus was already showing the spike when the clock started.
     // A generous bound, so that a loaded machine does not fail it; the figure printed above is the measure.
@@ -149,6 +149,11 @@ class CanaryPrometheusInSlackTest {
     assertEquals(List.of(ActionIds.CANARY_PROMOTE, ActionIds.CANARY_RESUME, ActionIds.CANARY_ROLLBACK,
         ActionIds.ABORT), Blocks.actionIds(paused));
     assertEquals(List.of("deploy v7.3.0", "weight v7.3.0 10"), calls(), "the traffic stays where it was");
+    JsonObject why = await(fake.awaitCall("chat.postMessage", call -> paused.getString("ts")
+        .equals(call.getString("thread_ts")) && call.getString("text", "").contains("Paused at stage")));
+    System.out.println("The note in the run's thread when the analysis had no data:\n" + why.getString("text"));
+    assertTrue(why.getString("text").matches("⏸️ Paused at stage 1 of 2 with [1-5]s of the hold left: no data for "
+        + "Queue depth under 100\\. Resume or Rollback\\."), why.getString("text"));
 
     prometheus.gauge("app_queue_depth", 12);
     await(prometheus.until("app_queue_depth", value -> value == 12));
@@ -159,6 +164,14 @@ class CanaryPrometheusInSlackTest {
 
     awaitMessage(ts, t -> t.contains("*Succeeded*"));
     assertEquals(List.of("deploy v7.3.0", "weight v7.3.0 10", "weight v7.3.0 100", "promote v7.3.0"), calls());
+    // Paused for several rounds of analysis before the Resume: told once in the thread and the audit log.
+    assertEquals(1, fake.replies(DEPLOYS, paused.getString("ts")).stream()
+        .filter(reply -> reply.getString("text", "").contains("Paused at stage")).count());
+    List<String> pauses = new ArrayList<>();
+    await(db.query("select coalesce(actor, 'Preflight') as actor, detail->>'reason' as reason from audit_log "
+        + "where action = 'canary.paused'").execute())
+        .forEach(row -> pauses.add(row.getString("actor") + ": " + row.getString("reason")));
+    assertEquals(List.of("Preflight: analysis inconclusive: no data"), pauses);
   }
 
   /** /deploy of the version; the environment launches by itself. Answers the version, which names the run's message. */

@@ -1,6 +1,7 @@
 package dev.preflight.deploy.run;
 
 import dev.preflight.checklists.deploy.VerifyResult;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -15,9 +16,19 @@ import java.util.List;
  * @param failed for a failed verification, the checks that failed; empty otherwise
  * @param step for a pipeline step's note, the step's name; null otherwise
  * @param link for a pipeline step's note, where to see more (a task's logs); or null
+ * @param stage for a canary stage's note, where the canary stood; null otherwise
  */
 public record RunNote(String runId, Kind kind, String actor, String text, String output, List<VerifyResult> failed,
-    String step, String link) {
+    String step, String link, Stage stage) {
+
+  /**
+   * Where a canary stood when the note was written.
+   *
+   * @param number the stage as people count, from 1
+   * @param of how many stages the rollout has
+   * @param left how much of the stage's hold was left; null for a stage without a hold
+   */
+  public record Stage(int number, int of, Duration left) {}
 
   /** What the note tells. */
   public enum Kind {
@@ -34,7 +45,11 @@ public record RunNote(String runId, Kind kind, String actor, String text, String
     /** A pipeline step (before or after the deploy or its rollback) passed; its output. */
     STEP_OUTPUT,
     /** A pipeline step failed: why, and its output. */
-    STEP_FAILED
+    STEP_FAILED,
+    /** A canary stage's analysis failed: the checks that failed; the traffic went back. */
+    CANARY_FAILED,
+    /** A canary stage paused because analysis checks had no data: those checks; a person decides. */
+    CANARY_PAUSED
   }
 
   public RunNote {
@@ -42,13 +57,23 @@ public record RunNote(String runId, Kind kind, String actor, String text, String
   }
 
   public RunNote(String runId, Kind kind, String actor, String text, String output, List<VerifyResult> failed) {
-    this(runId, kind, actor, text, output, failed, null, null);
+    this(runId, kind, actor, text, output, failed, null, null, null);
   }
 
   /** A pipeline step's ending: its name, its one line, its output (or null) and its link (or null). */
   public static RunNote step(String runId, boolean passed, String step, String summary, String output, String link) {
     return new RunNote(runId, passed ? Kind.STEP_OUTPUT : Kind.STEP_FAILED, null, summary, output, List.of(), step,
-        link);
+        link, null);
+  }
+
+  /** A canary stage's analysis failed: the checks that failed, with what they saw. */
+  public static RunNote canaryFailed(String runId, Stage stage, List<VerifyResult> failed) {
+    return new RunNote(runId, Kind.CANARY_FAILED, null, null, null, failed, null, null, stage);
+  }
+
+  /** A canary stage paused for a person: the checks that had no data. */
+  public static RunNote canaryPaused(String runId, Stage stage, List<VerifyResult> undecided) {
+    return new RunNote(runId, Kind.CANARY_PAUSED, null, null, null, undecided, null, null, stage);
   }
 
   /** A target's ending: its summary and, when it has one, its output. */

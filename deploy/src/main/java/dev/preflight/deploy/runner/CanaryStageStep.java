@@ -18,12 +18,15 @@ import dev.preflight.deploy.target.Targets;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One canary stage: the target sends the stage's weight of traffic to the new version, then the
@@ -218,28 +221,63 @@ final class CanaryStageStep implements Step {
             Instant at = ctx.clock().instant();
             Map<String, String> entries = CanaryStageState.analysisEntries(results, at);
             List<VerifyResult> failed = failed(results);
-            List<String> undecided = results.stream().filter(VerifyResult::inconclusive).map(VerifyResult::id).toList();
+            List<VerifyResult> undecided = results.stream().filter(VerifyResult::inconclusive).toList();
+            boolean pauses = failed.isEmpty() && !undecided.isEmpty();
+            AtomicReference<RunNote.Stage> pausedAt = new AtomicReference<>();
             return ctx.record(cur -> {
               Map<String, String> state = new LinkedHashMap<>(cur.deployState());
               state.putAll(entries);
-              if (failed.isEmpty() && !undecided.isEmpty() && !state.containsKey(key(stage, CanaryStageState.PAUSED_AT))) {
+              if (pauses && !state.containsKey(key(stage, CanaryStageState.PAUSED_AT))) {
                 state.put(key(stage, CanaryStageState.PAUSED_AT), at.toString());
-                state.put(key(stage, CanaryStageState.PAUSED_INCONCLUSIVE), String.join(",", undecided));
+                state.put(key(stage, CanaryStageState.PAUSED_INCONCLUSIVE),
+                    String.join(",", undecided.stream().map(VerifyResult::id).toList()));
               }
               return cur.withDeployState(state);
-            }).map(results);
+            }, "canary.paused", stored -> pauses ? pause(stored, undecided, at).map(where -> {
+              pausedAt.set(where);
+              return pauseDetail(where, undecided);
+            }) : Optional.empty()).map(paused -> {
+              if (paused) {
+                ctx.note(RunNote.canaryPaused(ctx.run().id(), pausedAt.get(), undecided));
+              }
+              return results;
+            });
           })
           .map(results -> {
             List<VerifyResult> failed = failed(results);
             if (failed.isEmpty()) {
               return true;
             }
-            ctx.note(RunNote.verificationFailed(ctx.run().id(), false, failed));
+            ctx.note(RunNote.canaryFailed(ctx.run().id(), new RunNote.Stage(stage + 1, plan.stages().size(), null),
+                failed));
             VerifyResult first = failed.get(0);
             fail("Canary stage " + (stage + 1) + " of " + plan.stages().size() + ": " + first.title() + ": "
                 + first.evidence().summary());
             return false;
           });
+    }
+
+    /**
+     * Where the stage stands if the analysis pauses it now: empty when the stored stage is already
+     * paused (by a person or an earlier look), so one pause is told once.
+     */
+    private Optional<RunNote.Stage> pause(Deployment stored, List<VerifyResult> undecided, Instant at) {
+      if (stored.deployState().containsKey(key(stage, CanaryStageState.PAUSED_AT))) {
+        return Optional.empty();
+      }
+      Duration left = CanaryStageState.of(stored).map(held -> held.remaining(at)).orElse(null);
+      return Optional.of(new RunNote.Stage(stage + 1, plan.stages().size(), left));
+    }
+
+    /** The audit entry of a pause for lack of data: why, where, and the checks that could not decide. */
+    private static JsonObject pauseDetail(RunNote.Stage where, List<VerifyResult> undecided) {
+      JsonObject detail = new JsonObject().put("reason", "analysis inconclusive: no data")
+          .put("stage", where.number()).put("stages", where.of())
+          .put("checks", new JsonArray(undecided.stream().map(VerifyResult::title).toList()));
+      if (where.left() != null) {
+        detail.put("holdLeftSeconds", where.left().toSeconds());
+      }
+      return detail;
     }
 
     /** The results that failed outright; an inconclusive one pauses rather than fails. */

@@ -19,6 +19,7 @@ import dev.preflight.deploy.target.Targets;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
 import java.time.Duration;
@@ -370,6 +371,11 @@ public final class RunDriver {
           return change.apply(conn, tracked);
         }))
         .map(after -> RunStatus.IN_FLIGHT.contains(after.run().status()));
+  }
+
+  /** An audit entry by the bot, written in the transaction of {@code conn}. */
+  Future<Void> audit(SqlConnection conn, String runId, String action, JsonObject detail) {
+    return repository.audit(conn, runId, Origin.bot("deploy"), action, detail);
   }
 
   void note(RunNote note) {

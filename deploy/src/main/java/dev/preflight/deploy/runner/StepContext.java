@@ -8,8 +8,12 @@ import dev.preflight.deploy.run.RunNote;
 import dev.preflight.deploy.run.TrackedRun;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /** What a step may see and do while the driver runs it: one run, under this drive's lease. */
@@ -81,6 +85,25 @@ public final class StepContext {
   public Future<Void> record(UnaryOperator<Deployment> change) {
     return driver.driven(drive, null, (conn, now) -> Future.succeededFuture(now.with(change.apply(now.deployment()))))
         .mapEmpty();
+  }
+
+  /**
+   * Writes what the step saw, like {@link #record}, with an audit entry by the bot when
+   * {@code audit} finds one in the run as stored before the change. It is asked under the run's
+   * row lock, so two looks at the same run never both write it. Answers whether it was written.
+   */
+  public Future<Boolean> record(UnaryOperator<Deployment> change, String action,
+      Function<Deployment, Optional<JsonObject>> audit) {
+    AtomicBoolean audited = new AtomicBoolean();
+    return driver.driven(drive, null, (conn, now) -> {
+      Optional<JsonObject> detail = audit.apply(now.deployment());
+      TrackedRun after = now.with(change.apply(now.deployment()));
+      if (detail.isEmpty()) {
+        return Future.succeededFuture(after);
+      }
+      audited.set(true);
+      return driver.audit(conn, run.id(), action, detail.get()).map(after);
+    }).map(more -> audited.get());
   }
 
   /** The run as stored now; a person may have changed it (promoted or paused a canary stage) since the step began. */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.preflight.checklists.analysis.Condition;
 import dev.preflight.checklists.analysis.MetricRule;
@@ -23,6 +22,7 @@ import dev.preflight.checklists.config.Service;
 import dev.preflight.checklists.deploy.AbortRule;
 import dev.preflight.checklists.deploy.Target;
 import dev.preflight.checklists.deploy.Verification;
+import dev.preflight.checklists.deploy.VerifyResult;
 import dev.preflight.checklists.run.Refusal;
 import dev.preflight.checklists.run.RunRuleException;
 import dev.preflight.checklists.run.RunStatus;
@@ -39,6 +39,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -53,6 +55,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -82,6 +85,7 @@ class CanaryStagesTest {
   private final List<Pool> pools = new ArrayList<>();
   private final List<DeployRuns> replicas = new ArrayList<>();
   private final List<LocalPrometheus> started = new ArrayList<>();
+  private final List<RunNote> notes = new CopyOnWriteArrayList<>();
   private ChecklistRuns runs;
   private Pool pool;
   private Path calls;
@@ -229,6 +233,25 @@ class CanaryStagesTest {
     assertEquals(RunStatus.DEPLOYING, paused.run().status(), "neither promoted nor rolled back");
     assertEquals(List.of("deploy v2", "weight v2 10"), calls(), "the traffic stays where it was");
     assertTrue(held.remaining(Instant.now().plusSeconds(60)).toMillis() > 0, "the hold's clock stands still");
+    // Two more rounds of analysis, still without data: the pause is told once, not every round.
+    Instant firstLook = held.analysedAt();
+    await(runId, run -> CanaryStageState.of(run.deployment()).map(CanaryStageState::analysedAt)
+        .map(at -> at.isAfter(firstLook.plusMillis(1500))).orElse(false));
+    JsonObject pause = pauseAudit(runId);
+    assertEquals(null, pause.getString("actor"), "Preflight paused it, not a person");
+    JsonObject detail = pause.getJsonObject("detail");
+    assertEquals("analysis inconclusive: no data", detail.getString("reason"));
+    assertEquals(1, detail.getInteger("stage"));
+    assertEquals(3, detail.getInteger("stages"));
+    assertEquals(new JsonArray().add("Canary errors"), detail.getJsonArray("checks"));
+    long left = detail.getLong("holdLeftSeconds");
+    assertTrue(left >= 0 && left <= 2, "the hold left when it paused: " + detail);
+    List<RunNote> pauseNotes = notes.stream().filter(n -> n.kind() == RunNote.Kind.CANARY_PAUSED).toList();
+    assertEquals(1, pauseNotes.size(), "one note in the thread per pause: " + pauseNotes);
+    assertEquals(1, pauseNotes.get(0).stage().number());
+    assertEquals(3, pauseNotes.get(0).stage().of());
+    assertEquals(left, pauseNotes.get(0).stage().left().toSeconds());
+    assertEquals(List.of("Canary errors"), pauseNotes.get(0).failed().stream().map(VerifyResult::title).toList());
 
     prometheus.gauge("app_canary_errors", 0);
     get(prometheus.until("app_canary_errors", value -> value == 0));
@@ -238,7 +261,7 @@ class CanaryStagesTest {
 
     assertEquals(List.of("deploy v2", "weight v2 10", "weight v2 50", "weight v2 100", "promote v2"), calls());
     assertEquals("true", done.deployment().deployState().get("analysis.errors.passed"));
-    assertEquals(List.of("canary.resumed"), audited(runId));
+    assertEquals(List.of("canary.paused", "canary.resumed"), audited(runId), "the pause and the resume, once each");
   }
 
   @Test
@@ -261,13 +284,18 @@ class CanaryStagesTest {
     assertTrue(done.deployment().failure().contains("was 9 at "), "the failure names the value seen: "
         + done.deployment().failure());
     assertEquals(List.of(2.0), baselines(runId), "the stored baseline did not move");
+    List<RunNote> failedNotes = notes.stream().filter(n -> n.kind() == RunNote.Kind.CANARY_FAILED).toList();
+    assertEquals(1, failedNotes.size(), "the thread is told which stage failed, not that verification did: " + notes);
+    assertEquals(2, failedNotes.get(0).stage().number());
+    assertEquals(3, failedNotes.get(0).stage().of());
+    assertEquals(List.of("Canary errors"), failedNotes.get(0).failed().stream().map(VerifyResult::title).toList());
+    assertTrue(notes.stream().noneMatch(n -> n.kind() == RunNote.Kind.VERIFICATION_FAILED), notes.toString());
   }
 
   // Helpers
 
-  /** A real Prometheus scraping an app the test controls; the test is skipped without the binary. */
+  /** A real Prometheus scraping an app the test controls (its fake when the binary is missing). */
   private LocalPrometheus prometheus() throws Exception {
-    assumeTrue(LocalPrometheus.available(), "needs /usr/bin/prometheus (Debian package prometheus)");
     LocalPrometheus prometheus = get(new LocalPrometheus(vertx).start());
     started.add(prometheus);
     return prometheus;
@@ -328,6 +356,7 @@ class CanaryStagesTest {
     DeployRuns replica = new DeployRuns(vertx, config, runs, repository, target -> command,
         (checks, placeholders, onResult, aborted) -> verifier.verify(checks, placeholders, Variables.of(Map.of()),
             onResult, aborted), Variables.of(Map.of()), Clock.systemUTC(), lease);
+    replica.onNote(notes::add);
     replicas.add(replica);
     return replica;
   }
@@ -358,6 +387,17 @@ class CanaryStagesTest {
 
   private List<String> calls() throws Exception {
     return Files.readAllLines(calls).stream().map(String::strip).toList();
+  }
+
+  /** The one {@code canary.paused} row of the run: who (the actor) and its detail. */
+  private JsonObject pauseAudit(String runId) throws Exception {
+    List<JsonObject> rows = new ArrayList<>();
+    get(pool.preparedQuery("select actor, detail from audit_log where run_id = $1 and action = 'canary.paused'")
+        .execute(Tuple.of(UUID.fromString(runId))))
+        .forEach(row -> rows.add(new JsonObject().put("actor", row.getString("actor"))
+            .put("detail", (JsonObject) row.getValue("detail"))));
+    assertEquals(1, rows.size(), "one canary.paused row for the one pause: " + rows);
+    return rows.get(0);
   }
 
   private List<String> audited(String runId) throws Exception {

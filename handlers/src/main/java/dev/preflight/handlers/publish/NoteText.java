@@ -1,9 +1,11 @@
 package dev.preflight.handlers.publish;
 
 import dev.preflight.checklists.deploy.VerifyResult;
+import dev.preflight.checklists.time.Spans;
 import dev.preflight.deploy.failure.Failures;
 import dev.preflight.deploy.run.RunNote;
 import dev.preflight.handlers.render.Mrkdwn;
+import java.time.Duration;
 import java.util.stream.Collectors;
 
 /**
@@ -28,7 +30,19 @@ final class NoteText {
       case GIVEN_UP -> note.text();
       case STEP_OUTPUT -> step("Step " + note.step() + " passed", note);
       case STEP_FAILED -> step("Step " + note.step() + " failed", note);
+      case CANARY_FAILED -> checks("Canary stage " + note.stage().number() + " of " + note.stage().of() + " failed", note);
+      case CANARY_PAUSED -> paused(note);
     };
+  }
+
+  /** Why a canary stage stopped its clock, and what a person can do about it. */
+  private static String paused(RunNote note) {
+    RunNote.Stage stage = note.stage();
+    String left = stage.left() == null ? ""
+        : " with " + Spans.format(Duration.ofSeconds(stage.left().toSeconds())) + " of the hold left";
+    String checks = note.failed().stream().map(check -> Mrkdwn.escape(check.title())).collect(Collectors.joining(", "));
+    return "⏸️ Paused at stage " + stage.number() + " of " + stage.of() + left + ": no data for " + checks
+        + ". Resume or Rollback.";
   }
 
   private static String target(String headline, RunNote note) {

@@ -87,4 +87,27 @@ class NoteTextTest {
         NoteText.of(RunNote.givenUp("r-1", "Preflight could not carry this deploy on: "
             + "the config no longer deploys api to prod")));
   }
+
+  @Test
+  void aFailedCanaryStageSaysWhichStageFailedWithEachChecksValues() {
+    VerifyResult share = new VerifyResult("error-rate-5xx", "5xx share under 0.5%", Verification.Kind.HEALTH,
+        Evidence.failure("was 0.0766517 at 2026-12-06T20:00:01Z, expected < 0.005", null, 1), List.of());
+
+    assertEquals("Canary stage 2 of 4 failed:\n• 5xx share under 0.5%: was 0.0766517 at 2026-12-06T20:00:01Z, "
+        + "expected < 0.005", NoteText.of(RunNote.canaryFailed("r-1", new RunNote.Stage(2, 4, null), List.of(share))));
+  }
+
+  @Test
+  void aCanaryStagePausedForLackOfDataSaysWhereItStoodAndWhatAPersonCanDo() {
+    VerifyResult queue = new VerifyResult("queue", "Queue depth <under> 100", Verification.Kind.HEALTH,
+        Evidence.failure("inconclusive: no data", null, 1), List.of());
+    VerifyResult share = new VerifyResult("share", "5xx share", Verification.Kind.HEALTH,
+        Evidence.failure("inconclusive: no data", null, 1), List.of());
+
+    assertEquals("⏸️ Paused at stage 2 of 4 with 1m 40s of the hold left: no data for Queue depth &lt;under&gt; 100. "
+        + "Resume or Rollback.", NoteText.of(RunNote.canaryPaused("r-1",
+            new RunNote.Stage(2, 4, java.time.Duration.ofMillis(100_400)), List.of(queue))));
+    assertEquals("⏸️ Paused at stage 3 of 3: no data for Queue depth &lt;under&gt; 100, 5xx share. Resume or Rollback.",
+        NoteText.of(RunNote.canaryPaused("r-1", new RunNote.Stage(3, 3, null), List.of(queue, share))));
+  }
 }
