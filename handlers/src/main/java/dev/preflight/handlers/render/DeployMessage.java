@@ -10,6 +10,7 @@ import static com.slack.api.model.block.composition.BlockCompositions.plainText;
 import com.slack.api.model.block.LayoutBlock;
 import dev.preflight.checklists.checklist.Item;
 import dev.preflight.checklists.deploy.Deployment;
+import dev.preflight.checklists.deploy.VerifyResult;
 import dev.preflight.checklists.deploy.EnvLock;
 import dev.preflight.checklists.deploy.LaunchGate;
 import dev.preflight.checklists.deploy.Release;
@@ -123,7 +124,7 @@ final class DeployMessage {
       blocks.add(section(s -> s.text(markdownText(line))));
     });
     lock.filter(l -> !lockHolds).ifPresent(l -> {
-      String line = Mrkdwn.clipEscaped(lockLine(l), Mrkdwn.SECTION_TEXT_LIMIT);
+      String line = Mrkdwn.clipEscaped(lockLine(l, d.failure()), Mrkdwn.SECTION_TEXT_LIMIT);
       blocks.add(section(s -> s.text(markdownText(line))));
     });
     return blocks;
@@ -133,7 +134,7 @@ final class DeployMessage {
   static String holdLine(Refusal hold, ChecklistRun run, Deployment d, String reactionName) {
     return switch (hold.code()) {
       case LOCKED -> "🔒 *Launch is held:* " + StatusWords.sentence("*" + Mrkdwn.inline(d.environment(), NAME_LIMIT)
-          + "* is locked by " + Mrkdwn.user(hold.lock().by()) + lockCause(hold.lock())) + " " + unlock(d)
+          + "* is locked by " + Mrkdwn.user(hold.lock().by()) + lockCause(hold.lock(), null)) + " " + unlock(d)
           + " opens it again; Launch then appears here.";
       case BLOCKERS_OPEN -> "⏳ *Launch waits for* " + blockers(run, hold.names())
           + ": tick, re-run or waive " + (hold.names().size() == 1 ? "it" : "them") + " below.";
@@ -217,7 +218,9 @@ final class DeployMessage {
       lines.add("⏱️ " + Spans.format(Duration.between(d.launchedAt(), now)) + " since launch");
     }
     if (d.failure() != null && !d.failure().isBlank()) {
-      lines.add("*What went wrong:* " + Mrkdwn.inline(d.failure(), FAILURE_LIMIT));
+      lines.add("*What went wrong:* " + failedCheck(d)
+          .map(check -> "*" + Mrkdwn.inline(check.title(), NAME_LIMIT) + "* failed (see *Verification* below)")
+          .orElseGet(() -> Mrkdwn.inline(d.failure(), FAILURE_LIMIT)));
     }
     if (d.rollbackAt() != null) {
       lines.add(rollbackLine(d));
@@ -256,20 +259,37 @@ final class DeployMessage {
     String who = d.rollbackBy() == null
         ? "↩️ Rollback started automatically"
         : "↩️ Rollback asked for by " + Mrkdwn.user(d.rollbackBy());
-    String reason = d.rollbackReason() == null || d.rollbackReason().isBlank()
+    // An automatic rollback's reason is the failure, which the message already tells once.
+    String reason = d.rollbackReason() == null || d.rollbackReason().isBlank() || d.rollbackReason().equals(d.failure())
         ? "" : ": “" + Mrkdwn.inline(d.rollbackReason(), REASON_LIMIT) + "”";
     return who + reason;
   }
 
+  /**
+   * The failed verification check the run's failure is, word for word ("title: summary"): its own
+   * line in the verification list tells what it saw, with more detail, so the status only names it.
+   */
+  private static Optional<VerifyResult> failedCheck(Deployment d) {
+    return d.verification().stream()
+        .filter(r -> !r.passed() && r.title() != null && r.evidence() != null)
+        .filter(r -> d.failure().equals(r.title() + ": " + r.evidence().summary()))
+        .findFirst();
+  }
+
   /** The environment's lock once the run has launched (a rollback sets one): who, why, how to open it. */
   static String lockLine(EnvLock lock) {
+    return lockLine(lock, null);
+  }
+
+  /** @param told the run's failure, told above: an automatic rollback's lock does not repeat it */
+  private static String lockLine(EnvLock lock, String told) {
     return StatusWords.sentence("🔒 *" + Mrkdwn.inline(lock.environment(), NAME_LIMIT) + "* is locked by "
-        + Mrkdwn.user(lock.by()) + lockCause(lock)) + " " + unlock(lock.service(), lock.environment())
+        + Mrkdwn.user(lock.by()) + lockCause(lock, told)) + " " + unlock(lock.service(), lock.environment())
         + " opens it again.";
   }
 
-  private static String lockCause(EnvLock lock) {
-    String cause = LockText.cause(lock, REASON_LIMIT);
+  private static String lockCause(EnvLock lock, String told) {
+    String cause = LockText.cause(lock, REASON_LIMIT, told);
     return cause.isBlank() ? "" : ": " + cause;
   }
 

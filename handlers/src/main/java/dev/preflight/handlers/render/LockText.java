@@ -21,10 +21,19 @@ public final class LockText {
 
   /** @param limit the most characters a person's reason (or the bot's) takes up */
   public static String cause(EnvLock lock, int limit) {
+    return cause(lock, limit, null);
+  }
+
+  /**
+   * @param told a failure the reader has just been told (the run's own, in its message): an
+   *     automatic rollback's lock whose reason is that failure does not say it again
+   */
+  public static String cause(EnvLock lock, int limit, String told) {
     if (lock.cause() instanceof LockCause.RolledBack rolledBack) {
       String from = "Rolled back from `" + Mrkdwn.echo(rolledBack.fromVersion()) + "`";
+      boolean repeats = told != null && told.equals(rolledBack.automaticReason());
       String why = rolledBack.automatic()
-          ? " automatically: " + Mrkdwn.inline(rolledBack.automaticReason(), limit)
+          ? " automatically" + (repeats ? "" : ": " + Mrkdwn.inline(rolledBack.automaticReason(), limit))
           : ", asked for by " + Mrkdwn.user(lock.by());
       return from + why + ". Unlock when the cause is understood";
     }

@@ -434,6 +434,31 @@ class DeployMessageTest {
   }
 
   @Test
+  void aFailureThatIsNoCheckIsToldInWhatWentWrongAndNotAgainByTheAutomaticRollback() {
+    Deployment failed = deploying().failed("migration failed: step.sh exited with code 3 after 88 ms");
+    Deployment rolling = failed.rollbackRequested(null, LATER, failed.failure());
+
+    Rendered message = render(ready().withStatus(RunStatus.ROLLING_BACK), rolling);
+
+    String status = status(message);
+    assertTrue(status.contains("*What went wrong:* migration failed: step.sh exited with code 3 after 88 ms"), status);
+    assertTrue(status.endsWith("↩️ Rollback started automatically"), status);
+    assertEquals(1, status.split("exited with code 3", -1).length - 1, status);
+  }
+
+  @Test
+  void aFailedCheckIsNamedInWhatWentWrongAndToldByItsOwnLine() {
+    Deployment failed = deploying().withVerification(List.of(health("api", false, "503 Service Unavailable")))
+        .failed("Health api: 503 Service Unavailable").finished(FINISHED);
+
+    Rendered message = render(ready().withStatus(RunStatus.FAILED), failed);
+
+    assertTrue(status(message).contains("*What went wrong:* *Health api* failed (see *Verification* below)"),
+        status(message));
+    assertEquals(1, message.allText().split("503 Service Unavailable", -1).length - 1, message.allText());
+  }
+
+  @Test
   void rollbackFailedSaysSoAndOffersRollbackAgain() {
     Deployment broken = succeeded().rollbackRequested("U0SRE", FINISHED, "bad release").failed("Rollback timed out")
         .finished(FINISHED.plus(Duration.ofMinutes(10)));

@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.preflight.checklists.checklist.Checklist;
 import dev.preflight.checklists.deploy.Deployment;
+import dev.preflight.checklists.deploy.EnvLock;
 import dev.preflight.checklists.deploy.Verification;
 import dev.preflight.checklists.deploy.VerifyResult;
 import dev.preflight.checklists.run.ChecklistRun;
@@ -111,7 +112,7 @@ class MessageNoiseTest {
   }
 
   @Test
-  void afterFailingOnlyTheLaunchAndTheFinishAreDatedAndTheRefusedConnectionIsToldOncePerLine() {
+  void afterFailingOnlyTheLaunchAndTheFinishAreDatedAndTheRefusedConnectionIsToldOnce() {
     Rendered message = render(prepared().withStatus(RunStatus.FAILED), failedOnARefusedConnection());
 
     String text = message.allText();
@@ -119,7 +120,30 @@ class MessageNoiseTest {
     assertTrue(text.contains("launched by <@U0LAUNCHER> " + Mrkdwn.date(LAUNCHED) + " · finished "
         + Mrkdwn.date(FINISHED)), text);
     assertTrue(text.contains("❌ *API answers on /ready* · health — " + REFUSED), text);
+    assertTrue(text.contains("*What went wrong:* *API answers on /ready* failed (see *Verification* below)"), text);
     assertNoIdAndNoRepeatedFailure(message);
+    assertEquals(1, refusals(text), "the check's own line says it, with the host; nothing else repeats it: " + text);
+  }
+
+  @Test
+  void afterAnAutomaticRollbackTheRefusedConnectionIsStillToldOnce() {
+    Deployment failed = failedOnARefusedConnection();
+    Deployment rolledBack = failed.rollbackRequested(null, FINISHED, failed.failure()).finished(FINISHED);
+
+    EnvLock lock = EnvLock.rolledBack("backend", "production", "v1.4.2", null, failed.failure(), FINISHED);
+    Rendered message = Rendered.of(RunMessage.render(deployRun(prepared().withStatus(RunStatus.ROLLED_BACK),
+        rolledBack), Optional.of(lock), "white_check_mark", NOW));
+
+    String text = message.allText();
+    assertTrue(text.contains("↩️ Rollback started automatically"), text);
+    assertTrue(text.contains("🔒 *production* is locked by Preflight: Rolled back from `v1.4.2` automatically. Unlock "
+        + "when the cause is understood."), "the lock says why it holds without repeating the failure: " + text);
+    assertFalse(text.contains("Rollback started automatically:"), "its reason is the failure, told already: " + text);
+    assertEquals(1, refusals(text), text);
+  }
+
+  private static int refusals(String text) {
+    return text.toLowerCase(Locale.ROOT).split("connection refused", -1).length - 1;
   }
 
   private static int dates(String text) {
