@@ -55,8 +55,9 @@ public final class DeploySubmission implements ViewSubmissionHandler {
     if (notADeployer.isPresent()) {
       return ctx.ackWithErrors(errors(new DeployCheck.Refused(DeployCheck.Field.ENVIRONMENT, notADeployer.get())));
     }
-    opener.open(passed, asker(payload.getView().getPrivateMetadata(), user), "view:" + ActionIds.DEPLOY_MODAL);
-    return ctx.ackWithUpdate(DeployModal.opening(opener.ack(passed, user)));
+    Replies.To asker = asker(payload.getView().getPrivateMetadata(), user);
+    opener.open(passed, asker, "view:" + ActionIds.DEPLOY_MODAL);
+    return ctx.ackWithUpdate(DeployModal.opening(opener.ackForForm(passed, user, asker)));
   }
 
   /**

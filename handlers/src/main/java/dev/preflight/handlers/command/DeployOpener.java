@@ -99,13 +99,28 @@ public final class DeployOpener {
    * yet, that their role is being checked, so nothing is promised that a refusal takes back.
    */
   public String ack(DeployCheck.Passed passed, String user) {
+    return ack(passed, user, "here");
+  }
+
+  /**
+   * As {@link #ack}, for the deploy form as it closes: a modal is no conversation, so the words
+   * name where a later refusal really arrives, which is where {@code asker} sends it: through the
+   * {@code /deploy}'s response_url, privately where it was typed; without one, by direct message.
+   */
+  public String ackForForm(DeployCheck.Passed passed, String user, Replies.To asker) {
+    return ack(passed, user, asker.responseUrl() == null ? "in a direct message"
+        : "privately in the conversation where you typed `/deploy`");
+  }
+
+  private String ack(DeployCheck.Passed passed, String user, String refusalComes) {
     if (roles.known(user).isPresent()) {
       return opening(passed);
     }
     return "Checking your role for a deploy of *" + Mrkdwn.escape(passed.service().name()) + "* `"
         + Mrkdwn.escape(passed.version()) + "` to *" + Mrkdwn.escape(passed.environment().name()) + "*… "
         + "If you may deploy there, its message opens"
-        + passed.channelId(config).map(id -> " in <#" + id + ">").orElse("") + "; if not, I will tell you here.";
+        + passed.channelId(config).map(id -> " in <#" + id + ">").orElse("") + "; if not, I will tell you "
+        + refusalComes + ".";
   }
 
   /** What the person is told at once: what opens, and where. */

@@ -1,6 +1,7 @@
 package dev.preflight.handlers.action;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -152,6 +153,28 @@ class DeploySubmissionTest {
           assertEquals(1, harness.fake.calls("usergroups.users.list").size(), "answered from the group read before");
           test.completeNow();
         })));
+  }
+
+  /**
+   * A form accepted while the person's roles are still unknown closes saying where a refusal
+   * would come, as a modal cannot be told anything later: where the {@code /deploy} was typed
+   * (its response_url), or by direct message when the form has none.
+   */
+  @Test
+  void aFormAcceptedBeforeTheRolesAreKnownSaysWhereALaterRefusalArrives(Vertx vertx) {
+    DeployOpener opener = new DeployOpener(config, null, roles, null, vertx.getOrCreateContext());
+    DeployCheck.Passed passed = (DeployCheck.Passed) DeploySubmission.check(config,
+        new DeployModal.Submitted("backend", "backend/production", "v1.4.2"));
+    String checking = "Checking your role for a deploy of *backend* `v1.4.2` to *production*… If you may deploy there, "
+        + "its message opens in <#" + DeployConfigs.DEPLOYS_CHANNEL + ">; if not, I will tell you ";
+
+    assertEquals(checking + "privately in the conversation where you typed `/deploy`.", opener.ackForForm(passed,
+        OUTSIDER, DeploySubmission.asker("C0TYPEDIN01 https://hooks.slack.com/commands/T0/1/abc", OUTSIDER)));
+    assertEquals(checking + "in a direct message.", opener.ackForForm(passed, OUTSIDER,
+        DeploySubmission.asker("C0TYPEDIN01", OUTSIDER)));
+    assertFalse(opener.ackForForm(passed, OUTSIDER, DeploySubmission.asker(null, OUTSIDER)).contains("tell you here"),
+        "a modal has no \"here\" once it closes");
+    assertEquals(checking + "here.", opener.ack(passed, OUTSIDER), "the typed command is answered where it was typed");
   }
 
   private void assertRoleRefusal(JsonObject body) {
