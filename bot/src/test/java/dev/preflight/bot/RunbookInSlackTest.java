@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.preflight.checklists.checklist.SignOffRule;
 import dev.preflight.checklists.checklist.SignOffRule.SignOffRequirement;
+import dev.preflight.checklists.config.ActionSpec;
+import dev.preflight.checklists.config.CommandAction;
 import dev.preflight.checklists.config.EcsRunTaskAction;
 import dev.preflight.checklists.config.EcsScaleAction;
 import dev.preflight.checklists.config.PreflightConfig;
@@ -45,6 +47,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,6 +92,13 @@ class RunbookInSlackTest {
           List.of("python", "{script}", "--todas"), Map.of(), "FARGATE", List.of("subnet-0b1"), List.of("sg-0e7"), false,
           "us-east-1", Duration.ofMinutes(1))));
 
+  /** Twelve steps that each run {@code true}: each passes in well under a second, two changes apiece. */
+  private static final Runbook FAST = new Runbook("fast-steps", "Twelve fast steps", null, List.of(), List.of("lead"),
+      SignOffRule.NONE, null, null, null, IntStream.rangeClosed(1, 12)
+          .mapToObj(n -> (ActionSpec) new CommandAction("Step number " + n, List.of("true"), Map.of(), null,
+              Duration.ofSeconds(20)))
+          .toList());
+
   private Vertx vertx;
   private TestDatabase database;
   private Pool pool;
@@ -101,7 +111,7 @@ class RunbookInSlackTest {
   void start(Vertx vertx, VertxTestContext ctx) {
     this.vertx = vertx;
     Map<String, Runbook> runbooks = new LinkedHashMap<>();
-    List.of(SCALE, APPROVED_SCALE, LEAD_ONLY, IN_PRODUCTION, RUN_ETL).forEach(r -> runbooks.put(r.id(), r));
+    List.of(SCALE, APPROVED_SCALE, LEAD_ONLY, IN_PRODUCTION, RUN_ETL, FAST).forEach(r -> runbooks.put(r.id(), r));
     PreflightConfig config = new PreflightConfig("preflight.yaml", PreflightConfig.DEFAULT_SIGN_OFF_REACTION,
         Map.of("sre", new Role("sre", List.of(SRE, LEAD), List.of()), "lead", new Role("lead", List.of(LEAD, LEAD2), List.of()),
             "qa", new Role("qa", List.of(QA), List.of())),
@@ -378,6 +388,36 @@ class RunbookInSlackTest {
         })
         .onComplete(ctx.succeeding(done -> ctx.verify(() -> {
           assertEquals(List.of(new FakeEcs.ScaleCall(CLUSTER, "backend", 3, false)), ecs.scaleCalls());
+          ctx.completeNow();
+        })));
+  }
+
+  /**
+   * The message is edited at most once a second however fast the steps change: changes that come
+   * meanwhile fold into the next edit, which shows the newest state. Counted as the fan-out
+   * benchmark counts: the edits Slack received for the message in every one-second window.
+   */
+  @Test
+  void fastStepsAreFoldedIntoOneEditASecondAndTheLastEditShowsTheEnd(VertxTestContext ctx) {
+    harness.command("/run", "fast-steps", LEAD, CHANNEL)
+        .compose(ack -> message(text -> text.contains("*Succeeded*")))
+        // The report is the thread's last reply: once it is there, no edit is still on its way.
+        .compose(message -> eventually(() -> Optional.of(harness.fake.replies(CHANNEL, message.getString("ts")))
+            .filter(replies -> replies.stream().anyMatch(r -> r.getString("text", "").startsWith("*Report*")))
+            .map(replies -> message)))
+        .onComplete(ctx.succeeding(message -> ctx.verify(() -> {
+          String ts = message.getString("ts");
+          int edits = harness.fake.editTimes(CHANNEL, ts).size();
+          int mostInASecond = harness.fake.mostEditsInAnySecond(CHANNEL, ts);
+          String text = harness.fake.message(CHANNEL, ts).orElseThrow().getString("text");
+          System.out.println("Runbook with " + FAST.steps().size() + " fast steps: " + edits
+              + " edits of its message, at most " + mostInASecond + " in any second");
+          assertTrue(text.endsWith("*Succeeded*: every step passed."), "the last edit shows the end: " + text);
+          for (int n = 1; n <= FAST.steps().size(); n++) {
+            assertTrue(text.contains(":white_check_mark: " + n + ". Step number " + n + " passed"), text);
+          }
+          assertEquals(1, mostInASecond, "one edit of the message in any one-second window; " + edits + " edits");
+          assertTrue(edits < 2 * FAST.steps().size(), "changes were folded together: " + edits + " edits");
           ctx.completeNow();
         })));
   }

@@ -295,6 +295,21 @@ public final class FakeSlack {
     return List.copyOf(editTimes.getOrDefault(channel + "/" + ts, List.of()));
   }
 
+  /** The most {@code chat.update}s of one message that fall within any one second, as the fan-out benchmark counts. */
+  public synchronized int mostEditsInAnySecond(String channel, String ts) {
+    List<Long> nanos = editTimes(channel, ts);
+    long second = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    int best = 0;
+    int from = 0;
+    for (int to = 0; to < nanos.size(); to++) {
+      while (nanos.get(to) - nanos.get(from) >= second) {
+        from++;
+      }
+      best = Math.max(best, to - from + 1);
+    }
+    return best;
+  }
+
   /** Answers the next call of {@code method} with {@code {"ok":false,"error":error}}. */
   public synchronized FakeSlack failNext(String method, String error) {
     failures.computeIfAbsent(method, m -> new ArrayList<>()).add(error);
