@@ -114,10 +114,10 @@ class FakePrometheusTest {
       System.out.println("FakePrometheusTest: no /usr/bin/prometheus to compare the fake with");
       return;
     }
+    assertEquals(LocalPrometheus.fakeAskedFor(), new LocalPrometheus(vertx).isFake(), "with the binary installed, "
+        + "the fixture runs the real Prometheus unless " + LocalPrometheus.FORCE_FAKE + "=fake asks for the fake");
     LocalPrometheus fake = start(LocalPrometheus.fake(vertx));
-    LocalPrometheus real = start(new LocalPrometheus(vertx));
-    assertTrue(!real.isFake(), "with the binary installed and no " + LocalPrometheus.FORCE_FAKE
-        + " set, the fixture runs the real Prometheus");
+    LocalPrometheus real = start(LocalPrometheus.real(vertx));
     for (LocalPrometheus p : List.of(fake, real)) {
       p.gauge("app_latency_p95_seconds", 0.4);
       p.errorShare(0.25);
