@@ -41,7 +41,8 @@ final class RolloutReader {
   private static final List<String> STABLE_KEYS = List.of("service", "targetGroup");
   private static final List<String> CANARY_KEYS = List.of("service", "targetGroup", "desiredCount");
   /** An ELBv2 ARN of one kind; a {@code ${NAME}} reference stands for one and is checked when it is resolved. */
-  private static final String ELB_ARN = "(arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\\d{12}:%s/\\S+|.*\\$\\{.+\\}.*)";
+  private static final String ELB_ARN = "(" + String.join(":", "arn", "aws[a-z-]*", "elasticloadbalancing",
+      "[a-z0-9-]+", "\\d{12}", "%s/\\S+") + "|.*\\$\\{.+\\}.*)";
   private static final Pattern RULE_ARN = Pattern.compile(ELB_ARN.formatted("listener-rule"));
   private static final Pattern LISTENER_ARN = Pattern.compile(ELB_ARN.formatted("listener"));
   private static final Pattern TARGET_GROUP_ARN = Pattern.compile(ELB_ARN.formatted("targetgroup"));

@@ -2,8 +2,10 @@ package dev.preflight.deploy.fake;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * forward weights, and every weight set in order, so a test can assert what the load balancer
  * held at each stage. Failures are scripted per action: throttling, server errors, a refusal.
  * Signatures are recorded, not checked.
+ *
+ * <p>Started {@linkplain #startBeside beside} another fake, it passes every JSON-protocol call
+ * (one with {@code X-Amz-Target}, as ECS's) on to it, so a bot with one AWS endpoint reaches both.
  */
 public final class FakeElbv2 {
 
@@ -34,6 +39,8 @@ public final class FakeElbv2 {
   private final Map<String, List<Failure>> failures = new LinkedHashMap<>();
   private String rawAnswer;
   private HttpServer server;
+  private HttpClient others;
+  private URI othersEndpoint;
 
   private record Failure(int status, String code, String message) {}
 
@@ -46,6 +53,15 @@ public final class FakeElbv2 {
           fake.server = server;
           return fake;
         });
+  }
+
+  /** A fake that passes calls with {@code X-Amz-Target} on to {@code others} (FakeEcs's endpoint). */
+  public static Future<FakeElbv2> startBeside(Vertx vertx, URI others) {
+    return start(vertx).map(fake -> {
+      fake.others = vertx.createHttpClient();
+      fake.othersEndpoint = others;
+      return fake;
+    });
   }
 
   public URI endpoint() {
@@ -103,6 +119,10 @@ public final class FakeElbv2 {
   }
 
   private void handle(HttpServerRequest request) {
+    if (others != null && request.getHeader("X-Amz-Target") != null) {
+      passOn(request);
+      return;
+    }
     request.body().onSuccess(body -> {
       Map<String, String> params = form(body.toString(StandardCharsets.UTF_8));
       String action = params.getOrDefault("Action", "");
@@ -111,6 +131,20 @@ public final class FakeElbv2 {
       request.response().setStatusCode(Integer.parseInt(answer[0])).putHeader("Content-Type", "text/xml")
           .end(answer[1]);
     });
+  }
+
+  private void passOn(HttpServerRequest request) {
+    request.body()
+        .compose(body -> others.request(new RequestOptions().setMethod(request.method())
+                .setHost(othersEndpoint.getHost()).setPort(othersEndpoint.getPort()).setURI(request.uri())
+                .setHeaders(request.headers()))
+            .compose(out -> out.send(body)))
+        .compose(answer -> answer.body().map(body -> {
+          request.response().setStatusCode(answer.statusCode()).headers().addAll(answer.headers());
+          return body;
+        }))
+        .onSuccess(body -> request.response().end(body))
+        .onFailure(failure -> request.response().setStatusCode(502).end(String.valueOf(failure.getMessage())));
   }
 
   private synchronized String[] answer(String action, Map<String, String> params) {
