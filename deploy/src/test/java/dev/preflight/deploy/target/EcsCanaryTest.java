@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -173,113 +174,125 @@ class EcsCanaryTest {
     return "arn:aws:ecs:us-east-1:123456789012:task-definition/" + revision;
   }
 
+  /** Canary calls made one after another against a fresh rule: each outcome, and the weights the rule held after it. */
+  private final class Played {
+    final List<String> seen = new ArrayList<>();
+    final List<TargetOutcome> outcomes = new ArrayList<>();
+    final Canary canary = target.canary().orElseThrow();
+    final String version;
+    RolloutPlan.Traffic.TargetGroups traffic;
+    DeployJob job;
+
+    Played(String version) {
+      this.version = version;
+    }
+
+    /** Runs the calls in order on a new rule; fails at the first failed outcome. */
+    Future<Played> play(List<Function<Played, Future<TargetOutcome>>> calls) {
+      return rule().compose(rule -> {
+        traffic = traffic(rule);
+        job = job(version, null, traffic);
+        Future<Void> chain = Future.succeededFuture();
+        for (Function<Played, Future<TargetOutcome>> call : calls) {
+          chain = chain.compose(v -> call.apply(this)).compose(this::record);
+        }
+        return chain.map(this);
+      });
+    }
+
+    private Future<Void> record(TargetOutcome outcome) {
+      outcomes.add(outcome);
+      if (!outcome.succeeded()) {
+        return Future.failedFuture(outcome.summary() + "\n" + outcome.detail());
+      }
+      return held(traffic.forwarder()).map(weights -> {
+        seen.add(weights);
+        return null;
+      });
+    }
+  }
+
   @Test
   void aHealthyCanaryMovesTheWeightsStageByStageThenTheStableServiceTakesTheNewRevision(VertxTestContext ctx) {
     assumeTrue(moto != null, "moto is not installed");
-    List<String> seen = new ArrayList<>();
-    List<TargetOutcome> outcomes = new ArrayList<>();
-    Canary canary = target.canary().orElseThrow();
-    rule().compose(rule -> {
-      RolloutPlan.Traffic.TargetGroups traffic = traffic(rule);
-      DeployJob job = job("v2.0.0", null, traffic);
-      return target.deploy(job, new EcsTestJournal())
-          .compose(outcome -> step(outcomes, outcome, rule, seen))
-          .compose(v -> {
-            // The deploy went to the canary service only.
-            assertEquals(arn("web:2"), ecs.serviceTaskDefinition("prod", "web-canary"));
-            assertEquals("registry.example.com/web:v2.0.0", ecs.images(arn("web:2")).get("web"));
-            assertEquals(1, ecs.counts("prod", "web-canary")[0]);
-            assertEquals(web1, ecs.serviceTaskDefinition("prod", "web"));
-            return canary.shift(job, traffic, 5);
-          })
-          .compose(outcome -> step(outcomes, outcome, rule, seen))
-          .compose(v -> canary.shift(job, traffic, 25))
-          .compose(outcome -> step(outcomes, outcome, rule, seen))
-          .compose(v -> canary.shift(job, traffic, 100))
-          .compose(outcome -> step(outcomes, outcome, rule, seen))
-          .compose(v -> canary.promote(job, traffic))
-          .compose(outcome -> step(outcomes, outcome, rule, seen));
-    }).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-      assertEquals(List.of("100/0", "95/5", "75/25", "0/100", "100/0"), seen);
-      outcomes.forEach(outcome -> assertTrue(outcome.succeeded(), outcome.summary()));
-      assertEquals("Traffic at 25%", outcomes.get(2).summary());
-      assertEquals("Promoted: prod/web runs web:2 with all traffic; web-canary scaled to 0",
-          outcomes.get(4).summary());
-      // The stable service runs the new revision; the canary service is down to no tasks.
-      assertEquals(arn("web:2"), ecs.serviceTaskDefinition("prod", "web"));
-      assertEquals(List.of(new UpdateServiceCall("prod", "web-canary", arn("web:2")),
-          new UpdateServiceCall("prod", "web", arn("web:2")),
-          new UpdateServiceCall("prod", "web-canary", arn("web:2"))), ecs.updateServiceCalls());
-      assertEquals(List.of(new ScaleCall("prod", "web-canary", 1, false), new ScaleCall("prod", "web", null, false),
-          new ScaleCall("prod", "web-canary", 0, false)), ecs.scaleCalls());
-      ctx.completeNow();
-    })));
+    new Played("v2.0.0").play(List.of(
+        p -> target.deploy(p.job, new EcsTestJournal()),
+        p -> p.canary.shift(p.job, p.traffic, 5),
+        p -> p.canary.shift(p.job, p.traffic, 25),
+        p -> p.canary.shift(p.job, p.traffic, 100),
+        p -> p.canary.promote(p.job, p.traffic)))
+        .onComplete(ctx.succeeding(played -> ctx.verify(() -> {
+          assertEquals(List.of("100/0", "95/5", "75/25", "0/100", "100/0"), played.seen);
+          assertEquals("Traffic at 25%", played.outcomes.get(2).summary());
+          assertEquals("Promoted: prod/web runs web:2 with all traffic; web-canary scaled to 0",
+              played.outcomes.get(4).summary());
+          // The deploy retagged the stable service's revision for the canary service (one task); promote
+          // moved the stable service onto it and scaled the canary service down.
+          assertEquals("registry.example.com/web:v2.0.0", ecs.images(arn("web:2")).get("web"));
+          assertEquals(arn("web:2"), ecs.serviceTaskDefinition("prod", "web"));
+          assertEquals(List.of(new ScaleCall("prod", "web-canary", 1, false), new ScaleCall("prod", "web", null, false),
+              new ScaleCall("prod", "web-canary", 0, false)), ecs.scaleCalls());
+          assertEquals(List.of(new UpdateServiceCall("prod", "web-canary", arn("web:2")),
+              new UpdateServiceCall("prod", "web", arn("web:2")),
+              new UpdateServiceCall("prod", "web-canary", arn("web:2"))), ecs.updateServiceCalls());
+          ctx.completeNow();
+        })));
   }
 
-  private static Future<Void> step(List<TargetOutcome> outcomes, TargetOutcome outcome, String rule,
-      List<String> seen) {
-    outcomes.add(outcome);
-    if (!outcome.succeeded()) {
-      return Future.failedFuture(outcome.summary() + "\n" + outcome.detail());
-    }
-    return held(rule).map(weights -> {
-      seen.add(weights);
-      return null;
-    });
+  @Test
+  void aPromoteRepeatedAfterARestartSendsTheStableServiceNothingNew(VertxTestContext ctx) {
+    assumeTrue(moto != null, "moto is not installed");
+    new Played("v2.0.0").play(List.of(
+        p -> target.deploy(p.job, new EcsTestJournal()),
+        p -> p.canary.shift(p.job, p.traffic, 100),
+        p -> p.canary.promote(p.job, p.traffic),
+        // The bot died before the stage's end was stored: the successor promotes again.
+        p -> p.canary.promote(p.job, p.traffic)))
+        .onComplete(ctx.succeeding(played -> ctx.verify(() -> {
+          assertEquals(List.of("100/0", "0/100", "100/0", "100/0"), played.seen);
+          assertEquals(1, ecs.updateServiceCalls().stream().filter(call -> call.service().equals("web")).count(),
+              "one UpdateService for the stable service: " + ecs.updateServiceCalls());
+          assertEquals(arn("web:2"), ecs.serviceTaskDefinition("prod", "web"));
+          ctx.completeNow();
+        })));
   }
 
   @Test
   void aFailedAnalysisSendsTheTrafficBackAtOnceAndTheRollbackLeavesTheStableServiceAlone(VertxTestContext ctx) {
     assumeTrue(moto != null, "moto is not installed");
-    List<String> seen = new ArrayList<>();
-    List<TargetOutcome> outcomes = new ArrayList<>();
-    Canary canary = target.canary().orElseThrow();
-    rule().compose(rule -> {
-      RolloutPlan.Traffic.TargetGroups traffic = traffic(rule);
-      DeployJob job = job("v2.0.1", null, traffic);
-      return target.deploy(job, new EcsTestJournal())
-          .compose(outcome -> step(outcomes, outcome, rule, seen))
-          .compose(v -> canary.shift(job, traffic, 5))
-          .compose(outcome -> step(outcomes, outcome, rule, seen))
-          .compose(v -> canary.abort(job, traffic))
-          .compose(outcome -> step(outcomes, outcome, rule, seen))
-          // The abort rule then rolls back to what the stable service ran before the deploy.
-          .compose(v -> target.rollback(job(null, web1, traffic), new EcsTestJournal()))
-          .compose(outcome -> step(outcomes, outcome, rule, seen));
-    }).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-      assertEquals(List.of("100/0", "95/5", "100/0", "100/0"), seen);
-      assertEquals("Traffic back on the stable version", outcomes.get(2).summary());
-      assertEquals(0, ecs.counts("prod", "web-canary")[0]);
-      // Nothing was sent to the stable service: it never left its revision.
-      assertEquals(web1, ecs.serviceTaskDefinition("prod", "web"));
-      assertFalse(ecs.updateServiceCalls().stream().anyMatch(call -> call.service().equals("web")),
-          ecs.updateServiceCalls().toString());
-      ctx.completeNow();
-    })));
+    new Played("v2.0.1").play(List.of(
+        p -> target.deploy(p.job, new EcsTestJournal()),
+        p -> p.canary.shift(p.job, p.traffic, 5),
+        p -> p.canary.abort(p.job, p.traffic),
+        // The abort rule then rolls back to what the stable service ran before the deploy.
+        p -> target.rollback(job(null, web1, p.traffic), new EcsTestJournal())))
+        .onComplete(ctx.succeeding(played -> ctx.verify(() -> {
+          assertEquals(List.of("100/0", "95/5", "100/0", "100/0"), played.seen);
+          assertEquals("Traffic back on the stable version", played.outcomes.get(2).summary());
+          assertEquals(0, ecs.counts("prod", "web-canary")[0]);
+          // Nothing was sent to the stable service: it never left its revision.
+          assertEquals(web1, ecs.serviceTaskDefinition("prod", "web"));
+          assertFalse(ecs.updateServiceCalls().stream().anyMatch(call -> call.service().equals("web")),
+              ecs.updateServiceCalls().toString());
+          ctx.completeNow();
+        })));
   }
 
   @Test
   void aRollbackAfterPromoteRestoresTheStableServiceWithTheTrafficOnIt(VertxTestContext ctx) {
     assumeTrue(moto != null, "moto is not installed");
-    List<String> seen = new ArrayList<>();
-    List<TargetOutcome> outcomes = new ArrayList<>();
-    Canary canary = target.canary().orElseThrow();
-    rule().compose(rule -> {
-      RolloutPlan.Traffic.TargetGroups traffic = traffic(rule);
-      DeployJob job = job("v2.0.0", null, traffic);
-      return target.deploy(job, new EcsTestJournal())
-          .compose(outcome -> canary.shift(job, traffic, 100))
-          .compose(outcome -> step(outcomes, outcome, rule, seen))
-          .compose(v -> canary.promote(job, traffic))
-          .compose(outcome -> target.rollback(job("1.0.0", web1, traffic), new EcsTestJournal()))
-          .compose(outcome -> step(outcomes, outcome, rule, seen));
-    }).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-      assertEquals(List.of("0/100", "100/0"), seen);
-      assertEquals(web1, ecs.serviceTaskDefinition("prod", "web"));
-      assertEquals(new UpdateServiceCall("prod", "web", web1), ecs.updateServiceCalls().get(ecs.updateServiceCalls()
-          .size() - 1));
-      ctx.completeNow();
-    })));
+    new Played("v2.0.0").play(List.of(
+        p -> target.deploy(p.job, new EcsTestJournal()),
+        p -> p.canary.shift(p.job, p.traffic, 100),
+        p -> p.canary.promote(p.job, p.traffic),
+        p -> target.rollback(job("1.0.0", web1, p.traffic), new EcsTestJournal())))
+        .onComplete(ctx.succeeding(played -> ctx.verify(() -> {
+          assertEquals(List.of("100/0", "0/100", "100/0", "100/0"), played.seen);
+          assertEquals(web1, ecs.serviceTaskDefinition("prod", "web"));
+          List<UpdateServiceCall> updates = ecs.updateServiceCalls();
+          assertEquals(new UpdateServiceCall("prod", "web", web1), updates.get(updates.size() - 1));
+          ctx.completeNow();
+        })));
   }
 
   @Test
