@@ -223,7 +223,19 @@ final class RolloutReader {
       listenerValue.get().error("give listenerRule or listener, not both",
           "the stages weigh one forward action: a rule's, or the listener's default action");
     } else if (ruleValue.isPresent()) {
-      forwarder = ruleValue.get().matching(RULE_ARN, "is not a listener rule ARN", "write listenerRule: " + RULE_EXAMPLE);
+      Value rule = ruleValue.get();
+      forwarder = rule.text().filter(text -> {
+        if (RULE_ARN.matcher(text).matches()) {
+          return true;
+        }
+        if (LISTENER_ARN.matcher(text).matches()) {
+          rule.error("`" + text + "` is a listener ARN, not a listener rule's",
+              "to weigh the listener's default action, write listener: instead of listenerRule:");
+        } else {
+          rule.error("`" + text + "` is not a listener rule ARN", "write listenerRule: " + RULE_EXAMPLE);
+        }
+        return false;
+      });
     } else if (listenerValue.isPresent()) {
       forwarder = listenerValue.get().matching(LISTENER_ARN, "is not a listener ARN",
           "write listener: " + LISTENER_EXAMPLE);

@@ -154,7 +154,11 @@ class RolloutConfigTest {
                 + "one forward action: a rule's, or the listener's default action)"),
         bad("a listener ARN given as the rule", withEcsRollout(ecsTraffic("listenerRule: " + LISTENER, BLUE,
             "api-canary", GREEN)),
-            ENV.formatted(18) + "rollout.traffic.listenerRule: `" + LISTENER + "` is not a listener rule ARN (write "
+            ENV.formatted(18) + "rollout.traffic.listenerRule: `" + LISTENER + "` is a listener ARN, not a listener "
+                + "rule's (to weigh the listener's default action, write listener: instead of listenerRule:)"),
+        bad("a rule that is not an ARN", withEcsRollout(ecsTraffic("listenerRule: web-rule", BLUE, "api-canary",
+            GREEN)),
+            ENV.formatted(18) + "rollout.traffic.listenerRule: `web-rule` is not a listener rule ARN (write "
                 + "listenerRule: " + EXAMPLE_RULE + ")"),
         bad("a target group that is not an ARN", withEcsRollout(ecsTraffic("listenerRule: " + RULE, "web-blue",
             "api-canary", GREEN)),
