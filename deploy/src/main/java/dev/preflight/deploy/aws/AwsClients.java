@@ -133,6 +133,11 @@ public final class AwsClients implements AutoCloseable {
     return credentials;
   }
 
+  /** Counts calls made beside the SDK's clients, as theirs are counted. */
+  AwsCallMetrics metrics() {
+    return metrics;
+  }
+
   /** Where every call goes instead of AWS, when the bot was given one (tests, moto). */
   public Optional<URI> endpoint() {
     return endpoint;

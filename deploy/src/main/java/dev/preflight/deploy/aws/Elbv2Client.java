@@ -51,10 +51,11 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 public final class Elbv2Client {
 
   /** One query API: what requests are signed for, where they go, and the version they speak. */
-  public record Api(String signingName, String endpointPrefix, String version, String endpointVariable) {}
+  public record Api(String serviceName, String signingName, String endpointPrefix, String version,
+      String endpointVariable) {}
 
-  public static final Api ELBV2 = new Api("elasticloadbalancing", "elasticloadbalancing", "2015-12-01",
-      "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2");
+  public static final Api ELBV2 = new Api("ElasticLoadBalancingV2", "elasticloadbalancing", "elasticloadbalancing",
+      "2015-12-01", "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2");
 
   /** A target group and its share of a forward action. */
   public record Weighted(String targetGroupArn, int weight) {}
@@ -139,7 +140,10 @@ public final class Elbv2Client {
         .collect(Collectors.joining("&"));
     URI endpoint = endpoint(region);
     Context context = vertx.getOrCreateContext();
-    return attempt(context, endpoint, region, action, body.getBytes(StandardCharsets.UTF_8), 1);
+    // Counted once per call however many attempts it took, as the SDK's calls are.
+    return attempt(context, endpoint, region, action, body.getBytes(StandardCharsets.UTF_8), 1)
+        .onComplete(done -> aws.metrics().count(api.serviceName(), action, done.succeeded() ? "success"
+            : done.cause() instanceof Elbv2Exception ? "error" : "failure"));
   }
 
   /**

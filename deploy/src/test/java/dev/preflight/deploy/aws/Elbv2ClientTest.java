@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.preflight.deploy.aws.Elbv2Client.Weighted;
 import dev.preflight.deploy.fake.FakeElbv2;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -41,6 +42,7 @@ class Elbv2ClientTest {
   private static final List<Weighted> CANARY_AT_5 = List.of(new Weighted(BLUE, 95), new Weighted(GREEN, 5));
 
   private FakeElbv2 fake;
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private AwsClients clients;
   private Elbv2Client client;
 
@@ -49,7 +51,7 @@ class Elbv2ClientTest {
     FakeElbv2.start(vertx).onComplete(ctx.succeeding(started -> {
       fake = started.forwarding(RULE, BLUE);
       clients = new AwsClients(Optional.of(fake.endpoint()),
-          StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTESTTESTTEST", "dummy-secret-key")));
+          StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTESTTESTTEST", "dummy-secret-key")), meters);
       client = new Elbv2Client(vertx, clients);
       ctx.completeNow();
     }));
@@ -60,6 +62,13 @@ class Elbv2ClientTest {
     client.close();
     clients.close();
     fake.close();
+  }
+
+  /** preflight.aws.calls for one ELBv2 operation and outcome, as the bot's metrics show it. */
+  private double counted(String operation, String outcome) {
+    var counter = meters.find("preflight.aws.calls").tags("service", "ElasticLoadBalancingV2", "operation", operation,
+        "outcome", outcome).counter();
+    return counter == null ? 0 : counter.count();
   }
 
   @Test
@@ -97,6 +106,7 @@ class Elbv2ClientTest {
     client.forward(RULE, CANARY_AT_5).onComplete(ctx.succeeding(weights -> ctx.verify(() -> {
       assertEquals(3, fake.calls().size(), "two throttled attempts, then the one that went through");
       assertEquals(List.of("95/5"), fake.weightsSet(RULE));
+      assertEquals(1.0, counted("ModifyRule", "success"), "one call counted, however many attempts");
       ctx.completeNow();
     })));
   }
@@ -121,6 +131,7 @@ class Elbv2ClientTest {
           failure.getMessage());
       assertFalse(((Elbv2Exception) failure).retryable());
       assertEquals(1, fake.calls().size(), "a refusal is not sent again");
+      assertEquals(1.0, counted("ModifyRule", "error"));
       ctx.completeNow();
     })));
   }

@@ -50,7 +50,7 @@ class EcsCanaryTest {
 
   private static final String REGION = "us-east-1";
   private static final Duration POLL = Duration.ofMillis(50);
-  private static final Elbv2Client.Api EC2 = new Elbv2Client.Api("ec2", "ec2", "2016-11-15", "AWS_ENDPOINT_URL_EC2");
+  private static final Elbv2Client.Api EC2 = new Elbv2Client.Api("EC2", "ec2", "ec2", "2016-11-15", "AWS_ENDPOINT_URL_EC2");
   private static final StaticCredentialsProvider CREDENTIALS =
       StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTESTTESTTEST", "dummy-secret-key"));
 
