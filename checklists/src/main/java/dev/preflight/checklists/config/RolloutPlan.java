@@ -74,5 +74,16 @@ public record RolloutPlan(List<Stage> stages, List<Verification.VerifyCheck> ana
 
     /** A GitHub Actions canary: the workflow is dispatched at each stage with this input set to the weight. */
     record WorkflowInput(String input) implements Traffic {}
+
+    /**
+     * An ECS canary: two services of the app behind one ALB listener rule (or a listener's default
+     * action) that forwards to two target groups with weights. The stable service is the target's
+     * own; the canary service runs the new task definition during the stages.
+     *
+     * @param forwarder the listener rule ARN, or the listener ARN whose default action forwards
+     * @param canaryDesiredCount how many tasks the canary service runs during the stages
+     */
+    record TargetGroups(String forwarder, String stableService, String stableTargetGroup, String canaryService,
+        String canaryTargetGroup, int canaryDesiredCount) implements Traffic {}
   }
 }

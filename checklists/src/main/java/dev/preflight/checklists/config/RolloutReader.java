@@ -37,6 +37,24 @@ final class RolloutReader {
       + "{ weight: [\"./deploy.sh\", \"canary\", \"{version}\", \"{weight}\"] }";
   private static final String WEIGHT_ARGV_HINT =
       "write weight: [\"./deploy.sh\", \"canary\", \"{version}\", \"{weight}\"], run at each stage";
+  private static final List<String> ECS_TRAFFIC_KEYS = List.of("listenerRule", "listener", "stable", "canary");
+  private static final List<String> STABLE_KEYS = List.of("service", "targetGroup");
+  private static final List<String> CANARY_KEYS = List.of("service", "targetGroup", "desiredCount");
+  /** An ELBv2 ARN of one kind; a {@code ${NAME}} reference stands for one and is checked when it is resolved. */
+  private static final String ELB_ARN = "(" + String.join(":", "arn", "aws[a-z-]*", "elasticloadbalancing",
+      "[a-z0-9-]+", "\\d{12}", "%s/\\S+") + "|.*\\$\\{.+\\}.*)";
+  private static final Pattern RULE_ARN = Pattern.compile(ELB_ARN.formatted("listener-rule"));
+  private static final Pattern LISTENER_ARN = Pattern.compile(ELB_ARN.formatted("listener"));
+  private static final Pattern TARGET_GROUP_ARN = Pattern.compile(ELB_ARN.formatted("targetgroup"));
+  private static final String RULE_EXAMPLE =
+      "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee";
+  private static final String LISTENER_EXAMPLE =
+      "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2";
+  private static final String TARGET_GROUP_EXAMPLE =
+      "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web-blue/6d0ecf831eec9f09";
+  private static final String ECS_TRAFFIC_HINT = "an ecs target shifts traffic between two target groups: write "
+      + "traffic: { listenerRule: <rule ARN>, stable: { targetGroup: <ARN> }, canary: { service: web-canary, "
+      + "targetGroup: <ARN> } }";
   /** What a canary command may use besides the three every deploy fills. */
   private static final List<String> TRAFFIC_PLACEHOLDERS = List.of("service", "version", "environment", "weight");
 
@@ -162,8 +180,8 @@ final class RolloutReader {
 
   /**
    * How the target shifts traffic: a command target runs the team's own program with each
-   * stage's weight; a GitHub Actions target dispatches its workflow with the weight as an input.
-   * An ECS target cannot in this version.
+   * stage's weight; a GitHub Actions target dispatches its workflow with the weight as an input;
+   * an ECS target weighs two target groups in an ALB listener rule's forward action.
    */
   private static Traffic traffic(Mapping fields, Target target) {
     if (target instanceof Target.GithubActions) {
@@ -175,9 +193,15 @@ final class RolloutReader {
           .map(RolloutPlan.Traffic.WorkflowInput::new)
           .orElse(new RolloutPlan.Traffic.WorkflowInput(DEFAULT_INPUT));
     }
+    if (target instanceof Target.Ecs ecs) {
+      return fields.require("traffic", ECS_TRAFFIC_HINT)
+          .flatMap(Value::mapping)
+          .map(traffic -> ecsTraffic(traffic.allow(ECS_TRAFFIC_KEYS), ecs))
+          .orElse(null);
+    }
     if (!(target instanceof Target.Command)) {
-      fields.get("stages", "").ifPresent(stages -> stages.error("canary stages need a command or github-actions "
-          + "target; a " + target.kind() + " target cannot shift traffic between two versions here",
+      fields.get("stages", "").ifPresent(stages -> stages.error("canary stages need a command, github-actions "
+          + "or ecs target; a " + target.kind() + " target cannot shift traffic between two versions here",
           "deploy with target: { command: {...} } and a traffic.weight program, or leave rollout out"));
       return null;
     }
@@ -185,6 +209,86 @@ final class RolloutReader {
         .flatMap(Value::mapping)
         .map(traffic -> commandTraffic(traffic.allow(TRAFFIC_KEYS)))
         .orElse(null);
+  }
+
+  /**
+   * An ECS canary: the listener rule (or listener) whose forward action the stages weigh, the
+   * stable side (the target's own service) and the canary service, each with its target group.
+   */
+  private static Traffic ecsTraffic(Mapping traffic, Target.Ecs target) {
+    Optional<Value> ruleValue = traffic.get("listenerRule", "write listenerRule: " + RULE_EXAMPLE);
+    Optional<Value> listenerValue = traffic.get("listener", "write listener: " + LISTENER_EXAMPLE);
+    Optional<String> forwarder = Optional.empty();
+    if (ruleValue.isPresent() && listenerValue.isPresent()) {
+      listenerValue.get().error("give listenerRule or listener, not both",
+          "the stages weigh one forward action: a rule's, or the listener's default action");
+    } else if (ruleValue.isPresent()) {
+      Value rule = ruleValue.get();
+      forwarder = rule.text().filter(text -> {
+        if (RULE_ARN.matcher(text).matches()) {
+          return true;
+        }
+        if (LISTENER_ARN.matcher(text).matches()) {
+          rule.error("`" + text + "` is a listener ARN, not a listener rule's",
+              "to weigh the listener's default action, write listener: instead of listenerRule:");
+        } else {
+          rule.error("`" + text + "` is not a listener rule ARN", "write listenerRule: " + RULE_EXAMPLE);
+        }
+        return false;
+      });
+    } else if (listenerValue.isPresent()) {
+      forwarder = listenerValue.get().matching(LISTENER_ARN, "is not a listener ARN",
+          "write listener: " + LISTENER_EXAMPLE);
+    } else {
+      traffic.error("needs listenerRule or listener", "name the ALB listener rule that forwards to both target "
+          + "groups: listenerRule: " + RULE_EXAMPLE + ", or listener: <listener ARN> for its default action");
+    }
+    Optional<Mapping> stable = traffic.require("stable", "write stable: { targetGroup: " + TARGET_GROUP_EXAMPLE + " }")
+        .flatMap(Value::mapping)
+        .map(side -> side.allow(STABLE_KEYS));
+    Optional<Mapping> canary = traffic.require("canary",
+        "write canary: { service: web-canary, targetGroup: " + TARGET_GROUP_EXAMPLE + " }")
+        .flatMap(Value::mapping)
+        .map(side -> side.allow(CANARY_KEYS));
+    Optional<String> stableGroup = stable.flatMap(side -> targetGroup(side));
+    boolean stableServiceOk = stable.flatMap(side -> side.get("service", "leave service out: it is the target's"))
+        .map(value -> value.text().filter(name -> {
+          if (!name.equals(target.service())) {
+            value.error("the stable service is the target's, `" + target.service() + "`, not `" + name + "`",
+                "leave service out of stable, or name the target's service");
+          }
+          return name.equals(target.service());
+        }).isPresent())
+        .orElse(true);
+    Optional<String> canaryService = canary.flatMap(side -> side.require("service", "write service: web-canary")
+        .flatMap(value -> value.text().filter(name -> {
+          if (name.equals(target.service())) {
+            value.error("the canary service must be another service than the stable one (`" + name + "`)",
+                "run the new version in a second ECS service of the same cluster, e.g. " + name + "-canary");
+          }
+          return !name.equals(target.service());
+        })));
+    Optional<String> canaryGroup = canary.flatMap(side -> targetGroup(side));
+    if (stableGroup.isPresent() && canaryGroup.isPresent() && stableGroup.get().equals(canaryGroup.get())) {
+      canary.get().get("targetGroup", "").ifPresent(value -> value.error("is the stable side's target group too",
+          "each service has its own target group; the rule weighs one against the other"));
+      canaryGroup = Optional.empty();
+    }
+    Optional<Integer> desired = canary.flatMap(side -> side.get("desiredCount", "write desiredCount: 1"))
+        .map(value -> value.integer(1, 1000))
+        .orElse(Optional.of(1));
+    if (forwarder.isEmpty() || stableGroup.isEmpty() || !stableServiceOk || canaryService.isEmpty()
+        || canaryGroup.isEmpty() || desired.isEmpty()) {
+      return null;
+    }
+    return new Traffic.TargetGroups(forwarder.get(), target.service(), stableGroup.get(), canaryService.get(),
+        canaryGroup.get(), desired.get());
+  }
+
+  private static Optional<String> targetGroup(Mapping side) {
+    return side.require("targetGroup", "write targetGroup: " + TARGET_GROUP_EXAMPLE)
+        .flatMap(value -> value.matching(TARGET_GROUP_ARN, "is not a target group ARN",
+            "write targetGroup: " + TARGET_GROUP_EXAMPLE));
   }
 
   private static Traffic commandTraffic(Mapping traffic) {

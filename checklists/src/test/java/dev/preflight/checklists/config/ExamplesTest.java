@@ -57,8 +57,8 @@ class ExamplesTest {
 
   @Test
   void everySeedSystemHasItsConfig() throws IOException {
-    assertEquals(List.of("alojamientos-compose.yaml", "alojamientos-pipeline.yaml", "fluxion-ecs.yaml",
-        "sti-chat-canary.yaml", "sti-chat.yaml"),
+    assertEquals(List.of("alojamientos-compose.yaml", "alojamientos-pipeline.yaml", "fluxion-ecs-canary.yaml",
+        "fluxion-ecs.yaml", "sti-chat-canary.yaml", "sti-chat.yaml"),
         systems().map(file -> file.getFileName().toString()).toList());
   }
 
@@ -88,6 +88,22 @@ class ExamplesTest {
         new RolloutPlan.Stage(25, Duration.ofMinutes(30)), new RolloutPlan.Stage(100, null)), production.rollout().stages());
     assertEquals(RolloutPlan.Promote.AUTO, production.rollout().promote());
     assertEquals(List.of("api-health", "chat-latency"),
+        production.rollout().analysis().stream().map(Verification.VerifyCheck::id).toList());
+    assertTrue(production.abort().automaticRollback());
+  }
+
+  @Test
+  void fluxionsEcsCanaryWeighsTwoTargetGroupsOfOneRuleAndWatchesTheCanarys5xxRate() {
+    Service.Environment production = system("fluxion-ecs-canary.yaml", "backend", "production");
+    assertEquals(List.of(new RolloutPlan.Stage(5, Duration.ofMinutes(10)), new RolloutPlan.Stage(25, Duration.ofMinutes(10)),
+        new RolloutPlan.Stage(100, null)), production.rollout().stages());
+    RolloutPlan.Traffic.TargetGroups traffic = assertInstanceOf(RolloutPlan.Traffic.TargetGroups.class,
+        production.rollout().traffic());
+    assertEquals("fluxion-backend", traffic.stableService());
+    assertEquals("fluxion-backend-canary", traffic.canaryService());
+    assertTrue(traffic.forwarder().contains(":listener-rule/app/fluxion-alb/"));
+    assertTrue(traffic.canaryTargetGroup().contains(":targetgroup/fluxion-backend-green/"));
+    assertEquals(List.of("canary-5xx"),
         production.rollout().analysis().stream().map(Verification.VerifyCheck::id).toList());
     assertTrue(production.abort().automaticRollback());
   }

@@ -136,22 +136,104 @@ class RolloutConfigTest {
             """),
             ENV.formatted(18) + "rollout.traffic: required (a command target shifts traffic with its own program: "
                 + "write traffic: { weight: [\"./deploy.sh\", \"canary\", \"{version}\", \"{weight}\"] })"),
-        bad("canary stages on an ECS target", ConfigErrorsTest.withEnvironment("""
-            checklist: api-release
-            deployers: [sre]
-            target: { ecs: { cluster: main, service: api, container: app } }
-            rollout:
-              stages: [{ weight: 5, hold: 1m }, { weight: 100 }]
-              promote: manual
-            """),
-            ENV.formatted(15) + "rollout.stages: canary stages need a command or github-actions target; a ecs target "
-                + "cannot shift traffic between two versions here (deploy with target: { command: {...} } and a traffic.weight "
-                + "program, or leave rollout out)"),
+        bad("an ECS canary without traffic", withEcsRollout(""),
+            ENV.formatted(15) + "rollout.traffic: required (an ecs target shifts traffic between two target groups: "
+                + "write traffic: { listenerRule: <rule ARN>, stable: { targetGroup: <ARN> }, canary: { service: "
+                + "web-canary, targetGroup: <ARN> } })"),
+        bad("an ECS canary naming neither a rule nor a listener", withEcsRollout("""
+            traffic:
+              stable: { targetGroup: %s }
+              canary: { service: api-canary, targetGroup: %s }
+            """.formatted(BLUE, GREEN)),
+            ENV.formatted(18) + "rollout.traffic: needs listenerRule or listener (name the ALB listener rule that "
+                + "forwards to both target groups: listenerRule: " + EXAMPLE_RULE + ", or listener: <listener ARN> "
+                + "for its default action)"),
+        bad("an ECS canary naming a rule and a listener", withEcsRollout(ecsTraffic(
+            "listenerRule: " + RULE + "\nlistener: " + LISTENER, BLUE, "api-canary", GREEN)),
+            ENV.formatted(19) + "rollout.traffic.listener: give listenerRule or listener, not both (the stages weigh "
+                + "one forward action: a rule's, or the listener's default action)"),
+        bad("a listener ARN given as the rule", withEcsRollout(ecsTraffic("listenerRule: " + LISTENER, BLUE,
+            "api-canary", GREEN)),
+            ENV.formatted(18) + "rollout.traffic.listenerRule: `" + LISTENER + "` is a listener ARN, not a listener "
+                + "rule's (to weigh the listener's default action, write listener: instead of listenerRule:)"),
+        bad("a rule that is not an ARN", withEcsRollout(ecsTraffic("listenerRule: web-rule", BLUE, "api-canary",
+            GREEN)),
+            ENV.formatted(18) + "rollout.traffic.listenerRule: `web-rule` is not a listener rule ARN (write "
+                + "listenerRule: " + EXAMPLE_RULE + ")"),
+        bad("a target group that is not an ARN", withEcsRollout(ecsTraffic("listenerRule: " + RULE, "web-blue",
+            "api-canary", GREEN)),
+            ENV.formatted(19) + "rollout.traffic.stable.targetGroup: `web-blue` is not a target group ARN (write "
+                + "targetGroup: arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web-blue/6d0ecf831eec9f09)"),
+        bad("the canary in the stable service", withEcsRollout(ecsTraffic("listenerRule: " + RULE, BLUE, "api",
+            GREEN)),
+            ENV.formatted(20) + "rollout.traffic.canary.service: the canary service must be another service than the "
+                + "stable one (`api`) (run the new version in a second ECS service of the same cluster, e.g. api-canary)"),
+        bad("a stable service other than the target's", withEcsRollout("""
+            traffic:
+              listenerRule: %s
+              stable: { service: web, targetGroup: %s }
+              canary: { service: api-canary, targetGroup: %s }
+            """.formatted(RULE, BLUE, GREEN)),
+            ENV.formatted(19) + "rollout.traffic.stable.service: the stable service is the target's, `api`, not `web` "
+                + "(leave service out of stable, or name the target's service)"),
+        bad("one target group on both sides", withEcsRollout(ecsTraffic("listenerRule: " + RULE, BLUE, "api-canary",
+            BLUE)),
+            ENV.formatted(20) + "rollout.traffic.canary.targetGroup: is the stable side's target group too (each "
+                + "service has its own target group; the rule weighs one against the other)"),
         bad("an interval under a second", withRollout("""
             stages: [{ weight: 5, hold: 1m }, { weight: 100 }]
             interval: 500ms
             """ + analysis + TRAFFIC),
             ENV.formatted(19) + "rollout.interval: must be at least 1s (write interval: 1m)"));
+  }
+
+  private static final String RULE = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/api/"
+      + "50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee";
+  private static final String LISTENER = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/api/"
+      + "50dc6c495c0c9188/f2f7dc8efc522ab2";
+  private static final String EXAMPLE_RULE = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/"
+      + "web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee";
+  private static final String BLUE = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/api-blue/"
+      + "6d0ecf831eec9f09";
+  private static final String GREEN = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/api-green/"
+      + "943f017f100becff";
+
+  /** An ECS environment (service api) whose rollout has two stages, then {@code rest} from line 17. */
+  private static String withEcsRollout(String rest) {
+    return ConfigErrorsTest.withEnvironment("""
+        checklist: api-release
+        deployers: [sre]
+        target: { ecs: { cluster: main, service: api, container: app } }
+        rollout:
+          stages: [{ weight: 5, hold: 1m }, { weight: 100 }]
+          promote: manual
+        """ + rest.indent(2));
+  }
+
+  /** {@code traffic:} with the forwarder line(s) from line 18, then stable and canary. */
+  private static String ecsTraffic(String forwarder, String stableGroup, String canaryService, String canaryGroup) {
+    return "traffic:\n" + forwarder.indent(2) + "  stable: { targetGroup: " + stableGroup + " }\n"
+        + "  canary: { service: " + canaryService + ", targetGroup: " + canaryGroup + " }\n";
+  }
+
+  @Test
+  void anEcsCanaryNamesTheRuleAndBothSidesAndTheStableServiceIsTheTargets(@TempDir Path dir) throws IOException {
+    PreflightConfig config = ConfigLoader.load(write(dir, withEcsRollout(ecsTraffic("listenerRule: " + RULE, BLUE,
+        "api-canary", GREEN))));
+    assertEquals(new Traffic.TargetGroups(RULE, "api", BLUE, "api-canary", GREEN, 1),
+        config.services().get("api").environments().get("production").rollout().traffic());
+  }
+
+  @Test
+  void anEcsCanaryMayWeighAListenersDefaultActionWithMoreCanaryTasks(@TempDir Path dir) throws IOException {
+    PreflightConfig config = ConfigLoader.load(write(dir, withEcsRollout("""
+        traffic:
+          listener: %s
+          stable: { service: api, targetGroup: %s }
+          canary: { service: api-canary, targetGroup: %s, desiredCount: 2 }
+        """.formatted(LISTENER, BLUE, GREEN))));
+    assertEquals(new Traffic.TargetGroups(LISTENER, "api", BLUE, "api-canary", GREEN, 2),
+        config.services().get("api").environments().get("production").rollout().traffic());
   }
 
   @ParameterizedTest(name = "{0}")

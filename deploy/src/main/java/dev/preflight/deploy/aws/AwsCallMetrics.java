@@ -30,9 +30,13 @@ final class AwsCallMetrics implements ExecutionInterceptor {
   }
 
   private void count(ExecutionAttributes attributes, String outcome) {
-    meters.counter("preflight.aws.calls",
-        "service", nonNull(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME)),
-        "operation", nonNull(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)),
+    count(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME),
+        attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), outcome);
+  }
+
+  /** One call made without an SDK client (ELBv2 over its query protocol), counted the same way. */
+  void count(String service, String operation, String outcome) {
+    meters.counter("preflight.aws.calls", "service", nonNull(service), "operation", nonNull(operation),
         "outcome", outcome).increment();
   }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsAsyncClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -69,6 +70,7 @@ public final class AwsClients implements AutoCloseable {
   private CloudFrontAsyncClient cloudFront;
   private SdkAsyncHttpClient http;
   private Region defaultRegion;
+  private AwsCredentialsProvider defaultCredentials;
   private boolean closed;
 
   /** Region, credentials and endpoint all come from the SDK's default chains. */
@@ -117,6 +119,28 @@ public final class AwsClients implements AutoCloseable {
       cloudFront = configure(CloudFrontAsyncClient.builder(), Region.AWS_GLOBAL).build();
     }
     return cloudFront;
+  }
+
+  /**
+   * The credentials every client here signs with: the ones given, or the SDK's default chain.
+   * Resolving them may read files or ask instance metadata, so do it on a worker.
+   */
+  public synchronized AwsCredentialsProvider credentials() {
+    if (credentials == null) {
+      defaultCredentials = defaultCredentials == null ? DefaultCredentialsProvider.builder().build() : defaultCredentials;
+      return defaultCredentials;
+    }
+    return credentials;
+  }
+
+  /** Counts calls made beside the SDK's clients, as theirs are counted. */
+  AwsCallMetrics metrics() {
+    return metrics;
+  }
+
+  /** Where every call goes instead of AWS, when the bot was given one (tests, moto). */
+  public Optional<URI> endpoint() {
+    return endpoint;
   }
 
   /** The named region, or the default chain's, or {@code us-east-1} when nothing is configured. */
@@ -175,6 +199,13 @@ public final class AwsClients implements AutoCloseable {
   @Override
   public synchronized void close() {
     closed = true;
+    if (defaultCredentials instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        LOG.debug("Closing the default AWS credentials failed", e);
+      }
+    }
     ecs.values().forEach(EcsAsyncClient::close);
     secretsManager.values().forEach(SecretsManagerAsyncClient::close);
     rds.values().forEach(RdsAsyncClient::close);

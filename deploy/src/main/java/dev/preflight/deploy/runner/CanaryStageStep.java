@@ -74,7 +74,7 @@ final class CanaryStageStep implements Step {
     RolloutPlan plan = ctx.environment().rollout();
     Deployment d = ctx.deployment();
     DeployJob job = new DeployJob(ctx.run().id(), d.service(), d.environment(), d.version(), null,
-        ctx.environment().target(), ctx.variables());
+        ctx.environment().target(), ctx.variables(), ctx.environment().rollout().traffic());
     Optional<Canary> canary = targets.forTarget(ctx.environment().target()).canary();
     if (canary.isEmpty() || plan.traffic() == null) {
       String why = "The " + ctx.environment().target().kind() + " target cannot shift traffic for canary stages";

@@ -48,7 +48,7 @@ final class DeployStep implements Step {
   public Future<StepResult> run(StepContext ctx) {
     Deployment d = ctx.deployment();
     DeployJob job = new DeployJob(ctx.run().id(), d.service(), d.environment(), d.version(), null,
-        ctx.environment().target(), ctx.variables());
+        ctx.environment().target(), ctx.variables(), ctx.environment().rollout().traffic());
     DeployTarget target = targets.forTarget(ctx.environment().target());
     return previousRecorded(ctx, target, job).compose(v -> {
       RunJournal journal = ctx.journal(false, d.deployState(), ctx.aborted());

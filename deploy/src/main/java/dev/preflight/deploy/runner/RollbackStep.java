@@ -59,7 +59,7 @@ final class RollbackStep implements Step {
         : d.deployState().get("previousTaskDefinition");
     String version = previous == null ? null : previous.version();
     DeployJob job = new DeployJob(ctx.run().id(), d.service(), d.environment(), version, revision, target,
-        ctx.variables());
+        ctx.variables(), ctx.environment().rollout().traffic());
     // A rollback is not aborted: it is what an abort leads to.
     RunJournal journal = ctx.journal(true, d.rollbackState(), Promise.<Void>promise().future());
     return targets.forTarget(target).rollback(job, journal)

@@ -78,6 +78,25 @@ final class EcsCalls {
         .mapEmpty();
   }
 
+  /** Points the service at a task definition and sets how many tasks it runs. */
+  Future<Void> update(String taskDefinitionArn, int desiredCount) {
+    return call("UpdateService", () -> client.updateService(b -> b
+        .cluster(settings.cluster())
+        .service(settings.service())
+        .taskDefinition(taskDefinitionArn)
+        .desiredCount(desiredCount)))
+        .mapEmpty();
+  }
+
+  /** Sets how many tasks the service runs, on the task definition it has. */
+  Future<Void> scale(int desiredCount) {
+    return call("UpdateService", () -> client.updateService(b -> b
+        .cluster(settings.cluster())
+        .service(settings.service())
+        .desiredCount(desiredCount)))
+        .mapEmpty();
+  }
+
   private Future<Service> activeService(DescribeServicesResponse response) {
     String name = settings.service();
     Optional<Service> found = response.services().stream()

@@ -3,6 +3,7 @@ package dev.preflight.deploy.target;
 import dev.preflight.checklists.secret.Redactor;
 import dev.preflight.checklists.secret.Variables.MissingVariableException;
 import dev.preflight.deploy.aws.AwsFutures;
+import dev.preflight.deploy.aws.Elbv2Exception;
 import dev.preflight.deploy.failure.Failures;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -38,6 +39,9 @@ final class EcsFailures {
     } else if (cause instanceof CallFailed call) {
       summary = summary(call.operation(), call.getCause());
       detail = Failures.detail(call.getCause());
+    } else if (cause instanceof Elbv2Exception refused) {
+      summary = "The load balancer: " + refused.getMessage();
+      detail = null;
     } else if (cause instanceof MissingVariableException) {
       summary = cause.getMessage();
       detail = null;

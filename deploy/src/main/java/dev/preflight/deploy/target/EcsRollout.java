@@ -40,6 +40,10 @@ final class EcsRollout implements Rollout {
       + "rolled back.";
 
   private final EcsCalls ecs;
+  /** The service whose task definition a deploy starts from and records as the one to restore. */
+  private final EcsCalls base;
+  /** The task count UpdateService sets with the task definition, or null to leave it. */
+  private final Integer desiredCount;
   private final EcsSettings settings;
   private final TargetJournal journal;
   private final Map<String, String> state;
@@ -59,7 +63,20 @@ final class EcsRollout implements Rollout {
    */
   EcsRollout(EcsCalls ecs, EcsSettings settings, String version, String restore, TargetJournal journal,
       Redactor redactor) {
+    this(ecs, ecs, null, settings, version, restore, journal, redactor);
+  }
+
+  /**
+   * A deploy to {@code ecs}'s service of a revision of {@code base}'s task definition, as an ECS
+   * canary does: the canary service gets a new revision of what the stable service runs.
+   *
+   * @param desiredCount the task count to set with the task definition, or null to leave it
+   */
+  EcsRollout(EcsCalls ecs, EcsCalls base, Integer desiredCount, EcsSettings settings, String version,
+      String restore, TargetJournal journal, Redactor redactor) {
     this.ecs = ecs;
+    this.base = base;
+    this.desiredCount = desiredCount;
     this.settings = settings;
     this.journal = journal;
     this.state = new HashMap<>(journal.state());
@@ -128,7 +145,7 @@ final class EcsRollout implements Rollout {
 
   private Future<String> prepare() {
     progress("Reading the ECS service", settings.where());
-    return ecs.service().compose(service -> {
+    return base.service().compose(service -> {
       String previous = service.taskDefinition();
       if (previous == null) {
         return Future.failedFuture(new Problem("ECS service " + settings.where() + " reports no task definition",
@@ -173,7 +190,8 @@ final class EcsRollout implements Rollout {
     progress("Updating the ECS service", settings.where() + " → " + EcsNames.shortTaskDefinition(arn));
     // A restart between UpdateService and its record finds the service already pointing at arn.
     return ecs.service()
-        .compose(service -> arn.equals(service.taskDefinition()) ? Future.succeededFuture() : ecs.update(arn))
+        .compose(service -> arn.equals(service.taskDefinition()) ? Future.succeededFuture()
+            : desiredCount == null ? ecs.update(arn) : ecs.update(arn, desiredCount))
         .compose(v -> {
           updateSent = true;
           sentAt = Instant.now();

@@ -35,13 +35,18 @@ record EcsSettings(String cluster, String service, String container, String task
             ? DEFAULT_TIMEOUT : target.timeout());
   }
 
+  /** The same target's other service in the same cluster (an ECS canary's second service). */
+  EcsSettings withService(String other) {
+    return new EcsSettings(cluster, other, container, taskDefinition, region, timeout);
+  }
+
   /** "cluster/service", the way ECS people name a service in conversation. */
   String where() {
     return cluster + "/" + service;
   }
 
   /** A rollback may not know the version it restores; a placeholder without a value stays as written. */
-  private static Map<String, String> placeholders(DeployJob job) {
+  static Map<String, String> placeholders(DeployJob job) {
     Map<String, String> values = new HashMap<>();
     putIfSet(values, "service", job.service());
     putIfSet(values, "version", job.version());

@@ -1,7 +1,9 @@
 package dev.preflight.deploy.target;
 
+import dev.preflight.checklists.config.RolloutPlan;
 import dev.preflight.checklists.secret.Redactor;
 import dev.preflight.deploy.aws.AwsClients;
+import dev.preflight.deploy.aws.Elbv2Client;
 import dev.preflight.deploy.runner.FollowRunner;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -32,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * that finds no {@value #UPDATE_SENT} first asks whether the service already runs the new task
  * definition (the bot died after sending but before recording) and then only follows.
  *
+ * <p>An environment with an ECS canary ({@code rollout.traffic} naming a listener rule and two
+ * target groups) deploys to its canary service instead, and rolls back through it: {@link EcsCanary}.
+ *
  * <p>{@link FollowRunner} follows the rollout: a DescribeServices every poll interval, one more
  * at the deadline, transient failures tried again with backoff, an abort answered at once.
  *
@@ -51,6 +56,7 @@ public final class EcsTarget implements DeployTarget {
   private final Vertx vertx;
   private final AwsClients aws;
   private final FollowRunner runner;
+  private final EcsCanary canary;
 
   public EcsTarget(Vertx vertx, AwsClients aws) {
     this(vertx, aws, DEFAULT_POLL_INTERVAL);
@@ -58,19 +64,42 @@ public final class EcsTarget implements DeployTarget {
 
   /** @param pollInterval how often DescribeServices is asked while a rollout is under way */
   public EcsTarget(Vertx vertx, AwsClients aws, Duration pollInterval) {
+    this(vertx, aws, pollInterval, new Elbv2Client(vertx, aws));
+  }
+
+  /** @param elb the load balancer calls of an ECS canary */
+  public EcsTarget(Vertx vertx, AwsClients aws, Duration pollInterval, Elbv2Client elb) {
     this.vertx = Objects.requireNonNull(vertx);
     this.aws = Objects.requireNonNull(aws);
     this.runner = new FollowRunner(vertx, pollInterval);
+    this.canary = new EcsCanary(vertx, aws, Objects.requireNonNull(elb), runner);
+  }
+
+  /** Two services behind one listener rule's weighted forward ({@link EcsCanary}). */
+  @Override
+  public Optional<Canary> canary() {
+    return Optional.of(canary);
   }
 
   @Override
   public Future<TargetOutcome> deploy(DeployJob job, TargetJournal journal) {
+    if (job.traffic() instanceof RolloutPlan.Traffic.TargetGroups) {
+      return canary.deploy(job, journal);
+    }
     return start(job, journal, null);
   }
 
   /** {@code job.revision()} is the task definition ARN to restore, as the deploy recorded it. */
   @Override
   public Future<TargetOutcome> rollback(DeployJob job, TargetJournal journal) {
+    if (job.traffic() instanceof RolloutPlan.Traffic.TargetGroups) {
+      // The traffic goes back to the stable service first, whatever the record says.
+      return canary.rollback(job, journal, () -> restore(job, journal));
+    }
+    return restore(job, journal);
+  }
+
+  private Future<TargetOutcome> restore(DeployJob job, TargetJournal journal) {
     String revision = job.revision();
     if (revision == null || revision.isBlank()) {
       return Future.succeededFuture(TargetOutcome.failure("no earlier task definition on record",
