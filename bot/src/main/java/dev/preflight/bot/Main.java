@@ -96,6 +96,11 @@ public final class Main implements Callable<Integer> {
       description = "Runs the bot: what the jar does with no command.")
   static final class ServeCommand implements Callable<Integer> {
 
+    @CommandLine.Option(names = "--exit-when-started",
+        description = "Start everything (database, migrations, Slack surface, HTTP), then stop cleanly and "
+            + "exit 0: the training run that writes the class-data archive at packaging (docs/packaging.md).")
+    boolean exitWhenStarted;
+
     private final Supplier<BotSettings> settings;
     private final PrintStream err;
 
@@ -106,7 +111,8 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return Serve.run(settings.get(), err);
+      int code = Serve.run(settings.get(), err);
+      return exitWhenStarted && code == Serve.KEEP_RUNNING ? 0 : code;
     }
   }
 
