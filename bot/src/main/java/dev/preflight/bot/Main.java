@@ -46,9 +46,25 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    int code = run(args, System.out, System.err);
+    int code = args.length == 0 ? serve(System.err) : run(args, System.out, System.err);
     if (code != Serve.KEEP_RUNNING) {
       System.exit(code);
+    }
+  }
+
+  /**
+   * {@code java -jar preflight.jar} with no argument, as the image and most supervisors start it:
+   * what {@link #call} does, without building the command line first. Picocli's classes are of a
+   * class-file version the class-data archive cannot hold, so on this path they would be loaded,
+   * verified and linked at every start for nothing. A failure is told in one line with exit code
+   * 1, as {@link #execute} tells it.
+   */
+  static int serve(PrintStream err) {
+    try {
+      return Serve.run(BotSettings.fromEnvironment(System.getenv()), err);
+    } catch (RuntimeException e) {
+      err.println(e.getMessage() != null ? e.getMessage() : e.toString());
+      return 1;
     }
   }
 
