@@ -98,6 +98,10 @@ w(f"- load average (1, 5, 15 min) at the start: {machine['load_at_start']}; at t
   f"the benchmark, so absolute figures are noisy; the ratios come from the same rounds.")
 w(f"- JVM flags of all three servers: `{machine['bot_flags'].strip()}` (the image's `jvmFlags` from "
   f"`bot/pom.xml`, with `MaxRAM` set to the pod's memory limit from `deploy/kubernetes/deployment.yaml`)")
+preflight_flags = machine.get("preflight_flags", machine["bot_flags"]).strip()
+if preflight_flags != machine["bot_flags"].strip():
+    w(f"- Preflight alone also starts with its class-data archive, as the README runs it: "
+      f"`{preflight_flags[len(machine['bot_flags'].strip()):].strip()}` (docs/packaging.md, \"Start-up\")")
 w("")
 w("Figures are medians over the rounds, with the spread (lowest–highest round) in brackets.")
 w("")

@@ -1,17 +1,27 @@
 package dev.preflight.bot;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.ClientBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnectOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -28,10 +38,14 @@ public final class Database implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
   private static final Duration STALE_SERVER_EXIT = Duration.ofSeconds(30);
+  /** Where the migrations are on the class path (deploy/src/main/resources/db/migration). */
+  static final String MIGRATIONS = "db/migration";
 
   private final DatabaseUrl url;
   private final Duration connectTimeout;
   private final EmbeddedPostgres embedded;
+  private long migrationMillis;
+  private boolean migrationsSkipped;
 
   private Database(DatabaseUrl url, Duration connectTimeout, EmbeddedPostgres embedded) {
     this.url = url;
@@ -62,6 +76,12 @@ public final class Database implements AutoCloseable {
       }
     }
     return open(settings);
+  }
+
+  /** True when opening creates the embedded database's data directory first (initdb): a first start. */
+  static boolean initialisesOnOpen(BotSettings settings) {
+    return settings.databaseUrl().isEmpty()
+        && !Files.exists(settings.dataDir().toAbsolutePath().resolve("postgres").resolve("postgresql.conf"));
   }
 
   static Database embedded(Path dataDir, Duration connectTimeout) throws IOException {
@@ -132,15 +152,60 @@ public final class Database implements AutoCloseable {
   }
 
   private void migrate() {
+    long started = System.nanoTime();
     try {
-      Flyway.configure()
-          .dataSource(jdbcUrl(), url.user(), url.password())
-          .locations("classpath:db/migration")
-          .load()
-          .migrate();
+      if (upToDate()) {
+        migrationsSkipped = true;
+      } else {
+        Flyway.configure()
+            .dataSource(jdbcUrl(), url.user(), url.password())
+            .locations("classpath:" + MIGRATIONS)
+            .load()
+            .migrate();
+      }
     } catch (RuntimeException e) {
       throw new IllegalStateException(DatabaseErrors.explain(e, url), e);
     }
+    migrationMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+  }
+
+  /**
+   * Whether Flyway would find nothing to do: its history lists exactly the migrations this build
+   * carries, each applied successfully with the same checksum. Asked with one query, because
+   * loading Flyway and letting it scan the jar for its migrations costs a second of CPU at every
+   * start. Anything else (a migration to apply, a changed or failed one, one this build does not
+   * know, no history yet, a query that fails) goes to Flyway, which applies or refuses it.
+   */
+  private boolean upToDate() {
+    Map<String, Integer> bundled = Migrations.bundled(Database.class.getClassLoader(), MIGRATIONS);
+    if (bundled.isEmpty()) {
+      return false;
+    }
+    Map<String, Integer> applied = new HashMap<>();
+    try (Connection connection = DriverManager.getConnection(jdbcUrl(), url.user(), url.password());
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery(
+            "select script, checksum, success from flyway_schema_history where version is not null")) {
+      while (rows.next()) {
+        if (!rows.getBoolean("success") || applied.put(rows.getString("script"), rows.getInt("checksum")) != null) {
+          return false;
+        }
+      }
+    } catch (SQLException e) {
+      LOG.debug("Flyway decides about the migrations: {}", e.getMessage());
+      return false;
+    }
+    return applied.equals(bundled);
+  }
+
+  /** True when the last open found every migration applied and left Flyway out. */
+  boolean migrationsSkipped() {
+    return migrationsSkipped;
+  }
+
+  /** How long bringing the schema up to date took when this database was opened. */
+  long migrationMillis() {
+    return migrationMillis;
   }
 
   public PgConnectOptions connectOptions() {
@@ -160,16 +225,26 @@ public final class Database implements AutoCloseable {
    * opening a connection and waiting for a free one.
    */
   public static Pool pool(Vertx vertx, PgConnectOptions connectOptions, BotSettings settings) {
+    return builder(settings).connectingTo(connectOptions).using(vertx).build();
+  }
+
+  /**
+   * The same pool, built before the database is open: a connection is first asked for once
+   * {@code connectOptions} completes, and fails as it does.
+   */
+  public static Pool pool(Vertx vertx, Future<PgConnectOptions> connectOptions, BotSettings settings) {
+    Future<SqlConnectOptions> options = connectOptions.map(open -> open);
+    return builder(settings).connectingTo(() -> options).using(vertx).build();
+  }
+
+  private static ClientBuilder<Pool> builder(BotSettings settings) {
     int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, settings.databaseConnectTimeout().toMillis());
     return PgBuilder.pool()
         .with(new PoolOptions()
             .setMaxSize(settings.databasePoolSize())
             .setConnectionTimeout(timeoutMillis)
             .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
-        .with(new NetClientOptions().setConnectTimeout(timeoutMillis))
-        .connectingTo(connectOptions)
-        .using(vertx)
-        .build();
+        .with(new NetClientOptions().setConnectTimeout(timeoutMillis));
   }
 
   @Override

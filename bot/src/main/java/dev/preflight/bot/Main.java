@@ -46,9 +46,25 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    int code = run(args, System.out, System.err);
+    int code = args.length == 0 ? serve(System.err) : run(args, System.out, System.err);
     if (code != Serve.KEEP_RUNNING) {
       System.exit(code);
+    }
+  }
+
+  /**
+   * {@code java -jar preflight.jar} with no argument, as the image and most supervisors start it:
+   * what {@link #call} does, without building the command line first. Picocli's classes are of a
+   * class-file version the class-data archive cannot hold, so on this path they would be loaded,
+   * verified and linked at every start for nothing. A failure is told in one line with exit code
+   * 1, as {@link #execute} tells it.
+   */
+  static int serve(PrintStream err) {
+    try {
+      return Serve.run(BotSettings.fromEnvironment(System.getenv()), err);
+    } catch (RuntimeException e) {
+      err.println(e.getMessage() != null ? e.getMessage() : e.toString());
+      return 1;
     }
   }
 
@@ -96,6 +112,11 @@ public final class Main implements Callable<Integer> {
       description = "Runs the bot: what the jar does with no command.")
   static final class ServeCommand implements Callable<Integer> {
 
+    @CommandLine.Option(names = "--exit-when-started",
+        description = "Start everything (database, migrations, Slack surface, HTTP), then stop cleanly and "
+            + "exit 0: the training run that writes the class-data archive at packaging (docs/packaging.md).")
+    boolean exitWhenStarted;
+
     private final Supplier<BotSettings> settings;
     private final PrintStream err;
 
@@ -106,7 +127,8 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return Serve.run(settings.get(), err);
+      int code = Serve.run(settings.get(), err);
+      return exitWhenStarted && code == Serve.KEEP_RUNNING ? 0 : code;
     }
   }
 

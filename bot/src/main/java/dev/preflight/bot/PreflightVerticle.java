@@ -88,11 +88,13 @@ final class PreflightVerticle extends VerticleBase {
 
   private final BotSettings settings;
   private final PreflightConfig config;
-  private final PgConnectOptions database;
+  /** Completes once the database is open and migrated; the verticle listens only then. */
+  private final Future<PgConnectOptions> database;
   private final Variables variables;
   private final MetricsEndpoint metrics = new MetricsEndpoint();
 
   private SocketMode.Timing socketTiming = SocketMode.Timing.SLACK;
+  private StartupTimes startupTimes = StartupTimes.sinceProcessStart();
   /** Everything {@link #wire} built; null until then. */
   private Parts parts;
   private RunbookDriver runbookDriver;
@@ -106,6 +108,15 @@ final class PreflightVerticle extends VerticleBase {
 
   /** @param variables what {@code ${NAME}} in checklists resolves against: the environment, in production */
   PreflightVerticle(BotSettings settings, PreflightConfig config, PgConnectOptions database, Variables variables) {
+    this(settings, config, Future.succeededFuture(database), variables);
+  }
+
+  /**
+   * @param database completes with where the database is once it is open and migrated; the parts
+   *     are built meanwhile, and nothing is served before it completes
+   */
+  PreflightVerticle(BotSettings settings, PreflightConfig config, Future<PgConnectOptions> database,
+      Variables variables) {
     this.settings = settings;
     this.config = config;
     this.database = database;
@@ -121,20 +132,18 @@ final class PreflightVerticle extends VerticleBase {
       ThreadReports reports, SocketMode socketMode, SlackEndpoint slackEndpoint, WebClient alertsWeb,
       AlertsEndpoint alerts) {}
 
+  /**
+   * Builds the parts on a worker thread (loading and initialising their classes takes seconds of
+   * CPU on a small machine, and would hold the event loop that long), while the database opens;
+   * listens once both are done, then takes up the work stored in the database.
+   */
   @Override
   public Future<?> start() {
-    parts = wire();
-    Handler<HttpServerRequest> routes = HttpLoops.counted(metrics.registry(), router(parts));
-    return vertx.createHttpServer()
-        .requestHandler(routes)
-        .listen(HttpLoops.sharedPort(settings.port()))
-        .onSuccess(listening -> {
-          server = listening;
-          LOG.info("Preflight is listening on port {}", listening.actualPort());
-        })
-        .compose(listening -> HttpLoops.deployMore(vertx, routes, settings.port(), settings.httpLoops(), ACK_WAIT,
-                this::drain)
-            .onSuccess(more -> LOG.info("HTTP is served by at least {} event loop(s)", settings.httpLoops())))
+    return vertx.executeBlocking(this::wire, false)
+        .onSuccess(built -> startupTimes.mark("wired"))
+        .compose(built -> database.map(open -> built))
+        .compose(this::serve)
+        .onSuccess(listening -> startupTimes.mark("listening"))
         .compose(listening -> parts.runs().resume())
         .onSuccess(resumed -> LOG.info("Resumed {} open runs", resumed))
         .onSuccess(resumed -> parts.runs().sweepEvery(LOST_RESULT_SWEEP))
@@ -146,7 +155,24 @@ final class PreflightVerticle extends VerticleBase {
         .onSuccess(resumed -> LOG.info("Took over {} deploys in flight", resumed))
         .compose(v -> runbookDriver.resumeEvery(settings.lease()).resume())
         .compose(v -> parts.watches().start())
-        .onSuccess(watching -> LOG.info("Watching {} deploys", watching));
+        .onSuccess(watching -> LOG.info("Watching {} deploys", watching))
+        .onSuccess(watching -> startupTimes.mark("started"));
+  }
+
+  /** Serves HTTP on this event loop and on the extra ones {@link HttpLoops} adds. */
+  private Future<?> serve(Parts built) {
+    parts = built;
+    Handler<HttpServerRequest> routes = HttpLoops.counted(metrics.registry(), router(built));
+    return vertx.createHttpServer()
+        .requestHandler(routes)
+        .listen(HttpLoops.sharedPort(settings.port()))
+        .onSuccess(listening -> {
+          server = listening;
+          LOG.info("Preflight is listening on port {}", listening.actualPort());
+        })
+        .compose(listening -> HttpLoops.deployMore(vertx, routes, settings.port(), settings.httpLoops(), ACK_WAIT,
+                this::drain)
+            .onSuccess(more -> LOG.info("HTTP is served by at least {} event loop(s)", settings.httpLoops())));
   }
 
   /**
@@ -235,6 +261,12 @@ final class PreflightVerticle extends VerticleBase {
     return SlackEndpoint.serving(vertx, surface.app(),
         new SlackSignature(settings.slackSigningSecret().orElseThrow(), Clock.systemUTC()), eventLog,
         metrics.registry());
+  }
+
+  /** Where the ready line's phase times are noted; call before deploying. */
+  PreflightVerticle startupTimes(StartupTimes times) {
+    this.startupTimes = times;
+    return this;
   }
 
   /** Shorter Socket Mode waits, for tests that drop connections on purpose; call before deploying. */
@@ -346,6 +378,11 @@ final class PreflightVerticle extends VerticleBase {
                   .put("reason", socket.reason()))
               .put("problems", new JsonArray(problems));
           json(ctx, problems.isEmpty() ? 200 : 503, body);
+          if (problems.isEmpty() && startupTimes.firstTell()) {
+            startupTimes.mark("ready");
+            LOG.info("Preflight was first ready {} ms after its process started ({}; the bot token: {})",
+                startupTimes.elapsed(), startupTimes.summary(), body.getString("bot_token"));
+          }
         });
   }
 

@@ -6,7 +6,9 @@ import dev.preflight.checklists.config.ConfigException;
 import dev.preflight.checklists.config.ConfigLoader;
 import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.checklists.secret.Variables;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
 import java.io.PrintStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -23,6 +25,8 @@ final class Serve {
   private Serve() {}
 
   static int run(BotSettings settings, PrintStream err) {
+    StartupTimes times = StartupTimes.sinceProcessStart();
+    times.mark("jvm");
     PreflightConfig config;
     try {
       config = ConfigLoader.load(settings.configPath());
@@ -34,17 +38,23 @@ final class Serve {
     LOG.info("Starting Preflight with {}", settings);
     LOG.info("Loaded {}: {} checklists, {} services", settings.configPath(), config.checklists().size(),
         config.services().size());
+    times.mark("config");
     settings.missingForSlack().forEach(missing -> LOG.warn("Slack is not configured: {}", missing));
     Variables environment = Variables.fromEnvironment();
     SecretMask.install(SecretMask.of(settings, config, environment));
     SentryReporting.init(settings.sentryDsn(), settings.sentryEnvironment());
 
     // Opening the database (an embedded server's start, the migrations) mostly waits on
-    // PostgreSQL; Vert.x starts meanwhile instead of after it.
+    // PostgreSQL. Vert.x starts and the verticle builds its parts meanwhile; the verticle
+    // listens only once the database is open and migrated.
+    boolean firstStart = Database.initialisesOnOpen(settings);
     CompletableFuture<Database> opening = new CompletableFuture<>();
     Thread opener = new Thread(() -> {
       try {
-        opening.complete(Database.open(settings));
+        Database database = Database.open(settings);
+        times.took(database.migrationsSkipped() ? "migrations check" : "migrations", database.migrationMillis());
+        times.mark("database");
+        opening.complete(database);
       } catch (Throwable e) {
         opening.completeExceptionally(e);
       }
@@ -52,6 +62,14 @@ final class Serve {
     opener.start();
     Vertx vertx = Vertx.vertx();
     SentryReporting.catchUnhandled(vertx);
+    times.mark("vertx");
+    Future<PgConnectOptions> connectOptions = Future.fromCompletionStage(opening, vertx.getOrCreateContext())
+        .map(Database::connectOptions);
+    // What the parts start at once (the reconciler's first round, the runbook refresh) waits for
+    // a connection; an initdb takes longer than that wait may, so a first start opens first.
+    Future<String> deployed = firstStart
+        ? null
+        : vertx.deployVerticle(new PreflightVerticle(settings, config, connectOptions, environment).startupTimes(times));
     Database database;
     try {
       database = opening.join();
@@ -61,9 +79,12 @@ final class Serve {
       vertx.close();
       return 1;
     }
+    if (deployed == null) {
+      deployed = vertx.deployVerticle(new PreflightVerticle(settings, config, database.connectOptions(), environment)
+          .startupTimes(times));
+    }
     try {
-      vertx.deployVerticle(new PreflightVerticle(settings, config, database.connectOptions(), environment))
-          .toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+      deployed.toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
     } catch (Exception e) {
       LOG.error("Preflight could not start: {}", e.getMessage(), e);
       vertx.close();

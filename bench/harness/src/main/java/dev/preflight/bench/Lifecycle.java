@@ -87,16 +87,7 @@ public final class Lifecycle {
     }
     holder = Holder.start(vertx);
     client = WebClient.create(vertx, new WebClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
-    Map<String, String> env = new HashMap<>();
-    env.put("SLACK_BOT_TOKEN", "xoxb-bench-token");
-    env.put("SLACK_SIGNING_SECRET", SECRET);
-    env.put("SLACK_API_URL", fake.url());
-    env.put("PREFLIGHT_CONFIG", config.toString());
-    env.put("BENCH_HOLD_URL", holder.url());
-    env.put("AWS_ENDPOINT_URL", ecs.endpoint().toString());
-    env.put("AWS_ACCESS_KEY_ID", "AKIDBENCH");
-    env.put("AWS_SECRET_ACCESS_KEY", "bench-secret");
-    env.put("AWS_REGION", "us-east-1");
+    Map<String, String> env = environment(fake, ecs, holder, config);
     env.put("PREFLIGHT_POLL_INTERVAL", "1s");
 
     startToReady(jar, flags, env, work);
@@ -120,6 +111,21 @@ public final class Lifecycle {
     } finally {
       postgres.close();
     }
+  }
+
+  /** The bot's settings: Slack, AWS and the held check all at the harness's fakes. */
+  static Map<String, String> environment(FakeSlack fake, FakeEcs ecs, Holder holder, Path config) {
+    Map<String, String> env = new HashMap<>();
+    env.put("SLACK_BOT_TOKEN", "xoxb-bench-token");
+    env.put("SLACK_SIGNING_SECRET", SECRET);
+    env.put("SLACK_API_URL", fake.url());
+    env.put("PREFLIGHT_CONFIG", config.toString());
+    env.put("BENCH_HOLD_URL", holder.url());
+    env.put("AWS_ENDPOINT_URL", ecs.endpoint().toString());
+    env.put("AWS_ACCESS_KEY_ID", "AKIDBENCH");
+    env.put("AWS_SECRET_ACCESS_KEY", "bench-secret");
+    env.put("AWS_REGION", "us-east-1");
+    return env;
   }
 
   private void startToReady(Path jar, List<String> flags, Map<String, String> env, Path work) throws Exception {
