@@ -3,6 +3,7 @@ package dev.preflight.deploy.target;
 import dev.preflight.checklists.secret.Redactor;
 import dev.preflight.deploy.aws.AwsClients;
 import dev.preflight.deploy.runner.FollowRunner;
+import dev.preflight.deploy.runner.PollRounds;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * that finds no {@value #UPDATE_SENT} first asks whether the service already runs the new task
  * definition (the bot died after sending but before recording) and then only follows.
  *
- * <p>{@link FollowRunner} follows the rollout: a DescribeServices every poll interval, one more
+ * <p>{@link FollowRunner} follows the rollout: a look every poll interval, on rounds shared by
+ * every deploy of this target ({@link PollRounds}) so that the services of one cluster due in a
+ * round are described ten to a DescribeServices ({@link EcsDescribeBatches}); one more look
  * at the deadline, transient failures tried again with backoff, an abort answered at once.
  *
  * <p>Throttling is retried with backoff by the SDK's STANDARD retry strategy (configured in
@@ -51,6 +54,7 @@ public final class EcsTarget implements DeployTarget {
   private final Vertx vertx;
   private final AwsClients aws;
   private final FollowRunner runner;
+  private final PollRounds rounds;
 
   public EcsTarget(Vertx vertx, AwsClients aws) {
     this(vertx, aws, DEFAULT_POLL_INTERVAL);
@@ -60,7 +64,9 @@ public final class EcsTarget implements DeployTarget {
   public EcsTarget(Vertx vertx, AwsClients aws, Duration pollInterval) {
     this.vertx = Objects.requireNonNull(vertx);
     this.aws = Objects.requireNonNull(aws);
-    this.runner = new FollowRunner(vertx, pollInterval);
+    // Looks land on shared rounds, so the follows of one cluster describe their services together.
+    this.runner = FollowRunner.onRounds(vertx, pollInterval);
+    this.rounds = new PollRounds(pollInterval);
   }
 
   @Override
@@ -120,8 +126,8 @@ public final class EcsTarget implements DeployTarget {
     }
     // Building a client may read profile files or ask instance metadata for the region.
     return context.executeBlocking(() -> aws.ecs(settings.region()), false)
-        .map(client -> new EcsRollout(new EcsCalls(context, client, settings), settings, job.version(), restore,
-            journal, redactor))
+        .map(client -> new EcsRollout(new EcsCalls(context, client, settings), rounds, settings, job.version(),
+            restore, journal, redactor))
         .compose(rollout -> runner.run(rollout, journal))
         .recover(failure -> Future.succeededFuture(EcsFailures.outcome(failure, redactor)));
   }
