@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
  * then warm the JIT, and the figure is the batch after them, on connections of its own.
  *
  * <p>The endpoint is a server of its own (its own Vert.x, one event loop per core, as a real
- * service would run), so its CPU time is measured apart from the bot's: on this 2-core machine it
- * is about half of all the CPU a batch takes. The slowest check alone goes to the same endpoint.
+ * service would run), so its CPU time is measured apart from the bot's (15-20% of a batch's CPU
+ * time when measured on this 2-core machine). The slowest check alone goes to the same endpoint.
  *
  * <p>Usage: {@code ThousandChecks OUT_JSON [CHECKS]}. In the checks' package for the test spec
  * builder, which is package-private.
