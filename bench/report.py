@@ -247,6 +247,11 @@ if ecs:
     if all(x.get("services_per_describe_call") for x in ecs):
         w(f"| ECS: services named per `DescribeServices` call (10 is full batches) | "
           f"{spread([x['services_per_describe_call'] for x in ecs], '{:.2f}')} |")
+    if all("max_calls_over_full_batches" in x for x in ecs):
+        w(f"| ECS: calls in a round beyond ceil(services it described ÷ 10), worst round (0 is full batches) | "
+          f"{spread([x['max_calls_over_full_batches'] for x in ecs])} |")
+        w(f"| ECS: services described twice in one round | "
+          f"{spread([x['services_named_twice_in_a_round'] for x in ecs])} |")
     w(f"| ECS: `DescribeServices` calls in all / seconds until every deploy ended | "
       f"{spread([x['describe_services_calls'] for x in ecs])} / {spread([x['seconds'] for x in ecs], '{:.1f}')} |")
     w(f"| ECS: deploys succeeded of {ecs[0]['services']} (failures by reason, all rounds) | "
@@ -262,6 +267,9 @@ if chk:
     if all("cpu_ms" in x for x in chk):
         w(f"| the same: CPU time of the batch, the endpoint's included (ms, {chk[0]['cores']} cores) | "
           f"{spread([x['cpu_ms'] for x in chk])} |")
+    if all("endpoint_cpu_ms" in x for x in chk):
+        w(f"| the same: the endpoint's share of that CPU time (ms; its own event loops) | "
+          f"{spread([x['endpoint_cpu_ms'] for x in chk])} |")
     if all("cold_ratio" in x for x in chk):
         w(f"| the same, first batch of the process (JIT still compiling) | "
           f"{spread([x['cold_ratio'] for x in chk], '{:.2f}')} |")
@@ -279,13 +287,15 @@ if ecs:
     # The busiest 1 s round; the table also gives how full the batches were on average (the last
     # polls of a rollout that ends early make a few partial batches).
     per10 = [x["max_describe_calls_per_round"] / (x["services_per_cluster"] / 10) for x in ecs]
+    # Where the harness counts it, no round may make more calls than its services in tens need.
+    full = all(x.get("max_calls_over_full_batches", 0) == 0 for x in ecs)
     followed = all(x["succeeded"] == x["services"] for x in ecs)
     target("ECS following: ≤ 1 DescribeServices call per 10 services per cluster per round",
            spread(per10, "{:.1f}") + " calls per 10 services"
            + ("" if followed else f"; but only {spread([x['succeeded'] for x in ecs])} of {ecs[0]['services']} "
               "deploys were followed to the end (the others failed, see the table above), so the rounds were "
               "not the rounds of 1,000 rollouts"),
-           followed and all(v <= 1 for v in per10))
+           followed and full and all(v <= 1 for v in per10))
 if chk:
     target("1,000 checks finish within 1.5× the slowest single check", spread([x["ratio"] for x in chk], "{:.2f}") + "×",
            all(x["ratio"] <= 1.5 for x in chk))
@@ -416,7 +426,11 @@ w("  clicked on each in turn, 250 ms apart, while 5 held results land every 100 
 w("  sending the signed click to the fake ECS recording that service's `UpdateService`.")
 w("- **1,000 checks**: the endpoint answers check n after 50 + (n mod 16)·10 ms; the slowest (200 ms)")
 w("  is first timed alone (best of three), then all 1,000 start at once on one `CheckRunner`: a first")
-w("  batch warms the JIT, and the figure is a second batch on a new runner, so it opens every connection.")
+w("  batch is timed cold, it and three more warm the JIT, and the figure is the batch after them, on a new")
+w("  runner, so it opens every connection. The endpoint runs on a Vert.x of its own with one event loop")
+w("  per core, as a real service would; its threads' CPU time is reported apart.")
+w("- **ECS rounds**: the fake ECS records when each `DescribeServices` came and which services it")
+w("  named; a round is one poll interval from a whole second, as the target's poll rounds are.")
 w("")
 w("## Closing note")
 w("")

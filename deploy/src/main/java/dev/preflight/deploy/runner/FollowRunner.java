@@ -27,7 +27,11 @@ import org.slf4j.LoggerFactory;
  *       rollout acts on nothing;
  *   <li>progress: each new line a look produces goes to the journal.
  * </ul>
- * The rollout is called one method at a time on one Vert.x context. An abort that arrives while
+ * A runner {@linkplain #onRounds on rounds} makes every look but the one at the deadline on a
+ * {@link PollRounds} instant, the first look after the start included, so that rollouts of one
+ * target look together and their looks can share calls.
+ *
+ * <p>The rollout is called one method at a time on one Vert.x context. An abort that arrives while
  * a call is under way is acted on when the call answers; an end the call reports wins over it.
  * The returned future never fails.
  */
@@ -40,9 +44,16 @@ public final class FollowRunner {
   private final Vertx vertx;
   private final Duration interval;
   private final Duration backoffCap;
+  /** Where looks land when they are aligned; null for a look one interval after the last answer. */
+  private final PollRounds rounds;
 
   public FollowRunner(Vertx vertx, Duration interval) {
     this(vertx, interval, DEFAULT_BACKOFF_CAP);
+  }
+
+  /** A runner whose looks land on the rounds of {@code interval}, for rollouts whose looks are batched. */
+  public static FollowRunner onRounds(Vertx vertx, Duration interval) {
+    return new FollowRunner(vertx, interval, DEFAULT_BACKOFF_CAP, new PollRounds(interval));
   }
 
   /**
@@ -50,6 +61,11 @@ public final class FollowRunner {
    * @param backoffCap the longest wait after repeated failed looks (at least the interval)
    */
   public FollowRunner(Vertx vertx, Duration interval, Duration backoffCap) {
+    this(vertx, interval, backoffCap, null);
+  }
+
+  private FollowRunner(Vertx vertx, Duration interval, Duration backoffCap, PollRounds rounds) {
+    this.rounds = rounds;
     this.vertx = Objects.requireNonNull(vertx);
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("the poll interval must be positive: " + interval);
@@ -123,8 +139,14 @@ public final class FollowRunner {
       }
       deadline = rollout.deadline();
       rollout.changed().onSuccess(v -> context.runOnContext(x -> lookNow()));
-      // The first look comes at once, even past the deadline: after a restart the rollout may have ended meanwhile.
-      seen(start.result(), this::look);
+      // The first look comes at once (on rounds, in the next round), even past the deadline: after a
+      // restart the rollout may have ended meanwhile.
+      seen(start.result(), rounds == null ? this::look : this::lookInNextRound);
+    }
+
+    private void lookInNextRound() {
+      long now = System.currentTimeMillis();
+      timer = vertx.setTimer(Math.max(1, rounds.after(now) - now), id -> look());
     }
 
     private void look() {
@@ -175,7 +197,11 @@ public final class FollowRunner {
       }
       // Rounded up, so that the last look lands at the deadline or just after it, never just before.
       long left = (untilDeadline.toNanos() + 999_999) / 1_000_000;
-      long wait = changed ? 1 : Math.max(1, Math.min(pause(failures).toMillis(), left));
+      long pause = pause(failures).toMillis();
+      if (rounds != null) {
+        pause = rounds.wait(System.currentTimeMillis(), pause);
+      }
+      long wait = changed ? 1 : Math.max(1, Math.min(pause, left));
       changed = false;
       timer = vertx.setTimer(wait, id -> look());
     }

@@ -2,6 +2,7 @@ package dev.preflight.deploy.target;
 
 import dev.preflight.deploy.aws.AwsFutures;
 import dev.preflight.deploy.aws.EcsNames;
+import dev.preflight.deploy.runner.PollRounds;
 import dev.preflight.deploy.target.EcsFailures.CallFailed;
 import dev.preflight.deploy.target.EcsFailures.Problem;
 import io.vertx.core.Context;
@@ -48,6 +49,17 @@ final class EcsCalls {
   Future<Service> service() {
     CompletableFuture<DescribeServicesResponse> batch =
         EcsDescribeBatches.of(client).describe(context, settings.cluster(), settings.service());
+    return classified("DescribeServices", AwsFutures.toVertx(batch, context))
+        .compose(this::activeService);
+  }
+
+  /**
+   * The service as the follow loop's look in this round sees it, described together with every
+   * service of its cluster due in the same round.
+   */
+  Future<Service> serviceInRound(PollRounds rounds) {
+    CompletableFuture<DescribeServicesResponse> batch =
+        EcsDescribeBatches.of(client).describeInRound(context, settings.cluster(), settings.service(), rounds);
     return classified("DescribeServices", AwsFutures.toVertx(batch, context))
         .compose(this::activeService);
   }

@@ -8,6 +8,7 @@ import dev.preflight.deploy.aws.EcsNames;
 import dev.preflight.deploy.aws.Elbv2Client;
 import dev.preflight.deploy.aws.Elbv2Client.Weighted;
 import dev.preflight.deploy.runner.FollowRunner;
+import dev.preflight.deploy.runner.PollRounds;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -40,12 +41,14 @@ final class EcsCanary implements Canary {
   private final AwsClients aws;
   private final Elbv2Client elb;
   private final FollowRunner runner;
+  private final PollRounds rounds;
 
-  EcsCanary(Vertx vertx, AwsClients aws, Elbv2Client elb, FollowRunner runner) {
+  EcsCanary(Vertx vertx, AwsClients aws, Elbv2Client elb, FollowRunner runner, PollRounds rounds) {
     this.vertx = vertx;
     this.aws = aws;
     this.elb = elb;
     this.runner = runner;
+    this.rounds = rounds;
   }
 
   /**
@@ -111,7 +114,7 @@ final class EcsCanary implements Canary {
       // The canary service runs what the deploy registered; asking it keeps promote stateless.
       return canaryCalls.service().compose(service -> {
         String arn = service.taskDefinition();
-        EcsRollout onStable = new EcsRollout(stableCalls, stable, job.version(), arn, new StageJournal(), redactor);
+        EcsRollout onStable = new EcsRollout(stableCalls, rounds, stable, job.version(), arn, new StageJournal(), redactor);
         return runner.run(onStable, new StageJournal()).compose(followed -> {
           if (!followed.succeeded()) {
             return Future.succeededFuture(TargetOutcome.failure("The stable service " + stable.where()
@@ -147,7 +150,7 @@ final class EcsCanary implements Canary {
       return elb.forward(sides.forwarder(), sides.weights(0))
           .compose(weights -> context.executeBlocking(() -> aws.ecs(sides.stable().region()), false))
           .map(client -> new EcsRollout(new EcsCalls(context, client, sides.canary()),
-              new EcsCalls(context, client, sides.stable()), sides.desired(), sides.canary(), job.version(), null,
+              new EcsCalls(context, client, sides.stable()), sides.desired(), rounds, sides.canary(), job.version(), null,
               journal, redactor))
           .compose(rollout -> runner.run(rollout, journal));
     }).recover(failure -> Future.succeededFuture(EcsFailures.outcome(failure, redactor)));

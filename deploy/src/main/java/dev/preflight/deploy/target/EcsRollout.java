@@ -10,6 +10,7 @@ import dev.preflight.deploy.aws.EcsNames;
 import dev.preflight.checklists.time.Spans;
 import dev.preflight.deploy.runner.FollowRunner;
 import dev.preflight.deploy.runner.Observation;
+import dev.preflight.deploy.runner.PollRounds;
 import dev.preflight.deploy.runner.Rollout;
 import dev.preflight.deploy.target.EcsFailures.Problem;
 import io.vertx.core.Future;
@@ -44,6 +45,8 @@ final class EcsRollout implements Rollout {
   private final EcsCalls base;
   /** The task count UpdateService sets with the task definition, or null to leave it. */
   private final Integer desiredCount;
+  /** The rounds the follow loop looks in. */
+  private final PollRounds rounds;
   private final EcsSettings settings;
   private final TargetJournal journal;
   private final Map<String, String> state;
@@ -56,14 +59,16 @@ final class EcsRollout implements Rollout {
   private Instant sentAt;
   private String lastSeen;
   private String lastProgress;
+  /** The task definition the service ran when this attempt read it before registering; null if it did not. */
+  private String readBeforeUpdate;
 
   /**
    * @param version the image tag a deploy registers; unused by a rollback
    * @param restore for a rollback, the task definition (ARN or family:revision) to move back to; null for a deploy
    */
-  EcsRollout(EcsCalls ecs, EcsSettings settings, String version, String restore, TargetJournal journal,
-      Redactor redactor) {
-    this(ecs, ecs, null, settings, version, restore, journal, redactor);
+  EcsRollout(EcsCalls ecs, PollRounds rounds, EcsSettings settings, String version, String restore,
+      TargetJournal journal, Redactor redactor) {
+    this(ecs, ecs, null, rounds, settings, version, restore, journal, redactor);
   }
 
   /**
@@ -72,11 +77,12 @@ final class EcsRollout implements Rollout {
    *
    * @param desiredCount the task count to set with the task definition, or null to leave it
    */
-  EcsRollout(EcsCalls ecs, EcsCalls base, Integer desiredCount, EcsSettings settings, String version,
-      String restore, TargetJournal journal, Redactor redactor) {
+  EcsRollout(EcsCalls ecs, EcsCalls base, Integer desiredCount, PollRounds rounds, EcsSettings settings,
+      String version, String restore, TargetJournal journal, Redactor redactor) {
     this.ecs = ecs;
     this.base = base;
     this.desiredCount = desiredCount;
+    this.rounds = rounds;
     this.settings = settings;
     this.journal = journal;
     this.state = new HashMap<>(journal.state());
@@ -114,7 +120,7 @@ final class EcsRollout implements Rollout {
 
   @Override
   public Future<Observation> observe() {
-    return ecs.service().transform(described -> {
+    return ecs.serviceInRound(rounds).transform(described -> {
       if (described.succeeded()) {
         return Future.succeededFuture(judge(described.result(), arn));
       }
@@ -147,6 +153,8 @@ final class EcsRollout implements Rollout {
     progress("Reading the ECS service", settings.where());
     return base.service().compose(service -> {
       String previous = service.taskDefinition();
+      // A canary reads the stable service here; only a read of the service being updated can stand in for another.
+      readBeforeUpdate = base == ecs ? previous : null;
       if (previous == null) {
         return Future.failedFuture(new Problem("ECS service " + settings.where() + " reports no task definition",
             "A service under an EXTERNAL deployment controller has no task definition of its own to update."));
@@ -188,10 +196,14 @@ final class EcsRollout implements Rollout {
       return stoppedFuture();
     }
     progress("Updating the ECS service", settings.where() + " → " + EcsNames.shortTaskDefinition(arn));
-    // A restart between UpdateService and its record finds the service already pointing at arn.
-    return ecs.service()
-        .compose(service -> arn.equals(service.taskDefinition()) ? Future.succeededFuture()
-            : desiredCount == null ? ecs.update(arn) : ecs.update(arn, desiredCount))
+    // A restart between UpdateService and its record finds the service already pointing at arn. When
+    // this attempt read the service moments ago (before registering), no earlier attempt can have sent
+    // UpdateService for this run, and that reading answers the question without another call.
+    Future<String> running = readBeforeUpdate != null
+        ? Future.succeededFuture(readBeforeUpdate)
+        : ecs.service().map(Service::taskDefinition);
+    return running
+        .compose(current -> arn.equals(current) ? Future.succeededFuture() : desiredCount == null ? ecs.update(arn) : ecs.update(arn, desiredCount))
         .compose(v -> {
           updateSent = true;
           sentAt = Instant.now();

@@ -5,6 +5,7 @@ import dev.preflight.checklists.secret.Redactor;
 import dev.preflight.deploy.aws.AwsClients;
 import dev.preflight.deploy.aws.Elbv2Client;
 import dev.preflight.deploy.runner.FollowRunner;
+import dev.preflight.deploy.runner.PollRounds;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -37,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * <p>An environment with an ECS canary ({@code rollout.traffic} naming a listener rule and two
  * target groups) deploys to its canary service instead, and rolls back through it: {@link EcsCanary}.
  *
- * <p>{@link FollowRunner} follows the rollout: a DescribeServices every poll interval, one more
+ * <p>{@link FollowRunner} follows the rollout: a look every poll interval, on rounds shared by
+ * every deploy of this target ({@link PollRounds}) so that the services of one cluster due in a
+ * round are described ten to a DescribeServices ({@link EcsDescribeBatches}); one more look
  * at the deadline, transient failures tried again with backoff, an abort answered at once.
  *
  * <p>Throttling is retried with backoff by the SDK's STANDARD retry strategy (configured in
@@ -57,6 +60,7 @@ public final class EcsTarget implements DeployTarget {
   private final AwsClients aws;
   private final FollowRunner runner;
   private final EcsCanary canary;
+  private final PollRounds rounds;
 
   public EcsTarget(Vertx vertx, AwsClients aws) {
     this(vertx, aws, DEFAULT_POLL_INTERVAL);
@@ -71,8 +75,10 @@ public final class EcsTarget implements DeployTarget {
   public EcsTarget(Vertx vertx, AwsClients aws, Duration pollInterval, Elbv2Client elb) {
     this.vertx = Objects.requireNonNull(vertx);
     this.aws = Objects.requireNonNull(aws);
-    this.runner = new FollowRunner(vertx, pollInterval);
-    this.canary = new EcsCanary(vertx, aws, Objects.requireNonNull(elb), runner);
+    // Looks land on shared rounds, so the follows of one cluster describe their services together.
+    this.runner = FollowRunner.onRounds(vertx, pollInterval);
+    this.rounds = new PollRounds(pollInterval);
+    this.canary = new EcsCanary(vertx, aws, Objects.requireNonNull(elb), runner, rounds);
   }
 
   /** Two services behind one listener rule's weighted forward ({@link EcsCanary}). */
@@ -149,8 +155,8 @@ public final class EcsTarget implements DeployTarget {
     }
     // Building a client may read profile files or ask instance metadata for the region.
     return context.executeBlocking(() -> aws.ecs(settings.region()), false)
-        .map(client -> new EcsRollout(new EcsCalls(context, client, settings), settings, job.version(), restore,
-            journal, redactor))
+        .map(client -> new EcsRollout(new EcsCalls(context, client, settings), rounds, settings, job.version(),
+            restore, journal, redactor))
         .compose(rollout -> runner.run(rollout, journal))
         .recover(failure -> Future.succeededFuture(EcsFailures.outcome(failure, redactor)));
   }

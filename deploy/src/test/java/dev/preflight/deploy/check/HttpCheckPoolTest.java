@@ -3,10 +3,14 @@ package dev.preflight.deploy.check;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.preflight.checklists.checklist.CheckSpec;
 import dev.preflight.checklists.run.Evidence;
 import dev.preflight.checklists.secret.Variables;
 import dev.preflight.deploy.aws.AwsClients;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -20,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 
 /**
  * Many checks of one host run side by side rather than queueing behind a few connections, and
@@ -96,6 +101,49 @@ class HttpCheckPoolTest {
                 + " were already waiting for one of its 2 connections", evidence.summary());
           }
           assertEquals(passed.size(), held.received, "requests that reached the server");
+          test.completeNow();
+        })));
+  }
+
+  /**
+   * A hundred checks of one host, half of them answered 503: the bot writes no log line for any of
+   * them (a check's result goes to the run, not the log; only a retry is logged), and the checks'
+   * timing lands on one timer per kind and outcome rather than one lookup-built meter per check.
+   */
+  @Test
+  void aHundredChecksLeaveNoLogLineAndCountOnOneTimerPerOutcome(Vertx vertx, VertxTestContext test) {
+    AwsClients aws = new AwsClients();
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    CheckRunner runner = new CheckRunner(vertx, aws, meters);
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    root.addAppender(logged);
+    vertx.createHttpServer()
+        .requestHandler(request -> request.response().setStatusCode(request.path().endsWith("/down") ? 503 : 200)
+            .end("{\"ok\":true}"))
+        .listen(0, "127.0.0.1")
+        .compose(server -> {
+          List<Future<Evidence>> checks = new ArrayList<>();
+          for (int i = 0; i < 100; i++) {
+            checks.add(runner.run(HttpSpec.get("http://127.0.0.1:" + server.actualPort() + "/health/" + i
+                + (i % 2 == 0 ? "/up" : "/down")).timeout(Duration.ofSeconds(30)).build(), Variables.of(Map.of())));
+          }
+          return Future.all(checks).map(all -> checks);
+        })
+        .onComplete(test.succeeding(checks -> test.verify(() -> {
+          root.detachAppender(logged);
+          runner.close();
+          aws.close();
+          assertEquals(50, checks.stream().filter(check -> check.result().passed()).count());
+          List<String> lines = logged.list.stream()
+              .filter(event -> event.getLoggerName().startsWith("dev.preflight"))
+              .map(ILoggingEvent::getFormattedMessage)
+              .toList();
+          assertEquals(List.of(), lines, "log lines written by the checks");
+          assertEquals(2, meters.find("preflight.check").timers().size(), "one timer per outcome");
+          assertEquals(50, meters.get("preflight.check").tags("kind", "http", "outcome", "passed").timer().count());
+          assertEquals(50, meters.get("preflight.check").tags("kind", "http", "outcome", "failed").timer().count());
           test.completeNow();
         })));
   }

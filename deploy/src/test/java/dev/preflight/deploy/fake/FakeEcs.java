@@ -40,12 +40,16 @@ public final class FakeEcs {
   public record UpdateServiceCall(String cluster, String service, String taskDefinition) {}
 
   /** The desiredCount (null when not sent) and forceNewDeployment of each applied UpdateService. */
+  /** One DescribeServices as it arrived: the cluster, the services it named in order, and when (epoch ms). */
+  public record DescribeServicesCall(String cluster, List<String> services, long atMillis) {}
+
   public record ScaleCall(String cluster, String service, Integer desiredCount, boolean forceNewDeployment) {}
 
   private final FakeAws aws;
   private final List<UpdateServiceCall> updates = new CopyOnWriteArrayList<>();
   private final List<ScaleCall> scales = new CopyOnWriteArrayList<>();
   private final List<String> calls = new CopyOnWriteArrayList<>();
+  private final List<DescribeServicesCall> describes = new CopyOnWriteArrayList<>();
   private final Map<String, JsonObject> taskDefinitions = new LinkedHashMap<>();
   private final Map<String, JsonArray> tags = new HashMap<>();
   private final Map<String, Integer> revisions = new HashMap<>();
@@ -223,6 +227,7 @@ public final class FakeEcs {
     updates.clear();
     scales.clear();
     calls.clear();
+    describes.clear();
     taskDefinitions.clear();
     tags.clear();
     revisions.clear();
@@ -350,6 +355,11 @@ public final class FakeEcs {
     return List.copyOf(calls);
   }
 
+  /** Every DescribeServices that reached the handler since the last reset (not throttled or denied ones), in order. */
+  public List<DescribeServicesCall> describeServicesCalls() {
+    return List.copyOf(describes);
+  }
+
   /** How many services all DescribeServices calls answered so far named, found or not. */
   public synchronized long servicesDescribed() {
     return servicesDescribed;
@@ -398,6 +408,8 @@ public final class FakeEcs {
 
   private Reply describeServices(JsonObject input) {
     String cluster = FakeAws.shortName(input.getString("cluster", "default"));
+    describes.add(new DescribeServicesCall(cluster, input.getJsonArray("services", new JsonArray()).stream()
+        .map(named -> FakeAws.shortName(String.valueOf(named))).toList(), System.currentTimeMillis()));
     Map<String, FakeService> services = clusters.get(cluster);
     if (services == null) {
       return Reply.error(400, "ClusterNotFoundException", "Cluster not found.");

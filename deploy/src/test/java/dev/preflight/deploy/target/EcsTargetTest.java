@@ -172,6 +172,9 @@ class EcsTargetTest {
       assertTrue(Instant.parse(journal.state().get(UPDATE_SENT_AT)).isBefore(Instant.now().plusSeconds(1)));
       assertEquals(List.of(new UpdateServiceCall("prod", "web", arn("web:2"))), ecs.updateServiceCalls());
       assertEquals(arn("web:2"), ecs.serviceTaskDefinition("prod", "web"));
+      // The service is read once before UpdateService: that reading already says what it runs.
+      assertEquals(List.of("DescribeServices", "DescribeTaskDefinition", "RegisterTaskDefinition", "UpdateService"),
+          ecs.calls().subList(0, ecs.calls().indexOf("UpdateService") + 1));
     });
   }
 

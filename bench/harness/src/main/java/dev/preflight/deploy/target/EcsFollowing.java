@@ -22,8 +22,10 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 /**
  * 1,000 ECS deploys followed at once (bench/run, in process): the bot's {@link EcsTarget} deploys
  * 1,000 services of one cluster on the test fake ECS, whose rollouts move one task per
- * DescribeServices; the fake counts DescribeServices. A poll round is the target's poll interval
- * (1 s here); the figure is DescribeServices calls per round while all rollouts are under way.
+ * DescribeServices; the fake records every DescribeServices (when, which services). A poll round
+ * is one poll interval (1 s here) from a whole second, as the target's rounds are; the figure is
+ * DescribeServices calls per round while all rollouts are under way, and how many calls a round
+ * made beyond ceil(services it described / 10).
  * Deploys not finished 90 s after the start are counted as unfinished, so a round stays bounded.
  *
  * <p>Usage: {@code EcsFollowing OUT_JSON [SERVICES]}. In the target's package because the test
@@ -49,13 +51,6 @@ public final class EcsFollowing {
     }
     EcsTarget target = new EcsTarget(vertx, clients, POLL);
     long before = ecs.callCount("DescribeServices");
-    List<Long> perRound = new ArrayList<>();
-    long[] last = {before};
-    long sampler = vertx.setPeriodic(POLL.toMillis(), id -> {
-      long now = ecs.callCount("DescribeServices");
-      perRound.add(now - last[0]);
-      last[0] = now;
-    });
     long start = System.nanoTime();
     List<Future<TargetOutcome>> deploys = new ArrayList<>();
     for (int n = 0; n < services; n++) {
@@ -86,12 +81,37 @@ public final class EcsFollowing {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    vertx.cancelTimer(sampler);
     long describes = ecs.callCount("DescribeServices") - before;
     // Every poll of a service names it once, so this is the services per call a round makes:
     // 10 when every round of a cluster's services is batched fully.
     double servicesPerCall = describes == 0 ? 0 : (double) ecs.servicesDescribed() / describes;
-    // Rounds in which every rollout was still under way: all but the first and last samples.
+    // A poll round starts at a whole multiple of the interval (the target's rounds), so every call
+    // is counted in the round it went out in: the fake records when each came and what it named.
+    java.util.TreeMap<Long, List<FakeEcs.DescribeServicesCall>> byRound = new java.util.TreeMap<>();
+    for (FakeEcs.DescribeServicesCall call : ecs.describeServicesCalls()) {
+      byRound.computeIfAbsent(Math.floorDiv(call.atMillis(), POLL.toMillis()), r -> new ArrayList<>()).add(call);
+    }
+    List<Long> perRound = new ArrayList<>();
+    List<Long> excessPerRound = new ArrayList<>();
+    long worstExcess = 0;
+    long namedTwice = 0;
+    long firstRound = byRound.isEmpty() ? 0 : byRound.firstKey();
+    long lastRound = byRound.isEmpty() ? -1 : byRound.lastKey();
+    for (long r = firstRound; r <= lastRound; r++) {
+      List<FakeEcs.DescribeServicesCall> round = byRound.getOrDefault(r, List.of());
+      perRound.add((long) round.size());
+      java.util.Set<String> distinct = new java.util.HashSet<>();
+      long named = 0;
+      for (FakeEcs.DescribeServicesCall call : round) {
+        distinct.addAll(call.services());
+        named += call.services().size();
+      }
+      namedTwice += named - distinct.size();
+      long excess = round.size() - (distinct.size() + 9) / 10;
+      excessPerRound.add(excess);
+      worstExcess = Math.max(worstExcess, excess);
+    }
+    // Rounds in which every rollout was still under way: all but the first and last.
     List<Long> steady = perRound.size() > 2 ? perRound.subList(1, perRound.size() - 1) : perRound;
     JsonObject result = new JsonObject()
         .put("services", services).put("succeeded", succeeded).put("unfinished_after_90_s", unfinished).put("seconds", seconds)
@@ -101,6 +121,10 @@ public final class EcsFollowing {
         .put("describe_calls_per_round", new JsonArray(new ArrayList<>(perRound)))
         .put("max_describe_calls_per_round", steady.stream().mapToLong(Long::longValue).max().orElse(0))
         .put("services_per_cluster", services)
+        // Calls in a round beyond ceil(services described in it / 10), worst round; 0 is full batches.
+        .put("max_calls_over_full_batches", worstExcess)
+        .put("calls_over_full_batches_per_round", new JsonArray(new ArrayList<>(excessPerRound)))
+        .put("services_named_twice_in_a_round", namedTwice)
         .put("failures", new JsonObject(new java.util.HashMap<>(failures)));
     Files.writeString(Path.of(args[0]), result.encodePrettily());
     clients.close();
