@@ -35,10 +35,13 @@ final class BoltEndpoint implements SlackEndpoint {
 
   private final SlackSignature signature;
   private final SlackDispatch dispatch;
+  private final Map<String, LoopCommand> loopCommands;
 
-  BoltEndpoint(SlackSignature signature, SlackDispatch dispatch) {
+  /** @param loopCommands the commands answered on the event loop, by name ({@code /checklist}) */
+  BoltEndpoint(SlackSignature signature, SlackDispatch dispatch, Map<String, LoopCommand> loopCommands) {
     this.signature = signature;
     this.dispatch = dispatch;
+    this.loopCommands = Map.copyOf(loopCommands);
   }
 
   @Override
@@ -64,9 +67,41 @@ final class BoltEndpoint implements SlackEndpoint {
     SlackInput.Accepted accepted = (SlackInput.Accepted) input;
     long started = System.nanoTime();
     // Commands and interactivity are forms and never redelivered: nothing to answer or de-duplicate first.
-    Future<Void> answered = isJson(request) ? handleJson(request, body, accepted)
-        : runBolt(request, body, accepted).mapEmpty();
+    Future<Void> answered;
+    LoopCommand onLoop = loopCommand(accepted);
+    if (onLoop != null) {
+      answered = answerOnLoop(request, onLoop, CommandInput.of(accepted.form()));
+    } else if (isJson(request)) {
+      answered = handleJson(request, body, accepted);
+    } else {
+      answered = runBolt(request, body, accepted).mapEmpty();
+    }
     return answered.onComplete(done -> dispatch.answered(accepted.kind().metric(), started));
+  }
+
+  private LoopCommand loopCommand(SlackInput.Accepted accepted) {
+    if (accepted.kind() != SlackInput.Kind.COMMAND || accepted.form() == null) {
+      return null;
+    }
+    return loopCommands.get(accepted.form().get("command"));
+  }
+
+  /** A command whose answer needs no worker: answered here, in its ack, without Bolt. */
+  private static Future<Void> answerOnLoop(HttpServerRequest request, LoopCommand command, CommandInput input) {
+    Future<CommandAck> answer;
+    try {
+      answer = command.answer(input);
+    } catch (RuntimeException e) {
+      answer = Future.failedFuture(e);
+    }
+    return answer.transform(done -> {
+      if (done.failed()) {
+        log.error("A Slack listener failed on {}", request.path(), done.cause());
+        return reply(request, 500, TEXT, "internal error");
+      }
+      CommandAck ack = done.result();
+      return ack.isEmpty() ? reply(request, 200, TEXT, "") : reply(request, 200, JSON, ack.json());
+    });
   }
 
   /** A signed request that is not a Slack payload: the sender's mistake, worth one line, never an error. */
