@@ -32,15 +32,16 @@ public final class ChecklistCommand implements SlashCommandHandler, LoopCommand 
   private final ChecklistRuns runs;
   private final Replies replies;
   private final Context loop;
-  /** The answer to {@code list}: the config does not change while the bot runs. */
-  private final String list;
+  /** The answers to {@code list} and {@code help}: the config does not change while the bot runs. */
+  private final CommandAck list;
+  private final CommandAck help = CommandAck.text(help());
 
   public ChecklistCommand(PreflightConfig config, ChecklistRuns runs, Replies replies, Context loop) {
     this.config = config;
     this.runs = runs;
     this.replies = replies;
     this.loop = loop;
-    this.list = list(config);
+    this.list = CommandAck.text(list(config));
   }
 
   @Override
@@ -60,10 +61,10 @@ public final class ChecklistCommand implements SlashCommandHandler, LoopCommand 
     }
     String[] words = DeployWords.split(command.text());
     if (words.length == 0 || words[0].equals("help")) {
-      return CommandAck.text(help());
+      return help;
     }
     if (words[0].equals("list")) {
-      return CommandAck.text(list);
+      return list;
     }
     if (words.length > 1) {
       return CommandAck.text("`" + COMMAND + "` takes one checklist id, not " + words.length + " words. "

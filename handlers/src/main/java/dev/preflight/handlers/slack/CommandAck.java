@@ -6,8 +6,7 @@ import com.slack.api.bolt.context.builtin.SlashCommandContext;
 import com.slack.api.bolt.response.Response;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.util.json.GsonFactory;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.Json;
 import java.util.List;
 
 /**
@@ -15,10 +14,10 @@ import java.util.List;
  * the command sees ({@code response_type: ephemeral}), as text with blocks or text alone. Slack
  * shows it at once, without the bot calling anything.
  *
- * @param text the answer's text (the notification's text when there are blocks); null for a bare ack
- * @param blocks the answer's blocks; empty for text alone
+ * <p>The JSON is written once per answer and kept, so an answer that does not change (the list
+ * of checklists) costs no encoding per request.
  */
-public record CommandAck(String text, List<LayoutBlock> blocks) {
+public final class CommandAck {
 
   /** The ack that only says the command was received; its answer, if any, comes later. */
   public static final CommandAck EMPTY = new CommandAck(null, List.of());
@@ -26,12 +25,29 @@ public record CommandAck(String text, List<LayoutBlock> blocks) {
   // Gson is thread-safe once built; building one learns Slack's whole block model.
   private static final Gson GSON = GsonFactory.createSnakeCase();
 
-  public CommandAck {
-    blocks = List.copyOf(blocks);
+  private final String text;
+  private final List<LayoutBlock> blocks;
+  private volatile String json;
+
+  /**
+   * @param text the answer's text (the notification's text when there are blocks); null for a bare ack
+   * @param blocks the answer's blocks; empty for text alone
+   */
+  public CommandAck(String text, List<LayoutBlock> blocks) {
+    this.text = text;
+    this.blocks = List.copyOf(blocks);
   }
 
   public static CommandAck text(String text) {
     return new CommandAck(text, List.of());
+  }
+
+  public String text() {
+    return text;
+  }
+
+  public List<LayoutBlock> blocks() {
+    return blocks;
   }
 
   public boolean isEmpty() {
@@ -40,14 +56,19 @@ public record CommandAck(String text, List<LayoutBlock> blocks) {
 
   /** The JSON Slack reads from the ack's body; only for a non-empty ack. */
   String json() {
-    JsonObject body = new JsonObject().put("response_type", "ephemeral");
-    if (text != null) {
-      body.put("text", text);
+    String written = json;
+    if (written == null) {
+      StringBuilder body = new StringBuilder("{\"response_type\":\"ephemeral\"");
+      if (text != null) {
+        body.append(",\"text\":").append(Json.encode(text));
+      }
+      if (!blocks.isEmpty()) {
+        body.append(",\"blocks\":").append(GSON.toJson(blocks));
+      }
+      written = body.append('}').toString();
+      json = written;
     }
-    if (!blocks.isEmpty()) {
-      body.put("blocks", new JsonArray(GSON.toJson(blocks)));
-    }
-    return body.encode();
+    return written;
   }
 
   /** The same answer as Bolt's response, for a command Bolt dispatched. */
