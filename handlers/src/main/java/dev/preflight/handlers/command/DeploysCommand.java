@@ -5,8 +5,10 @@ import com.slack.api.bolt.handler.builtin.SlashCommandHandler;
 import com.slack.api.bolt.request.builtin.SlashCommandRequest;
 import com.slack.api.bolt.response.Response;
 import dev.preflight.checklists.config.PreflightConfig;
+import dev.preflight.deploy.run.DatabaseUnavailableException;
 import dev.preflight.deploy.run.DeployRuns;
 import dev.preflight.deploy.run.Overview;
+import dev.preflight.deploy.run.PendingWrites;
 import dev.preflight.deploy.stats.HistoryEntry;
 import dev.preflight.handlers.Replies;
 import dev.preflight.handlers.render.HistoryMessage;
@@ -49,6 +51,10 @@ public final class DeploysCommand implements SlashCommandHandler, LoopCommand {
    * answer follows through the command's {@code response_url}, as every answer did before.
    */
   public static final Duration ACK_WAIT = Duration.ofMillis(1500);
+
+  /** What the asker reads when the database does not answer: a read failed, nothing was to be saved. */
+  public static final String UNREADABLE = "I could not read the deploys just now: the database does not answer. "
+      + "Please try again in a minute.";
 
   private final PreflightConfig config;
   private final History history;
@@ -93,7 +99,7 @@ public final class DeploysCommand implements SlashCommandHandler, LoopCommand {
     }
     Later later = (Later) answer;
     loop.runOnContext(v -> read(later).compose(content -> show(later.asker(), content))
-        .onFailure(e -> replies.explain(later.asker(), e)));
+        .onFailure(e -> explain(later.asker(), e)));
     return ctx.ack();
   }
 
@@ -114,7 +120,7 @@ public final class DeploysCommand implements SlashCommandHandler, LoopCommand {
     Vertx vertx = loop.owner();
     long timer = vertx.setTimer(ackWait.toMillis(), id -> {
       if (ack.tryComplete(CommandAck.EMPTY)) {
-        content.compose(shown -> show(later.asker(), shown)).onFailure(e -> replies.explain(later.asker(), e));
+        content.compose(shown -> show(later.asker(), shown)).onFailure(e -> explain(later.asker(), e));
       }
     });
     content.onComplete(done -> {
@@ -122,7 +128,7 @@ public final class DeploysCommand implements SlashCommandHandler, LoopCommand {
       if (done.succeeded()) {
         ack.tryComplete(new CommandAck(done.result().text(), done.result().blocks()));
       } else if (ack.tryComplete(CommandAck.EMPTY)) {
-        replies.explain(later.asker(), done.cause());
+        explain(later.asker(), done.cause());
       }
     });
     return ack.future();
@@ -173,6 +179,18 @@ public final class DeploysCommand implements SlashCommandHandler, LoopCommand {
       return later.content().get();
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
+    }
+  }
+
+  /**
+   * A failed read: when the database is out of reach (or its pool too busy to lend a connection in
+   * time) that is said as a read, not as a change left unsaved; anything else as every failure is.
+   */
+  private void explain(Replies.To asker, Throwable failure) {
+    if (failure instanceof DatabaseUnavailableException || PendingWrites.unreachable(failure)) {
+      replies.tell(asker, UNREADABLE);
+    } else {
+      replies.explain(asker, failure);
     }
   }
 

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The real {@link SlackEndpoint}: our signature check in front of {@link SlackDispatch}, the
- * de-duplication and Bolt run that Socket Mode ({@link SocketMode}) goes through as well.
+ * de-duplication and Bolt run that Socket Mode ({@link SocketMode}) goes through as well. A slash
+ * command registered as a {@link LoopCommand} skips Bolt and the worker: it is answered here, on
+ * the event loop that read it, in its ack.
  */
 final class BoltEndpoint implements SlackEndpoint {
 
@@ -28,8 +30,9 @@ final class BoltEndpoint implements SlackEndpoint {
   /** Refused requests can come by the thousand: their lines are rate-limited per reason. */
   private static final RejectionLog rejections = new RejectionLog(log, System::nanoTime);
 
-  private static final String TEXT = "text/plain; charset=utf-8";
-  private static final String JSON = "application/json; charset=utf-8";
+  // Built once as header values Vert.x has already checked, rather than checked again on every answer.
+  private static final CharSequence TEXT = HttpHeaders.createOptimized("text/plain; charset=utf-8");
+  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json; charset=utf-8");
   private static final String RETRY_NUM_HEADER = "X-Slack-Retry-Num";
   private static final String RETRY_REASON_HEADER = "X-Slack-Retry-Reason";
 
@@ -166,7 +169,7 @@ final class BoltEndpoint implements SlackEndpoint {
     return response.end(bolt.getBody() == null ? "" : bolt.getBody());
   }
 
-  private static Future<Void> reply(HttpServerRequest request, int status, String contentType, String body) {
+  private static Future<Void> reply(HttpServerRequest request, int status, CharSequence contentType, String body) {
     return request.response()
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, contentType)

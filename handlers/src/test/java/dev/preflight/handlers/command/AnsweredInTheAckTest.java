@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -172,6 +173,23 @@ class AnsweredInTheAckTest {
           assertEquals("Something went wrong on my side, and nothing was changed. It has been logged.",
               answer.getString("text"));
           assertNull(answer.getJsonArray("blocks"));
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void aDatabaseThatDoesNotAnswerIsToldAsAReadThatFailedNotAsAChangeLost(VertxTestContext test) {
+    overview.set(() -> Future.failedFuture(new TimeoutException(
+        "Timeout waiting for connection")));
+
+    harness.command("/deploys", "", USER, CHANNEL)
+        .compose(ack -> {
+          test.verify(() -> assertEquals(0, length(ack)));
+          return harness.fake.awaitResponse("cmd", answer -> true);
+        })
+        .onComplete(test.succeeding(answer -> test.verify(() -> {
+          assertEquals("I could not read the deploys just now: the database does not answer. "
+              + "Please try again in a minute.", answer.getString("text"));
           test.completeNow();
         })));
   }
