@@ -46,8 +46,10 @@ public final class HttpServerMetrics {
     LongTaskTimer.Sample running = active.start();
     ctx.addEndHandler(done -> {
       running.stop();
-      sample.stop(timers.computeIfAbsent(
-          new Key(ctx.request().method().name(), route(ctx), ctx.response().getStatusCode()), this::timer));
+      Key key = new Key(ctx.request().method().name(), route(ctx), ctx.response().getStatusCode());
+      // get first: it never locks, where computeIfAbsent may lock the bin of a key already there.
+      Timer timer = timers.get(key);
+      sample.stop(timer != null ? timer : timers.computeIfAbsent(key, this::timer));
     });
     ctx.next();
   }
