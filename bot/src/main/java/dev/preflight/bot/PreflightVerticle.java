@@ -258,7 +258,7 @@ final class PreflightVerticle extends VerticleBase {
       return SlackEndpoint.refusing("This bot takes Slack's requests over Socket Mode (SLACK_APP_TOKEN is set); "
           + "set SLACK_SIGNING_SECRET as well to accept them at /slack/events.\n");
     }
-    return SlackEndpoint.serving(vertx, surface.app(),
+    return SlackEndpoint.serving(vertx, surface.app(), surface.loopCommands(),
         new SlackSignature(settings.slackSigningSecret().orElseThrow(), Clock.systemUTC()), eventLog,
         metrics.registry());
   }

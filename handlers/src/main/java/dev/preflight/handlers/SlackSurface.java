@@ -34,6 +34,7 @@ import dev.preflight.handlers.publish.RunPublisher;
 import dev.preflight.handlers.reaction.SignOffReaction;
 import dev.preflight.handlers.slack.BotTokenCheck;
 import dev.preflight.handlers.slack.Coalescer;
+import dev.preflight.handlers.slack.LoopCommand;
 import dev.preflight.handlers.slack.SlackApi;
 import dev.preflight.handlers.slack.SlackEndpoint;
 import dev.preflight.handlers.watch.WatchAlerts;
@@ -41,6 +42,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,15 +55,17 @@ public final class SlackSurface {
   public static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
 
   private final App app;
+  private final Map<String, LoopCommand> loopCommands;
   private final AlertPoster alerts;
   private final RunPublisher publisher;
   private final Reconciler reconciler;
   private final BotTokenCheck botToken;
   private final Roles roles;
 
-  private SlackSurface(App app, AlertPoster alerts, RunPublisher publisher, Reconciler reconciler,
-      BotTokenCheck botToken, Roles roles) {
+  private SlackSurface(App app, Map<String, LoopCommand> loopCommands, AlertPoster alerts, RunPublisher publisher,
+      Reconciler reconciler, BotTokenCheck botToken, Roles roles) {
     this.app = app;
+    this.loopCommands = loopCommands;
     this.alerts = alerts;
     this.publisher = publisher;
     this.reconciler = reconciler;
@@ -87,7 +91,8 @@ public final class SlackSurface {
     DeployReplies deployReplies = new DeployReplies(replies, slack);
     Roles roles = new Roles(config, slack, clock).refreshEvery(loop.owner(), Roles.REFRESH_EVERY);
 
-    app.command(ChecklistCommand.COMMAND, new ChecklistCommand(config, runs, replies, loop));
+    ChecklistCommand checklist = new ChecklistCommand(config, runs, replies, loop);
+    app.command(ChecklistCommand.COMMAND, checklist);
     new ItemActions(runs, roles, slack, replies, loop).register(app);
     app.viewSubmission(ActionIds.WAIVE_MODAL, new WaiveSubmission(runs, roles, replies, loop));
     new SignOffReaction(config.signOffReaction(), runs, roles, replies, loop,
@@ -104,6 +109,9 @@ public final class SlackSurface {
         loop);
     app.command(DeploysCommand.COMMAND, overview);
     app.command(DeploysCommand.STATUS, overview);
+    // Over HTTP these are answered on the event loop, in their ack; Bolt serves them over Socket Mode.
+    Map<String, LoopCommand> loopCommands = Map.of(ChecklistCommand.COMMAND, checklist,
+        DeploysCommand.COMMAND, overview, DeploysCommand.STATUS, overview);
     new RunActions(deploys, roles, deployReplies, loop).register(app);
     home(config, services, roles, slack, clock, loop, app);
 
@@ -123,7 +131,7 @@ public final class SlackSurface {
     Reconciler reconciler = new Reconciler(loop.owner(), publisher, Reconciler.DEFAULT_EVERY)
         .with(alerts::reconcile).start();
     BotTokenCheck tokenCheck = new BotTokenCheck(slack).start(loop.owner(), BotTokenCheck.EVERY);
-    return new SlackSurface(app, alerts, publisher, reconciler, tokenCheck, roles);
+    return new SlackSurface(app, loopCommands, alerts, publisher, reconciler, tokenCheck, roles);
   }
 
   /** The Home tab: published on opening, then kept current for its visitors as runs and locks change. */
@@ -158,6 +166,15 @@ public final class SlackSurface {
 
   public App app() {
     return app;
+  }
+
+  /**
+   * The slash commands {@code /slack/events} answers on its event loop, by name, for
+   * {@link SlackEndpoint#serving(io.vertx.core.Vertx, App, Map, dev.preflight.handlers.slack.SlackSignature,
+   * dev.preflight.handlers.slack.SlackEventLog, io.micrometer.core.instrument.MeterRegistry)}.
+   */
+  public Map<String, LoopCommand> loopCommands() {
+    return loopCommands;
   }
 
   /** Who holds which role, kept current from Slack; for listeners registered outside this class. */

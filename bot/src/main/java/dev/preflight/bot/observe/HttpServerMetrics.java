@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Times every request the bot's HTTP server answers, by method, route and status
@@ -22,6 +24,14 @@ public final class HttpServerMetrics {
 
   private final MeterRegistry registry;
   private final LongTaskTimer active;
+  /**
+   * The timers met so far, by method, route and status. Their number is bounded by the routes
+   * and the statuses they answer; registering (building the id, sorting the tags, looking it up)
+   * on every request cost more than the timing itself.
+   */
+  private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
+
+  private record Key(String method, String route, int status) {}
 
   HttpServerMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -36,17 +46,24 @@ public final class HttpServerMetrics {
     LongTaskTimer.Sample running = active.start();
     ctx.addEndHandler(done -> {
       running.stop();
-      sample.stop(Timer.builder(REQUESTS)
-          .description("HTTP requests the bot answered, by method, route template and status")
-          .tag("method", ctx.request().method().name())
-          .tag("route", route(ctx))
-          .tag("status", String.valueOf(ctx.response().getStatusCode()))
-          .publishPercentileHistogram()
-          .minimumExpectedValue(Duration.ofMillis(1))
-          .maximumExpectedValue(Duration.ofSeconds(30))
-          .register(registry));
+      Key key = new Key(ctx.request().method().name(), route(ctx), ctx.response().getStatusCode());
+      // get first: it never locks, where computeIfAbsent may lock the bin of a key already there.
+      Timer timer = timers.get(key);
+      sample.stop(timer != null ? timer : timers.computeIfAbsent(key, this::timer));
     });
     ctx.next();
+  }
+
+  private Timer timer(Key key) {
+    return Timer.builder(REQUESTS)
+        .description("HTTP requests the bot answered, by method, route template and status")
+        .tag("method", key.method())
+        .tag("route", key.route())
+        .tag("status", String.valueOf(key.status()))
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry);
   }
 
   private static String route(RoutingContext ctx) {

@@ -4,7 +4,6 @@ import com.slack.api.bolt.context.builtin.SlashCommandContext;
 import com.slack.api.bolt.handler.builtin.SlashCommandHandler;
 import com.slack.api.bolt.request.builtin.SlashCommandRequest;
 import com.slack.api.bolt.response.Response;
-import com.slack.api.app_backend.slash_commands.payload.SlashCommandPayload;
 import dev.preflight.checklists.checklist.Checklist;
 import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.checklists.config.Suggestions;
@@ -12,15 +11,20 @@ import dev.preflight.deploy.run.ChecklistRuns;
 import dev.preflight.deploy.run.Origin;
 import dev.preflight.handlers.Replies;
 import dev.preflight.handlers.render.Mrkdwn;
+import dev.preflight.handlers.slack.CommandAck;
+import dev.preflight.handlers.slack.CommandInput;
+import dev.preflight.handlers.slack.LoopCommand;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import java.util.Comparator;
 import java.util.stream.Collectors;
 
 /**
  * {@code /checklist <id>} starts a run of a checklist on its own; {@code list} and {@code help}
- * answer privately. The command is acknowledged at once; the run's message follows.
+ * answer privately. Every answer is given in the command's ack, on the event loop that received
+ * it ({@link LoopCommand}); a run's message follows.
  */
-public final class ChecklistCommand implements SlashCommandHandler {
+public final class ChecklistCommand implements SlashCommandHandler, LoopCommand {
 
   public static final String COMMAND = "/checklist";
 
@@ -28,46 +32,58 @@ public final class ChecklistCommand implements SlashCommandHandler {
   private final ChecklistRuns runs;
   private final Replies replies;
   private final Context loop;
+  /** The answers to {@code list} and {@code help}: the config does not change while the bot runs. */
+  private final CommandAck list;
+  private final CommandAck help = CommandAck.text(help());
 
   public ChecklistCommand(PreflightConfig config, ChecklistRuns runs, Replies replies, Context loop) {
     this.config = config;
     this.runs = runs;
     this.replies = replies;
     this.loop = loop;
+    this.list = CommandAck.text(list(config));
   }
 
   @Override
   public Response apply(SlashCommandRequest request, SlashCommandContext ctx) {
-    SlashCommandPayload payload = request.getPayload();
-    if (!Sender.known(payload)) {
-      return ctx.ack(Sender.UNKNOWN);
+    return answerNow(CommandInput.of(request.getPayload())).ack(ctx);
+  }
+
+  /** Every answer is known at once (a run, if one starts, is posted afterwards): given on the event loop. */
+  @Override
+  public Future<CommandAck> answer(CommandInput command) {
+    return Future.succeededFuture(answerNow(command));
+  }
+
+  private CommandAck answerNow(CommandInput command) {
+    if (!Sender.known(command)) {
+      return CommandAck.text(Sender.UNKNOWN);
     }
-    String text = payload.getText() == null ? "" : payload.getText().trim();
-    String[] words = text.isEmpty() ? new String[0] : text.split("\\s+");
+    String[] words = DeployWords.split(command.text());
     if (words.length == 0 || words[0].equals("help")) {
-      return ctx.ack(help());
+      return help;
     }
     if (words[0].equals("list")) {
-      return ctx.ack(list());
+      return list;
     }
     if (words.length > 1) {
-      return ctx.ack("`" + COMMAND + "` takes one checklist id, not " + words.length + " words. "
+      return CommandAck.text("`" + COMMAND + "` takes one checklist id, not " + words.length + " words. "
           + "Try `" + COMMAND + " " + Mrkdwn.echo(words[0]) + "`, or `" + COMMAND + " list` to see the ids.");
     }
     String id = words[0];
     Checklist checklist = config.checklist(id).orElse(null);
     if (checklist == null) {
-      return ctx.ack("There is no checklist `" + Mrkdwn.echo(id) + "`. " + suggestion(id)
+      return CommandAck.text("There is no checklist `" + Mrkdwn.echo(id) + "`. " + suggestion(id)
           + "`" + COMMAND + " list` shows every checklist.");
     }
-    String channel = config.channelId(checklist.channel()).orElse(payload.getChannelId());
-    String user = payload.getUserId();
+    String channel = config.channelId(checklist.channel()).orElse(command.channelId());
+    String user = command.userId();
     loop.runOnContext(v -> runs.start(id, channel, new Origin(user, "slash:" + COMMAND))
-        .onFailure(e -> replies.explain(new Replies.To(payload.getChannelId(), user, payload.getResponseUrl()), e)));
-    return ctx.ack("Starting *" + checklist.title() + "* in <#" + channel + ">…");
+        .onFailure(e -> replies.explain(new Replies.To(command.channelId(), user, command.responseUrl()), e)));
+    return CommandAck.text("Starting *" + checklist.title() + "* in <#" + channel + ">…");
   }
 
-  private String list() {
+  private static String list(PreflightConfig config) {
     if (config.checklists().isEmpty()) {
       return "No checklists are configured yet. See docs/config.md for how to add one.";
     }

@@ -2,6 +2,7 @@ package dev.preflight.handlers.command;
 
 import com.slack.api.app_backend.slash_commands.payload.SlashCommandPayload;
 import dev.preflight.handlers.SlackIds;
+import dev.preflight.handlers.slack.CommandInput;
 
 /**
  * Whether a slash command says who typed it and where. Every command's answers and records hang
@@ -16,5 +17,9 @@ final class Sender {
 
   static boolean known(SlashCommandPayload payload) {
     return payload != null && SlackIds.isId(payload.getUserId()) && SlackIds.isId(payload.getChannelId());
+  }
+
+  static boolean known(CommandInput command) {
+    return SlackIds.isId(command.userId()) && SlackIds.isId(command.channelId());
   }
 }

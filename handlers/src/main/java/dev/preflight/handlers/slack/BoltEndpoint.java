@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The real {@link SlackEndpoint}: our signature check in front of {@link SlackDispatch}, the
- * de-duplication and Bolt run that Socket Mode ({@link SocketMode}) goes through as well.
+ * de-duplication and Bolt run that Socket Mode ({@link SocketMode}) goes through as well. A slash
+ * command registered as a {@link LoopCommand} skips Bolt and the worker: it is answered here, on
+ * the event loop that read it, in its ack.
  */
 final class BoltEndpoint implements SlackEndpoint {
 
@@ -28,17 +30,21 @@ final class BoltEndpoint implements SlackEndpoint {
   /** Refused requests can come by the thousand: their lines are rate-limited per reason. */
   private static final RejectionLog rejections = new RejectionLog(log, System::nanoTime);
 
-  private static final String TEXT = "text/plain; charset=utf-8";
-  private static final String JSON = "application/json; charset=utf-8";
+  // Built once as header values Vert.x has already checked, rather than checked again on every answer.
+  private static final CharSequence TEXT = HttpHeaders.createOptimized("text/plain; charset=utf-8");
+  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json; charset=utf-8");
   private static final String RETRY_NUM_HEADER = "X-Slack-Retry-Num";
   private static final String RETRY_REASON_HEADER = "X-Slack-Retry-Reason";
 
   private final SlackSignature signature;
   private final SlackDispatch dispatch;
+  private final Map<String, LoopCommand> loopCommands;
 
-  BoltEndpoint(SlackSignature signature, SlackDispatch dispatch) {
+  /** @param loopCommands the commands answered on the event loop, by name ({@code /checklist}) */
+  BoltEndpoint(SlackSignature signature, SlackDispatch dispatch, Map<String, LoopCommand> loopCommands) {
     this.signature = signature;
     this.dispatch = dispatch;
+    this.loopCommands = Map.copyOf(loopCommands);
   }
 
   @Override
@@ -64,9 +70,41 @@ final class BoltEndpoint implements SlackEndpoint {
     SlackInput.Accepted accepted = (SlackInput.Accepted) input;
     long started = System.nanoTime();
     // Commands and interactivity are forms and never redelivered: nothing to answer or de-duplicate first.
-    Future<Void> answered = isJson(request) ? handleJson(request, body, accepted)
-        : runBolt(request, body, accepted).mapEmpty();
+    Future<Void> answered;
+    LoopCommand onLoop = loopCommand(accepted);
+    if (onLoop != null) {
+      answered = answerOnLoop(request, onLoop, CommandInput.of(accepted.form()));
+    } else if (isJson(request)) {
+      answered = handleJson(request, body, accepted);
+    } else {
+      answered = runBolt(request, body, accepted).mapEmpty();
+    }
     return answered.onComplete(done -> dispatch.answered(accepted.kind().metric(), started));
+  }
+
+  private LoopCommand loopCommand(SlackInput.Accepted accepted) {
+    if (accepted.kind() != SlackInput.Kind.COMMAND || accepted.form() == null) {
+      return null;
+    }
+    return loopCommands.get(accepted.form().get("command"));
+  }
+
+  /** A command whose answer needs no worker: answered here, in its ack, without Bolt. */
+  private static Future<Void> answerOnLoop(HttpServerRequest request, LoopCommand command, CommandInput input) {
+    Future<CommandAck> answer;
+    try {
+      answer = command.answer(input);
+    } catch (RuntimeException e) {
+      answer = Future.failedFuture(e);
+    }
+    return answer.transform(done -> {
+      if (done.failed()) {
+        log.error("A Slack listener failed on {}", request.path(), done.cause());
+        return reply(request, 500, TEXT, "internal error");
+      }
+      CommandAck ack = done.result();
+      return ack.isEmpty() ? reply(request, 200, TEXT, "") : reply(request, 200, JSON, ack.json());
+    });
   }
 
   /** A signed request that is not a Slack payload: the sender's mistake, worth one line, never an error. */
@@ -131,7 +169,7 @@ final class BoltEndpoint implements SlackEndpoint {
     return response.end(bolt.getBody() == null ? "" : bolt.getBody());
   }
 
-  private static Future<Void> reply(HttpServerRequest request, int status, String contentType, String body) {
+  private static Future<Void> reply(HttpServerRequest request, int status, CharSequence contentType, String body) {
     return request.response()
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, contentType)

@@ -4,7 +4,6 @@ import dev.preflight.handlers.SlackIds;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,28 +45,89 @@ final class PayloadFields {
 
   /**
    * Decodes a form strictly: every pair is {@code name=value}, every {@code %} starts a valid
-   * escape, and no field comes twice.
+   * escape (two ASCII hex digits), and no field comes twice. Escaped bytes are read as UTF-8, and
+   * {@code +} is a space, as {@link java.net.URLDecoder} reads them; this reads the body in one
+   * pass and copies a field only when it holds an escape.
    */
   static Map<String, String> decodeForm(String body) {
     Map<String, String> fields = new LinkedHashMap<>();
-    for (String pair : body.split("&", -1)) {
-      int equals = pair.indexOf('=');
-      if (equals <= 0 || pair.indexOf('=', equals + 1) >= 0) {
+    int start = 0;
+    while (true) {
+      int end = body.indexOf('&', start);
+      if (end < 0) {
+        end = body.length();
+      }
+      int equals = body.indexOf('=', start);
+      if (equals <= start || equals >= end) {
         throw new Malformed("form body is not name=value pairs");
       }
-      String name;
-      String value;
-      try {
-        name = URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8);
-        value = URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
-        throw new Malformed("form body has a bad %-escape");
+      int second = body.indexOf('=', equals + 1);
+      if (second >= 0 && second < end) {
+        throw new Malformed("form body is not name=value pairs");
       }
-      if (fields.put(name, value) != null) {
+      String name = decode(body, start, equals);
+      if (fields.put(name, decode(body, equals + 1, end)) != null) {
         throw new Malformed("form field " + quote(name) + " comes twice");
       }
+      if (end == body.length()) {
+        return fields;
+      }
+      start = end + 1;
     }
-    return fields;
+  }
+
+  /** The characters {@code from} (inclusive) to {@code to} of a form, decoded. */
+  private static String decode(String form, int from, int to) {
+    int plain = from;
+    while (plain < to && form.charAt(plain) != '%' && form.charAt(plain) != '+') {
+      plain++;
+    }
+    if (plain == to) {
+      return form.substring(from, to);
+    }
+    StringBuilder decoded = new StringBuilder(to - from).append(form, from, plain);
+    byte[] escaped = null;
+    int at = plain;
+    while (at < to) {
+      char c = form.charAt(at);
+      if (c == '+') {
+        decoded.append(' ');
+        at++;
+      } else if (c != '%') {
+        decoded.append(c);
+        at++;
+      } else {
+        // A run of escapes is one UTF-8 sequence (or several): decode the bytes together.
+        if (escaped == null) {
+          escaped = new byte[(to - at) / 3 + 1];
+        }
+        int bytes = 0;
+        while (at < to && form.charAt(at) == '%') {
+          int high = at + 2 < to ? hexDigit(form.charAt(at + 1)) : -1;
+          int low = at + 2 < to ? hexDigit(form.charAt(at + 2)) : -1;
+          if (high < 0 || low < 0) {
+            throw new Malformed("form body has a bad %-escape");
+          }
+          escaped[bytes++] = (byte) (high << 4 | low);
+          at += 3;
+        }
+        decoded.append(new String(escaped, 0, bytes, StandardCharsets.UTF_8));
+      }
+    }
+    return decoded.toString();
+  }
+
+  private static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
   }
 
   /** The name of a field as the reason names it: the part after the last dot. */

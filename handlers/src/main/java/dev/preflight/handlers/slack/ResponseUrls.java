@@ -1,5 +1,6 @@
 package dev.preflight.handlers.slack;
 
+import com.google.gson.Gson;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.util.json.GsonFactory;
 import io.vertx.core.Future;
@@ -33,6 +34,8 @@ public final class ResponseUrls {
   private static final Logger LOG = LoggerFactory.getLogger(ResponseUrls.class);
 
   static final Duration TIMEOUT = Duration.ofSeconds(10);
+  // Thread-safe once built; building one per answer learnt Slack's whole block model each time.
+  private static final Gson GSON = GsonFactory.createSnakeCase();
 
   private final Vertx vertx;
   private final WebClient web;
@@ -59,7 +62,7 @@ public final class ResponseUrls {
         .put("replace_original", false)
         .put("text", text);
     if (!blocks.isEmpty()) {
-      body.put("blocks", new JsonArray(GsonFactory.createSnakeCase().toJson(blocks)));
+      body.put("blocks", new JsonArray(GSON.toJson(blocks)));
     }
     return attempt(url, body, 1, System.nanoTime());
   }

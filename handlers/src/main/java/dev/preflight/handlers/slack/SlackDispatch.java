@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -36,6 +38,7 @@ final class SlackDispatch {
   private final SlackEventLog events;
   private final BoltRequests parser;
   private final MeterRegistry meters;
+  private final Map<String, Timer> ackTimers = new ConcurrentHashMap<>();
 
   SlackDispatch(Vertx vertx, App app, SlackEventLog events, MeterRegistry meters) {
     // The transports in front have vouched for every request already, more strictly than Bolt would.
@@ -127,11 +130,16 @@ final class SlackDispatch {
    * arrival, over either transport, to its answer.
    */
   void answered(String kind, long startedNanos) {
-    Timer.builder("preflight.slack.ack")
-        .description("Time from a verified Slack request's arrival to its answer")
-        .tag("kind", kind)
-        .publishPercentileHistogram()
-        .register(meters)
-        .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+    // Looked up once per kind: building and registering the meter on every ack cost more than recording.
+    // get first: it never locks, where computeIfAbsent may lock the bin of a key already there.
+    Timer timer = ackTimers.get(kind);
+    if (timer == null) {
+      timer = ackTimers.computeIfAbsent(kind, k -> Timer.builder("preflight.slack.ack")
+          .description("Time from a verified Slack request's arrival to its answer")
+          .tag("kind", k)
+          .publishPercentileHistogram()
+          .register(meters));
+    }
+    timer.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
   }
 }

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.Map;
 
 /**
  * What answers {@code POST /slack/events}: slash commands, interactivity and the Events API on one
@@ -48,7 +49,17 @@ public interface SlackEndpoint {
    */
   static SlackEndpoint serving(Vertx vertx, App app, SlackSignature signature, SlackEventLog events,
       MeterRegistry meters) {
-    return new BoltEndpoint(signature, new SlackDispatch(vertx, app, events, meters));
+    return serving(vertx, app, Map.of(), signature, events, meters);
+  }
+
+  /**
+   * As {@link #serving(Vertx, App, SlackSignature, SlackEventLog, MeterRegistry)}, answering the
+   * slash commands in {@code loopCommands} (by name, e.g. {@code /checklist}) on the event loop
+   * that received them, in their ack, instead of through {@code app} on a worker.
+   */
+  static SlackEndpoint serving(Vertx vertx, App app, Map<String, LoopCommand> loopCommands,
+      SlackSignature signature, SlackEventLog events, MeterRegistry meters) {
+    return new BoltEndpoint(signature, new SlackDispatch(vertx, app, events, meters), loopCommands);
   }
 
   /**

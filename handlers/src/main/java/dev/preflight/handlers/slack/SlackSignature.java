@@ -6,7 +6,6 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -28,7 +27,8 @@ public final class SlackSignature {
   private static final String PREFIX = VERSION + "=";
   private static final String HMAC = "HmacSHA256";
   // Epoch seconds; the bound only keeps parseLong away from overflow.
-  private static final Pattern TIMESTAMP = Pattern.compile("\\d{1,15}");
+  private static final int MAX_TIMESTAMP_DIGITS = 15;
+  private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   /** The outcome of a check; only {@link #VALID} lets a request through. */
   public enum Verdict {
@@ -58,6 +58,12 @@ public final class SlackSignature {
 
   private final SecretKeySpec key;
   private final Clock clock;
+  /**
+   * A Mac is stateful and not thread-safe, and building one (provider lookup, key schedule) cost
+   * more than the HMAC itself: each thread that verifies (an event loop, or a worker in tests)
+   * keeps its own for as long as it lives.
+   */
+  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
   public SlackSignature(String signingSecret, Clock clock) {
     if (signingSecret == null || signingSecret.isBlank()) {
@@ -85,7 +91,7 @@ public final class SlackSignature {
     if (signature == null || signature.isEmpty()) {
       return Verdict.MISSING_SIGNATURE;
     }
-    if (!TIMESTAMP.matcher(timestamp).matches()) {
+    if (!isSeconds(timestamp)) {
       return Verdict.MALFORMED_TIMESTAMP;
     }
     long skew = clock.instant().getEpochSecond() - Long.parseLong(timestamp);
@@ -98,19 +104,52 @@ public final class SlackSignature {
     if (!signature.startsWith(PREFIX)) {
       return Verdict.MALFORMED_SIGNATURE;
     }
-    byte[] expected = sign(timestamp, body == null ? new byte[0] : body).getBytes(StandardCharsets.US_ASCII);
-    byte[] given = signature.getBytes(StandardCharsets.US_ASCII);
-    return MessageDigest.isEqual(expected, given) ? Verdict.VALID : Verdict.BAD_SIGNATURE;
+    return matches(digest(timestamp, body == null ? new byte[0] : body), signature)
+        ? Verdict.VALID : Verdict.BAD_SIGNATURE;
+  }
+
+  private static boolean isSeconds(String timestamp) {
+    if (timestamp.length() > MAX_TIMESTAMP_DIGITS) {
+      return false;
+    }
+    for (int i = 0; i < timestamp.length(); i++) {
+      char c = timestamp.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether {@code signature} is {@code v0=} and the lowercase hex of {@code digest}, compared in
+   * time that depends only on the lengths, as {@link MessageDigest#isEqual} does, without
+   * building the expected text first.
+   */
+  private static boolean matches(byte[] digest, String signature) {
+    if (signature.length() != PREFIX.length() + 2 * digest.length) {
+      return false;
+    }
+    int difference = 0;
+    for (int i = 0, at = PREFIX.length(); i < digest.length; i++, at += 2) {
+      difference |= HEX_DIGITS[(digest[i] >> 4) & 0xf] ^ signature.charAt(at);
+      difference |= HEX_DIGITS[digest[i] & 0xf] ^ signature.charAt(at + 1);
+    }
+    return difference == 0;
   }
 
   /** The {@value #SIGNATURE_HEADER} value Slack would send for this timestamp and body. */
   public String sign(String timestamp, byte[] body) {
-    Mac mac = newMac();
-    mac.update((VERSION + ":" + timestamp + ":").getBytes(StandardCharsets.UTF_8));
-    return PREFIX + HexFormat.of().formatHex(mac.doFinal(body));
+    return PREFIX + HexFormat.of().formatHex(digest(timestamp, body));
   }
 
-  // A Mac is stateful and not thread-safe; requests are verified on many event loops at once.
+  /** HMAC-SHA256 of {@code v0:<timestamp>:<body>} with this thread's Mac. */
+  private byte[] digest(String timestamp, byte[] body) {
+    Mac mac = macs.get();
+    mac.update((VERSION + ":" + timestamp + ":").getBytes(StandardCharsets.UTF_8));
+    return mac.doFinal(body);
+  }
+
   private Mac newMac() {
     try {
       Mac mac = Mac.getInstance(HMAC);

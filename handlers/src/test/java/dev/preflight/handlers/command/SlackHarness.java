@@ -3,15 +3,19 @@ package dev.preflight.handlers.command;
 import com.slack.api.bolt.App;
 import dev.preflight.handlers.fake.FakeSlack;
 import dev.preflight.handlers.fake.SlackRequests;
+import dev.preflight.handlers.slack.LoopCommand;
 import dev.preflight.handlers.slack.SlackApi;
 import dev.preflight.handlers.slack.SlackEndpoint;
 import dev.preflight.handlers.slack.SlackEventLog;
 import dev.preflight.handlers.slack.SlackSignature;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -40,9 +44,10 @@ public final class SlackHarness {
     return FakeSlack.start(vertx).compose(fake -> {
       SlackHarness harness = new SlackHarness(vertx, fake);
       App app = new App(SlackEndpoint.boltConfig(BOT_TOKEN, SlackApi.slack(fake.url())));
-      listeners.accept(new Setup(app, harness.slack));
-      SlackEndpoint endpoint = SlackEndpoint.serving(vertx, app, new SlackSignature(SlackRequests.SIGNING_SECRET),
-          new SlackEventLog() {
+      Setup setup = new Setup(app, harness.slack, new HashMap<>());
+      listeners.accept(setup);
+      SlackEndpoint endpoint = SlackEndpoint.serving(vertx, app, setup.loopCommands(),
+          new SlackSignature(SlackRequests.SIGNING_SECRET), new SlackEventLog() {
             @Override
             public Future<Boolean> firstSeen(String eventId) {
               return Future.succeededFuture(true);
@@ -52,7 +57,7 @@ public final class SlackHarness {
             public Future<Void> forget(String eventId) {
               return Future.succeededFuture();
             }
-          });
+          }, new CompositeMeterRegistry());
       return vertx.createHttpServer()
           .requestHandler(request -> request.body().compose(body -> endpoint.handle(request, body)))
           .listen(0, "127.0.0.1")
@@ -63,8 +68,11 @@ public final class SlackHarness {
     });
   }
 
-  /** What a test registers its listeners with. */
-  public record Setup(App app, SlackApi slack) {}
+  /**
+   * What a test registers its listeners with: Bolt's app, and the commands answered on the event
+   * loop by name (as {@code SlackSurface} registers {@code /checklist} and {@code /deploys}).
+   */
+  public record Setup(App app, SlackApi slack, Map<String, LoopCommand> loopCommands) {}
 
   public Future<HttpResponse<Buffer>> send(SlackRequests.Signed request) {
     return request.send(client, "127.0.0.1", port);

@@ -202,6 +202,21 @@ class SlackInputTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"/deploy", "/a", "/run-book_2.0", "/abcdefghijklmnopqrstuvwxyz012345"})
+  void slashCommandNamesAreASlashAndUpToThirtyTwoPlainCharacters(String command) {
+    assertTrue(SlackInput.command(Map.of("command", command, "team_id", "T0A", "channel_id", "C0A", "user_id", "U0A"))
+        instanceof SlackInput.Accepted, command);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/", "//", "deploy", "/de ploy", "/déploy", "/abcdefghijklmnopqrstuvwxyz0123456",
+      " /deploy"})
+  void anythingElseIsNotACommandName(String command) {
+    assertEquals("command is not a slash command name", refusal(SlackInput.command(Map.of("command", command,
+        "team_id", "T0A", "channel_id", "C0A", "user_id", "U0A"))));
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"command=%2Fdeploy&text=100%&user_id=U0A", "command=%zz", "payload=%7B%22type%22%3A%2",
       "text=%E0%A4%A"})
   void badPercentEscapeIsRefused(String body) {

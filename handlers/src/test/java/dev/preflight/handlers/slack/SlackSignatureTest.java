@@ -8,6 +8,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class SlackSignatureTest {
@@ -100,5 +106,42 @@ class SlackSignatureTest {
   void signatureWithoutVersionPrefixIsRejected() {
     String bare = SIGNATURE.substring("v0=".length());
     assertEquals(Verdict.MALFORMED_SIGNATURE, AT_SIGNING_TIME.verify(TIMESTAMP, bare, BODY));
+  }
+
+  @Test
+  void anUppercaseOrTruncatedSignatureDoesNotMatch() {
+    assertEquals(Verdict.BAD_SIGNATURE, AT_SIGNING_TIME.verify(TIMESTAMP, SIGNATURE.toUpperCase().replace("V0=", "v0="),
+        BODY));
+    assertEquals(Verdict.BAD_SIGNATURE, AT_SIGNING_TIME.verify(TIMESTAMP, SIGNATURE.substring(0, SIGNATURE.length() - 1),
+        BODY));
+    assertEquals(Verdict.BAD_SIGNATURE, AT_SIGNING_TIME.verify(TIMESTAMP, SIGNATURE + "0", BODY));
+  }
+
+  @Test
+  void oneVerifierServesManyThreadsAtOnceEachWithItsOwnMac() throws Exception {
+    // Each event loop verifies with the same SlackSignature; a Mac shared between them would mix
+    // two requests' bytes and refuse good ones, or pass a bad one.
+    String forged = new SlackSignature("another-secret").sign(TIMESTAMP, BODY);
+    List<Callable<List<Verdict>>> loops = new ArrayList<>();
+    for (int thread = 0; thread < 4; thread++) {
+      loops.add(() -> {
+        List<Verdict> seen = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+          seen.add(AT_SIGNING_TIME.verify(TIMESTAMP, i % 2 == 0 ? SIGNATURE : forged, BODY));
+        }
+        return seen;
+      });
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      for (Future<List<Verdict>> loop : pool.invokeAll(loops)) {
+        List<Verdict> seen = loop.get();
+        for (int i = 0; i < seen.size(); i++) {
+          assertEquals(i % 2 == 0 ? Verdict.VALID : Verdict.BAD_SIGNATURE, seen.get(i), "request " + i);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }
