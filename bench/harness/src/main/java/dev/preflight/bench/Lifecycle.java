@@ -100,6 +100,8 @@ public final class Lifecycle {
       List<String> loadedFlags = new ArrayList<>(flags);
       String jfr = System.getenv("BENCH_JFR");
       if (jfr != null && !jfr.isBlank()) {
+        // A class-data archive and a flight recording together crash JDK 17 (docs/packaging.md).
+        loadedFlags.removeIf(flag -> flag.startsWith("-XX:SharedArchiveFile="));
         loadedFlags.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
       }
       int port = freePort();
