@@ -100,7 +100,7 @@ w(f"- JVM flags of all three servers: `{machine['bot_flags'].strip()}` (the imag
   f"`bot/pom.xml`, with `MaxRAM` set to the pod's memory limit from `deploy/kubernetes/deployment.yaml`)")
 preflight_flags = machine.get("preflight_flags", machine["bot_flags"]).strip()
 if preflight_flags != machine["bot_flags"].strip():
-    w(f"- Preflight alone also starts with its class-data archive, as the README runs it: "
+    w(f"- Preflight alone also starts with its class-data archive (opt-in; left out of the one run recorded with JFR): "
       f"`{preflight_flags[len(machine['bot_flags'].strip()):].strip()}` (docs/packaging.md, \"Start-up\")")
 w("")
 w("Figures are medians over the rounds, with the spread (lowest–highest round) in brackets.")
