@@ -63,6 +63,15 @@ KINDS = {"slash": "slash command (`/checklist list`)", "deploys": "slash command
          "rejected": "rejected (bad signature, 401)"}
 
 
+def after(rs):
+    """What a run left behind: seconds until the server was idle again, and that CPU per request."""
+    rs = [x for x in rs if "settle_s" in x]
+    if not rs:
+        return "not measured"
+    cpu = [1000 * x["settle_cpu_s"] / x["requests"] for x in rs if x["requests"]]
+    return f"{spread([x['settle_s'] for x in rs], '{:.1f}')} ({spread(cpu, '{:.2f}')})"
+
+
 def rps(system, kind, c):
     return med([x["rps"] for x in http.get((system, kind, c), [])])
 
@@ -108,14 +117,14 @@ w("")
 
 w("## Ack throughput and latency (wrk, pre-signed requests, 2 threads)")
 w("")
-w("| request | conns | system | requests/s | p50 ms | p99 ms | p99.9 ms | answers | server CPU ms / request |")
-w("|---|---|---|---|---|---|---|---|---|")
+w("| request | conns | system | requests/s | p50 ms | p99 ms | p99.9 ms | answers | server CPU ms / request | after the load: s until idle (CPU ms / request) |")
+w("|---|---|---|---|---|---|---|---|---|---|")
 for kind in KINDS:
     for c in ((32,) if kind == "deploys" else (32, 128)):
         for s in SYSTEMS:
             rs = http.get((s, kind, c), [])
             if not rs:
-                w(f"| {KINDS[kind]} | {c} | {NAMES[s]} | not measured | | | | | |")
+                w(f"| {KINDS[kind]} | {c} | {NAMES[s]} | not measured | | | | | | |")
                 continue
             answers = Counter()
             for x in rs:
@@ -127,7 +136,7 @@ for kind in KINDS:
             cpu = [1000 * x["server_cpu_s"] / x["requests"] for x in rs if x["requests"]]
             w(f"| {KINDS[kind]} | {c} | {NAMES[s]} | {spread([x['rps'] for x in rs])} | "
               f"{spread([x['p50_ms'] for x in rs], '{:.1f}')} | {spread([x['p99_ms'] for x in rs], '{:.1f}')} | "
-              f"{spread([x['p999_ms'] for x in rs], '{:.1f}')} | {ans} | {spread(cpu, '{:.2f}')} |")
+              f"{spread([x['p999_ms'] for x in rs], '{:.1f}')} | {ans} | {spread(cpu, '{:.2f}')} | {after(rs)} |")
 w("")
 w("Ratios of the median throughputs:")
 w("")
@@ -417,6 +426,11 @@ w("  distinct requests per kind (own trigger ids; a fresh unknown run id per cli
 w("  kind is the same commands signed with the wrong secret. Each system gets a warm-up first.")
 w("- **CPU per request** is the server process's user+system time over the run (from /proc) divided")
 w("  by the requests answered; wrk and the fake Slack share the same 2 cores.")
+w("- **After the load**: the bot does part of its work after the ack (a click's database lookup and")
+w("  its answer through the `response_url`, a command's answer), so when wrk stops it may still be")
+w("  busy. Before the next run (and after each warm-up) the harness waits until the server uses")
+w("  under 5% of a core over two half-second looks in a row (at most 180 s); the last column is that")
+w("  wait and the CPU spent in it per request of the run. Every run therefore starts on an idle server.")
 w("- **Fan-out** scales Slack's per-minute tiers to a 4 s minute for the bot's budget and the fake")
 w("  alike (15× faster), so a round takes seconds; the one-edit-per-second rule is not scaled.")
 w("- **Profiles**: in the last round the bot runs with a flight recorder (`settings=profile`) during")
