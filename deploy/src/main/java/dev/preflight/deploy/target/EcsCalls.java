@@ -42,6 +42,11 @@ final class EcsCalls {
     this.settings = settings;
   }
 
+  /** "cluster/service" of the service these calls are about. */
+  String where() {
+    return settings.where();
+  }
+
   /**
    * The service as ECS describes it now; a service that is missing or not ACTIVE is a problem.
    * Asked together with the other services of its cluster polled at the same moment.

@@ -150,13 +150,14 @@ final class EcsRollout implements Rollout {
   // --- 1. the task definition to deploy -------------------------------------------------------
 
   private Future<String> prepare() {
-    progress("Reading the ECS service", settings.where());
+    // A canary reads the stable service's task definition: the line names the service read.
+    progress("Reading the ECS service", base.where());
     return base.service().compose(service -> {
       String previous = service.taskDefinition();
       // A canary reads the stable service here; only a read of the service being updated can stand in for another.
       readBeforeUpdate = base == ecs ? previous : null;
       if (previous == null) {
-        return Future.failedFuture(new Problem("ECS service " + settings.where() + " reports no task definition",
+        return Future.failedFuture(new Problem("ECS service " + base.where() + " reports no task definition",
             "A service under an EXTERNAL deployment controller has no task definition of its own to update."));
       }
       Future<String> next = settings.taskDefinition() != null ? arnOf(settings.taskDefinition()) : register(previous);

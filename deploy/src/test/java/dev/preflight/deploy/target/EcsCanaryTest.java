@@ -215,14 +215,22 @@ class EcsCanaryTest {
   @Test
   void aHealthyCanaryMovesTheWeightsStageByStageThenTheStableServiceTakesTheNewRevision(VertxTestContext ctx) {
     assumeTrue(moto != null, "moto is not installed");
+    EcsTestJournal deployed = new EcsTestJournal();
     new Played("v2.0.0").play(List.of(
-        p -> target.deploy(p.job, new EcsTestJournal()),
+        p -> target.deploy(p.job, deployed),
         p -> p.canary.shift(p.job, p.traffic, 5),
         p -> p.canary.shift(p.job, p.traffic, 25),
         p -> p.canary.shift(p.job, p.traffic, 100),
         p -> p.canary.promote(p.job, p.traffic)))
         .onComplete(ctx.succeeding(played -> ctx.verify(() -> {
           assertEquals(List.of("100/0", "95/5", "75/25", "0/100", "100/0"), played.seen);
+          // The message's progress lines name the service each call is about: the stable one is read,
+          // the canary one is updated.
+          assertEquals(List.of(
+              "Sending all traffic to the stable service: prod/web",
+              "Reading the ECS service: prod/web",
+              "Registering a task definition: web:1 with registry.example.com/web:v2.0.0",
+              "Updating the ECS service: prod/web-canary → web:2"), deployed.progress().subList(0, 4));
           assertEquals("Traffic at 25%", played.outcomes.get(2).summary());
           assertEquals("Promoted: prod/web runs web:2 with all traffic; web-canary scaled to 0",
               played.outcomes.get(4).summary());
