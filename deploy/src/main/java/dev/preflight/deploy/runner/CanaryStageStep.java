@@ -73,8 +73,11 @@ final class CanaryStageStep implements Step {
   public Future<StepResult> run(StepContext ctx) {
     RolloutPlan plan = ctx.environment().rollout();
     Deployment d = ctx.deployment();
-    DeployJob job = new DeployJob(ctx.run().id(), d.service(), d.environment(), d.version(), null,
-        ctx.environment().target(), ctx.variables(), ctx.environment().rollout().traffic());
+    // What the deploy put on the canary, as its journal recorded it: promote ships that, whatever
+    // someone may have done to the canary by hand since.
+    DeployJob job = new DeployJob(ctx.run().id(), d.service(), d.environment(), d.version(),
+        d.deployState().get("revision"), ctx.environment().target(), ctx.variables(),
+        ctx.environment().rollout().traffic());
     Optional<Canary> canary = targets.forTarget(ctx.environment().target()).canary();
     if (canary.isEmpty() || plan.traffic() == null) {
       String why = "The " + ctx.environment().target().kind() + " target cannot shift traffic for canary stages";

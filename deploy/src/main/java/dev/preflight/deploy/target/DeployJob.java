@@ -11,7 +11,8 @@ import java.util.Map;
  *
  * @param version the version being deployed, or for a rollback the version being restored
  * @param revision for a rollback, what the target knows the restored release by (for ECS the
- *     task definition ARN); null for a deploy, or when nothing is on record
+ *     task definition ARN); for a canary stage, what the deploy put on the canary, as recorded;
+ *     null for a deploy, or when nothing is on record
  * @param variables resolves {@code ${NAME}} references in the target's strings
  * @param traffic how the environment's canary shifts traffic, or null when it deploys at once; an
  *     ECS target deploys to its canary service when there is one

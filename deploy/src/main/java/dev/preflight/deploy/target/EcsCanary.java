@@ -111,9 +111,10 @@ final class EcsCanary implements Canary {
     return context.executeBlocking(() -> aws.ecs(stable.region()), false).compose(client -> {
       EcsCalls stableCalls = new EcsCalls(context, client, stable);
       EcsCalls canaryCalls = new EcsCalls(context, client, canary);
-      // The canary service runs what the deploy registered; asking it keeps promote stateless.
-      return canaryCalls.service().compose(service -> {
-        String arn = service.taskDefinition();
+      // What the deploy registered, as the run recorded it; a run that recorded none asks the canary service.
+      Future<String> deployed = job.revision() != null ? Future.succeededFuture(job.revision())
+          : canaryCalls.service().map(service -> service.taskDefinition());
+      return deployed.compose(arn -> {
         EcsRollout onStable = new EcsRollout(stableCalls, rounds, stable, job.version(), arn, new StageJournal(), redactor);
         return runner.run(onStable, new StageJournal()).compose(followed -> {
           if (!followed.succeeded()) {

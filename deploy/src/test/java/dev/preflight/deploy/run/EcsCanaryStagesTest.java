@@ -124,6 +124,22 @@ class EcsCanaryStagesTest {
   }
 
   @Test
+  void promoteShipsTheRevisionTheDeployRecordedEvenWhenTheCanaryServiceWasChangedByHandDuringTheStages()
+      throws Exception {
+    String runId = launch("v2.0.0");
+    await(runId, run -> WEB_2.equals(run.deployment().deployState().get("revision")));
+    // Someone puts the canary service back on the old revision by hand while the stages hold.
+    ecs.service("prod", "web-canary", web1, 1);
+
+    TrackedRun done = await(runId, run -> run.run().status() == RunStatus.SUCCEEDED);
+
+    assertEquals(WEB_2, ecs.serviceTaskDefinition("prod", "web"), "promote shipped what the deploy registered");
+    assertEquals(new UpdateServiceCall("prod", "web", WEB_2), ecs.updateServiceCalls().stream()
+        .filter(call -> call.service().equals("web")).findFirst().orElseThrow());
+    assertEquals("passed", done.deployment().deployState().get("stage.2.outcome"));
+  }
+
+  @Test
   void aFailedAnalysisInStageTwoPutsAllTrafficBackScalesTheCanaryDownAndLeavesTheStableServiceAlone()
       throws Exception {
     String runId = launch("v2.0.1");

@@ -287,6 +287,28 @@ class EcsCanaryTest {
   }
 
   @Test
+  void promoteShipsWhatTheDeployRecordedEvenWhenTheCanaryServiceWasChangedByHandSince(VertxTestContext ctx) {
+    assumeTrue(moto != null, "moto is not installed");
+    new Played("v2.0.0").play(List.of(
+        p -> target.deploy(p.job, new EcsTestJournal()).map(deployed -> {
+          // Someone puts the canary service back on the old revision by hand during the hold.
+          ecs.service("prod", "web-canary", web1, 1);
+          return deployed;
+        }),
+        p -> p.canary.shift(p.job, p.traffic, 100),
+        // The run hands promote the revision its deploy step recorded, as CanaryStageStep does.
+        p -> p.canary.promote(new DeployJob(p.job.runId(), p.job.service(), p.job.environment(), p.job.version(),
+            p.outcomes.get(0).revision(), p.job.target(), p.job.variables(), p.traffic), p.traffic)))
+        .onComplete(ctx.succeeding(played -> ctx.verify(() -> {
+          assertEquals(arn("web:2"), played.outcomes.get(0).revision());
+          assertEquals("Promoted: prod/web runs web:2 with all traffic; web-canary scaled to 0",
+              played.outcomes.get(2).summary());
+          assertEquals(arn("web:2"), ecs.serviceTaskDefinition("prod", "web"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void aRollbackAfterPromoteRestoresTheStableServiceWithTheTrafficOnIt(VertxTestContext ctx) {
     assumeTrue(moto != null, "moto is not installed");
     new Played("v2.0.0").play(List.of(
