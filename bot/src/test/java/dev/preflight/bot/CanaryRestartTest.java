@@ -1,19 +1,14 @@
 package dev.preflight.bot;
 
+import static dev.preflight.bot.RestartedBots.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.preflight.handlers.fake.FakeSlack;
 import dev.preflight.handlers.fake.SlackRequests;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,21 +34,17 @@ class CanaryRestartTest {
   Path dir;
 
   private final SlackRequests slack = new SlackRequests();
-  private final List<BotProcess> bots = new ArrayList<>();
-  private Vertx vertx;
+  private RestartedBots bots;
   private FakeSlack fake;
   private HealthTarget health;
-  private WebClient client;
   private Path script;
   private Path calls;
-  private int port;
 
   @BeforeEach
   void start() throws Exception {
-    vertx = Vertx.vertx();
-    client = WebClient.create(vertx);
-    fake = await(FakeSlack.start(vertx));
-    health = await(HealthTarget.start(vertx));
+    bots = RestartedBots.in(dir);
+    fake = bots.fake;
+    health = await(HealthTarget.start(bots.vertx));
     script = dir.resolve("canary.sh");
     calls = dir.resolve("calls.log");
     Files.writeString(calls, "");
@@ -62,18 +53,16 @@ class CanaryRestartTest {
 
   @AfterEach
   void cleanUp() throws Exception {
-    bots.forEach(BotProcess::destroy);
-    BotProcess.killLeftovers(dir);
-    await(vertx.close());
+    bots.close();
   }
 
   @Test
   void aBotKilledMidHoldIsFollowedByOneThatHoldsTheSameStage() throws Exception {
-    startBot("first");
-    await(send(slack.slashCommand("/deploy", "api v4.0.0 to canary", CanaryInSlackTest.DEPLOYER, DEPLOYS,
+    BotProcess first = startBot("first");
+    await(bots.send(slack.slashCommand("/deploy", "api v4.0.0 to canary", CanaryInSlackTest.DEPLOYER, DEPLOYS,
         fake.responseUrl("deploy"))));
     awaitEdit(text -> text.contains("Canary stage 2 of 3"));
-    await(bots.get(0).kill(vertx));
+    await(first.kill(bots.vertx));
     int before = fake.calls("chat.update").size();
 
     startBot("second");
@@ -87,21 +76,9 @@ class CanaryRestartTest {
         "stage 2's weight was not sent a second time");
   }
 
-  private void startBot(String name) throws Exception {
-    Map<String, String> env = Map.ofEntries(
-        Map.entry("PREFLIGHT_CONFIG", CanaryInSlackTest.CONFIG.toAbsolutePath().toString()),
-        Map.entry("PREFLIGHT_DATA_DIR", dir.resolve("data").toString()),
-        Map.entry("SLACK_BOT_TOKEN", "xoxb-canary-restart-token"),
-        Map.entry("SLACK_SIGNING_SECRET", SlackRequests.SIGNING_SECRET),
-        Map.entry("SLACK_API_URL", fake.url()),
-        Map.entry("E2E_BASE_URL", health.baseUrl()),
-        Map.entry("CANARY_SCRIPT", script.toString()),
-        Map.entry("PREFLIGHT_LEASE", "3s"),
-        Map.entry("PREFLIGHT_POLL_INTERVAL", "200ms"));
-    BotProcess bot = BotProcess.start(List.of(BotProcess.java(), "-cp", System.getProperty("java.class.path"),
-        "dev.preflight.bot.Main", "serve"), env, Path.of("."), dir.resolve(name + ".log"));
-    bots.add(bot);
-    port = await(bot.awaitListening(vertx));
+  private BotProcess startBot(String name) throws Exception {
+    return bots.start(name, CanaryInSlackTest.CONFIG, Map.of("E2E_BASE_URL", health.baseUrl(),
+        "CANARY_SCRIPT", script.toString(), "PREFLIGHT_LEASE", "3s"));
   }
 
   private JsonObject awaitEdit(Predicate<String> text) throws Exception {
@@ -121,13 +98,5 @@ class CanaryRestartTest {
       Thread.sleep(100);
     }
     throw new AssertionError("no such edit after the restart");
-  }
-
-  private Future<HttpResponse<Buffer>> send(SlackRequests.Signed request) {
-    return request.send(client, "127.0.0.1", port);
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
   }
 }

@@ -1,5 +1,6 @@
 package dev.preflight.bot;
 
+import static dev.preflight.bot.RestartedBots.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,15 +8,9 @@ import dev.preflight.deploy.fake.FakeEcs;
 import dev.preflight.handlers.ActionIds;
 import dev.preflight.handlers.fake.FakeSlack;
 import dev.preflight.handlers.fake.SlackRequests;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -39,21 +34,17 @@ class DeployRestartTest {
   Path dir;
 
   private final SlackRequests slack = new SlackRequests();
-  private final List<BotProcess> bots = new ArrayList<>();
-  private Vertx vertx;
+  private RestartedBots bots;
   private FakeSlack fake;
   private FakeEcs ecs;
   private HealthTarget health;
-  private WebClient client;
-  private int port;
 
   @BeforeEach
   void start() throws Exception {
-    vertx = Vertx.vertx();
-    client = WebClient.create(vertx);
-    fake = await(FakeSlack.start(vertx));
-    health = await(HealthTarget.start(vertx));
-    ecs = await(FakeEcs.start(vertx));
+    bots = RestartedBots.in(dir);
+    fake = bots.fake;
+    health = await(HealthTarget.start(bots.vertx));
+    ecs = await(FakeEcs.start(bots.vertx));
     ecs.cluster(DeployInSlackTest.CLUSTER);
     String first = ecs.registerTaskDefinition("api", Map.of("app", DeployInSlackTest.FIRST_IMAGE));
     ecs.service(DeployInSlackTest.CLUSTER, "api", first, 3);
@@ -61,59 +52,44 @@ class DeployRestartTest {
 
   @AfterEach
   void cleanUp() throws Exception {
-    bots.forEach(BotProcess::destroy);
-    BotProcess.killLeftovers(dir);
-    await(vertx.close());
+    bots.close();
   }
 
   @Test
   void aDeployInFlightIsFollowedToTheEndAfterSigkillWithOneUpdateService() throws Exception {
     ecs.pace(0); // the rollout stands still until the bot has been killed
-    startBot("first");
-    await(send(slack.slashCommand("/deploy", "api v1.1.0 to production", DeployInSlackTest.DEPLOYER,
+    BotProcess first = startBot("first");
+    await(bots.send(slack.slashCommand("/deploy", "api v1.1.0 to production", DeployInSlackTest.DEPLOYER,
         DeployInSlackTest.TYPED_IN, fake.responseUrl("deploy"))));
     JsonObject posted = await(fake.awaitCall("chat.postMessage", call -> DEPLOYS.equals(call.getString("channel"))));
     String tick = Blocks.buttonValue(posted, ActionIds.TICK, "migrations").orElseThrow();
-    await(send(slack.blockAction(ActionIds.TICK, tick, DeployInSlackTest.DEPLOYER, DEPLOYS, "0", fake.responseUrl("t"))));
+    await(bots.send(slack.blockAction(ActionIds.TICK, tick, DeployInSlackTest.DEPLOYER, DEPLOYS, "0", fake.responseUrl("t"))));
     String ts = awaitEdit(null, text -> text.contains("Ticked by")).getString("ts");
-    await(send(slack.reactionAdded("Ev0RESTART1", DeployInSlackTest.SRE, "white_check_mark", DEPLOYS, ts)));
+    await(bots.send(slack.reactionAdded("Ev0RESTART1", DeployInSlackTest.SRE, "white_check_mark", DEPLOYS, ts)));
     JsonObject ready = awaitEdit(ts, text -> true, message -> Blocks.button(message, ActionIds.LAUNCH).isPresent());
     String runId = Blocks.button(ready, ActionIds.LAUNCH).orElseThrow().getString("value");
-    await(send(slack.blockAction(ActionIds.LAUNCH, runId, DeployInSlackTest.DEPLOYER, DEPLOYS, ts, fake.responseUrl("l"))));
+    await(bots.send(slack.blockAction(ActionIds.LAUNCH, runId, DeployInSlackTest.DEPLOYER, DEPLOYS, ts, fake.responseUrl("l"))));
 
     // UpdateService went out and the bot is following the rollout when it dies.
     awaitEdit(ts, text -> text.contains("*Deploying*") && text.contains("0 of 3 new tasks running"));
     assertEquals(1, ecs.updateServiceCalls().size());
-    await(bots.get(0).kill(vertx));
+    await(first.kill(bots.vertx));
 
     ecs.pace(1);
-    startBot("second");
+    BotProcess second = startBot("second");
     JsonObject done = awaitEdit(ts, text -> text.contains("*Succeeded*"));
     assertTrue(Blocks.text(done).contains("API answers on /ready"), Blocks.text(done));
     assertEquals(1, ecs.updateServiceCalls().size(), "the restarted bot followed the deploy instead of repeating it");
     assertEquals(1, fake.calls("chat.postMessage").stream()
         .filter(call -> DEPLOYS.equals(call.getString("channel")) && call.getString("thread_ts") == null).count(),
         "the same message was finished, no second one posted");
-    assertEquals(0, (int) await(bots.get(1).stop(vertx)), "SIGTERM stops the bot cleanly, with status 0");
+    assertEquals(0, (int) await(second.stop(bots.vertx)), "SIGTERM stops the bot cleanly, with status 0");
   }
 
-  private void startBot(String name) throws Exception {
-    Map<String, String> env = Map.ofEntries(
-        Map.entry("PREFLIGHT_CONFIG", DeployInSlackTest.CONFIG.toAbsolutePath().toString()),
-        Map.entry("PREFLIGHT_DATA_DIR", dir.resolve("data").toString()),
-        Map.entry("SLACK_BOT_TOKEN", "xoxb-deploy-restart-token"),
-        Map.entry("SLACK_SIGNING_SECRET", SlackRequests.SIGNING_SECRET),
-        Map.entry("SLACK_API_URL", fake.url()),
-        Map.entry("E2E_BASE_URL", health.baseUrl()),
-        Map.entry("AWS_ENDPOINT_URL", ecs.endpoint().toString()),
-        Map.entry("AWS_ACCESS_KEY_ID", "AKIDRESTART"),
-        Map.entry("AWS_SECRET_ACCESS_KEY", "restart-secret"),
-        Map.entry("AWS_REGION", "us-east-1"),
-        Map.entry("PREFLIGHT_POLL_INTERVAL", "200ms"));
-    BotProcess bot = BotProcess.start(List.of(BotProcess.java(), "-cp", System.getProperty("java.class.path"),
-        "dev.preflight.bot.Main", "serve"), env, Path.of("."), dir.resolve(name + ".log"));
-    bots.add(bot);
-    port = await(bot.awaitListening(vertx));
+  private BotProcess startBot(String name) throws Exception {
+    Map<String, String> env = new HashMap<>(RestartedBots.aws(ecs));
+    env.put("E2E_BASE_URL", health.baseUrl());
+    return bots.start(name, DeployInSlackTest.CONFIG, env);
   }
 
   private JsonObject awaitEdit(String ts, Predicate<String> text) throws Exception {
@@ -121,15 +97,6 @@ class DeployRestartTest {
   }
 
   private JsonObject awaitEdit(String ts, Predicate<String> text, Predicate<JsonObject> message) throws Exception {
-    return await(fake.awaitCall("chat.update", call -> DEPLOYS.equals(call.getString("channel"))
-        && (ts == null || ts.equals(call.getString("ts"))) && text.test(Blocks.text(call)) && message.test(call)));
-  }
-
-  private Future<HttpResponse<Buffer>> send(SlackRequests.Signed request) {
-    return request.send(client, "127.0.0.1", port);
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+    return bots.awaitEdit(DEPLOYS, ts, text, message);
   }
 }
