@@ -3,6 +3,8 @@ package dev.preflight.bot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.AppConfig;
 import dev.preflight.checklists.checklist.SignOffRule;
 import dev.preflight.checklists.checklist.SignOffRule.SignOffRequirement;
 import dev.preflight.checklists.config.ActionSpec;
@@ -99,7 +101,16 @@ class RunbookInSlackTest {
               Duration.ofSeconds(20)))
           .toList());
 
+  /** Two steps, the first long enough to script a fault in Slack between the message and its first note. */
+  private static final Runbook TWO_STEPS = new Runbook("two-steps", "Two steps", null, List.of(), List.of("lead"),
+      SignOffRule.NONE, null, null, null, List.of(
+          new CommandAction("First step", List.of("sleep", "2"), Map.of(), null, Duration.ofSeconds(20)),
+          new CommandAction("Second step", List.of("true"), Map.of(), null, Duration.ofSeconds(20))));
+
   private Vertx vertx;
+  private PreflightConfig config;
+  private RunbookStore store;
+  private DeploymentStore locks;
   private TestDatabase database;
   private Pool pool;
   private FakeEcs ecs;
@@ -111,8 +122,8 @@ class RunbookInSlackTest {
   void start(Vertx vertx, VertxTestContext ctx) {
     this.vertx = vertx;
     Map<String, Runbook> runbooks = new LinkedHashMap<>();
-    List.of(SCALE, APPROVED_SCALE, LEAD_ONLY, IN_PRODUCTION, RUN_ETL, FAST).forEach(r -> runbooks.put(r.id(), r));
-    PreflightConfig config = new PreflightConfig("preflight.yaml", PreflightConfig.DEFAULT_SIGN_OFF_REACTION,
+    List.of(SCALE, APPROVED_SCALE, LEAD_ONLY, IN_PRODUCTION, RUN_ETL, FAST, TWO_STEPS).forEach(r -> runbooks.put(r.id(), r));
+    config = new PreflightConfig("preflight.yaml", PreflightConfig.DEFAULT_SIGN_OFF_REACTION,
         Map.of("sre", new Role("sre", List.of(SRE, LEAD), List.of()), "lead", new Role("lead", List.of(LEAD, LEAD2), List.of()),
             "qa", new Role("qa", List.of(QA), List.of())),
         Map.of("ops", CHANNEL), Map.of(), Map.of(), List.of(), runbooks);
@@ -129,8 +140,8 @@ class RunbookInSlackTest {
               .put("logConfiguration", new JsonObject().put("logDriver", "awslogs").put("options", new JsonObject()
                   .put("awslogs-group", "/ecs/fluxion-etl").put("awslogs-region", "us-east-1")
                   .put("awslogs-stream-prefix", "ecs"))))));
-      RunbookStore store = new RunbookStore(pool);
-      DeploymentStore locks = new DeploymentStore(pool);
+      store = new RunbookStore(pool);
+      locks = new DeploymentStore(pool);
       RunbookRuns runs = new RunbookRuns(store, locks::lockOf, Clock.systemUTC());
       // The registry the bot wires: every action kind, not only the ECS service ones.
       Actions actions = ActionKinds.all(vertx, clients, WebClient.create(vertx), Duration.ofMillis(30)).build();
@@ -420,6 +431,61 @@ class RunbookInSlackTest {
           assertTrue(edits < 2 * FAST.steps().size(), "changes were folded together: " + edits + " edits");
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  void aThreadNoteSlackRefusedIsPostedLaterAndEveryNoteOnce(VertxTestContext ctx) {
+    harness.command("/run", "two-steps", LEAD, CHANNEL)
+        .compose(ack -> message(text -> text.contains("Two steps")))
+        .compose(posted -> {
+          // Slack refuses the next post, the first step's note, in a way its client does not retry.
+          harness.fake.failNext("chat.postMessage", "not_in_channel");
+          return reportIn(posted);
+        })
+        .onComplete(ctx.succeeding(replies -> ctx.verify(() -> {
+          List<String> texts = replies.stream().map(reply -> reply.getString("text")).toList();
+          assertEquals(3, texts.size(), texts.toString());
+          assertTrue(texts.get(0).startsWith(":white_check_mark: Step 1, First step: "), texts.get(0));
+          assertTrue(texts.get(1).startsWith(":white_check_mark: Step 2, Second step: "), texts.get(1));
+          assertTrue(texts.get(2).startsWith("*Report*"), texts.get(2));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void anotherReplicaShowingAFinishedRunPostsNoNoteAgain(VertxTestContext ctx) {
+    // A second replica (or this one after a restart): its own runs and publisher on the same database.
+    RunbookRuns other = new RunbookRuns(store, locks::lockOf, Clock.systemUTC());
+    new RunbookSurface(config, other, new Roles(config, harness.slack, Clock.systemUTC()), harness.slack,
+        vertx.getOrCreateContext(), Clock.systemUTC()).register(new App(AppConfig.builder()
+            .singleTeamBotToken("xoxb-other").signingSecret("other").build()));
+    harness.command("/run", "two-steps", LEAD, CHANNEL)
+        .compose(ack -> message(text -> text.contains("*Succeeded*")))
+        .compose(this::reportIn)
+        .compose(replies -> message(text -> text.contains("*Succeeded*")).compose(message -> {
+          String ts = message.getString("ts");
+          int edits = harness.fake.editTimes(CHANNEL, ts).size();
+          return pool.query("select id from runbook_runs").execute()
+              .compose(rows -> other.find(rows.iterator().next().getUUID("id").toString()))
+              .compose(run -> {
+                // Two changes: the second edit goes out only after the first one's notes were dealt with.
+                other.changed(run.orElseThrow());
+                other.changed(run.orElseThrow());
+                return eventually(() -> Optional.of(harness.fake.editTimes(CHANNEL, ts).size())
+                    .filter(now -> now >= edits + 2));
+              })
+              .map(v -> harness.fake.replies(CHANNEL, ts));
+        }))
+        .onComplete(ctx.succeeding(replies -> ctx.verify(() -> {
+          assertEquals(3, replies.size(), "each note once: " + replies);
+          ctx.completeNow();
+        })));
+  }
+
+  /** The thread's replies once the report, its last, is there. */
+  private Future<List<JsonObject>> reportIn(JsonObject message) {
+    return eventually(() -> Optional.of(harness.fake.replies(CHANNEL, message.getString("ts")))
+        .filter(replies -> replies.stream().anyMatch(r -> r.getString("text", "").startsWith("*Report*"))));
   }
 
   private String approveButton(JsonObject message) {

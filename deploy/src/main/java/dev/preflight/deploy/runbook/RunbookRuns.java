@@ -199,6 +199,19 @@ public final class RunbookRuns {
     return store.setMessage(runId, ts);
   }
 
+  /**
+   * Claims one of the run's thread notes ({@code key}: a step's output, the report) for posting:
+   * true for the one caller that claimed it, on this replica or another, before or after a restart.
+   */
+  public Future<Boolean> claimNote(String runId, String key) {
+    return store.claimNote(runId, key);
+  }
+
+  /** Gives a note's claim back after Slack did not take it, so it is posted at the run's next change. */
+  public Future<Void> releaseNote(String runId, String key) {
+    return store.releaseNote(runId, key);
+  }
+
   /** Whether every role of the sign-off has its count of approvals. */
   static boolean quorum(Runbook runbook, List<RunbookRun.Approval> approvals) {
     for (SignOffRequirement requirement : runbook.signOff().requirements()) {

@@ -55,6 +55,19 @@ public final class RunbookStore {
         .execute(Tuple.of(UUID.fromString(id), ts)).mapEmpty();
   }
 
+  /** Claims thread note {@code key} of a run: true when this call claimed it, false when it was claimed before. */
+  Future<Boolean> claimNote(String id, String key) {
+    return pool.preparedQuery("update runbook_runs set thread_notes = array_append(thread_notes, $2) "
+            + "where id = $1 and not ($2 = any(thread_notes)) returning id")
+        .execute(Tuple.of(UUID.fromString(id), key)).map(rows -> rows.size() == 1);
+  }
+
+  /** Gives a claim back, so the note is posted at the run's next change. */
+  Future<Void> releaseNote(String id, String key) {
+    return pool.preparedQuery("update runbook_runs set thread_notes = array_remove(thread_notes, $2) where id = $1")
+        .execute(Tuple.of(UUID.fromString(id), key)).mapEmpty();
+  }
+
   /**
    * Applies {@code change} to the run under its row lock and stores status and approvals;
    * {@code change} answers the run to store, or a failed future to change nothing.

@@ -43,6 +43,10 @@ final class RunbookPublisher {
   private final Set<String> noted = new HashSet<>();
   /** The latest of each running run, so its running step's elapsed time is shown as it grows. */
   private final Map<String, RunbookRun> live = new HashMap<>();
+  /** Sends of each run that Slack did not take, in a row. */
+  private final Map<String, Integer> failures = new HashMap<>();
+  static final int RETRIES = 5;
+  static final long RETRY_FIRST_MS = 5_000;
   /** The newest change seen of each run: an older one arriving late (a refresh) is not shown over it. */
   private final Map<String, java.time.Instant> newest = new HashMap<>();
 
@@ -96,7 +100,8 @@ final class RunbookPublisher {
     }
     RunbookRun run = pending.remove(runId);
     send(run)
-        .onFailure(e -> LOG.warn("Could not show runbook run {} in Slack: {}", run.id(), e.getMessage()))
+        .onSuccess(v -> failures.remove(runId))
+        .onFailure(e -> retryLater(run, e))
         .onComplete(done -> {
           lastSent.put(runId, System.nanoTime());
           busy.remove(runId);
@@ -105,6 +110,25 @@ final class RunbookPublisher {
           }
           drain(runId);
         });
+  }
+
+  /**
+   * A message or note Slack did not take (after the Slack client's own retries) is sent again from
+   * the run as it is then, after 5, 10, 20, 40 and 80 s, so a run that has ended, and changes no
+   * more, still ends up shown whole; then it is left to the log.
+   */
+  private void retryLater(RunbookRun run, Throwable failure) {
+    int failed = failures.merge(run.id(), 1, Integer::sum);
+    if (failed > RETRIES) {
+      failures.remove(run.id());
+      LOG.warn("Could not show runbook run {} in Slack, and gave up after {} tries: {}", run.id(), failed,
+          failure.getMessage());
+      return;
+    }
+    LOG.warn("Could not show runbook run {} in Slack (will try again): {}", run.id(), failure.getMessage());
+    loop.owner().setTimer(RETRY_FIRST_MS << (failed - 1), t -> runs.find(run.id())
+        .onSuccess(found -> changed(found.orElse(run)))
+        .onFailure(e -> changed(run)));
   }
 
   private Future<Void> send(RunbookRun run) {
@@ -121,20 +145,43 @@ final class RunbookPublisher {
     return posted.compose(postedTs -> threadNotes(postedTs, run));
   }
 
+  /**
+   * Each ended step's output, then the report once the run is over, each posted once: a note is
+   * claimed in the database before it is posted (so a restarted or second replica skips it) and
+   * given back when Slack does not take it (so the run's next change posts it).
+   */
   private Future<Void> threadNotes(String ts, RunbookRun run) {
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < run.steps().size(); i++) {
       StepState step = run.steps().get(i);
-      String key = run.id() + ":" + i;
-      if ((step.phase() == StepState.Phase.PASSED || step.phase() == StepState.Phase.FAILED) && noted.add(key)) {
+      if (step.phase() == StepState.Phase.PASSED || step.phase() == StepState.Phase.FAILED) {
         String note = RunbookMessage.threadNote(i + 1, step);
-        chain = chain.compose(v -> slack.postReply(run.channel(), ts, note).mapEmpty());
+        String key = "step:" + i;
+        chain = chain.compose(v -> threadNote(run, ts, key, note));
       }
     }
-    if (run.status().finished() && noted.add(run.id() + ":report")) {
-      String report = RunbookMessage.report(run);
-      chain = chain.compose(v -> slack.postReply(run.channel(), ts, report).mapEmpty());
+    if (run.status().finished()) {
+      chain = chain.compose(v -> threadNote(run, ts, "report", RunbookMessage.report(run)));
     }
     return chain;
+  }
+
+  private Future<Void> threadNote(RunbookRun run, String ts, String key, String note) {
+    String known = run.id() + ":" + key;
+    if (!noted.add(known)) {
+      return Future.succeededFuture();
+    }
+    return runs.claimNote(run.id(), key).compose(claimed -> {
+      if (!claimed) {
+        return Future.<Void>succeededFuture();
+      }
+      return slack.postReply(run.channel(), ts, note).<Void>mapEmpty().recover(failure -> {
+        noted.remove(known);
+        return runs.releaseNote(run.id(), key).transform(released -> Future.<Void>failedFuture(failure));
+      });
+    }, failure -> {
+      noted.remove(known);
+      return Future.failedFuture(failure);
+    });
   }
 }
