@@ -60,9 +60,29 @@ public final class HttpActionRunner implements ActionRunner<HttpAction> {
     return context.journal().record(Map.of(SENT, String.valueOf(System.currentTimeMillis())))
         .compose(v -> attempt(spec, url, headers, body, deadline, 1, firstPause, context))
         .map(response -> judged(spec, shown, response, context))
-        .recover(e -> Future.succeededFuture(ActionOutcome.failed(shown + " failed: "
-            + context.redactor().redact(Failures.isTimeout(e)
+        .recover(e -> Future.succeededFuture(ActionOutcome.failed(e instanceof Halted halted ? shown + halted.getMessage()
+            : shown + " failed: " + context.redactor().redact(Failures.isTimeout(e)
                 ? "no answer within " + Spans.format(spec.timeout()) : Failures.message(e)), null, null)));
+  }
+
+  /** An abort or the bot's stop ended the step before the request's answer, or between two attempts. */
+  private static final class Halted extends RuntimeException {
+    Halted(String why) {
+      super(why, null, false, false);
+    }
+  }
+
+  /**
+   * {@code work}, or a {@link Halted} failure as soon as the run is aborted or the bot stops:
+   * the step ends then, and a request under way is left to its own timeout, its answer unread.
+   */
+  private static <T> Future<T> unlessHalted(Future<T> work, ActionContext context, boolean sent) {
+    Promise<T> result = Promise.promise();
+    work.onSuccess(result::tryComplete).onFailure(result::tryFail);
+    String what = sent ? " was sent; its answer was not awaited" : " was not sent again";
+    context.journal().aborted().onComplete(v -> result.tryFail(new Halted(what + ": the run was aborted")));
+    context.journal().stopping().onComplete(v -> result.tryFail(new Halted(what + ": the bot is stopping")));
+    return result.future();
   }
 
   private Future<HttpResponse<Buffer>> attempt(HttpAction spec, String url, Map<String, String> headers, String body,
@@ -73,8 +93,12 @@ public final class HttpActionRunner implements ActionRunner<HttpAction> {
     }
     HttpRequest<Buffer> request = client.requestAbs(HttpMethod.valueOf(spec.method()), url).timeout(left);
     headers.forEach(request::putHeader);
-    Future<HttpResponse<Buffer>> sent = body == null ? request.send() : request.sendBuffer(Buffer.buffer(body));
+    Future<HttpResponse<Buffer>> sent = unlessHalted(
+        body == null ? request.send() : request.sendBuffer(Buffer.buffer(body)), context, true);
     return sent.transform(result -> {
+      if (result.failed() && result.cause() instanceof Halted) {
+        return Future.failedFuture(result.cause());
+      }
       boolean again = spec.idempotent() && attempt < ATTEMPTS
           && (result.failed() || result.result().statusCode() >= 500)
           && deadline - System.currentTimeMillis() > pause.toMillis()
@@ -83,8 +107,9 @@ public final class HttpActionRunner implements ActionRunner<HttpAction> {
         return result.succeeded() ? Future.succeededFuture(result.result()) : Future.failedFuture(result.cause());
       }
       Promise<Void> waited = Promise.promise();
-      vertx.setTimer(pause.toMillis(), id -> waited.complete());
-      return waited.future().compose(v -> attempt(spec, url, headers, body, deadline, attempt + 1,
+      long timer = vertx.setTimer(pause.toMillis(), id -> waited.tryComplete());
+      return unlessHalted(waited.future(), context, false).onFailure(e -> vertx.cancelTimer(timer))
+          .compose(v -> attempt(spec, url, headers, body, deadline, attempt + 1,
           pause.multipliedBy(2), context));
     });
   }

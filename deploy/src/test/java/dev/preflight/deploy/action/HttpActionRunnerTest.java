@@ -36,6 +36,8 @@ class HttpActionRunnerTest {
 
   private final List<String> received = new CopyOnWriteArrayList<>();
   private final AtomicInteger failFirst = new AtomicInteger();
+  /** Run after each answer the server gives. */
+  private volatile Runnable afterAnswer = () -> {};
   private HttpServer server;
   private HttpActionRunner runner;
 
@@ -43,11 +45,15 @@ class HttpActionRunnerTest {
   void start(Vertx vertx, VertxTestContext ctx) {
     server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
       received.add(request.method() + " " + request.uri() + " " + request.getHeader("Authorization") + " " + body);
+      if (request.uri().startsWith("/hang")) {
+        return; // never answered
+      }
       if (failFirst.getAndDecrement() > 0) {
         request.response().setStatusCode(503).end("busy");
       } else {
         request.response().setStatusCode(202).end("queued with token hook-secret-1");
       }
+      afterAnswer.run();
     }));
     runner = new HttpActionRunner(vertx, WebClient.create(vertx), Duration.ofMillis(50));
     server.listen(0, "127.0.0.1").onComplete(ctx.succeedingThenComplete());
@@ -87,6 +93,41 @@ class HttpActionRunnerTest {
           assertEquals(1, received.size());
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  void anAbortEndsTheStepWhileItsRequestWaitsForAnAnswer(Vertx vertx, VertxTestContext ctx) {
+    MemoryJournal journal = new MemoryJournal();
+    HttpAction hanging = new HttpAction("notify", "POST", "http://127.0.0.1:" + server.actualPort() + "/hang/{version}",
+        Map.of(), null, Set.of(), Duration.ofMinutes(5));
+    vertx.setPeriodic(20, id -> {
+      if (!received.isEmpty()) {
+        vertx.cancelTimer(id);
+        journal.abort();
+      }
+    });
+    runner.run(hanging, context(journal)).onComplete(ctx.succeeding(outcome -> ctx.verify(() -> {
+      assertFalse(outcome.passed());
+      assertEquals("POST http://127.0.0.1:" + server.actualPort() + "/hang/v1.2.3 was sent; its answer was not "
+          + "awaited: the run was aborted", outcome.summary());
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void anAbortDuringThePauseBeforeTheNextAttemptSendsNoMore(Vertx vertx, VertxTestContext ctx) {
+    MemoryJournal journal = new MemoryJournal();
+    HttpActionRunner slowRetries = new HttpActionRunner(vertx, WebClient.create(vertx), Duration.ofSeconds(2));
+    failFirst.set(10);
+    // The 503 is in the runner's hands long before this: it waits 2 s before its next attempt.
+    afterAnswer = () -> vertx.setTimer(200, id -> journal.abort());
+    slowRetries.run(hook("PUT", Set.of(202)), context(journal)).onComplete(ctx.succeeding(outcome -> ctx.verify(() -> {
+      assertFalse(outcome.passed());
+      assertEquals("PUT http://127.0.0.1:" + server.actualPort() + "/deploys/v1.2.3 was not sent again: the run was "
+          + "aborted", outcome.summary());
+      assertEquals(1, received.size(), "no attempt after the abort: " + received);
+      ctx.completeNow();
+    })));
   }
 
   @Test
