@@ -1,22 +1,16 @@
 package dev.preflight.bot;
 
+import static dev.preflight.bot.BotInProcess.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.preflight.checklists.config.ConfigLoader;
-import dev.preflight.checklists.secret.Variables;
-import dev.preflight.deploy.TestDatabase;
 import dev.preflight.handlers.ActionIds;
 import dev.preflight.handlers.fake.FakeSlack;
 import dev.preflight.handlers.fake.SlackRequests;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.sqlclient.Pool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,28 +37,26 @@ class CanaryInSlackTest {
   static final String DEPLOYS = "C0DEPLOYS1";
   static final String DEPLOYER = "U0DEPLOY1";
   static final String VIEWER = "U0VIEWER1";
+  /** The canary tests' bot: its token, and a poll quick enough for their stages. */
+  static final Map<String, String> SETTINGS = Map.of(
+      "SLACK_BOT_TOKEN", "xoxb-e2e-canary-token",
+      "PREFLIGHT_POLL_INTERVAL", "400ms");
 
   @TempDir
   Path dir;
   private final SlackRequests slack = new SlackRequests();
-  private Vertx vertx;
+  private BotInProcess bot;
   private FakeSlack fake;
   private HealthTarget health;
-  private PreflightVerticle bot;
-  private WebClient client;
-  private Pool db;
   private Path calls;
 
   @BeforeEach
   void start() throws Exception {
-    vertx = Vertx.vertx();
-    TestDatabase database = TestDatabase.create();
-    db = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
-    client = WebClient.create(vertx);
-    fake = await(FakeSlack.start(vertx));
-    health = await(HealthTarget.start(vertx));
+    bot = BotInProcess.create();
+    fake = bot.fake;
+    health = await(HealthTarget.start(bot.vertx));
     calls = dir.resolve("calls.log");
-    bot = startBot(vertx, CONFIG, database, fake,
+    bot.start(CONFIG, SETTINGS,
         Map.of("E2E_BASE_URL", health.baseUrl(), "CANARY_SCRIPT", recordingScript(dir, calls).toString()));
   }
 
@@ -76,25 +68,9 @@ class CanaryInSlackTest {
     return script;
   }
 
-  /** Starts the bot on {@code config} against the fake Slack, with {@code variables} for the config. */
-  static PreflightVerticle startBot(Vertx vertx, Path config, TestDatabase database, FakeSlack fake,
-      Map<String, String> variables) throws Exception {
-    BotSettings settings = BotSettings.fromEnvironment(Map.of(
-        "PORT", "0",
-        "PREFLIGHT_CONFIG", config.toString(),
-        "SLACK_BOT_TOKEN", "xoxb-e2e-canary-token",
-        "SLACK_SIGNING_SECRET", SlackRequests.SIGNING_SECRET,
-        "SLACK_API_URL", fake.url(),
-        "PREFLIGHT_POLL_INTERVAL", "400ms"));
-    PreflightVerticle bot = new PreflightVerticle(settings, ConfigLoader.load(config), database.connectOptions(),
-        Variables.of(variables));
-    await(vertx.deployVerticle(bot));
-    return bot;
-  }
-
   @AfterEach
   void stop() throws Exception {
-    await(vertx.close());
+    bot.close();
   }
 
   @Test
@@ -152,7 +128,7 @@ class CanaryInSlackTest {
 
     assertEquals(List.of("deploy v3.0.0", "weight v3.0.0 10", "weight v3.0.0 100", "promote v3.0.0"), calls());
     List<String> audited = new ArrayList<>();
-    await(db.query("select action, actor from audit_log where action in ('canary.paused', 'canary.resumed', "
+    await(bot.db.query("select action, actor from audit_log where action in ('canary.paused', 'canary.resumed', "
         + "'canary.promoted') order by id").execute())
         .forEach(row -> audited.add(row.getString("action") + " by " + row.getString("actor")));
     assertEquals(List.of("canary.paused by " + DEPLOYER, "canary.resumed by " + DEPLOYER,
@@ -161,29 +137,14 @@ class CanaryInSlackTest {
 
   /** /deploy of the version; the environment launches by itself. Answers the version, which names the run's message. */
   private String deploy(String version, String environment) throws Exception {
-    HttpResponse<Buffer> ack = await(send(slack.slashCommand("/deploy", "api " + version + " to " + environment,
-        DEPLOYER, DEPLOYS, fake.responseUrl("deploy-" + version))));
-    assertEquals(200, ack.statusCode());
-    await(fake.awaitCall("chat.postMessage",
-        call -> DEPLOYS.equals(call.getString("channel")) && Blocks.text(call).contains(version)));
+    bot.postedAfter(slack.slashCommand("/deploy", "api " + version + " to " + environment, DEPLOYER, DEPLOYS,
+        fake.responseUrl("deploy-" + version)), DEPLOYS, version);
     return version;
   }
 
   /** Reads the audit log every 50 ms until it holds {@code action}. */
   private void awaitAudited(String action) throws Exception {
-    io.vertx.core.Promise<Void> seen = io.vertx.core.Promise.promise();
-    long timer = vertx.setPeriodic(50, id -> db.preparedQuery("select count(*) from audit_log where action = $1")
-        .execute(io.vertx.sqlclient.Tuple.of(action))
-        .onSuccess(rows -> {
-          if (rows.iterator().next().getLong(0) > 0) {
-            seen.tryComplete();
-          }
-        }));
-    try {
-      await(seen.future());
-    } finally {
-      vertx.cancelTimer(timer);
-    }
+    bot.awaitTrue("select count(*) > 0 from audit_log where action = '" + action + "'");
   }
 
   private List<String> calls() throws Exception {
@@ -198,8 +159,7 @@ class CanaryInSlackTest {
 
   /** The first edit of the run's message (the one naming {@code version}) whose text passes. */
   private JsonObject awaitMessage(String version, Predicate<String> text) throws Exception {
-    return await(fake.awaitCall("chat.update", call -> DEPLOYS.equals(call.getString("channel"))
-        && Blocks.text(call).contains(version) && text.test(Blocks.text(call))));
+    return bot.awaitEdit(DEPLOYS, null, t -> t.contains(version) && text.test(t), message -> true);
   }
 
   /** The ts of the message that names {@code version}. */
@@ -209,10 +169,6 @@ class CanaryInSlackTest {
   }
 
   private Future<HttpResponse<Buffer>> send(SlackRequests.Signed request) {
-    return request.send(client, "127.0.0.1", bot.port());
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return bot.send(request);
   }
 }

@@ -1,22 +1,18 @@
 package dev.preflight.bot;
 
+import static dev.preflight.bot.BotInProcess.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.preflight.deploy.TestDatabase;
 import dev.preflight.deploy.fake.LocalPrometheus;
 import dev.preflight.handlers.ActionIds;
 import dev.preflight.handlers.fake.FakeSlack;
 import dev.preflight.handlers.fake.SlackRequests;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.sqlclient.Pool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,28 +45,22 @@ class CanaryPrometheusInSlackTest {
   @TempDir
   Path dir;
   private final SlackRequests slack = new SlackRequests();
-  private Vertx vertx;
+  private BotInProcess bot;
   private FakeSlack fake;
   private LocalPrometheus prometheus;
-  private PreflightVerticle bot;
-  private WebClient client;
-  private Pool db;
   private Path calls;
 
   @BeforeEach
   void start() throws Exception {
-    vertx = Vertx.vertx();
-    prometheus = await(new LocalPrometheus(vertx).start());
+    bot = BotInProcess.create();
+    fake = bot.fake;
+    prometheus = await(new LocalPrometheus(bot.vertx).start());
     // The app before the deploy: no errors, p95 at 0.4 s; the bot starts once Prometheus has seen both.
     prometheus.gauge("app_latency_p95_seconds", 0.4);
     await(prometheus.until("app_latency_p95_seconds", value -> value == 0.4));
     await(prometheus.until(ERROR_SHARE, value -> value == 0));
-    TestDatabase database = TestDatabase.create();
-    db = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
-    client = WebClient.create(vertx);
-    fake = await(FakeSlack.start(vertx));
     calls = dir.resolve("calls.log");
-    bot = CanaryInSlackTest.startBot(vertx, CONFIG, database, fake, Map.of("PROMETHEUS_URL", prometheus.url(),
+    bot.start(CONFIG, CanaryInSlackTest.SETTINGS, Map.of("PROMETHEUS_URL", prometheus.url(),
         "CANARY_SCRIPT", CanaryInSlackTest.recordingScript(dir, calls).toString()));
   }
 
@@ -79,8 +69,8 @@ class CanaryPrometheusInSlackTest {
     if (prometheus != null) {
       prometheus.stop();
     }
-    if (vertx != null) {
-      await(vertx.close());
+    if (bot != null) {
+      bot.close();
     }
   }
 
@@ -159,7 +149,7 @@ class CanaryPrometheusInSlackTest {
     await(prometheus.until("app_queue_depth", value -> value == 12));
     String runId = Blocks.button(paused, ActionIds.CANARY_RESUME).orElseThrow().getString("value");
     HttpResponse<Buffer> ack = await(slack.blockAction(ActionIds.CANARY_RESUME, runId, DEPLOYER, DEPLOYS,
-        paused.getString("ts"), fake.responseUrl("resume")).send(client, "127.0.0.1", bot.port()));
+        paused.getString("ts"), fake.responseUrl("resume")).send(bot.client, "127.0.0.1", bot.port()));
     assertEquals(200, ack.statusCode());
 
     awaitMessage(ts, t -> t.contains("*Succeeded*"));
@@ -168,7 +158,7 @@ class CanaryPrometheusInSlackTest {
     assertEquals(1, fake.replies(DEPLOYS, paused.getString("ts")).stream()
         .filter(reply -> reply.getString("text", "").contains("Paused at stage")).count());
     List<String> pauses = new ArrayList<>();
-    await(db.query("select coalesce(actor, 'Preflight') as actor, detail->>'reason' as reason from audit_log "
+    await(bot.db.query("select coalesce(actor, 'Preflight') as actor, detail->>'reason' as reason from audit_log "
         + "where action = 'canary.paused'").execute())
         .forEach(row -> pauses.add(row.getString("actor") + ": " + row.getString("reason")));
     assertEquals(List.of("Preflight: analysis inconclusive: no data"), pauses);
@@ -180,11 +170,8 @@ class CanaryPrometheusInSlackTest {
   }
 
   private String deploy(String version, String environment) throws Exception {
-    HttpResponse<Buffer> ack = await(slack.slashCommand("/deploy", "chat " + version + " to " + environment,
-        DEPLOYER, DEPLOYS, fake.responseUrl("deploy-" + version)).send(client, "127.0.0.1", bot.port()));
-    assertEquals(200, ack.statusCode());
-    await(fake.awaitCall("chat.postMessage",
-        call -> DEPLOYS.equals(call.getString("channel")) && Blocks.text(call).contains(version)));
+    bot.postedAfter(slack.slashCommand("/deploy", "chat " + version + " to " + environment, DEPLOYER, DEPLOYS,
+        fake.responseUrl("deploy-" + version)), DEPLOYS, version);
     return version;
   }
 
@@ -194,7 +181,7 @@ class CanaryPrometheusInSlackTest {
 
   private List<Double> baselines() throws Exception {
     List<Double> values = new ArrayList<>();
-    await(db.query("select value from metric_baselines").execute())
+    await(bot.db.query("select value from metric_baselines").execute())
         .forEach(row -> values.add(row.getDouble(0)));
     return values;
   }
@@ -202,7 +189,7 @@ class CanaryPrometheusInSlackTest {
   /** Completes once {@code condition} holds, looking every 50 ms. */
   private Future<Void> until(Check condition) {
     Promise<Void> held = Promise.promise();
-    long timer = vertx.setPeriodic(50, id -> {
+    long timer = bot.vertx.setPeriodic(50, id -> {
       try {
         if (condition.holds()) {
           held.tryComplete();
@@ -211,7 +198,7 @@ class CanaryPrometheusInSlackTest {
         held.tryFail(e);
       }
     });
-    return held.future().onComplete(done -> vertx.cancelTimer(timer));
+    return held.future().onComplete(done -> bot.vertx.cancelTimer(timer));
   }
 
   @FunctionalInterface
@@ -221,11 +208,6 @@ class CanaryPrometheusInSlackTest {
 
   /** The first edit of the run's message (the one naming {@code version}) whose text passes. */
   private JsonObject awaitMessage(String version, Predicate<String> text) throws Exception {
-    return await(fake.awaitCall("chat.update", call -> DEPLOYS.equals(call.getString("channel"))
-        && Blocks.text(call).contains(version) && text.test(Blocks.text(call))));
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return bot.awaitEdit(DEPLOYS, null, t -> t.contains(version) && text.test(t), message -> true);
   }
 }

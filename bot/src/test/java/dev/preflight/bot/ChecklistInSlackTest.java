@@ -1,11 +1,9 @@
 package dev.preflight.bot;
 
+import static dev.preflight.bot.BotInProcess.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.preflight.checklists.config.ConfigLoader;
-import dev.preflight.checklists.secret.Variables;
-import dev.preflight.deploy.TestDatabase;
 import dev.preflight.handlers.ActionIds;
 import dev.preflight.handlers.fake.FakeSlack;
 import dev.preflight.handlers.fake.SlackRequests;
@@ -15,12 +13,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -50,40 +45,21 @@ class ChecklistInSlackTest {
   static final String LEAD = "U0LEAD001";
 
   private final SlackRequests slack = new SlackRequests();
+  private BotInProcess bot;
   private FakeSlack fake;
   private HealthTarget target;
-  private PreflightVerticle bot;
-  private WebClient client;
-  private Pool db;
 
   @BeforeEach
-  void start(Vertx vertx, VertxTestContext test) {
-    TestDatabase database = TestDatabase.create();
-    db = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
-    client = WebClient.create(vertx);
-    FakeSlack.start(vertx)
-        .compose(started -> {
-          fake = started;
-          return HealthTarget.start(vertx);
-        })
-        .compose(started -> {
-          target = started;
-          BotSettings settings = BotSettings.fromEnvironment(Map.of(
-              "PORT", "0",
-              "PREFLIGHT_CONFIG", CONFIG.toString(),
-              "SLACK_BOT_TOKEN", "xoxb-e2e-test-token",
-              "SLACK_SIGNING_SECRET", SlackRequests.SIGNING_SECRET,
-              "SLACK_API_URL", fake.url()));
-          bot = new PreflightVerticle(settings, ConfigLoader.load(CONFIG), database.connectOptions(),
-              Variables.of(Map.of("E2E_BASE_URL", target.baseUrl())));
-          return vertx.deployVerticle(bot);
-        })
-        .onComplete(test.succeedingThenComplete());
+  void start(Vertx vertx) throws Exception {
+    bot = BotInProcess.on(vertx);
+    fake = bot.fake;
+    target = await(HealthTarget.start(vertx));
+    bot.start(CONFIG, Map.of("SLACK_BOT_TOKEN", "xoxb-e2e-test-token"), Map.of("E2E_BASE_URL", target.baseUrl()));
   }
 
   @AfterEach
-  void stop() {
-    db.close();
+  void stop() throws Exception {
+    bot.close();
   }
 
   @Test
@@ -157,15 +133,15 @@ class ChecklistInSlackTest {
    * message (Slack answered the post slowly) still counts, once the message is known.
    */
   @Test
-  void aReactionBeforeTheMessagesTsIsStoredCountsOnceItIsKnown(Vertx vertx, VertxTestContext test) {
+  void aReactionBeforeTheMessagesTsIsStoredCountsOnceItIsKnown(VertxTestContext test) {
     // Slack shows the message at once but answers the post three seconds later.
     fake.delayAnswers("chat.postMessage", 3000);
     String[] ts = new String[1];
     send(slack.slashCommand("/checklist", "e2e-predeploy", STARTER, "C0TYPED01", fake.responseUrl("cmd")))
-        .compose(ack -> postedInSlack(vertx))
+        .compose(ack -> postedInSlack())
         .compose(posted -> {
           ts[0] = posted;
-          return db.query("select message_ts from runs").execute();
+          return bot.db.query("select message_ts from runs").execute();
         })
         .compose(runs -> {
           test.verify(() -> assertEquals(null, runs.iterator().next().getString("message_ts"),
@@ -186,15 +162,8 @@ class ChecklistInSlackTest {
   }
 
   /** The ts of the run's message as soon as Slack shows it, before the bot has Slack's answer. */
-  private Future<String> postedInSlack(Vertx vertx) {
-    io.vertx.core.Promise<String> shown = io.vertx.core.Promise.promise();
-    vertx.setPeriodic(20, id -> {
-      if (!fake.messages(OPS).isEmpty()) {
-        vertx.cancelTimer(id);
-        shown.tryComplete(fake.messages(OPS).get(0).getString("ts"));
-      }
-    });
-    return shown.future();
+  private Future<String> postedInSlack() {
+    return bot.eventually(() -> fake.messages(OPS).stream().findFirst()).map(message -> message.getString("ts"));
   }
 
   @Test
@@ -216,7 +185,7 @@ class ChecklistInSlackTest {
           return send(slack.reactionRemoved("Ev00000011", SRE, "white_check_mark", OPS, posted.ts()))
               .compose(removed -> awaitNewMessage(before, text -> text.contains("Needs 1 more sign-off from *sre*")));
         })
-        .compose(message -> db.query("select event_id from slack_events order by event_id").execute()
+        .compose(message -> bot.db.query("select event_id from slack_events order by event_id").execute()
             .compose(events -> {
               test.verify(() -> {
                 List<String> ids = new ArrayList<>();
@@ -355,7 +324,7 @@ class ChecklistInSlackTest {
     send(forger.slashCommand("/checklist", "e2e-predeploy", STARTER, "C0TYPED01", fake.responseUrl("f")))
         .compose(response -> {
           test.verify(() -> assertEquals(401, response.statusCode()));
-          return db.query("select count(*) as n from runs").execute();
+          return bot.db.query("select count(*) as n from runs").execute();
         })
         .onComplete(test.succeeding(rows -> test.verify(() -> {
           assertEquals(0L, rows.iterator().next().getLong("n"));
@@ -429,7 +398,7 @@ class ChecklistInSlackTest {
   }
 
   private Future<HttpResponse<Buffer>> send(SlackRequests.Signed request) {
-    return request.send(client, "127.0.0.1", bot.port());
+    return bot.send(request);
   }
 
   /** Waits for an edit of the run's message whose text matches. */
@@ -449,7 +418,7 @@ class ChecklistInSlackTest {
   }
 
   private Future<StoredRun> stored() {
-    return StoredRun.read(db);
+    return StoredRun.read(bot.db);
   }
 
   private static final class Posted {

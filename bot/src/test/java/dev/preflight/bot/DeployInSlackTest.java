@@ -1,24 +1,18 @@
 package dev.preflight.bot;
 
+import static dev.preflight.bot.BotInProcess.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.preflight.checklists.config.ConfigLoader;
-import dev.preflight.checklists.secret.Variables;
-import dev.preflight.deploy.TestDatabase;
 import dev.preflight.deploy.fake.FakeEcs;
 import dev.preflight.handlers.ActionIds;
 import dev.preflight.handlers.fake.FakeSlack;
 import dev.preflight.handlers.fake.SlackRequests;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +21,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -53,51 +46,32 @@ class DeployInSlackTest {
   static final String ALERTS_TOKEN = "alerts-e2e-token";
 
   private final SlackRequests slack = new SlackRequests();
-  private Vertx vertx;
+  private BotInProcess bot;
   private FakeSlack fake;
   private FakeEcs ecs;
   private HealthTarget health;
-  private PreflightVerticle bot;
-  private WebClient client;
-  private Pool db;
   private String firstTaskDefinition;
-
-  @BeforeAll
-  static void awsCredentials() {
-    // The SDK's default chain reads these; the fake does not check signatures.
-    System.setProperty("aws.accessKeyId", "AKIDE2ETEST");
-    System.setProperty("aws.secretAccessKey", "e2e-secret");
-  }
 
   @BeforeEach
   void start() throws Exception {
-    vertx = Vertx.vertx();
-    TestDatabase database = TestDatabase.create();
-    db = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
-    client = WebClient.create(vertx);
-    fake = await(FakeSlack.start(vertx));
-    health = await(HealthTarget.start(vertx));
-    ecs = await(FakeEcs.start(vertx));
+    BotInProcess.fakeAwsCredentials();
+    bot = BotInProcess.create();
+    fake = bot.fake;
+    health = await(HealthTarget.start(bot.vertx));
+    ecs = await(FakeEcs.start(bot.vertx));
     ecs.cluster(CLUSTER);
     firstTaskDefinition = ecs.registerTaskDefinition("api", Map.of("app", FIRST_IMAGE, "proxy", SIDECAR_IMAGE));
     ecs.service(CLUSTER, "api", firstTaskDefinition, 4);
-    BotSettings settings = BotSettings.fromEnvironment(Map.of(
-        "PORT", "0",
-        "PREFLIGHT_CONFIG", CONFIG.toString(),
+    bot.start(CONFIG, Map.of(
         "SLACK_BOT_TOKEN", "xoxb-e2e-deploy-token",
-        "SLACK_SIGNING_SECRET", SlackRequests.SIGNING_SECRET,
-        "SLACK_API_URL", fake.url(),
         "AWS_ENDPOINT_URL", ecs.endpoint().toString(),
         "PREFLIGHT_POLL_INTERVAL", "400ms",
-        "ALERTS_TOKEN", ALERTS_TOKEN));
-    bot = new PreflightVerticle(settings, ConfigLoader.load(CONFIG), database.connectOptions(),
-        Variables.of(Map.of("E2E_BASE_URL", health.baseUrl())));
-    await(vertx.deployVerticle(bot));
+        "ALERTS_TOKEN", ALERTS_TOKEN), Map.of("E2E_BASE_URL", health.baseUrl()));
   }
 
   @AfterEach
   void stop() throws Exception {
-    await(vertx.close());
+    bot.close();
   }
 
   @Test
@@ -114,7 +88,7 @@ class DeployInSlackTest {
     // Edits are coalesced; holding the health answer keeps the run verifying until it is shown.
     awaitMessage(run.ts, text -> text.contains("*Verifying*"));
     // While it verifies, the run is in flight and this bot holds its lease.
-    String verifying = await(client.get(bot.port(), "127.0.0.1", "/metrics").send()).bodyAsString();
+    String verifying = await(bot.client.get(bot.port(), "127.0.0.1", "/metrics").send()).bodyAsString();
     assertTrue(verifying.contains("\npreflight_runs_in_flight 1.0\n"), verifying);
     assertTrue(verifying.contains("\npreflight_leases_held 1.0\n"), verifying);
     health.release();
@@ -151,7 +125,7 @@ class DeployInSlackTest {
     assertEquals(DEPLOYS, shared.getString("channel_id"));
     String report = new String(fake.filesInThread(DEPLOYS, run.ts).get(0).bytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertTrue(report.contains("v1.1.0") && report.contains("API answers on /ready"), report);
-    String metrics = await(client.get(bot.port(), "127.0.0.1", "/metrics").send()).bodyAsString();
+    String metrics = await(bot.client.get(bot.port(), "127.0.0.1", "/metrics").send()).bodyAsString();
     assertTrue(metrics.matches("(?s).*preflight_runs_finished_total\\{[^}]*SUCCEEDED[^}]*} 1\\.0.*"), metrics);
   }
 
@@ -409,10 +383,10 @@ class DeployInSlackTest {
     String alertTs = fake.messages(DEPLOYS).stream().filter(m -> Blocks.text(m).contains("5xx rate")).findFirst()
         .orElseThrow().getString("ts");
     // The replica following the run dies before it records how the rollback ended: its write is lost.
-    await(db.query("create table lost_alert_writes (at timestamptz)").execute());
-    await(db.query("create function lose_alert_end() returns trigger language plpgsql as $$ begin "
+    await(bot.db.query("create table lost_alert_writes (at timestamptz)").execute());
+    await(bot.db.query("create function lose_alert_end() returns trigger language plpgsql as $$ begin "
         + "insert into lost_alert_writes values (now()); return null; end; $$").execute());
-    await(db.query("create trigger lose_alert_end before update on alerts for each row "
+    await(bot.db.query("create trigger lose_alert_end before update on alerts for each row "
         + "when (new.rollback_outcome is distinct from old.rollback_outcome and new.rollback_outcome <> 'running') "
         + "execute function lose_alert_end()").execute());
 
@@ -425,7 +399,7 @@ class DeployInSlackTest {
     String stale = Blocks.text(fake.message(DEPLOYS, alertTs).orElseThrow());
     assertFalse(stale.contains("*Rolled back"), "the alert still says the rollback is running: " + stale);
 
-    await(db.query("drop trigger lose_alert_end on alerts").execute());
+    await(bot.db.query("drop trigger lose_alert_end on alerts").execute());
     // A reconcile round (every 15 s) finds the alert behind its run and draws the outcome.
     JsonObject ended = awaitMessage(alertTs, t -> t.contains("*Rolled back"));
     String text = Blocks.text(ended);
@@ -445,7 +419,7 @@ class DeployInSlackTest {
     // while v1.2.0 lands, its look for older messages offering Rollback finds none.
     awaitShown(first.runId);
     String hide = "update run_publications set offers_rollback = %s where run_id = '" + first.runId + "'";
-    await(db.query(String.format(hide, "false")).execute());
+    await(bot.db.query(String.format(hide, "false")).execute());
     Run second = openReadyRun("v1.2.0");
     click(ActionIds.LAUNCH, second.runId, DEPLOYER, second.ts);
     awaitMessage(second.ts, text -> text.contains("*Succeeded*"));
@@ -453,7 +427,7 @@ class DeployInSlackTest {
         "the older message still shows Rollback");
     awaitShown(second.runId);
     int editsBefore = editsOf(first.ts).size();
-    await(db.query(String.format(hide, "true")).execute());
+    await(bot.db.query(String.format(hide, "true")).execute());
 
     // A reconcile round (every 15 s) republishes it without the button; the rest of it stays.
     JsonObject retired = awaitMessage(first.ts, text -> text.contains("*Succeeded*"),
@@ -504,8 +478,7 @@ class DeployInSlackTest {
   }
 
   private JsonObject awaitMessage(String ts, Predicate<String> text, Predicate<JsonObject> message) throws Exception {
-    return await(fake.awaitCall("chat.update", call -> ts.equals(call.getString("ts"))
-        && text.test(Blocks.text(call)) && message.test(call)));
+    return bot.awaitEdit(null, ts, text, message);
   }
 
   /** The action ids of the run's own row of buttons (Launch or Unlock, Cancel, Abort, Rollback). */
@@ -520,7 +493,7 @@ class DeployInSlackTest {
   private Future<HttpResponse<Buffer>> sendAlert(String token) {
     JsonObject alert = new JsonObject().put("key", "api-5xx").put("status", "firing").put("severity", "critical")
         .put("summary", "5xx rate above 5%").put("service", "api").put("environment", "production");
-    return client.post(bot.port(), "127.0.0.1", "/alerts/generic").putHeader("Authorization", "Bearer " + token)
+    return bot.client.post(bot.port(), "127.0.0.1", "/alerts/generic").putHeader("Authorization", "Bearer " + token)
         .sendJsonObject(alert);
   }
 
@@ -533,11 +506,8 @@ class DeployInSlackTest {
     awaitTrue(shown);
   }
 
-  /** Waits until {@code query}, a yes-or-no question to the database, answers yes. */
   private void awaitTrue(String query) throws Exception {
-    while (!one(query).getBoolean(0)) {
-      await(Future.<Void>future(done -> vertx.setTimer(50, id -> done.complete())));
-    }
+    bot.awaitTrue(query);
   }
 
   private List<JsonObject> editsOf(String ts) {
@@ -559,14 +529,10 @@ class DeployInSlackTest {
   }
 
   private Row one(String sql) throws Exception {
-    return await(db.query(sql).execute()).iterator().next();
+    return bot.one(sql);
   }
 
   private Future<HttpResponse<Buffer>> send(SlackRequests.Signed request) {
-    return request.send(client, "127.0.0.1", bot.port());
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return bot.send(request);
   }
 }

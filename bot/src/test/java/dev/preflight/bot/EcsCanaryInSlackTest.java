@@ -1,23 +1,15 @@
 package dev.preflight.bot;
 
+import static dev.preflight.bot.BotInProcess.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.preflight.checklists.config.ConfigLoader;
-import dev.preflight.checklists.secret.Variables;
-import dev.preflight.deploy.TestDatabase;
 import dev.preflight.deploy.fake.FakeEcs;
 import dev.preflight.deploy.fake.FakeElbv2;
 import dev.preflight.handlers.ActionIds;
-import dev.preflight.handlers.fake.FakeSlack;
 import dev.preflight.handlers.fake.SlackRequests;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -47,45 +39,30 @@ class EcsCanaryInSlackTest {
   static final String WEB_2 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:2";
 
   private final SlackRequests slack = new SlackRequests();
-  private Vertx vertx;
-  private FakeSlack fake;
+  private BotInProcess bot;
   private FakeEcs ecs;
   private FakeElbv2 elb;
   private HealthTarget health;
-  private PreflightVerticle bot;
-  private WebClient client;
   private String web1;
 
   @BeforeEach
   void start() throws Exception {
-    // The bot signs with the SDK's default credentials chain; the fakes do not check signatures.
-    System.setProperty("aws.accessKeyId", "AKIDE2ETEST");
-    System.setProperty("aws.secretAccessKey", "e2e-secret");
-    vertx = Vertx.vertx();
-    TestDatabase database = TestDatabase.create();
-    client = WebClient.create(vertx);
-    fake = await(FakeSlack.start(vertx));
-    health = await(HealthTarget.start(vertx));
-    ecs = await(FakeEcs.start(vertx));
+    BotInProcess.fakeAwsCredentials();
+    bot = BotInProcess.create();
+    health = await(HealthTarget.start(bot.vertx));
+    ecs = await(FakeEcs.start(bot.vertx));
     web1 = ecs.registerTaskDefinition("web", Map.of("web", "registry.example.com/web:1.0.0"));
     ecs.service("prod", "web", web1, 2).service("prod", "web-canary", web1, 0);
-    elb = await(FakeElbv2.startBeside(vertx, ecs.endpoint())).forwarding(RULE, BLUE);
-    BotSettings settings = BotSettings.fromEnvironment(Map.of(
-        "PORT", "0",
-        "PREFLIGHT_CONFIG", CONFIG.toString(),
+    elb = await(FakeElbv2.startBeside(bot.vertx, ecs.endpoint())).forwarding(RULE, BLUE);
+    bot.start(CONFIG, Map.of(
         "SLACK_BOT_TOKEN", "xoxb-e2e-ecs-canary-token",
-        "SLACK_SIGNING_SECRET", SlackRequests.SIGNING_SECRET,
-        "SLACK_API_URL", fake.url(),
         "AWS_ENDPOINT_URL", elb.endpoint().toString(),
-        "PREFLIGHT_POLL_INTERVAL", "400ms"));
-    bot = new PreflightVerticle(settings, ConfigLoader.load(CONFIG), database.connectOptions(),
-        Variables.of(Map.of("E2E_BASE_URL", health.baseUrl())));
-    await(vertx.deployVerticle(bot));
+        "PREFLIGHT_POLL_INTERVAL", "400ms"), Map.of("E2E_BASE_URL", health.baseUrl()));
   }
 
   @AfterEach
   void stop() throws Exception {
-    await(vertx.close());
+    bot.close();
   }
 
   @Test
@@ -126,21 +103,13 @@ class EcsCanaryInSlackTest {
 
   /** /deploy of the version; the environment launches by itself. Answers the version, which names the run's message. */
   private String deploy(String version) throws Exception {
-    HttpResponse<Buffer> ack = await(slack.slashCommand("/deploy", "web " + version + " to production",
-        DEPLOYER, DEPLOYS, fake.responseUrl("deploy-" + version)).send(client, "127.0.0.1", bot.port()));
-    assertEquals(200, ack.statusCode());
-    await(fake.awaitCall("chat.postMessage",
-        call -> DEPLOYS.equals(call.getString("channel")) && Blocks.text(call).contains(version)));
+    bot.postedAfter(slack.slashCommand("/deploy", "web " + version + " to production", DEPLOYER, DEPLOYS,
+        bot.fake.responseUrl("deploy-" + version)), DEPLOYS, version);
     return version;
   }
 
   /** The first edit of the run's message (the one naming {@code version}) whose text passes. */
   private JsonObject awaitMessage(String version, Predicate<String> text) throws Exception {
-    return await(fake.awaitCall("chat.update", call -> DEPLOYS.equals(call.getString("channel"))
-        && Blocks.text(call).contains(version) && text.test(Blocks.text(call))));
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return bot.awaitEdit(DEPLOYS, null, t -> t.contains(version) && text.test(t), message -> true);
   }
 }

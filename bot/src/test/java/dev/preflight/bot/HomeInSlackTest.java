@@ -1,23 +1,17 @@
 package dev.preflight.bot;
 
+import static dev.preflight.bot.BotInProcess.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.preflight.checklists.config.ConfigLoader;
-import dev.preflight.checklists.secret.Variables;
-import dev.preflight.deploy.TestDatabase;
 import dev.preflight.handlers.ActionIds;
 import dev.preflight.handlers.fake.FakeSlack;
 import dev.preflight.handlers.fake.SlackRequests;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,34 +35,21 @@ class HomeInSlackTest {
   private static final String SRE = DeployInSlackTest.SRE;
 
   private final SlackRequests slack = new SlackRequests();
-  private Vertx vertx;
+  private BotInProcess bot;
   private FakeSlack fake;
-  private PreflightVerticle bot;
-  private WebClient client;
-  private Pool db;
 
   @BeforeEach
   void start() throws Exception {
-    vertx = Vertx.vertx();
-    TestDatabase database = TestDatabase.create();
-    db = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
-    client = WebClient.create(vertx);
-    fake = await(FakeSlack.start(vertx));
-    BotSettings settings = BotSettings.fromEnvironment(Map.of(
-        "PORT", "0",
-        "PREFLIGHT_CONFIG", DeployInSlackTest.CONFIG.toString(),
+    bot = BotInProcess.create();
+    fake = bot.fake;
+    bot.start(DeployInSlackTest.CONFIG, Map.of(
         "SLACK_BOT_TOKEN", "xoxb-e2e-home-token",
-        "SLACK_SIGNING_SECRET", SlackRequests.SIGNING_SECRET,
-        "SLACK_API_URL", fake.url(),
-        "AWS_ENDPOINT_URL", "http://127.0.0.1:9"));
-    bot = new PreflightVerticle(settings, ConfigLoader.load(DeployInSlackTest.CONFIG), database.connectOptions(),
-        Variables.of(Map.of("E2E_BASE_URL", "http://127.0.0.1:9")));
-    await(vertx.deployVerticle(bot));
+        "AWS_ENDPOINT_URL", "http://127.0.0.1:9"), Map.of("E2E_BASE_URL", "http://127.0.0.1:9"));
   }
 
   @AfterEach
   void stop() throws Exception {
-    await(vertx.close());
+    bot.close();
   }
 
   @Test
@@ -140,14 +121,10 @@ class HomeInSlackTest {
   }
 
   private long count(String sql) throws Exception {
-    return await(db.query(sql).execute()).iterator().next().getLong(0);
+    return bot.one(sql).getLong(0);
   }
 
   private Future<HttpResponse<Buffer>> send(SlackRequests.Signed request) {
-    return request.send(client, "127.0.0.1", bot.port());
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return bot.send(request);
   }
 }

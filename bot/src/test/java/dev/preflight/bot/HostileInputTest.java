@@ -7,9 +7,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.preflight.checklists.config.ConfigLoader;
-import dev.preflight.checklists.secret.Variables;
-import dev.preflight.deploy.TestDatabase;
 import dev.preflight.handlers.ActionIds;
 import dev.preflight.handlers.fake.FakeSlack;
 import dev.preflight.handlers.fake.SlackRequests;
@@ -26,9 +23,6 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -88,44 +82,32 @@ class HostileInputTest {
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
   private ch.qos.logback.core.Appender<ILoggingEvent> console;
+  private BotInProcess bot;
   private FakeSlack fake;
-  private PreflightVerticle bot;
+  /** Keeps up to {@link #IN_FLIGHT} connections open to the bot, for the probes. */
   private WebClient client;
   private NetClient tcp;
-  private Pool db;
 
   @BeforeEach
-  void start(Vertx vertx, VertxTestContext test) {
-    TestDatabase database = TestDatabase.create();
-    db = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
+  void start(Vertx vertx) throws Exception {
+    bot = BotInProcess.on(vertx);
+    fake = bot.fake;
     client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(IN_FLIGHT));
     tcp = vertx.createNetClient();
-    FakeSlack.start(vertx)
-        .compose(started -> {
-          fake = started;
-          BotSettings settings = BotSettings.fromEnvironment(Map.of(
-              "PORT", "0",
-              "PREFLIGHT_CONFIG", CONFIG.toString(),
-              "SLACK_BOT_TOKEN", "xoxb-hostile-test-token",
-              "SLACK_SIGNING_SECRET", SlackRequests.SIGNING_SECRET,
-              "SLACK_API_URL", fake.url(),
-              // A larger share of the rate budget, so Slack calls are never what the test waits for.
-              "SLACK_RATE_SHARE", "10"));
-          bot = new PreflightVerticle(settings, ConfigLoader.load(CONFIG), database.connectOptions(),
-              Variables.of(Map.of("E2E_BASE_URL", "http://127.0.0.1:9")));
-          return vertx.deployVerticle(bot);
-        })
-        .onComplete(test.succeedingThenComplete());
+    bot.start(CONFIG, Map.of(
+        "SLACK_BOT_TOKEN", "xoxb-hostile-test-token",
+        // A larger share of the rate budget, so Slack calls are never what the test waits for.
+        "SLACK_RATE_SHARE", "10"), Map.of("E2E_BASE_URL", "http://127.0.0.1:9"));
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     restoreConsole();
     root().detachAppender(logs);
     logs.stop();
     ((Logger) LoggerFactory.getLogger(PreflightVerticle.class)).setLevel(null);
-    db.close();
+    bot.close();
   }
 
   private void restoreConsole() {
@@ -500,14 +482,14 @@ class HostileInputTest {
 
   private Map<String, Long> rowCounts() throws Exception {
     List<String> tables = new ArrayList<>();
-    for (Row row : await(db.query("select table_name from information_schema.tables "
+    for (Row row : await(bot.db.query("select table_name from information_schema.tables "
         + "where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name").execute())) {
       tables.add(row.getString("table_name"));
     }
     Map<String, Long> counts = new TreeMap<>();
     for (String table : tables) {
       if (!table.startsWith("flyway")) {
-        counts.put(table, await(db.query("select count(*) as n from " + table).execute()).iterator().next()
+        counts.put(table, await(bot.db.query("select count(*) as n from " + table).execute()).iterator().next()
             .getLong("n"));
       }
     }

@@ -1,12 +1,13 @@
 package dev.preflight.bot;
 
+import static dev.preflight.bot.ChecklistInSlackTest.LEAD;
+import static dev.preflight.bot.ChecklistInSlackTest.OPS;
+import static dev.preflight.bot.ChecklistInSlackTest.SRE;
+import static dev.preflight.bot.ChecklistInSlackTest.STARTER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.preflight.checklists.config.ConfigLoader;
-import dev.preflight.checklists.secret.Variables;
-import dev.preflight.deploy.TestDatabase;
 import dev.preflight.handlers.ActionIds;
 import dev.preflight.handlers.fake.FakeSlack;
 import dev.preflight.handlers.fake.SlackRequests;
@@ -16,12 +17,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,51 +41,31 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class LongChecklistInSlackTest {
 
   static final Path CONFIG = Path.of("src/test/resources/e2e-long/preflight.yaml");
-  static final String OPS = "C0OPS0001";
-  static final String STARTER = "U0STARTER";
-  static final String SRE = "U0SRE0001";
-  static final String LEAD = "U0LEAD001";
 
   private final SlackRequests slack = new SlackRequests();
+  private BotInProcess bot;
   private FakeSlack fake;
-  private PreflightVerticle bot;
-  private WebClient client;
-  private Pool db;
 
   @BeforeEach
-  void start(Vertx vertx, VertxTestContext test) {
-    TestDatabase database = TestDatabase.create();
-    db = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
-    client = WebClient.create(vertx);
-    FakeSlack.start(vertx)
-        .compose(started -> {
-          fake = started;
-          BotSettings settings = BotSettings.fromEnvironment(Map.of(
-              "PORT", "0",
-              "PREFLIGHT_CONFIG", CONFIG.toString(),
-              "SLACK_BOT_TOKEN", "xoxb-e2e-test-token",
-              "SLACK_SIGNING_SECRET", SlackRequests.SIGNING_SECRET,
-              "SLACK_API_URL", fake.url()));
-          bot = new PreflightVerticle(settings, ConfigLoader.load(CONFIG), database.connectOptions(),
-              Variables.of(Map.of()));
-          return vertx.deployVerticle(bot);
-        })
-        .onComplete(test.succeedingThenComplete());
+  void start(Vertx vertx) throws Exception {
+    bot = BotInProcess.on(vertx);
+    fake = bot.fake;
+    bot.start(CONFIG, Map.of("SLACK_BOT_TOKEN", "xoxb-e2e-test-token"), Map.of());
   }
 
   @AfterEach
-  void stop() {
-    db.close();
+  void stop() throws Exception {
+    bot.close();
   }
 
   @Test
-  void everyItemOfALongChecklistIsReachableAndActsFromTheMessageAndTheModal(Vertx vertx, VertxTestContext test) {
+  void everyItemOfALongChecklistIsReachableAndActsFromTheMessageAndTheModal(VertxTestContext test) {
     String[] ts = new String[1];
     JsonObject[] modal = new JsonObject[1];
     send(slack.slashCommand("/checklist", "e2e-long", STARTER, "C0TYPED01", fake.responseUrl("cmd")))
         .compose(ack -> {
           test.verify(() -> assertTrue(ack.bodyAsString().contains("Starting"), ack.bodyAsString()));
-          return shown(vertx, () -> fake.messages(OPS).stream().findFirst());
+          return bot.eventually(() -> fake.messages(OPS).stream().findFirst());
         })
         .compose(posted -> {
           ts[0] = posted.getString("ts");
@@ -114,7 +92,7 @@ class LongChecklistInSlackTest {
           return send(slack.blockAction(ActionIds.ITEMS_SHOW_ALL, showAll.getString("value"), STARTER, OPS, ts[0],
               fake.responseUrl("all")));
         })
-        .compose(clicked -> shown(vertx, () -> fake.openedViews().stream().findFirst()))
+        .compose(clicked -> bot.eventually(() -> fake.openedViews().stream().findFirst()))
         .compose(opened -> {
           modal[0] = opened;
           test.verify(() -> {
@@ -153,7 +131,7 @@ class LongChecklistInSlackTest {
         .compose(pushed -> {
           JsonObject view = pushed.getValue("view") instanceof JsonObject v ? v : new JsonObject(pushed.getString("view"));
           test.verify(() -> assertEquals(ActionIds.WAIVE_MODAL, view.getString("callback_id")));
-          return StoredRun.read(db);
+          return StoredRun.read(bot.db);
         })
         .onComplete(test.succeeding(stored -> test.verify(() -> {
           assertEquals("PASSED", stored.items.get("a1-i1"));
@@ -162,16 +140,6 @@ class LongChecklistInSlackTest {
               stored.audit.toString());
           test.completeNow();
         })));
-  }
-
-  /** What {@code seen} finds once Slack has answered the call that made it (a posted message, an opened view). */
-  private static Future<JsonObject> shown(Vertx vertx, java.util.function.Supplier<Optional<JsonObject>> seen) {
-    io.vertx.core.Promise<JsonObject> shown = io.vertx.core.Promise.promise();
-    vertx.setPeriodic(20, id -> seen.get().ifPresent(found -> {
-      vertx.cancelTimer(id);
-      shown.tryComplete(found);
-    }));
-    return shown.future();
   }
 
   /** The overflow option that does {@code actionId} to {@code itemId}, as Slack shows it. */
@@ -200,6 +168,6 @@ class LongChecklistInSlackTest {
   }
 
   private Future<HttpResponse<Buffer>> send(SlackRequests.Signed request) {
-    return request.send(client, "127.0.0.1", bot.port());
+    return bot.send(request);
   }
 }

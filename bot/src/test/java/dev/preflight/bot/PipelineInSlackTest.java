@@ -1,24 +1,18 @@
 package dev.preflight.bot;
 
+import static dev.preflight.bot.BotInProcess.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.preflight.checklists.config.ConfigLoader;
-import dev.preflight.checklists.secret.Variables;
-import dev.preflight.deploy.TestDatabase;
 import dev.preflight.deploy.fake.FakeEcs;
 import dev.preflight.handlers.ActionIds;
 import dev.preflight.handlers.fake.FakeSlack;
 import dev.preflight.handlers.fake.SlackRequests;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.sqlclient.Pool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +22,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -51,47 +44,29 @@ class PipelineInSlackTest {
   Path dir;
 
   private final SlackRequests slack = new SlackRequests();
-  private Vertx vertx;
+  private BotInProcess bot;
   private FakeSlack fake;
   private FakeEcs ecs;
-  private PreflightVerticle bot;
-  private WebClient client;
-  private Pool db;
   private Path stepsLog;
-
-  @BeforeAll
-  static void awsCredentials() {
-    System.setProperty("aws.accessKeyId", "AKIDE2ETEST");
-    System.setProperty("aws.secretAccessKey", "e2e-secret");
-  }
 
   @BeforeEach
   void start() throws Exception {
-    vertx = Vertx.vertx();
-    TestDatabase database = TestDatabase.create();
-    db = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
-    client = WebClient.create(vertx);
-    fake = await(FakeSlack.start(vertx));
-    ecs = await(FakeEcs.start(vertx));
+    BotInProcess.fakeAwsCredentials();
+    bot = BotInProcess.create();
+    fake = bot.fake;
+    ecs = await(FakeEcs.start(bot.vertx));
     seed(ecs);
     stepsLog = dir.resolve("steps.log");
     Files.writeString(stepsLog, "");
-    BotSettings settings = BotSettings.fromEnvironment(Map.of(
-        "PORT", "0",
-        "PREFLIGHT_CONFIG", CONFIG.toString(),
+    bot.start(CONFIG, Map.of(
         "SLACK_BOT_TOKEN", "xoxb-e2e-pipeline-token",
-        "SLACK_SIGNING_SECRET", SlackRequests.SIGNING_SECRET,
-        "SLACK_API_URL", fake.url(),
         "AWS_ENDPOINT_URL", ecs.endpoint().toString(),
-        "PREFLIGHT_POLL_INTERVAL", "200ms"));
-    bot = new PreflightVerticle(settings, ConfigLoader.load(CONFIG), database.connectOptions(),
-        Variables.of(Map.of("STEPS_LOG", stepsLog.toString())));
-    await(vertx.deployVerticle(bot));
+        "PREFLIGHT_POLL_INTERVAL", "200ms"), Map.of("STEPS_LOG", stepsLog.toString()));
   }
 
   @AfterEach
   void stop() throws Exception {
-    await(vertx.close());
+    bot.close();
   }
 
   @Test
@@ -121,8 +96,7 @@ class PipelineInSlackTest {
     JsonObject backupNote = await(fake.awaitCall("chat.postMessage", call -> run.ts.equals(call.getString("thread_ts"))
         && call.getString("text", "").startsWith("Step backup passed")));
     assertTrue(backupNote.getString("text").contains("backup of v2.0.0 done"), backupNote.encode());
-    assertEquals("ROLLED_BACK", await(db.query("select status from runs").execute()).iterator().next()
-        .getString("status"));
+    assertEquals("ROLLED_BACK", bot.one("select status from runs").getString("status"));
     // The report in the thread lists the steps with their outcomes.
     await(fake.awaitCall("files.completeUploadExternal", call -> run.ts.equals(call.getString("thread_ts"))));
     String report = new String(fake.filesInThread(DEPLOYS, run.ts).get(0).bytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -145,14 +119,14 @@ class PipelineInSlackTest {
     JsonObject note = await(fake.awaitCall("chat.postMessage", call -> run.ts.equals(call.getString("thread_ts"))
         && call.getString("text", "").startsWith("Step backup failed")));
     assertTrue(note.getString("text").contains("pg_dump: connection refused"), note.encode());
-    assertEquals("FAILED", await(db.query("select status from runs").execute()).iterator().next().getString("status"));
+    assertEquals("FAILED", bot.one("select status from runs").getString("status"));
     // Nothing was deployed, so the failed run offers no Rollback, and a click from an older copy is refused.
     assertEquals(Optional.empty(), Blocks.button(done, ActionIds.ROLLBACK));
     click(ActionIds.ROLLBACK, run.runId, run.ts);
     JsonObject refused = await(fake.awaitResponse(ActionIds.ROLLBACK, answer -> true));
     assertEquals("This run stopped in a step before the deploy of *api* in *production* started, so nothing was "
         + "deployed and there is nothing to roll back.", refused.getString("text"), refused.encode());
-    assertEquals("FAILED", await(db.query("select status from runs").execute()).iterator().next().getString("status"));
+    assertEquals("FAILED", bot.one("select status from runs").getString("status"));
     assertEquals(List.of(), ecs.updateServiceCalls(), "still nothing deployed");
   }
 
@@ -225,15 +199,10 @@ class PipelineInSlackTest {
   }
 
   private JsonObject awaitMessage(String ts, Predicate<String> text, Predicate<JsonObject> message) throws Exception {
-    return await(fake.awaitCall("chat.update", call -> ts.equals(call.getString("ts"))
-        && text.test(Blocks.text(call)) && message.test(call)));
+    return bot.awaitEdit(null, ts, text, message);
   }
 
   private Future<HttpResponse<Buffer>> send(SlackRequests.Signed request) {
-    return request.send(client, "127.0.0.1", bot.port());
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return bot.send(request);
   }
 }

@@ -1,20 +1,14 @@
 package dev.preflight.bot;
 
+import static dev.preflight.bot.BotInProcess.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.preflight.checklists.config.ConfigLoader;
-import dev.preflight.checklists.secret.Variables;
-import dev.preflight.deploy.TestDatabase;
 import dev.preflight.handlers.ActionIds;
 import dev.preflight.handlers.fake.FakeSlack;
 import dev.preflight.handlers.fake.SlackRequests;
 import dev.preflight.handlers.watch.WatchAlerts;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -41,44 +35,32 @@ class WatchInSlackTest {
   private static final String STRANGER = "U0VISITOR1";
 
   private final SlackRequests slack = new SlackRequests();
-  private Vertx vertx;
+  private BotInProcess bot;
   private FakeSlack fake;
   private HealthTarget health;
-  private PreflightVerticle bot;
-  private WebClient client;
 
   @BeforeEach
   void start() throws Exception {
-    vertx = Vertx.vertx();
-    TestDatabase database = TestDatabase.create();
-    client = WebClient.create(vertx);
-    fake = await(FakeSlack.start(vertx));
-    health = await(HealthTarget.start(vertx));
-    BotSettings settings = BotSettings.fromEnvironment(Map.of(
-        "PORT", "0",
-        "PREFLIGHT_CONFIG", CONFIG.toString(),
-        "SLACK_BOT_TOKEN", "xoxb-e2e-watch-token",
-        "SLACK_SIGNING_SECRET", SlackRequests.SIGNING_SECRET,
-        "SLACK_API_URL", fake.url()));
-    bot = new PreflightVerticle(settings, ConfigLoader.load(CONFIG), database.connectOptions(),
-        Variables.of(Map.of("E2E_BASE_URL", health.baseUrl())));
-    await(vertx.deployVerticle(bot));
+    bot = BotInProcess.create();
+    fake = bot.fake;
+    health = await(HealthTarget.start(bot.vertx));
+    bot.start(CONFIG, Map.of("SLACK_BOT_TOKEN", "xoxb-e2e-watch-token"), Map.of("E2E_BASE_URL", health.baseUrl()));
   }
 
   @AfterEach
   void stop() throws Exception {
-    await(vertx.close());
+    bot.close();
   }
 
   @Test
   void aFailingStreakAlertsOnceAndItsRecoveryAnswersInTheAlertsThread() throws Exception {
     await(slack.slashCommand("/deploy", "api v1.1.0 to production", DEPLOYER, DEPLOYS, fake.responseUrl("deploy"))
-        .send(client, "127.0.0.1", bot.port()));
+        .send(bot.client, "127.0.0.1", bot.port()));
     JsonObject posted = await(fake.awaitCall("chat.postMessage", call -> DEPLOYS.equals(call.getString("channel"))));
     String tick = Blocks.buttonValue(posted, ActionIds.TICK, "ready").orElseThrow();
     String ts = firstMessageTs(DEPLOYS);
     await(slack.blockAction(ActionIds.TICK, tick, DEPLOYER, DEPLOYS, ts, fake.responseUrl("tick"))
-        .send(client, "127.0.0.1", bot.port()));
+        .send(bot.client, "127.0.0.1", bot.port()));
     awaitEdit(ts, text -> text.contains("*Succeeded*") && text.contains("Watched every 10s")
         && text.contains("first round"));
 
@@ -115,7 +97,7 @@ class WatchInSlackTest {
     String runId = Blocks.button(alert, WatchAlerts.WATCH_ROLLBACK).orElseThrow().getString("value");
     String alertTs = firstMessageTs(ALERTS);
     await(slack.blockAction(WatchAlerts.WATCH_ROLLBACK, runId, STRANGER, ALERTS, alertTs,
-        fake.responseUrl("watch-click")).send(client, "127.0.0.1", bot.port()));
+        fake.responseUrl("watch-click")).send(bot.client, "127.0.0.1", bot.port()));
     JsonObject answer = await(fake.awaitResponse("watch-click", body -> true));
     assertEquals("ephemeral", answer.getString("response_type"));
     assertEquals(false, answer.getBoolean("replace_original"), "the alert stays as it is");
@@ -124,7 +106,7 @@ class WatchInSlackTest {
 
     fake.expireResponseUrl("watch-old-click");
     await(slack.blockAction(WatchAlerts.WATCH_ROLLBACK, runId, STRANGER, ALERTS, alertTs,
-        fake.responseUrl("watch-old-click")).send(client, "127.0.0.1", bot.port()));
+        fake.responseUrl("watch-old-click")).send(bot.client, "127.0.0.1", bot.port()));
     JsonObject dm = await(fake.awaitCall("chat.postMessage",
         call -> FakeSlack.dmChannel(STRANGER).equals(call.getString("channel"))));
     assertEquals(answer.getString("text"), dm.getString("text"));
@@ -133,20 +115,10 @@ class WatchInSlackTest {
 
   /** The fake stores a message as it answers the call the test saw: look until it has. */
   private String firstMessageTs(String channel) throws Exception {
-    for (int i = 0; i < 200 && fake.messages(channel).isEmpty(); i++) {
-      Promise<Void> later = Promise.promise();
-      vertx.setTimer(50, id -> later.complete());
-      await(later.future());
-    }
-    return fake.messages(channel).get(0).getString("ts");
+    return await(bot.eventually(() -> fake.messages(channel).stream().findFirst())).getString("ts");
   }
 
   private JsonObject awaitEdit(String ts, Predicate<String> text) throws Exception {
-    return await(fake.awaitCall("chat.update", call -> DEPLOYS.equals(call.getString("channel"))
-        && ts.equals(call.getString("ts")) && text.test(Blocks.text(call))));
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+    return bot.awaitEdit(DEPLOYS, ts, text, message -> true);
   }
 }
