@@ -61,9 +61,13 @@ class HttpCheckTest {
       rc.response().setStatusCode(stillFailing ? 503 : 200).end(stillFailing ? "warming up" : "ready");
     });
     router.get("/echo").handler(rc -> rc.response().end("you sent: " + rc.request().getHeader("Authorization")));
+    router.get("/moved").handler(rc -> rc.response().setStatusCode(302).putHeader("Location", "/healthz")
+        .end("see /healthz"));
     router.post("/login").handler(BodyHandler.create()).handler(rc -> rc.response()
         .setStatusCode("{\"user\":\"smoke\"}".equals(rc.body().asString()) ? 201 : 400)
         .end(rc.body().asString()));
+    // Anything else: what the request line and the header that identifies the client held.
+    router.get().handler(rc -> rc.response().end(rc.request().uri() + " from " + rc.request().getHeader("User-Agent")));
     aws = new AwsClients();
     runner = new CheckRunner(vertx, aws);
     vertx.createHttpServer()
@@ -258,6 +262,48 @@ class HttpCheckTest {
       assertFalse(evidence.passed());
       assertEquals("environment variable BASE_URL is not set", evidence.summary());
       assertEquals(1, evidence.attempts());
+    });
+  }
+
+  @Test
+  void requestSaysItIsPreflightAndSendsThePathAndQueryAsWritten(VertxTestContext ctx) {
+    Verify.evidence(run(HttpSpec.get(base + "/ready?probe=deep&x=%2Fa#section")), ctx, evidence -> {
+      assertTrue(evidence.passed(), evidence::toString);
+      assertEquals("/ready?probe=deep&x=%2Fa from Preflight-Check", evidence.excerpt());
+    });
+  }
+
+  @Test
+  void urlWithoutAPathAsksForTheRoot(VertxTestContext ctx) {
+    Verify.evidence(run(HttpSpec.get(base)), ctx, evidence -> {
+      assertTrue(evidence.passed(), evidence::toString);
+      assertEquals("/ from Preflight-Check", evidence.excerpt());
+    });
+  }
+
+  @Test
+  void userAgentHeaderOfTheSpecReplacesPreflights(VertxTestContext ctx) {
+    Verify.evidence(run(HttpSpec.get(base + "/agent").header("user-agent", "synthetic-probe/2")), ctx, evidence -> {
+      assertTrue(evidence.passed(), evidence::toString);
+      assertEquals("/agent from synthetic-probe/2", evidence.excerpt());
+    });
+  }
+
+  @Test
+  void redirectIsTheAnswerNotFollowed(VertxTestContext ctx) {
+    Verify.evidence(run(HttpSpec.get(base + "/moved")), ctx, evidence -> {
+      assertFalse(evidence.passed());
+      assertEquals(302, evidence.status());
+      assertEquals("expected 200, got 302", evidence.summary());
+      assertEquals("see /healthz", evidence.excerpt());
+    });
+  }
+
+  @Test
+  void aRedirectExpectedByTheSpecPasses(VertxTestContext ctx) {
+    Verify.evidence(run(HttpSpec.get(base + "/moved").expectStatus(302)), ctx, evidence -> {
+      assertTrue(evidence.passed(), evidence::toString);
+      assertEquals(302, evidence.status());
     });
   }
 
