@@ -270,6 +270,15 @@ if chk:
     if all("endpoint_cpu_ms" in x for x in chk):
         w(f"| the same: the endpoint's share of that CPU time (ms; its own event loops) | "
           f"{spread([x['endpoint_cpu_ms'] for x in chk])} |")
+    if all("jit_ms" in x and "gc_ms" in x for x in chk):
+        w(f"| the same: JIT compiling / garbage collection during the batch (ms) | "
+          f"{spread([x['jit_ms'] for x in chk])} / {spread([x['gc_ms'] for x in chk])} |")
+    if all("last_request_received_ms" in x for x in chk):
+        w(f"| the same: the endpoint had the last request after (ms) | "
+          f"{spread([x['last_request_received_ms'] for x in chk])} |")
+    if all("warmup_batches" in x for x in chk):
+        w(f"| the same: warm-up batches before it (until the JIT settled) | "
+          f"{spread([x['warmup_batches'] for x in chk])} |")
     if all("cold_ratio" in x for x in chk):
         w(f"| the same, first batch of the process (JIT still compiling) | "
           f"{spread([x['cold_ratio'] for x in chk], '{:.2f}')} |")
@@ -426,9 +435,14 @@ w("  clicked on each in turn, 250 ms apart, while 5 held results land every 100 
 w("  sending the signed click to the fake ECS recording that service's `UpdateService`.")
 w("- **1,000 checks**: the endpoint answers check n after 50 + (n mod 16)·10 ms; the slowest (200 ms)")
 w("  is first timed alone (best of three), then all 1,000 start at once on one `CheckRunner`: a first")
-w("  batch is timed cold, it and three more warm the JIT, and the figure is the batch after them, on a new")
-w("  runner, so it opens every connection. The endpoint runs on a Vert.x of its own with one event loop")
-w("  per core, as a real service would; its threads' CPU time is reported apart.")
+w("  batch is timed cold; it and more warm the JIT until three batches in a row make it compile for")
+w("  less than 20 ms each (at least 4, at most 60 batches; after each, the runner's connections are")
+w("  closed and the compiler's queue drained), and the figure is the batch after them, on a new")
+w("  runner, so it opens every connection. Four warm-up batches, as before, left most of the")
+w("  per-connection code to C2 still: the compiler threads took more CPU during the measured batch")
+w("  than the checks did. The endpoint runs on a Vert.x of its own with one event loop per core, as a")
+w("  real service would; its threads' CPU time is reported apart, and so are the JIT's and the GC's")
+w("  time during the batch. `BENCH_CHECKS_JFR=FILE` records five more warm batches with JFR.")
 w("- **ECS rounds**: the fake ECS records when each `DescribeServices` came and which services it")
 w("  named; a round is one poll interval from a whole second, as the target's poll rounds are.")
 w("")
