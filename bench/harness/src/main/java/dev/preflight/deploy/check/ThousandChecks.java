@@ -189,13 +189,19 @@ public final class ThousandChecks {
         (after[1] - ticks[1]) * 10.0, (LAST_ARRIVAL.get() - start) / 1e6, jitMillis() - jit, gcMillis() - gc);
   }
 
-  /** Waits until the JIT has compiled nothing for 300 ms (at most 30 s): the queue a batch left. */
+  /**
+   * Waits until the JIT has compiled nothing for 300 ms (at most 30 s): the queue a batch left.
+   * Then collects the garbage the batches before left, so that a collection during the next
+   * batch is one its own checks caused: back to back, the batches put a young collection into
+   * the measured one or not depending on how the earlier ones had filled the heap.
+   */
   private static void settle() throws InterruptedException {
     long last = -1;
     for (int i = 0; i < 100 && jitMillis() != last; i++) {
       last = jitMillis();
       Thread.sleep(300);
     }
+    System.gc();
   }
 
   private static long jitMillis() {
