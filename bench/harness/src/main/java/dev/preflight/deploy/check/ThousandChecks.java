@@ -191,9 +191,8 @@ public final class ThousandChecks {
 
   /**
    * Waits until the JIT has compiled nothing for 300 ms (at most 30 s): the queue a batch left.
-   * Then collects the garbage the batches before left, so that a collection during the next
-   * batch is one its own checks caused: back to back, the batches put a young collection into
-   * the measured one or not depending on how the earlier ones had filled the heap.
+   * No System.gc() here: tried, the full collection had the JIT recompile for seconds during the
+   * next batch.
    */
   private static void settle() throws InterruptedException {
     long last = -1;
@@ -201,7 +200,6 @@ public final class ThousandChecks {
       last = jitMillis();
       Thread.sleep(300);
     }
-    System.gc();
   }
 
   private static long jitMillis() {
