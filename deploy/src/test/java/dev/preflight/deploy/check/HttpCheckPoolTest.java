@@ -151,7 +151,7 @@ class HttpCheckPoolTest {
   /**
    * Closing the runner closes the connections its checks left open for the next check, and its
    * future says when: the benchmark waits for it so that one batch's closing is not counted in the
-   * next, and the bot's command-line check waits for it before it exits.
+   * next.
    */
   @Test
   void closingTheRunnerClosesTheConnectionsItKeptOpen(Vertx vertx, VertxTestContext test) {

@@ -308,6 +308,28 @@ class HttpCheckTest {
   }
 
   /**
+   * The check trusts only certificates the JVM trusts, and checks the host name: a service
+   * behind a self-signed certificate fails, with no status, instead of passing on an answer
+   * nobody can vouch for.
+   */
+  @Test
+  void selfSignedCertificateFailsTheCheck(Vertx vertx, VertxTestContext ctx) {
+    io.vertx.core.net.SelfSignedCertificate certificate = io.vertx.core.net.SelfSignedCertificate.create("localhost");
+    vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setSsl(true)
+            .setKeyCertOptions(certificate.keyCertOptions()))
+        .requestHandler(request -> request.response().end("ok"))
+        .listen(0, "127.0.0.1")
+        .compose(server -> run(HttpSpec.get("https://localhost:" + server.actualPort() + "/healthz")))
+        .onComplete(ctx.succeeding(evidence -> ctx.verify(() -> {
+          certificate.delete();
+          assertFalse(evidence.passed(), evidence::toString);
+          assertNull(evidence.status());
+          assertTrue(evidence.summary().startsWith("check failed: "), evidence.summary());
+          ctx.completeNow();
+        })));
+  }
+
+  /**
    * A port nothing listens on. A released ephemeral port can be taken again, even by the
    * client's own next connection, which then hangs instead of being refused; port 1 is outside
    * the ephemeral range and privileged, so nothing here listens on it.
