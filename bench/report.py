@@ -279,6 +279,15 @@ if chk:
     if all("endpoint_cpu_ms" in x for x in chk):
         w(f"| the same: the endpoint's share of that CPU time (ms; its own event loops) | "
           f"{spread([x['endpoint_cpu_ms'] for x in chk])} |")
+    if all("jit_ms" in x and "gc_ms" in x for x in chk):
+        w(f"| the same: JIT compiling / garbage collection during the batch (ms) | "
+          f"{spread([x['jit_ms'] for x in chk])} / {spread([x['gc_ms'] for x in chk])} |")
+    if all("last_request_received_ms" in x for x in chk):
+        w(f"| the same: the endpoint had the last request after (ms) | "
+          f"{spread([x['last_request_received_ms'] for x in chk])} |")
+    if all("warmup_batches" in x for x in chk):
+        w(f"| the same: warm-up batches before it (until the JIT settled) | "
+          f"{spread([x['warmup_batches'] for x in chk])} |")
     if all("cold_ratio" in x for x in chk):
         w(f"| the same, first batch of the process (JIT still compiling) | "
           f"{spread([x['cold_ratio'] for x in chk], '{:.2f}')} |")
@@ -320,8 +329,9 @@ w("")
 
 
 # ---- profiles -----------------------------------------------------------------------------------
-def top_frames(jfr, limit=15):
-    """Counts samples by top frame, by the first Preflight frame, by package on the stack and by thread."""
+def top_frames(jfr, limit=15, skip_threads=frozenset()):
+    """Counts samples by top frame, by the first Preflight frame, by package on the stack and by thread,
+    leaving out the samples of the threads whose Java ids are in skip_threads."""
     try:
         text = subprocess.run(["jfr", "print", "--stack-depth", "40", "--events", "jdk.ExecutionSample", jfr],
                               capture_output=True, text=True, timeout=600).stdout
@@ -329,7 +339,7 @@ def top_frames(jfr, limit=15):
         return None, None
     import re
     tops, ours, packages, threads, samples = Counter(), Counter(), Counter(), Counter(), 0
-    in_stack, frames = False, []
+    in_stack, frames, skipped = False, [], False
 
     def close(frames):
         if not frames:
@@ -344,14 +354,19 @@ def top_frames(jfr, limit=15):
         st = line.strip()
         if st.startswith("sampledThread = "):
             name = st.split("=", 1)[1].strip().split('"')[1] if '"' in st else st
-            threads[re.sub(r"\d+", "N", name)] += 1
+            thread_id = re.search(r"javaThreadId = (\d+)", st)
+            skipped = bool(thread_id) and thread_id.group(1) in skip_threads
+            if not skipped:
+                threads[re.sub(r"\d+", "N", name)] += 1
         elif st.startswith("stackTrace = ["):
             in_stack, frames = True, []
-            samples += 1
+            if not skipped:
+                samples += 1
         elif in_stack:
             if st.startswith("]"):
                 in_stack = False
-                close(frames)
+                if not skipped:
+                    close(frames)
             elif st and st != "...":
                 frames.append(st.split("line:")[0].strip())
     return samples, (tops.most_common(limit), ours.most_common(limit), packages.most_common(limit),
@@ -364,7 +379,8 @@ w("")
 if missed:
     w("Targets were missed, so here is what the bot spent its CPU on, from flight")
     w("recordings (`-XX:StartFlightRecording`, settings=profile) of the bot under the wrk load and")
-    w("during the process benchmarks: `jfr print --events jdk.ExecutionSample`, counted by the top")
+    w("during the process benchmarks, and of five warm batches after the 1,000 checks' measured one:")
+    w("`jfr print --events jdk.ExecutionSample`, counted by the top")
     w("frame of each sample and by the packages anywhere on the stack.")
 else:
     w("Every measured target was met; the last round's flight recordings are summarised anyway.")
@@ -373,11 +389,16 @@ if not glob.glob(os.path.join(out_dir, "profile-*.jfr")):
     w("No flight recording of the process benchmarks in this results folder: it is made in the last round, which did not finish.")
     w("")
 for name, label in (("profile-http-preflight.jfr", "under the wrk load (all request kinds)"),
-                    ("profile-loaded-preflight.jfr", "process benchmarks (runs in flight, rollbacks, landing)")):
+                    ("profile-loaded-preflight.jfr", "process benchmarks (runs in flight, rollbacks, landing)"),
+                    ("profile-checks.jfr", "1,000 HTTP checks (five warm batches, the endpoint's threads left out)")):
     path = os.path.join(out_dir, name)
     if not os.path.exists(path):
         continue
-    samples, summary = top_frames(path)
+    skip = frozenset()
+    if os.path.exists(path + ".endpoint-threads"):
+        with open(path + ".endpoint-threads") as ids:
+            skip = frozenset(ids.read().split())
+    samples, summary = top_frames(path, skip_threads=skip)
     if not samples:
         continue
     tops, ours, packages, threads = summary
@@ -435,14 +456,21 @@ w("- **Fan-out** scales Slack's per-minute tiers to a 4 s minute for the bot's b
 w("  alike (15× faster), so a round takes seconds; the one-edit-per-second rule is not scaled.")
 w("- **Profiles**: in the last round the bot runs with a flight recorder (`settings=profile`) during")
 w("  the wrk load and the process benchmarks; that costs it a little CPU and memory in that round.")
+w("  The 1,000 checks are recorded in five batches of their own after the measured one (one sample")
+w("  a millisecond), so the recording changes none of their figures.")
 w("- **Rollbacks**: 32 services are deployed to the fake ECS (Launch → Succeeded), then Rollback is")
 w("  clicked on each in turn, 250 ms apart, while 5 held results land every 100 ms; the time is from")
 w("  sending the signed click to the fake ECS recording that service's `UpdateService`.")
 w("- **1,000 checks**: the endpoint answers check n after 50 + (n mod 16)·10 ms; the slowest (200 ms)")
 w("  is first timed alone (best of three), then all 1,000 start at once on one `CheckRunner`: a first")
-w("  batch is timed cold, it and three more warm the JIT, and the figure is the batch after them, on a new")
-w("  runner, so it opens every connection. The endpoint runs on a Vert.x of its own with one event loop")
-w("  per core, as a real service would; its threads' CPU time is reported apart.")
+w("  batch is timed cold; it and more warm the JIT until three batches in a row make it compile for")
+w("  less than 20 ms each (at least 4, at most 60 batches; after each, the runner's connections are")
+w("  closed and the compiler's queue drained), and the figure is the batch after them, on a new")
+w("  runner, so it opens every connection. Four warm-up batches, as before, left most of the")
+w("  per-connection code to C2 still: the compiler threads took more CPU during the measured batch")
+w("  than the checks did. The endpoint runs on a Vert.x of its own with one event loop per core, as a")
+w("  real service would; its threads' CPU time is reported apart, and so are the JIT's and the GC's")
+w("  time during the batch. `BENCH_CHECKS_JFR=FILE` records five more warm batches with JFR.")
 w("- **ECS rounds**: the fake ECS records when each `DescribeServices` came and which services it")
 w("  named; a round is one poll interval from a whole second, as the target's poll rounds are.")
 w("")

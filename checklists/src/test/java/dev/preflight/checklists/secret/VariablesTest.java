@@ -74,6 +74,8 @@ class VariablesTest {
   @Test
   void templateWithoutReferencesIsReturnedAsItIs() {
     assertEquals("plain", VARIABLES.resolve("plain", new Redactor()));
+    // A dollar and braces that do not make a reference stay as written.
+    assertEquals("$TOKEN costs $5 {each} $ {TOKEN}", VARIABLES.resolve("$TOKEN costs $5 {each} $ {TOKEN}", new Redactor()));
     assertNull(VARIABLES.resolve(null, new Redactor()));
     assertTrue(VARIABLES.get("NOPE").isEmpty());
   }

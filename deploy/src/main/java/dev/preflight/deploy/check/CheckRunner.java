@@ -153,14 +153,15 @@ public final class CheckRunner {
         .map(attempt -> new Outcome(attempt.evidence(), attempt.retryable(), attempt.steps()));
   }
 
-  /** Releases the shared HTTP client; the AWS clients belong to whoever built them. */
-  public void close() {
-    if (http != null) {
-      http.close();
-    }
+  /**
+   * Releases the shared HTTP clients; the AWS clients belong to whoever built them. Completes
+   * once the checks' connections are closed.
+   */
+  public Future<Void> close() {
     if (prometheus != null) {
       prometheus.close();
     }
+    return http == null ? Future.succeededFuture() : http.close();
   }
 
   private Future<Outcome> repeat(CheckSpec spec, Redactor redactor, Supplier<Future<Outcome>> once, int number) {

@@ -148,6 +148,53 @@ class HttpCheckPoolTest {
         })));
   }
 
+  /**
+   * Closing the runner closes the connections its checks left open for the next check, and its
+   * future says when: the benchmark waits for it so that one batch's closing is not counted in the
+   * next.
+   */
+  @Test
+  void closingTheRunnerClosesTheConnectionsItKeptOpen(Vertx vertx, VertxTestContext test) {
+    AwsClients aws = new AwsClients();
+    CheckRunner runner = new CheckRunner(vertx, aws);
+    List<io.vertx.core.http.HttpConnection> open = new ArrayList<>();
+    List<io.vertx.core.http.HttpConnection> closed = new ArrayList<>();
+    io.vertx.core.Promise<Void> allClosed = io.vertx.core.Promise.promise();
+    vertx.createHttpServer()
+        .connectionHandler(connection -> {
+          open.add(connection);
+          connection.closeHandler(v -> {
+            closed.add(connection);
+            if (closed.size() == 5) {
+              allClosed.tryComplete();
+            }
+          });
+        })
+        .requestHandler(request -> vertx.setTimer(50, id -> request.response().end("ok")))
+        .listen(0, "127.0.0.1")
+        .compose(server -> {
+          List<Future<Evidence>> checks = new ArrayList<>();
+          for (int i = 0; i < 5; i++) {
+            checks.add(runner.run(HttpSpec.get("http://127.0.0.1:" + server.actualPort() + "/c/" + i)
+                .timeout(Duration.ofSeconds(30)).build(), Variables.of(Map.of())));
+          }
+          return Future.all(checks);
+        })
+        .onComplete(test.succeeding(checks -> test.verify(() -> {
+          assertEquals(5, open.size(), "connections the five checks opened side by side");
+          assertEquals(List.of(), closed, "connections closed before the runner was");
+        })))
+        .compose(checks -> runner.close())
+        // The server learns of each close a moment after the client has closed it; left open,
+        // they would idle for a minute before anything closed them.
+        .compose(v -> allClosed.future().timeout(10, TimeUnit.SECONDS))
+        .onComplete(test.succeeding(v -> test.verify(() -> {
+          aws.close();
+          assertEquals(5, closed.size(), "connections closed by the runner");
+          test.completeNow();
+        })));
+  }
+
   private static Future<Integer> listen(Vertx vertx, Held held) {
     return vertx.createHttpServer().requestHandler(held::hold).listen(0, "127.0.0.1")
         .map(server -> server.actualPort());

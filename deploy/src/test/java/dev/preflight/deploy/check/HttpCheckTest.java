@@ -61,9 +61,13 @@ class HttpCheckTest {
       rc.response().setStatusCode(stillFailing ? 503 : 200).end(stillFailing ? "warming up" : "ready");
     });
     router.get("/echo").handler(rc -> rc.response().end("you sent: " + rc.request().getHeader("Authorization")));
+    router.get("/moved").handler(rc -> rc.response().setStatusCode(302).putHeader("Location", "/healthz")
+        .end("see /healthz"));
     router.post("/login").handler(BodyHandler.create()).handler(rc -> rc.response()
         .setStatusCode("{\"user\":\"smoke\"}".equals(rc.body().asString()) ? 201 : 400)
         .end(rc.body().asString()));
+    // Anything else: what the request line and the header that identifies the client held.
+    router.get().handler(rc -> rc.response().end(rc.request().uri() + " from " + rc.request().getHeader("User-Agent")));
     aws = new AwsClients();
     runner = new CheckRunner(vertx, aws);
     vertx.createHttpServer()
@@ -259,6 +263,70 @@ class HttpCheckTest {
       assertEquals("environment variable BASE_URL is not set", evidence.summary());
       assertEquals(1, evidence.attempts());
     });
+  }
+
+  @Test
+  void requestSaysItIsPreflightAndSendsThePathAndQueryAsWritten(VertxTestContext ctx) {
+    Verify.evidence(run(HttpSpec.get(base + "/ready?probe=deep&x=%2Fa#section")), ctx, evidence -> {
+      assertTrue(evidence.passed(), evidence::toString);
+      assertEquals("/ready?probe=deep&x=%2Fa from Preflight-Check", evidence.excerpt());
+    });
+  }
+
+  @Test
+  void urlWithoutAPathAsksForTheRoot(VertxTestContext ctx) {
+    Verify.evidence(run(HttpSpec.get(base)), ctx, evidence -> {
+      assertTrue(evidence.passed(), evidence::toString);
+      assertEquals("/ from Preflight-Check", evidence.excerpt());
+    });
+  }
+
+  @Test
+  void userAgentHeaderOfTheSpecReplacesPreflights(VertxTestContext ctx) {
+    Verify.evidence(run(HttpSpec.get(base + "/agent").header("user-agent", "synthetic-probe/2")), ctx, evidence -> {
+      assertTrue(evidence.passed(), evidence::toString);
+      assertEquals("/agent from synthetic-probe/2", evidence.excerpt());
+    });
+  }
+
+  @Test
+  void redirectIsTheAnswerNotFollowed(VertxTestContext ctx) {
+    Verify.evidence(run(HttpSpec.get(base + "/moved")), ctx, evidence -> {
+      assertFalse(evidence.passed());
+      assertEquals(302, evidence.status());
+      assertEquals("expected 200, got 302", evidence.summary());
+      assertEquals("see /healthz", evidence.excerpt());
+    });
+  }
+
+  @Test
+  void aRedirectExpectedByTheSpecPasses(VertxTestContext ctx) {
+    Verify.evidence(run(HttpSpec.get(base + "/moved").expectStatus(302)), ctx, evidence -> {
+      assertTrue(evidence.passed(), evidence::toString);
+      assertEquals(302, evidence.status());
+    });
+  }
+
+  /**
+   * The check trusts only certificates the JVM trusts, and checks the host name: a service
+   * behind a self-signed certificate fails, with no status, instead of passing on an answer
+   * nobody can vouch for.
+   */
+  @Test
+  void selfSignedCertificateFailsTheCheck(Vertx vertx, VertxTestContext ctx) {
+    io.vertx.core.net.SelfSignedCertificate certificate = io.vertx.core.net.SelfSignedCertificate.create("localhost");
+    vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setSsl(true)
+            .setKeyCertOptions(certificate.keyCertOptions()))
+        .requestHandler(request -> request.response().end("ok"))
+        .listen(0, "127.0.0.1")
+        .compose(server -> run(HttpSpec.get("https://localhost:" + server.actualPort() + "/healthz")))
+        .onComplete(ctx.succeeding(evidence -> ctx.verify(() -> {
+          certificate.delete();
+          assertFalse(evidence.passed(), evidence::toString);
+          assertNull(evidence.status());
+          assertTrue(evidence.summary().startsWith("check failed: "), evidence.summary());
+          ctx.completeNow();
+        })));
   }
 
   /**
