@@ -101,7 +101,7 @@ class SentryReportingTest {
 
   @Test
   void anErrorLoggedAtErrorIsReportedMaskedWithTheRunAsTags(VertxTestContext ctx) {
-    // The shipped logback.xml's appender (sentry-logback), on the Sentry started above.
+    // The shipped logging's appender (sentry-logback), on the Sentry started above.
     LoggerContext context = ShippedLogging.load();
     context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender("ASYNC");
     Logger log = context.getLogger("dev.preflight.bot.SomeListener");
@@ -138,7 +138,7 @@ class SentryReportingTest {
   @Test
   void setToADsnTheShippedAppenderStartsSentryItselfMaskedWithTheRunAsTags(VertxTestContext ctx) {
     // Before the bot has read its settings, the appender starts Sentry from SENTRY_DSN (which
-    // logback also reads from a system property) with the options logback.xml gives it.
+    // LogConfiguration also reads from a system property) with the options it gives the appender.
     Sentry.close();
     System.setProperty("SENTRY_DSN", sentry.dsn());
     LoggerContext context;
