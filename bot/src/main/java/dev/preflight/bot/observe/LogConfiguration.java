@@ -26,14 +26,18 @@ import net.logstash.logback.mask.MaskingJsonGeneratorDecorator;
  * <p>What it builds: one JSON object per line on stdout (logstash-logback-encoder) with the field
  * names the bot has always written (time in UTC, level, logger, thread, message, exception, and
  * every MDC entry), each string value through the bot's secret mask; written by a background
- * thread (ASYNC) that never makes an event loop wait; ERROR lines to Sentry (sentry-logback) with
- * WARN and ERROR lines as breadcrumbs; a shutdown hook that stops logging last.
+ * thread (ASYNC) that never makes an event loop wait; when SENTRY_DSN is set, ERROR lines to
+ * Sentry (sentry-logback) with WARN and ERROR lines as breadcrumbs; a shutdown hook that stops
+ * logging last.
  *
  * <p>A {@code logback.configurationFile} system property, or a {@code logback-test.xml} on the
  * class path (the tests'), still wins: this configurator then hands over to logback's own.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
 public final class LogConfiguration extends ContextAwareBase implements ch.qos.logback.classic.spi.Configurator {
+
+  /** Where Sentry's DSN comes from: the environment, or a system property of that name. */
+  static final String SENTRY_DSN = "SENTRY_DSN";
 
   /** Loggers whose INFO lines are their libraries' chatter. */
   static final Map<String, Level> QUIETER = Map.of("io.zonky", Level.WARN, "org.flywaydb", Level.WARN,
@@ -77,7 +81,11 @@ public final class LogConfiguration extends ContextAwareBase implements ch.qos.l
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.INFO);
     root.addAppender(async);
-    root.addAppender(sentry(context));
+    String dsn = System.getProperty(SENTRY_DSN, System.getenv(SENTRY_DSN));
+    // Without a DSN nothing is sent: the appender and Sentry's classes are left out of the start.
+    if (dsn != null && !dsn.isBlank()) {
+      root.addAppender(sentry(context, dsn));
+    }
     QUIETER.forEach((name, level) -> context.getLogger(name).setLevel(level));
   }
 
@@ -107,16 +115,14 @@ public final class LogConfiguration extends ContextAwareBase implements ch.qos.l
   }
 
   /**
-   * ERROR lines are the bot's own faults: the appender sends each to Sentry once Sentry is
-   * started, masked by {@link SentryMasking}, with the run's MDC keys as tags. With SENTRY_DSN set
-   * it starts Sentry itself from it, until {@link SentryReporting#init} starts it again with the
-   * bot's settings; unset, it leaves Sentry alone.
+   * ERROR lines are the bot's own faults: the appender sends each to Sentry, masked by {@link
+   * SentryMasking}, with the run's MDC keys as tags. It starts Sentry itself from {@code dsn} (read
+   * as the bot reads SENTRY_DSN), until {@link SentryReporting#init} starts it again with the bot's
+   * settings.
    */
-  private static SentryAppender sentry(LoggerContext context) {
+  private static SentryAppender sentry(LoggerContext context, String dsn) {
     SentryOptions options = new SentryOptions();
-    String dsn = System.getProperty("SENTRY_DSN", System.getenv("SENTRY_DSN"));
-    // What logback's own configuration passed for an unset variable, which the appender knows.
-    options.setDsn(dsn == null ? "SENTRY_DSN" + CoreConstants.UNDEFINED_PROPERTY_SUFFIX : dsn);
+    options.setDsn(dsn);
     RunMdc.KEYS.forEach(options::addContextTag);
     options.setBeforeSend(new SentryMasking());
     options.setEnableUncaughtExceptionHandler(false);

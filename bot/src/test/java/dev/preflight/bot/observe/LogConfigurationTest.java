@@ -44,7 +44,7 @@ class LogConfigurationTest {
 
   @Test
   void installedItWritesJsonThroughTheQueueAndSendsErrorsToSentryWithLibrariesQuieter() {
-    LoggerContext context = ShippedLogging.load();
+    LoggerContext context = ShippedLogging.load("http://key@127.0.0.1:9/1");
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     assertEquals(Level.INFO, root.getLevel());
     assertTrue(root.getAppender("ASYNC") instanceof ch.qos.logback.classic.AsyncAppender);
@@ -54,5 +54,6 @@ class LogConfigurationTest {
       assertEquals(Level.WARN, context.getLogger(library).getLevel(), library);
     }
     context.stop();
+    io.sentry.Sentry.close();
   }
 }

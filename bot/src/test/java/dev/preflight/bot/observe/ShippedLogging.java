@@ -16,6 +16,16 @@ final class ShippedLogging {
 
   private ShippedLogging() {}
 
+  /** The shipped logging as a bot with SENTRY_DSN set to {@code sentryDsn} builds it (a system property stands in). */
+  static LoggerContext load(String sentryDsn) {
+    System.setProperty(LogConfiguration.SENTRY_DSN, sentryDsn);
+    try {
+      return load();
+    } finally {
+      System.clearProperty(LogConfiguration.SENTRY_DSN);
+    }
+  }
+
   static LoggerContext load() {
     LoggerContext context = new LoggerContext();
     // The MDC the code under test writes to through org.slf4j.MDC.
