@@ -57,6 +57,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -185,6 +186,9 @@ final class PreflightVerticle extends VerticleBase {
    */
   private Parts wire() {
     Pool pool = Database.pool(vertx, database, settings);
+    // The pool's first connection (TCP, authentication) opens as soon as the database is open,
+    // while the rest is built here, rather than when the first /readyz or resumed run asks for it.
+    database.onSuccess(open -> pool.getConnection().onSuccess(SqlConnection::close));
     AwsClients aws = new AwsClients(settings.awsEndpoint(), null, metrics.registry());
     CheckRunner checks = new CheckRunner(vertx, aws, metrics.registry(), new MetricBaselines(pool));
     RunRepository repository = new RunRepository(pool, config::checklist);
