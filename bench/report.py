@@ -185,8 +185,11 @@ def lrow(label, key, fmt="{:.0f}", unit=""):
     w(f"| {label} | {spread([get(x, *key) if isinstance(key, tuple) else x.get(key) for x in life], fmt)}{unit} |")
 
 
-lrow("start → ready, external PostgreSQL (ms)", "ready_external_ms")
+lrow("start → ready, external PostgreSQL, already migrated (ms)", "ready_external_ms")
+lrow("the same start's CPU time until ready (ms, user + system)", "ready_external_cpu_ms")
+lrow("start → ready, external PostgreSQL, first start: runs every migration (ms)", "ready_external_first_ms")
 lrow("start → ready, embedded PostgreSQL, data directory exists (ms)", "ready_embedded_ms")
+lrow("the same start's CPU time until ready (ms, user + system)", "ready_embedded_cpu_ms")
 lrow("start → ready, embedded PostgreSQL, first start with initdb (ms)", "ready_embedded_first_ms")
 lrow("RSS idle (MB)", "idle_rss_mb")
 lrow("live heap idle (MB, after a full GC)", "idle_live_heap_mb", "{:.1f}")
@@ -222,7 +225,8 @@ target("live heap < 64 MB with 500 runs in flight", spread(heap, "{:.1f}") + " M
        (med(heap) < 64) if med(heap) else None)
 ext = [x.get("ready_external_ms") for x in life]
 emb = [x.get("ready_embedded_ms") for x in life]
-target("start → ready < 2 s with an external database", spread(ext) + " ms", (med(ext) < 2000) if med(ext) else None)
+target("start → ready < 2 s with an external database (already migrated)", spread(ext) + " ms",
+       (med(ext) < 2000) if med(ext) else None)
 target("start → ready < 3 s with the embedded database (data directory exists)", spread(emb) + " ms",
        (med(emb) < 3000) if med(emb) else None)
 
@@ -455,9 +459,18 @@ w("  wait and the CPU spent in it per request of the run. Every run therefore st
 w("- **Fan-out** scales Slack's per-minute tiers to a 4 s minute for the bot's budget and the fake")
 w("  alike (15× faster), so a round takes seconds; the one-edit-per-second rule is not scaled.")
 w("- **Profiles**: in the last round the bot runs with a flight recorder (`settings=profile`) during")
-w("  the wrk load and the process benchmarks; that costs it a little CPU and memory in that round.")
-w("  The 1,000 checks are recorded in five batches of their own after the measured one (one sample")
-w("  a millisecond), so the recording changes none of their figures.")
+w("  the wrk load and the process benchmarks (not during a timed start); that costs it a little CPU")
+w("  and memory in that round. The 1,000 checks are recorded in five batches of their own after the")
+w("  measured one (one sample a millisecond), so the recording changes none of their figures.")
+w("- **Start → ready** is from starting the bot's process to `/readyz` first answering 200 (polled")
+w("  every 10 ms), with the container flags and the class-data archive. The external database is")
+w("  created empty for the process benchmarks; the bot's first start on it runs every migration and")
+w("  is its own row, then the bot is stopped and started again on the migrated database, as a")
+w("  deploy or a rescheduled pod restarts it: that second start is the target's figure, as the")
+w("  embedded database's figure is the start whose data directory exists. No start figure comes")
+w("  from a recorded process: in the last round the flight recording is made by a third start,")
+w("  without the archive, which then carries the runs in flight. `bash bench/run --only")
+w("  lifecycle --starts N` times N starts of each kind with their phase times (`starts.json`).")
 w("- **Rollbacks**: 32 services are deployed to the fake ECS (Launch → Succeeded), then Rollback is")
 w("  clicked on each in turn, 250 ms apart, while 5 held results land every 100 ms; the time is from")
 w("  sending the signed click to the fake ECS recording that service's `UpdateService`.")

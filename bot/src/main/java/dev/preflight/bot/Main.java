@@ -113,8 +113,9 @@ public final class Main implements Callable<Integer> {
   static final class ServeCommand implements Callable<Integer> {
 
     @CommandLine.Option(names = "--exit-when-started",
-        description = "Start everything (database, migrations, Slack surface, HTTP), then stop cleanly and "
-            + "exit 0: the training run that writes the class-data archive at packaging (docs/packaging.md).")
+        description = "Start everything (database, migrations, Slack surface, HTTP), ask /readyz and /slack/events "
+            + "once, then stop cleanly and exit 0: the training run that writes the class-data archive at "
+            + "packaging (docs/packaging.md).")
     boolean exitWhenStarted;
 
     private final Supplier<BotSettings> settings;
@@ -127,7 +128,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      int code = Serve.run(settings.get(), err);
+      int code = exitWhenStarted ? Serve.rehearse(settings.get(), err) : Serve.run(settings.get(), err);
       return exitWhenStarted && code == Serve.KEEP_RUNNING ? 0 : code;
     }
   }

@@ -1,13 +1,20 @@
 package dev.preflight.bot;
 
+import com.slack.api.Slack;
 import dev.preflight.bot.observe.SecretMask;
 import dev.preflight.bot.observe.SentryReporting;
 import dev.preflight.checklists.config.ConfigException;
 import dev.preflight.checklists.config.ConfigLoader;
 import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.checklists.secret.Variables;
+import dev.preflight.handlers.slack.SlackApi;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import java.io.PrintStream;
 import java.util.concurrent.CompletableFuture;
@@ -25,12 +32,33 @@ final class Serve {
   private Serve() {}
 
   static int run(BotSettings settings, PrintStream err) {
+    return start(settings, err, false);
+  }
+
+  /**
+   * The class-data archive's training start (docs/packaging.md, "Start-up"): starts as {@link
+   * #run} does, then asks itself what a start is first asked ({@code /readyz}, and a Slack
+   * request, refused unsigned), so the classes that serve them are in the archive too, and
+   * returns with the bot still running; the JVM's exit stops it.
+   */
+  static int rehearse(BotSettings settings, PrintStream err) {
+    return start(settings, err, true);
+  }
+
+  private static int start(BotSettings settings, PrintStream err, boolean rehearse) {
     StartupTimes times = StartupTimes.sinceProcessStart();
     times.mark("jvm");
+    // Vert.x and the Slack client need only the settings: each starts on a thread of its own while
+    // this one reads the config (docs/packaging.md, "Start-up").
+    CompletableFuture<Vertx> starting = CompletableFuture.supplyAsync(Vertx::vertx, Serve::ahead);
+    CompletableFuture<Slack> slackClient = settings.slackConfigured()
+        ? CompletableFuture.supplyAsync(() -> SlackApi.slack(settings.slackApiUrl()), Serve::ahead)
+        : null;
     PreflightConfig config;
     try {
       config = ConfigLoader.load(settings.configPath());
     } catch (ConfigException e) {
+      starting.thenAccept(Vertx::close);
       err.println("The config has errors; fix them and start again:");
       e.errors().forEach(error -> err.println("  " + error));
       return 2;
@@ -60,16 +88,20 @@ final class Serve {
       }
     }, "preflight-database-open");
     opener.start();
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = starting.join();
     SentryReporting.catchUnhandled(vertx);
     times.mark("vertx");
     Future<PgConnectOptions> connectOptions = Future.fromCompletionStage(opening, vertx.getOrCreateContext())
         .map(Database::connectOptions);
     // What the parts start at once (the reconciler's first round, the runbook refresh) waits for
     // a connection; an initdb takes longer than that wait may, so a first start opens first.
-    Future<String> deployed = firstStart
-        ? null
-        : vertx.deployVerticle(new PreflightVerticle(settings, config, connectOptions, environment).startupTimes(times));
+    PreflightVerticle verticle = null;
+    Future<String> deployed = null;
+    if (!firstStart) {
+      verticle = new PreflightVerticle(settings, config, connectOptions, environment).startupTimes(times)
+          .slackClient(slackClient);
+      deployed = vertx.deployVerticle(verticle);
+    }
     Database database;
     try {
       database = opening.join();
@@ -80,8 +112,9 @@ final class Serve {
       return 1;
     }
     if (deployed == null) {
-      deployed = vertx.deployVerticle(new PreflightVerticle(settings, config, database.connectOptions(), environment)
-          .startupTimes(times));
+      verticle = new PreflightVerticle(settings, config, database.connectOptions(), environment).startupTimes(times)
+          .slackClient(slackClient);
+      deployed = vertx.deployVerticle(verticle);
     }
     try {
       deployed.toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
@@ -92,7 +125,37 @@ final class Serve {
       return 1;
     }
     new Shutdown(vertx, database, settings.shutdownTimeout()).install();
+    if (rehearse) {
+      err.println(askOnce(vertx, verticle.port()));
+    }
     return KEEP_RUNNING;
+  }
+
+  /** A thread of its own for one piece of the start that needs only the settings. */
+  private static void ahead(Runnable work) {
+    Thread thread = new Thread(work, "preflight-start-ahead");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** One {@code GET /readyz} and one unsigned {@code POST /slack/events}; what each was answered, in a line. */
+  static String askOnce(Vertx vertx, int port) {
+    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+    Future<String> answers = status(http, HttpMethod.GET, "/readyz", Buffer.buffer())
+        .compose(ready -> status(http, HttpMethod.POST, "/slack/events", Buffer.buffer("command=%2Fdeploys"))
+            .map(slack -> "training start: /readyz answered " + ready + ", an unsigned Slack request " + slack))
+        .eventually(http::close);
+    try {
+      return answers.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      return "training start: asking itself failed: " + e;
+    }
+  }
+
+  private static Future<Integer> status(HttpClient http, HttpMethod method, String path, Buffer body) {
+    return http.request(new RequestOptions().setMethod(method).setURI(path).setIdleTimeout(10_000))
+        .compose(request -> request.send(body))
+        .compose(response -> response.body().map(ignored -> response.statusCode()));
   }
 
   private static void closeQuietly(Database database) {

@@ -96,10 +96,12 @@ class ErrorsFromTheRunningBotTest {
         "SENTRY_ENVIRONMENT", "e2e-sentry",
         "PREFLIGHT_LEASE", "2s");
     try {
-      // The test class path has logback-test.xml first; the bot must log as it ships.
-      bot = BotProcess.start(List.of(BotProcess.java(),
-          "-Dlogback.configurationFile=" + Path.of("src/main/resources/logback.xml").toAbsolutePath(),
-          "-cp", System.getProperty("java.class.path"), "dev.preflight.bot.Main", "serve"),
+      // The bot must log as it ships, so it runs without the test classes and test-jars, whose
+      // logback-test.xml would take over from the bot's own logging (LogConfiguration).
+      String classPath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+          .filter(entry -> !entry.endsWith("test-classes") && !entry.endsWith("-tests.jar"))
+          .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+      bot = BotProcess.start(List.of(BotProcess.java(), "-cp", classPath, "dev.preflight.bot.Main", "serve"),
           env, Path.of("."), dir.resolve("bot.log"));
     } catch (IOException e) {
       return Future.failedFuture(e);

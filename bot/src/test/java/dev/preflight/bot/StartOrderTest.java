@@ -89,6 +89,38 @@ class StartOrderTest {
         })));
   }
 
+  /**
+   * The Slack client Serve builds ahead, while the config is read, is the one the surface uses:
+   * the settings here name an address where nothing listens, the client built ahead the fake.
+   */
+  @Test
+  void theSlackClientBuiltAheadIsTheOneTheBotCallsSlackWith(Vertx vertx, VertxTestContext test) throws Exception {
+    TestDatabase database = TestDatabase.create();
+    int port = freePort();
+    WebClient client = WebClient.create(vertx);
+    FakeSlack.start(vertx)
+        .compose(fake -> {
+          BotSettings settings = BotSettings.fromEnvironment(Map.of(
+              "PORT", String.valueOf(port),
+              "PREFLIGHT_CONFIG", ChecklistInSlackTest.CONFIG.toString(),
+              "SLACK_BOT_TOKEN", "xoxb-e2e-test-token",
+              "SLACK_SIGNING_SECRET", SlackRequests.SIGNING_SECRET,
+              "SLACK_API_URL", "http://127.0.0.1:9/api/"));
+          java.util.concurrent.CompletableFuture<com.slack.api.Slack> ahead = java.util.concurrent.CompletableFuture
+              .supplyAsync(() -> dev.preflight.handlers.slack.SlackApi.slack(fake.url()));
+          return vertx.deployVerticle(new PreflightVerticle(settings, ConfigLoader.load(ChecklistInSlackTest.CONFIG),
+                  database.connectOptions(), Variables.of(Map.of())).slackClient(ahead))
+              .compose(id -> until(vertx, () -> !fake.calls("auth.test").isEmpty()))
+              .compose(asked -> slack.slashCommand("/checklist", "e2e-predeploy", "U0STARTER", "C0TYPED01",
+                  fake.responseUrl("ahead")).send(client, "127.0.0.1", port))
+              .compose(ack -> until(vertx, () -> !fake.calls("chat.postMessage").isEmpty()).map(posted -> ack));
+        })
+        .onComplete(test.succeeding((HttpResponse<Buffer> ack) -> test.verify(() -> {
+          assertEquals(200, ack.statusCode(), ack.bodyAsString());
+          test.completeNow();
+        })));
+  }
+
   @Test
   void aDatabaseThatFailsToOpenFailsTheStart(Vertx vertx, VertxTestContext test) {
     BotSettings settings = BotSettings.fromEnvironment(Map.of(

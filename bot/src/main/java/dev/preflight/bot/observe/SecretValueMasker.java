@@ -6,7 +6,7 @@ import net.logstash.logback.mask.ValueMasker;
 /**
  * Puts every string the JSON log encoder writes (message, stack trace, thread, MDC values)
  * through {@link SecretMask#current()}, so a token that slipped into any of them is masked
- * before the line is written. Named in {@code logback.xml}.
+ * before the line is written. Set up by {@link LogConfiguration}.
  */
 public final class SecretValueMasker implements ValueMasker {
 

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Error reporting to Sentry: off unless a DSN is given. The bot's own faults reach it as ERROR
- * log lines through sentry-logback's appender ({@code logback.xml}), so each is logged and
+ * log lines through sentry-logback's appender ({@link LogConfiguration}), so each is logged and
  * reported once; runs that end badly are reported as their own events, tagged so an operator can
  * find the run. Every event passes through {@link SentryMasking} before it leaves the process.
  */

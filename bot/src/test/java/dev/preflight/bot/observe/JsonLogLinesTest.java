@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.MDC;
 
 /**
- * What the bot's log lines look like, written by the encoder the shipped {@code logback.xml}
+ * What the bot's log lines look like, written by the encoder the shipped {@link LogConfiguration}
  * configures (logstash-logback-encoder) into a captured stream: one JSON object per line with
  * the fields a log shipper indexes, the run in the MDC, and every kind of secret masked.
  */

@@ -101,8 +101,8 @@ class SentryReportingTest {
 
   @Test
   void anErrorLoggedAtErrorIsReportedMaskedWithTheRunAsTags(VertxTestContext ctx) {
-    // The shipped logback.xml's appender (sentry-logback), on the Sentry started above.
-    LoggerContext context = ShippedLogging.load();
+    // The shipped logging's appender (sentry-logback), on the Sentry started above.
+    LoggerContext context = ShippedLogging.load(sentry.dsn());
     context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender("ASYNC");
     Logger log = context.getLogger("dev.preflight.bot.SomeListener");
 
@@ -138,15 +138,9 @@ class SentryReportingTest {
   @Test
   void setToADsnTheShippedAppenderStartsSentryItselfMaskedWithTheRunAsTags(VertxTestContext ctx) {
     // Before the bot has read its settings, the appender starts Sentry from SENTRY_DSN (which
-    // logback also reads from a system property) with the options logback.xml gives it.
+    // LogConfiguration also reads from a system property) with the options it gives the appender.
     Sentry.close();
-    System.setProperty("SENTRY_DSN", sentry.dsn());
-    LoggerContext context;
-    try {
-      context = ShippedLogging.load();
-    } finally {
-      System.clearProperty("SENTRY_DSN");
-    }
+    LoggerContext context = ShippedLogging.load(sentry.dsn());
     assertTrue(Sentry.isEnabled(), "started by the appender");
     context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender("ASYNC");
     Logger log = context.getLogger("dev.preflight.bot.EarlyListener");
@@ -173,7 +167,7 @@ class SentryReportingTest {
 
   @Test
   void onlyErrorsBecomeEvents() {
-    LoggerContext context = ShippedLogging.load();
+    LoggerContext context = ShippedLogging.load(sentry.dsn());
     context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender("ASYNC");
     Logger log = context.getLogger("dev.preflight.bot.OtherListener");
 
@@ -188,6 +182,16 @@ class SentryReportingTest {
     assertEquals(1, sent.stream().filter(body -> body.contains("marker-error")).count(), sent::toString);
     assertTrue(sent.stream().noneMatch(body -> body.contains("marker-warn") || body.contains("marker-info")),
         sent::toString);
+  }
+
+  @Test
+  void withoutADsnTheShippedLoggingHasNoSentryAppenderAndLeavesSentryAlone() {
+    Sentry.close();
+    LoggerContext context = ShippedLogging.load();
+    assertEquals(null, context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("SENTRY"));
+    context.getLogger("dev.preflight.bot.QuietListener").error("marker-no-dsn");
+    assertFalse(Sentry.isEnabled());
+    context.stop();
   }
 
   @Test

@@ -2,43 +2,40 @@ package dev.preflight.bot.observe;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
-import ch.qos.logback.core.joran.spi.JoranException;
 import ch.qos.logback.core.status.Status;
-import java.net.URL;
 import java.util.List;
 import org.slf4j.MDC;
 
 /**
- * The logging the bot ships ({@code src/main/resources/logback.xml}, not the test one), loaded
+ * The logging the bot ships ({@link LogConfiguration}, not the tests' logback-test.xml), built
  * into a logger context of its own so a test logs through exactly what production does.
  */
 final class ShippedLogging {
 
   private ShippedLogging() {}
 
-  static LoggerContext load() {
-    URL shipped = ShippedLogging.class.getResource("/logback.xml");
-    if (shipped == null) {
-      throw new IllegalStateException("logback.xml is not on the class path");
+  /** The shipped logging as a bot with SENTRY_DSN set to {@code sentryDsn} builds it (a system property stands in). */
+  static LoggerContext load(String sentryDsn) {
+    System.setProperty(LogConfiguration.SENTRY_DSN, sentryDsn);
+    try {
+      return load();
+    } finally {
+      System.clearProperty(LogConfiguration.SENTRY_DSN);
     }
+  }
+
+  static LoggerContext load() {
     LoggerContext context = new LoggerContext();
     // The MDC the code under test writes to through org.slf4j.MDC.
     context.setMDCAdapter(MDC.getMDCAdapter());
-    JoranConfigurator configurator = new JoranConfigurator();
-    configurator.setContext(context);
-    try {
-      configurator.doConfigure(shipped);
-    } catch (JoranException e) {
-      throw new IllegalStateException(e);
-    }
+    LogConfiguration.install(context);
     List<Status> problems = context.getStatusManager().getCopyOfStatusList().stream()
         .filter(status -> status.getEffectiveLevel() >= Status.WARN)
         .toList();
     if (!problems.isEmpty()) {
-      throw new IllegalStateException("logback.xml has problems: " + problems);
+      throw new IllegalStateException("the shipped logging has problems: " + problems);
     }
     return context;
   }
@@ -51,7 +48,7 @@ final class ShippedLogging {
       appender = async.getAppender(name);
     }
     if (appender == null) {
-      throw new IllegalStateException("logback.xml has no appender " + name);
+      throw new IllegalStateException("the shipped logging has no appender " + name);
     }
     return appender;
   }

@@ -117,7 +117,7 @@ class ImageConfigurationTest {
     List<String> flags = children(child(container, "jvmFlags"), "jvmFlag").stream()
         .map(flag -> flag.getTextContent().trim()).toList();
     String runbook = Files.readString(Path.of("../docs/operations.md"));
-    for (String flag : List.of("-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-Xss512k",
+    for (String flag : List.of("-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:InitialRAMPercentage=8", "-Xss512k",
         "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m", "-XX:CICompilerCount=2")) {
       assertTrue(flags.contains(flag), flag + " in " + flags);
       assertTrue(runbook.contains("`" + flag + "`"), "docs/operations.md explains " + flag);
