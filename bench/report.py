@@ -92,7 +92,7 @@ w = lines.append
 w("# Benchmarks")
 w("")
 w("Written by `bash bench/run` (issue 13); do not edit by hand. Reproduce with `bash bench/run`")
-w("(three rounds, about 20 minutes) or `bash bench/run --quick` (one short round, a smoke test).")
+w("(three rounds, about 30 minutes) or `bash bench/run --quick` (one short round, a smoke test).")
 w("")
 w("## Machine and run")
 w("")
@@ -103,8 +103,9 @@ done_rounds = sum(1 for r in rounds if glob.glob(os.path.join(r, "*.json")) or g
 w(f"- date: {machine['started']}; commit {machine['commit']}; {done_rounds} of {machine['rounds']} round(s) ran, "
   f"{machine['duration_s']} s of load per wrk run")
 w(f"- load average (1, 5, 15 min) at the start: {machine['load_at_start']}; at the end: "
-  f"{load_end.replace('load at the end: ', '')}. The machine is shared: other work ran beside "
-  f"the benchmark, so absolute figures are noisy; the ratios come from the same rounds.")
+  f"{load_end.replace('load at the end: ', '')} (the benchmark's own processes count: wrk, the fakes "
+  f"and the servers share the 2 cores). Absolute figures move with whatever else runs on the machine; "
+  f"the ratios come from the same rounds.")
 w(f"- JVM flags of all three servers: `{machine['bot_flags'].strip()}` (the image's `jvmFlags` from "
   f"`bot/pom.xml`, with `MaxRAM` set to the pod's memory limit from `deploy/kubernetes/deployment.yaml`)")
 preflight_flags = machine.get("preflight_flags", machine["bot_flags"]).strip()
