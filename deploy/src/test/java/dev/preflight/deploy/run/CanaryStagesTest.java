@@ -36,7 +36,6 @@ import dev.preflight.deploy.runner.CanaryStageState;
 import dev.preflight.deploy.target.CommandTarget;
 import dev.preflight.deploy.verify.Verifier;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -368,21 +367,8 @@ class CanaryStagesTest {
     return run.id();
   }
 
-  /** Reads the stored run every 50 ms until {@code until} holds, for up to 30 s. */
   private TrackedRun await(String runId, Predicate<TrackedRun> until) throws Exception {
-    Promise<TrackedRun> seen = Promise.promise();
-    long[] timer = new long[1];
-    timer[0] = vertx.setPeriodic(50, id -> runs.find(runId).onSuccess(run -> {
-      if (until.test(run)) {
-        vertx.cancelTimer(timer[0]);
-        seen.tryComplete(run);
-      }
-    }));
-    try {
-      return seen.future().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } finally {
-      vertx.cancelTimer(timer[0]);
-    }
+    return StoredRuns.await(vertx, runs, runId, until);
   }
 
   private List<String> calls() throws Exception {

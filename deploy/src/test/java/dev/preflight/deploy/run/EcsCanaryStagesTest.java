@@ -30,7 +30,6 @@ import dev.preflight.deploy.target.EcsTarget;
 import dev.preflight.deploy.verify.Verifier;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
@@ -197,21 +196,8 @@ class EcsCanaryStagesTest {
     return run.id();
   }
 
-  /** Reads the stored run every 50 ms until {@code until} holds, for up to 30 s. */
   private TrackedRun await(String runId, Predicate<TrackedRun> until) throws Exception {
-    Promise<TrackedRun> seen = Promise.promise();
-    long[] timer = new long[1];
-    timer[0] = vertx.setPeriodic(50, id -> runs.find(runId).onSuccess(run -> {
-      if (until.test(run)) {
-        vertx.cancelTimer(timer[0]);
-        seen.tryComplete(run);
-      }
-    }));
-    try {
-      return seen.future().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } finally {
-      vertx.cancelTimer(timer[0]);
-    }
+    return StoredRuns.await(vertx, runs, runId, until);
   }
 
   private static <T> T get(Future<T> future) throws Exception {
