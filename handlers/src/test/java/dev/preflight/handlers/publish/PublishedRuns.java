@@ -9,6 +9,9 @@ import dev.preflight.checklists.run.ItemEvent;
 import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.deploy.run.TrackedRun;
 import dev.preflight.handlers.fake.FakeSlack;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -17,6 +20,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 /**
@@ -86,5 +90,22 @@ final class PublishedRuns {
         .map(PublishedRuns::text)
         .filter(text -> text.contains(items + "/" + items + " done") && text.contains(FINAL_LINE))
         .isPresent();
+  }
+
+  /**
+   * Completes once the store records every message as current, or after ten seconds if it never
+   * does. Slack keeps an edit before the publisher hears back, so a message can show its final state
+   * a moment before the store records that it shows it.
+   */
+  static Future<Void> nothingBehind(Vertx vertx, StoredRuns stored) {
+    Promise<Void> done = Promise.promise();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    vertx.setPeriodic(100, id -> {
+      if (stored.behind().isEmpty() || System.nanoTime() > deadline) {
+        vertx.cancelTimer(id);
+        done.tryComplete();
+      }
+    });
+    return done.future();
   }
 }

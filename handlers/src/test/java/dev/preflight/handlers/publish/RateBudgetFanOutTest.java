@@ -59,7 +59,7 @@ class RateBudgetFanOutTest {
         stored.change(run);
         land(vertx, stored, run);
       }
-      return allFinal(vertx, fake, stored, runs).map(fake);
+      return allFinal(vertx, fake, stored, runs).compose(shown -> PublishedRuns.nothingBehind(vertx, stored)).map(fake);
     }).onComplete(test.succeeding(fake -> test.verify(() -> {
       long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started[0]);
       int maxEditsInASecond = 0;
