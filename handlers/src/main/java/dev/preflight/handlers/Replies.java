@@ -9,6 +9,7 @@ import dev.preflight.deploy.run.PendingWrites;
 import dev.preflight.handlers.render.Mrkdwn;
 import dev.preflight.handlers.render.RefusalText;
 import dev.preflight.handlers.slack.SlackApi;
+import dev.preflight.handlers.slack.SummarisedLog;
 import io.vertx.core.Future;
 import java.util.List;
 import org.slf4j.Logger;
@@ -27,6 +28,12 @@ import org.slf4j.LoggerFactory;
 public final class Replies {
 
   private static final Logger LOG = LoggerFactory.getLogger(Replies.class);
+  /**
+   * A flood of clicks while the database is out or saturated leaves thousands of unsaved changes a
+   * second: their lines are summarised per failure.
+   */
+  private static final SummarisedLog UNSAVED = new SummarisedLog(LOG, System::nanoTime,
+      "changes not saved for the same reason");
 
   /** The answer to a click on a button that names nothing this bot knows any more. */
   public static final String NOT_MINE = "That button is not one of mine any more; nothing was changed.";
@@ -150,8 +157,11 @@ public final class Replies {
           + " is saved and will be applied when it returns.");
     }
     if (failure instanceof DatabaseUnavailableException || PendingWrites.unreachable(failure)) {
-      LOG.warn("Could not save a {} for {}: {}", what, userId, failure.getMessage());
-      return tell(to, "The database is unreachable right now, so your " + what
+      String why = String.valueOf(failure.getMessage());
+      UNSAVED.warn(why, "Could not save a {} for {}: {}", what, userId, why);
+      return tell(to, (PendingWrites.timedOut(failure)
+          ? "The database did not answer in time (it is busy or unreachable), so your "
+          : "The database is unreachable right now, so your ") + what
           + " could not be saved. Please try again in a minute.");
     }
     return explainNow(to, failure);

@@ -2,18 +2,26 @@ package dev.preflight.handlers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.preflight.deploy.run.DatabaseUnavailableException;
 import dev.preflight.handlers.fake.FakeSlack;
 import dev.preflight.handlers.slack.SlackApi;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.net.ConnectException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 
 /** Where a private answer lands: the request's response_url, an ephemeral, or a direct message when those fail. */
 @ExtendWith(VertxExtension.class)
@@ -75,5 +83,49 @@ class RepliesTest {
               fake.directMessages(USER).stream().map(m -> m.getString("text")).toList());
           test.completeNow();
         })));
+  }
+
+  @Test
+  void aChangeLostToAWaitForTheDatabaseSaysTheDatabaseDidNotAnswerInTime(VertxTestContext test) {
+    // What the pool fails a caller with when none of its connections came free in time
+    // (PendingWritesTest#aWaitForABusyPoolRunsOutAndSaysItTimedOut has a real pool say it).
+    replies.explain(new Replies.To(CHANNEL, USER, fake.responseUrl("click")), new VertxException("Timeout", true), "tick")
+        .compose(v -> replies.explain(new Replies.To(CHANNEL, USER, fake.responseUrl("click")),
+            new ConnectException("Connection refused"), "sign-off"))
+        .onComplete(test.succeeding(v -> test.verify(() -> {
+          assertEquals(List.of(
+                  "The database did not answer in time (it is busy or unreachable), so your tick could not be saved. "
+                      + "Please try again in a minute.",
+                  "The database is unreachable right now, so your sign-off could not be saved. Please try again in a minute."),
+              fake.responses("click").stream().map(m -> m.getString("text")).toList());
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void aFloodOfUnsavedChangesIsAnsweredOneByOneAndLoggedOnce(VertxTestContext test) {
+    Logger logger = (Logger) LoggerFactory.getLogger(Replies.class);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    // A reason of this test's own: the summary's windows are kept for the life of the process.
+    String why = "The database stayed unreachable for 5 minutes (test " + System.nanoTime() + ").";
+    Future<Void> all = Future.succeededFuture();
+    for (int i = 0; i < 200; i++) {
+      Replies.To clicker = new Replies.To(CHANNEL, "U0CLICK%04d".formatted(i), fake.responseUrl("click" + i));
+      all = all.compose(v -> replies.explain(clicker, new DatabaseUnavailableException(why), "tick"));
+    }
+    all.onComplete(test.succeeding(v -> test.verify(() -> {
+      logger.detachAppender(lines);
+      for (int i = 0; i < 200; i++) {
+        assertEquals(List.of("The database is unreachable right now, so your tick could not be saved. "
+                + "Please try again in a minute."),
+            fake.responses("click" + i).stream().map(m -> m.getString("text")).toList(), "clicker " + i + " is told");
+      }
+      assertEquals(List.of("Could not save a tick for U0CLICK0000: " + why),
+          lines.list.stream().map(ILoggingEvent::getFormattedMessage).filter(line -> line.contains(why)).toList(),
+          "one line for the flood; the next one says how many were left out");
+      test.completeNow();
+    })));
   }
 }

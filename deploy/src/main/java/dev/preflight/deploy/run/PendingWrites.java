@@ -112,14 +112,42 @@ public final class PendingWrites {
       if (t instanceof IOException || t instanceof ClosedConnectionException || t instanceof TimeoutException) {
         return true;
       }
+      if (poolWait(t)) {
+        return true;
+      }
       String message = t.getMessage();
-      // The pool's own "Timeout waiting for connection" and a connection closed under a query.
-      if (t instanceof io.vertx.core.VertxException && message != null
-          && (message.contains("Timeout") || message.toLowerCase().contains("closed"))) {
+      // A connection closed under a query.
+      if (t instanceof io.vertx.core.VertxException && message != null && message.toLowerCase().contains("closed")) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * True when {@code failure} is a wait that ran out: for one of the pool's connections (all of
+   * them busy, or a new one not yet connected) or for an answer. The database was slow or busy,
+   * or did not answer at all; from here the two cannot be told apart.
+   */
+  public static boolean timedOut(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof DatabaseException) {
+        return false;
+      }
+      if (t instanceof TimeoutException || poolWait(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The pool's own failures for a caller that waited too long for a connection: "Timeout" (the
+   * caller's wait ran out) and "Timeout waiting for connection".
+   */
+  private static boolean poolWait(Throwable t) {
+    String message = t.getMessage();
+    return t instanceof io.vertx.core.VertxException && message != null && message.contains("Timeout");
   }
 
   /** Connection exceptions (class 08), shutdowns and restarts (57P01–57P03), and a full server. */

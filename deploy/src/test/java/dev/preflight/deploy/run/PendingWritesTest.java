@@ -10,7 +10,11 @@ import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import dev.preflight.deploy.TestDatabase;
+import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import java.net.ConnectException;
 import java.time.Clock;
 import java.time.Duration;
@@ -177,5 +181,54 @@ class PendingWritesTest {
     assertFalse(PendingWrites.unreachable(new dev.preflight.checklists.run.RunRuleException("already passed")));
     assertFalse(PendingWrites.unreachable(new RunRepository.NoSuchRunException("x")));
     assertFalse(PendingWrites.unreachable(new IllegalStateException("a bug")));
+  }
+
+  /**
+   * A real pool of one connection, held by one caller: the next caller's wait runs out. That is an
+   * outage as far as saving goes, but one that says it timed out (the database may only be busy);
+   * a refused connection and a refusal by the database do not.
+   */
+  @Test
+  void aWaitForABusyPoolRunsOutAndSaysItTimedOut(Vertx vertx, VertxTestContext test) {
+    TestDatabase database = TestDatabase.create();
+    Pool pool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(1).setConnectionTimeout(1500).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+        .connectingTo(database.connectOptions())
+        .using(vertx)
+        .build();
+    Pool refused = PgBuilder.pool()
+        .connectingTo(database.connectOptions().setPort(closedPort()))
+        .using(vertx)
+        .build();
+    pool.getConnection()
+        .compose(held -> pool.query("select 1").execute().transform(waited -> {
+          held.close();
+          return Future.succeededFuture(waited);
+        }))
+        .compose(waited -> refused.query("select 1").execute().transform(connect ->
+            pool.query("insert into no_such_table values (1)").execute().transform(refusal ->
+                Future.succeededFuture(List.of(waited.cause(), connect.cause(), refusal.cause())))))
+        .onComplete(test.succeeding(failures -> test.verify(() -> {
+          Throwable waited = failures.get(0);
+          assertTrue(PendingWrites.timedOut(waited), "the busy pool's wait: " + waited);
+          assertTrue(PendingWrites.unreachable(waited), "the busy pool's wait: " + waited);
+          Throwable connect = failures.get(1);
+          assertTrue(PendingWrites.unreachable(connect), "a refused connection: " + connect);
+          assertFalse(PendingWrites.timedOut(connect), "a refused connection: " + connect);
+          Throwable refusal = failures.get(2);
+          assertFalse(PendingWrites.timedOut(refusal), "the database's refusal: " + refusal);
+          assertFalse(PendingWrites.unreachable(refusal), "the database's refusal: " + refusal);
+          pool.close();
+          refused.close();
+          test.completeNow();
+        })));
+  }
+
+  private static int closedPort() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

@@ -28,7 +28,7 @@ final class BoltEndpoint implements SlackEndpoint {
 
   private static final Logger log = LoggerFactory.getLogger(BoltEndpoint.class);
   /** Refused requests can come by the thousand: their lines are rate-limited per reason. */
-  private static final RejectionLog rejections = new RejectionLog(log, System::nanoTime);
+  private static final SummarisedLog rejections = new SummarisedLog(log, System::nanoTime, "refused for this reason");
 
   // Built once as header values Vert.x has already checked, rather than checked again on every answer.
   private static final CharSequence TEXT = HttpHeaders.createOptimized("text/plain; charset=utf-8");
@@ -57,7 +57,7 @@ final class BoltEndpoint implements SlackEndpoint {
         request.getHeader(SlackSignature.SIGNATURE_HEADER),
         body.getBytes());
     if (!verdict.valid()) {
-      rejections.refused(verdict.reason(), "Rejected a request to {} from {}: {}", request.path(),
+      rejections.warn(verdict.reason(), "Rejected a request to {} from {}: {}", request.path(),
           request.remoteAddress(), verdict.reason());
       return reply(request, 401, TEXT, "invalid signature");
     }
@@ -109,7 +109,7 @@ final class BoltEndpoint implements SlackEndpoint {
 
   /** A signed request that is not a Slack payload: the sender's mistake, worth one line, never an error. */
   private static Future<Void> malformed(HttpServerRequest request, String reason) {
-    rejections.refused(reason, "Refused a malformed Slack request to {} from {}: {}", request.path(),
+    rejections.warn(reason, "Refused a malformed Slack request to {} from {}: {}", request.path(),
         request.remoteAddress(), reason);
     return reply(request, 400, TEXT, "malformed Slack request: " + reason);
   }

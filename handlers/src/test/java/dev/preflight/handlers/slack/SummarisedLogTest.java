@@ -13,24 +13,24 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A flood of refused requests leaves one line per reason per ten seconds, and the count of the rest. */
-class RejectionLogTest {
+class SummarisedLogTest {
 
   private final AtomicLong now = new AtomicLong(TimeUnit.HOURS.toNanos(5));
   private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
-  private RejectionLog rejections;
+  private SummarisedLog rejections;
 
   @BeforeEach
   void logger() {
     Logger logger = new LoggerContext().getLogger("test");
     lines.start();
     logger.addAppender(lines);
-    rejections = new RejectionLog(logger, now::get);
+    rejections = new SummarisedLog(logger, now::get, "refused for this reason");
   }
 
   @Test
   void aThousandBadSignaturesInTenSecondsWriteOneLineAndTheNextLineCountsTheRest() {
     for (int i = 0; i < 1000; i++) {
-      rejections.refused("signature does not match the body", "Rejected a request to {} from {}: {}", "/slack/events",
+      rejections.warn("signature does not match the body", "Rejected a request to {} from {}: {}", "/slack/events",
           "10.0.0." + (i % 250), "signature does not match the body");
       now.addAndGet(TimeUnit.MILLISECONDS.toNanos(9));
     }
@@ -38,7 +38,7 @@ class RejectionLogTest {
         messages());
 
     now.addAndGet(TimeUnit.SECONDS.toNanos(1));
-    rejections.refused("signature does not match the body", "Rejected a request to {} from {}: {}", "/slack/events",
+    rejections.warn("signature does not match the body", "Rejected a request to {} from {}: {}", "/slack/events",
         "10.0.0.7", "signature does not match the body");
     assertEquals("Rejected a request to /slack/events from 10.0.0.7: signature does not match the body "
         + "(999 more refused for this reason since the last such line, not logged)", messages().get(1));
@@ -46,28 +46,28 @@ class RejectionLogTest {
 
   @Test
   void eachReasonHasItsOwnWindow() {
-    rejections.refused("stale", "Rejected: {}", "stale");
-    rejections.refused("missing user", "Refused: {}", "missing user");
-    rejections.refused("stale", "Rejected: {}", "stale");
-    rejections.refused("missing user", "Refused: {}", "missing user");
+    rejections.warn("stale", "Rejected: {}", "stale");
+    rejections.warn("missing user", "Refused: {}", "missing user");
+    rejections.warn("stale", "Rejected: {}", "stale");
+    rejections.warn("missing user", "Refused: {}", "missing user");
     assertEquals(List.of("Rejected: stale", "Refused: missing user"), messages());
   }
 
   @Test
   void aLoneRefusalAfterTheWindowIsLoggedPlain() {
-    rejections.refused("stale", "Rejected: {}", "stale");
-    now.addAndGet(RejectionLog.WINDOW.toNanos());
-    rejections.refused("stale", "Rejected: {}", "stale");
+    rejections.warn("stale", "Rejected: {}", "stale");
+    now.addAndGet(SummarisedLog.WINDOW.toNanos());
+    rejections.warn("stale", "Rejected: {}", "stale");
     assertEquals(List.of("Rejected: stale", "Rejected: stale"), messages());
   }
 
   @Test
   void reasonsQuotingTheInputCannotGrowTheTableWithoutBound() {
-    for (int i = 0; i < RejectionLog.MAX_REASONS + 500; i++) {
-      rejections.refused("unsupported event type `e" + i + "`", "Refused: {}", "unsupported event type `e" + i + "`");
+    for (int i = 0; i < SummarisedLog.MAX_REASONS + 500; i++) {
+      rejections.warn("unsupported event type `e" + i + "`", "Refused: {}", "unsupported event type `e" + i + "`");
     }
     // One line per distinct reason up to the cap, then one for all the others together.
-    assertEquals(RejectionLog.MAX_REASONS + 1, messages().size());
+    assertEquals(SummarisedLog.MAX_REASONS + 1, messages().size());
   }
 
   private List<String> messages() {
