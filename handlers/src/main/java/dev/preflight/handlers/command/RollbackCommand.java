@@ -79,6 +79,6 @@ public final class RollbackCommand implements SlashCommandHandler {
         "*" + COMMAND + "* puts back the last good release of a service in an environment:",
         "• `" + COMMAND + " <service> <environment>`, e.g. `" + COMMAND + " backend production`.",
         "  It needs the deployer role there, and it locks the environment until someone types `/unlock`.",
-        "• The red *Rollback* button on a deploy's message does the same for that deploy.");
+        "• The *Rollback* button on a deploy's message does the same for that deploy, once you confirm.");
   }
 }

@@ -144,7 +144,7 @@ public final class RunButtons {
   }
 
   /**
-   * The red Rollback button with its confirm dialog, for the run's own message and for alerts.
+   * The Rollback button with its red confirm dialog, for the run's own message and for alerts.
    *
    * @param target what the rollback restores, as the dialog names it
    */

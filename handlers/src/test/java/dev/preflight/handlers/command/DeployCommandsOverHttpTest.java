@@ -146,6 +146,9 @@ class DeployCommandsOverHttpTest {
         .onComplete(test.succeeding(response -> test.verify(() -> {
           String text = response.bodyAsJsonObject().getString("text");
           assertTrue(text.startsWith("*/rollback* puts back the last good release"), text);
+          // The button itself is plain; only its confirm dialog is red.
+          assertTrue(text.contains("• The *Rollback* button on a deploy's message does the same for that deploy, "
+              + "once you confirm."), text);
           test.completeNow();
         })));
   }
