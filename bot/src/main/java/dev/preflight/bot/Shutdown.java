@@ -5,6 +5,7 @@ import dev.preflight.deploy.process.ProcessTree;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * The bot's orderly stop. On SIGTERM (or SIGINT) the verticle stops in order (see
+ * The bot's orderly stop. On SIGTERM (or SIGINT, or SIGHUP) the verticle stops in order (see
  * {@link PreflightVerticle#stop()}: new requests refused, acknowledgements in flight finished,
  * deploys and watch rounds given back to the other replicas, clients and pool closed), then the
  * database closes and any process the bot started that is still alive is killed with its
@@ -44,24 +45,35 @@ final class Shutdown {
   }
 
   /**
-   * Stops on SIGTERM and SIGINT, then exits with the stop's status. Any other way the JVM goes
-   * down (SIGHUP, an exit elsewhere) still runs the same stop from a shutdown hook.
+   * Stops on SIGTERM, SIGINT and SIGHUP, then exits with the stop's status. Any other way the JVM
+   * goes down (an exit elsewhere) still runs the same stop from a shutdown hook.
+   *
+   * <p>SIGHUP is what many daemons take as "read your config again"; Preflight reads it only at
+   * start, so it says so and stops as on SIGTERM: under a supervisor the next start reads the new
+   * config, and in a terminal that hung up the bot goes with it, as it always did. A bot started
+   * under {@code nohup} keeps ignoring SIGHUP: the JVM leaves an ignored signal ignored.
    */
   void install() {
-    for (String name : List.of("TERM", "INT")) {
+    Map<String, String> reasons = Map.of(
+        "TERM", "SIGTERM",
+        "INT", "SIGINT",
+        "HUP", "SIGHUP: the config is read only at start and there is no reload, so Preflight stops as on SIGTERM; "
+            + "start it again to read the config");
+    reasons.forEach((name, why) -> {
       try {
-        Signal.handle(new Signal(name), signal -> begin("SIG" + signal.getName()));
+        Signal.handle(new Signal(name), signal -> begin("SIG" + name, why));
       } catch (IllegalArgumentException e) {
         LOG.debug("SIG{} cannot be handled here ({}); the shutdown hook stops the bot", name, e.getMessage());
       }
-    }
+    });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop("the JVM is exiting"), "preflight-shutdown-hook"));
+    LOG.info("Preflight stops in order on SIGTERM, SIGINT or SIGHUP, within {}", Spans.format(timeout));
   }
 
   /** The signal's thread is not ours to hold: the stop runs on a thread of its own, then exits. */
-  private void begin(String why) {
+  private void begin(String signal, String why) {
     if (!signalled.compareAndSet(false, true)) {
-      LOG.info("{} while stopping: the stop under way goes on", why);
+      LOG.info("{} while stopping: the stop under way goes on", signal);
       return;
     }
     Thread stopping = new Thread(() -> System.exit(stop(why)), "preflight-shutdown");

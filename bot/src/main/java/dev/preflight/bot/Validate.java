@@ -43,8 +43,14 @@ final class Validate implements Callable<Integer> {
     }
     PreflightConfig config = ConfigLoader.load(file);
     long environments = config.services().values().stream().mapToLong(s -> s.environments().size()).sum();
-    out.println(file + ": OK (" + config.checklists().size() + " checklists, " + config.services().size()
-        + " services, " + environments + " environments, " + config.roles().size() + " roles)");
+    out.println(file + ": OK (" + counted(config.checklists().size(), "checklist") + ", "
+        + counted(config.services().size(), "service") + ", " + counted(environments, "environment") + ", "
+        + counted(config.roles().size(), "role") + ")");
     return 0;
+  }
+
+  /** "1 checklist", "2 checklists", "0 roles". */
+  private static String counted(long count, String noun) {
+    return count + " " + noun + (count == 1 ? "" : "s");
   }
 }

@@ -389,7 +389,8 @@ class AlertsEndpointTest {
     assertEquals("ephemeral", refusal.getString("response_type"));
     assertEquals(false, refusal.getBoolean("replace_original"), "the alert stays as it is");
     // Someone without a deployer role is refused before anything is looked up.
-    assertTrue(refusal.getString("text").contains("needs the *"), refusal.getString("text"));
+    assertEquals("Rolling back *api* in *prod* needs the *deployer* role, and you do not hold it.",
+        refusal.getString("text"));
 
     // A click whose response_url has expired (an alert clicked 30 minutes on) is answered by direct message.
     slack.fake.expireResponseUrl("old-click");

@@ -75,6 +75,11 @@ final class BotProcess {
     return exit(vertx);
   }
 
+  /** The exit status, once the process ends by itself (on a signal the test sent otherwise). */
+  Future<Integer> exited(Vertx vertx) {
+    return exit(vertx);
+  }
+
   /** The bot's process, to see what it started and whether that outlives it. */
   ProcessHandle handle() {
     return process.toHandle();

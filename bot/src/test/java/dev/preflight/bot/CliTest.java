@@ -58,6 +58,18 @@ class CliTest {
   }
 
   @Test
+  void validateCountsInTheSingularAndThePlural() {
+    assertEquals(0, run("validate", "src/test/resources/cli/one-of-each/preflight.yaml"), text(err));
+    assertEquals("src/test/resources/cli/one-of-each/preflight.yaml: OK (1 checklist, 1 service, 1 environment, "
+        + "1 role)", text(out).strip());
+
+    out.reset();
+    assertEquals(0, run("validate", "../preflight.yaml"), text(err));
+    assertTrue(text(out).strip().matches("\\.\\./preflight\\.yaml: OK \\([2-9]\\d* checklists, [2-9]\\d* services, "
+        + "[2-9]\\d* environments, [2-9]\\d* roles\\)"), text(out));
+  }
+
+  @Test
   void validatePrintsEveryErrorOnItsOwnLineAndFails() {
     int code = run("validate", "src/test/resources/cli/broken.yaml");
     assertEquals(1, code);

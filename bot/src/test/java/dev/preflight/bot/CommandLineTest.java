@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -103,6 +104,18 @@ class CommandLineTest {
   void aFailingCommandExitsWithOneAndSaysWhyInOneLine() {
     assertEquals(1, run("validate", "src/test/resources/cli/broken.yaml"));
     assertFalse(text(err).contains("Exception"), text(err));
+  }
+
+  /** README's exit-code table says so: serving on a config with errors is a 2, not a 1. */
+  @Test
+  void servingAConfigWithErrorsExitsWithTwoNamingEachError() throws IOException {
+    BotSettings settings = BotSettings.fromEnvironment(Map.of("PREFLIGHT_CONFIG", "src/test/resources/cli/broken.yaml"));
+
+    assertEquals(2, Serve.run(settings, new PrintStream(err, true, StandardCharsets.UTF_8)));
+    assertTrue(text(err).startsWith("The config has errors; fix them and start again:\n  "), text(err));
+    assertTrue(Files.readString(Path.of("../README.md")).contains(
+        "| `2` | usage error: an unknown command or option, a missing or malformed argument; `serve` (and the jar "
+            + "with no command) when the config has errors"), "README's exit-code table lists it");
   }
 
   private static String projectVersion() throws IOException {

@@ -101,7 +101,7 @@ class WatchInSlackTest {
     JsonObject answer = await(fake.awaitResponse("watch-click", body -> true));
     assertEquals("ephemeral", answer.getString("response_type"));
     assertEquals(false, answer.getBoolean("replace_original"), "the alert stays as it is");
-    assertEquals("Deploying *api* to *production* needs the *deployer* role, and you hold none of them.",
+    assertEquals("Rolling back *api* in *production* needs the *deployer* role, and you do not hold it.",
         answer.getString("text"));
 
     fake.expireResponseUrl("watch-old-click");

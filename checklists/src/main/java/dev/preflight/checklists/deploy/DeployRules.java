@@ -2,6 +2,7 @@ package dev.preflight.checklists.deploy;
 
 import dev.preflight.checklists.config.Service;
 import dev.preflight.checklists.run.Refusal;
+import dev.preflight.checklists.run.RunEvent;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -44,6 +45,16 @@ public final class DeployRules {
       return Optional.of(Refusal.noDeployers(serviceName, environment.name()));
     }
     return Optional.of(Refusal.notADeployer(serviceName, environment.name(), environment.deployers()));
+  }
+
+  /**
+   * The same rule as {@link #deployerRefusal} (deployers roll back), with the refusal saying it was
+   * a rollback that was refused, so it is not worded as a deploy.
+   */
+  public static Optional<Refusal> rollbackRefusal(Service.Environment environment, String serviceName,
+      Set<String> roles) {
+    return deployerRefusal(environment, serviceName, roles)
+        .map(refusal -> refusal.withStatus(refusal.status(), RunEvent.ROLLBACK));
   }
 
   private static String printable(String version) {

@@ -14,6 +14,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -21,9 +22,10 @@ import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs one query against the database named by an environment variable and compares the row
- * count or the first value. The URL (password included) is registered with the redactor
- * before anything can fail, and is never logged.
+ * Runs one query, in a read-only transaction that is always rolled back, against the database
+ * named by an environment variable and compares the row count or the first value. The URL
+ * (password included) is registered with the redactor before anything can fail, and is never
+ * logged.
  */
 final class SqlCheck implements Check<CheckSpec.Sql> {
 
@@ -52,10 +54,22 @@ final class SqlCheck implements Check<CheckSpec.Sql> {
         .using(vertx)
         .build();
     long started = System.nanoTime();
-    return pool.query(query).execute()
+    return pool.withConnection(connection -> readOnly(connection, query))
         .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
         .eventually(pool::close)
         .map(rows -> judge(spec, rows, Latency.millisSince(started), redactor));
+  }
+
+  /**
+   * A check looks and never touches: the query runs in a read-only transaction that is rolled
+   * back whatever happens, so a write fails with the server's own words and nothing it did stays.
+   * The rollback's own failure is not the check's: a connection that died mid-way rolls back on
+   * the server anyway.
+   */
+  private static Future<RowSet<Row>> readOnly(SqlConnection connection, String query) {
+    return connection.query("BEGIN READ ONLY").execute()
+        .compose(begun -> connection.query(query).execute())
+        .eventually(() -> connection.query("ROLLBACK").execute());
   }
 
   private static PgConnectOptions connectOptions(

@@ -34,6 +34,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -304,7 +305,7 @@ public final class DeployRuns {
         refuse(RunLifecycle.refusal(status, RunEvent.ROLLBACK).about(d.service(), d.environment())
             .withUser(d.rollbackBy()).withVersion(d.previous() == null ? null : d.previous().version()));
       }
-      DeployRules.deployerRefusal(env, d.service(), actorRoles).ifPresent(DeployRuns::refuse);
+      DeployRules.rollbackRefusal(env, d.service(), actorRoles).ifPresent(DeployRuns::refuse);
       if (RollbackStart.nothingDeployed(d)) {
         refuse(Refusal.of(Refusal.Code.RUN_DEPLOYED_NOTHING).about(d.service(), d.environment()));
       }
@@ -326,7 +327,7 @@ public final class DeployRuns {
   /** {@code /rollback}: rolls back the newest launched run of the service and environment. */
   public Future<TrackedRun> rollbackLatest(String service, String environment, Set<String> actorRoles,
       Origin origin) {
-    return deployer(service, environment, actorRoles).compose(env -> store.latestLaunchedRun(service, environment))
+    return rollbacker(service, environment, actorRoles).compose(env -> store.latestLaunchedRun(service, environment))
         .compose(latest -> latest.isEmpty()
         ? Future.failedFuture(new RunRuleException(Refusal.nothingDeployed(service, environment)))
         : rollback(latest.get(), actorRoles, origin));
@@ -413,9 +414,19 @@ public final class DeployRuns {
 
   /** The environment, when it exists and the roles include one of its deployers; a refusal otherwise. */
   private Future<Service.Environment> deployer(String service, String environment, Set<String> roles) {
+    return permitted(service, environment, env -> DeployRules.deployerRefusal(env, service, roles));
+  }
+
+  /** As {@link #deployer}, for a rollback: a refusal says it was a rollback that was refused. */
+  private Future<Service.Environment> rollbacker(String service, String environment, Set<String> roles) {
+    return permitted(service, environment, env -> DeployRules.rollbackRefusal(env, service, roles));
+  }
+
+  private Future<Service.Environment> permitted(String service, String environment,
+      Function<Service.Environment, Optional<Refusal>> rule) {
     try {
       Service.Environment env = environment(service(service), environment);
-      DeployRules.deployerRefusal(env, service, roles).ifPresent(DeployRuns::refuse);
+      rule.apply(env).ifPresent(DeployRuns::refuse);
       return Future.succeededFuture(env);
     } catch (RunRuleException e) {
       return Future.failedFuture(e);

@@ -17,6 +17,7 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -52,6 +53,11 @@ class SqlCheckTest {
       sql.execute("create view active_widgets as select id, name from widgets where active");
       sql.execute("create role checker login password '" + PASSWORD + "'");
       sql.execute("grant select on all tables in schema public to checker");
+      // A table the checker may write, so a refused write is refused for being in a check, not
+      // for a missing grant.
+      sql.execute("create table etl_runs (id serial primary key)");
+      sql.execute("grant select, insert on etl_runs to checker");
+      sql.execute("grant usage on all sequences in schema public to checker");
     }
     String checkerUrl = "postgresql://checker:" + PASSWORD + "@localhost:" + database.port + "/" + database.name;
     variables = Variables.of(Map.of(
@@ -159,6 +165,48 @@ class SqlCheckTest {
       assertFalse(evidence.passed());
       assertEquals("timed out after 500 ms", evidence.summary());
     });
+  }
+
+  @Test
+  void writeFailsWithTheDatabaseWordsAndLeavesNoRow() throws Exception {
+    Evidence evidence = settled(run("INSERT INTO etl_runs DEFAULT VALUES RETURNING id", null, "1"));
+
+    assertFalse(evidence.passed(), evidence::toString);
+    assertTrue(evidence.error().contains("cannot execute INSERT in a read-only transaction"), evidence::toString);
+    assertEquals(0L, single("select count(*) from etl_runs"));
+  }
+
+  @Test
+  void sequenceIsNotAdvancedByACheck() throws Exception {
+    Evidence evidence = settled(run("select nextval('invoice_numbers')", 1, null));
+
+    assertFalse(evidence.passed(), evidence::toString);
+    assertTrue(evidence.error().contains("cannot execute nextval() in a read-only transaction"), evidence::toString);
+    assertEquals(1000L, single("select nextval('invoice_numbers')"));
+  }
+
+  @Test
+  void selectAfterARefusedWriteStillPasses() throws Exception {
+    assertFalse(settled(run("INSERT INTO etl_runs DEFAULT VALUES RETURNING id", null, "1")).passed());
+
+    Evidence evidence = settled(run("select count(*) from etl_runs", null, "0"));
+
+    assertTrue(evidence.passed(), evidence::toString);
+    assertTrue(evidence.summary().matches("1 row, first value \"0\" in \\d+ ms"), evidence.summary());
+  }
+
+  private static Evidence settled(Future<Evidence> run) throws Exception {
+    return run.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  /** The one value a query returns, read as the database owner, outside any check. */
+  private static long single(String query) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), "postgres", "postgres");
+         Statement sql = connection.createStatement();
+         ResultSet result = sql.executeQuery(query)) {
+      result.next();
+      return result.getLong(1);
+    }
   }
 
   @Test

@@ -314,6 +314,19 @@ class DeployRunsTest {
     assertTrue(target.calls.isEmpty(), "one rollback reached the target");
   }
 
+  /** The refusal says a rollback was refused, so the words a person reads are not about a deploy. */
+  @Test
+  void aRollbackByANonDeployerIsRefusedAsARollbackAndStartsNothing() throws Exception {
+    TrackedRun run = deployAndVerify("v1", true);
+    Origin stranger = new Origin("U9", "test");
+    Refusal rollbackOf = Refusal.notADeployer("api", "prod", List.of("deployer")).withStatus(null, RunEvent.ROLLBACK);
+
+    assertRefused(deploys.rollback(run.id(), Set.of("qa"), stranger), rollbackOf);
+    assertRefused(deploys.rollbackLatest("api", "prod", Set.of("qa"), stranger), rollbackOf);
+    assertEquals(RunStatus.SUCCEEDED, get(runs.find(run.id())).run().status());
+    assertTrue(get(deploys.lockOf("api", "prod")).isEmpty(), "no rollback lock");
+  }
+
   @Test
   void aStaleRollbackButtonOnAnOlderRunIsRefused() throws Exception {
     TrackedRun first = deployAndVerify("v1", true);

@@ -16,6 +16,7 @@ import dev.preflight.handlers.slack.CommandInput;
 import dev.preflight.handlers.slack.LoopCommand;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.Collectors;
 
@@ -67,8 +68,7 @@ public final class ChecklistCommand implements SlashCommandHandler, LoopCommand 
       return list;
     }
     if (words.length > 1) {
-      return CommandAck.text("`" + COMMAND + "` takes one checklist id, not " + words.length + " words. "
-          + "Try `" + COMMAND + " " + Mrkdwn.echo(words[0]) + "`, or `" + COMMAND + " list` to see the ids.");
+      return CommandAck.text(oneIdOnly(words));
     }
     String id = words[0];
     Checklist checklist = config.checklist(id).orElse(null);
@@ -81,6 +81,18 @@ public final class ChecklistCommand implements SlashCommandHandler, LoopCommand 
     loop.runOnContext(v -> runs.start(id, channel, new Origin(user, "slash:" + COMMAND))
         .onFailure(e -> replies.explain(new Replies.To(command.channelId(), user, command.responseUrl()), e)));
     return CommandAck.text("Starting *" + checklist.title() + "* in <#" + channel + ">…");
+  }
+
+  /**
+   * Several words where one id goes, as in {@code /checklist start klk}: the hint names a word
+   * that is a checklist id, so following it starts that checklist. When no word is one, the hint
+   * is the list, never a command that fails again.
+   */
+  private String oneIdOnly(String[] words) {
+    String said = "`" + COMMAND + "` takes one checklist id, not " + words.length + " words. ";
+    return Arrays.stream(words).filter(word -> config.checklist(word).isPresent()).findFirst()
+        .map(id -> said + "Try `" + COMMAND + " " + Mrkdwn.echo(id) + "`, or `" + COMMAND + " list` to see the ids.")
+        .orElse(said + "`" + COMMAND + " list` shows the ids.");
   }
 
   private static String list(PreflightConfig config) {

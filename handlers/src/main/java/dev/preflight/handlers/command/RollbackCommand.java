@@ -57,7 +57,7 @@ public final class RollbackCommand implements SlashCommandHandler {
     String user = payload.getUserId();
     java.util.Optional<java.util.Set<String>> known = roles.known(user);
     java.util.Optional<String> refused = known
-        .flatMap(held -> DeployRules.deployerRefusal(passed.environment(), passed.service().name(), held))
+        .flatMap(held -> DeployRules.rollbackRefusal(passed.environment(), passed.service().name(), held))
         .map(RefusalText::mrkdwn);
     if (refused.isPresent()) {
       return ctx.ack(refused.get());

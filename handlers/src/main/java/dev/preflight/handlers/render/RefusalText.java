@@ -21,22 +21,22 @@ public final class RefusalText {
   public static String mrkdwn(Refusal r) {
     return switch (r.code()) {
       case ALREADY_DEPLOYING -> "This run is already deploying.";
-      case LAUNCHED_BEFORE -> "This run is " + status(r) + "; it cannot be launched again. Start a new one with "
+      case LAUNCHED_BEFORE -> "This run " + runStatus(r) + "; it cannot be launched again. Start a new one with "
           + "`/deploy`.";
       case RUN_CANCELLED -> "This run was cancelled; start a new one with `/deploy`.";
       case GATES_NOT_PASSED -> "Not yet: this run's blockers and sign-offs are not all in.";
       case USE_ABORT -> "This run is still " + status(r) + "; use Abort to stop it.";
-      case NOTHING_TO_CANCEL -> "This run is " + status(r) + "; there is nothing to cancel.";
-      case NOTHING_TO_ABORT -> "This run is " + status(r) + "; there is nothing to abort.";
+      case NOTHING_TO_CANCEL -> "This run " + runStatus(r) + "; there is nothing to cancel.";
+      case NOTHING_TO_ABORT -> "This run " + runStatus(r) + "; there is nothing to abort.";
       case ALREADY_ABORTING -> "An abort of this run was already asked for; it is stopping.";
       case NEVER_DEPLOYED -> "This run never deployed; there is nothing to roll back.";
       case ALREADY_ROLLING_BACK -> "This run is already rolling back (started by " + Mrkdwn.user(r.user())
           + "); nothing more was started.";
       case ALREADY_ROLLED_BACK -> "This run was already rolled back"
           + (r.version() == null ? "" : " to " + code(r.version())) + "; nothing more was started.";
-      case NOT_IN_THIS_STATE -> "This run is " + status(r) + "; it cannot " + verb(r.event()) + " now.";
-      case CHECKLIST_CLOSED -> "This run is " + status(r) + "; its checklist can no longer change.";
-      case SIGN_OFFS_CLOSED -> "This run is " + status(r) + "; sign-offs are closed.";
+      case NOT_IN_THIS_STATE -> "This run " + runStatus(r) + "; it cannot " + verb(r.event()) + " now.";
+      case CHECKLIST_CLOSED -> "This run " + runStatus(r) + "; its checklist can no longer change.";
+      case SIGN_OFFS_CLOSED -> "This run " + runStatus(r) + "; sign-offs are closed.";
       case BLOCKERS_OPEN -> "Not yet: " + r.names().size() + " blocker"
           + (r.names().size() == 1 ? " has" : "s have") + " not passed or been waived ("
           + String.join(", ", r.names().stream().map(RefusalText::code).toList()) + ").";
@@ -118,9 +118,7 @@ public final class RefusalText {
   public static String locking(Refusal r, boolean unlocking) {
     String doing = unlocking ? "Unlocking " : "Locking ";
     return switch (r.code()) {
-      case NOT_A_DEPLOYER -> doing + place(r) + " needs the "
-          + String.join(" or ", r.names().stream().map(RefusalText::bold).toList()) + " role"
-          + (r.names().size() == 1 ? ", and you do not hold it." : ", and you hold none of them.");
+      case NOT_A_DEPLOYER -> doing + place(r) + rolesNeeded(r);
       case NO_DEPLOYERS -> "Nobody may " + (unlocking ? "unlock " : "lock ") + place(r)
           + ": its config names no deployers.";
       default -> mrkdwn(r);
@@ -137,14 +135,20 @@ public final class RefusalText {
   }
 
   private static String noDeployers(Refusal r) {
-    return "Nobody may deploy " + bold(r.service()) + " to " + bold(r.environment())
-        + ": its config names no deployers.";
+    return "Nobody may " + (r.event() == RunEvent.ROLLBACK ? "roll back " + place(r)
+        : "deploy " + bold(r.service()) + " to " + bold(r.environment())) + ": its config names no deployers.";
   }
 
   private static String notADeployer(Refusal r) {
-    return "Deploying " + bold(r.service()) + " to " + bold(r.environment()) + " needs the "
-        + String.join(" or ", r.names().stream().map(RefusalText::bold).toList())
-        + " role, and you hold none of them.";
+    String doing = r.event() == RunEvent.ROLLBACK ? "Rolling back " + place(r)
+        : "Deploying " + bold(r.service()) + " to " + bold(r.environment());
+    return doing + rolesNeeded(r);
+  }
+
+  /** " needs the *sre* role, and you do not hold it." with one role; "… or … role, and you hold none of them." */
+  private static String rolesNeeded(Refusal r) {
+    return " needs the " + String.join(" or ", r.names().stream().map(RefusalText::bold).toList()) + " role"
+        + (r.names().size() == 1 ? ", and you do not hold it." : ", and you hold none of them.");
   }
 
   private static String suggestion(Refusal r) {
@@ -180,6 +184,11 @@ public final class RefusalText {
   private static String status(Refusal r) {
     RunStatus status = r.status();
     return status == null ? "in another state" : StatusWords.of(status);
+  }
+
+  /** "has succeeded", "is deploying": what follows "This run". */
+  private static String runStatus(Refusal r) {
+    return r.status() == null ? "is in another state" : StatusWords.ofRun(r.status());
   }
 
   private static String itemState(Refusal r) {

@@ -26,6 +26,21 @@ public final class StatusWords {
     };
   }
 
+  /**
+   * What follows "This run" in a sentence: "is deploying", "has succeeded", "was cancelled". The
+   * bare words of {@link #of} read as labels, not after "is" ("is succeeded").
+   */
+  public static String ofRun(RunStatus status) {
+    return switch (status) {
+      case PREPARING, READY, DEPLOYING, VERIFYING, ABORTING, ROLLING_BACK -> "is " + of(status);
+      case SUCCEEDED -> "has succeeded";
+      case FAILED -> "has failed";
+      case ROLLED_BACK -> "was rolled back";
+      case ROLLBACK_FAILED -> "failed to roll back";
+      case CANCELLED -> "was cancelled";
+    };
+  }
+
   /** A sentence ends with exactly one full stop, whether or not the text it ends on had one. */
   static String sentence(String text) {
     String stripped = text.stripTrailing();

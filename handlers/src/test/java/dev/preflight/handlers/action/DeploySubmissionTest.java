@@ -180,7 +180,7 @@ class DeploySubmissionTest {
   private void assertRoleRefusal(JsonObject body) {
     assertEquals("errors", body.getString("response_action"), body.encode());
     assertEquals(Map.of(ActionIds.DEPLOY_ENVIRONMENT_BLOCK,
-            "Deploying backend to production needs the deployer role, and you hold none of them."),
+            "Deploying backend to production needs the deployer role, and you do not hold it."),
         body.getJsonObject("errors").getMap(), body.encode());
     assertEquals(List.of(), harness.fake.calls("chat.postEphemeral"), "no later refusal");
     assertEquals(List.of(), harness.fake.calls("chat.postMessage"), "no later refusal");

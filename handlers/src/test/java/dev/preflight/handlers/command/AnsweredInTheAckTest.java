@@ -114,6 +114,28 @@ class AnsweredInTheAckTest {
         })));
   }
 
+  /** {@code /checklist start release}: the hint is the command that starts it, not {@code /checklist start}. */
+  @Test
+  void severalWordsAreAnsweredWithTheCommandForTheChecklistIdAmongThem(VertxTestContext test) {
+    harness.command("/checklist", "start release", USER, CHANNEL)
+        .compose(verbFirst -> {
+          test.verify(() -> assertEquals("`/checklist` takes one checklist id, not 2 words. Try `/checklist release`, "
+              + "or `/checklist list` to see the ids.", json(verbFirst).getString("text")));
+          return harness.command("/checklist", "run the release now", USER, CHANNEL);
+        })
+        .compose(idInside -> {
+          test.verify(() -> assertEquals("`/checklist` takes one checklist id, not 4 words. Try `/checklist release`, "
+              + "or `/checklist list` to see the ids.", json(idInside).getString("text")));
+          return harness.command("/checklist", "new klk", USER, CHANNEL);
+        })
+        .onComplete(test.succeeding(noId -> test.verify(() -> {
+          assertEquals("`/checklist` takes one checklist id, not 2 words. `/checklist list` shows the ids.",
+              json(noId).getString("text"));
+          assertEquals(0, boltRuns.get());
+          test.completeNow();
+        })));
+  }
+
   @Test
   void deploysShowsTheOverviewInTheAckWhenTheDatabaseAnswersInTime(VertxTestContext test) {
     Overview shown = new Overview(List.of(),

@@ -72,7 +72,7 @@ class RoleAtAckTest {
         .compose(v -> harness.command("/deploy", "backend v1.4.2 to production", OUTSIDER, CHANNEL))
         .onComplete(test.succeeding(ack -> test.verify(() -> {
           assertEquals(200, ack.statusCode());
-          assertEquals("Deploying *backend* to *production* needs the *deployer* role, and you hold none of them.",
+          assertEquals("Deploying *backend* to *production* needs the *deployer* role, and you do not hold it.",
               text(ack.bodyAsString()));
           test.completeNow();
         })));
@@ -84,7 +84,7 @@ class RoleAtAckTest {
     roles.refreshAll()
         .compose(v -> harness.command("/rollback", "backend production", OUTSIDER, CHANNEL))
         .onComplete(test.succeeding(ack -> test.verify(() -> {
-          assertEquals("Deploying *backend* to *production* needs the *deployer* role, and you hold none of them.",
+          assertEquals("Rolling back *backend* in *production* needs the *deployer* role, and you do not hold it.",
               text(ack.bodyAsString()));
           test.completeNow();
         })));

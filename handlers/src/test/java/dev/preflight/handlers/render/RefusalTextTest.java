@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.preflight.checklists.config.Service;
+import dev.preflight.checklists.deploy.DeployRules;
 import dev.preflight.checklists.deploy.EnvLock;
 import dev.preflight.checklists.run.ItemState;
 import dev.preflight.checklists.run.Refusal;
@@ -13,6 +15,8 @@ import dev.preflight.checklists.run.RunLifecycle;
 import dev.preflight.checklists.run.RunStatus;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -61,7 +65,7 @@ class RefusalTextTest {
     EnvLock lock = EnvLock.manual("api", "prod", "Black Friday freeze.", "U0SRE", AT);
     assertEquals("*api* in *prod* is locked by <@U0SRE>: Black Friday freeze. `/unlock api prod` opens it again.",
         RefusalText.mrkdwn(Refusal.locked(lock)));
-    assertEquals("This run is rolled back; it cannot launch now.",
+    assertEquals("This run was rolled back; it cannot launch now.",
         RefusalText.mrkdwn(Refusal.ofStatus(Code.NOT_IN_THIS_STATE, RunStatus.ROLLED_BACK, RunEvent.LAUNCH)));
   }
 
@@ -91,7 +95,7 @@ class RefusalTextTest {
         RefusalText.mrkdwn(Refusal.of(Code.ROLE_SIGN_OFFS_IN).withNames(List.of("sre"))));
     assertEquals("Only these roles may waive an item: sre, lead.",
         RefusalText.mrkdwn(Refusal.of(Code.WAIVER_ROLE_MISSING).withNames(List.of("sre", "lead"))));
-    assertEquals("This run is rolled back; sign-offs are closed.",
+    assertEquals("This run was rolled back; sign-offs are closed.",
         RefusalText.mrkdwn(Refusal.ofStatus(Code.SIGN_OFFS_CLOSED, RunStatus.ROLLED_BACK, null)));
   }
 
@@ -118,6 +122,62 @@ class RefusalTextTest {
         RefusalText.locking(Refusal.noDeployers("api", "production"), true));
     Refusal reason = Refusal.lockNeedsReason("api", "production");
     assertEquals(RefusalText.mrkdwn(reason), RefusalText.locking(reason, false), "other refusals read as always");
+  }
+
+  @Test
+  void aRollbackWithoutTheRoleIsRefusedAsARollbackNotAsADeploy() {
+    Service.Environment one = environment(List.of("sre"));
+    Service.Environment two = environment(List.of("sre", "lead"));
+    Service.Environment none = environment(List.of());
+    Set<String> held = Set.of("viewer");
+
+    assertEquals("Rolling back *backend* in *production* needs the *sre* role, and you do not hold it.",
+        RefusalText.mrkdwn(DeployRules.rollbackRefusal(one, "backend", held).orElseThrow()));
+    assertEquals("Rolling back *backend* in *production* needs the *sre* or *lead* role, and you hold none of them.",
+        RefusalText.mrkdwn(DeployRules.rollbackRefusal(two, "backend", held).orElseThrow()));
+    assertEquals("Nobody may roll back *backend* in *production*: its config names no deployers.",
+        RefusalText.mrkdwn(DeployRules.rollbackRefusal(none, "backend", held).orElseThrow()));
+    assertEquals("Deploying *backend* to *production* needs the *sre* role, and you do not hold it.",
+        RefusalText.mrkdwn(DeployRules.deployerRefusal(one, "backend", held).orElseThrow()));
+    assertEquals(Optional.empty(), DeployRules.rollbackRefusal(one, "backend", Set.of("sre")));
+  }
+
+  private static Service.Environment environment(List<String> deployers) {
+    return new Service.Environment("production", "gate", null, deployers, false, null, null, null);
+  }
+
+  @ParameterizedTest
+  @EnumSource(RunStatus.class)
+  void aRunsStatusReadsAsASentenceAfterThisRun(RunStatus status) {
+    String closed = RefusalText.mrkdwn(Refusal.ofStatus(Code.CHECKLIST_CLOSED, status, null));
+    String expected = switch (status) {
+      case PREPARING -> "is preparing";
+      case READY -> "is ready to launch";
+      case DEPLOYING -> "is deploying";
+      case VERIFYING -> "is verifying";
+      case ABORTING -> "is aborting";
+      case SUCCEEDED -> "has succeeded";
+      case FAILED -> "has failed";
+      case ROLLING_BACK -> "is rolling back";
+      case ROLLED_BACK -> "was rolled back";
+      case ROLLBACK_FAILED -> "failed to roll back";
+      case CANCELLED -> "was cancelled";
+    };
+    assertEquals("This run " + expected + "; its checklist can no longer change.", closed);
+    assertEquals("This run " + expected + "; sign-offs are closed.",
+        RefusalText.mrkdwn(Refusal.ofStatus(Code.SIGN_OFFS_CLOSED, status, null)));
+  }
+
+  @Test
+  void refusalsOfAFinishedRunSayWhatBecameOfIt() {
+    assertEquals("This run has succeeded; sign-offs are closed.",
+        RefusalText.mrkdwn(Refusal.ofStatus(Code.SIGN_OFFS_CLOSED, RunStatus.SUCCEEDED, null)));
+    assertEquals("This run has failed; it cannot be launched again. Start a new one with `/deploy`.",
+        RefusalText.mrkdwn(RunLifecycle.refusal(RunStatus.FAILED, RunEvent.LAUNCH)));
+    assertEquals("This run has succeeded; there is nothing to cancel.",
+        RefusalText.mrkdwn(RunLifecycle.refusal(RunStatus.SUCCEEDED, RunEvent.CANCEL)));
+    assertEquals("This run was rolled back; there is nothing to abort.",
+        RefusalText.mrkdwn(RunLifecycle.refusal(RunStatus.ROLLED_BACK, RunEvent.ABORT)));
   }
 
   @Test
