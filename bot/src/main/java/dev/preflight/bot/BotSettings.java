@@ -98,8 +98,7 @@ public record BotSettings(
 
   /**
    * This replica's part of Slack's rate limits: 1 when it runs alone, 0.5 each for two replicas
-   * (a third each for three, …). A part is never more than the whole: above 1 the replicas
-   * together would spend more than Slack allows and be answered 429.
+   * (a third each for three, …); above 1 only where Slack granted more than its published tiers.
    */
   private static double rateShare(String value) {
     if (value == null || value.isBlank()) {
@@ -107,13 +106,13 @@ public record BotSettings(
     }
     try {
       double share = Double.parseDouble(value.trim());
-      if (!(share > 0) || share > 1) {
+      if (!(share > 0) || share > 100) {
         throw new NumberFormatException();
       }
       return share;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("SLACK_RATE_SHARE must be a number above 0 and at most 1: this replica's "
-          + "part of Slack's rate limits, 1 when it runs alone, 0.5 each for two replicas; not `" + value + "`");
+      throw new IllegalArgumentException("SLACK_RATE_SHARE must be a number above 0 such as 1 or 0.5 (this "
+          + "replica's part of Slack's rate limits), not `" + value + "`");
     }
   }
 
