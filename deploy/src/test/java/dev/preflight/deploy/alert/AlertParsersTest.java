@@ -82,6 +82,32 @@ class AlertParsersTest {
   }
 
   @Test
+  void aNewSentryIssueStartedAtItsFirstSeenAndAReturningOneAtItsReturn() {
+    String resolved = AlertSamples.read("sentry-issue-resolved.json");
+    Alert created = parsers.parse("sentry", resolved.replace("\"action\": \"resolved\"", "\"action\": \"created\""))
+        .alerts().get(0);
+    assertEquals(Instant.parse("2019-08-19T21:06:17.905753Z"), created.startsAt());
+    Alert back = parsers.parse("sentry", resolved.replace("\"action\": \"resolved\"", "\"action\": \"unresolved\""))
+        .alerts().get(0);
+    assertTrue(back.firing());
+    assertNull(back.startsAt(), "its firstSeen is when the issue first appeared, long before it came back");
+  }
+
+  @ParameterizedTest(name = "startsAt {0} received at 12:00 began {1}")
+  @CsvSource({
+      "2026-12-06T11:00:00Z, 2026-12-06T11:00:00Z",
+      "2026-12-06T12:00:00Z, 2026-12-06T12:00:00Z",
+      "2026-12-05T12:00:00Z, 2026-12-05T12:00:00Z",
+      "2026-12-05T11:59:59Z, 2026-12-06T12:00:00Z",
+      "2026-12-06T12:00:01Z, 2026-12-06T12:00:00Z",
+      ", 2026-12-06T12:00:00Z"})
+  void anAlertBeganWhenItsSenderSaysUnlessThatIsInTheFutureOrOverADayBack(String startsAt, String began) {
+    Alert alert = new Alert("generic", "k", Alert.Status.FIRING, Alert.Severity.CRITICAL, "s", "", List.of(), Map.of(),
+        startsAt == null ? null : Instant.parse(startsAt), null);
+    assertEquals(Instant.parse(began), alert.began(Instant.parse("2026-12-06T12:00:00Z")));
+  }
+
+  @Test
   void sentryMetricAlertFiresWithItsSeverityAndResolvesTheSameIncident() {
     Alert critical = parsers.parse("sentry", AlertSamples.read("sentry-metric-alert.json")).alerts().get(0);
     assertEquals("metric_alert:4", critical.groupKey());
