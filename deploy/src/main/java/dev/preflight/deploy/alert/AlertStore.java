@@ -136,9 +136,14 @@ public final class AlertStore implements AlertDeliveries {
 
   @Override
   public Future<Void> unclaim(String source, String groupKey, String claim) {
-    return pool.preparedQuery("update alerts set claim = null, claimed_at = null "
-            + "where source = $1 and group_key = $2 and claim = $3 and message_ts is null")
-        .execute(Tuple.of(source, groupKey, UUID.fromString(claim)))
+    Tuple key = Tuple.of(source, groupKey, UUID.fromString(claim));
+    return pool.withTransaction(conn -> conn.preparedQuery("delete from alerts "
+                + "where source = $1 and group_key = $2 and claim = $3 and message_ts is null and count = 1")
+            .execute(key)
+            .compose(deleted -> deleted.rowCount() > 0 ? Future.succeededFuture()
+                : conn.preparedQuery("update alerts set claim = null, claimed_at = null "
+                        + "where source = $1 and group_key = $2 and claim = $3 and message_ts is null")
+                    .execute(key)))
         .mapEmpty();
   }
 
