@@ -244,11 +244,28 @@ class AlertsEndpointTest {
   void cloudwatchAlarmPostsAndOkResolvesTheSameMessage() throws Exception {
     assertEquals(200, post("/alerts/cloudwatch", TOKEN, AlertSamples.read("cloudwatch-alarm.json")).statusCode());
     JsonObject alarm = single();
-    assertTrue(text(alarm).contains("api-prod-5xx is ALARM"), text(alarm));
+    assertTrue(alarm.getString("text").startsWith("Critical: api-prod-5xx (api in prod)"), text(alarm));
+    assertTrue(text(alarm).contains(":rotating_light: *api-prod-5xx*"), text(alarm));
     assertTrue(text(alarm).contains("Threshold Crossed"), text(alarm));
     assertEquals(200, post("/alerts/cloudwatch", TOKEN, AlertSamples.read("cloudwatch-ok.json")).statusCode());
-    assertTrue(text(slack.fake.message(ALERTS, alarm.getString("ts")).orElseThrow()).contains("*Resolved:*"));
+    assertTrue(text(slack.fake.message(ALERTS, alarm.getString("ts")).orElseThrow())
+        .contains(":white_check_mark: *Resolved:* ~api-prod-5xx~"));
     assertEquals(1, slack.fake.calls("chat.postMessage").size());
+  }
+
+  @Test
+  void anAlarmResolvedAfterInsufficientDataDoesNotReadAsStillInAState() throws Exception {
+    String alarm = AlertSamples.read("cloudwatch-alarm.json");
+    assertEquals(200, post("/alerts/cloudwatch", TOKEN, alarm).statusCode());
+    assertEquals(200, post("/alerts/cloudwatch", TOKEN,
+        alarm.replace("\\\"NewStateValue\\\": \\\"ALARM\\\"", "\\\"NewStateValue\\\": \\\"INSUFFICIENT_DATA\\\"")).statusCode());
+    assertEquals(200, post("/alerts/cloudwatch", TOKEN, AlertSamples.read("cloudwatch-ok.json")).statusCode());
+
+    JsonObject resolved = single();
+    assertTrue(resolved.getString("text").startsWith("Resolved: api-prod-5xx (api in prod)"), text(resolved));
+    assertTrue(text(resolved).contains("*Resolved:* ~api-prod-5xx~"), text(resolved));
+    assertTrue(text(resolved).contains("Fired 2 times"), text(resolved));
+    assertFalse(text(resolved).contains("INSUFFICIENT_DATA"), text(resolved));
   }
 
   @Test

@@ -45,6 +45,7 @@ class AlertParsersTest {
     assertEquals(Alert.Status.FIRING, alarm.status());
     assertEquals(Alert.Severity.CRITICAL, alarm.severity());
     assertEquals("api-prod-5xx", alarm.labels().get("alarmName"));
+    assertEquals("api-prod-5xx", alarm.summary(), "no state in it: a resolved message keeps the summary it fired with");
     assertEquals("arn:aws:cloudwatch:eu-west-1:123456789012:alarm:api-prod-5xx", alarm.groupKey());
     assertTrue(alarm.description().contains("Threshold Crossed"), alarm.description());
     assertEquals(Instant.parse("2023-02-06T13:10:05.123Z"), alarm.startsAt());
