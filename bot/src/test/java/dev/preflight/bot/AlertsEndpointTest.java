@@ -32,6 +32,8 @@ import dev.preflight.handlers.alert.AlertPoster;
 import dev.preflight.handlers.command.DeployReplies;
 import dev.preflight.handlers.command.SlackHarness;
 import dev.preflight.handlers.fake.FakeSlack;
+import dev.preflight.handlers.slack.SlackApi;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -106,8 +108,14 @@ class AlertsEndpointTest {
         url -> "127.0.0.1".equals(url.getHost()), Duration.ofSeconds(5));
     AlertsEndpoint production = new AlertsEndpoint(TOKEN, AlertParsers.standard(), poster, client);
     AlertsEndpoint disabled = new AlertsEndpoint(null, AlertParsers.standard(), poster, client);
+    // A Slack client that gives up after two attempts, so a lasting Slack failure is seen quickly.
+    SlackApi impatient = new SlackApi(vertx, SlackApi.slack(slack.fake.url()), SlackHarness.BOT_TOKEN, 2,
+        new CompositeMeterRegistry());
+    AlertsEndpoint quick = new AlertsEndpoint(TOKEN, AlertParsers.standard(),
+        new AlertPoster(config, new AlertStore(pool), new DeploymentStore(pool)::releases, impatient), client);
     Router router = Router.router(vertx);
     router.post("/alerts/:source").handler(local::handle);
+    router.post("/impatient/alerts/:source").handler(quick::handle);
     router.post("/production/alerts/:source").handler(production::handle);
     router.post("/disabled/alerts/:source").handler(disabled::handle);
     router.get("/sns/confirm").handler(ctx -> {
@@ -414,6 +422,25 @@ class AlertsEndpointTest {
     assertEquals("the alert could not be delivered to Slack; try again", failed.bodyAsJsonObject().getString("error"));
     assertEquals(0L, storedAlerts(), "the sender's retry is the first delivery again");
     assertEquals(200, post("/alerts/generic", TOKEN, AlertSamples.read("generic-firing.json")).statusCode());
+    assertTrue(text(single()).contains("Fired once"), text(single()));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"an outage", "a rate limit"})
+  void aLastingSlackFailureIsStill503AndTheRetryAfterItPostsOnce(String failure) throws Exception {
+    if (failure.equals("an outage")) {
+      slack.fake.outage("chat.postMessage", 502);
+    } else {
+      slack.fake.rateLimitNext("chat.postMessage", 2);
+    }
+
+    HttpResponse<Buffer> failed = post("/impatient/alerts/generic", TOKEN, AlertSamples.read("generic-firing.json"));
+
+    assertEquals(503, failed.statusCode(), failed.bodyAsString());
+    assertEquals(0L, storedAlerts());
+    slack.fake.endOutage("chat.postMessage");
+    HttpResponse<Buffer> retried = post("/impatient/alerts/generic", TOKEN, AlertSamples.read("generic-firing.json"));
+    assertEquals(200, retried.statusCode(), retried.bodyAsString());
     assertTrue(text(single()).contains("Fired once"), text(single()));
   }
 
