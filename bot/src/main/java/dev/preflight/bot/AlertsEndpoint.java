@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * is set; every call must carry it as {@code Authorization: Bearer <token>}, or as the password
  * of basic auth, which is all Amazon SNS can send (from the subscription URL's user info). The
  * body is read up to 1 MiB and parsed by its source; a malformed one is refused with the reason
- * and posts nothing. The answer waits for Slack, so a failure is a 503 the sender retries.
+ * and posts nothing. The answer waits for Slack, so a failure is a 503 the sender retries; a
+ * channel Slack refuses for good (unknown, archived, the bot not in it) is a 422 with the reason,
+ * which no sender retries.
  *
  * <p>SNS's SubscriptionConfirmation is confirmed by GETting its SubscribeURL, which must be an
  * https URL on an {@code sns.<region>.amazonaws.com} host unless a test says otherwise: a
@@ -125,6 +127,13 @@ public final class AlertsEndpoint {
       }
       alerts.add(one);
     });
+    List<String> refusals = deliveries.stream().filter(d -> d.outcome() == Delivery.Outcome.REFUSED)
+        .map(Delivery::detail).distinct().toList();
+    if (!refusals.isEmpty()) {
+      // Asking again cannot help until someone fixes the channel, so the senders must not retry.
+      return new Answer(422, new JsonObject().put("status", "refused").put("error", String.join("; and ", refusals))
+          .put("alerts", alerts));
+    }
     boolean nowhere = deliveries.stream().allMatch(d -> d.outcome() == Delivery.Outcome.UNROUTED);
     JsonObject body = new JsonObject().put("status", nowhere ? "no route" : "accepted").put("alerts", alerts);
     return new Answer(nowhere ? 202 : 200, body);

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.preflight.checklists.alert.AlertRoute;
+import dev.preflight.checklists.checklist.Checklist;
+import dev.preflight.checklists.checklist.Item;
+import dev.preflight.checklists.checklist.Section;
+import dev.preflight.checklists.checklist.SignOffRule;
 import dev.preflight.checklists.config.PreflightConfig;
 import dev.preflight.checklists.config.Role;
 import dev.preflight.checklists.config.Service;
@@ -28,6 +32,8 @@ import dev.preflight.handlers.alert.AlertPoster;
 import dev.preflight.handlers.command.DeployReplies;
 import dev.preflight.handlers.command.SlackHarness;
 import dev.preflight.handlers.fake.FakeSlack;
+import dev.preflight.handlers.slack.SlackApi;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -43,6 +49,7 @@ import io.vertx.sqlclient.Pool;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -101,8 +108,14 @@ class AlertsEndpointTest {
         url -> "127.0.0.1".equals(url.getHost()), Duration.ofSeconds(5));
     AlertsEndpoint production = new AlertsEndpoint(TOKEN, AlertParsers.standard(), poster, client);
     AlertsEndpoint disabled = new AlertsEndpoint(null, AlertParsers.standard(), poster, client);
+    // A Slack client that gives up after two attempts, so a lasting Slack failure is seen quickly.
+    SlackApi impatient = new SlackApi(vertx, SlackApi.slack(slack.fake.url()), SlackHarness.BOT_TOKEN, 2,
+        new CompositeMeterRegistry());
+    AlertsEndpoint quick = new AlertsEndpoint(TOKEN, AlertParsers.standard(),
+        new AlertPoster(config, new AlertStore(pool), new DeploymentStore(pool)::releases, impatient), client);
     Router router = Router.router(vertx);
     router.post("/alerts/:source").handler(local::handle);
+    router.post("/impatient/alerts/:source").handler(quick::handle);
     router.post("/production/alerts/:source").handler(production::handle);
     router.post("/disabled/alerts/:source").handler(disabled::handle);
     router.get("/sns/confirm").handler(ctx -> {
@@ -131,8 +144,11 @@ class AlertsEndpointTest {
     return new PreflightConfig("preflight.yaml", "white_check_mark",
         Map.of("deployer", new Role("deployer", List.of("U0DEPLOYER"), List.of())),
         Map.of("deploys", "C0DEPLOYS1", "alerts", ALERTS),
-        Map.of("api", new Service("api", Map.of("prod", prod))),
-        Map.of(),
+        Map.of("api", new Service("api", Map.of("prod", prod)),
+            // No channel of its own, nor an alertChannel: its runs and alerts go to its checklist's.
+            "backend", new Service("backend", Map.of("staging", new Service.Environment("staging", "klk", null)))),
+        Map.of("klk", new Checklist("klk", "KLK", "klk.yaml", "deploys",
+            List.of(new Section("S", List.of(new Item("a", "A", false, null)))), SignOffRule.NONE, List.of())),
         List.of(new AlertRoute("alertmanager", Map.of("service", "api", "env", "prod"), "api", "prod", null),
             new AlertRoute("cloudwatch", Map.of("alarmName", "api-prod-5xx"), "api", "prod", null),
             new AlertRoute("sentry", Map.of("environment", "prod", "project", "1"), "api", "prod", null),
@@ -236,11 +252,28 @@ class AlertsEndpointTest {
   void cloudwatchAlarmPostsAndOkResolvesTheSameMessage() throws Exception {
     assertEquals(200, post("/alerts/cloudwatch", TOKEN, AlertSamples.read("cloudwatch-alarm.json")).statusCode());
     JsonObject alarm = single();
-    assertTrue(text(alarm).contains("api-prod-5xx is ALARM"), text(alarm));
+    assertTrue(alarm.getString("text").startsWith("Critical: api-prod-5xx (api in prod)"), text(alarm));
+    assertTrue(text(alarm).contains(":rotating_light: *api-prod-5xx*"), text(alarm));
     assertTrue(text(alarm).contains("Threshold Crossed"), text(alarm));
     assertEquals(200, post("/alerts/cloudwatch", TOKEN, AlertSamples.read("cloudwatch-ok.json")).statusCode());
-    assertTrue(text(slack.fake.message(ALERTS, alarm.getString("ts")).orElseThrow()).contains("*Resolved:*"));
+    assertTrue(text(slack.fake.message(ALERTS, alarm.getString("ts")).orElseThrow())
+        .contains(":white_check_mark: *Resolved:* ~api-prod-5xx~"));
     assertEquals(1, slack.fake.calls("chat.postMessage").size());
+  }
+
+  @Test
+  void anAlarmResolvedAfterInsufficientDataDoesNotReadAsStillInAState() throws Exception {
+    String alarm = AlertSamples.read("cloudwatch-alarm.json");
+    assertEquals(200, post("/alerts/cloudwatch", TOKEN, alarm).statusCode());
+    assertEquals(200, post("/alerts/cloudwatch", TOKEN,
+        alarm.replace("\\\"NewStateValue\\\": \\\"ALARM\\\"", "\\\"NewStateValue\\\": \\\"INSUFFICIENT_DATA\\\"")).statusCode());
+    assertEquals(200, post("/alerts/cloudwatch", TOKEN, AlertSamples.read("cloudwatch-ok.json")).statusCode());
+
+    JsonObject resolved = single();
+    assertTrue(resolved.getString("text").startsWith("Resolved: api-prod-5xx (api in prod)"), text(resolved));
+    assertTrue(text(resolved).contains("*Resolved:* ~api-prod-5xx~"), text(resolved));
+    assertTrue(text(resolved).contains("Fired 2 times"), text(resolved));
+    assertFalse(text(resolved).contains("INSUFFICIENT_DATA"), text(resolved));
   }
 
   @Test
@@ -342,6 +375,161 @@ class AlertsEndpointTest {
     assertTrue(text(posted.get(1)).contains("1000 events in the last 10 minutes"), text(posted.get(1)));
   }
 
+  // A channel Slack refuses
+
+  @ParameterizedTest
+  @ValueSource(strings = {"channel_not_found", "not_in_channel", "is_archived"})
+  void aChannelSlackRefusesIs422WithTheReasonAndTheRetryAfterTheFixPostsOnce(String error) throws Exception {
+    slack.fake.refuseChannel(ALERTS, error);
+
+    HttpResponse<Buffer> refused = post("/alerts/generic", TOKEN, AlertSamples.read("generic-firing.json"));
+
+    assertEquals(422, refused.statusCode(), "not 5xx nor 429, which the senders retry: " + refused.bodyAsString());
+    JsonObject body = refused.bodyAsJsonObject();
+    assertEquals("refused", body.getString("status"));
+    assertTrue(body.getString("error").startsWith("Slack refused channel alerts (" + ALERTS + "): " + error + "; "),
+        body.encode());
+    JsonObject alert = body.getJsonArray("alerts").getJsonObject(0);
+    assertEquals("refused", alert.getString("outcome"));
+    assertEquals(body.getString("error"), alert.getString("detail"));
+    assertTrue(slack.fake.messages(ALERTS).isEmpty());
+    assertEquals(0L, storedAlerts(), "nothing half-stored");
+
+    slack.fake.acceptChannel(ALERTS);
+    HttpResponse<Buffer> retried = post("/alerts/generic", TOKEN, AlertSamples.read("generic-firing.json"));
+    assertEquals(200, retried.statusCode(), retried.bodyAsString());
+    assertEquals("posted", retried.bodyAsJsonObject().getJsonArray("alerts").getJsonObject(0).getString("outcome"));
+    assertTrue(text(single()).contains("Fired once"), "the refused call is not counted: " + text(single()));
+  }
+
+  @Test
+  void theHintFitsTheRefusal() throws Exception {
+    slack.fake.refuseChannel(ALERTS, "not_in_channel");
+    assertTrue(post("/alerts/generic", TOKEN, AlertSamples.read("generic-firing.json")).bodyAsJsonObject()
+        .getString("error").endsWith("not_in_channel; invite the bot to it"));
+    slack.fake.refuseChannel(ALERTS, "channel_not_found");
+    assertTrue(post("/alerts/generic", TOKEN, AlertSamples.read("generic-firing.json")).bodyAsJsonObject()
+        .getString("error").endsWith("channel_not_found; fix its id under channels, or the route's channel"));
+  }
+
+  @Test
+  void anotherSlackFailureIsStill503AndItsRetryPostsOnce() throws Exception {
+    slack.fake.failNext("chat.postMessage", "invalid_auth");
+
+    HttpResponse<Buffer> failed = post("/alerts/generic", TOKEN, AlertSamples.read("generic-firing.json"));
+
+    assertEquals(503, failed.statusCode(), failed.bodyAsString());
+    assertEquals("the alert could not be delivered to Slack; try again", failed.bodyAsJsonObject().getString("error"));
+    assertEquals(0L, storedAlerts(), "the sender's retry is the first delivery again");
+    assertEquals(200, post("/alerts/generic", TOKEN, AlertSamples.read("generic-firing.json")).statusCode());
+    assertTrue(text(single()).contains("Fired once"), text(single()));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"an outage", "a rate limit"})
+  void aLastingSlackFailureIsStill503AndTheRetryAfterItPostsOnce(String failure) throws Exception {
+    if (failure.equals("an outage")) {
+      slack.fake.outage("chat.postMessage", 502);
+    } else {
+      slack.fake.rateLimitNext("chat.postMessage", 2);
+    }
+
+    HttpResponse<Buffer> failed = post("/impatient/alerts/generic", TOKEN, AlertSamples.read("generic-firing.json"));
+
+    assertEquals(503, failed.statusCode(), failed.bodyAsString());
+    assertEquals(0L, storedAlerts());
+    slack.fake.endOutage("chat.postMessage");
+    HttpResponse<Buffer> retried = post("/impatient/alerts/generic", TOKEN, AlertSamples.read("generic-firing.json"));
+    assertEquals(200, retried.statusCode(), retried.bodyAsString());
+    assertTrue(text(single()).contains("Fired once"), text(single()));
+  }
+
+  @Test
+  void aRepeatWhoseChannelWasArchivedSinceIs422AndTheMessageKeepsItsHistory() throws Exception {
+    assertEquals(200, post("/alerts/generic", TOKEN, AlertSamples.read("generic-firing.json")).statusCode());
+    slack.fake.refuseChannel(ALERTS, "is_archived");
+
+    HttpResponse<Buffer> repeat = post("/alerts/generic", TOKEN, AlertSamples.read("generic-firing.json"));
+
+    assertEquals(422, repeat.statusCode(), repeat.bodyAsString());
+    assertTrue(repeat.bodyAsJsonObject().getString("error").endsWith(
+        "is_archived; unarchive it or point the alerts at another channel"), repeat.bodyAsString());
+  }
+
+  // Where alerts go without a route's channel
+
+  @Test
+  void anEnvironmentWithoutChannelsPostsItsAlertsInItsChecklistsChannel() throws Exception {
+    HttpResponse<Buffer> response = post("/alerts/generic", TOKEN,
+        "{\"key\": \"k1\", \"summary\": \"disk full\", \"service\": \"backend\", \"environment\": \"staging\"}");
+
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    assertEquals("posted", response.bodyAsJsonObject().getJsonArray("alerts").getJsonObject(0).getString("outcome"));
+    List<JsonObject> posted = slack.fake.messages("C0DEPLOYS1");
+    assertEquals(1, posted.size(), "the checklist klk's channel, deploys");
+    assertTrue(text(posted.get(0)).contains("*backend in staging*"), text(posted.get(0)));
+  }
+
+  @Test
+  void aGenericAlertForAnUnknownServiceSaysTheAlertNamesIt() throws Exception {
+    HttpResponse<Buffer> response = post("/alerts/generic", TOKEN,
+        "{\"key\": \"k1\", \"summary\": \"disk full\", \"service\": \"nosuch\", \"environment\": \"production\"}");
+
+    assertEquals(202, response.statusCode(), response.bodyAsString());
+    assertEquals("the alert names nosuch/production, which is not in the config",
+        response.bodyAsJsonObject().getJsonArray("alerts").getJsonObject(0).getString("detail"));
+  }
+
+  // When it started
+
+  @Test
+  void aReleaseShippedAfterTheSenderSaysTheAlertStartedIsNotOfferedAsTheCause() throws Exception {
+    preflightRelease("v1.5.0", 12);
+    Instant started = Instant.now().minus(Duration.ofMinutes(12 + 74)).minusSeconds(20);
+    String body = AlertSamples.read("alertmanager-firing.json")
+        .replace("\"2023-02-06T13:08:45.828Z\"", "\"" + started + "\"");
+
+    assertEquals(200, post("/alerts/alertmanager", TOKEN, body).statusCode());
+
+    JsonObject critical = slack.fake.messages(ALERTS).stream().filter(m -> text(m).contains("BlackBox Probe Failure"))
+        .findFirst().orElseThrow();
+    String shown = text(critical);
+    assertTrue(shown.contains("`v1.5.0` shipped 1h 14m after this started firing"), shown);
+    assertTrue(shown.contains("Fired once · first <!date^" + started.getEpochSecond() + "^"), shown);
+    assertFalse(shown.contains(AlertActions.ROLLBACK), "v1.5.0 came after the problem: " + shown);
+  }
+
+  @Test
+  void aGenericStartsAtBeforeTheReleaseKeepsTheRollbackAndCountsFromTheStart() throws Exception {
+    preflightRelease("v1.5.0", 12);
+    Instant started = Instant.now().minus(Duration.ofMinutes(2)).minusSeconds(30);
+    String body = new JsonObject(AlertSamples.read("generic-firing.json")).put("startsAt", started.toString()).encode();
+
+    assertEquals(200, post("/alerts/generic", TOKEN, body).statusCode());
+
+    String shown = text(single());
+    assertTrue(shown.contains("`v1.5.0` shipped 9m before this fired"), shown);
+    assertEquals("Rollback", rollbackButton(single()).getJsonObject("text").getString("text"));
+  }
+
+  @Test
+  void aStartsAtInTheFutureOrOverADayOldIsNotBelieved() throws Exception {
+    preflightRelease("v1.5.0", 12);
+    JsonObject alert = new JsonObject(AlertSamples.read("generic-firing.json"));
+    post("/alerts/generic", TOKEN, alert.copy().put("key", "future")
+        .put("startsAt", Instant.now().plus(Duration.ofHours(3)).toString()).encode());
+    post("/alerts/generic", TOKEN, alert.copy().put("key", "ancient")
+        .put("startsAt", Instant.now().minus(Duration.ofDays(2)).toString()).encode());
+
+    List<JsonObject> posted = slack.fake.messages(ALERTS);
+    assertEquals(2, posted.size());
+    for (JsonObject message : posted) {
+      assertTrue(text(message).contains("`v1.5.0` shipped 12m before this fired"), "counted from its arrival: "
+          + text(message));
+      assertEquals("Rollback", rollbackButton(message).getJsonObject("text").getString("text"));
+    }
+  }
+
   // The Rollback button
 
   @Test
@@ -407,6 +595,21 @@ class AlertsEndpointTest {
   }
 
   // Helpers
+
+  /** A deploy a Preflight run made {@code minutesAgo}, the newest release of api in prod. */
+  private void preflightRelease(String version, int minutesAgo) throws Exception {
+    String runId = java.util.UUID.randomUUID().toString();
+    await(pool.query("insert into runs (id, kind, checklist_id, started_by, started_at, status, service, environment) "
+        + "values ('" + runId + "', 'deploy', 'gate', 'U0DEPLOYER', now() - interval '" + (minutesAgo + 3)
+        + " minutes', 'SUCCEEDED', 'api', 'prod')").execute());
+    await(pool.query("insert into releases (service, environment, version, run_id, released_by, released_at, kind) "
+        + "values ('api', 'prod', '" + version + "', '" + runId + "', 'U0DEPLOYER', now() - interval '" + minutesAgo
+        + " minutes', 'deploy')").execute());
+  }
+
+  private long storedAlerts() throws Exception {
+    return await(pool.query("select count(*) from alerts").execute()).iterator().next().getLong(0);
+  }
 
   private JsonObject single() {
     List<JsonObject> posted = slack.fake.messages(ALERTS);

@@ -1,6 +1,7 @@
 package dev.preflight.checklists.config;
 
 import dev.preflight.checklists.alert.AlertRoute;
+import dev.preflight.checklists.checklist.Checklist;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -126,12 +127,21 @@ final class AlertsReader {
     return true;
   }
 
-  /** A route without a channel posts into the environment's; one of the two must say where. */
+  /**
+   * A route without a channel posts where the environment's alerts go: its alertChannel, its
+   * channel, or its checklist's channel, which is only known once the checklists are read.
+   */
   private void checkSomewhereToPost(Mapping route, String service, String environment) {
     services.get(service).environment(environment)
         .filter(env -> env.alertChannelOrDefault() == null)
-        .ifPresent(env -> route.error(
-            "nowhere to post: the route has no channel, and `" + environment + "` of `" + service + "` has no alertChannel or channel",
-            "write channel: alerts"));
+        .ifPresent(env -> references.afterChecklists(checklists -> {
+          Checklist checklist = checklists.get(env.checklist());
+          // An unknown or unreadable checklist is reported where the environment names it.
+          if (checklist != null && checklist.channel() == null) {
+            route.error("nowhere to post: the route has no channel, and `" + environment + "` of `" + service
+                + "` has no alertChannel or channel, nor has its checklist `" + checklist.id() + "`",
+                "write channel: alerts");
+          }
+        }));
   }
 }

@@ -91,6 +91,7 @@ public final class ConfigLoader {
       read.flatMap(ChecklistReader.Read::checklist).ifPresent(c -> checklists.putIfAbsent(c.id(), c));
     }
     references.check(config.roles().keySet(), config.channels().keySet(), ids.keySet(), everyIdRead);
+    references.checkWithChecklists(checklists);
 
     List<ConfigError> errors = files.stream().flatMap(problems -> problems.errors().stream()).toList();
     if (!errors.isEmpty()) {

@@ -57,6 +57,16 @@ public record PreflightConfig(
     return Optional.ofNullable(checklists.get(id));
   }
 
+  /**
+   * The channel name alerts about {@code environment} go to when their route names none: its
+   * {@code alertChannel}, else its {@code channel}, else its checklist's channel, the same
+   * channel its runs are posted in.
+   */
+  public Optional<String> alertChannel(Service.Environment environment) {
+    return Optional.ofNullable(environment.alertChannelOrDefault())
+        .or(() -> Optional.ofNullable(environment.checklist()).flatMap(this::checklist).map(Checklist::channel));
+  }
+
   /** The Slack channel id for a configured channel name, if there is one. */
   public Optional<String> channelId(String channelName) {
     return Optional.ofNullable(channelName).map(channels::get);

@@ -1,8 +1,11 @@
 package dev.preflight.checklists.config;
 
+import dev.preflight.checklists.checklist.Checklist;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Names one file uses and another defines (roles, channels, checklist ids). They are
@@ -14,6 +17,7 @@ final class References {
   private final List<Use> roles = new ArrayList<>();
   private final List<Use> channels = new ArrayList<>();
   private final List<Use> checklists = new ArrayList<>();
+  private final List<Consumer<Map<String, Checklist>>> needingChecklists = new ArrayList<>();
 
   /** Notes a use of a role; answers the name, to be kept where it was read. */
   String role(Value at, String name) {
@@ -29,6 +33,19 @@ final class References {
   String checklist(Value at, String id) {
     checklists.add(new Use(at, id));
     return id;
+  }
+
+  /**
+   * A check that needs what the checklists say (their channel, say), run by
+   * {@link #checkWithChecklists} once every checklist file is read.
+   */
+  void afterChecklists(Consumer<Map<String, Checklist>> check) {
+    needingChecklists.add(check);
+  }
+
+  /** @param checklists every checklist that could be read, by id */
+  void checkWithChecklists(Map<String, Checklist> checklists) {
+    needingChecklists.forEach(check -> check.accept(checklists));
   }
 
   /**

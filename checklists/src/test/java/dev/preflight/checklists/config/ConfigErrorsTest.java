@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -687,7 +688,7 @@ class ConfigErrorsTest {
               routes:
                 - { service: api, environment: production }
             """, CHECKLIST,
-            "preflight.yaml:14: alerts.routes[0]: nowhere to post: the route has no channel, and `production` of `api` has no alertChannel or channel (write channel: alerts)"),
+            "preflight.yaml:14: alerts.routes[0]: nowhere to post: the route has no channel, and `production` of `api` has no alertChannel or channel, nor has its checklist `api-release` (write channel: alerts)"),
         bad("unknown alertChannel", withEnvironment("""
             checklist: api-release
             alertChannel: alerts
@@ -758,6 +759,23 @@ class ConfigErrorsTest {
     assertEquals(expected, errors(dir, ConfigLoader.validate(preflight)));
     ConfigException thrown = assertThrows(ConfigException.class, () -> ConfigLoader.load(preflight));
     assertEquals(expected, errors(dir, thrown.errors()));
+  }
+
+  @Test
+  void aRouteWithoutChannelPostsWhereTheEnvironmentsChecklistDoes(@TempDir Path dir) throws IOException {
+    Path preflight = write(dir, withEnvironment("""
+        checklist: api-release
+        """) + """
+        alerts:
+          routes:
+            - { service: api, environment: production }
+        """, CHECKLIST.replace("title: API release\n", "title: API release\nchannel: deploys\n"));
+
+    assertEquals(List.of(), errors(dir, ConfigLoader.validate(preflight)));
+    PreflightConfig config = ConfigLoader.load(preflight);
+    Service.Environment production = config.services().get("api").environments().get("production");
+    assertEquals(Optional.of("deploys"), config.alertChannel(production),
+        "no alertChannel nor channel: the checklist's channel, where its runs go");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.preflight.deploy.alert;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -28,8 +29,22 @@ public record Alert(String source, String groupKey, Status status, Severity seve
     description = description == null ? "" : description;
   }
 
+  /** How far back a sender's start time is believed; an older one is more likely a stale or wrong clock. */
+  public static final Duration LONGEST_BELIEVED_START = Duration.ofDays(1);
+
   public boolean firing() {
     return status == Status.FIRING;
+  }
+
+  /**
+   * When it started firing: the sender's {@code startsAt} when it has one that is not after
+   * {@code received} and at most {@link #LONGEST_BELIEVED_START} before it, else {@code received}.
+   */
+  public Instant began(Instant received) {
+    if (startsAt == null || startsAt.isAfter(received) || startsAt.isBefore(received.minus(LONGEST_BELIEVED_START))) {
+      return received;
+    }
+    return startsAt;
   }
 
   public enum Status {

@@ -36,7 +36,11 @@ public interface AlertDeliveries {
    */
   Future<Optional<AlertRecord>> posted(String source, String groupKey, String claim, String messageTs);
 
-  /** Gives up a claim whose post failed, so the next delivery posts instead. */
+  /**
+   * Gives up a claim whose first post failed, so the next delivery posts instead. When nothing
+   * but that delivery was counted, its row is removed: the sender's retry is then the alert's
+   * first delivery again (fired once, first seen at the retry), not a repeat of one never shown.
+   */
   Future<Void> unclaim(String source, String groupKey, String claim);
 
   /**

@@ -7,6 +7,8 @@ import java.util.List;
  * An alert as stored: where its message is and its history so far.
  *
  * @param messageTs the Slack message's ts, or null while the first post is in flight
+ * @param firstSeen when it started firing: the sender's start time when {@link Alert#began} believes
+ *     it, else when Preflight first received it
  * @param count how many times it fired since it was first seen (or last reopened)
  * @param resolvedAt when the source said it was resolved, or null while it fires
  * @param description the latest delivery's description, so the message can be drawn without it

@@ -68,11 +68,11 @@ public final class AlertStore implements AlertDeliveries {
       String environment, String channel, Instant now, String claim) {
     return conn.preparedQuery("insert into alerts (source, group_key, service, environment, channel, status, severity, "
             + "summary, count, first_seen, last_seen, claim, claimed_at, description, links) "
-            + "values ($1, $2, $3, $4, $5, 'firing', $6, $7, 1, $8, $8, $9, $8, $10, $11) "
+            + "values ($1, $2, $3, $4, $5, 'firing', $6, $7, 1, $12, $8, $9, $8, $10, $11) "
             + "on conflict (source, group_key) do nothing returning *")
         .execute(Tuple.from(Arrays.asList(alert.source(), alert.groupKey(), service, environment, channel,
             alert.severity().wire(), alert.summary(), time(now), UUID.fromString(claim), alert.description(),
-            links(alert.links()))))
+            links(alert.links()), time(alert.began(now)))))
         .map(AlertStore::first);
   }
 
@@ -99,12 +99,12 @@ public final class AlertStore implements AlertDeliveries {
     if (row.status() == Alert.Status.RESOLVED) {
       // It fires again after it was resolved: a new incident, with a message of its own.
       return conn.preparedQuery("update alerts set service = $3, environment = $4, channel = $5, message_ts = null, "
-              + "status = 'firing', severity = $6, summary = $7, count = 1, first_seen = $8, last_seen = $8, "
+              + "status = 'firing', severity = $6, summary = $7, count = 1, first_seen = $12, last_seen = $8, "
               + "resolved_at = null, claim = $9, claimed_at = $8, description = $10, links = $11, "
               + ROLLBACK_CLEARED + " where source = $1 and group_key = $2 returning *")
           .execute(Tuple.from(Arrays.asList(row.source(), row.groupKey(), service, environment, channel,
               alert.severity().wire(), alert.summary(), time(now), UUID.fromString(claim), alert.description(),
-              links(alert.links()))))
+              links(alert.links()), time(alert.began(now)))))
           .map(rows -> new Recorded(first(rows).orElseThrow(), Action.POST, claim));
     }
     return conn.preparedQuery("update alerts set count = count + 1, last_seen = $3, severity = $4, summary = $5, "
@@ -136,9 +136,14 @@ public final class AlertStore implements AlertDeliveries {
 
   @Override
   public Future<Void> unclaim(String source, String groupKey, String claim) {
-    return pool.preparedQuery("update alerts set claim = null, claimed_at = null "
-            + "where source = $1 and group_key = $2 and claim = $3 and message_ts is null")
-        .execute(Tuple.of(source, groupKey, UUID.fromString(claim)))
+    Tuple key = Tuple.of(source, groupKey, UUID.fromString(claim));
+    return pool.withTransaction(conn -> conn.preparedQuery("delete from alerts "
+                + "where source = $1 and group_key = $2 and claim = $3 and message_ts is null and count = 1")
+            .execute(key)
+            .compose(deleted -> deleted.rowCount() > 0 ? Future.succeededFuture()
+                : conn.preparedQuery("update alerts set claim = null, claimed_at = null "
+                        + "where source = $1 and group_key = $2 and claim = $3 and message_ts is null")
+                    .execute(key)))
         .mapEmpty();
   }
 

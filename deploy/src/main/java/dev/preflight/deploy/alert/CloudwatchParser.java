@@ -87,8 +87,11 @@ public final class CloudwatchParser implements AlertParser {
     consoleLink(arn, name).ifPresent(links::add);
     Instant changed = Json.instant(alarm, "StateChangeTime", where);
     Instant sent = changed != null ? changed : Json.instant(envelope, "Timestamp", "");
+    // The alarm's name alone: a resolved message keeps the summary it fired with, and must not
+    // read as if the alarm were still in ALARM or INSUFFICIENT_DATA. The severity and the
+    // reason say which state it is in while it fires.
     return new Alert(SOURCE, arn != null && !arn.isBlank() ? arn : name, status, severity,
-        name + " is " + state, text, links, labels, status == Alert.Status.FIRING ? sent : null,
+        name, text, links, labels, status == Alert.Status.FIRING ? sent : null,
         status == Alert.Status.RESOLVED ? sent : null);
   }
 

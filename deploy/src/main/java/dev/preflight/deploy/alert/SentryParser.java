@@ -59,7 +59,7 @@ public final class SentryParser implements AlertParser {
     }
     Alert alert = event != null
         ? fromEvent(event, data, fires)
-        : fromIssue(issue, fires);
+        : fromIssue(issue, fires, "created".equals(action));
     return AlertBatch.of(List.of(alert));
   }
 
@@ -90,7 +90,11 @@ public final class SentryParser implements AlertParser {
         Json.instant(event, "datetime", where), null);
   }
 
-  private static Alert fromIssue(JsonObject issue, boolean fires) {
+  /**
+   * @param created whether the issue is new: only then is its {@code firstSeen} when this firing
+   *     began; an issue that comes back (unresolved) began long before its return
+   */
+  private static Alert fromIssue(JsonObject issue, boolean fires, boolean created) {
     String where = "data.issue.";
     String id = Json.requireString(issue, "id", where);
     String title = Json.requireString(issue, "title", where);
@@ -111,7 +115,7 @@ public final class SentryParser implements AlertParser {
     }
     return new Alert(SOURCE, "issue:" + id, fires ? Alert.Status.FIRING : Alert.Status.RESOLVED,
         Alert.Severity.lenient(level), title, culprit(Json.string(issue, "culprit", where), null), links, labels,
-        Json.instant(issue, "firstSeen", where), null);
+        created ? Json.instant(issue, "firstSeen", where) : null, null);
   }
 
   /**

@@ -45,6 +45,7 @@ class AlertParsersTest {
     assertEquals(Alert.Status.FIRING, alarm.status());
     assertEquals(Alert.Severity.CRITICAL, alarm.severity());
     assertEquals("api-prod-5xx", alarm.labels().get("alarmName"));
+    assertEquals("api-prod-5xx", alarm.summary(), "no state in it: a resolved message keeps the summary it fired with");
     assertEquals("arn:aws:cloudwatch:eu-west-1:123456789012:alarm:api-prod-5xx", alarm.groupKey());
     assertTrue(alarm.description().contains("Threshold Crossed"), alarm.description());
     assertEquals(Instant.parse("2023-02-06T13:10:05.123Z"), alarm.startsAt());
@@ -79,6 +80,32 @@ class AlertParsersTest {
     assertEquals(Alert.Status.RESOLVED, resolved.status());
     assertEquals("front-end", resolved.labels().get("project"));
     assertEquals("1", resolved.labels().get("project_id"));
+  }
+
+  @Test
+  void aNewSentryIssueStartedAtItsFirstSeenAndAReturningOneAtItsReturn() {
+    String resolved = AlertSamples.read("sentry-issue-resolved.json");
+    Alert created = parsers.parse("sentry", resolved.replace("\"action\": \"resolved\"", "\"action\": \"created\""))
+        .alerts().get(0);
+    assertEquals(Instant.parse("2019-08-19T21:06:17.905753Z"), created.startsAt());
+    Alert back = parsers.parse("sentry", resolved.replace("\"action\": \"resolved\"", "\"action\": \"unresolved\""))
+        .alerts().get(0);
+    assertTrue(back.firing());
+    assertNull(back.startsAt(), "its firstSeen is when the issue first appeared, long before it came back");
+  }
+
+  @ParameterizedTest(name = "startsAt {0} received at 12:00 began {1}")
+  @CsvSource({
+      "2026-12-06T11:00:00Z, 2026-12-06T11:00:00Z",
+      "2026-12-06T12:00:00Z, 2026-12-06T12:00:00Z",
+      "2026-12-05T12:00:00Z, 2026-12-05T12:00:00Z",
+      "2026-12-05T11:59:59Z, 2026-12-06T12:00:00Z",
+      "2026-12-06T12:00:01Z, 2026-12-06T12:00:00Z",
+      ", 2026-12-06T12:00:00Z"})
+  void anAlertBeganWhenItsSenderSaysUnlessThatIsInTheFutureOrOverADayBack(String startsAt, String began) {
+    Alert alert = new Alert("generic", "k", Alert.Status.FIRING, Alert.Severity.CRITICAL, "s", "", List.of(), Map.of(),
+        startsAt == null ? null : Instant.parse(startsAt), null);
+    assertEquals(Instant.parse(began), alert.began(Instant.parse("2026-12-06T12:00:00Z")));
   }
 
   @Test

@@ -28,8 +28,9 @@ import java.util.Optional;
 
 /**
  * An alert as its channel sees it: how bad, what, where to look, what was shipped there last
- * and how long before the alert first fired, and, for a critical alert whose current release
- * is a deploy Preflight made (so there is a release before it to return to), a Rollback button
+ * and how long before the alert started firing, and, for a critical alert whose current release
+ * is a deploy Preflight made before the alert started (so there is a release before it to
+ * return to, and it may be the cause), a Rollback button
  * (plain; the red is kept for its confirm).
  * Once someone starts a rollback from it the button gives way to who started it, back to which
  * version, a link to the run, and then how it ended. Repeats edit the same message (the count
@@ -73,7 +74,7 @@ public final class AlertMessage {
       blocks.add(section(s -> s.blockId(AlertActions.ACTIONS_BLOCK)
           .text(markdownText(rollback(stored.rollback())))));
     } else if (!resolved && rollbackOffered && stored.severity() == Alert.Severity.CRITICAL
-        && current.filter(AlertMessage::rollsBack).isPresent()) {
+        && current.filter(AlertMessage::rollsBack).filter(r -> suspect(r, stored.firstSeen())).isPresent()) {
       Optional<Release> before = releases.stream().skip(1).findFirst();
       blocks.add(actions(a -> a.blockId(AlertActions.ACTIONS_BLOCK).elements(List.of(rollbackButton(stored,
           current.get(), before)))));
@@ -100,6 +101,14 @@ public final class AlertMessage {
    */
   static boolean rollsBack(Release current) {
     return current.runId() != null && Release.DEPLOY.equals(current.kind());
+  }
+
+  /**
+   * Whether the release could have caused the alert: it went out before the alert started
+   * firing. One shipped after the start is not what a rollback should undo.
+   */
+  static boolean suspect(Release release, Instant began) {
+    return release.at() == null || began == null || !release.at().isAfter(began);
   }
 
   static String rollback(AlertRollback rollback) {
@@ -146,8 +155,8 @@ public final class AlertMessage {
     return Optional.of(context(c -> c.elements(List.<ContextBlockElement>of(markdownText(String.join(" · ", shown))))));
   }
 
-  /** The current release, and how long before (or after) the alert first fired it went out. */
-  static String release(Optional<Release> lastRelease, Instant firstFired) {
+  /** The current release, and how long before (or after) the alert started firing it went out. */
+  static String release(Optional<Release> lastRelease, Instant began) {
     if (lastRelease.isEmpty()) {
       return "*Last release:* none on record from Preflight";
     }
@@ -155,13 +164,13 @@ public final class AlertMessage {
     String version = r.version() == null ? "an earlier revision" : "`" + Mrkdwn.inline(r.version(), 100) + "`";
     String how = Release.ROLLBACK.equals(r.kind()) ? "rolled back to " + version : version;
     String line = "*Last release:* " + how + " by " + Mrkdwn.user(r.by()) + ", " + Mrkdwn.date(r.at());
-    if (firstFired == null || r.at() == null) {
+    if (began == null || r.at() == null) {
       return line;
     }
-    Duration gap = Duration.between(r.at(), firstFired);
+    Duration gap = Duration.between(r.at(), began);
     String verb = Release.ROLLBACK.equals(r.kind()) ? "restored " : "shipped ";
     return line + "\n" + (r.version() == null ? "It" : version) + " " + verb + (gap.isNegative()
-        ? roughly(gap.negated()) + " after this first fired"
+        ? roughly(gap.negated()) + " after this started firing"
         : roughly(gap) + " before this fired");
   }
 

@@ -18,6 +18,7 @@ import dev.preflight.deploy.alert.AlertDeliveries;
 import dev.preflight.deploy.api.ReleaseHistory;
 import dev.preflight.handlers.render.MessageContent;
 import dev.preflight.handlers.slack.SlackApi;
+import dev.preflight.handlers.slack.SlackCallException;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +91,10 @@ public final class AlertPoster {
         });
   }
 
-  /** Delivers each alert of one webhook call; fails when Slack or the database could not be reached. */
+  /**
+   * Delivers each alert of one webhook call; fails when Slack or the database could not be
+   * reached. An alert whose channel Slack refuses is {@link Delivery.Outcome#REFUSED}, not a failure.
+   */
   public Future<List<Delivery>> deliver(List<Alert> alerts) {
     List<Future<Delivery>> each = alerts.stream().map(this::deliver).toList();
     return Future.all(each).map(all -> each.stream().map(Future::result).toList());
@@ -104,10 +108,12 @@ public final class AlertPoster {
     Service service = config.services().get(route.get().service());
     Service.Environment env = service == null ? null : service.environments().get(route.get().environment());
     if (env == null) {
-      return Future.succeededFuture(unrouted(alert, "the route names " + route.get().service() + "/"
+      // A generic alert routes itself by the service and environment it names.
+      String who = config.alertRoutes().contains(route.get()) ? "the route names " : "the alert names ";
+      return Future.succeededFuture(unrouted(alert, who + route.get().service() + "/"
           + route.get().environment() + ", which is not in the config"));
     }
-    String channelName = route.get().channel() != null ? route.get().channel() : env.alertChannelOrDefault();
+    String channelName = route.get().channel() != null ? route.get().channel() : config.alertChannel(env).orElse(null);
     Optional<String> channel = config.channelId(channelName);
     if (channel.isEmpty()) {
       return Future.succeededFuture(unrouted(alert, "no channel is configured for alerts of " + service.name() + "/"
@@ -120,7 +126,28 @@ public final class AlertPoster {
           case PENDING -> Future.succeededFuture(Delivery.Outcome.PENDING);
           case NONE -> Future.succeededFuture(Delivery.Outcome.IGNORED);
         })
-        .map(outcome -> new Delivery(alert.groupKey(), outcome, channel.get(), null));
+        .map(outcome -> new Delivery(alert.groupKey(), outcome, channel.get(), null))
+        .recover(e -> refused(alert, service.name() + "/" + env.name(), channelName, channel.get(), e));
+  }
+
+  /**
+   * A channel Slack will not take the alert in, whatever the sender does, is the sender's answer
+   * with the reason; any other failure stays a failure, which the sender retries.
+   */
+  private static Future<Delivery> refused(Alert alert, String where, String channelName, String channel,
+      Throwable e) {
+    if (!(e instanceof SlackCallException call) || !call.channelRefused()) {
+      return Future.failedFuture(e);
+    }
+    LOG.warn("Slack refused channel {} ({}) for alert {} from {} about {}: {}", channelName, channel,
+        alert.groupKey(), alert.source(), where, call.error());
+    String fix = switch (call.error()) {
+      case "not_in_channel" -> "invite the bot to it";
+      case "is_archived", "channel_is_archived" -> "unarchive it or point the alerts at another channel";
+      default -> "fix its id under channels, or the route's channel";
+    };
+    return Future.succeededFuture(new Delivery(alert.groupKey(), Delivery.Outcome.REFUSED, channel,
+        "Slack refused channel " + channelName + " (" + channel + "): " + call.error() + "; " + fix));
   }
 
   private Future<Delivery.Outcome> post(AlertDeliveries.Recorded recorded, Service.Environment env) {

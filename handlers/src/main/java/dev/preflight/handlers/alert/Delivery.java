@@ -4,7 +4,7 @@ package dev.preflight.handlers.alert;
  * What became of one alert of a webhook delivery, for the webhook's answer.
  *
  * @param channel the Slack channel id it went to, or null when it went nowhere
- * @param detail why it went nowhere, or null
+ * @param detail why it went nowhere or was refused, or null
  */
 public record Delivery(String key, Outcome outcome, String channel, String detail) {
 
@@ -18,7 +18,9 @@ public record Delivery(String key, Outcome outcome, String channel, String detai
     /** Nothing to show: a resolution of an alert that was never posted, or already resolved. */
     IGNORED,
     /** No route (or no channel) for it; nothing was posted. */
-    UNROUTED;
+    UNROUTED,
+    /** Slack refused its channel for good (unknown, archived, the bot not in it); nothing was posted. */
+    REFUSED;
 
     public String wire() {
       return name().toLowerCase();

@@ -21,6 +21,11 @@ public final class SlackCallException extends RuntimeException {
   private static final Set<String> SLACK_TROUBLE = Set.of("internal_error", "fatal_error", "service_unavailable",
       "request_timeout", "ratelimited", "rate_limited");
 
+  // The channel itself will not take the message, until someone changes the channel or the config.
+  private static final Set<String> CHANNEL_REFUSED = Set.of("channel_not_found", "not_in_channel", "is_archived",
+      "channel_is_archived", "invalid_channel", "restricted_action", "restricted_action_read_only_channel",
+      "restricted_action_thread_only_channel", "restricted_action_non_threadable_channel", "team_access_not_granted");
+
   private final String method;
   private final String error;
   private final long retryAfterSeconds;
@@ -56,6 +61,11 @@ public final class SlackCallException extends RuntimeException {
   /** Whether the same call may succeed later. */
   public boolean retryable() {
     return UNREACHABLE.equals(error) || error.startsWith("http_5") || SLACK_TROUBLE.contains(error);
+  }
+
+  /** Whether Slack refused the channel for good: unknown, archived, the bot not in it, posting restricted. */
+  public boolean channelRefused() {
+    return CHANNEL_REFUSED.contains(error);
   }
 
   boolean rateLimited() {

@@ -73,7 +73,20 @@ class AlertMessageTest {
         Release.ROLLBACK);
     JsonObject afterRollback = render(alert(Alert.Severity.CRITICAL, "sentry", null), List.of(restored));
     assertTrue(buttons(afterRollback).isEmpty(), text(afterRollback));
-    assertTrue(text(afterRollback).contains("`v1.0.0` restored 5m after this first fired"), text(afterRollback));
+    assertTrue(text(afterRollback).contains("`v1.0.0` restored 5m after this started firing"), text(afterRollback));
+  }
+
+  @Test
+  void aReleaseShippedAfterTheAlertStartedIsNoSuspect() {
+    Release later = new Release("api", "prod", "v1.2.0", null, RUN, "U0SHIPPER",
+        FIRED.plus(Duration.ofMinutes(74)).plusSeconds(8), Release.DEPLOY);
+    JsonObject message = render(alert(Alert.Severity.CRITICAL, "alertmanager", null), List.of(later, RELEASES.get(1)));
+    assertTrue(text(message).contains("`v1.2.0` shipped 1h 14m after this started firing"), text(message));
+    assertTrue(buttons(message).isEmpty(), "a release after the start is not offered as its cause: " + text(message));
+
+    Release atTheStart = new Release("api", "prod", "v1.2.0", null, RUN, "U0SHIPPER", FIRED, Release.DEPLOY);
+    JsonObject same = render(alert(Alert.Severity.CRITICAL, "alertmanager", null), List.of(atTheStart, RELEASES.get(1)));
+    assertEquals("Rollback", button(same).getAsJsonObject("text").get("text").getAsString());
   }
 
   @Test

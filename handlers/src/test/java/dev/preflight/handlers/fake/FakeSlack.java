@@ -58,6 +58,7 @@ public final class FakeSlack {
   private final List<Waiter> waiters = new ArrayList<>();
   private final Map<String, Integer> rateLimited = new HashMap<>();
   private final Map<String, List<String>> failures = new HashMap<>();
+  private final Map<String, String> refusedChannels = new HashMap<>();
   private final Map<String, List<String>> userGroups = new HashMap<>();
   // response_url ids that Slack no longer takes (expired after 30 minutes), and how often each was used.
   private final Set<String> expiredResponseUrls = new java.util.HashSet<>();
@@ -316,6 +317,21 @@ public final class FakeSlack {
     return this;
   }
 
+  /**
+   * Makes Slack refuse every post and edit in {@code channel} with {@code error}
+   * ({@code channel_not_found}, {@code not_in_channel}, {@code is_archived}, …), as it does for a
+   * channel that does not exist, the bot is not in, or that was archived; until {@link #acceptChannel}.
+   */
+  public synchronized FakeSlack refuseChannel(String channel, String error) {
+    refusedChannels.put(channel, error);
+    return this;
+  }
+
+  public synchronized FakeSlack acceptChannel(String channel) {
+    refusedChannels.remove(channel);
+    return this;
+  }
+
   /** Sets who {@code usergroups.users.list} says is in {@code groupId}; unknown groups get {@code no_such_subteam}. */
   public synchronized FakeSlack userGroup(String groupId, List<String> userIds) {
     userGroups.put(groupId, List.copyOf(userIds));
@@ -561,8 +577,10 @@ public final class FakeSlack {
       case "conversations.open" -> params.getString("users") == null || params.getString("users").isBlank()
           ? error("users_list_not_supplied")
           : ok().put("channel", new JsonObject().put("id", dmChannel(params.getString("users").split(",")[0])));
-      case "chat.postMessage" -> postMessage(params);
-      case "chat.update" -> update(params);
+      case "chat.postMessage" -> refusedChannels.containsKey(params.getString("channel"))
+          ? error(refusedChannels.get(params.getString("channel"))) : postMessage(params);
+      case "chat.update" -> refusedChannels.containsKey(params.getString("channel"))
+          ? error(refusedChannels.get(params.getString("channel"))) : update(params);
       case "conversations.history" -> history(params);
       case "chat.postEphemeral" -> params.getString("channel") == null
           ? error("channel_not_found")
