@@ -192,7 +192,7 @@ class PendingWritesTest {
   void aWaitForABusyPoolRunsOutAndSaysItTimedOut(Vertx vertx, VertxTestContext test) {
     TestDatabase database = TestDatabase.create();
     Pool pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(1).setConnectionTimeout(1500).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+        .with(new PoolOptions().setMaxSize(1).setConnectionTimeout(4000).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
         .connectingTo(database.connectOptions())
         .using(vertx)
         .build();
