@@ -41,6 +41,7 @@ final class BotInProcess implements AutoCloseable {
   final Pool db;
   private final boolean ownsVertx;
   private PreflightVerticle bot;
+  private String deployment;
 
   private BotInProcess(Vertx vertx, boolean ownsVertx) throws Exception {
     this.vertx = vertx;
@@ -80,8 +81,17 @@ final class BotInProcess implements AutoCloseable {
     env.put("SLACK_API_URL", fake.url());
     bot = new PreflightVerticle(BotSettings.fromEnvironment(env), ConfigLoader.load(config),
         database.connectOptions(), Variables.of(variables));
-    await(vertx.deployVerticle(bot));
+    deployment = await(vertx.deployVerticle(bot));
     return this;
+  }
+
+  /**
+   * Stops the bot as a shutdown does and starts another on the same database and fake Slack, on
+   * {@code config}: a restart after the config changed.
+   */
+  BotInProcess restart(Path config, Map<String, String> settings, Map<String, String> variables) throws Exception {
+    await(vertx.undeploy(deployment));
+    return start(config, settings, variables);
   }
 
   /** The port the bot listens on. */

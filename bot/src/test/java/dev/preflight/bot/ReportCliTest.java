@@ -92,6 +92,37 @@ class ReportCliTest {
   }
 
   @Test
+  void aRunWhoseChecklistLeftTheConfigIsReportedFromWhatIsStored() throws Exception {
+    TrackedRun run = get(runs.start("release-review", "C0OPS0001", SRE));
+    get(runs.tick(run.id(), "notes", SRE));
+    get(runs.waive(run.id(), "docs", "no user-facing change", Set.of("sre"), SRE));
+    // The checklist is taken out of the config; another one keeps the config valid.
+    Files.delete(dir.resolve("checklists/release-review.yaml"));
+    Files.writeString(dir.resolve("checklists/other.yaml"), RemovedChecklistInSlackTest.OTHER_CHECKLIST);
+
+    int code = report(run.id());
+
+    String printed = text(out);
+    assertEquals(0, code, text(err));
+    List<String> lines = printed.lines().toList();
+    assertEquals("# Checklist report: release-review", lines.get(0), printed);
+    for (String line : List.of(
+        "| Run | `" + run.id() + "` |",
+        "| Checklist | `release-review`, no longer in the config: items are named by their ids, and their titles, "
+            + "blocker marks and the sign-off rule are not known |",
+        "| Status | **READY** |",
+        "2 of 2 items passed or waived.",
+        "  - Reason: no user-facing change")) {
+      assertTrue(lines.contains(line), "missing line: " + line + "\n---\n" + printed);
+    }
+    assertTrue(lines.stream().anyMatch(line -> line.startsWith("- **PASSED** `notes` — moved by @U0SRE0001 at ")),
+        printed);
+    assertTrue(lines.stream().anyMatch(line -> line.startsWith("- **WAIVED** `docs` — waived by @U0SRE0001 at ")),
+        printed);
+    assertTrue(printed.contains("| `item.ticked` |"), "the audit trail is there too: " + printed);
+  }
+
+  @Test
   void anUnknownRunIdExitsWithOneAndSaysSo() {
     assertEquals(1, report("5a6b7c8d-0000-4000-8000-00000000dead"));
     assertTrue(text(err).contains("There is no run `5a6b7c8d-0000-4000-8000-00000000dead`"), text(err));

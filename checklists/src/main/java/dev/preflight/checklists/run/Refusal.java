@@ -75,6 +75,7 @@ public record Refusal(
     NO_SUCH_SERVICE("there is no such service"),
     NO_SUCH_ENVIRONMENT("the service has no such environment"),
     NO_SUCH_CHECKLIST("there is no such checklist"),
+    CHECKLIST_GONE("the run's checklist is no longer in the config, so the run cannot change"),
     NO_DEPLOY_TARGET("the environment has no deploy target"),
     NO_CHANNEL("no channel is configured for the environment"),
     ACTIVE_RUN("the service and environment already have an active run"),
@@ -207,6 +208,11 @@ public record Refusal(
 
   public static Refusal noSuchChecklist(String checklistId) {
     return of(Code.NO_SUCH_CHECKLIST).withDetail(checklistId);
+  }
+
+  /** A run whose checklist was removed from the config since it started; {@code detail} is that checklist's id. */
+  public static Refusal checklistGone(String checklistId) {
+    return of(Code.CHECKLIST_GONE).withDetail(checklistId);
   }
 
   /** @param checklistId the checklist the environment runs on its own */

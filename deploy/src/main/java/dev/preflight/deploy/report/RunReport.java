@@ -37,6 +37,10 @@ import java.util.Optional;
  */
 public final class RunReport {
 
+  /** Said of a run whose checklist left the config: the report is made from the stored rows alone. */
+  public static final String CHECKLIST_GONE = "no longer in the config: items are named by their ids, "
+      + "and their titles, blocker marks and the sign-off rule are not known";
+
   private RunReport() {}
 
   /** The report's file name in Slack, e.g. {@code preflight-api-v2-prod-1a2b3c4d.md}. */
@@ -62,7 +66,7 @@ public final class RunReport {
     summary(out, tracked, audit);
     timings(out, tracked, audit);
     signOffs(out, tracked.run());
-    checklist(out, tracked.run());
+    checklist(out, tracked.run(), tracked.checklistGone());
     waivers(out, tracked.run());
     tracked.deploy().ifPresent(d -> {
       deploy(out, d);
@@ -85,7 +89,9 @@ public final class RunReport {
       row(out, "Version", text(d.version()));
       row(out, "Environment", text(d.environment()));
     });
-    row(out, "Checklist", text(run.checklist().title()) + " (" + code(run.checklist().id()) + ")");
+    row(out, "Checklist", tracked.checklistGone()
+        ? code(run.checklist().id()) + ", " + CHECKLIST_GONE
+        : text(run.checklist().title()) + " (" + code(run.checklist().id()) + ")");
     row(out, "Status", "**" + run.status().name() + "**");
     row(out, "Started by", who(run.startedBy()) + " at " + time(run.startedAt()));
     tracked.deploy().filter(Deployment::launched)
@@ -138,16 +144,38 @@ public final class RunReport {
     out.append('\n');
   }
 
-  private static void checklist(StringBuilder out, ChecklistRun run) {
+  /** @param gone the checklist left the config: items are known by id and state only, not by kind */
+  private static void checklist(StringBuilder out, ChecklistRun run, boolean gone) {
     out.append("## Checklist\n\n");
     out.append(run.gates().done()).append(" of ").append(run.checklist().itemCount())
         .append(" items passed or waived.\n\n");
     for (Section section : run.checklist().sections()) {
       out.append("### ").append(text(section.title())).append("\n\n");
       for (Item item : section.items()) {
-        item(out, item, run.items().getOrDefault(item.id(), ItemProgress.pending()));
+        ItemProgress progress = run.items().getOrDefault(item.id(), ItemProgress.pending());
+        if (gone) {
+          storedItem(out, item.id(), progress);
+        } else {
+          item(out, item, progress);
+        }
       }
       out.append('\n');
+    }
+  }
+
+  /** An item of a checklist no longer in the config: its id, state, who moved it when, and what it saw. */
+  private static void storedItem(StringBuilder out, String itemId, ItemProgress progress) {
+    out.append("- **").append(progress.state().name()).append("** ").append(code(itemId));
+    if (progress.at() != null && progress.state() != ItemState.PENDING) {
+      out.append(" — ").append(progress.state() == ItemState.WAIVED ? "waived" : "moved").append(" by ")
+          .append(who(progress.actor())).append(" at ").append(time(progress.at()));
+    }
+    out.append('\n');
+    if (progress.state() == ItemState.WAIVED && progress.note() != null) {
+      out.append("  - Reason: ").append(text(progress.note())).append('\n');
+    }
+    if (progress.evidence() != null) {
+      evidence(out, progress.evidence(), "  ");
     }
   }
 

@@ -197,7 +197,14 @@ public final class ChecklistRuns {
       List<Future<TrackedRun>> resumed = ids.stream().map(id -> find(id)
           .onSuccess(tracked -> {
             announce(tracked);
-            automated.launchRunning(tracked);
+            if (tracked.checklistGone()) {
+              // Said once per run and start; clicks on it are refused without a log line each.
+              String checklistId = tracked.run().checklist().id();
+              RunMdc.run(id, tracked.deployment(),
+                  () -> LOG.warn("Run {} cannot change: its checklist {} is no longer in the config", id, checklistId));
+            } else {
+              automated.launchRunning(tracked);
+            }
           })
           .onFailure(RunMdc.around(id, null, e -> LOG.error("Could not resume run {}: {}", id, e.getMessage()))))
           .toList();

@@ -40,7 +40,7 @@ final class ItemChanges {
       Function<ChecklistRun, ChecklistRun> change, UUID changeId) {
     boolean[] changed = {false};
     return repository.pool()
-        .withTransaction(conn -> repository.lock(conn, runId).compose(tracked -> repository.applied(conn, changeId)
+        .withTransaction(conn -> repository.lockChecklist(conn, runId).compose(tracked -> repository.applied(conn, changeId)
             .compose(applied -> {
               if (applied) {
                 // Written by an attempt whose answer was lost; announce it now, since that attempt could not.

@@ -3,6 +3,7 @@ package dev.preflight.deploy.run;
 import dev.preflight.checklists.run.Refusal;
 import dev.preflight.checklists.run.RunEvent;
 import dev.preflight.checklists.run.RunRuleException;
+import dev.preflight.checklists.run.RunStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -49,7 +50,10 @@ public final class RunChanges {
           } catch (RuntimeException e) {
             return Future.failedFuture(e);
           }
-          return changed.compose(after -> repository.saveChanges(conn, before.run(), after.run())
+          return changed.compose(after -> unjudged(before, after)
+                  ? Future.failedFuture(new ChecklistGoneException(runId, before.run().checklist().id()))
+                  : Future.succeededFuture(after))
+              .compose(after -> repository.saveChanges(conn, before.run(), after.run())
               .compose(v -> statusHooks(conn, before, after))
               .compose(v -> after.deployment() == null || after.deployment().equals(before.deployment())
                   ? Future.succeededFuture()
@@ -60,6 +64,16 @@ public final class RunChanges {
         }))
         .recover(RunChanges::explainConflict)
         .onSuccess(runs::announce);
+  }
+
+  /**
+   * A change the run's checklist would have to judge when that checklist has left the config: any
+   * change to a run still gathering ticks and sign-offs (a launch above all) but its cancel. Once
+   * launched, a run's lifecycle no longer looks at its checklist, so it carries on.
+   */
+  private static boolean unjudged(TrackedRun before, TrackedRun after) {
+    return before.checklistGone() && before.run().status().open()
+        && after.run().status() != RunStatus.CANCELLED;
   }
 
   /** Tells the run's listeners about it again, as it is stored now. */

@@ -1,6 +1,9 @@
 package dev.preflight.deploy.run;
 
 import dev.preflight.checklists.checklist.Checklist;
+import dev.preflight.checklists.checklist.Item;
+import dev.preflight.checklists.checklist.Section;
+import dev.preflight.checklists.checklist.SignOffRule;
 import dev.preflight.checklists.run.ChecklistRun;
 import dev.preflight.checklists.run.ItemProgress;
 import dev.preflight.checklists.run.ItemState;
@@ -30,6 +33,9 @@ public final class RunRepository {
 
   private static final String RUN_COLUMNS =
       "id, checklist_id, started_by, started_at, status, channel_id, message_ts";
+
+  /** The one section of a stand-in checklist: the item ids as stored, without the config's sections. */
+  public static final String STAND_IN_SECTION = "Items as stored";
 
   private final Pool pool;
   private final Function<String, Optional<Checklist>> checklists;
@@ -76,10 +82,27 @@ public final class RunRepository {
         .executeBatch(batch);
   }
 
-  /** Loads a run and holds its row lock until the transaction ends, so changes to it queue up. */
+  /**
+   * Loads a run and holds its row lock until the transaction ends, so changes to it queue up. A
+   * run whose checklist left the config is loaded as a stand-in ({@link TrackedRun#checklistGone}).
+   */
   public Future<TrackedRun> lock(SqlConnection conn, String runId) {
     return load(conn, runId, " for update")
         .map(found -> found.orElseThrow(() -> new NoSuchRunException(runId)));
+  }
+
+  /**
+   * As {@link #lock}, for a change to the run's checklist (an item, a sign-off): a run whose
+   * checklist left the config fails with {@link ChecklistGoneException}, since the rules that
+   * would judge the change are gone.
+   */
+  public Future<TrackedRun> lockChecklist(SqlConnection conn, String runId) {
+    return lock(conn, runId).map(tracked -> {
+      if (tracked.checklistGone()) {
+        throw new ChecklistGoneException(tracked.id(), tracked.run().checklist().id());
+      }
+      return tracked;
+    });
   }
 
   public Future<Optional<TrackedRun>> find(String runId) {
@@ -225,9 +248,8 @@ public final class RunRepository {
 
   private TrackedRun toTrackedRun(Row runRow, RowSet<Row> itemRows, RowSet<Row> signOffRows) {
     String checklistId = runRow.getString("checklist_id");
-    Checklist checklist = checklists.apply(checklistId)
-        .orElseThrow(() -> new IllegalStateException(
-            "run " + runRow.getUUID("id") + " uses checklist " + checklistId + ", which is no longer in the config"));
+    Optional<Checklist> configured = checklists.apply(checklistId);
+    Checklist checklist = configured.orElseGet(() -> standIn(checklistId, itemRows));
     Map<String, ItemProgress> items = new LinkedHashMap<>();
     checklist.items().forEach(item -> items.put(item.id(), ItemProgress.pending()));
     for (Row row : itemRows) {
@@ -255,7 +277,23 @@ public final class RunRepository {
         RunStatus.valueOf(runRow.getString("status")),
         items,
         signOffs);
-    return new TrackedRun(run, runRow.getString("channel_id"), runRow.getString("message_ts"));
+    return new TrackedRun(run, runRow.getString("channel_id"), runRow.getString("message_ts"), null,
+        configured.isEmpty());
+  }
+
+  /**
+   * What is left of a checklist that is no longer in the config: its id, and its items as the run
+   * stored them, in their order, each titled by its id (the titles, checks, blocker marks and
+   * sign-off rule were only ever in the config).
+   */
+  private static Checklist standIn(String checklistId, RowSet<Row> itemRows) {
+    List<Item> items = new ArrayList<>();
+    for (Row row : itemRows) {
+      String itemId = row.getString("item_id");
+      items.add(new Item(itemId, itemId, false, null));
+    }
+    return new Checklist(checklistId, checklistId, null, null, List.of(new Section(STAND_IN_SECTION, items)),
+        SignOffRule.NONE, List.of());
   }
 
   private static OffsetDateTime time(Instant instant) {

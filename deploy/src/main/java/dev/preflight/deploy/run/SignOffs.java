@@ -46,7 +46,7 @@ final class SignOffs {
   private Future<SignOffOutcome> addNow(String runId, String user, Set<String> userRoles, Origin origin,
       UUID changeId) {
     return repository.pool()
-        .withTransaction(conn -> repository.lock(conn, runId).compose(tracked -> repository.applied(conn, changeId)
+        .withTransaction(conn -> repository.lockChecklist(conn, runId).compose(tracked -> repository.applied(conn, changeId)
             .compose(applied -> {
               if (applied) {
                 String role = tracked.run().signOffs().stream().filter(s -> s.user().equals(user))
@@ -74,7 +74,7 @@ final class SignOffs {
   Future<Optional<TrackedRun>> withdraw(String runId, String user, Origin origin) {
     UUID changeId = UUID.randomUUID();
     return pending.submit(runId, () -> repository.pool()
-        .withTransaction(conn -> repository.lock(conn, runId).compose(tracked -> repository.applied(conn, changeId)
+        .withTransaction(conn -> repository.lockChecklist(conn, runId).compose(tracked -> repository.applied(conn, changeId)
             .compose(applied -> {
               if (applied) {
                 return Future.succeededFuture(Optional.of(tracked));

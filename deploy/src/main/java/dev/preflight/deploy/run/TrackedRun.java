@@ -10,8 +10,16 @@ import java.util.Optional;
  * @param channelId the channel the run's message is (or will be) posted in
  * @param messageTs the message's timestamp, or null until it has been posted
  * @param deployment the deploy half of a deploy run; null for a checklist run
+ * @param checklistGone the run's checklist is no longer in the config: {@code run} holds a
+ *     stand-in built from what is stored (item ids for titles, no sign-off rule), good for showing
+ *     and reporting the run, and the repository refuses every change to it
  */
-public record TrackedRun(ChecklistRun run, String channelId, String messageTs, Deployment deployment) {
+public record TrackedRun(ChecklistRun run, String channelId, String messageTs, Deployment deployment,
+    boolean checklistGone) {
+
+  public TrackedRun(ChecklistRun run, String channelId, String messageTs, Deployment deployment) {
+    this(run, channelId, messageTs, deployment, false);
+  }
 
   public TrackedRun(ChecklistRun run, String channelId, String messageTs) {
     this(run, channelId, messageTs, null);
@@ -30,10 +38,10 @@ public record TrackedRun(ChecklistRun run, String channelId, String messageTs, D
   }
 
   public TrackedRun with(ChecklistRun changed) {
-    return new TrackedRun(changed, channelId, messageTs, deployment);
+    return new TrackedRun(changed, channelId, messageTs, deployment, checklistGone);
   }
 
   public TrackedRun with(Deployment changed) {
-    return new TrackedRun(run, channelId, messageTs, changed);
+    return new TrackedRun(run, channelId, messageTs, changed, checklistGone);
   }
 }

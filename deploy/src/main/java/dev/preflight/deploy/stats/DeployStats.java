@@ -173,7 +173,7 @@ public final class DeployStats {
         });
   }
 
-  /** A run whose checklist left the config is skipped rather than failing the whole list. */
+  /** A run that cannot be read (the database) is skipped rather than failing the whole list. */
   private Future<Optional<TrackedRun>> load(UUID id) {
     return runs.find(id.toString()).recover(e -> {
       LOG.warn("Skipping run {} while looking for sign-offs: {}", id, e.getMessage());

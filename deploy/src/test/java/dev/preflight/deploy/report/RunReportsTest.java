@@ -240,6 +240,26 @@ class RunReportsTest {
 
   // Helpers
 
+  @Test
+  void aFinishedDeployWhoseChecklistLeftTheConfigIsReportedFromWhatIsStored() throws Exception {
+    TrackedRun done = deploy("v1", true);
+    RunReports afterRestart = new RunReports(pool, id -> Optional.empty());
+
+    RunReports.Report report = get(afterRestart.report(done.id()));
+
+    assertEquals("Deploy report: api v1 to prod", report.title());
+    List<String> lines = report.markdown().lines().toList();
+    for (String line : List.of(
+        "| Checklist | `gate`, " + RunReport.CHECKLIST_GONE + " |",
+        "| Status | **SUCCEEDED** |",
+        "1 of 1 items passed or waived.",
+        "### PASSED health: Health (`health`)")) {
+      assertTrue(lines.contains(line), "missing line: " + line + "\n---\n" + report.markdown());
+    }
+    assertTrue(lines.stream().anyMatch(line -> line.startsWith("- **PASSED** `ready` — moved by @U1 at ")),
+        report.markdown());
+  }
+
   private TrackedRun deploy(String version, boolean healthy) throws Exception {
     TrackedRun run = get(deploys.open("api", version, "prod", DEPLOYER_ROLES, DEPLOYER));
     RunStatus end = healthy ? RunStatus.SUCCEEDED : RunStatus.ROLLED_BACK;

@@ -1,6 +1,7 @@
 package dev.preflight.deploy.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import dev.preflight.checklists.checklist.Section;
 import dev.preflight.checklists.checklist.SignOffRule;
 import dev.preflight.checklists.checklist.SignOffRule.SignOffRequirement;
 import dev.preflight.checklists.run.Evidence;
+import dev.preflight.checklists.run.GateStatus;
 import dev.preflight.checklists.run.ItemState;
 import dev.preflight.checklists.run.RunRuleException;
 import dev.preflight.checklists.run.RunStatus;
@@ -97,6 +99,51 @@ class ChecklistRunsTest {
   @AfterEach
   void tearDown() {
     pool.close();
+  }
+
+  /**
+   * What docs/config.md promises for a restart on an edited checklist: items are matched by id, an
+   * added one is pending, a removed one is left out but kept in the database, and sign-offs count
+   * toward the roles required now.
+   */
+  @Test
+  void anEditedChecklistIsAppliedToAnOpenRunByItemId(VertxTestContext test) {
+    Origin lead = new Origin("U2", "test");
+    Checklist edited = new Checklist("predeploy", "Pre-deploy", "predeploy.yaml", null,
+        List.of(new Section("Database", List.of(
+            new Item("backup", "Backup taken and restored once", true, null),
+            new Item("smoke", "Smoke tests pass", true, null)))),
+        new SignOffRule(List.of(new SignOffRequirement("qa", 1)), false), List.of("sre"));
+    Checklist[] now = {CHECKLIST};
+    ChecklistRuns restarted = new ChecklistRuns(vertx, new RunRepository(pool, id -> Optional.of(now[0])),
+        spec -> Promise.<Evidence>promise().future(), id -> Optional.of(now[0]), Clock.systemUTC());
+    runs.start("predeploy", "C1", new Origin("U1", "slash:/checklist"))
+        .compose(started -> runs.tick(started.id(), "backup", lead))
+        .compose(run -> runs.tick(run.id(), "notes", lead))
+        .compose(run -> runs.signOff(run.id(), "U3", Set.of("sre"), new Origin("U3", "reaction")).map(run))
+        .compose(run -> {
+          now[0] = edited;
+          return restarted.find(run.id());
+        })
+        .compose(found -> {
+          test.verify(() -> {
+            assertEquals(List.of("backup", "smoke"), List.copyOf(found.run().items().keySet()));
+            assertEquals(ItemState.PASSED, found.run().items().get("backup").state(), "kept by id");
+            assertEquals(ItemState.PENDING, found.run().items().get("smoke").state(), "added: pending");
+            assertEquals(1, found.run().signOffs().size(), "the sre sign-off is kept");
+            GateStatus gates = found.run().gates();
+            assertEquals(List.of("smoke"), gates.openBlockers());
+            assertEquals(List.of(new GateStatus.MissingSignOff("qa", 0, 1)), gates.missingSignOffs(),
+                "the sre sign-off counts for nothing now; qa must sign");
+            assertFalse(found.checklistGone());
+          });
+          now[0] = CHECKLIST; // the removed item put back: its tick returns
+          return restarted.find(found.id());
+        })
+        .onComplete(test.succeeding(back -> test.verify(() -> {
+          assertEquals(ItemState.PASSED, back.run().items().get("notes").state());
+          test.completeNow();
+        })));
   }
 
   @Test

@@ -24,6 +24,7 @@ import dev.preflight.checklists.deploy.Target;
 import dev.preflight.checklists.deploy.Verification;
 import dev.preflight.checklists.deploy.VerifyResult;
 import dev.preflight.checklists.run.Evidence;
+import dev.preflight.checklists.run.ItemState;
 import dev.preflight.checklists.run.Refusal;
 import dev.preflight.checklists.run.RunEvent;
 import dev.preflight.checklists.run.RunRuleException;
@@ -513,6 +514,49 @@ class DeployRunsTest {
     ILoggingEvent givenUp = logged.list.stream()
         .filter(event -> event.getFormattedMessage().contains("giving it up")).findFirst().orElseThrow();
     assertEquals(Map.of("run_id", run.id(), "service", "api", "environment", "prod"), givenUp.getMDCPropertyMap());
+  }
+
+  @Test
+  void aRunWhoseChecklistLeftTheConfigCannotLaunchOrChangeButCanBeCancelled() throws Exception {
+    TrackedRun run = readyRun("v1");
+    deploys = service(withoutChecklist(config(true, false)), Duration.ofSeconds(30)); // restarted on a new config
+
+    TrackedRun stored = get(runs.find(run.id()));
+    assertTrue(stored.checklistGone());
+    assertEquals(RunStatus.READY, stored.run().status(), "read as stored");
+    assertEquals(ItemState.PASSED, stored.run().progress("ready").state());
+    Refusal gone = Refusal.checklistGone("gate");
+    assertRefused(deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER), gone);
+    assertRefused(runs.untick(run.id(), "ready", DEPLOYER), gone);
+    assertTrue(target.calls.isEmpty(), "nothing was deployed");
+
+    TrackedRun cancelled = get(deploys.cancel(run.id(), DEPLOYER_ROLES, DEPLOYER));
+    assertEquals(RunStatus.CANCELLED, cancelled.run().status(), "the environment is freed for a new run");
+    assertEquals(RunStatus.CANCELLED, get(runs.find(run.id())).run().status());
+  }
+
+  @Test
+  void aDeployInFlightWhenItsChecklistLeftTheConfigCarriesOnToItsEnd() throws Exception {
+    DeployRuns first = service(config(true, false), Duration.ofMillis(600));
+    TrackedRun run = launched(first, "v1");
+    Call call = target.next();
+    first.close(); // the bot stops mid-deploy; it starts again on a config without the checklist
+
+    DeployRuns second = service(withoutChecklist(config(true, false)), Duration.ofMillis(600));
+    second.resume();
+    Call resumed = target.next();
+    resumed.outcome.complete(TargetOutcome.success("deployed v1", "rev-1", null));
+    call.outcome.complete(TargetOutcome.success("late answer from the stopped bot", null, null));
+    verifications.poll(10, TimeUnit.SECONDS).complete(List.of(result(true)));
+    TrackedRun done = waitFor(run.id(), RunStatus.SUCCEEDED).get(10, TimeUnit.SECONDS);
+    assertTrue(done.checklistGone());
+    assertEquals("v1", get(second.store().latestReleases()).get(0).version());
+  }
+
+  /** The same config with its checklists taken out, as after someone deleted the checklist's file. */
+  private static PreflightConfig withoutChecklist(PreflightConfig config) {
+    return new PreflightConfig(config.source(), config.signOffReaction(), config.roles(), config.channels(),
+        config.services(), Map.of(), config.alertRoutes(), config.runbooks());
   }
 
   @Test

@@ -119,7 +119,9 @@ public final class ItemActions {
   private void openWaiver(Click click, String triggerId, boolean fromModal) {
     onLoop(click, "waiver", ref -> runs.find(ref.runId())
         .compose(tracked -> roles.of(click.user()).compose(held -> {
-          var refusal = tracked.run().checklist().waiverRefusal(held);
+          var refusal = tracked.checklistGone()
+              ? Optional.of(Refusal.checklistGone(tracked.run().checklist().id()))
+              : tracked.run().checklist().waiverRefusal(held);
           if (refusal.isPresent()) {
             return replies.tell(Replies.To.of(click), RefusalText.mrkdwn(refusal.get()));
           }

@@ -134,7 +134,8 @@ record ItemCard(String runId, Item item, ItemProgress progress, String line, Lis
       case PENDING -> "";
       case RUNNING -> "Running" + (progress.attempt() > 1 ? " (attempt " + progress.attempt() + ")" : "")
           + "…" + (progress.actor() == null ? "" : " started by " + Mrkdwn.user(progress.actor()));
-      case PASSED -> item.automated()
+      // Evidence marks a checked item even where the config no longer says it is automated.
+      case PASSED -> item.automated() || progress.evidence() != null
           ? evidence(progress.evidence(), "Passed")
           : "Ticked by " + Mrkdwn.user(progress.actor());
       case FAILED -> evidence(progress.evidence(), "Failed");

@@ -60,6 +60,8 @@ public final class RefusalText {
       case NO_SUCH_ENVIRONMENT -> bold(r.service()) + " has no environment " + code(r.environment()) + ". "
           + suggestion(r) + "Its environments: " + names(r.names()) + ".";
       case NO_SUCH_CHECKLIST -> "There is no checklist " + code(r.detail()) + " in the config.";
+      case CHECKLIST_GONE -> "This run's checklist " + code(r.detail()) + " is no longer in the config, so the run "
+          + "cannot change; nothing was changed.";
       case NO_DEPLOY_TARGET -> place(r) + " has no deploy target in the config; `/checklist "
           + Mrkdwn.echo(r.detail()) + "` runs its checklist on its own.";
       case NO_CHANNEL -> "No channel is configured for " + place(r) + "; add `channel:` to the environment in the "

@@ -45,10 +45,10 @@ public final class RunMessage {
    */
   public static MessageContent render(TrackedRun tracked, Optional<EnvLock> lock, String reactionName,
       Instant now) {
-    if (tracked.deployment() == null) {
-      return render(tracked.run(), reactionName, now);
-    }
-    return DeployMessage.render(tracked.run(), tracked.deployment(), lock, reactionName, now);
+    MessageContent content = tracked.deployment() == null
+        ? render(tracked.run(), reactionName, now)
+        : DeployMessage.render(tracked.run(), tracked.deployment(), lock, reactionName, now);
+    return tracked.checklistGone() ? GoneChecklist.mark(content, tracked) : content;
   }
 
   public static MessageContent render(ChecklistRun run) {

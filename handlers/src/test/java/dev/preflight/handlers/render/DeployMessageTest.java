@@ -129,6 +129,38 @@ class DeployMessageTest {
     assertEquals(status.open(), itemButtons, "item buttons exist exactly while the checklist is open");
   }
 
+  static Stream<Arguments> buttonsPerStateWithoutTheChecklist() {
+    return Stream.of(
+        Arguments.of(RunStatus.PREPARING, List.of(ActionIds.CANCEL)),
+        Arguments.of(RunStatus.READY, List.of(ActionIds.CANCEL)),
+        Arguments.of(RunStatus.DEPLOYING, List.of(ActionIds.ABORT)),
+        Arguments.of(RunStatus.SUCCEEDED, List.of(ActionIds.ROLLBACK)),
+        Arguments.of(RunStatus.CANCELLED, List.of()));
+  }
+
+  /**
+   * A run whose checklist left the config: no item button and no Launch (both would be refused),
+   * but Cancel, Abort and Rollback stay, and the context line says why.
+   */
+  @ParameterizedTest
+  @MethodSource("buttonsPerStateWithoutTheChecklist")
+  void aRunWhoseChecklistLeftTheConfigKeepsOnlyItsLifecycleButtons(RunStatus status, List<String> expected) {
+    ChecklistRun run = status == RunStatus.PREPARING ? preparing() : ready().withStatus(status);
+    Deployment deployment = status.open() || status == RunStatus.CANCELLED ? requested() : succeeded();
+    TrackedRun tracked = deployRun(run, deployment);
+    TrackedRun gone = new TrackedRun(tracked.run(), tracked.channelId(), tracked.messageTs(), deployment, true);
+
+    Rendered message = Rendered.of(RunMessage.render(gone, Optional.empty(), "white_check_mark", NOW));
+
+    SlackLimits.assertWithinSlackLimits(message);
+    assertEquals(expected, message.runActions());
+    assertEquals(expected.size(), message.buttons().size(), "no item button: " + message.buttons());
+    assertTrue(message.texts().contains("⚠️ This run's checklist `" + run.checklist().id()
+        + "` was removed from the config" + (status.open() ? ", so its items and sign-offs can no longer change" : "")
+        + ". Items are shown as stored, by their ids."), message.texts().toString());
+    assertEquals(render(run, deployment).blocks.size(), message.blocks.size(), "the same number of blocks");
+  }
+
   static Stream<Arguments> headerPerState() {
     return Stream.of(
         Arguments.of(RunStatus.PREPARING, "Preparing backend v1.4.2 for production"),

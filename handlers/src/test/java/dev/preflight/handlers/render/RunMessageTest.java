@@ -20,14 +20,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.preflight.checklists.checklist.Checklist;
 import dev.preflight.checklists.checklist.SignOffRule;
 import dev.preflight.checklists.run.ChecklistRun;
+import dev.preflight.checklists.run.Evidence;
 import dev.preflight.checklists.run.ItemEvent;
+import dev.preflight.checklists.run.ItemProgress;
+import dev.preflight.checklists.run.ItemState;
 import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.checklists.run.SignOff;
+import dev.preflight.deploy.run.TrackedRun;
 import dev.preflight.handlers.ActionIds;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -305,5 +311,28 @@ class RunMessageTest {
         .getString("text"));
     assertFalse(message.allText().contains("3f2a9c1e"), message.allText());
     assertFalse(message.allText().contains(LATER_DATE), message.allText());
+  }
+
+  /**
+   * A run read back without its checklist: every item stands in as manual, titled by its id. A
+   * checked item still shows what its check saw rather than "Ticked by Preflight", and no control.
+   */
+  @Test
+  void aRunWithoutItsChecklistShowsWhatItsChecksSawAndNoControls() {
+    Checklist standIn = checklist("sti", List.of(section("Items as stored", manual("health", "health", false),
+        manual("notes", "notes", false))), SignOffRule.NONE, List.of());
+    ChecklistRun run = new ChecklistRun("r-1", standIn, "U0STARTER", Fixtures.STARTED, RunStatus.PREPARING,
+        Map.of("health", new ItemProgress(ItemState.PASSED, null, Fixtures.LATER,
+            new Evidence(true, "200 OK in 84 ms", 200, 84L, null, null, 1), null, 1),
+            "notes", ItemProgress.pending()),
+        List.of());
+    TrackedRun gone = new TrackedRun(run, "C0OPS0001", "1.2", null, true);
+
+    Rendered message = Rendered.of(RunMessage.render(gone, Optional.empty(), "white_check_mark", Fixtures.LATER));
+
+    String text = message.allText();
+    assertTrue(text.contains("200 OK in 84 ms"), text);
+    assertFalse(text.contains("Ticked by"), text);
+    assertEquals(List.of(), message.buttons(), "nothing on it can be clicked");
   }
 }
