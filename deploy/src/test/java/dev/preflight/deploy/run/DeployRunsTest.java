@@ -30,6 +30,7 @@ import dev.preflight.checklists.run.RunRuleException;
 import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.checklists.secret.Variables;
 import dev.preflight.deploy.TestDatabase;
+import dev.preflight.deploy.runner.RollbackStart;
 import dev.preflight.deploy.runner.RunDriver;
 import dev.preflight.deploy.target.DeployJob;
 import dev.preflight.deploy.target.DeployTarget;
@@ -324,6 +325,51 @@ class DeployRunsTest {
     assertEquals(Refusal.Code.NEWER_DEPLOY, stale.code());
     assertTrue(List.of(second.id(), third.id()).contains(stale.otherRun()), stale.summary());
     assertTrue(target.calls.isEmpty());
+  }
+
+  @Test
+  void aRollbackThatFailsLeavesALockSayingItFailed() throws Exception {
+    deployAndVerify("v1", true);
+    TrackedRun run = readyRun("v2");
+    CompletableFuture<TrackedRun> rollbackFailed = waitFor(run.id(), RunStatus.ROLLBACK_FAILED);
+    get(deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
+    target.next().outcome.complete(TargetOutcome.success("deployed v2", "rev-2", null));
+    verifications.poll(10, TimeUnit.SECONDS).complete(List.of(result(false)));
+    target.next().outcome.complete(TargetOutcome.failure("deploy.sh rollback exited with code 1", null));
+
+    rollbackFailed.get(10, TimeUnit.SECONDS);
+    EnvLock lock = get(deploys.lockOf("api", "prod")).orElseThrow();
+    assertEquals(new LockCause.RolledBack("v2", "Health: 503 Service Unavailable", true), lock.cause(),
+        "the lock no longer says production was rolled back");
+    assertNull(lock.by(), "the bot locked it");
+  }
+
+  @Test
+  void aDeployTheTargetRefusedFailsWithoutRollingBackAndLeavesTheOlderRollbackInReach() throws Exception {
+    deployAndVerify("v1", true);
+    TrackedRun second = deployAndVerify("v2", true);
+    TrackedRun refusedRun = readyRun("v3");
+    CompletableFuture<TrackedRun> failed = waitFor(refusedRun.id(), RunStatus.FAILED);
+    get(deploys.launch(refusedRun.id(), DEPLOYER_ROLES, DEPLOYER));
+    target.next().outcome.complete(TargetOutcome.refused(
+        "GitHub refused to start deploy.yml: 422 Unexpected inputs provided: [\"image_tag\"]"));
+
+    TrackedRun done = failed.get(10, TimeUnit.SECONDS);
+    assertEquals("GitHub refused to start deploy.yml: 422 Unexpected inputs provided: [\"image_tag\"]",
+        done.deployment().failure());
+    assertNull(done.deployment().rollbackAt(), "nothing started, so nothing is rolled back");
+    assertTrue(RollbackStart.nothingDeployed(done.deployment()));
+    assertEquals(Optional.empty(), get(deploys.lockOf("api", "prod")), "and nothing locks production");
+    assertTrue(target.calls.isEmpty(), "no rollback reached the target");
+    assertRefused(deploys.rollback(refusedRun.id(), DEPLOYER_ROLES, DEPLOYER),
+        Refusal.of(Refusal.Code.RUN_DEPLOYED_NOTHING).about("api", "prod"));
+
+    // v2 is still what production runs: /rollback acts on its run, and its own button is not stale.
+    TrackedRun rolling = get(deploys.rollbackLatest("api", "prod", DEPLOYER_ROLES, DEPLOYER));
+    assertEquals(second.id(), rolling.id());
+    Call rollback = target.next();
+    assertEquals("rollback", rollback.kind);
+    assertEquals("v1", rollback.job.version());
   }
 
   @Test
