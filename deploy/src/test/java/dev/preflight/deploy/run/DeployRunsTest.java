@@ -30,10 +30,12 @@ import dev.preflight.checklists.run.RunRuleException;
 import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.checklists.secret.Variables;
 import dev.preflight.deploy.TestDatabase;
+import dev.preflight.deploy.fake.FakeGithub;
 import dev.preflight.deploy.runner.RollbackStart;
 import dev.preflight.deploy.runner.RunDriver;
 import dev.preflight.deploy.target.DeployJob;
 import dev.preflight.deploy.target.DeployTarget;
+import dev.preflight.deploy.target.GithubActionsTarget;
 import dev.preflight.deploy.target.LiveVersion;
 import dev.preflight.deploy.target.TargetJournal;
 import dev.preflight.deploy.target.TargetOutcome;
@@ -110,6 +112,10 @@ class DeployRunsTest {
   }
 
   private DeployRuns service(PreflightConfig config, Duration lease) {
+    return service(config, lease, target);
+  }
+
+  private DeployRuns service(PreflightConfig config, Duration lease, DeployTarget deployTarget) {
     pool = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
     pools.add(pool);
     RunRepository repository = new RunRepository(pool, config::checklist);
@@ -120,7 +126,7 @@ class DeployRunsTest {
         wait.complete(tracked);
       }
     }));
-    DeployRuns service = new DeployRuns(vertx, config, runs, repository, t -> target, (verification, placeholders,
+    DeployRuns service = new DeployRuns(vertx, config, runs, repository, t -> deployTarget, (verification, placeholders,
         onResult, aborted) -> {
       Promise<List<VerifyResult>> promise = Promise.promise();
       verifications.add(promise);
@@ -135,10 +141,13 @@ class DeployRunsTest {
   }
 
   private static PreflightConfig config(boolean automaticRollback, boolean autoLaunch) {
+    return config(automaticRollback, autoLaunch, new Target.Command(List.of("deploy.sh"),
+        List.of("deploy.sh", "rollback", "{version}"), Map.of(), null, Duration.ofMinutes(1)));
+  }
+
+  private static PreflightConfig config(boolean automaticRollback, boolean autoLaunch, Target deployTarget) {
     Service.Environment prod = new Service.Environment("prod", "gate", "deploys", List.of("deployer"), autoLaunch,
-        new Target.Command(List.of("deploy.sh"), List.of("deploy.sh", "rollback", "{version}"), Map.of(), null,
-            Duration.ofMinutes(1)),
-        VERIFY, new AbortRule(Set.of(AbortRule.DEPLOY, "health"), automaticRollback));
+        deployTarget, VERIFY, new AbortRule(Set.of(AbortRule.DEPLOY, "health"), automaticRollback));
     return new PreflightConfig("preflight.yaml", "white_check_mark",
         Map.of("deployer", new Role("deployer", List.of("U1", "U2"), List.of())),
         Map.of("deploys", "C0DEPLOYS1"),
@@ -325,6 +334,41 @@ class DeployRunsTest {
     assertEquals(Refusal.Code.NEWER_DEPLOY, stale.code());
     assertTrue(List.of(second.id(), third.id()).contains(stale.otherRun()), stale.summary());
     assertTrue(target.calls.isEmpty());
+  }
+
+  @Test
+  void aDispatchGithubRefusesIsNeitherRolledBackNorDispatchedAgain() throws Exception {
+    FakeGithub github = get(FakeGithub.start(vertx, "ghp_DeployRunsTestToken"));
+    GithubActionsTarget actions = new GithubActionsTarget(vertx, Duration.ofMillis(50));
+    try {
+      Target.GithubActions workflow = new Target.GithubActions(github.apiUrl(), "ghp_DeployRunsTestToken",
+          FakeGithub.OWNER, FakeGithub.REPO, FakeGithub.WORKFLOW, "main", Map.of("image_tag", "{version}"),
+          Duration.ofSeconds(30));
+      deploys = service(config(true, false, workflow), Duration.ofSeconds(30), actions);
+      TrackedRun slow = readyRun("v2.1.0-slow");
+      CompletableFuture<TrackedRun> live = waitFor(slow.id(), RunStatus.SUCCEEDED);
+      get(deploys.launch(slow.id(), DEPLOYER_ROLES, DEPLOYER));
+      verifications.poll(10, TimeUnit.SECONDS).complete(List.of(result(true)));
+      live.get(10, TimeUnit.SECONDS);
+
+      github.refuseDispatches(422, "Unexpected inputs provided: [\"image_tag\"]");
+      TrackedRun refused = readyRun("v2.3.0");
+      CompletableFuture<TrackedRun> failed = waitFor(refused.id(), RunStatus.FAILED);
+      get(deploys.launch(refused.id(), DEPLOYER_ROLES, DEPLOYER));
+      TrackedRun done = failed.get(10, TimeUnit.SECONDS);
+
+      assertEquals("GitHub refused to start deploy.yml: 422 Unexpected inputs provided: [\"image_tag\"]",
+          done.deployment().failure());
+      assertNull(done.deployment().rollbackAt(), "nothing started, so no rollback");
+      assertEquals(Optional.empty(), get(deploys.lockOf("api", "prod")), "and no lock claiming one");
+      assertEquals(List.of("v2.1.0-slow"), github.dispatches().stream()
+          .map(d -> d.inputs().getString("image_tag")).toList(), "only the first deploy started a run");
+      assertEquals(2, github.requests().stream().filter(r -> r.startsWith("POST ") && r.contains("/dispatches"))
+          .count(), "the refused dispatch was not followed by a rollback's: " + github.requests());
+    } finally {
+      actions.close();
+      get(github.close());
+    }
   }
 
   @Test
