@@ -165,6 +165,8 @@ class PipelineInSlackTest {
         ack.bodyAsJsonObject().getString("text"));
     JsonObject done = await(fake.awaitCall("chat.update", call -> call.getString("text", "").contains("*Succeeded*")));
     assertTrue(done.getString("text").contains(":white_check_mark: 1. Migrate "), done.getString("text"));
+    // The step's name "Migrate {date}" shows with the day filled in, as config.md says names may.
+    assertTrue(done.getString("text").matches("(?s).*1\\. Migrate 20\\d{6}\\b.*"), done.getString("text"));
     assertEquals(1, ecs.runTaskCalls().size());
     assertEquals(new JsonArray().add("alembic").add("upgrade").add("head"), ecs.runTaskCalls().get(0).command());
     assertEquals(List.of(), ecs.updateServiceCalls(), "a runbook deploys nothing");
