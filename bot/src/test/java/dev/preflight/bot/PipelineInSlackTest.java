@@ -131,6 +131,32 @@ class PipelineInSlackTest {
   }
 
   @Test
+  void afterARunThatDeployedNothingRollbackActsOnTheRunBeforeIt() throws Exception {
+    ecs.tasks(Duration.ofMillis(300), 0);
+    String before = ecs.serviceTaskDefinition(DeployInSlackTest.CLUSTER, "api");
+    Run good = openReadyRun("v2.1.0");
+    click(ActionIds.LAUNCH, good.runId, good.ts);
+    awaitMessage(good.ts, text -> text.contains("*Succeeded*"));
+    Run bad = openReadyRun("v6.6.6");
+    click(ActionIds.LAUNCH, bad.runId, bad.ts);
+    awaitMessage(bad.ts, text -> text.contains("*Failed*"));
+    assertEquals(1, ecs.updateServiceCalls().size(), "the failed backup deployed nothing");
+
+    // v2.1.0 is still what production runs: /rollback rolls its run back, not the one that changed nothing.
+    HttpResponse<Buffer> ack = await(send(slack.slashCommand("/rollback", "api production", DEPLOYER, DEPLOYS,
+        fake.responseUrl("rollback-cmd"))));
+    assertEquals(200, ack.statusCode());
+    JsonObject rolledBack = awaitMessage(good.ts, text -> text.contains("*Rolled back*"));
+    assertTrue(Blocks.text(rolledBack).contains("↩️ Rollback asked for by <@" + DEPLOYER + ">"),
+        Blocks.text(rolledBack));
+    List<FakeEcs.UpdateServiceCall> updates = ecs.updateServiceCalls();
+    assertEquals(2, updates.size(), "the deploy of v2.1.0, then its rollback: " + updates);
+    assertEquals(before, updates.get(1).taskDefinition(), "back on the task definition before v2.1.0");
+    assertEquals("ROLLED_BACK,FAILED", bot.one("select string_agg(status, ',' order by started_at) as s from runs "
+        + "where kind = 'deploy'").getString("s"));
+  }
+
+  @Test
   void aRunbookRunsAPipelineKindThroughTheBotsOneRegistry() throws Exception {
     ecs.tasks(Duration.ofMillis(300), 0);
     HttpResponse<Buffer> ack = await(send(slack.slashCommand("/run", "migrate-by-hand", DEPLOYER, DEPLOYS,
@@ -139,6 +165,8 @@ class PipelineInSlackTest {
         ack.bodyAsJsonObject().getString("text"));
     JsonObject done = await(fake.awaitCall("chat.update", call -> call.getString("text", "").contains("*Succeeded*")));
     assertTrue(done.getString("text").contains(":white_check_mark: 1. Migrate "), done.getString("text"));
+    // The step's name "Migrate {date}" shows with the day filled in, as config.md says names may.
+    assertTrue(done.getString("text").matches("(?s).*1\\. Migrate 20\\d{6}\\b.*"), done.getString("text"));
     assertEquals(1, ecs.runTaskCalls().size());
     assertEquals(new JsonArray().add("alembic").add("upgrade").add("head"), ecs.runTaskCalls().get(0).command());
     assertEquals(List.of(), ecs.updateServiceCalls(), "a runbook deploys nothing");
@@ -180,8 +208,9 @@ class PipelineInSlackTest {
         call -> DEPLOYS.equals(call.getString("channel")) && Blocks.text(call).contains(version)));
     String tick = Blocks.buttonValue(posted, ActionIds.TICK, "migrations").orElseThrow();
     await(send(slack.blockAction(ActionIds.TICK, tick, DEPLOYER, DEPLOYS, "0", fake.responseUrl("tick"))));
+    // This run's message: an earlier run's in the same channel was ticked too.
     String ts = await(fake.awaitCall("chat.update", call -> DEPLOYS.equals(call.getString("channel"))
-        && Blocks.text(call).contains("Ticked by"))).getString("ts");
+        && Blocks.text(call).contains("Ticked by") && Blocks.text(call).contains(version))).getString("ts");
     await(send(slack.reactionAdded("Ev" + Math.abs(version.hashCode()), DeployInSlackTest.SRE, "white_check_mark",
         DEPLOYS, ts)));
     JsonObject ready = awaitMessage(ts, text -> true, message -> Blocks.button(message, ActionIds.LAUNCH).isPresent());

@@ -9,12 +9,23 @@ public sealed interface LockCause {
   /**
    * A rollback locked it: the release {@code fromVersion} was rolled back. A person asked for it
    * (the lock's author) when {@code automaticReason} is null; otherwise the environment's abort
-   * rules did, for that reason.
+   * rules did, for that reason. {@code failed} once the rollback failed or was given up: the
+   * environment may then still run {@code fromVersion}, or something in between.
    */
-  record RolledBack(String fromVersion, String automaticReason) implements LockCause {
+  record RolledBack(String fromVersion, String automaticReason, boolean failed) implements LockCause {
+
+    /** A rollback under way or done. */
+    public RolledBack(String fromVersion, String automaticReason) {
+      this(fromVersion, automaticReason, false);
+    }
 
     public boolean automatic() {
       return automaticReason != null;
+    }
+
+    /** The same lock, once its rollback failed. */
+    public RolledBack failedNow() {
+      return new RolledBack(fromVersion, automaticReason, true);
     }
   }
 }

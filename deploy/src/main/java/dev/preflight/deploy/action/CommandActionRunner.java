@@ -1,6 +1,7 @@
 package dev.preflight.deploy.action;
 
 import dev.preflight.checklists.config.CommandAction;
+import dev.preflight.checklists.deploy.Placeholders;
 import dev.preflight.checklists.secret.Variables;
 import dev.preflight.deploy.process.Program;
 import dev.preflight.deploy.runner.FollowRunner;
@@ -51,7 +52,8 @@ public final class CommandActionRunner implements ActionRunner<CommandAction> {
     env.put("PREFLIGHT_SERVICE", Objects.requireNonNullElse(p.get("service"), ""));
     env.put("PREFLIGHT_VERSION", Objects.requireNonNullElse(p.get("version"), ""));
     env.put("PREFLIGHT_ENVIRONMENT", Objects.requireNonNullElse(p.get("environment"), ""));
-    env.put("PREFLIGHT_STEP", spec.name());
+    // The name as the run's message shows it: a runbook step's name may hold placeholders.
+    env.put("PREFLIGHT_STEP", Placeholders.fill(spec.name(), p));
     return new Program(fill.texts(spec.argv()), fill.variables(spec.workdir()), env);
   }
 }

@@ -2,6 +2,7 @@ package dev.preflight.deploy.run;
 
 import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.deploy.EnvLock;
+import dev.preflight.checklists.deploy.LockCause;
 import dev.preflight.checklists.deploy.Release;
 import dev.preflight.checklists.run.RunStatus;
 import io.vertx.core.Future;
@@ -16,6 +17,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -71,20 +73,24 @@ public final class DeploymentStore {
             : Optional.of(rows.iterator().next().getUUID("id").toString()));
   }
 
-  /** The newest run of this service and environment that launched, if any. */
+  /**
+   * The newest run of this service and environment that launched and whose target started, if
+   * any: a later run that deployed nothing ({@link TargetStart}) left that one's version in place.
+   */
   public Future<Optional<String>> latestLaunchedRun(String service, String environment) {
     return pool.preparedQuery("select r.id from runs r join deployments d on d.run_id = r.id "
-            + "where r.service = $1 and r.environment = $2 and d.launched_at is not null "
+            + "where r.service = $1 and r.environment = $2 and " + TargetStart.sql("d") + " "
             + "order by d.launched_at desc limit 1")
         .execute(Tuple.of(service, environment))
         .map(rows -> rows.size() == 0 ? Optional.<String>empty()
             : Optional.of(rows.iterator().next().getUUID("id").toString()));
   }
 
+  /** A run launched after {@code launchedAt} whose target started, if any: the newest. */
   static Future<Optional<String>> newerLaunchedRun(SqlClient client, String service, String environment,
       Instant launchedAt) {
     return client.preparedQuery("select d.run_id from deployments d join runs r on r.id = d.run_id "
-            + "where d.service = $1 and d.environment = $2 and d.launched_at > $3 "
+            + "where d.service = $1 and d.environment = $2 and d.launched_at > $3 and " + TargetStart.sql("d") + " "
             + "order by d.launched_at desc limit 1")
         .execute(Tuple.of(service, environment, time(launchedAt)))
         .map(rows -> rows.size() == 0 ? Optional.<String>empty()
@@ -151,6 +157,20 @@ public final class DeploymentStore {
         .execute(Tuple.of(lock.service(), lock.environment(), StoredCauses.lockReason(lock.cause()), lock.by(),
             time(lock.at())))
         .map(rows -> lock);
+  }
+
+  /**
+   * Marks the lock the rollback from {@code fromVersion} put on the environment as that of a
+   * failed rollback, so that it no longer reads as a rollback done. A lock someone replaced since
+   * is left alone.
+   */
+  public static Future<Void> rollbackFailed(SqlClient client, String service, String environment, String fromVersion) {
+    return lockOf(client, service, environment).compose(lock -> lock
+        .filter(l -> l.cause() instanceof LockCause.RolledBack r && !r.failed()
+            && Objects.equals(r.fromVersion(), fromVersion))
+        .map(l -> putLock(client, new EnvLock(l.service(), l.environment(),
+            ((LockCause.RolledBack) l.cause()).failedNow(), l.by(), l.at())).<Void>mapEmpty())
+        .orElseGet(Future::succeededFuture));
   }
 
   static Future<Optional<EnvLock>> removeLock(SqlClient client, String service, String environment) {

@@ -68,26 +68,29 @@ public final class RunPublications {
 
   /**
    * Whether the run is the newest launched run of its service and environment: the one whose
-   * release is current there, and the only one a rollback may start from. A run that never
+   * release is current there, and the only one a rollback may start from. A later run whose target
+   * never started ({@link TargetStart}) changed nothing and does not count. A run that never
    * launched (or is no deploy run) answers true.
    */
   public Future<Boolean> newestLaunched(String runId) {
     return pool.preparedQuery("select not exists (select 1 from deployments me join deployments d "
             + "on d.service = me.service and d.environment = me.environment "
-            + "where me.run_id = $1 and d.launched_at > me.launched_at) as newest")
+            + "where me.run_id = $1 and d.launched_at > me.launched_at and " + TargetStart.sql("d") + ") as newest")
         .execute(Tuple.of(UUID.fromString(runId)))
         .map(rows -> rows.iterator().next().getBoolean("newest"));
   }
 
   /**
    * The runs of the same service and environment, launched before this one, whose message was
-   * last published with Rollback on it; oldest first.
+   * last published with Rollback on it; oldest first. None while this run's target has not
+   * started: until it does, it leaves their rollback as it was.
    */
   public Future<List<String>> olderOfferingRollback(String runId) {
     return pool.preparedQuery("select d.run_id from deployments me join deployments d "
             + "on d.service = me.service and d.environment = me.environment "
             + "join run_publications p on p.run_id = d.run_id "
             + "where me.run_id = $1 and d.launched_at < me.launched_at and p.offers_rollback "
+            + "and " + TargetStart.sql("me") + " "
             + "order by d.launched_at")
         .execute(Tuple.of(UUID.fromString(runId)))
         .map(rows -> {
@@ -129,7 +132,8 @@ public final class RunPublications {
   /**
    * Claims up to {@code limit} runs whose message is behind their stored state (or was never
    * posted, once {@link #FIRST_POST_GRACE} has passed since the run started or its first post
-   * began, or still offers Rollback although a newer run of its environment launched since) for
+   * began, or still offers Rollback although a newer run of its environment launched since and
+   * its target started) for
    * {@code hold}, skipping runs another replica claimed and still holds. Answers their ids,
    * oldest change first.
    */
@@ -145,7 +149,7 @@ public final class RunPublications {
             // Its message offers Rollback although a newer release of its environment landed.
             + "or (r.message_ts is not null and p.offers_rollback and exists (select 1 from deployments newer "
             + "where newer.service = d.service and newer.environment = d.environment "
-            + "and newer.launched_at > d.launched_at))) "
+            + "and newer.launched_at > d.launched_at and " + TargetStart.sql("newer") + "))) "
             + "and (p.claim_until is null or p.claim_until < now() or p.claim_owner = $1) "
             + "order by version limit $3) "
             + "insert into run_publications (run_id, claim_owner, claim_until) "

@@ -26,8 +26,9 @@ final class StoredCauses {
 
   static String lockReason(LockCause cause) {
     if (cause instanceof LockCause.RolledBack rolledBack) {
-      return new JsonObject().put("cause", ROLLBACK).put("from", rolledBack.fromVersion())
-          .put("automatic", rolledBack.automaticReason()).encode();
+      JsonObject json = new JsonObject().put("cause", ROLLBACK).put("from", rolledBack.fromVersion())
+          .put("automatic", rolledBack.automaticReason());
+      return (rolledBack.failed() ? json.put("failed", true) : json).encode();
     }
     String reason = ((LockCause.Manual) cause).reason();
     return reason.startsWith("{") ? new JsonObject().put("cause", MANUAL).put("reason", reason).encode() : reason;
@@ -39,7 +40,8 @@ final class StoredCauses {
       try {
         JsonObject json = new JsonObject(text);
         if (ROLLBACK.equals(json.getString("cause"))) {
-          return new LockCause.RolledBack(json.getString("from"), json.getString("automatic"));
+          return new LockCause.RolledBack(json.getString("from"), json.getString("automatic"),
+              json.getBoolean("failed", false));
         }
         if (MANUAL.equals(json.getString("cause"))) {
           return new LockCause.Manual(json.getString("reason", ""));

@@ -16,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -225,9 +226,7 @@ public final class RunbookDriver {
     }
 
     private Map<String, String> placeholders() {
-      Map<String, String> values = new HashMap<>(run.parameters());
-      values.put("date", DATE.format(run.createdAt() == null ? clock.instant() : run.createdAt()));
-      return values;
+      return RunbookDriver.placeholders(run.parameters(), run.createdAt() == null ? clock.instant() : run.createdAt());
     }
 
     /** The step's own entries, stored with the run on every record. */
@@ -270,5 +269,12 @@ public final class RunbookDriver {
 
   private static String oneLine(String text) {
     return text == null ? "" : text.lines().findFirst().orElse("");
+  }
+
+  /** A run's placeholders: its parameters and {@code {date}}, the day it was started (UTC). */
+  static Map<String, String> placeholders(Map<String, String> parameters, Instant createdAt) {
+    Map<String, String> values = new HashMap<>(parameters);
+    values.put("date", DATE.format(createdAt));
+    return values;
   }
 }

@@ -12,6 +12,7 @@ import dev.preflight.checklists.checklist.SignOffRule.SignOffRequirement;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,10 +117,13 @@ public final class RunbookRuns {
       Map<String, String> ordered = new LinkedHashMap<>();
       runbook.parameters().forEach(p -> ordered.put(p.name(), values.get(p.name())));
       RunbookStatus status = runbook.needsSignOff() ? RunbookStatus.WAITING : RunbookStatus.RUNNING;
+      Instant now = clock.instant();
+      // A step's name is filled once, as the run starts, with the placeholders its fields get.
+      Map<String, String> placeholders = RunbookDriver.placeholders(ordered, now);
       RunbookRun run = new RunbookRun(UUID.randomUUID().toString(), runbook.id(), runbook.title(), ordered, user, channel,
           null, status, runbook.steps().stream().map(step -> StepState.pending(
-              dev.preflight.checklists.deploy.Placeholders.fill(step.name(), ordered))).toList(),
-          List.of(), clock.instant(), clock.instant());
+              dev.preflight.checklists.deploy.Placeholders.fill(step.name(), placeholders))).toList(),
+          List.of(), now, now);
       return store.insert(run)
           .compose(stored -> store.audit(stored.id(), user, "runbook.started",
               new JsonObject().put("runbook", runbook.id()).put("parameters", new JsonObject(new LinkedHashMap<>(ordered)))

@@ -5,6 +5,7 @@ import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.deploy.Release;
 import dev.preflight.checklists.run.RunEvent;
 import dev.preflight.deploy.run.RunNote;
+import dev.preflight.deploy.run.TargetStart;
 import dev.preflight.deploy.target.DeployJob;
 import dev.preflight.deploy.target.DeployTarget;
 import dev.preflight.deploy.target.LiveVersion;
@@ -113,6 +114,9 @@ final class DeployStep implements Step {
     state.put("summary", outcome.summary());
     if (outcome.revision() != null) {
       state.put("revision", outcome.revision());
+    }
+    if (outcome.neverStarted() && !succeeded) {
+      state.put(TargetStart.REFUSED, "true");
     }
     Deployment recorded = cur.withDeployState(state);
     return succeeded ? recorded.withStep("Verifying", outcome.summary()) : recorded;

@@ -45,7 +45,8 @@ final class NextMove {
           .orElseGet(() -> now.with(seen)));
     }
     if (step.rollback()) {
-      return Future.succeededFuture(finished(now.with(move(now, RunEvent.ROLLBACK_FAILED)).with(seen)));
+      return DeploymentStore.rollbackFailed(conn, seen.service(), seen.environment(), seen.version())
+          .map(v -> finished(now.with(move(now, RunEvent.ROLLBACK_FAILED)).with(seen)));
     }
     String by = abortedBy == null || Drive.PREFLIGHT.equals(abortedBy) ? null : abortedBy;
     AbortDecision.Outcome outcome = aborted ? new AbortDecision.Outcome.Aborted(by) : result.failure();
@@ -62,18 +63,23 @@ final class NextMove {
 
   /**
    * Whether the run ended before its target started: a step before the deploy failed, or the run
-   * was aborted while those steps ran. Then nothing changed and nothing is rolled back.
+   * was aborted while those steps ran, or the target refused the work. Then nothing changed and
+   * nothing is rolled back.
    */
   private static boolean nothingDeployed(AbortDecision.Outcome outcome, Service.Environment env, Deployment seen) {
     if (outcome instanceof AbortDecision.Outcome.StepFailed failed) {
       return failed.beforeDeploy();
     }
-    return !env.pipeline().before().isEmpty() && !PipelineStep.targetStarted(seen.deployState());
+    return RollbackStart.nothingDeployed(seen)
+        || (!env.pipeline().before().isEmpty() && !PipelineStep.targetStarted(seen.deployState()));
   }
 
-  /** A run the driver cannot carry on ends, saying why. */
-  TrackedRun givenUp(TrackedRun now, String why) {
-    return finished(now.with(move(now, RunEvent.GIVE_UP)).with(now.deployment().failed(why)));
+  /** A run the driver cannot carry on ends, saying why; a rollback given up leaves its lock saying so. */
+  Future<TrackedRun> givenUp(SqlConnection conn, TrackedRun now, String why) {
+    TrackedRun ended = finished(now.with(move(now, RunEvent.GIVE_UP)).with(now.deployment().failed(why)));
+    Deployment d = now.deployment();
+    return ended.run().status() != RunStatus.ROLLBACK_FAILED || d == null ? Future.succeededFuture(ended)
+        : DeploymentStore.rollbackFailed(conn, d.service(), d.environment(), d.version()).map(ended);
   }
 
   /** A run that reached the end of its story is marked finished. */

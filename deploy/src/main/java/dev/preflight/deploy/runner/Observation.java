@@ -18,8 +18,15 @@ public sealed interface Observation {
   /** @param revision what the deployed version is known by, or null; @param detail for the thread, or null */
   record Succeeded(String summary, String revision, String detail) implements Observation {}
 
-  /** @param detail for the thread, or null */
-  record Failed(String summary, String detail) implements Observation {}
+  /**
+   * @param detail for the thread, or null
+   * @param neverStarted the target refused the work, so the environment did not change
+   */
+  record Failed(String summary, String detail, boolean neverStarted) implements Observation {
+    public Failed(String summary, String detail) {
+      this(summary, detail, false);
+    }
+  }
 
   static Observation running(String step, String progress) {
     return new Running(step, progress);
@@ -38,11 +45,16 @@ public sealed interface Observation {
     return new Failed(summary, detail);
   }
 
+  /** Ended before anything was started: the target refused the work outright. */
+  static Observation refused(String summary) {
+    return new Failed(summary, null, true);
+  }
+
   /** The same end as an observation, for a target that already holds it as an outcome. */
   static Observation of(TargetOutcome outcome) {
     return outcome.succeeded()
         ? new Succeeded(outcome.summary(), outcome.revision(), outcome.detail())
-        : new Failed(outcome.summary(), outcome.detail());
+        : new Failed(outcome.summary(), outcome.detail(), outcome.neverStarted());
   }
 
   /** Whether the deploy or rollback is over. */
@@ -56,7 +68,8 @@ public sealed interface Observation {
       return TargetOutcome.success(done.summary(), done.revision(), done.detail());
     }
     if (this instanceof Failed failed) {
-      return TargetOutcome.failure(failed.summary(), failed.detail());
+      return failed.neverStarted() ? TargetOutcome.refused(failed.summary())
+          : TargetOutcome.failure(failed.summary(), failed.detail());
     }
     throw new IllegalStateException("still running: " + this);
   }

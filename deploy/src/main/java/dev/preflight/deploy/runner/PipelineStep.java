@@ -12,6 +12,7 @@ import dev.preflight.deploy.action.ActionOutcome;
 import dev.preflight.deploy.action.Actions;
 import dev.preflight.deploy.failure.Failures;
 import dev.preflight.deploy.run.RunNote;
+import dev.preflight.deploy.run.TargetStart;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.ZoneOffset;
@@ -175,6 +176,6 @@ final class PipelineStep implements Step {
 
   /** Whether the target's deploy started: it records entries of its own, outside the steps' prefixes. */
   static boolean targetStarted(Map<String, String> deployState) {
-    return deployState.keySet().stream().anyMatch(key -> !key.startsWith(BEFORE + "."));
+    return TargetStart.started(deployState);
   }
 }

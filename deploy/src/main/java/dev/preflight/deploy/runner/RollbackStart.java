@@ -10,6 +10,7 @@ import dev.preflight.checklists.run.RunEvent;
 import dev.preflight.checklists.run.RunLifecycle;
 import dev.preflight.checklists.run.RunRuleException;
 import dev.preflight.deploy.run.DeploymentStore;
+import dev.preflight.deploy.run.TargetStart;
 import dev.preflight.deploy.run.TrackedRun;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
@@ -50,11 +51,13 @@ public final class RollbackStart {
 
   /**
    * Whether the run ended before its target started: it has steps before the deploy on record and
-   * nothing of the target's (a {@code before} step failed, or the run was aborted while they ran).
-   * Nothing changed then, so there is nothing to roll back.
+   * nothing of the target's (a {@code before} step failed, or the run was aborted while they ran),
+   * or the target refused the work (GitHub refused the dispatch). Nothing changed then, so there
+   * is nothing to roll back.
    */
   public static boolean nothingDeployed(Deployment d) {
-    return d.deployState().containsKey(PipelineStep.BEFORE + ".0.name") && !PipelineStep.targetStarted(d.deployState());
+    return (d.deployState().containsKey(PipelineStep.BEFORE + ".0.name") || TargetStart.refused(d.deployState()))
+        && !PipelineStep.targetStarted(d.deployState());
   }
 
   /** Whether the environment has something to go back to. */

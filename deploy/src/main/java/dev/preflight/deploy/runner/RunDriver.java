@@ -344,7 +344,7 @@ public final class RunDriver {
    */
   private void giveUp(Drive drive, Throwable cause) {
     String why = "Preflight could not carry this deploy on: " + cause.getMessage();
-    driven(drive, "deploy.given_up", (conn, now) -> Future.succeededFuture(next.givenUp(now, why)))
+    driven(drive, "deploy.given_up", (conn, now) -> next.givenUp(conn, now, why))
         .onComplete(drive.logged(done -> {
           driveFailures.remove(drive.runId);
           note(RunNote.givenUp(drive.runId, why));

@@ -100,11 +100,26 @@ public final class DeployStats {
       order by c.service, c.environment
       """;
 
+  /**
+   * Releases, and every rollback that ended ROLLBACK_FAILED: one whose target restored a release
+   * but whose run then failed is marked failed, and one that failed before restoring anything (so
+   * wrote no release) is listed from its run, at the time it ended.
+   */
   private static final String HISTORY = """
-      select rel.*, d.version as run_version, d.launched_at, d.rollback_at
-      from releases rel left join deployments d on d.run_id = rel.run_id
-      where rel.service = $1 and rel.environment = $2
-      order by rel.id desc limit $3
+      select * from (
+        select rel.service, rel.environment, rel.version, rel.revision, rel.run_id, rel.released_by,
+          rel.released_at, rel.kind, d.version as run_version, d.launched_at, d.rollback_at,
+          (rel.kind = 'rollback' and r.status = 'ROLLBACK_FAILED') as rollback_failed, rel.id as release_id
+        from releases rel left join deployments d on d.run_id = rel.run_id left join runs r on r.id = rel.run_id
+        where rel.service = $1 and rel.environment = $2
+        union all
+        select d.service, d.environment, d.previous->>'version', d.previous->>'revision', d.run_id, d.rollback_by,
+          coalesce(d.finished_at, d.rollback_at), 'rollback', d.version, d.launched_at, d.rollback_at, true, null
+        from deployments d join runs r on r.id = d.run_id
+        where d.service = $1 and d.environment = $2 and r.status = 'ROLLBACK_FAILED' and d.rollback_at is not null
+          and not exists (select 1 from releases rel where rel.run_id = d.run_id and rel.kind = 'rollback')
+      ) history
+      order by released_at desc, release_id desc nulls last limit $3
       """;
 
   private final Pool pool;
@@ -186,7 +201,8 @@ public final class DeployStats {
     boolean rollback = Release.ROLLBACK.equals(release.kind());
     Instant began = instant(row.getOffsetDateTime(rollback ? "rollback_at" : "launched_at"));
     Duration took = began == null || release.at() == null ? null : Duration.between(began, release.at());
-    return new HistoryEntry(release, took, rollback ? row.getString("run_version") : null);
+    return new HistoryEntry(release, took, rollback ? row.getString("run_version") : null,
+        Boolean.TRUE.equals(row.getBoolean("rollback_failed")));
   }
 
   private static Duration seconds(Row row, String column) {

@@ -176,9 +176,10 @@ final class GithubActionsRollout implements Rollout {
       if (sent.succeeded()) {
         return bestEffort(Map.of(DISPATCHED, "true")).compose(v -> looking(Phase.FINDING, FIND_POLLS));
       }
-      if (sent.cause() instanceof GithubActionsException refused) {
-        return ended(Observation.failed("GitHub refused to start " + workflow.workflow() + ": "
-            + refused.getMessage(), null));
+      if (sent.cause() instanceof GithubActionsException refused && refused.permanent()) {
+        // A 4xx is GitHub saying no: no run was started, so nothing in the environment changed.
+        return ended(Observation.refused("GitHub refused to start " + workflow.workflow() + ": "
+            + refused.getMessage()));
       }
       // No answer does not mean GitHub never got it: look before giving up.
       unanswered = reason(sent.cause());
@@ -301,7 +302,7 @@ final class GithubActionsRollout implements Rollout {
 
   private Future<TargetOutcome> outcome(TargetOutcome outcome) {
     return Future.succeededFuture(new TargetOutcome(outcome.succeeded(), redactor.redact(outcome.summary()),
-        outcome.revision(), redactor.redact(outcome.detail())));
+        outcome.revision(), redactor.redact(outcome.detail()), outcome.neverStarted()));
   }
 
   /** The runs list filters on the branch or tag name, not on the full ref. */

@@ -8,8 +8,15 @@ package dev.preflight.deploy.target;
  *     or null
  * @param detail longer text for the run's thread (a command's last lines of output, the
  *     ECS failure reason), already masked; or null
+ * @param neverStarted the target refused the work outright (GitHub answered the dispatch with a
+ *     4xx), so nothing in the environment changed: there is nothing to roll back
  */
-public record TargetOutcome(boolean succeeded, String summary, String revision, String detail) {
+public record TargetOutcome(boolean succeeded, String summary, String revision, String detail,
+    boolean neverStarted) {
+
+  public TargetOutcome(boolean succeeded, String summary, String revision, String detail) {
+    this(succeeded, summary, revision, detail, false);
+  }
 
   public static TargetOutcome success(String summary, String revision, String detail) {
     return new TargetOutcome(true, summary, revision, detail);
@@ -17,5 +24,10 @@ public record TargetOutcome(boolean succeeded, String summary, String revision, 
 
   public static TargetOutcome failure(String summary, String detail) {
     return new TargetOutcome(false, summary, null, detail);
+  }
+
+  /** The target refused to start: nothing was sent on to the environment. */
+  public static TargetOutcome refused(String summary) {
+    return new TargetOutcome(false, summary, null, null, true);
   }
 }

@@ -45,6 +45,20 @@ class CommandActionRunnerTest {
   }
 
   @Test
+  void theStepGetsItsNameWithThePlaceholdersFilledAsTheMessageShowsIt(Vertx vertx, VertxTestContext ctx) {
+    CommandAction flush = new CommandAction("Flush {region} keeping {keep} min",
+        List.of("sh", "-c", "echo \"$PREFLIGHT_STEP\""), Map.of(), null, Duration.ofSeconds(10));
+    ActionContext context = new ActionContext(Map.of("region", "eu-west-1", "keep", "30", "date", "20261207"),
+        Variables.of(Map.of()), new Redactor(), new MemoryJournal());
+    new CommandActionRunner(vertx, Duration.ofMillis(100)).run(flush, context)
+        .onComplete(ctx.succeeding(outcome -> ctx.verify(() -> {
+          assertTrue(outcome.passed(), outcome.summary());
+          assertEquals("Flush eu-west-1 keeping 30 min", outcome.output());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void aCommandACrashInterruptedIsNotRunAgain(Vertx vertx, VertxTestContext ctx) {
     CommandAction backup = new CommandAction("backup", List.of("true"), Map.of(), null, Duration.ofSeconds(10));
     new CommandActionRunner(vertx, Duration.ofMillis(100))

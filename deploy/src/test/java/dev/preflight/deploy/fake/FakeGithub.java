@@ -53,6 +53,8 @@ public final class FakeGithub {
   private volatile String conclusion = "success";
   private volatile int readsPerStatus = 1;
   private volatile int hiddenFromList;
+  private volatile int refusedStatus;
+  private volatile String refusedMessage;
   private HttpServer server;
 
   private FakeGithub(String token) {
@@ -118,6 +120,17 @@ public final class FakeGithub {
   /** A new run is missing from this many list answers after its dispatch, as on GitHub. */
   public FakeGithub hiddenFromList(int listings) {
     this.hiddenFromList = listings;
+    return this;
+  }
+
+  /**
+   * Every dispatch from now on is answered with {@code status} and GitHub's error body carrying
+   * {@code message} (422 "Unexpected inputs provided: …" when the workflow declares other inputs),
+   * and starts no run.
+   */
+  public FakeGithub refuseDispatches(int status, String message) {
+    this.refusedMessage = message;
+    this.refusedStatus = status;
     return this;
   }
 
@@ -232,6 +245,10 @@ public final class FakeGithub {
     String branch = ref.replaceFirst("^refs/(heads|tags)/", "");
     if (!refs.contains(branch)) {
       error(ctx, 422, "No ref found for: " + ref);
+      return;
+    }
+    if (refusedStatus != 0) {
+      error(ctx, refusedStatus, refusedMessage);
       return;
     }
     JsonObject inputs = body.getJsonObject("inputs", new JsonObject());

@@ -31,9 +31,12 @@ import dev.preflight.checklists.run.RunRuleException;
 import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.checklists.secret.Variables;
 import dev.preflight.deploy.TestDatabase;
+import dev.preflight.deploy.fake.FakeGithub;
+import dev.preflight.deploy.runner.RollbackStart;
 import dev.preflight.deploy.runner.RunDriver;
 import dev.preflight.deploy.target.DeployJob;
 import dev.preflight.deploy.target.DeployTarget;
+import dev.preflight.deploy.target.GithubActionsTarget;
 import dev.preflight.deploy.target.LiveVersion;
 import dev.preflight.deploy.target.TargetJournal;
 import dev.preflight.deploy.target.TargetOutcome;
@@ -110,6 +113,10 @@ class DeployRunsTest {
   }
 
   private DeployRuns service(PreflightConfig config, Duration lease) {
+    return service(config, lease, target);
+  }
+
+  private DeployRuns service(PreflightConfig config, Duration lease, DeployTarget deployTarget) {
     pool = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
     pools.add(pool);
     RunRepository repository = new RunRepository(pool, config::checklist);
@@ -120,7 +127,7 @@ class DeployRunsTest {
         wait.complete(tracked);
       }
     }));
-    DeployRuns service = new DeployRuns(vertx, config, runs, repository, t -> target, (verification, placeholders,
+    DeployRuns service = new DeployRuns(vertx, config, runs, repository, t -> deployTarget, (verification, placeholders,
         onResult, aborted) -> {
       Promise<List<VerifyResult>> promise = Promise.promise();
       verifications.add(promise);
@@ -135,10 +142,13 @@ class DeployRunsTest {
   }
 
   private static PreflightConfig config(boolean automaticRollback, boolean autoLaunch) {
+    return config(automaticRollback, autoLaunch, new Target.Command(List.of("deploy.sh"),
+        List.of("deploy.sh", "rollback", "{version}"), Map.of(), null, Duration.ofMinutes(1)));
+  }
+
+  private static PreflightConfig config(boolean automaticRollback, boolean autoLaunch, Target deployTarget) {
     Service.Environment prod = new Service.Environment("prod", "gate", "deploys", List.of("deployer"), autoLaunch,
-        new Target.Command(List.of("deploy.sh"), List.of("deploy.sh", "rollback", "{version}"), Map.of(), null,
-            Duration.ofMinutes(1)),
-        VERIFY, new AbortRule(Set.of(AbortRule.DEPLOY, "health"), automaticRollback));
+        deployTarget, VERIFY, new AbortRule(Set.of(AbortRule.DEPLOY, "health"), automaticRollback));
     return new PreflightConfig("preflight.yaml", "white_check_mark",
         Map.of("deployer", new Role("deployer", List.of("U1", "U2"), List.of())),
         Map.of("deploys", "C0DEPLOYS1"),
@@ -338,6 +348,86 @@ class DeployRunsTest {
     assertEquals(Refusal.Code.NEWER_DEPLOY, stale.code());
     assertTrue(List.of(second.id(), third.id()).contains(stale.otherRun()), stale.summary());
     assertTrue(target.calls.isEmpty());
+  }
+
+  @Test
+  void aDispatchGithubRefusesIsNeitherRolledBackNorDispatchedAgain() throws Exception {
+    FakeGithub github = get(FakeGithub.start(vertx, "ghp_DeployRunsTestToken"));
+    GithubActionsTarget actions = new GithubActionsTarget(vertx, Duration.ofMillis(50));
+    try {
+      Target.GithubActions workflow = new Target.GithubActions(github.apiUrl(), "ghp_DeployRunsTestToken",
+          FakeGithub.OWNER, FakeGithub.REPO, FakeGithub.WORKFLOW, "main", Map.of("image_tag", "{version}"),
+          Duration.ofSeconds(30));
+      deploys = service(config(true, false, workflow), Duration.ofSeconds(30), actions);
+      TrackedRun slow = readyRun("v2.1.0-slow");
+      CompletableFuture<TrackedRun> live = waitFor(slow.id(), RunStatus.SUCCEEDED);
+      get(deploys.launch(slow.id(), DEPLOYER_ROLES, DEPLOYER));
+      verifications.poll(10, TimeUnit.SECONDS).complete(List.of(result(true)));
+      live.get(10, TimeUnit.SECONDS);
+
+      github.refuseDispatches(422, "Unexpected inputs provided: [\"image_tag\"]");
+      TrackedRun refused = readyRun("v2.3.0");
+      CompletableFuture<TrackedRun> failed = waitFor(refused.id(), RunStatus.FAILED);
+      get(deploys.launch(refused.id(), DEPLOYER_ROLES, DEPLOYER));
+      TrackedRun done = failed.get(10, TimeUnit.SECONDS);
+
+      assertEquals("GitHub refused to start deploy.yml: 422 Unexpected inputs provided: [\"image_tag\"]",
+          done.deployment().failure());
+      assertNull(done.deployment().rollbackAt(), "nothing started, so no rollback");
+      assertEquals(Optional.empty(), get(deploys.lockOf("api", "prod")), "and no lock claiming one");
+      assertEquals(List.of("v2.1.0-slow"), github.dispatches().stream()
+          .map(d -> d.inputs().getString("image_tag")).toList(), "only the first deploy started a run");
+      assertEquals(2, github.requests().stream().filter(r -> r.startsWith("POST ") && r.contains("/dispatches"))
+          .count(), "the refused dispatch was not followed by a rollback's: " + github.requests());
+    } finally {
+      actions.close();
+      get(github.close());
+    }
+  }
+
+  @Test
+  void aRollbackThatFailsLeavesALockSayingItFailed() throws Exception {
+    deployAndVerify("v1", true);
+    TrackedRun run = readyRun("v2");
+    CompletableFuture<TrackedRun> rollbackFailed = waitFor(run.id(), RunStatus.ROLLBACK_FAILED);
+    get(deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
+    target.next().outcome.complete(TargetOutcome.success("deployed v2", "rev-2", null));
+    verifications.poll(10, TimeUnit.SECONDS).complete(List.of(result(false)));
+    target.next().outcome.complete(TargetOutcome.failure("deploy.sh rollback exited with code 1", null));
+
+    rollbackFailed.get(10, TimeUnit.SECONDS);
+    EnvLock lock = get(deploys.lockOf("api", "prod")).orElseThrow();
+    assertEquals(new LockCause.RolledBack("v2", "Health: 503 Service Unavailable", true), lock.cause(),
+        "the lock no longer says production was rolled back");
+    assertNull(lock.by(), "the bot locked it");
+  }
+
+  @Test
+  void aDeployTheTargetRefusedFailsWithoutRollingBackAndLeavesTheOlderRollbackInReach() throws Exception {
+    deployAndVerify("v1", true);
+    TrackedRun second = deployAndVerify("v2", true);
+    TrackedRun refusedRun = readyRun("v3");
+    CompletableFuture<TrackedRun> failed = waitFor(refusedRun.id(), RunStatus.FAILED);
+    get(deploys.launch(refusedRun.id(), DEPLOYER_ROLES, DEPLOYER));
+    target.next().outcome.complete(TargetOutcome.refused(
+        "GitHub refused to start deploy.yml: 422 Unexpected inputs provided: [\"image_tag\"]"));
+
+    TrackedRun done = failed.get(10, TimeUnit.SECONDS);
+    assertEquals("GitHub refused to start deploy.yml: 422 Unexpected inputs provided: [\"image_tag\"]",
+        done.deployment().failure());
+    assertNull(done.deployment().rollbackAt(), "nothing started, so nothing is rolled back");
+    assertTrue(RollbackStart.nothingDeployed(done.deployment()));
+    assertEquals(Optional.empty(), get(deploys.lockOf("api", "prod")), "and nothing locks production");
+    assertTrue(target.calls.isEmpty(), "no rollback reached the target");
+    assertRefused(deploys.rollback(refusedRun.id(), DEPLOYER_ROLES, DEPLOYER),
+        Refusal.of(Refusal.Code.RUN_DEPLOYED_NOTHING).about("api", "prod"));
+
+    // v2 is still what production runs: /rollback acts on its run, and its own button is not stale.
+    TrackedRun rolling = get(deploys.rollbackLatest("api", "prod", DEPLOYER_ROLES, DEPLOYER));
+    assertEquals(second.id(), rolling.id());
+    Call rollback = target.next();
+    assertEquals("rollback", rollback.kind);
+    assertEquals("v1", rollback.job.version());
   }
 
   @Test

@@ -15,6 +15,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +29,8 @@ class RunPublicationsTest {
 
   private static final String RUN = "6f1c0d3e-0000-4000-8000-000000000001";
   private static final Duration HOLD = Duration.ofMinutes(1);
+  /** A deploy state whose target started and finished. */
+  private static final String DEPLOYED = "'{\"outcome\": \"succeeded\", \"summary\": \"deployed\"}'::jsonb";
 
   private Pool pool;
   private RunPublications publications;
@@ -152,9 +155,9 @@ class RunPublicationsTest {
             + "channel_id, service, environment) values ($1, 'deploy', 'predeploy', 'U0STARTER', now(), 'SUCCEEDED', "
             + "'C0DEPLOYS', 'backend', 'production'), ($2, 'deploy', 'predeploy', 'U0STARTER', now(), 'SUCCEEDED', "
             + "'C0DEPLOYS', 'backend', 'staging')").execute(ids))
-        .compose(v -> pool.preparedQuery("insert into deployments (run_id, service, environment, version, launched_at) "
-            + "values ($1, 'backend', 'production', 'v1.4.3', now()), ($2, 'backend', 'staging', 'v1.4.1', "
-            + "now() - interval '2 hours')").execute(ids))
+        .compose(v -> pool.preparedQuery("insert into deployments (run_id, service, environment, version, launched_at, "
+            + "deploy_state) values ($1, 'backend', 'production', 'v1.4.3', now(), " + DEPLOYED + "), "
+            + "($2, 'backend', 'staging', 'v1.4.1', now() - interval '2 hours', " + DEPLOYED + ")").execute(ids))
         .compose(v -> publications.newestLaunched(RUN))
         .compose(first -> {
           test.verify(() -> assertFalse(first, "a newer run of production launched"));
@@ -180,6 +183,50 @@ class RunPublicationsTest {
   }
 
   @Test
+  void newerRunsThatDeployedNothingLeaveTheOlderRunNewestAndItsRollbackInPlace(VertxTestContext test) {
+    String badBackup = "6f1c0d3e-0000-4000-8000-000000000005";
+    String refused = "6f1c0d3e-0000-4000-8000-000000000006";
+    String cancelled = "6f1c0d3e-0000-4000-8000-000000000007";
+    Tuple ids = Tuple.of(UUID.fromString(badBackup), UUID.fromString(refused), UUID.fromString(cancelled));
+    sql("update runs set status = 'ROLLBACK_FAILED', message_ts = '1700000000.000100' where id = $1")
+        .compose(v -> sql("update deployments set launched_at = now() - interval '1 hour', deploy_state = "
+            + DEPLOYED + " where run_id = $1"))
+        .compose(v -> pool.preparedQuery("insert into runs (id, kind, checklist_id, started_by, started_at, status, "
+            + "channel_id, message_ts, service, environment) values "
+            + "($1, 'deploy', 'predeploy', 'U0STARTER', now(), 'FAILED', 'C0DEPLOYS', '1700000000.000200', "
+            + "'backend', 'production'), "
+            + "($2, 'deploy', 'predeploy', 'U0STARTER', now(), 'FAILED', 'C0DEPLOYS', '1700000000.000300', "
+            + "'backend', 'production'), "
+            + "($3, 'deploy', 'predeploy', 'U0STARTER', now(), 'CANCELLED', 'C0DEPLOYS', '1700000000.000400', "
+            + "'backend', 'production')").execute(ids))
+        // A before step failed; GitHub refused the dispatch; a run cancelled before launch.
+        .compose(v -> pool.preparedQuery("insert into deployments (run_id, service, environment, version, launched_at, "
+            + "deploy_state) values "
+            + "($1, 'backend', 'production', 'v1.9.0-badbackup', now() - interval '10 minutes', "
+            + "'{\"before.0.name\": \"backup\", \"before.0.outcome\": \"failed\"}'::jsonb), "
+            + "($2, 'backend', 'production', 'v2.3.0', now(), '{\"dispatchedAt\": \"2026-12-07T02:00:00Z\", "
+            + "\"outcome\": \"failed\", \"refused\": \"true\"}'::jsonb), "
+            + "($3, 'backend', 'production', 'v2.4.0', null, '{}'::jsonb)").execute(ids))
+        .compose(v -> publications.shown(RUN, 1, true))
+        .compose(v -> publications.newestLaunched(RUN))
+        .compose(newest -> {
+          test.verify(() -> assertTrue(newest, "nothing newer changed production"));
+          return publications.olderOfferingRollback(badBackup).compose(older -> {
+            test.verify(() -> assertEquals(List.of(), older, "a run that deployed nothing retires no button"));
+            return publications.olderOfferingRollback(refused);
+          });
+        })
+        .compose(older -> {
+          test.verify(() -> assertEquals(List.of(), older, "nor does a refused dispatch"));
+          return new DeploymentStore(pool).latestLaunchedRun("backend", "production");
+        })
+        .onComplete(test.succeeding(latest -> test.verify(() -> {
+          assertEquals(Optional.of(RUN), latest, "/rollback acts on the newest run whose target started");
+          test.completeNow();
+        })));
+  }
+
+  @Test
   void anOlderRunStillOfferingRollbackIsClaimedUntilItIsRepublishedWithoutIt(VertxTestContext test) {
     String newer = "6f1c0d3e-0000-4000-8000-000000000004";
     Tuple id = Tuple.of(UUID.fromString(newer));
@@ -196,7 +243,8 @@ class RunPublicationsTest {
                   + "channel_id, message_ts, service, environment) values ($1, 'deploy', 'predeploy', 'U0STARTER', "
                   + "now(), 'SUCCEEDED', 'C0DEPLOYS', '1700000000.000200', 'backend', 'production')").execute(id)
               .compose(v -> pool.preparedQuery("insert into deployments (run_id, service, environment, version, "
-                  + "launched_at) values ($1, 'backend', 'production', 'v1.4.3', now())").execute(id))
+                  + "launched_at, deploy_state) values ($1, 'backend', 'production', 'v1.4.3', now(), " + DEPLOYED
+                  + ")").execute(id))
               .compose(v -> publications.version(newer))
               .compose(version -> publications.shown(newer, version, true));
         })

@@ -55,7 +55,7 @@ class RunbookRunsTest {
   private static final Duration POLL = Duration.ofMillis(30);
   private static final String CLUSTER = "fluxion-cluster";
   private static final EcsScaleAction SCALE_STEP =
-      new EcsScaleAction("Scale to {count}", Duration.ofMinutes(1), CLUSTER, "backend", null, "{count}", 1, 4);
+      new EcsScaleAction("Scale to {count} on {date}", Duration.ofMinutes(1), CLUSTER, "backend", null, "{count}", 1, 4);
   private static final Runbook SCALE = new Runbook("scale-backend", "Scale the backend", null,
       List.of(new Parameter.Count("count", null, 2, 4)), List.of("sre"),
       new SignOffRule(List.of(new SignOffRequirement("lead", 1)), false), null, "backend", "production",
@@ -187,7 +187,9 @@ class RunbookRunsTest {
               ctx.verify(() -> {
                 assertEquals(List.of(new FakeEcs.ScaleCall(CLUSTER, "backend", 3, false)), ecs.scaleCalls());
                 assertEquals(StepState.Phase.PASSED, done.steps().get(0).phase());
-                assertEquals("Scale to 3", done.steps().get(0).name());
+                assertEquals("Scale to 3 on " + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd")
+                    .withZone(java.time.ZoneOffset.UTC).format(done.createdAt()), done.steps().get(0).name(),
+                    "{date} is filled in the name as it is in the fields");
                 assertEquals("fluxion-cluster/backend steady at 3 tasks", done.steps().get(0).summary());
                 assertEquals(List.of("runbook.started U1", "runbook.approved U2", "runbook.step-started null",
                     "runbook.step-passed null", "runbook.succeeded null"), audit);

@@ -1,6 +1,7 @@
 package dev.preflight.deploy.stats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -190,6 +191,7 @@ class DeployStatsTest {
     assertEquals(Duration.ofMinutes(60), history.get(1).took());
     HistoryEntry rollback = history.get(2);
     assertTrue(rollback.rollback());
+    assertFalse(rollback.failed(), "its run ended ROLLED_BACK");
     assertEquals("v1.1.0", rollback.replacedVersion());
     assertEquals(Duration.ofMinutes(5), rollback.took(), "rollback started 09:15, restored 09:20");
     assertEquals("U0DEPLOYER", rollback.release().by());
@@ -198,8 +200,20 @@ class DeployStatsTest {
   @Test
   void releaseWithoutARunHasNoDuration() throws Exception {
     List<HistoryEntry> history = get(stats.history("backend", "staging", 10));
-    assertEquals(1, history.size());
-    assertNull(history.get(0).took());
+    assertEquals(2, history.size(), "the release, and the failed rollback after it");
+    assertNull(history.get(1).took());
+    assertEquals(Release.DEPLOY, history.get(1).release().kind());
+  }
+
+  @Test
+  void aRollbackThatFailedBeforeRestoringAnythingIsListedAsFailed() throws Exception {
+    HistoryEntry failed = get(stats.history("backend", "staging", 10)).get(0);
+    assertTrue(failed.rollback());
+    assertTrue(failed.failed(), "its run ended ROLLBACK_FAILED");
+    assertEquals("v1.4.0", failed.replacedVersion());
+    assertEquals(Instant.parse("2024-06-15T10:05:00Z"), failed.release().at(), "when the rollback ended");
+    assertEquals(Duration.ofMinutes(5), failed.took(), "started 10:00, failed 10:05");
+    assertNull(failed.release().by(), "the bot started it");
   }
 
   private EnvironmentFigures figures(String service, String environment) throws Exception {

@@ -132,6 +132,7 @@ class GithubActionsTargetTest {
 
     assertFalse(outcome.succeeded());
     assertEquals("GitHub refused to start deploy.yml: 401 Bad credentials", outcome.summary());
+    assertTrue(outcome.neverStarted(), "a refused dispatch started nothing");
     assertFalse(String.valueOf(outcome).contains(wrong));
     assertEquals(List.of(), github.dispatches());
   }
@@ -142,6 +143,7 @@ class GithubActionsTargetTest {
 
     assertFalse(outcome.succeeded());
     assertEquals("GitHub refused to start deploy.yml: 422 No ref found for: release/9.9", outcome.summary());
+    assertTrue(outcome.neverStarted(), "a refused dispatch started nothing");
     assertEquals(List.of(), github.dispatches());
   }
 
@@ -296,6 +298,33 @@ class GithubActionsTargetTest {
     assertTrue(github.requests().get(0).startsWith("POST "));
     assertTrue(github.requests().get(1).startsWith("POST "));
     assertTrue(github.requests().get(2).startsWith("POST "));
+  }
+
+  @Test
+  void aDispatchRefusedForItsInputsStartedNothingAndSaysWhatGithubSaid() throws Exception {
+    github.refuseDispatches(422, "Unexpected inputs provided: [\"image_tag\"]");
+
+    TargetOutcome outcome = await(target.deploy(job(workflow("main", TIMEOUT), "v2.3.0"), new MemoryJournal()));
+
+    assertFalse(outcome.succeeded());
+    assertTrue(outcome.neverStarted(), "GitHub said no: no run was started");
+    assertEquals("GitHub refused to start deploy.yml: 422 Unexpected inputs provided: [\"image_tag\"]",
+        outcome.summary());
+    assertEquals(List.of(), github.dispatches());
+    assertEquals(1, github.requests().size(), "refused once, and not looked for: " + github.requests());
+  }
+
+  @Test
+  void aDispatchAnsweredWithAServerErrorMayHaveStartedARunSoItIsLookedFor() throws Exception {
+    github.refuseDispatches(502, "Server Error");
+
+    TargetOutcome outcome = await(target.deploy(job(workflow("main", TIMEOUT), "v2.3.0"), new MemoryJournal()));
+
+    assertFalse(outcome.succeeded());
+    assertFalse(outcome.neverStarted(), "a 5xx may have been taken: not known to have started nothing");
+    assertEquals("Could not reach GitHub to start deploy.yml: 502 Server Error", outcome.summary());
+    assertTrue(github.requests().stream().anyMatch(r -> r.startsWith("GET ")), "looked for the run: "
+        + github.requests());
   }
 
   @Test

@@ -20,6 +20,7 @@ import dev.preflight.checklists.run.Refusal;
 import dev.preflight.checklists.run.RunStatus;
 import dev.preflight.checklists.run.SignOff;
 import dev.preflight.checklists.time.Spans;
+import dev.preflight.deploy.runner.RollbackStart;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -221,6 +222,9 @@ final class DeployMessage {
       lines.add("*What went wrong:* " + failedCheck(d)
           .map(check -> "*" + Mrkdwn.inline(check.title(), NAME_LIMIT) + "* failed (see *Verification* below)")
           .orElseGet(() -> Mrkdwn.inline(d.failure(), FAILURE_LIMIT)));
+    }
+    if (status == RunStatus.FAILED && RollbackStart.nothingDeployed(d)) {
+      lines.add("Nothing was deployed, so nothing is rolled back.");
     }
     if (d.rollbackAt() != null) {
       lines.add(rollbackLine(d));

@@ -47,10 +47,11 @@ public final class HistoryMessage {
     var release = entry.release();
     String version = "`" + Mrkdwn.inline(release.version() == null ? "unknown version" : release.version(), NAME_LIMIT)
         + "`";
-    String what = entry.rollback()
-        ? "↩️ rolled back to " + version + (entry.replacedVersion() == null ? ""
-            : " from `" + Mrkdwn.inline(entry.replacedVersion(), NAME_LIMIT) + "`")
-        : "🚀 deployed " + version;
+    String from = entry.replacedVersion() == null ? ""
+        : " from `" + Mrkdwn.inline(entry.replacedVersion(), NAME_LIMIT) + "`";
+    String what = !entry.rollback() ? "🚀 deployed " + version
+        : entry.failed() ? "🔥 rollback to " + version + from + " failed, started"
+        : "↩️ rolled back to " + version + from;
     return what
         + " by " + Mrkdwn.user(release.by())
         + (release.at() == null ? "" : " · " + Mrkdwn.date(release.at()))

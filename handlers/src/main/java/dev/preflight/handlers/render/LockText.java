@@ -29,6 +29,14 @@ public final class LockText {
    *     automatic rollback's lock whose reason is that failure does not say it again
    */
   public static String cause(EnvLock lock, int limit, String told) {
+    if (lock.cause() instanceof LockCause.RolledBack rolledBack && rolledBack.failed()) {
+      String from = "The rollback from `" + Mrkdwn.echo(rolledBack.fromVersion()) + "`";
+      boolean repeats = told != null && told.equals(rolledBack.automaticReason());
+      String who = rolledBack.automatic()
+          ? ", started automatically" + (repeats ? "" : " (" + Mrkdwn.inline(rolledBack.automaticReason(), limit) + ")")
+          : ", asked for by " + Mrkdwn.user(lock.by());
+      return from + who + ", failed. Check the environment by hand, then unlock";
+    }
     if (lock.cause() instanceof LockCause.RolledBack rolledBack) {
       String from = "Rolled back from `" + Mrkdwn.echo(rolledBack.fromVersion()) + "`";
       boolean repeats = told != null && told.equals(rolledBack.automaticReason());

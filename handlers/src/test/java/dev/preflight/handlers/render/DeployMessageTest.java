@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.preflight.checklists.checklist.Checklist;
 import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.deploy.EnvLock;
+import dev.preflight.checklists.deploy.LockCause;
 import dev.preflight.checklists.deploy.Release;
 import dev.preflight.checklists.deploy.Verification;
 import dev.preflight.checklists.deploy.VerifyResult;
@@ -410,7 +411,24 @@ class DeployMessageTest {
     Rendered message = render(ready().withStatus(RunStatus.FAILED), failed);
 
     assertTrue(message.allText().contains("❌ *step backup* failed: sh exited with code 2"), message.allText());
+    assertTrue(status(message).contains("Nothing was deployed, so nothing is rolled back."), status(message));
     assertEquals(List.of(), message.runActions());
+  }
+
+  @Test
+  void aDispatchGithubRefusedSaysSoAndThatNothingWasDeployed() {
+    Deployment refused = launched().withDeployState(Map.of("dispatchedAt", "2026-12-07T02:00:00Z",
+            "outcome", "failed", "summary", "GitHub refused to start deploy.yml: 422 Unexpected inputs provided: "
+                + "[\"image_tag\"]", "refused", "true"))
+        .failed("GitHub refused to start deploy.yml: 422 Unexpected inputs provided: [\"image_tag\"]")
+        .finished(FINISHED);
+
+    Rendered message = render(ready().withStatus(RunStatus.FAILED), refused);
+
+    assertTrue(status(message).contains("*What went wrong:* GitHub refused to start deploy.yml: 422 Unexpected "
+        + "inputs provided: [\"image_tag\"]\nNothing was deployed, so nothing is rolled back."), status(message));
+    assertFalse(message.allText().contains("Rollback failed"), message.allText());
+    assertEquals(List.of(), message.runActions(), "nothing to roll back");
   }
 
   @Test
@@ -584,6 +602,32 @@ class DeployMessageTest {
     assertEquals("🔒 *production* is locked by Preflight: Rolled back from `v1.4.2` automatically: health "
         + "&lt;api&gt; &amp; db failed. Unlock when the cause is understood. `/unlock backend production` opens it "
         + "again.", lockBlock(message));
+  }
+
+  @Test
+  void aFailedAutomaticRollbackLocksSayingItFailedNotThatItRolledBack() {
+    Deployment rolling = succeeded().failed("health <api> failed").rollbackRequested(null, LATER, "health <api> failed");
+    EnvLock started = EnvLock.rolledBack("backend", "production", "v1.4.2", null, "health <api> failed", LATER);
+    EnvLock lock = new EnvLock(started.service(), started.environment(),
+        ((LockCause.RolledBack) started.cause()).failedNow(), started.by(), started.at());
+
+    Rendered message = render(ready().withStatus(RunStatus.ROLLBACK_FAILED), rolling, Optional.of(lock));
+
+    assertTrue(status(message).contains("🔥 *Rollback failed*"), status(message));
+    assertEquals("🔒 *production* is locked by Preflight: The rollback from `v1.4.2`, started automatically, failed. "
+        + "Check the environment by hand, then unlock. `/unlock backend production` opens it again.",
+        lockBlock(message));
+    assertFalse(message.allText().contains("Rolled back from"), message.allText());
+  }
+
+  @Test
+  void aFailedRollbackAPersonAskedForNamesThemAndSaysItFailed() {
+    EnvLock started = EnvLock.rolledBack("backend", "production", "v1.4.2", "U0SRE", null, LATER);
+    EnvLock lock = new EnvLock(started.service(), started.environment(),
+        ((LockCause.RolledBack) started.cause()).failedNow(), started.by(), started.at());
+
+    assertEquals("The rollback from `v1.4.2`, asked for by <@U0SRE>, failed. Check the environment by hand, then "
+        + "unlock", LockText.cause(lock));
   }
 
   private static String lockBlock(Rendered message) {

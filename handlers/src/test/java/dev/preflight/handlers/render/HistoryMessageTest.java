@@ -2,6 +2,7 @@ package dev.preflight.handlers.render;
 
 import static dev.preflight.handlers.render.SlackLimits.assertWithinSlackLimits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.preflight.checklists.deploy.Release;
@@ -37,6 +38,24 @@ class HistoryMessageTest {
             "🚀 deployed `v0.9.0` by Preflight · " + Mrkdwn.date(ROLLED_BACK.minus(Duration.ofDays(3)))),
         message.texts().get(2).lines().toList());
     assertEquals("History of backend in production: 3 entries", message.content.text());
+  }
+
+  @Test
+  void aFailedRollbackReadsAsFailedNotAsRolledBack() {
+    HistoryEntry failed = new HistoryEntry(new Release("web", "production", "v1.1.0", null, "r-8", null,
+        ROLLED_BACK, Release.ROLLBACK), Duration.ofSeconds(1), "v1.8.0", true);
+    HistoryEntry unknown = new HistoryEntry(new Release("web", "production", null, null, "r-7", "U0SRE",
+        ROLLED_BACK.minusSeconds(60), Release.ROLLBACK), Duration.ofSeconds(4), "v1.7.0", true);
+
+    Rendered message = Rendered.of(HistoryMessage.render("web", "production", List.of(failed, unknown), NOW));
+
+    assertEquals(List.of(
+            "🔥 rollback to `v1.1.0` from `v1.8.0` failed, started by Preflight · " + Mrkdwn.date(ROLLED_BACK)
+                + " · took 1s",
+            "🔥 rollback to `unknown version` from `v1.7.0` failed, started by <@U0SRE> · "
+                + Mrkdwn.date(ROLLED_BACK.minusSeconds(60)) + " · took 4s"),
+        message.texts().get(2).lines().toList());
+    assertFalse(message.allText().contains("rolled back"), message.allText());
   }
 
   @Test
