@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -60,7 +61,6 @@ class EchoLimitsTest {
   @ParameterizedTest
   @CsvSource({
       "/checklist, {huge}, There is no checklist `",
-      "/checklist, {huge} two, /checklist {huge}",
       "/deploy, {huge} v1 to production, There is no service `",
       "/rollback, backend {huge}, *backend* has no environment `",
       "/lock, {huge} production why, There is no service `"})
@@ -76,6 +76,17 @@ class EchoLimitsTest {
           assertTrue(answer.chars().noneMatch(c -> c < 0x20 && c != '\n'), "no control character: " + answer);
           String expected = start.replace("{huge}", "");
           assertTrue(answer.contains(expected.strip()), answer);
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void severalHugeWordsAreAnsweredWithoutEchoingThem(VertxTestContext test) {
+    harness.command("/checklist", HUGE + " two", USER, CHANNEL)
+        .onComplete(test.succeeding(response -> test.verify(() -> {
+          assertEquals(200, response.statusCode());
+          assertEquals("`/checklist` takes one checklist id, not 2 words. `/checklist list` shows the ids.",
+              response.bodyAsJsonObject().getString("text"));
           test.completeNow();
         })));
   }
