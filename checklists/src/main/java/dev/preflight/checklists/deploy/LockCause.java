@@ -17,4 +17,12 @@ public sealed interface LockCause {
       return automaticReason != null;
     }
   }
+
+  /**
+   * A deploy of {@code version} was interrupted by Preflight's shutdown (or a crash) while a
+   * command ran, so how it ended is unknown; nothing was rolled back.
+   *
+   * @param step the pipeline step that was interrupted, or null for the target's deploy itself
+   */
+  record Interrupted(String version, String step) implements LockCause {}
 }

@@ -18,8 +18,16 @@ public sealed interface Observation {
   /** @param revision what the deployed version is known by, or null; @param detail for the thread, or null */
   record Succeeded(String summary, String revision, String detail) implements Observation {}
 
-  /** @param detail for the thread, or null */
-  record Failed(String summary, String detail) implements Observation {}
+  /**
+   * @param detail for the thread, or null
+   * @param unknown whether how it ended is not known (the command was cut short by a restart)
+   */
+  record Failed(String summary, String detail, boolean unknown) implements Observation {
+
+    public Failed(String summary, String detail) {
+      this(summary, detail, false);
+    }
+  }
 
   static Observation running(String step, String progress) {
     return new Running(step, progress);
@@ -38,11 +46,16 @@ public sealed interface Observation {
     return new Failed(summary, detail);
   }
 
+  /** An end nobody saw: the command an earlier attempt started was cut short. */
+  static Observation unknown(String summary, String detail) {
+    return new Failed(summary, detail, true);
+  }
+
   /** The same end as an observation, for a target that already holds it as an outcome. */
   static Observation of(TargetOutcome outcome) {
     return outcome.succeeded()
         ? new Succeeded(outcome.summary(), outcome.revision(), outcome.detail())
-        : new Failed(outcome.summary(), outcome.detail());
+        : new Failed(outcome.summary(), outcome.detail(), outcome.unknown());
   }
 
   /** Whether the deploy or rollback is over. */
@@ -56,7 +69,8 @@ public sealed interface Observation {
       return TargetOutcome.success(done.summary(), done.revision(), done.detail());
     }
     if (this instanceof Failed failed) {
-      return TargetOutcome.failure(failed.summary(), failed.detail());
+      return failed.unknown() ? TargetOutcome.unknown(failed.summary(), failed.detail())
+          : TargetOutcome.failure(failed.summary(), failed.detail());
     }
     throw new IllegalStateException("still running: " + this);
   }

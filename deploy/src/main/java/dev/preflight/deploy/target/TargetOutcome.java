@@ -8,8 +8,14 @@ package dev.preflight.deploy.target;
  *     or null
  * @param detail longer text for the run's thread (a command's last lines of output, the
  *     ECS failure reason), already masked; or null
+ * @param unknown whether Preflight cannot tell how it ended: its own shutdown (or a crash) cut
+ *     the command short. Not a success, and not a failure to act on: nothing is rolled back for it
  */
-public record TargetOutcome(boolean succeeded, String summary, String revision, String detail) {
+public record TargetOutcome(boolean succeeded, String summary, String revision, String detail, boolean unknown) {
+
+  public TargetOutcome(boolean succeeded, String summary, String revision, String detail) {
+    this(succeeded, summary, revision, detail, false);
+  }
 
   public static TargetOutcome success(String summary, String revision, String detail) {
     return new TargetOutcome(true, summary, revision, detail);
@@ -17,5 +23,10 @@ public record TargetOutcome(boolean succeeded, String summary, String revision, 
 
   public static TargetOutcome failure(String summary, String detail) {
     return new TargetOutcome(false, summary, null, detail);
+  }
+
+  /** An end Preflight did not see: what the command did is for a person to check. */
+  public static TargetOutcome unknown(String summary, String detail) {
+    return new TargetOutcome(false, summary, null, detail, true);
   }
 }

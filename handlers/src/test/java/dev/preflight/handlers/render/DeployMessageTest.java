@@ -554,6 +554,32 @@ class DeployMessageTest {
         + "again.", lockBlock(message));
   }
 
+  @Test
+  void aRunInterruptedByAShutdownSaysNothingWasRolledBackAndStillOffersRollback() {
+    String stopped = "sleep was stopped part-way when Preflight shut down; what it had done by then is unknown. "
+        + "Check it by hand";
+    Deployment held = launched().withDeployState(Map.of("before.0.name", "backup", "before.0.outcome", "passed",
+            "before.0.summary", "sh exited with code 0", "exitCode", "0", "after.0.name", "migration",
+            "after.0.outcome", "unknown", "after.0.summary", stopped))
+        .failed("migration was interrupted: " + stopped).finished(FINISHED);
+    EnvLock lock = EnvLock.interrupted("backend", "production", "v1.4.2", "migration", LATER);
+
+    Rendered message = render(ready().withStatus(RunStatus.FAILED), held, Optional.of(lock));
+
+    String status = status(message);
+    assertTrue(status.startsWith("⚠️ *Interrupted* — Preflight stopped while deploying `v1.4.2` to *production*; "
+        + "nothing was rolled back\n"), status);
+    assertFalse(status.contains("did not go live"), "nobody knows that: " + status);
+    assertTrue(status.contains("*What went wrong:* migration was interrupted: " + stopped), status);
+    assertTrue(message.allText().contains("⚠️ *step migration* was interrupted, so how it ended is unknown: "
+        + stopped), message.allText());
+    assertFalse(message.allText().contains("failed: sleep"), message.allText());
+    assertEquals("🔒 *production* is locked by Preflight: *step migration* of the deploy of `v1.4.2` was "
+        + "interrupted when Preflight stopped, so how it ended is unknown. Nothing was rolled back: check it, then "
+        + "Roll back or Unlock. `/unlock backend production` opens it again.", lockBlock(message));
+    assertEquals(List.of(ActionIds.ROLLBACK), message.runActions(), "a deployer may still roll back by hand");
+  }
+
   private static String lockBlock(Rendered message) {
     return message.texts().stream().filter(text -> text.startsWith("🔒")).findFirst()
         .orElseThrow(() -> new AssertionError("no lock line in " + message.texts()));
