@@ -285,6 +285,22 @@ class CommandTargetTest {
   }
 
   @Test
+  void anEndingTheVersionBeforeRecordedForAStopIsReadAsUnknownAfterAnUpgrade(Vertx vertx) throws Exception {
+    // The upgrade itself: the old jar stopped mid-deploy and recorded its words, the new jar takes over.
+    Target.Command deploy = command(List.of(script("deploy.sh"), "deploy"), List.of(), Map.of("MARKER_FILE", marker.toString()));
+    String old = "Preflight was shut down while the command ran, so it was stopped and the deploy's outcome is "
+        + "unknown; check deploy.sh by hand";
+    MemoryJournal stored = new MemoryJournal(Map.of("startedAt", "2026-12-06T10:00:00Z", "finishedAt",
+        "2026-12-06T10:00:07Z", CommandTarget.ENDING, old));
+
+    TargetOutcome outcome = await(new CommandTarget(vertx).deploy(job(deploy, "v1.4.2", Map.of()), stored));
+
+    assertTrue(outcome.unknown(), "not a failure to roll back for");
+    assertEquals(old, outcome.summary());
+    assertEquals(0, markerLines().size(), "not run again");
+  }
+
+  @Test
   void aCommandLeftRunningByAKilledBotIsStoppedBeforeAnythingElse(Vertx vertx) throws Exception {
     // What a bot killed with SIGKILL leaves behind: its command, still running, and a journal
     // that says it started and which process it is.
