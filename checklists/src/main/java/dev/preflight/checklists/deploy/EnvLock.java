@@ -25,9 +25,11 @@ public record EnvLock(String service, String environment, LockCause cause, Strin
    * in a state nobody knows.
    *
    * @param step the interrupted pipeline step, or null for the target's deploy
+   * @param beforeDeploy whether that step ran before the target, which then never started
    */
-  public static EnvLock interrupted(String service, String environment, String version, String step, Instant at) {
-    return new EnvLock(service, environment, new LockCause.Interrupted(version, step), null, at);
+  public static EnvLock interrupted(String service, String environment, String version, String step,
+      boolean beforeDeploy, Instant at) {
+    return new EnvLock(service, environment, new LockCause.Interrupted(version, step, beforeDeploy), null, at);
   }
 
   /**

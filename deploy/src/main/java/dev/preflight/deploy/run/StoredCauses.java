@@ -32,7 +32,7 @@ final class StoredCauses {
     }
     if (cause instanceof LockCause.Interrupted interrupted) {
       return new JsonObject().put("cause", INTERRUPTED).put("version", interrupted.version())
-          .put("step", interrupted.step()).encode();
+          .put("step", interrupted.step()).put("beforeDeploy", interrupted.beforeDeploy()).encode();
     }
     String reason = ((LockCause.Manual) cause).reason();
     return reason.startsWith("{") ? new JsonObject().put("cause", MANUAL).put("reason", reason).encode() : reason;
@@ -47,7 +47,8 @@ final class StoredCauses {
           return new LockCause.RolledBack(json.getString("from"), json.getString("automatic"));
         }
         if (INTERRUPTED.equals(json.getString("cause"))) {
-          return new LockCause.Interrupted(json.getString("version"), json.getString("step"));
+          return new LockCause.Interrupted(json.getString("version"), json.getString("step"),
+              json.getBoolean("beforeDeploy", false));
         }
         if (MANUAL.equals(json.getString("cause"))) {
           return new LockCause.Manual(json.getString("reason", ""));

@@ -76,7 +76,8 @@ final class NextMove {
     TrackedRun failed = finished(now.with(move(now, aborting ? RunEvent.STOPPED : RunEvent.FAILED))
         .with(seen.failed(result.summary())));
     String stepName = step instanceof PipelineStep pipeline ? pipeline.stepName() : null;
-    EnvLock lock = EnvLock.interrupted(seen.service(), seen.environment(), seen.version(), stepName, clock.instant());
+    EnvLock lock = EnvLock.interrupted(seen.service(), seen.environment(), seen.version(), stepName,
+        !PipelineStep.targetStarted(seen.deployState()), clock.instant());
     return DeploymentStore.lockOf(conn, seen.service(), seen.environment())
         .compose(existing -> existing.isPresent() ? Future.succeededFuture() : DeploymentStore.putLock(conn, lock))
         .map(failed);

@@ -120,7 +120,7 @@ class InterruptedStepsTest {
     assertEquals(stopped, state.get("after.0.summary"));
     assertEquals("migration was interrupted: " + stopped, done.deployment().failure());
     assertTrue(RollbackStart.interrupted(done.deployment()));
-    assertEquals(Optional.of(new LockCause.Interrupted("v1.4.0", "migration")), lock().map(EnvLock::cause),
+    assertEquals(Optional.of(new LockCause.Interrupted("v1.4.0", "migration", false)), lock().map(EnvLock::cause),
         "the environment is held for a person to check");
     RunNote note = notes.stream().filter(n -> n.kind() == RunNote.Kind.STEP_UNKNOWN).findFirst().orElseThrow();
     assertEquals("migration", note.step());
@@ -149,7 +149,7 @@ class InterruptedStepsTest {
     assertEquals("unknown", done.deployment().deployState().get("outcome"));
     assertEquals("The deploy was interrupted: " + script + " was stopped part-way when Preflight shut down; what it "
         + "had done by then is unknown. Check it by hand", done.deployment().failure());
-    assertEquals(Optional.of(new LockCause.Interrupted("v1.4.0-slow", null)), lock().map(EnvLock::cause));
+    assertEquals(Optional.of(new LockCause.Interrupted("v1.4.0-slow", null, false)), lock().map(EnvLock::cause));
   }
 
   /** The docs' pattern: backup before, migration after, restore when the migration failed, all abort criteria. */

@@ -42,7 +42,7 @@ class NoteTextTest {
   void aStepAShutdownInterruptedSaysItsEndIsUnknownAndThatNothingWasRolledBack() {
     assertEquals("Step migration was interrupted, so how it ended is unknown: sleep was stopped part-way when "
         + "Preflight shut down; what it had done by then is unknown. Check it by hand\n```\napplying 0042\n```\n"
-        + "Nothing was rolled back for it: check what it did, then Roll back or Unlock.",
+        + "Nothing was rolled back for it: check what it did.",
         NoteText.of(RunNote.stepUnknown("r-1", "migration", "sleep was stopped part-way when Preflight shut down; "
             + "what it had done by then is unknown. Check it by hand", "applying 0042")));
   }
