@@ -128,10 +128,15 @@ class ShutdownTest {
     assertTrue(Blocks.text(done).contains("API answers on /ready"), Blocks.text(done));
     assertEquals(1, ecs.updateServiceCalls().size(), "the other replica followed the rollout instead of repeating it");
 
+    // The killed deploy script's end is unknown: no automatic rollback, the environment held for a person.
     Row worker = awaitRun("worker", row -> "FAILED".equals(row.getString("status")));
-    assertTrue(worker.getString("failure").startsWith("Preflight was shut down while the command ran"),
+    assertTrue(worker.getString("failure").startsWith("The deploy was interrupted: "), worker.getString("failure"));
+    assertTrue(worker.getString("failure").contains("was stopped part-way when Preflight shut down"),
         worker.getString("failure"));
-    awaitEdit(workerTs, text -> text.contains("Preflight was shut down while the command ran"));
+    awaitEdit(workerTs, text -> text.contains("*Interrupted*") && text.contains("nothing was rolled back")
+        && text.contains("Roll back or Unlock"));
+    assertTrue(one("select reason from environment_locks where service = $1", "worker").isPresent(),
+        "the worker's environment is locked");
     assertEquals(1, Files.readAllLines(deployLog).stream().filter(line -> line.startsWith("start ")).count(),
         "the deploy script ran once: " + Files.readAllLines(deployLog));
 

@@ -156,7 +156,7 @@ public final class SlackSurface {
     reconciler.close();
     botToken.stop();
     roles.stop();
-    return publisher.flush().timeout(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    return publisher.stop().timeout(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Whether Slack accepted the bot token at its last {@code auth.test}; readiness reads it. */

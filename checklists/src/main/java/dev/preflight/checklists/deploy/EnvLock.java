@@ -21,6 +21,18 @@ public record EnvLock(String service, String environment, LockCause cause, Strin
   }
 
   /**
+   * The lock a deploy interrupted mid-command leaves, so that nothing launches on an environment
+   * in a state nobody knows.
+   *
+   * @param step the interrupted pipeline step, or null for the target's deploy
+   * @param beforeDeploy whether that step ran before the target, which then never started
+   */
+  public static EnvLock interrupted(String service, String environment, String version, String step,
+      boolean beforeDeploy, Instant at) {
+    return new EnvLock(service, environment, new LockCause.Interrupted(version, step, beforeDeploy), null, at);
+  }
+
+  /**
    * The lock a rollback leaves behind.
    *
    * @param askedBy who asked for the rollback; null when the abort rules did

@@ -28,4 +28,14 @@ public sealed interface LockCause {
       return new RolledBack(fromVersion, automaticReason, true);
     }
   }
+
+  /**
+   * A deploy of {@code version} was interrupted by Preflight's shutdown (or a crash) while a
+   * command ran, so how it ended is unknown; nothing was rolled back.
+   *
+   * @param step the pipeline step that was interrupted, or null for the target's deploy itself
+   * @param beforeDeploy whether the step ran before the target: the version was not deployed, so
+   *     there is nothing to roll back
+   */
+  record Interrupted(String version, String step, boolean beforeDeploy) implements LockCause {}
 }

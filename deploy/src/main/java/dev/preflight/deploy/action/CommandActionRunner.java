@@ -40,7 +40,8 @@ public final class CommandActionRunner implements ActionRunner<CommandAction> {
     }
     return runner.run(new CommandRollout(vertx, program, spec.timeout(), context.journal(), context.redactor()),
         context.journal())
-        .map(outcome -> new ActionOutcome(outcome.succeeded(), outcome.summary(), outcome.detail(), null));
+        .map(outcome -> new ActionOutcome(outcome.succeeded(), outcome.summary(), outcome.detail(), null,
+            outcome.unknown()));
   }
 
   /** Placeholders in the argv only; {@code ${NAME}} anywhere; the run's names in PREFLIGHT_* variables. */

@@ -41,7 +41,7 @@ public final class HttpActionRunner implements ActionRunner<HttpAction> {
   @Override
   public Future<ActionOutcome> run(HttpAction spec, ActionContext context) {
     if (context.journal().state().containsKey(SENT) && !spec.idempotent()) {
-      return Future.succeededFuture(ActionOutcome.failed("The bot restarted after " + spec.method()
+      return Future.succeededFuture(ActionOutcome.unknown("The bot restarted after " + spec.method()
           + " was sent and before it was answered; its outcome is unknown, so it was not sent again", null, null));
     }
     Fill fill = new Fill(context);

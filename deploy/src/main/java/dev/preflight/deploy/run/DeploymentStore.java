@@ -143,7 +143,7 @@ public final class DeploymentStore {
     return lockOf(pool, service, environment);
   }
 
-  static Future<Optional<EnvLock>> lockOf(SqlClient client, String service, String environment) {
+  public static Future<Optional<EnvLock>> lockOf(SqlClient client, String service, String environment) {
     return client.preparedQuery("select * from environment_locks where service = $1 and environment = $2")
         .execute(Tuple.of(service, environment))
         .map(rows -> rows.size() == 0 ? Optional.<EnvLock>empty() : Optional.of(lock(rows.iterator().next())));

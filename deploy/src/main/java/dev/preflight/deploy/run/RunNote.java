@@ -46,6 +46,8 @@ public record RunNote(String runId, Kind kind, String actor, String text, String
     STEP_OUTPUT,
     /** A pipeline step failed: why, and its output. */
     STEP_FAILED,
+    /** A pipeline step was cut short by Preflight's shutdown or a crash: how it ended is unknown. */
+    STEP_UNKNOWN,
     /** A canary stage's analysis failed: the checks that failed; the traffic went back. */
     CANARY_FAILED,
     /** A canary stage paused because analysis checks had no data: those checks; a person decides. */
@@ -64,6 +66,11 @@ public record RunNote(String runId, Kind kind, String actor, String text, String
   public static RunNote step(String runId, boolean passed, String step, String summary, String output, String link) {
     return new RunNote(runId, passed ? Kind.STEP_OUTPUT : Kind.STEP_FAILED, null, summary, output, List.of(), step,
         link, null);
+  }
+
+  /** A pipeline step whose command a shutdown or a crash cut short: nobody saw how it ended. */
+  public static RunNote stepUnknown(String runId, String step, String summary, String output) {
+    return new RunNote(runId, Kind.STEP_UNKNOWN, null, summary, output, List.of(), step, null, null);
   }
 
   /** A canary stage's analysis failed: the checks that failed, with what they saw. */

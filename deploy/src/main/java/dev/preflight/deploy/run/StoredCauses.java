@@ -16,6 +16,7 @@ final class StoredCauses {
 
   private static final String ROLLBACK = "rollback";
   private static final String MANUAL = "manual";
+  private static final String INTERRUPTED = "interrupted";
   /** The sentence earlier versions stored for a rollback's lock. */
   private static final Pattern OLD_ROLLBACK_LOCK =
       Pattern.compile("Rolled back from (\\S+) \\((.*)\\)\\. Unlock when the cause is understood\\.", Pattern.DOTALL);
@@ -30,6 +31,10 @@ final class StoredCauses {
           .put("automatic", rolledBack.automaticReason());
       return (rolledBack.failed() ? json.put("failed", true) : json).encode();
     }
+    if (cause instanceof LockCause.Interrupted interrupted) {
+      return new JsonObject().put("cause", INTERRUPTED).put("version", interrupted.version())
+          .put("step", interrupted.step()).put("beforeDeploy", interrupted.beforeDeploy()).encode();
+    }
     String reason = ((LockCause.Manual) cause).reason();
     return reason.startsWith("{") ? new JsonObject().put("cause", MANUAL).put("reason", reason).encode() : reason;
   }
@@ -42,6 +47,10 @@ final class StoredCauses {
         if (ROLLBACK.equals(json.getString("cause"))) {
           return new LockCause.RolledBack(json.getString("from"), json.getString("automatic"),
               json.getBoolean("failed", false));
+        }
+        if (INTERRUPTED.equals(json.getString("cause"))) {
+          return new LockCause.Interrupted(json.getString("version"), json.getString("step"),
+              json.getBoolean("beforeDeploy", false));
         }
         if (MANUAL.equals(json.getString("cause"))) {
           return new LockCause.Manual(json.getString("reason", ""));

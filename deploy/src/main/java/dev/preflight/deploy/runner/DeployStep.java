@@ -99,6 +99,10 @@ final class DeployStep implements Step {
                 outcome.succeeded() ? RunNote.Kind.DEPLOY_OUTPUT : RunNote.Kind.DEPLOY_FAILED,
                 null, outcome.summary(), outcome.detail()));
           }
+          if (outcome.unknown()) {
+            return StepResult.unknown("The deploy was interrupted: " + outcome.summary(),
+                cur -> recorded(cur, outcome, ctx));
+          }
           return outcome.succeeded()
               ? StepResult.passed(outcome.summary(), cur -> recorded(cur, outcome, ctx), null)
               : StepResult.failed(outcome.summary(), cur -> recorded(cur, outcome, ctx),
@@ -110,7 +114,7 @@ final class DeployStep implements Step {
   private static Deployment recorded(Deployment cur, TargetOutcome outcome, StepContext ctx) {
     boolean succeeded = outcome.succeeded() && !ctx.abortRequested();
     Map<String, String> state = new LinkedHashMap<>(cur.deployState());
-    state.put("outcome", succeeded ? "succeeded" : "failed");
+    state.put("outcome", succeeded ? "succeeded" : outcome.unknown() ? PipelineStep.UNKNOWN : "failed");
     state.put("summary", outcome.summary());
     if (outcome.revision() != null) {
       state.put("revision", outcome.revision());

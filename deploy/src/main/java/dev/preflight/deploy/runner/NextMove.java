@@ -3,6 +3,7 @@ package dev.preflight.deploy.runner;
 import dev.preflight.checklists.config.Service;
 import dev.preflight.checklists.deploy.AbortDecision;
 import dev.preflight.checklists.deploy.Deployment;
+import dev.preflight.checklists.deploy.EnvLock;
 import dev.preflight.checklists.run.ChecklistRun;
 import dev.preflight.checklists.run.RunEvent;
 import dev.preflight.checklists.run.RunLifecycle;
@@ -17,7 +18,8 @@ import java.time.Clock;
  * What follows a step, written with its result in the driver's transaction, every move through
  * {@link RunLifecycle}: the step's pass; for a rollback's step that failed, ROLLBACK_FAILED; for
  * a deploy or verification that failed or was aborted, FAILED, then an automatic rollback when
- * {@link AbortDecision} says so. This is where the bot rolls back by itself.
+ * {@link AbortDecision} says so. This is where the bot rolls back by itself. A step whose end is
+ * unknown (its command was cut short by a shutdown) ends the run FAILED and locked, never rolled back.
  */
 final class NextMove {
 
@@ -48,6 +50,9 @@ final class NextMove {
       return DeploymentStore.rollbackFailed(conn, seen.service(), seen.environment(), seen.version())
           .map(v -> finished(now.with(move(now, RunEvent.ROLLBACK_FAILED)).with(seen)));
     }
+    if (result.unknown()) {
+      return held(conn, now, step, result, seen, aborting);
+    }
     String by = abortedBy == null || Drive.PREFLIGHT.equals(abortedBy) ? null : abortedBy;
     AbortDecision.Outcome outcome = aborted ? new AbortDecision.Outcome.Aborted(by) : result.failure();
     String why = aborted ? abortText(by) : result.summary();
@@ -59,6 +64,24 @@ final class NextMove {
     return decision.rollsBack()
         ? RollbackStart.begin(conn, failed, env, null, why, clock.instant())
         : Future.succeededFuture(finished(failed));
+  }
+
+  /**
+   * A step whose command Preflight's shutdown (or a crash) cut short: what it did is unknown, so
+   * it is not a failure the abort rules or a {@code failedStep} rollback step act on. The run
+   * ends failed without rolling back, and the environment is locked (a lock already there is
+   * kept) so that nothing launches on it before a person has looked.
+   */
+  private Future<TrackedRun> held(SqlConnection conn, TrackedRun now, Step step, StepResult result, Deployment seen,
+      boolean aborting) {
+    TrackedRun failed = finished(now.with(move(now, aborting ? RunEvent.STOPPED : RunEvent.FAILED))
+        .with(seen.failed(result.summary())));
+    String stepName = step instanceof PipelineStep pipeline ? pipeline.stepName() : null;
+    EnvLock lock = EnvLock.interrupted(seen.service(), seen.environment(), seen.version(), stepName,
+        !PipelineStep.targetStarted(seen.deployState()), clock.instant());
+    return DeploymentStore.lockOf(conn, seen.service(), seen.environment())
+        .compose(existing -> existing.isPresent() ? Future.succeededFuture() : DeploymentStore.putLock(conn, lock))
+        .map(failed);
   }
 
   /**

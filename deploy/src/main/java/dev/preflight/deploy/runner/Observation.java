@@ -21,10 +21,12 @@ public sealed interface Observation {
   /**
    * @param detail for the thread, or null
    * @param neverStarted the target refused the work, so the environment did not change
+   * @param unknown whether how it ended is not known (the command was cut short by a restart)
    */
-  record Failed(String summary, String detail, boolean neverStarted) implements Observation {
+  record Failed(String summary, String detail, boolean neverStarted, boolean unknown) implements Observation {
+
     public Failed(String summary, String detail) {
-      this(summary, detail, false);
+      this(summary, detail, false, false);
     }
   }
 
@@ -47,14 +49,19 @@ public sealed interface Observation {
 
   /** Ended before anything was started: the target refused the work outright. */
   static Observation refused(String summary) {
-    return new Failed(summary, null, true);
+    return new Failed(summary, null, true, false);
+  }
+
+  /** An end nobody saw: the command an earlier attempt started was cut short. */
+  static Observation unknown(String summary, String detail) {
+    return new Failed(summary, detail, false, true);
   }
 
   /** The same end as an observation, for a target that already holds it as an outcome. */
   static Observation of(TargetOutcome outcome) {
     return outcome.succeeded()
         ? new Succeeded(outcome.summary(), outcome.revision(), outcome.detail())
-        : new Failed(outcome.summary(), outcome.detail(), outcome.neverStarted());
+        : new Failed(outcome.summary(), outcome.detail(), outcome.neverStarted(), outcome.unknown());
   }
 
   /** Whether the deploy or rollback is over. */
@@ -68,7 +75,10 @@ public sealed interface Observation {
       return TargetOutcome.success(done.summary(), done.revision(), done.detail());
     }
     if (this instanceof Failed failed) {
-      return failed.neverStarted() ? TargetOutcome.refused(failed.summary())
+      if (failed.neverStarted()) {
+        return TargetOutcome.refused(failed.summary());
+      }
+      return failed.unknown() ? TargetOutcome.unknown(failed.summary(), failed.detail())
           : TargetOutcome.failure(failed.summary(), failed.detail());
     }
     throw new IllegalStateException("still running: " + this);

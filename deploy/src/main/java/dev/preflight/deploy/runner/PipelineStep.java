@@ -41,6 +41,8 @@ final class PipelineStep implements Step {
   static final String PASSED = "passed";
   static final String FAILED = "failed";
   static final String SKIPPED = "skipped";
+  /** Its command was cut short by Preflight's shutdown or a crash: nobody saw how it ended. */
+  static final String UNKNOWN = "unknown";
   /** When the step began; apart from the runners' own entries (a command's startedAt). */
   static final String BEGAN = "began";
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -74,6 +76,11 @@ final class PipelineStep implements Step {
     return "step " + spec.name();
   }
 
+  /** The step's name as the config gives it. */
+  String stepName() {
+    return spec.name();
+  }
+
   @Override
   public String finishedAction() {
     return rollback ? "rollback.step.finished" : "deploy.step.finished";
@@ -97,7 +104,10 @@ final class PipelineStep implements Step {
     ActionSpec action = spec;
     if (spec instanceof WhenFailed when) {
       if (!failed(d.deployState(), when.step())) {
-        String why = when.step() + " did not fail";
+        // A step cut short may have done anything; undoing it is for a person who checked.
+        String why = unknown(d.deployState(), when.step())
+            ? "whether " + when.step() + " failed is unknown, so it was not run: run it by hand if it is needed"
+            : when.step() + " did not fail";
         return Future.succeededFuture(StepResult.passed(why, cur -> ended(cur, SKIPPED, why, null, ctx), null));
       }
       action = when.action();
@@ -133,6 +143,15 @@ final class PipelineStep implements Step {
 
   private StepResult judged(StepContext ctx, ActionOutcome outcome) {
     String summary = Failures.clip(outcome.summary(), SUMMARY_LIMIT);
+    if (outcome.unknown()) {
+      ctx.note(RunNote.stepUnknown(ctx.run().id(), spec.name(), summary, outcome.output()));
+      String line = spec.name() + " was interrupted: " + summary;
+      if (rollback) {
+        return StepResult.failed(line, cur -> ended(cur, UNKNOWN, summary, outcome.link(), ctx)
+            .failed(cur.failure() == null ? line : cur.failure()), null);
+      }
+      return StepResult.unknown(line, cur -> ended(cur, UNKNOWN, summary, outcome.link(), ctx));
+    }
     boolean passed = outcome.passed() && (rollback || !ctx.abortRequested());
     ctx.note(RunNote.step(ctx.run().id(), passed, spec.name(), summary, outcome.output(), outcome.link()));
     if (passed) {
@@ -163,10 +182,19 @@ final class PipelineStep implements Step {
 
   /** Whether the deploy step named {@code step} ended failed, as the deploy state records it. */
   static boolean failed(Map<String, String> deployState, String step) {
+    return ended(deployState, step, FAILED);
+  }
+
+  /** Whether the deploy step named {@code step} was cut short, so how it ended is unknown. */
+  static boolean unknown(Map<String, String> deployState, String step) {
+    return ended(deployState, step, UNKNOWN);
+  }
+
+  private static boolean ended(Map<String, String> deployState, String step, String outcome) {
     for (String phase : new String[] {BEFORE, AFTER}) {
       for (int i = 0; deployState.containsKey(phase + "." + i + ".name"); i++) {
         if (step.equals(deployState.get(phase + "." + i + ".name"))
-            && FAILED.equals(deployState.get(phase + "." + i + "." + OUTCOME))) {
+            && outcome.equals(deployState.get(phase + "." + i + "." + OUTCOME))) {
           return true;
         }
       }

@@ -60,6 +60,17 @@ public final class RollbackStart {
         && !PipelineStep.targetStarted(d.deployState());
   }
 
+  /**
+   * Whether the deploy was interrupted: its target's command, or a step's, was cut short by
+   * Preflight's shutdown or a crash, so how it ended is unknown and nothing was rolled back.
+   */
+  public static boolean interrupted(Deployment d) {
+    Map<String, String> state = d.deployState();
+    return PipelineStep.UNKNOWN.equals(state.get("outcome"))
+        || state.entrySet().stream().anyMatch(e -> e.getKey().endsWith("." + PipelineStep.OUTCOME)
+            && PipelineStep.UNKNOWN.equals(e.getValue()));
+  }
+
   /** Whether the environment has something to go back to. */
   public static boolean possible(Service.Environment env, Deployment d) {
     return refusal(env, d).isEmpty();

@@ -14,9 +14,16 @@ import java.util.function.UnaryOperator;
  * @param release the release the step made live, to record with the result; or null
  * @param failure for a failed deploy or verification, what went wrong, so the driver can decide
  *     between failing and rolling back; null for a pass and for a rollback's own steps
+ * @param unknown whether the step's end is not known: Preflight's shutdown (or a crash) cut its
+ *     command short. The run then ends held, never rolled back by itself
  */
 public record StepResult(boolean passed, String summary, UnaryOperator<Deployment> evidence, Release release,
-    AbortDecision.Outcome failure) {
+    AbortDecision.Outcome failure, boolean unknown) {
+
+  public StepResult(boolean passed, String summary, UnaryOperator<Deployment> evidence, Release release,
+      AbortDecision.Outcome failure) {
+    this(passed, summary, evidence, release, failure, false);
+  }
 
   public static StepResult passed(String summary, UnaryOperator<Deployment> evidence, Release release) {
     return new StepResult(true, summary, evidence, release, null);
@@ -25,5 +32,10 @@ public record StepResult(boolean passed, String summary, UnaryOperator<Deploymen
   public static StepResult failed(String summary, UnaryOperator<Deployment> evidence,
       AbortDecision.Outcome failure) {
     return new StepResult(false, summary, evidence, null, failure);
+  }
+
+  /** A deploy step whose command was cut short by a shutdown or a crash: it neither passed nor failed. */
+  public static StepResult unknown(String summary, UnaryOperator<Deployment> evidence) {
+    return new StepResult(false, summary, evidence, null, null, true);
   }
 }

@@ -6,10 +6,12 @@ import static dev.preflight.deploy.target.CommandTarget.DETAIL_LINES;
 import static dev.preflight.deploy.target.CommandTarget.ENDING;
 import static dev.preflight.deploy.target.CommandTarget.EXIT_CODE;
 import static dev.preflight.deploy.target.CommandTarget.FINISHED_AT;
+import static dev.preflight.deploy.target.CommandTarget.OLD_STOPPED;
 import static dev.preflight.deploy.target.CommandTarget.PID;
 import static dev.preflight.deploy.target.CommandTarget.PID_STARTED;
 import static dev.preflight.deploy.target.CommandTarget.STARTED_AT;
 import static dev.preflight.deploy.target.CommandTarget.STOPPED;
+import static dev.preflight.deploy.target.CommandTarget.UNKNOWN;
 
 import dev.preflight.checklists.secret.Redactor;
 import dev.preflight.deploy.failure.Failures;
@@ -85,9 +87,9 @@ public final class CommandRollout implements Rollout {
       // rollback, say) runs against the same environment.
       return vertx.executeBlocking(() -> stopLeftover(state), false)
           .otherwise(false)
-          .map(stopped -> Observation.failed("The bot restarted while the command was running; its outcome is "
-              + "unknown" + (stopped ? " and the command, still running, was stopped" : "") + ". Check " + name
-              + " by hand.", null));
+          .map(stopped -> Observation.unknown("The bot restarted while " + name + " was running, so whether it "
+              + "finished is unknown" + (stopped ? "; it was still running and was stopped" : "") + ". Check it by "
+              + "hand.", null));
     }
     startedAt = Instant.now();
     return journal.record(Map.of(STARTED_AT, startedAt.toString()))
@@ -115,7 +117,7 @@ public final class CommandRollout implements Rollout {
     }
     int exitCode = process.exitValue();
     return vertx.executeBlocking(this::lastLinesAndDiscard, false)
-        .compose(lines -> finish(exitCode, null, lines))
+        .compose(lines -> finish(exitCode, null, lines, false))
         .map(Observation::of);
   }
 
@@ -126,8 +128,8 @@ public final class CommandRollout implements Rollout {
       Map<String, String> state = journal.state();
       Optional<TargetOutcome> recorded = recorded(state);
       if (recorded.isPresent() || !state.containsKey(STARTED_AT) || why == Halt.STOPPING) {
-        return Future.succeededFuture(recorded.orElse(TargetOutcome.failure(why == Halt.STOPPING ? STOPPED : ABORTED,
-            null)));
+        return Future.succeededFuture(recorded.orElse(why == Halt.STOPPING
+            ? TargetOutcome.unknown(name + " was " + STOPPED, null) : TargetOutcome.failure(ABORTED, null)));
       }
       // Aborted before this attempt started, after a bot killed mid-command: its command may still be running.
       return vertx.executeBlocking(() -> stopLeftover(state), false)
@@ -138,12 +140,12 @@ public final class CommandRollout implements Rollout {
     String reason = switch (why) {
       case ABORTED -> ABORTED;
       case TIMED_OUT -> "timed out after " + Spans.format(timeout);
-      case STOPPING -> STOPPED + "; check " + name + " by hand";
+      case STOPPING -> name + " was " + STOPPED + ". Check it by hand";
     };
     return vertx.executeBlocking(() -> {
       ProcessTree.kill(process.toHandle(), Program.KILL_WAIT_LIMIT);
       return lastLinesAndDiscard();
-    }, false).compose(lines -> finish(null, reason, lines));
+    }, false).compose(lines -> finish(null, reason, lines, why == Halt.STOPPING));
   }
 
   @Override
@@ -156,7 +158,7 @@ public final class CommandRollout implements Rollout {
   private Future<Observation> launch() {
     return vertx.executeBlocking(this::startProcess, false).transform(started -> {
       if (started.failed()) {
-        return finish(null, cannotStart(started.cause()), List.of()).map(Observation::of);
+        return finish(null, cannotStart(started.cause()), List.of(), false).map(Observation::of);
       }
       Map<String, String> entries = new HashMap<>();
       entries.put(PID, String.valueOf(process.pid()));
@@ -190,7 +192,8 @@ public final class CommandRollout implements Rollout {
   }
 
   /** Records the end before anyone hears of it, so a restart never mistakes it for a run in flight. */
-  private Future<TargetOutcome> finish(Integer exitCode, String killedBecause, List<String> lastLines) {
+  private Future<TargetOutcome> finish(Integer exitCode, String killedBecause, List<String> lastLines,
+      boolean unknown) {
     Instant finishedAt = Instant.now();
     String detail = detail(lastLines);
     Map<String, String> entries = new HashMap<>();
@@ -202,7 +205,10 @@ public final class CommandRollout implements Rollout {
     } else {
       String reason = redactor.redact(killedBecause);
       entries.put(ENDING, reason);
-      outcome = TargetOutcome.failure(reason, detail);
+      if (unknown) {
+        entries.put(UNKNOWN, "true");
+      }
+      outcome = unknown ? TargetOutcome.unknown(reason, detail) : TargetOutcome.failure(reason, detail);
     }
     return journal.record(entries)
         .otherwise(failure -> {
@@ -217,7 +223,8 @@ public final class CommandRollout implements Rollout {
     if (state.containsKey(EXIT_CODE)) {
       return Optional.of(exited(Integer.parseInt(state.get(EXIT_CODE)), recordedElapsed(state), null));
     }
-    return Optional.ofNullable(state.get(ENDING)).map(ending -> TargetOutcome.failure(ending, null));
+    return Optional.ofNullable(state.get(ENDING)).map(ending -> "true".equals(state.get(UNKNOWN))
+        || ending.startsWith(OLD_STOPPED) ? TargetOutcome.unknown(ending, null) : TargetOutcome.failure(ending, null));
   }
 
   private TargetOutcome exited(int exitCode, Duration elapsed, String detail) {

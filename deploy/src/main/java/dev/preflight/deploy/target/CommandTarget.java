@@ -44,9 +44,15 @@ public final class CommandTarget implements DeployTarget {
   static final String PID_STARTED = "pidStartedAt";
 
   static final String ABORTED = "Aborted";
-  /** Recorded as the ending of a command the bot killed because it was shutting down. */
-  static final String STOPPED = "Preflight was shut down while the command ran, so it was stopped and the deploy's "
-      + "outcome is unknown";
+  /**
+   * What a command the bot killed because it was shutting down is told by; the ending recorded
+   * for it names the command first. Said of a deploy, a rollback, a step or a runbook step alike.
+   */
+  static final String STOPPED = "stopped part-way when Preflight shut down; what it had done by then is unknown";
+  /** Recorded with an ending Preflight cannot judge: nothing may act on it as a failure. */
+  static final String UNKNOWN = "outcomeUnknown";
+  /** How versions before {@link #UNKNOWN} worded a command stopped by a shutdown, read as unknown too. */
+  static final String OLD_STOPPED = "Preflight was shut down while the command ran";
   /** What the run's thread shows of the output. */
   static final int DETAIL_LINES = 30;
   static final int DETAIL_LIMIT = 3000;

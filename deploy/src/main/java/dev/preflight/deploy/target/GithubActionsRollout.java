@@ -302,7 +302,7 @@ final class GithubActionsRollout implements Rollout {
 
   private Future<TargetOutcome> outcome(TargetOutcome outcome) {
     return Future.succeededFuture(new TargetOutcome(outcome.succeeded(), redactor.redact(outcome.summary()),
-        outcome.revision(), redactor.redact(outcome.detail()), outcome.neverStarted()));
+        outcome.revision(), redactor.redact(outcome.detail()), outcome.neverStarted(), outcome.unknown()));
   }
 
   /** The runs list filters on the branch or tag name, not on the full ref. */

@@ -59,13 +59,37 @@ class CommandActionRunnerTest {
   }
 
   @Test
+  void aStepTheBotsStopKilledSaysItsOutcomeIsUnknownWithoutCallingItADeploy(Vertx vertx, VertxTestContext ctx) {
+    // A runbook's step and a pipeline step run here alike; neither is "the deploy".
+    CommandAction migrate = new CommandAction("migration", List.of("sh", "-c", "echo started; exec sleep 30"),
+        Map.of(), null, Duration.ofSeconds(60));
+    MemoryJournal journal = new MemoryJournal();
+    journal.onProgress((step, detail) -> {
+      if ("started".equals(detail)) {
+        journal.stop();
+      }
+    });
+    new CommandActionRunner(vertx, Duration.ofMillis(100)).run(migrate, context(journal))
+        .onComplete(ctx.succeeding(outcome -> ctx.verify(() -> {
+          assertFalse(outcome.passed());
+          assertTrue(outcome.unknown(), "not a failure that a rollback acts on");
+          assertEquals("sh was stopped part-way when Preflight shut down; what it had done by then is unknown. Check "
+              + "it by hand", outcome.summary());
+          assertEquals("true", journal.state().get("outcomeUnknown"), "recorded for the replica that takes over");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void aCommandACrashInterruptedIsNotRunAgain(Vertx vertx, VertxTestContext ctx) {
     CommandAction backup = new CommandAction("backup", List.of("true"), Map.of(), null, Duration.ofSeconds(10));
     new CommandActionRunner(vertx, Duration.ofMillis(100))
         .run(backup, context(new MemoryJournal(Map.of("startedAt", "2026-12-06T10:00:00Z"))))
         .onComplete(ctx.succeeding(outcome -> ctx.verify(() -> {
           assertFalse(outcome.passed());
-          assertTrue(outcome.summary().contains("outcome is unknown"), outcome.summary());
+          assertTrue(outcome.unknown(), "not a failure that a rollback acts on");
+          assertEquals("The bot restarted while true was running, so whether it finished is unknown. Check it by "
+              + "hand.", outcome.summary());
           ctx.completeNow();
         })));
   }

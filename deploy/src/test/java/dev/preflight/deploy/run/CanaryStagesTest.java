@@ -361,10 +361,7 @@ class CanaryStagesTest {
   }
 
   private String launch(DeployRuns deploys, String version) throws Exception {
-    TrackedRun run = get(deploys.open("api", version, "prod", DEPLOYER_ROLES, DEPLOYER));
-    get(runs.tick(run.id(), "ready", DEPLOYER));
-    get(deploys.launch(run.id(), DEPLOYER_ROLES, DEPLOYER));
-    return run.id();
+    return StoredRuns.launch(deploys, runs, version);
   }
 
   private TrackedRun await(String runId, Predicate<TrackedRun> until) throws Exception {

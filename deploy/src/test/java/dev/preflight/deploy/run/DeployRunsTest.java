@@ -708,13 +708,8 @@ class DeployRunsTest {
     return seen.get(10, TimeUnit.SECONDS);
   }
 
-  /** The run's status changes as the audit log recorded them, oldest first, as {@code FROM>TO}. */
   private List<String> statusChanges(String runId) throws Exception {
-    List<String> changes = new ArrayList<>();
-    get(pool.preparedQuery("select detail->>'from' as f, detail->>'to' as t from audit_log where run_id = $1 "
-            + "and detail ? 'to' order by id").execute(Tuple.of(UUID.fromString(runId))))
-        .forEach(row -> changes.add(row.getString("f") + ">" + row.getString("t")));
-    return changes.subList(Math.max(0, changes.indexOf("READY>DEPLOYING") + 1), changes.size());
+    return StoredRuns.statusChanges(pool, runId);
   }
 
   private long count(String sql) throws Exception {

@@ -25,7 +25,8 @@ class StoredCausesTest {
   @Test
   void aRollbackCauseRoundTrips() {
     for (LockCause cause : new LockCause[] {new LockCause.RolledBack("v2", null),
-        new LockCause.RolledBack("v2", "Health: 503 <html> & more")}) {
+        new LockCause.RolledBack("v2", "Health: 503 <html> & more"), new LockCause.Interrupted("v2", "migration", false),
+        new LockCause.Interrupted("v2", "backup", true), new LockCause.Interrupted("v2", null, false)}) {
       assertEquals(cause, StoredCauses.lockCause(StoredCauses.lockReason(cause)));
     }
   }

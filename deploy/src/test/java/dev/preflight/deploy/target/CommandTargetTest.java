@@ -229,13 +229,15 @@ class CommandTargetTest {
     assertGone(pid);
     assertGone(childPid);
     String ending = journal.state().get(CommandTarget.ENDING);
-    assertTrue(ending.startsWith(CommandTarget.STOPPED), ending);
+    assertEquals(script("hang.sh") + " was " + CommandTarget.STOPPED + ". Check it by hand", ending);
+    assertEquals("true", journal.state().get(CommandTarget.UNKNOWN), "recorded as an end nobody saw");
     assertFalse(journal.state().containsKey(CommandTarget.EXIT_CODE));
 
     // The replica that takes the run over reads the ending and never starts the script again.
     Files.delete(pid);
     TargetOutcome next = await(target.deploy(job(deploy, "v1.4.2", Map.of()), new MemoryJournal(journal.state())));
     assertFalse(next.succeeded());
+    assertTrue(next.unknown(), "not a failure the abort rules may act on");
     assertEquals(ending, next.summary());
     assertFalse(Files.exists(pid), "the script did not run a second time");
   }
@@ -276,9 +278,26 @@ class CommandTargetTest {
     TargetOutcome outcome = await(new CommandTarget(vertx).deploy(job(deploy, "v1.4.2", Map.of()), restarted));
 
     assertFalse(outcome.succeeded());
-    assertEquals("The bot restarted while the command was running; its outcome is unknown. Check "
-        + script("deploy.sh") + " by hand.", outcome.summary());
+    assertTrue(outcome.unknown());
+    assertEquals("The bot restarted while " + script("deploy.sh") + " was running, so whether it finished is "
+        + "unknown. Check it by hand.", outcome.summary());
     assertEquals(1, markerLines().size());
+  }
+
+  @Test
+  void anEndingTheVersionBeforeRecordedForAStopIsReadAsUnknownAfterAnUpgrade(Vertx vertx) throws Exception {
+    // The upgrade itself: the old jar stopped mid-deploy and recorded its words, the new jar takes over.
+    Target.Command deploy = command(List.of(script("deploy.sh"), "deploy"), List.of(), Map.of("MARKER_FILE", marker.toString()));
+    String old = "Preflight was shut down while the command ran, so it was stopped and the deploy's outcome is "
+        + "unknown; check deploy.sh by hand";
+    MemoryJournal stored = new MemoryJournal(Map.of("startedAt", "2026-12-06T10:00:00Z", "finishedAt",
+        "2026-12-06T10:00:07Z", CommandTarget.ENDING, old));
+
+    TargetOutcome outcome = await(new CommandTarget(vertx).deploy(job(deploy, "v1.4.2", Map.of()), stored));
+
+    assertTrue(outcome.unknown(), "not a failure to roll back for");
+    assertEquals(old, outcome.summary());
+    assertEquals(0, markerLines().size(), "not run again");
   }
 
   @Test
@@ -293,7 +312,8 @@ class CommandTargetTest {
         new MemoryJournal(stored)));
 
     assertFalse(outcome.succeeded());
-    assertTrue(outcome.summary().contains("the command, still running, was stopped"), outcome.summary());
+    assertTrue(outcome.unknown());
+    assertTrue(outcome.summary().contains("it was still running and was stopped"), outcome.summary());
     assertTrue(leftover.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the leftover command is gone");
   }
 

@@ -30,6 +30,8 @@ final class NoteText {
       case GIVEN_UP -> note.text();
       case STEP_OUTPUT -> step("Step " + note.step() + " passed", note);
       case STEP_FAILED -> step("Step " + note.step() + " failed", note);
+      case STEP_UNKNOWN -> step("Step " + note.step() + " was interrupted, so how it ended is unknown", note)
+          + "\nNothing was rolled back for it: check what it did.";
       case CANARY_FAILED -> checks("Canary stage " + note.stage().number() + " of " + note.stage().of() + " failed", note);
       case CANARY_PAUSED -> paused(note);
     };

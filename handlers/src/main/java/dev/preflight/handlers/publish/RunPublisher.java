@@ -59,6 +59,8 @@ public final class RunPublisher {
   private final String reactionName;
   private final Clock clock;
   private final ThreadNotes notes;
+  /** Set as the bot stops: the pool closes right after the last edits, so nothing new is looked up. */
+  private volatile boolean stopping;
 
   /** @param watches the post-deploy watches, whose state a succeeded run's message shows */
   public RunPublisher(ChecklistRuns runs, DeployRuns deploys, Watches watches, RunPublications publications,
@@ -101,6 +103,16 @@ public final class RunPublisher {
     return coalescer.drain();
   }
 
+  /**
+   * As the bot stops: the edits still pending go out, but older runs' messages are no longer
+   * looked up for retiring their Rollback (the database pool closes next; whichever replica
+   * publishes the environment's next change retires them). Completes as {@link #flush} does.
+   */
+  public Future<Void> stop() {
+    stopping = true;
+    return flush();
+  }
+
   RunSource source() {
     return source;
   }
@@ -108,7 +120,7 @@ public final class RunPublisher {
   private Future<Void> publish(String runId) {
     return source.find(runId)
         .compose(tracked -> (tracked.posted() ? edit(tracked) : postFirst(tracked))
-            .andThen(published -> retireOlderRollbacks(tracked)))
+            .eventually(() -> retireOlderRollbacks(tracked)))
         .onFailure(e -> LOG.warn("Publishing run {} failed: {}", runId, e.getMessage()));
   }
 
@@ -116,14 +128,17 @@ public final class RunPublisher {
    * Once a run has launched, the older runs of its environment are no longer where a rollback
    * starts: their messages that still offer Rollback are published again without it.
    */
-  private void retireOlderRollbacks(TrackedRun tracked) {
-    if (tracked.deployment() == null || !tracked.deployment().launched()) {
-      return;
+  private Future<Void> retireOlderRollbacks(TrackedRun tracked) {
+    if (stopping || tracked.deployment() == null || !tracked.deployment().launched()) {
+      return Future.succeededFuture();
     }
-    source.olderOfferingRollback(tracked.id())
+    // Part of the publish, so a flush waits for it rather than letting the pool close under it.
+    return source.olderOfferingRollback(tracked.id())
         .onSuccess(older -> older.forEach(this::republish))
         .onFailure(e -> LOG.warn("Older runs of run {}'s environment not looked up: {}", tracked.id(),
-            e.getMessage()));
+            e.getMessage()))
+        .<Void>mapEmpty()
+        .otherwiseEmpty();
   }
 
   private static SlackBudget.Priority priorityOf(TrackedRun tracked) {

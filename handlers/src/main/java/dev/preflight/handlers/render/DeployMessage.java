@@ -12,6 +12,7 @@ import dev.preflight.checklists.checklist.Item;
 import dev.preflight.checklists.deploy.Deployment;
 import dev.preflight.checklists.deploy.VerifyResult;
 import dev.preflight.checklists.deploy.EnvLock;
+import dev.preflight.deploy.runner.RollbackStart;
 import dev.preflight.checklists.deploy.LaunchGate;
 import dev.preflight.checklists.deploy.Release;
 import dev.preflight.checklists.run.ChecklistRun;
@@ -245,7 +246,10 @@ final class DeployMessage {
       case VERIFYING -> "🔎 *Verifying* " + version + " in " + environment;
       case ABORTING -> "🛑 *Aborting* " + version + " in " + environment + " — waiting for the step to stop";
       case SUCCEEDED -> "✅ *Succeeded* — " + version + " is live in " + environment;
-      case FAILED -> "❌ *Failed* — " + version + " did not go live in " + environment;
+      case FAILED -> RollbackStart.interrupted(d)
+          ? "⚠️ *Interrupted* — Preflight stopped while deploying " + version + " to " + environment
+              + "; nothing was rolled back"
+          : "❌ *Failed* — " + version + " did not go live in " + environment;
       case ROLLING_BACK -> "↩️ *Rolling back* " + environment + " to " + restoring;
       case ROLLED_BACK -> "↩️ *Rolled back* — " + environment + " is back on " + restoring;
       case ROLLBACK_FAILED -> "🔥 *Rollback failed* — " + environment + " may not be on " + restoring

@@ -45,6 +45,14 @@ public final class LockText {
           : ", asked for by " + Mrkdwn.user(lock.by());
       return from + why + ". Unlock when the cause is understood";
     }
+    if (lock.cause() instanceof LockCause.Interrupted interrupted) {
+      String what = interrupted.step() == null ? "the deploy of `" + Mrkdwn.echo(interrupted.version()) + "`"
+          : "*step " + Mrkdwn.inline(interrupted.step(), limit) + "* of the deploy of `"
+              + Mrkdwn.echo(interrupted.version()) + "`";
+      return what + " was interrupted when Preflight stopped, so how it ended is unknown. "
+          + (interrupted.beforeDeploy() ? "The version was not deployed: check what the step did, then Unlock"
+              : "Nothing was rolled back: check it, then Roll back or Unlock");
+    }
     return Mrkdwn.inline(((LockCause.Manual) lock.cause()).reason(), limit);
   }
 }

@@ -57,6 +57,7 @@ final class StepsPart {
     return switch (outcome) {
       case "passed" -> "✅ " + name + " passed: " + summary + link;
       case "skipped" -> "⏭️ " + name + " skipped: " + summary;
+      case "unknown" -> "⚠️ " + name + " was interrupted, so how it ended is unknown: " + summary;
       default -> "❌ " + name + " failed: " + summary + link;
     };
   }

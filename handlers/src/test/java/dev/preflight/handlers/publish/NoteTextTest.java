@@ -39,6 +39,15 @@ class NoteTextTest {
   }
 
   @Test
+  void aStepAShutdownInterruptedSaysItsEndIsUnknownAndThatNothingWasRolledBack() {
+    assertEquals("Step migration was interrupted, so how it ended is unknown: sleep was stopped part-way when "
+        + "Preflight shut down; what it had done by then is unknown. Check it by hand\n```\napplying 0042\n```\n"
+        + "Nothing was rolled back for it: check what it did.",
+        NoteText.of(RunNote.stepUnknown("r-1", "migration", "sleep was stopped part-way when Preflight shut down; "
+            + "what it had done by then is unknown. Check it by hand", "applying 0042")));
+  }
+
+  @Test
   void aRollbackSaysWhetherItRanOrFailed() {
     assertEquals("Rollback output: restored v1\n```\nok\n```",
         NoteText.of(RunNote.target("r-1", RunNote.Kind.ROLLBACK_OUTPUT, null, "restored v1", "ok")));

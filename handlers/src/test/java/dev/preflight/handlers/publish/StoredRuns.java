@@ -90,8 +90,16 @@ final class StoredRuns implements RunSource {
             && other.deployment().launchedAt().isAfter(me.deployment().launchedAt())));
   }
 
+  /** How many times older runs of an environment were looked up. */
+  int olderLookups() {
+    return olderLookups.get();
+  }
+
+  private final AtomicInteger olderLookups = new AtomicInteger();
+
   @Override
   public Future<List<String>> olderOfferingRollback(String runId) {
+    olderLookups.incrementAndGet();
     TrackedRun me = runs.get(runId);
     if (me == null || me.deployment() == null || !me.deployment().launched()) {
       return Future.succeededFuture(List.of());

@@ -630,6 +630,47 @@ class DeployMessageTest {
         + "unlock", LockText.cause(lock));
   }
 
+  @Test
+  void aRunInterruptedByAShutdownSaysNothingWasRolledBackAndStillOffersRollback() {
+    String stopped = "sleep was stopped part-way when Preflight shut down; what it had done by then is unknown. "
+        + "Check it by hand";
+    Deployment held = launched().withDeployState(Map.of("before.0.name", "backup", "before.0.outcome", "passed",
+            "before.0.summary", "sh exited with code 0", "exitCode", "0", "after.0.name", "migration",
+            "after.0.outcome", "unknown", "after.0.summary", stopped))
+        .failed("migration was interrupted: " + stopped).finished(FINISHED);
+    EnvLock lock = EnvLock.interrupted("backend", "production", "v1.4.2", "migration", false, LATER);
+
+    Rendered message = render(ready().withStatus(RunStatus.FAILED), held, Optional.of(lock));
+
+    String status = status(message);
+    assertTrue(status.startsWith("⚠️ *Interrupted* — Preflight stopped while deploying `v1.4.2` to *production*; "
+        + "nothing was rolled back\n"), status);
+    assertFalse(status.contains("did not go live"), "nobody knows that: " + status);
+    assertTrue(status.contains("*What went wrong:* migration was interrupted: " + stopped), status);
+    assertTrue(message.allText().contains("⚠️ *step migration* was interrupted, so how it ended is unknown: "
+        + stopped), message.allText());
+    assertFalse(message.allText().contains("failed: sleep"), message.allText());
+    assertEquals("🔒 *production* is locked by Preflight: *step migration* of the deploy of `v1.4.2` was "
+        + "interrupted when Preflight stopped, so how it ended is unknown. Nothing was rolled back: check it, then "
+        + "Roll back or Unlock. `/unlock backend production` opens it again.", lockBlock(message));
+    assertEquals(List.of(ActionIds.ROLLBACK), message.runActions(), "a deployer may still roll back by hand");
+  }
+
+  @Test
+  void aStepBeforeTheDeployInterruptedOffersOnlyUnlockAndSaysTheVersionWasNotDeployed() {
+    Deployment held = launched().withDeployState(Map.of("before.0.name", "backup", "before.0.outcome", "unknown",
+            "before.0.summary", "pg_dump was stopped part-way when Preflight shut down"))
+        .failed("backup was interrupted: pg_dump was stopped part-way when Preflight shut down").finished(FINISHED);
+    EnvLock lock = EnvLock.interrupted("backend", "production", "v1.4.2", "backup", true, LATER);
+
+    Rendered message = render(ready().withStatus(RunStatus.FAILED), held, Optional.of(lock));
+
+    assertEquals("🔒 *production* is locked by Preflight: *step backup* of the deploy of `v1.4.2` was interrupted "
+        + "when Preflight stopped, so how it ended is unknown. The version was not deployed: check what the step did, "
+        + "then Unlock. `/unlock backend production` opens it again.", lockBlock(message));
+    assertEquals(List.of(), message.runActions(), "nothing was deployed, so there is nothing to roll back");
+  }
+
   private static String lockBlock(Rendered message) {
     return message.texts().stream().filter(text -> text.startsWith("🔒")).findFirst()
         .orElseThrow(() -> new AssertionError("no lock line in " + message.texts()));
