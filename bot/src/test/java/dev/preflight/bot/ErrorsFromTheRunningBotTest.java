@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
 class ErrorsFromTheRunningBotTest {
 
-  /** The alerts token, which the bot masks; here it also names the run's checklist, so the error repeats it. */
+  /** The alerts token, which the bot masks; here it also names the run's service, so the error repeats it. */
   private static final String SECRET = "alerts-token-5555-do-not-leak";
 
   private BotProcess bot;
@@ -58,13 +58,13 @@ class ErrorsFromTheRunningBotTest {
     FakeSentry.start(vertx)
         .compose(started -> {
           sentry[0] = started;
-          // A deploy in flight whose checklist is gone from the config: the bot takes it over and fails.
+          // A deploy in flight of a service gone from the config: the bot takes it over and fails.
           return db.preparedQuery("insert into runs (id, kind, checklist_id, started_by, started_at, status, service, "
-                  + "environment) values ($1, 'deploy', $2, 'U0ALICE', now(), 'DEPLOYING', 'api', 'production')")
+                  + "environment) values ($1, 'deploy', 'gone', 'U0ALICE', now(), 'DEPLOYING', $2, 'production')")
               .execute(Tuple.of(UUID.fromString(runId), SECRET));
         })
         .compose(rows -> db.preparedQuery("insert into deployments (run_id, service, environment, version) "
-            + "values ($1, 'api', 'production', '1.2.3')").execute(Tuple.of(UUID.fromString(runId))))
+            + "values ($1, $2, 'production', '1.2.3')").execute(Tuple.of(UUID.fromString(runId), SECRET)))
         .compose(rows -> start(vertx, dir, database, sentry[0]))
         .compose(port -> sentry[0].envelope(body -> body.contains("giving it up")))
         .onComplete(test.succeeding(body -> test.verify(() -> {
@@ -72,7 +72,7 @@ class ErrorsFromTheRunningBotTest {
           assertEquals("error", event.getString("level"), body);
           assertEquals("e2e-sentry", event.getString("environment"), "from SENTRY_ENVIRONMENT: " + body);
           assertEquals(runId, event.getJsonObject("tags").getString("run_id"), body);
-          assertTrue(body.contains("uses checklist •••,"), "the error, masked: " + body);
+          assertTrue(body.contains("the config no longer deploys ••• to production"), "the error, masked: " + body);
           assertFalse(body.contains(SECRET), body);
 
           String log = bot.log();
@@ -80,7 +80,8 @@ class ErrorsFromTheRunningBotTest {
               .map(JsonObject::new).findFirst().orElseThrow(() -> new AssertionError(log));
           assertEquals("ERROR", line.getString("level"));
           assertEquals(runId, line.getString("run_id"), line.encode());
-          assertTrue(line.getString("exception").contains("uses checklist •••,"), line.encode());
+          assertTrue(line.getString("exception").contains("the config no longer deploys ••• to production"),
+              line.encode());
           assertFalse(log.contains(SECRET), log);
           db.close();
           test.completeNow();
